@@ -1,0 +1,135 @@
+//! Client accounts: the entities a practitioner works for and bills.
+
+use super::ids::AccountId;
+use super::time::Timestamp;
+use super::validation::ValidationErrors;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum AccountType {
+    /// A person or a family.
+    #[default]
+    Individual,
+    /// A firm: has a company name.
+    Company,
+    /// Anything else: a trust, a non-profit, an estate.
+    Other,
+}
+
+impl AccountType {
+    pub const ALL: [AccountType; 3] = [Self::Individual, Self::Company, Self::Other];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Individual => "Individual",
+            Self::Company => "Company",
+            Self::Other => "Other",
+        }
+    }
+
+    /// The stable code used in URLs, forms and bundles.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Individual => "individual",
+            Self::Company => "company",
+            Self::Other => "other",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|t| t.code() == code)
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Address {
+    pub street: String,
+    pub city: String,
+    pub state: String,
+    pub postal_code: String,
+    pub country: String,
+}
+
+impl Address {
+    pub fn is_empty(&self) -> bool {
+        [&self.street, &self.city, &self.state, &self.postal_code, &self.country]
+            .iter()
+            .all(|s| s.trim().is_empty())
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Account {
+    pub id: AccountId,
+    pub name: String,
+    #[serde(rename = "type")]
+    pub kind: AccountType,
+    /// Only meaningful for [`AccountType::Company`].
+    #[serde(default)]
+    pub company_name: String,
+    #[serde(default)]
+    pub address: Address,
+    #[serde(default)]
+    pub archived: bool,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+/// Characters refused in account names: they break folder names on the
+/// practitioner's disk and in document exports.
+pub const FORBIDDEN_NAME_CHARS: [char; 7] = [':', '"', '/', '\\', '|', '?', '*'];
+
+/// Checks an account name that is about to be saved (already trimmed and
+/// non-empty or generated). Problems are reported under `field`.
+pub fn check_account_name(errors: &mut ValidationErrors, field: &str, name: &str) {
+    if name.is_empty() {
+        errors.push(field, "Account name is required");
+        return;
+    }
+    if let Some(c) = name.chars().find(|c| FORBIDDEN_NAME_CHARS.contains(c)) {
+        errors.push(
+            field,
+            format!("Account name cannot contain the character {c} (not allowed: : \" / \\ | ? *)"),
+        );
+    }
+    if name.chars().count() > super::validation::MAX_NAME_CHARS {
+        errors.push(
+            field,
+            format!("Account name is longer than {} characters", super::validation::MAX_NAME_CHARS),
+        );
+    }
+    if name.chars().any(char::is_control) {
+        errors.push(field, "Account name contains a control character");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn type_codes_round_trip() {
+        for t in AccountType::ALL {
+            assert_eq!(AccountType::from_code(t.code()), Some(t));
+        }
+        assert_eq!(AccountType::from_code("trust"), None);
+    }
+
+    #[test]
+    fn every_forbidden_character_is_named() {
+        for c in FORBIDDEN_NAME_CHARS {
+            let mut e = ValidationErrors::default();
+            check_account_name(&mut e, "account.name", &format!("Smith{c}Family"));
+            let msg = e.for_field("account.name").unwrap_or_default();
+            assert!(msg.contains(&format!("character {c} ")), "{msg}");
+        }
+    }
+
+    #[test]
+    fn ordinary_names_pass() {
+        let mut e = ValidationErrors::default();
+        check_account_name(&mut e, "n", "Kate's LLC & Co. (2024) — Ștefănescu");
+        assert!(e.is_empty(), "{e}");
+    }
+}

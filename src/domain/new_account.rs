@@ -1,0 +1,369 @@
+//! Creating an account: the two-step form's input (a draft), its validation,
+//! account-name generation, and the records it produces.
+
+use super::account::{check_account_name, Account, AccountType, Address};
+use super::contact::Contact;
+use super::email::Email;
+use super::ids::{ContactId, IdSource};
+use super::link::{EmailAccess, Link};
+use super::time::Timestamp;
+use super::validation::{text_field, ValidationErrors};
+
+/// A new person typed into step 2.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct NewContactDraft {
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+    pub phone: String,
+    pub login: bool,
+    pub notify: bool,
+    pub email_sync: bool,
+}
+
+/// One contact of the new account: typed in, or an existing one linked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ContactDraft {
+    New(NewContactDraft),
+    Existing(Contact),
+}
+
+/// Everything the two steps of "New account" collect.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct NewAccountDraft {
+    pub kind: AccountType,
+    /// Left empty: generated (see [`NewAccountDraft::account_name`]).
+    pub name: String,
+    pub company_name: String,
+    pub contacts: Vec<ContactDraft>,
+}
+
+/// The records a valid draft becomes; written together or not at all.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewAccount {
+    pub account: Account,
+    /// Contacts created with the account (linked ones already exist).
+    pub new_contacts: Vec<Contact>,
+    pub links: Vec<Link>,
+}
+
+impl NewAccountDraft {
+    /// The account name that will be saved: the typed one, or else the
+    /// company name (Company type), or else the first contact's first and
+    /// last name.
+    pub fn account_name(&self) -> String {
+        let typed = self.name.trim();
+        if !typed.is_empty() {
+            return typed.to_owned();
+        }
+        if self.kind == AccountType::Company && !self.company_name.trim().is_empty() {
+            return self.company_name.trim().to_owned();
+        }
+        match self.contacts.first() {
+            Some(ContactDraft::New(c)) => join_name(&c.first_name, &c.last_name),
+            Some(ContactDraft::Existing(c)) => join_name(&c.first_name, &c.last_name),
+            None => String::new(),
+        }
+    }
+
+    /// Validates step 1 only (type and names), for the "Next" button.
+    pub fn check_step1(&self) -> ValidationErrors {
+        let mut errors = ValidationErrors::default();
+        let name = text_field(&mut errors, "account.name", "Account name", &self.name, false);
+        if !name.is_empty() {
+            check_account_name(&mut errors, "account.name", &name);
+        }
+        if self.kind == AccountType::Company {
+            let company = text_field(
+                &mut errors,
+                "account.company_name",
+                "Company name",
+                &self.company_name,
+                false,
+            );
+            if !company.is_empty() && name.is_empty() {
+                check_account_name(&mut errors, "account.company_name", &company);
+            }
+        }
+        errors
+    }
+
+    /// Validates everything and builds the records. Nothing is produced when
+    /// any field is wrong; every problem is reported with its field.
+    pub fn build(&self, ids: &mut impl IdSource, now: Timestamp) -> Result<NewAccount, ValidationErrors> {
+        let mut errors = self.check_step1();
+        if self.contacts.is_empty() {
+            errors.push("contacts", "Add at least one contact: every account needs one");
+        }
+        let account_id = ids.account_id();
+        let mut new_contacts = Vec::new();
+        let mut links = Vec::new();
+        let mut seen_emails: Vec<String> = Vec::new();
+        let mut seen_contacts: Vec<ContactId> = Vec::new();
+        for (i, draft) in self.contacts.iter().enumerate() {
+            let at = |f: &str| format!("contacts[{i}].{f}");
+            match draft {
+                ContactDraft::New(c) => {
+                    let first = text_field(&mut errors, &at("first_name"), "First name", &c.first_name, true);
+                    let last = text_field(&mut errors, &at("last_name"), "Last name", &c.last_name, true);
+                    let phone = text_field(&mut errors, &at("phone"), "Phone", &c.phone, false);
+                    let mut emails = Vec::new();
+                    if c.email.trim().is_empty() {
+                        if c.login {
+                            errors.push(at("email"), "Portal login needs an email address");
+                        }
+                    } else {
+                        match Email::parse(&c.email) {
+                            Ok(e) if seen_emails.contains(&e.key()) => {
+                                errors.push(at("email"), format!("{e} is already used by another contact of this account"));
+                            }
+                            Ok(e) => {
+                                seen_emails.push(e.key());
+                                emails.push(e);
+                            }
+                            Err(e) => errors.push(at("email"), e.to_string()),
+                        }
+                    }
+                    let contact_id = ids.contact_id();
+                    links.push(Link {
+                        account_id: account_id.clone(),
+                        contact_id: contact_id.clone(),
+                        description: String::new(),
+                        signer_priority: None,
+                        email_access: emails
+                            .iter()
+                            .map(|e| EmailAccess::new(e.key(), c.login, c.notify, c.email_sync))
+                            .collect(),
+                    });
+                    new_contacts.push(Contact {
+                        id: contact_id,
+                        first_name: first,
+                        middle_name: String::new(),
+                        last_name: last,
+                        emails,
+                        phones: if phone.is_empty() { Vec::new() } else { vec![phone] },
+                        address: Address::default(),
+                        created_at: now,
+                        updated_at: now,
+                    });
+                }
+                ContactDraft::Existing(c) => {
+                    if seen_contacts.contains(&c.id) {
+                        errors.push(at("contact"), format!("{} is linked twice", c.display_name()));
+                        continue;
+                    }
+                    seen_contacts.push(c.id.clone());
+                    links.push(Link {
+                        account_id: account_id.clone(),
+                        contact_id: c.id.clone(),
+                        description: String::new(),
+                        signer_priority: None,
+                        email_access: c
+                            .emails
+                            .iter()
+                            .map(|e| EmailAccess::new(e.key(), false, false, false))
+                            .collect(),
+                    });
+                }
+            }
+        }
+        let name = self.account_name();
+        if self.name.trim().is_empty() && errors.for_field("account.company_name").is_none() {
+            // A generated name must obey the same rules as a typed one.
+            let before = errors.0.len();
+            check_account_name(&mut errors, "account.name", &name);
+            if errors.0.len() > before && name.is_empty() {
+                errors.0.truncate(before);
+                if !self.contacts.is_empty() {
+                    errors.push("account.name", "Account name is required");
+                }
+            }
+        }
+        let account = Account {
+            id: account_id,
+            name,
+            kind: self.kind,
+            company_name: if self.kind == AccountType::Company {
+                self.company_name.trim().to_owned()
+            } else {
+                String::new()
+            },
+            address: Address::default(),
+            archived: false,
+            created_at: now,
+            updated_at: now,
+        };
+        errors.into_result(NewAccount { account, new_contacts, links })
+    }
+}
+
+fn join_name(first: &str, last: &str) -> String {
+    [first.trim(), last.trim()].iter().filter(|s| !s.is_empty()).copied().collect::<Vec<_>>().join(" ")
+}
+
+impl NewAccount {
+    /// Contacts this account links to that must already be stored.
+    pub fn linked_existing(&self) -> Vec<&ContactId> {
+        self.links
+            .iter()
+            .map(|l| &l.contact_id)
+            .filter(|id| !self.new_contacts.iter().any(|c| &c.id == *id))
+            .collect()
+    }
+
+    /// Every email of the new contacts, with the field it was typed in.
+    pub fn new_email_keys(&self) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        for (i, c) in self.new_contacts.iter().enumerate() {
+            for e in &c.emails {
+                out.push((format!("contacts[{i}].email"), e.key()));
+            }
+        }
+        out
+    }
+
+    /// Checks the draft against what is stored. `existing[i]` says whether
+    /// `linked_existing()[i]` is stored; `owners[i]` is the contact that
+    /// already has `new_email_keys()[i]`, if any.
+    pub fn check_against_store(&self, existing: &[bool], owners: &[Option<ContactId>]) -> ValidationErrors {
+        let mut errors = ValidationErrors::default();
+        for (id, found) in self.linked_existing().into_iter().zip(existing) {
+            if !found {
+                errors.push("contacts", format!("The contact {id} no longer exists"));
+            }
+        }
+        for ((field, email), owner) in self.new_email_keys().into_iter().zip(owners) {
+            if owner.is_some() {
+                errors.push(field, format!("{email} already belongs to another contact: link that contact instead"));
+            }
+        }
+        errors
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::ids::SeededIds;
+
+    fn person(first: &str, last: &str, email: &str) -> ContactDraft {
+        ContactDraft::New(NewContactDraft {
+            first_name: first.into(),
+            last_name: last.into(),
+            email: email.into(),
+            ..Default::default()
+        })
+    }
+
+    fn draft(kind: AccountType, name: &str, company: &str, contacts: Vec<ContactDraft>) -> NewAccountDraft {
+        NewAccountDraft { kind, name: name.into(), company_name: company.into(), contacts }
+    }
+
+    fn build(d: &NewAccountDraft) -> Result<NewAccount, ValidationErrors> {
+        d.build(&mut SeededIds::new(1), Timestamp(1000))
+    }
+
+    #[test]
+    fn empty_name_is_generated_from_the_contact() {
+        let d = draft(AccountType::Individual, "  ", "", vec![person(" Kate ", "Smith", "kate@example.com")]);
+        let new = build(&d).expect("valid");
+        assert_eq!(new.account.name, "Kate Smith");
+        assert_eq!(new.new_contacts.len(), 1);
+        assert_eq!(new.links.len(), 1);
+        assert_eq!(new.links[0].contact_id, new.new_contacts[0].id);
+        assert_eq!(new.links[0].account_id, new.account.id);
+        assert_eq!(new.new_contacts[0].first_name, "Kate");
+    }
+
+    #[test]
+    fn company_name_is_used_for_company_accounts() {
+        let d = draft(AccountType::Company, "", "Kate's LLC", vec![person("Kate", "Smith", "")]);
+        let new = build(&d).expect("valid");
+        assert_eq!(new.account.name, "Kate's LLC");
+        assert_eq!(new.account.company_name, "Kate's LLC");
+        // Company name is dropped for other types.
+        let d = draft(AccountType::Individual, "", "Kate's LLC", vec![person("Kate", "Smith", "")]);
+        assert_eq!(build(&d).expect("valid").account.company_name, "");
+    }
+
+    #[test]
+    fn a_typed_name_wins() {
+        let d = draft(AccountType::Individual, "Smith Family", "", vec![person("Kate", "Smith", "")]);
+        assert_eq!(build(&d).expect("valid").account.name, "Smith Family");
+    }
+
+    #[test]
+    fn forbidden_characters_are_refused_typed_or_generated() {
+        let d = draft(AccountType::Individual, "Smith/Family", "", vec![person("Kate", "Smith", "")]);
+        let e = build(&d).expect_err("invalid");
+        assert!(e.for_field("account.name").unwrap_or_default().contains("character /"));
+        let d = draft(AccountType::Company, "", "What? Inc", vec![person("Kate", "Smith", "")]);
+        let e = build(&d).expect_err("invalid");
+        assert!(e.for_field("account.company_name").unwrap_or_default().contains("character ?"), "{e}");
+    }
+
+    #[test]
+    fn every_problem_is_reported_with_its_place() {
+        let d = draft(AccountType::Individual, "", "", vec![person("", "Smith", "kate@"), person("Ann", "", "x")]);
+        let e = build(&d).expect_err("invalid");
+        assert_eq!(e.for_field("contacts[0].first_name"), Some("First name is required"));
+        assert!(e.for_field("contacts[0].email").unwrap_or_default().starts_with("not an email address"));
+        assert_eq!(e.for_field("contacts[1].last_name"), Some("Last name is required"));
+        assert!(e.for_field("contacts[1].email").is_some());
+    }
+
+    #[test]
+    fn an_account_needs_a_contact() {
+        let e = build(&draft(AccountType::Individual, "Lonely", "", vec![])).expect_err("invalid");
+        assert!(e.for_field("contacts").is_some());
+    }
+
+    #[test]
+    fn login_needs_an_email_and_turns_signatory_on() {
+        let mut c = NewContactDraft { first_name: "A".into(), last_name: "B".into(), login: true, ..Default::default() };
+        let e = build(&draft(AccountType::Individual, "", "", vec![ContactDraft::New(c.clone())])).expect_err("invalid");
+        assert!(e.for_field("contacts[0].email").is_some());
+        c.email = "A@B.example".into();
+        let new = build(&draft(AccountType::Individual, "", "", vec![ContactDraft::New(c)])).expect("valid");
+        let access = &new.links[0].email_access[0];
+        assert_eq!(access.email, "a@b.example");
+        assert!(access.login && access.signatory && !access.notify);
+    }
+
+    #[test]
+    fn the_same_email_twice_in_one_account_is_refused() {
+        let d = draft(AccountType::Individual, "", "", vec![person("A", "B", "x@y.io"), person("C", "D", "X@Y.io")]);
+        let e = build(&d).expect_err("invalid");
+        assert!(e.for_field("contacts[1].email").is_some());
+    }
+
+    #[test]
+    fn linking_an_existing_contact() {
+        let existing = build(&draft(AccountType::Individual, "", "", vec![person("Kate", "Smith", "k@s.io")]))
+            .expect("valid")
+            .new_contacts
+            .remove(0);
+        let d = draft(AccountType::Company, "", "Kate's LLC", vec![ContactDraft::Existing(existing.clone())]);
+        let new = build(&d).expect("valid");
+        assert!(new.new_contacts.is_empty());
+        assert_eq!(new.linked_existing(), vec![&existing.id]);
+        assert_eq!(new.links[0].email_access[0].email, "k@s.io");
+        let twice = draft(
+            AccountType::Individual,
+            "X",
+            "",
+            vec![ContactDraft::Existing(existing.clone()), ContactDraft::Existing(existing)],
+        );
+        assert!(build(&twice).expect_err("invalid").for_field("contacts[1].contact").is_some());
+    }
+
+    #[test]
+    fn store_facts_are_checked() {
+        let new = build(&draft(AccountType::Individual, "", "", vec![person("Kate", "Smith", "k@s.io")])).expect("valid");
+        assert_eq!(new.new_email_keys(), vec![("contacts[0].email".to_owned(), "k@s.io".to_owned())]);
+        assert!(new.check_against_store(&[], &[None]).is_empty());
+        let owner = Some(ContactId::from_random([1; 16]));
+        let e = new.check_against_store(&[], &[owner]);
+        assert!(e.for_field("contacts[0].email").unwrap_or_default().contains("link that contact"));
+    }
+}

@@ -1,0 +1,9 @@
+//! Clientbook: an offline client-accounts CRM that runs in the browser.
+//! See ARCHITECTURE.md for the map of this crate.
+
+pub mod domain;
+pub mod error;
+pub mod store;
+
+#[cfg(target_arch = "wasm32")]
+pub mod ui;

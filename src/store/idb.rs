@@ -1,0 +1,482 @@
+//! The IndexedDB [`Store`], written directly on `web-sys`.
+//!
+//! Why not a wrapper crate: schema steps after version 1 must add indexes to
+//! existing stores, which needs the upgrade transaction of the open request,
+//! and bulk writes must issue every `put` before awaiting anything. A thin
+//! bridge (requests and transactions awaited as promises) gives both, with
+//! no JS closures allocated per request.
+//!
+//! Rules kept here:
+//! - a change is one readwrite transaction; inside it only IndexedDB requests
+//!   are awaited (awaiting anything else lets the browser commit it half-done);
+//! - a [`Tx`] dropped without [`Tx::commit`] is aborted, so `?` never leaves
+//!   half a change behind;
+//! - writes use `durability: "strict"`: committed means on disk.
+
+use super::schema::{self, SchemaOp};
+use super::{account_order, contact_order, Store, StoreError};
+use crate::domain::search::normalize;
+use crate::domain::{Account, AccountId, Contact, ContactId, Link, NewAccount, ValidationErrors};
+use serde::{de::DeserializeOwned, Deserialize, Serialize};
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{
+    DomException, IdbDatabase, IdbIndexParameters, IdbObjectStore, IdbObjectStoreParameters, IdbOpenDbRequest,
+    IdbRequest, IdbTransaction, IdbTransactionMode, IdbVersionChangeEvent,
+};
+
+// Bindings web-sys marks unstable or deprecated (durability options; explicit
+// commit, which older engines lack: there the call throws, is ignored, and
+// the transaction commits by itself once its requests are done).
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    /// An `IDBDatabase`, seen through the bindings below.
+    type RawDb;
+    #[wasm_bindgen(catch, method, js_name = transaction)]
+    fn transaction_with_options(
+        this: &RawDb,
+        store_names: &js_sys::Array,
+        mode: &str,
+        options: &js_sys::Object,
+    ) -> Result<IdbTransaction, JsValue>;
+
+    /// An `IDBTransaction`, seen through the binding below.
+    type RawTx;
+    #[wasm_bindgen(catch, method, js_name = commit)]
+    fn commit_now(this: &RawTx) -> Result<(), JsValue>;
+}
+
+// ---------------------------------------------------------------------------
+// Errors
+
+/// Turns a value thrown by the IndexedDB API into a [`StoreError`].
+fn js_error(e: &JsValue) -> StoreError {
+    match e.dyn_ref::<DomException>() {
+        Some(d) => match d.name().as_str() {
+            "QuotaExceededError" => StoreError::QuotaExceeded,
+            "VersionError" => StoreError::NewerVersion,
+            "InvalidStateError" => StoreError::Closed,
+            "ConstraintError" => {
+                let mut v = ValidationErrors::default();
+                v.push("contacts", "An email address or record would be stored twice; nothing was saved");
+                StoreError::Rejected(v)
+            }
+            name => StoreError::Backend(format!("{name}: {}", d.message())),
+        },
+        None => StoreError::Backend(e.as_string().unwrap_or_else(|| format!("{e:?}"))),
+    }
+}
+
+fn corrupt(store: &'static str, e: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt { store, reason: e.to_string() }
+}
+
+// ---------------------------------------------------------------------------
+// Requests and transactions as futures
+
+/// Awaits one request: its result, or the error that failed it. The
+/// request's own `resolve`/`reject` are the handlers, so no Rust closure is
+/// allocated (or leaked) per request.
+async fn request(r: &IdbRequest) -> Result<JsValue, StoreError> {
+    let promise = js_sys::Promise::new(&mut |resolve, reject| {
+        r.set_onsuccess(Some(&resolve));
+        r.set_onerror(Some(&reject));
+    });
+    let outcome = JsFuture::from(promise).await;
+    r.set_onsuccess(None);
+    r.set_onerror(None);
+    match outcome {
+        Ok(_) => r.result().map_err(|e| js_error(&e)),
+        Err(_) => Err(match r.error() {
+            Ok(Some(d)) => js_error(&d.into()),
+            _ => StoreError::Backend("a database request failed".into()),
+        }),
+    }
+}
+
+/// A transaction that aborts when dropped unless committed.
+struct Tx {
+    tx: IdbTransaction,
+    /// Resolves on `complete`, rejects on `abort`; only for readwrite.
+    done: Option<JsFuture>,
+    finished: bool,
+}
+
+impl Tx {
+    fn read(db: &IdbDatabase, stores: &[&str]) -> Result<Self, StoreError> {
+        let tx = db
+            .transaction_with_str_sequence_and_mode(&names(stores), IdbTransactionMode::Readonly)
+            .map_err(|e| js_error(&e))?;
+        Ok(Self { tx, done: None, finished: false })
+    }
+
+    fn write(db: &IdbDatabase, stores: &[&str]) -> Result<Self, StoreError> {
+        let options = js_sys::Object::new();
+        js_sys::Reflect::set(&options, &"durability".into(), &"strict".into()).map_err(|e| js_error(&e))?;
+        let tx = db
+            .unchecked_ref::<RawDb>()
+            .transaction_with_options(&names(stores), "readwrite", &options)
+            .map_err(|e| js_error(&e))?;
+        let promise = js_sys::Promise::new(&mut |resolve, reject| {
+            tx.set_oncomplete(Some(&resolve));
+            tx.set_onabort(Some(&reject));
+        });
+        Ok(Self { tx, done: Some(JsFuture::from(promise)), finished: false })
+    }
+
+    fn store(&self, name: &str) -> Result<IdbObjectStore, StoreError> {
+        self.tx.object_store(name).map_err(|e| js_error(&e))
+    }
+
+    /// Commits and waits until the browser reports the data durable.
+    async fn commit(mut self) -> Result<(), StoreError> {
+        self.finished = true;
+        // `commit` throws when the transaction already finished (aborted by a
+        // failed request); the outcome below says why.
+        let _ = self.tx.unchecked_ref::<RawTx>().commit_now();
+        let outcome = match self.done.take() {
+            Some(done) => done.await,
+            None => Ok(JsValue::UNDEFINED),
+        };
+        outcome.map(|_| ()).map_err(|_| match self.tx.error() {
+            Some(d) => js_error(&d.into()),
+            None => StoreError::Backend("the change was cancelled".into()),
+        })
+    }
+}
+
+impl Drop for Tx {
+    fn drop(&mut self) {
+        if !self.finished {
+            // Throws only when the transaction already ended; nothing to undo then.
+            let _ = self.tx.abort();
+        }
+    }
+}
+
+fn names(stores: &[&str]) -> js_sys::Array {
+    stores.iter().map(|s| JsValue::from_str(s)).collect()
+}
+
+// ---------------------------------------------------------------------------
+// Records: domain values plus the fields the indexes read
+
+#[derive(Serialize, Deserialize)]
+struct AccountRecord {
+    #[serde(flatten)]
+    account: Account,
+    name_key: String,
+}
+
+#[derive(Serialize, Deserialize)]
+struct ContactRecord {
+    #[serde(flatten)]
+    contact: Contact,
+    name_key: String,
+    email_keys: Vec<String>,
+}
+
+fn to_js<T: Serialize>(value: &T) -> Result<JsValue, StoreError> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| StoreError::Backend(format!("could not prepare a record: {e}")))
+}
+
+fn from_js<T: DeserializeOwned>(store: &'static str, value: JsValue) -> Result<T, StoreError> {
+    serde_wasm_bindgen::from_value(value).map_err(|e| corrupt(store, e))
+}
+
+fn account_js(a: &Account) -> Result<JsValue, StoreError> {
+    to_js(&AccountRecord { account: a.clone(), name_key: normalize(&a.name) })
+}
+
+fn contact_js(c: &Contact) -> Result<JsValue, StoreError> {
+    to_js(&ContactRecord { contact: c.clone(), name_key: c.sort_key(), email_keys: c.email_keys() })
+}
+
+fn account_from(value: JsValue) -> Result<Account, StoreError> {
+    from_js::<AccountRecord>(schema::ACCOUNTS, value).map(|r| r.account)
+}
+
+fn contact_from(value: JsValue) -> Result<Contact, StoreError> {
+    from_js::<ContactRecord>(schema::CONTACTS, value).map(|r| r.contact)
+}
+
+fn optional(value: JsValue) -> Option<JsValue> {
+    (!value.is_undefined() && !value.is_null()).then_some(value)
+}
+
+fn array(value: JsValue) -> js_sys::Array {
+    value.dyn_into::<js_sys::Array>().unwrap_or_default()
+}
+
+// ---------------------------------------------------------------------------
+// Opening, upgrading, and losing the connection
+
+/// Called when the open connection stops being usable: another tab upgraded
+/// the schema ([`StoreError::NewerVersion`]) or the database was deleted or
+/// closed by the browser ([`StoreError::Closed`]).
+pub type OnLost = Rc<dyn Fn(StoreError)>;
+
+#[derive(Clone, Default)]
+pub struct Hooks {
+    /// Another tab holds an older version open and has not let go yet.
+    pub on_blocked: Option<Rc<dyn Fn()>>,
+    pub on_lost: Option<OnLost>,
+}
+
+pub struct IdbStore {
+    db: IdbDatabase,
+    name: String,
+    _on_versionchange: Closure<dyn FnMut(IdbVersionChangeEvent)>,
+    _on_close: Closure<dyn FnMut()>,
+}
+
+fn factory() -> Result<web_sys::IdbFactory, StoreError> {
+    let window = web_sys::window().ok_or_else(|| StoreError::Unavailable("no window".into()))?;
+    match window.indexed_db() {
+        Ok(Some(f)) => Ok(f),
+        Ok(None) => Err(StoreError::Unavailable("IndexedDB is missing".into())),
+        Err(e) => Err(StoreError::Unavailable(js_error(&e).to_string())),
+    }
+}
+
+fn apply(op: &SchemaOp, db: &IdbDatabase, tx: &IdbTransaction) -> Result<(), JsValue> {
+    match *op {
+        SchemaOp::CreateStore { name, key_path } => {
+            let params = IdbObjectStoreParameters::new();
+            match key_path {
+                [] => {}
+                [one] => params.set_key_path(&JsValue::from_str(one)),
+                many => params.set_key_path(&names(many)),
+            }
+            db.create_object_store_with_optional_parameters(name, &params)?;
+        }
+        SchemaOp::CreateIndex { store, name, key_path, unique, multi_entry } => {
+            let params = IdbIndexParameters::new();
+            params.set_unique(unique);
+            params.set_multi_entry(multi_entry);
+            tx.object_store(store)?.create_index_with_str_and_optional_parameters(name, key_path, &params)?;
+        }
+    }
+    Ok(())
+}
+
+impl IdbStore {
+    /// Opens (creating or upgrading as needed) the database `name`.
+    pub async fn open(name: &str, hooks: Hooks) -> Result<Self, StoreError> {
+        let open_req: IdbOpenDbRequest =
+            factory()?.open_with_u32(name, schema::DB_VERSION).map_err(|e| js_error(&e))?;
+        let upgrade_error: Rc<RefCell<Option<String>>> = Rc::default();
+        let on_upgrade = {
+            let req = open_req.clone();
+            let upgrade_error = upgrade_error.clone();
+            Closure::<dyn FnMut(IdbVersionChangeEvent)>::new(move |event: IdbVersionChangeEvent| {
+                let old = event.old_version() as u32;
+                let (Ok(db), Some(tx)) = (req.result(), req.transaction()) else {
+                    return;
+                };
+                let db: IdbDatabase = db.unchecked_into();
+                for op in schema::upgrade_ops(old) {
+                    if let Err(e) = apply(op, &db, &tx) {
+                        *upgrade_error.borrow_mut() = Some(format!("schema upgrade failed at {op:?}: {e:?}"));
+                        let _ = tx.abort();
+                        return;
+                    }
+                }
+            })
+        };
+        let on_blocked = {
+            let hook = hooks.on_blocked.clone();
+            Closure::<dyn FnMut()>::new(move || {
+                if let Some(h) = &hook {
+                    h();
+                }
+            })
+        };
+        open_req.set_onupgradeneeded(Some(on_upgrade.as_ref().unchecked_ref()));
+        open_req.set_onblocked(Some(on_blocked.as_ref().unchecked_ref()));
+        let outcome = request(&open_req).await;
+        open_req.set_onupgradeneeded(None);
+        open_req.set_onblocked(None);
+        if let Some(msg) = upgrade_error.borrow_mut().take() {
+            return Err(StoreError::Backend(msg));
+        }
+        let db: IdbDatabase = outcome?.unchecked_into();
+
+        let on_versionchange = {
+            let db = db.clone();
+            let hook = hooks.on_lost.clone();
+            Closure::<dyn FnMut(IdbVersionChangeEvent)>::new(move |event: IdbVersionChangeEvent| {
+                // Let the other tab upgrade or delete; this connection is done.
+                db.close();
+                if let Some(h) = &hook {
+                    h(match event.new_version() {
+                        Some(_) => StoreError::NewerVersion,
+                        None => StoreError::Closed,
+                    });
+                }
+            })
+        };
+        let on_close = {
+            let hook = hooks.on_lost.clone();
+            Closure::<dyn FnMut()>::new(move || {
+                if let Some(h) = &hook {
+                    h(StoreError::Closed);
+                }
+            })
+        };
+        db.set_onversionchange(Some(on_versionchange.as_ref().unchecked_ref()));
+        db.set_onclose(Some(on_close.as_ref().unchecked_ref()));
+        Ok(Self { db, name: name.to_owned(), _on_versionchange: on_versionchange, _on_close: on_close })
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Deletes a whole database (tests and "leave demo").
+    pub async fn delete_database(name: &str) -> Result<(), StoreError> {
+        let req = factory()?.delete_database(name).map_err(|e| js_error(&e))?;
+        request(&req).await.map(|_| ())
+    }
+
+    /// Every record of `store`, deserialised with `from`.
+    async fn all<T>(&self, store: &'static str, from: fn(JsValue) -> Result<T, StoreError>) -> Result<Vec<T>, StoreError> {
+        let tx = Tx::read(&self.db, &[store])?;
+        let req = tx.store(store)?.get_all().map_err(|e| js_error(&e))?;
+        array(request(&req).await?).iter().map(from).collect()
+    }
+
+    async fn get_one<T>(
+        &self,
+        store: &'static str,
+        key: &str,
+        from: fn(JsValue) -> Result<T, StoreError>,
+    ) -> Result<Option<T>, StoreError> {
+        let tx = Tx::read(&self.db, &[store])?;
+        let req = tx.store(store)?.get(&JsValue::from_str(key)).map_err(|e| js_error(&e))?;
+        optional(request(&req).await?).map(from).transpose()
+    }
+
+    /// The links of one side (`index` = by account or by contact) and the
+    /// record at the other end of each, in one read transaction.
+    async fn linked<T>(
+        &self,
+        index: &str,
+        key: &str,
+        other: &'static str,
+        other_key: fn(&Link) -> &str,
+        from: fn(JsValue) -> Result<T, StoreError>,
+    ) -> Result<Vec<(Link, T)>, StoreError> {
+        let tx = Tx::read(&self.db, &[schema::LINKS, other])?;
+        let by = tx.store(schema::LINKS)?.index(index).map_err(|e| js_error(&e))?;
+        let req = by.get_all_with_key(&JsValue::from_str(key)).map_err(|e| js_error(&e))?;
+        let links: Vec<Link> = array(request(&req).await?)
+            .iter()
+            .map(|v| from_js(schema::LINKS, v))
+            .collect::<Result<_, _>>()?;
+        let others = tx.store(other)?;
+        // Issue every read, then await them in order.
+        let reqs: Vec<IdbRequest> = links
+            .iter()
+            .map(|l| others.get(&JsValue::from_str(other_key(l))).map_err(|e| js_error(&e)))
+            .collect::<Result<_, _>>()?;
+        let mut out = Vec::with_capacity(links.len());
+        for (link, req) in links.into_iter().zip(reqs) {
+            // A link whose other end is missing is skipped, never shown half.
+            if let Some(v) = optional(request(&req).await?) {
+                out.push((link, from(v)?));
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl Drop for IdbStore {
+    fn drop(&mut self) {
+        self.db.set_onversionchange(None);
+        self.db.set_onclose(None);
+        self.db.close();
+    }
+}
+
+impl Store for IdbStore {
+    async fn create_account(&self, new: &NewAccount) -> Result<(), StoreError> {
+        let tx = Tx::write(&self.db, &[schema::ACCOUNTS, schema::CONTACTS, schema::LINKS])?;
+        let accounts = tx.store(schema::ACCOUNTS)?;
+        let contacts = tx.store(schema::CONTACTS)?;
+        let links = tx.store(schema::LINKS)?;
+        let by_email = contacts.index(schema::CONTACTS_BY_EMAIL).map_err(|e| js_error(&e))?;
+
+        // Checks: only IndexedDB requests are awaited inside the transaction.
+        let exists = accounts.count_with_key(&JsValue::from_str(new.account.id.as_str())).map_err(|e| js_error(&e))?;
+        if request(&exists).await?.as_f64().unwrap_or(0.0) > 0.0 {
+            return Err(StoreError::AlreadyExists);
+        }
+        let mut existing = Vec::new();
+        for id in new.linked_existing() {
+            let req = contacts.count_with_key(&JsValue::from_str(id.as_str())).map_err(|e| js_error(&e))?;
+            existing.push(request(&req).await?.as_f64().unwrap_or(0.0) > 0.0);
+        }
+        let mut owners = Vec::new();
+        for (_, key) in new.new_email_keys() {
+            let req = by_email.get_key(&JsValue::from_str(&key)).map_err(|e| js_error(&e))?;
+            owners.push(optional(request(&req).await?).and_then(|v| v.as_string()).and_then(|s| ContactId::parse(&s)));
+        }
+        let errors = new.check_against_store(&existing, &owners);
+        if !errors.is_empty() {
+            return Err(StoreError::Rejected(errors));
+        }
+
+        // Writes: issue all, await only the commit.
+        for c in &new.new_contacts {
+            contacts.add(&contact_js(c)?).map_err(|e| js_error(&e))?;
+        }
+        accounts.add(&account_js(&new.account)?).map_err(|e| js_error(&e))?;
+        for l in &new.links {
+            links.put(&to_js(l)?).map_err(|e| js_error(&e))?;
+        }
+        tx.commit().await
+    }
+
+    async fn accounts(&self) -> Result<Vec<Account>, StoreError> {
+        let mut all = self.all(schema::ACCOUNTS, account_from).await?;
+        all.sort_by(account_order);
+        Ok(all)
+    }
+
+    async fn account(&self, id: &AccountId) -> Result<Option<Account>, StoreError> {
+        self.get_one(schema::ACCOUNTS, id.as_str(), account_from).await
+    }
+
+    async fn account_contacts(&self, id: &AccountId) -> Result<Vec<(Link, Contact)>, StoreError> {
+        let mut out = self
+            .linked(schema::LINKS_BY_ACCOUNT, id.as_str(), schema::CONTACTS, |l| l.contact_id.as_str(), contact_from)
+            .await?;
+        out.sort_by(|a, b| contact_order(&a.1, &b.1));
+        Ok(out)
+    }
+
+    async fn contact(&self, id: &ContactId) -> Result<Option<Contact>, StoreError> {
+        self.get_one(schema::CONTACTS, id.as_str(), contact_from).await
+    }
+
+    async fn contact_by_email(&self, email: &str) -> Result<Option<Contact>, StoreError> {
+        let tx = Tx::read(&self.db, &[schema::CONTACTS])?;
+        let by_email = tx.store(schema::CONTACTS)?.index(schema::CONTACTS_BY_EMAIL).map_err(|e| js_error(&e))?;
+        let req = by_email.get(&JsValue::from_str(&email.trim().to_lowercase())).map_err(|e| js_error(&e))?;
+        optional(request(&req).await?).map(contact_from).transpose()
+    }
+
+    async fn contact_accounts(&self, id: &ContactId) -> Result<Vec<(Link, Account)>, StoreError> {
+        let mut out = self
+            .linked(schema::LINKS_BY_CONTACT, id.as_str(), schema::ACCOUNTS, |l| l.account_id.as_str(), account_from)
+            .await?;
+        out.sort_by(|a, b| account_order(&a.1, &b.1));
+        Ok(out)
+    }
+}

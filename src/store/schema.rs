@@ -1,0 +1,124 @@
+//! The IndexedDB schema in one place: database name, version, object stores,
+//! indexes, and the cumulative steps that take a database from any older
+//! version to the current one. Pure data, so it is checked natively.
+//!
+//! To change the schema: append a step to [`STEPS`] (never edit a shipped
+//! one); [`DB_VERSION`] follows from its length.
+
+/// Name of the practitioner's database.
+pub const DB_NAME: &str = "clientbook";
+
+pub const ACCOUNTS: &str = "accounts";
+pub const CONTACTS: &str = "contacts";
+pub const LINKS: &str = "links";
+pub const META: &str = "meta";
+
+/// Accounts by normalised name (sort order of the clients list).
+pub const ACCOUNTS_BY_NAME: &str = "by_name";
+/// Contacts by every lower-cased email (unique, multi-entry).
+pub const CONTACTS_BY_EMAIL: &str = "by_email";
+/// Contacts by normalised "last first middle".
+pub const CONTACTS_BY_NAME: &str = "by_name";
+pub const LINKS_BY_ACCOUNT: &str = "by_account";
+pub const LINKS_BY_CONTACT: &str = "by_contact";
+
+/// Record fields the indexes read (written by the store next to the domain fields).
+pub const FIELD_NAME_KEY: &str = "name_key";
+pub const FIELD_EMAIL_KEYS: &str = "email_keys";
+
+/// One schema change.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SchemaOp {
+    /// A new object store; `key_path` empty means out-of-line keys.
+    CreateStore { name: &'static str, key_path: &'static [&'static str] },
+    /// A new index on an existing (or just created) store.
+    CreateIndex {
+        store: &'static str,
+        name: &'static str,
+        key_path: &'static str,
+        unique: bool,
+        multi_entry: bool,
+    },
+}
+
+/// `STEPS[n]` takes a database from version `n` to version `n + 1`.
+pub const STEPS: &[&[SchemaOp]] = &[
+    // Version 1: accounts, contacts, the links between them, and app metadata.
+    &[
+        SchemaOp::CreateStore { name: ACCOUNTS, key_path: &["id"] },
+        SchemaOp::CreateIndex {
+            store: ACCOUNTS,
+            name: ACCOUNTS_BY_NAME,
+            key_path: FIELD_NAME_KEY,
+            unique: false,
+            multi_entry: false,
+        },
+        SchemaOp::CreateStore { name: CONTACTS, key_path: &["id"] },
+        SchemaOp::CreateIndex {
+            store: CONTACTS,
+            name: CONTACTS_BY_EMAIL,
+            key_path: FIELD_EMAIL_KEYS,
+            unique: true,
+            multi_entry: true,
+        },
+        SchemaOp::CreateIndex {
+            store: CONTACTS,
+            name: CONTACTS_BY_NAME,
+            key_path: FIELD_NAME_KEY,
+            unique: false,
+            multi_entry: false,
+        },
+        SchemaOp::CreateStore { name: LINKS, key_path: &["account_id", "contact_id"] },
+        SchemaOp::CreateIndex {
+            store: LINKS,
+            name: LINKS_BY_ACCOUNT,
+            key_path: "account_id",
+            unique: false,
+            multi_entry: false,
+        },
+        SchemaOp::CreateIndex {
+            store: LINKS,
+            name: LINKS_BY_CONTACT,
+            key_path: "contact_id",
+            unique: false,
+            multi_entry: false,
+        },
+        SchemaOp::CreateStore { name: META, key_path: &[] },
+    ],
+];
+
+/// The schema version this build of Clientbook reads and writes.
+pub const DB_VERSION: u32 = STEPS.len() as u32;
+
+/// The operations that upgrade a database from `old` to [`DB_VERSION`], in order.
+pub fn upgrade_ops(old: u32) -> impl Iterator<Item = &'static SchemaOp> {
+    STEPS.iter().skip(old as usize).flat_map(|step| step.iter())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn version_matches_steps() {
+        assert_eq!(DB_VERSION, 1);
+        assert_eq!(upgrade_ops(0).count(), STEPS[0].len());
+        assert_eq!(upgrade_ops(DB_VERSION).count(), 0);
+    }
+
+    #[test]
+    fn every_index_is_on_a_store_created_no_later() {
+        let mut stores: Vec<&str> = Vec::new();
+        for op in upgrade_ops(0) {
+            match op {
+                SchemaOp::CreateStore { name, .. } => {
+                    assert!(!stores.contains(name), "store {name} created twice");
+                    stores.push(name);
+                }
+                SchemaOp::CreateIndex { store, name, .. } => {
+                    assert!(stores.contains(store), "index {name} on unknown store {store}");
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,145 @@
+//! The IndexedDB store in headless Chromium: the shared store contract, plus
+//! what only a real browser database has (persistence across connections,
+//! schema versions, other tabs). Each test uses a fresh, uniquely named
+//! database and deletes it afterwards.
+#![cfg(target_arch = "wasm32")]
+
+use clientbook::domain::ids::SeededIds;
+use clientbook::domain::new_account::ContactDraft;
+use clientbook::domain::{AccountType, NewAccountDraft, NewContactDraft, Timestamp};
+use clientbook::store::idb::{Hooks, IdbStore};
+use clientbook::store::{schema, Store, StoreError};
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::wasm_bindgen_test;
+
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
+fn unique_name() -> String {
+    format!("clientbook-test-{}-{}", js_sys::Date::now() as u64, (js_sys::Math::random() * 1e12) as u64)
+}
+
+/// A fresh database that is deleted when the test's store is dropped.
+struct Fresh(Option<IdbStore>);
+
+impl std::ops::Deref for Fresh {
+    type Target = IdbStore;
+    fn deref(&self) -> &IdbStore {
+        self.0.as_ref().expect("store is open")
+    }
+}
+
+impl Drop for Fresh {
+    fn drop(&mut self) {
+        if let Some(store) = self.0.take() {
+            let name = store.name().to_owned();
+            drop(store);
+            wasm_bindgen_futures::spawn_local(async move {
+                let _ = IdbStore::delete_database(&name).await;
+            });
+        }
+    }
+}
+
+async fn fresh() -> Fresh {
+    Fresh(Some(IdbStore::open(&unique_name(), Hooks::default()).await.expect("open a fresh database")))
+}
+
+mod contract {
+    use super::*;
+    clientbook::store_contract_tests!(wasm, fresh().await);
+}
+
+fn sample(seed: u64) -> clientbook::domain::NewAccount {
+    NewAccountDraft {
+        kind: AccountType::Company,
+        name: String::new(),
+        company_name: "Müller GmbH".into(),
+        contacts: vec![ContactDraft::New(NewContactDraft {
+            first_name: "Jörg".into(),
+            last_name: "Müller".into(),
+            email: format!("joerg{seed}@example.de"),
+            ..Default::default()
+        })],
+    }
+    .build(&mut SeededIds::new(seed), Timestamp(1_795_305_600_000))
+    .expect("valid sample")
+}
+
+#[wasm_bindgen_test]
+async fn data_survives_closing_and_reopening() {
+    let name = unique_name();
+    let new = sample(1);
+    {
+        let store = IdbStore::open(&name, Hooks::default()).await.expect("open");
+        store.create_account(&new).await.expect("create");
+    }
+    let store = IdbStore::open(&name, Hooks::default()).await.expect("reopen");
+    assert_eq!(store.accounts().await.expect("accounts"), vec![new.account.clone()]);
+    assert_eq!(store.account_contacts(&new.account.id).await.expect("contacts").len(), 1);
+    drop(store);
+    IdbStore::delete_database(&name).await.expect("delete");
+}
+
+#[wasm_bindgen_test]
+async fn fresh_database_has_the_current_schema() {
+    let store = fresh().await;
+    let db = raw_open(store.name(), None).await.expect("raw open");
+    assert_eq!(db.version() as u32, schema::DB_VERSION);
+    let names = db.object_store_names();
+    for s in [schema::ACCOUNTS, schema::CONTACTS, schema::LINKS, schema::META] {
+        assert!(names.contains(s), "missing store {s}");
+    }
+    db.close();
+}
+
+#[wasm_bindgen_test]
+async fn a_database_from_a_newer_version_is_refused_clearly() {
+    let name = unique_name();
+    let db = raw_open(&name, Some(schema::DB_VERSION + 1)).await.expect("create newer");
+    db.close();
+    match IdbStore::open(&name, Hooks::default()).await {
+        Err(StoreError::NewerVersion) => {}
+        Err(other) => panic!("expected NewerVersion, got {other:?}"),
+        Ok(_) => panic!("expected NewerVersion, got an open store"),
+    }
+    IdbStore::delete_database(&name).await.expect("delete");
+}
+
+#[wasm_bindgen_test]
+async fn an_upgrade_in_another_tab_closes_this_connection_instead_of_blocking() {
+    let lost: Rc<RefCell<Vec<StoreError>>> = Rc::default();
+    let name = unique_name();
+    let hooks = Hooks {
+        on_blocked: None,
+        on_lost: Some({
+            let lost = lost.clone();
+            Rc::new(move |e| lost.borrow_mut().push(e))
+        }),
+    };
+    let store = IdbStore::open(&name, hooks).await.expect("open");
+    // "Another tab" opens a newer version: it must not be blocked.
+    let newer = raw_open(&name, Some(schema::DB_VERSION + 1)).await.expect("newer version opens");
+    assert_eq!(lost.borrow().as_slice(), &[StoreError::NewerVersion]);
+    newer.close();
+    // Our connection is closed: using it says so instead of hanging.
+    assert_eq!(store.accounts().await, Err(StoreError::Closed));
+    drop(store);
+    IdbStore::delete_database(&name).await.expect("delete");
+}
+
+/// Opens a database with the plain API, as another tab or another version would.
+async fn raw_open(name: &str, version: Option<u32>) -> Result<web_sys::IdbDatabase, wasm_bindgen::JsValue> {
+    let factory = web_sys::window().expect("window").indexed_db()?.expect("indexedDB");
+    let req = match version {
+        Some(v) => factory.open_with_u32(name, v)?,
+        None => factory.open(name)?,
+    };
+    let promise = js_sys::Promise::new(&mut |resolve, reject| {
+        req.set_onsuccess(Some(&resolve));
+        req.set_onerror(Some(&reject));
+    });
+    wasm_bindgen_futures::JsFuture::from(promise).await?;
+    Ok(req.result()?.unchecked_into())
+}
