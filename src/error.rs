@@ -26,7 +26,10 @@ impl AppError {
     pub fn user_message(&self) -> String {
         match self.field_errors() {
             Some(e) if e.0.len() == 1 => format!("Please correct this: {}", e.0[0].message),
-            Some(e) => format!("Please correct {} fields marked below. Nothing was saved.", e.0.len()),
+            Some(e) => format!(
+                "Please correct {} fields marked below. Nothing was saved.",
+                e.0.len()
+            ),
             None => self.to_string(),
         }
     }
@@ -43,7 +46,11 @@ mod tests {
         let e = AppError::from(v.clone());
         assert_eq!(e.user_message(), "Please correct this: not an email address");
         v.push("account.name", "Account name is required");
-        assert!(AppError::from(StoreError::Rejected(v)).user_message().contains("2 fields"));
-        assert!(AppError::from(StoreError::QuotaExceeded).user_message().contains("Nothing was saved"));
+        assert!(AppError::from(StoreError::Rejected(v))
+            .user_message()
+            .contains("2 fields"));
+        assert!(AppError::from(StoreError::QuotaExceeded)
+            .user_message()
+            .contains("Nothing was saved"));
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod domain;
 pub mod error;
+pub mod route;
 pub mod store;
 
 #[cfg(target_arch = "wasm32")]

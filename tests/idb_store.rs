@@ -3,6 +3,7 @@
 //! schema versions, other tabs). Each test uses a fresh, uniquely named
 //! database and deletes it afterwards.
 #![cfg(target_arch = "wasm32")]
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test crate: a panic is a failed test
 
 use clientbook::domain::ids::SeededIds;
 use clientbook::domain::new_account::ContactDraft;
@@ -17,7 +18,11 @@ use wasm_bindgen_test::wasm_bindgen_test;
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 fn unique_name() -> String {
-    format!("clientbook-test-{}-{}", js_sys::Date::now() as u64, (js_sys::Math::random() * 1e12) as u64)
+    format!(
+        "clientbook-test-{}-{}",
+        js_sys::Date::now() as u64,
+        (js_sys::Math::random() * 1e12) as u64
+    )
 }
 
 /// A fresh database that is deleted when the test's store is dropped.
@@ -43,7 +48,11 @@ impl Drop for Fresh {
 }
 
 async fn fresh() -> Fresh {
-    Fresh(Some(IdbStore::open(&unique_name(), Hooks::default()).await.expect("open a fresh database")))
+    Fresh(Some(
+        IdbStore::open(&unique_name(), Hooks::default())
+            .await
+            .expect("open a fresh database"),
+    ))
 }
 
 mod contract {
@@ -76,8 +85,18 @@ async fn data_survives_closing_and_reopening() {
         store.create_account(&new).await.expect("create");
     }
     let store = IdbStore::open(&name, Hooks::default()).await.expect("reopen");
-    assert_eq!(store.accounts().await.expect("accounts"), vec![new.account.clone()]);
-    assert_eq!(store.account_contacts(&new.account.id).await.expect("contacts").len(), 1);
+    assert_eq!(
+        store.accounts().await.expect("accounts"),
+        vec![new.account.clone()]
+    );
+    assert_eq!(
+        store
+            .account_contacts(&new.account.id)
+            .await
+            .expect("contacts")
+            .len(),
+        1
+    );
     drop(store);
     IdbStore::delete_database(&name).await.expect("delete");
 }
@@ -97,7 +116,9 @@ async fn fresh_database_has_the_current_schema() {
 #[wasm_bindgen_test]
 async fn a_database_from_a_newer_version_is_refused_clearly() {
     let name = unique_name();
-    let db = raw_open(&name, Some(schema::DB_VERSION + 1)).await.expect("create newer");
+    let db = raw_open(&name, Some(schema::DB_VERSION + 1))
+        .await
+        .expect("create newer");
     db.close();
     match IdbStore::open(&name, Hooks::default()).await {
         Err(StoreError::NewerVersion) => {}
@@ -120,7 +141,9 @@ async fn an_upgrade_in_another_tab_closes_this_connection_instead_of_blocking() 
     };
     let store = IdbStore::open(&name, hooks).await.expect("open");
     // "Another tab" opens a newer version: it must not be blocked.
-    let newer = raw_open(&name, Some(schema::DB_VERSION + 1)).await.expect("newer version opens");
+    let newer = raw_open(&name, Some(schema::DB_VERSION + 1))
+        .await
+        .expect("newer version opens");
     assert_eq!(lost.borrow().as_slice(), &[StoreError::NewerVersion]);
     newer.close();
     // Our connection is closed: using it says so instead of hanging.
@@ -131,7 +154,10 @@ async fn an_upgrade_in_another_tab_closes_this_connection_instead_of_blocking() 
 
 /// Opens a database with the plain API, as another tab or another version would.
 async fn raw_open(name: &str, version: Option<u32>) -> Result<web_sys::IdbDatabase, wasm_bindgen::JsValue> {
-    let factory = web_sys::window().expect("window").indexed_db()?.expect("indexedDB");
+    let factory = web_sys::window()
+        .expect("window")
+        .indexed_db()?
+        .expect("indexedDB");
     let req = match version {
         Some(v) => factory.open_with_u32(name, v)?,
         None => factory.open(name)?,

@@ -53,9 +53,15 @@ pub struct Address {
 
 impl Address {
     pub fn is_empty(&self) -> bool {
-        [&self.street, &self.city, &self.state, &self.postal_code, &self.country]
-            .iter()
-            .all(|s| s.trim().is_empty())
+        [
+            &self.street,
+            &self.city,
+            &self.state,
+            &self.postal_code,
+            &self.country,
+        ]
+        .iter()
+        .all(|s| s.trim().is_empty())
     }
 }
 
@@ -96,7 +102,10 @@ pub fn check_account_name(errors: &mut ValidationErrors, field: &str, name: &str
     if name.chars().count() > super::validation::MAX_NAME_CHARS {
         errors.push(
             field,
-            format!("Account name is longer than {} characters", super::validation::MAX_NAME_CHARS),
+            format!(
+                "Account name is longer than {} characters",
+                super::validation::MAX_NAME_CHARS
+            ),
         );
     }
     if name.chars().any(char::is_control) {

@@ -39,7 +39,10 @@ impl Contact {
 
     /// Key for alphabetical order: last name, then first and middle name.
     pub fn sort_key(&self) -> String {
-        normalize(&format!("{} {} {}", self.last_name, self.first_name, self.middle_name))
+        normalize(&format!(
+            "{} {} {}",
+            self.last_name, self.first_name, self.middle_name
+        ))
     }
 
     pub fn main_email(&self) -> Option<&Email> {

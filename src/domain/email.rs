@@ -42,7 +42,9 @@ impl Email {
         }
         let labels: Vec<&str> = domain.split('.').collect();
         if labels.len() < 2
-            || labels.iter().any(|l| l.is_empty() || l.starts_with('-') || l.ends_with('-'))
+            || labels
+                .iter()
+                .any(|l| l.is_empty() || l.starts_with('-') || l.ends_with('-'))
         {
             return Err(EmailError::Domain);
         }
@@ -71,7 +73,11 @@ mod tests {
 
     #[test]
     fn accepts_ordinary_addresses() {
-        for ok in ["kate@example.com", " Kate.Smith+tax@mail.example.co.uk ", "ana@sofía.es"] {
+        for ok in [
+            "kate@example.com",
+            " Kate.Smith+tax@mail.example.co.uk ",
+            "ana@sofía.es",
+        ] {
             assert!(Email::parse(ok).is_ok(), "{ok}");
         }
         assert_eq!(Email::parse(" A@B.io ").map(|e| e.key()), Ok("a@b.io".to_owned()));
@@ -87,6 +93,9 @@ mod tests {
         assert_eq!(Email::parse("kate smith@example.com"), Err(EmailError::Space));
         assert_eq!(Email::parse("kate@localhost"), Err(EmailError::Domain));
         assert_eq!(Email::parse("kate@example..com"), Err(EmailError::Domain));
-        assert_eq!(Email::parse(&format!("{}@example.com", "a".repeat(250))), Err(EmailError::TooLong));
+        assert_eq!(
+            Email::parse(&format!("{}@example.com", "a".repeat(250))),
+            Err(EmailError::TooLong)
+        );
     }
 }

@@ -18,7 +18,9 @@ fn hex(bytes: [u8; 16]) -> String {
 
 /// True when `s` has the shape of an id: 32 lowercase hex digits.
 pub fn is_id(s: &str) -> bool {
-    s.len() == 32 && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    s.len() == 32
+        && s.bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 macro_rules! id_type {

@@ -23,7 +23,13 @@ pub struct EmailAccess {
 impl EmailAccess {
     /// The switches a new email starts with: Signatory follows Login.
     pub fn new(email: String, login: bool, notify: bool, email_sync: bool) -> Self {
-        Self { email, login, notify, email_sync, signatory: login }
+        Self {
+            email,
+            login,
+            notify,
+            email_sync,
+            signatory: login,
+        }
     }
 }
 

@@ -115,7 +115,10 @@ impl NewAccountDraft {
                     } else {
                         match Email::parse(&c.email) {
                             Ok(e) if seen_emails.contains(&e.key()) => {
-                                errors.push(at("email"), format!("{e} is already used by another contact of this account"));
+                                errors.push(
+                                    at("email"),
+                                    format!("{e} is already used by another contact of this account"),
+                                );
                             }
                             Ok(e) => {
                                 seen_emails.push(e.key());
@@ -169,14 +172,13 @@ impl NewAccountDraft {
         }
         let name = self.account_name();
         if self.name.trim().is_empty() && errors.for_field("account.company_name").is_none() {
-            // A generated name must obey the same rules as a typed one.
-            let before = errors.0.len();
-            check_account_name(&mut errors, "account.name", &name);
-            if errors.0.len() > before && name.is_empty() {
-                errors.0.truncate(before);
-                if !self.contacts.is_empty() {
-                    errors.push("account.name", "Account name is required");
-                }
+            // A generated name obeys the same rules as a typed one. When it
+            // is empty because the first contact has no name yet, the
+            // contact's own errors already say what to fill in.
+            let first_contact_named = errors.for_field("contacts[0].first_name").is_none()
+                && errors.for_field("contacts[0].last_name").is_none();
+            if !name.is_empty() || (first_contact_named && !self.contacts.is_empty()) {
+                check_account_name(&mut errors, "account.name", &name);
             }
         }
         let account = Account {
@@ -193,12 +195,21 @@ impl NewAccountDraft {
             created_at: now,
             updated_at: now,
         };
-        errors.into_result(NewAccount { account, new_contacts, links })
+        errors.into_result(NewAccount {
+            account,
+            new_contacts,
+            links,
+        })
     }
 }
 
 fn join_name(first: &str, last: &str) -> String {
-    [first.trim(), last.trim()].iter().filter(|s| !s.is_empty()).copied().collect::<Vec<_>>().join(" ")
+    [first.trim(), last.trim()]
+        .iter()
+        .filter(|s| !s.is_empty())
+        .copied()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 impl NewAccount {
@@ -234,7 +245,10 @@ impl NewAccount {
         }
         for ((field, email), owner) in self.new_email_keys().into_iter().zip(owners) {
             if owner.is_some() {
-                errors.push(field, format!("{email} already belongs to another contact: link that contact instead"));
+                errors.push(
+                    field,
+                    format!("{email} already belongs to another contact: link that contact instead"),
+                );
             }
         }
         errors
@@ -256,7 +270,12 @@ mod tests {
     }
 
     fn draft(kind: AccountType, name: &str, company: &str, contacts: Vec<ContactDraft>) -> NewAccountDraft {
-        NewAccountDraft { kind, name: name.into(), company_name: company.into(), contacts }
+        NewAccountDraft {
+            kind,
+            name: name.into(),
+            company_name: company.into(),
+            contacts,
+        }
     }
 
     fn build(d: &NewAccountDraft) -> Result<NewAccount, ValidationErrors> {
@@ -265,7 +284,12 @@ mod tests {
 
     #[test]
     fn empty_name_is_generated_from_the_contact() {
-        let d = draft(AccountType::Individual, "  ", "", vec![person(" Kate ", "Smith", "kate@example.com")]);
+        let d = draft(
+            AccountType::Individual,
+            "  ",
+            "",
+            vec![person(" Kate ", "Smith", "kate@example.com")],
+        );
         let new = build(&d).expect("valid");
         assert_eq!(new.account.name, "Kate Smith");
         assert_eq!(new.new_contacts.len(), 1);
@@ -277,39 +301,91 @@ mod tests {
 
     #[test]
     fn company_name_is_used_for_company_accounts() {
-        let d = draft(AccountType::Company, "", "Kate's LLC", vec![person("Kate", "Smith", "")]);
+        let d = draft(
+            AccountType::Company,
+            "",
+            "Kate's LLC",
+            vec![person("Kate", "Smith", "")],
+        );
         let new = build(&d).expect("valid");
         assert_eq!(new.account.name, "Kate's LLC");
         assert_eq!(new.account.company_name, "Kate's LLC");
         // Company name is dropped for other types.
-        let d = draft(AccountType::Individual, "", "Kate's LLC", vec![person("Kate", "Smith", "")]);
+        let d = draft(
+            AccountType::Individual,
+            "",
+            "Kate's LLC",
+            vec![person("Kate", "Smith", "")],
+        );
         assert_eq!(build(&d).expect("valid").account.company_name, "");
     }
 
     #[test]
     fn a_typed_name_wins() {
-        let d = draft(AccountType::Individual, "Smith Family", "", vec![person("Kate", "Smith", "")]);
+        let d = draft(
+            AccountType::Individual,
+            "Smith Family",
+            "",
+            vec![person("Kate", "Smith", "")],
+        );
         assert_eq!(build(&d).expect("valid").account.name, "Smith Family");
     }
 
     #[test]
     fn forbidden_characters_are_refused_typed_or_generated() {
-        let d = draft(AccountType::Individual, "Smith/Family", "", vec![person("Kate", "Smith", "")]);
+        let d = draft(
+            AccountType::Individual,
+            "Smith/Family",
+            "",
+            vec![person("Kate", "Smith", "")],
+        );
         let e = build(&d).expect_err("invalid");
-        assert!(e.for_field("account.name").unwrap_or_default().contains("character /"));
-        let d = draft(AccountType::Company, "", "What? Inc", vec![person("Kate", "Smith", "")]);
+        assert!(e
+            .for_field("account.name")
+            .unwrap_or_default()
+            .contains("character /"));
+        let d = draft(
+            AccountType::Company,
+            "",
+            "What? Inc",
+            vec![person("Kate", "Smith", "")],
+        );
         let e = build(&d).expect_err("invalid");
-        assert!(e.for_field("account.company_name").unwrap_or_default().contains("character ?"), "{e}");
+        assert!(
+            e.for_field("account.company_name")
+                .unwrap_or_default()
+                .contains("character ?"),
+            "{e}"
+        );
     }
 
     #[test]
     fn every_problem_is_reported_with_its_place() {
-        let d = draft(AccountType::Individual, "", "", vec![person("", "Smith", "kate@"), person("Ann", "", "x")]);
+        let d = draft(
+            AccountType::Individual,
+            "",
+            "",
+            vec![person("", "Smith", "kate@"), person("Ann", "", "x")],
+        );
         let e = build(&d).expect_err("invalid");
-        assert_eq!(e.for_field("contacts[0].first_name"), Some("First name is required"));
-        assert!(e.for_field("contacts[0].email").unwrap_or_default().starts_with("not an email address"));
-        assert_eq!(e.for_field("contacts[1].last_name"), Some("Last name is required"));
+        assert_eq!(
+            e.for_field("contacts[0].first_name"),
+            Some("First name is required")
+        );
+        assert!(e
+            .for_field("contacts[0].email")
+            .unwrap_or_default()
+            .starts_with("not an email address"));
+        assert_eq!(
+            e.for_field("contacts[1].last_name"),
+            Some("Last name is required")
+        );
         assert!(e.for_field("contacts[1].email").is_some());
+        // No generated name is possible yet, but that is the contact's problem.
+        let d = draft(AccountType::Individual, "", "", vec![person("", "", "")]);
+        let e = build(&d).expect_err("invalid");
+        assert_eq!(e.for_field("account.name"), None);
+        assert_eq!(e.0.len(), 2, "{e}");
     }
 
     #[test]
@@ -320,11 +396,28 @@ mod tests {
 
     #[test]
     fn login_needs_an_email_and_turns_signatory_on() {
-        let mut c = NewContactDraft { first_name: "A".into(), last_name: "B".into(), login: true, ..Default::default() };
-        let e = build(&draft(AccountType::Individual, "", "", vec![ContactDraft::New(c.clone())])).expect_err("invalid");
+        let mut c = NewContactDraft {
+            first_name: "A".into(),
+            last_name: "B".into(),
+            login: true,
+            ..Default::default()
+        };
+        let e = build(&draft(
+            AccountType::Individual,
+            "",
+            "",
+            vec![ContactDraft::New(c.clone())],
+        ))
+        .expect_err("invalid");
         assert!(e.for_field("contacts[0].email").is_some());
         c.email = "A@B.example".into();
-        let new = build(&draft(AccountType::Individual, "", "", vec![ContactDraft::New(c)])).expect("valid");
+        let new = build(&draft(
+            AccountType::Individual,
+            "",
+            "",
+            vec![ContactDraft::New(c)],
+        ))
+        .expect("valid");
         let access = &new.links[0].email_access[0];
         assert_eq!(access.email, "a@b.example");
         assert!(access.login && access.signatory && !access.notify);
@@ -332,18 +425,33 @@ mod tests {
 
     #[test]
     fn the_same_email_twice_in_one_account_is_refused() {
-        let d = draft(AccountType::Individual, "", "", vec![person("A", "B", "x@y.io"), person("C", "D", "X@Y.io")]);
+        let d = draft(
+            AccountType::Individual,
+            "",
+            "",
+            vec![person("A", "B", "x@y.io"), person("C", "D", "X@Y.io")],
+        );
         let e = build(&d).expect_err("invalid");
         assert!(e.for_field("contacts[1].email").is_some());
     }
 
     #[test]
     fn linking_an_existing_contact() {
-        let existing = build(&draft(AccountType::Individual, "", "", vec![person("Kate", "Smith", "k@s.io")]))
-            .expect("valid")
-            .new_contacts
-            .remove(0);
-        let d = draft(AccountType::Company, "", "Kate's LLC", vec![ContactDraft::Existing(existing.clone())]);
+        let existing = build(&draft(
+            AccountType::Individual,
+            "",
+            "",
+            vec![person("Kate", "Smith", "k@s.io")],
+        ))
+        .expect("valid")
+        .new_contacts
+        .remove(0);
+        let d = draft(
+            AccountType::Company,
+            "",
+            "Kate's LLC",
+            vec![ContactDraft::Existing(existing.clone())],
+        );
         let new = build(&d).expect("valid");
         assert!(new.new_contacts.is_empty());
         assert_eq!(new.linked_existing(), vec![&existing.id]);
@@ -352,18 +460,36 @@ mod tests {
             AccountType::Individual,
             "X",
             "",
-            vec![ContactDraft::Existing(existing.clone()), ContactDraft::Existing(existing)],
+            vec![
+                ContactDraft::Existing(existing.clone()),
+                ContactDraft::Existing(existing),
+            ],
         );
-        assert!(build(&twice).expect_err("invalid").for_field("contacts[1].contact").is_some());
+        assert!(build(&twice)
+            .expect_err("invalid")
+            .for_field("contacts[1].contact")
+            .is_some());
     }
 
     #[test]
     fn store_facts_are_checked() {
-        let new = build(&draft(AccountType::Individual, "", "", vec![person("Kate", "Smith", "k@s.io")])).expect("valid");
-        assert_eq!(new.new_email_keys(), vec![("contacts[0].email".to_owned(), "k@s.io".to_owned())]);
+        let new = build(&draft(
+            AccountType::Individual,
+            "",
+            "",
+            vec![person("Kate", "Smith", "k@s.io")],
+        ))
+        .expect("valid");
+        assert_eq!(
+            new.new_email_keys(),
+            vec![("contacts[0].email".to_owned(), "k@s.io".to_owned())]
+        );
         assert!(new.check_against_store(&[], &[None]).is_empty());
         let owner = Some(ContactId::from_random([1; 16]));
         let e = new.check_against_store(&[], &[owner]);
-        assert!(e.for_field("contacts[0].email").unwrap_or_default().contains("link that contact"));
+        assert!(e
+            .for_field("contacts[0].email")
+            .unwrap_or_default()
+            .contains("link that contact"));
     }
 }

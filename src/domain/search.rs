@@ -54,7 +54,9 @@ pub fn normalize(s: &str) -> String {
 
 /// True when every word of `query` is found in `haystack_normalized`.
 pub fn matches(haystack_normalized: &str, query: &str) -> bool {
-    normalize(query).split_whitespace().all(|w| haystack_normalized.contains(w))
+    normalize(query)
+        .split_whitespace()
+        .all(|w| haystack_normalized.contains(w))
 }
 
 #[cfg(test)]

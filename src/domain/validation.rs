@@ -15,7 +15,10 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { field: field.into(), message: message.into() }
+        Self {
+            field: field.into(),
+            message: message.into(),
+        }
     }
 }
 
@@ -33,7 +36,10 @@ impl ValidationErrors {
     }
     /// The message for one field, if it has a problem.
     pub fn for_field(&self, field: &str) -> Option<&str> {
-        self.0.iter().find(|e| e.field == field).map(|e| e.message.as_str())
+        self.0
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| e.message.as_str())
     }
     /// `Ok(value)` when nothing was collected, otherwise the errors.
     pub fn into_result<T>(self, value: T) -> Result<T, Self> {
@@ -75,7 +81,10 @@ pub fn text_field(
     if required && v.is_empty() {
         errors.push(field, format!("{label} is required"));
     } else if v.chars().count() > MAX_NAME_CHARS {
-        errors.push(field, format!("{label} is longer than {MAX_NAME_CHARS} characters"));
+        errors.push(
+            field,
+            format!("{label} is longer than {MAX_NAME_CHARS} characters"),
+        );
     } else if v.chars().any(char::is_control) {
         errors.push(field, format!("{label} contains a control character"));
     }

@@ -24,8 +24,8 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{
-    DomException, IdbDatabase, IdbIndexParameters, IdbObjectStore, IdbObjectStoreParameters, IdbOpenDbRequest,
-    IdbRequest, IdbTransaction, IdbTransactionMode, IdbVersionChangeEvent,
+    DomException, IdbDatabase, IdbIndexParameters, IdbObjectStore, IdbObjectStoreParameters,
+    IdbOpenDbRequest, IdbRequest, IdbTransaction, IdbTransactionMode, IdbVersionChangeEvent,
 };
 
 // Bindings web-sys marks unstable or deprecated (durability options; explicit
@@ -61,7 +61,10 @@ fn js_error(e: &JsValue) -> StoreError {
             "InvalidStateError" => StoreError::Closed,
             "ConstraintError" => {
                 let mut v = ValidationErrors::default();
-                v.push("contacts", "An email address or record would be stored twice; nothing was saved");
+                v.push(
+                    "contacts",
+                    "An email address or record would be stored twice; nothing was saved",
+                );
                 StoreError::Rejected(v)
             }
             name => StoreError::Backend(format!("{name}: {}", d.message())),
@@ -71,7 +74,10 @@ fn js_error(e: &JsValue) -> StoreError {
 }
 
 fn corrupt(store: &'static str, e: impl std::fmt::Display) -> StoreError {
-    StoreError::Corrupt { store, reason: e.to_string() }
+    StoreError::Corrupt {
+        store,
+        reason: e.to_string(),
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -110,7 +116,11 @@ impl Tx {
         let tx = db
             .transaction_with_str_sequence_and_mode(&names(stores), IdbTransactionMode::Readonly)
             .map_err(|e| js_error(&e))?;
-        Ok(Self { tx, done: None, finished: false })
+        Ok(Self {
+            tx,
+            done: None,
+            finished: false,
+        })
     }
 
     fn write(db: &IdbDatabase, stores: &[&str]) -> Result<Self, StoreError> {
@@ -124,7 +134,11 @@ impl Tx {
             tx.set_oncomplete(Some(&resolve));
             tx.set_onabort(Some(&reject));
         });
-        Ok(Self { tx, done: Some(JsFuture::from(promise)), finished: false })
+        Ok(Self {
+            tx,
+            done: Some(JsFuture::from(promise)),
+            finished: false,
+        })
     }
 
     fn store(&self, name: &str) -> Result<IdbObjectStore, StoreError> {
@@ -190,11 +204,18 @@ fn from_js<T: DeserializeOwned>(store: &'static str, value: JsValue) -> Result<T
 }
 
 fn account_js(a: &Account) -> Result<JsValue, StoreError> {
-    to_js(&AccountRecord { account: a.clone(), name_key: normalize(&a.name) })
+    to_js(&AccountRecord {
+        account: a.clone(),
+        name_key: normalize(&a.name),
+    })
 }
 
 fn contact_js(c: &Contact) -> Result<JsValue, StoreError> {
-    to_js(&ContactRecord { contact: c.clone(), name_key: c.sort_key(), email_keys: c.email_keys() })
+    to_js(&ContactRecord {
+        contact: c.clone(),
+        name_key: c.sort_key(),
+        email_keys: c.email_keys(),
+    })
 }
 
 fn account_from(value: JsValue) -> Result<Account, StoreError> {
@@ -255,11 +276,18 @@ fn apply(op: &SchemaOp, db: &IdbDatabase, tx: &IdbTransaction) -> Result<(), JsV
             }
             db.create_object_store_with_optional_parameters(name, &params)?;
         }
-        SchemaOp::CreateIndex { store, name, key_path, unique, multi_entry } => {
+        SchemaOp::CreateIndex {
+            store,
+            name,
+            key_path,
+            unique,
+            multi_entry,
+        } => {
             let params = IdbIndexParameters::new();
             params.set_unique(unique);
             params.set_multi_entry(multi_entry);
-            tx.object_store(store)?.create_index_with_str_and_optional_parameters(name, key_path, &params)?;
+            tx.object_store(store)?
+                .create_index_with_str_and_optional_parameters(name, key_path, &params)?;
         }
     }
     Ok(())
@@ -268,8 +296,9 @@ fn apply(op: &SchemaOp, db: &IdbDatabase, tx: &IdbTransaction) -> Result<(), JsV
 impl IdbStore {
     /// Opens (creating or upgrading as needed) the database `name`.
     pub async fn open(name: &str, hooks: Hooks) -> Result<Self, StoreError> {
-        let open_req: IdbOpenDbRequest =
-            factory()?.open_with_u32(name, schema::DB_VERSION).map_err(|e| js_error(&e))?;
+        let open_req: IdbOpenDbRequest = factory()?
+            .open_with_u32(name, schema::DB_VERSION)
+            .map_err(|e| js_error(&e))?;
         let upgrade_error: Rc<RefCell<Option<String>>> = Rc::default();
         let on_upgrade = {
             let req = open_req.clone();
@@ -331,7 +360,12 @@ impl IdbStore {
         };
         db.set_onversionchange(Some(on_versionchange.as_ref().unchecked_ref()));
         db.set_onclose(Some(on_close.as_ref().unchecked_ref()));
-        Ok(Self { db, name: name.to_owned(), _on_versionchange: on_versionchange, _on_close: on_close })
+        Ok(Self {
+            db,
+            name: name.to_owned(),
+            _on_versionchange: on_versionchange,
+            _on_close: on_close,
+        })
     }
 
     pub fn name(&self) -> &str {
@@ -345,7 +379,11 @@ impl IdbStore {
     }
 
     /// Every record of `store`, deserialised with `from`.
-    async fn all<T>(&self, store: &'static str, from: fn(JsValue) -> Result<T, StoreError>) -> Result<Vec<T>, StoreError> {
+    async fn all<T>(
+        &self,
+        store: &'static str,
+        from: fn(JsValue) -> Result<T, StoreError>,
+    ) -> Result<Vec<T>, StoreError> {
         let tx = Tx::read(&self.db, &[store])?;
         let req = tx.store(store)?.get_all().map_err(|e| js_error(&e))?;
         array(request(&req).await?).iter().map(from).collect()
@@ -358,7 +396,10 @@ impl IdbStore {
         from: fn(JsValue) -> Result<T, StoreError>,
     ) -> Result<Option<T>, StoreError> {
         let tx = Tx::read(&self.db, &[store])?;
-        let req = tx.store(store)?.get(&JsValue::from_str(key)).map_err(|e| js_error(&e))?;
+        let req = tx
+            .store(store)?
+            .get(&JsValue::from_str(key))
+            .map_err(|e| js_error(&e))?;
         optional(request(&req).await?).map(from).transpose()
     }
 
@@ -374,7 +415,9 @@ impl IdbStore {
     ) -> Result<Vec<(Link, T)>, StoreError> {
         let tx = Tx::read(&self.db, &[schema::LINKS, other])?;
         let by = tx.store(schema::LINKS)?.index(index).map_err(|e| js_error(&e))?;
-        let req = by.get_all_with_key(&JsValue::from_str(key)).map_err(|e| js_error(&e))?;
+        let req = by
+            .get_all_with_key(&JsValue::from_str(key))
+            .map_err(|e| js_error(&e))?;
         let links: Vec<Link> = array(request(&req).await?)
             .iter()
             .map(|v| from_js(schema::LINKS, v))
@@ -383,7 +426,11 @@ impl IdbStore {
         // Issue every read, then await them in order.
         let reqs: Vec<IdbRequest> = links
             .iter()
-            .map(|l| others.get(&JsValue::from_str(other_key(l))).map_err(|e| js_error(&e)))
+            .map(|l| {
+                others
+                    .get(&JsValue::from_str(other_key(l)))
+                    .map_err(|e| js_error(&e))
+            })
             .collect::<Result<_, _>>()?;
         let mut out = Vec::with_capacity(links.len());
         for (link, req) in links.into_iter().zip(reqs) {
@@ -410,22 +457,34 @@ impl Store for IdbStore {
         let accounts = tx.store(schema::ACCOUNTS)?;
         let contacts = tx.store(schema::CONTACTS)?;
         let links = tx.store(schema::LINKS)?;
-        let by_email = contacts.index(schema::CONTACTS_BY_EMAIL).map_err(|e| js_error(&e))?;
+        let by_email = contacts
+            .index(schema::CONTACTS_BY_EMAIL)
+            .map_err(|e| js_error(&e))?;
 
         // Checks: only IndexedDB requests are awaited inside the transaction.
-        let exists = accounts.count_with_key(&JsValue::from_str(new.account.id.as_str())).map_err(|e| js_error(&e))?;
+        let exists = accounts
+            .count_with_key(&JsValue::from_str(new.account.id.as_str()))
+            .map_err(|e| js_error(&e))?;
         if request(&exists).await?.as_f64().unwrap_or(0.0) > 0.0 {
             return Err(StoreError::AlreadyExists);
         }
         let mut existing = Vec::new();
         for id in new.linked_existing() {
-            let req = contacts.count_with_key(&JsValue::from_str(id.as_str())).map_err(|e| js_error(&e))?;
+            let req = contacts
+                .count_with_key(&JsValue::from_str(id.as_str()))
+                .map_err(|e| js_error(&e))?;
             existing.push(request(&req).await?.as_f64().unwrap_or(0.0) > 0.0);
         }
         let mut owners = Vec::new();
         for (_, key) in new.new_email_keys() {
-            let req = by_email.get_key(&JsValue::from_str(&key)).map_err(|e| js_error(&e))?;
-            owners.push(optional(request(&req).await?).and_then(|v| v.as_string()).and_then(|s| ContactId::parse(&s)));
+            let req = by_email
+                .get_key(&JsValue::from_str(&key))
+                .map_err(|e| js_error(&e))?;
+            owners.push(
+                optional(request(&req).await?)
+                    .and_then(|v| v.as_string())
+                    .and_then(|s| ContactId::parse(&s)),
+            );
         }
         let errors = new.check_against_store(&existing, &owners);
         if !errors.is_empty() {
@@ -436,7 +495,9 @@ impl Store for IdbStore {
         for c in &new.new_contacts {
             contacts.add(&contact_js(c)?).map_err(|e| js_error(&e))?;
         }
-        accounts.add(&account_js(&new.account)?).map_err(|e| js_error(&e))?;
+        accounts
+            .add(&account_js(&new.account)?)
+            .map_err(|e| js_error(&e))?;
         for l in &new.links {
             links.put(&to_js(l)?).map_err(|e| js_error(&e))?;
         }
@@ -455,7 +516,13 @@ impl Store for IdbStore {
 
     async fn account_contacts(&self, id: &AccountId) -> Result<Vec<(Link, Contact)>, StoreError> {
         let mut out = self
-            .linked(schema::LINKS_BY_ACCOUNT, id.as_str(), schema::CONTACTS, |l| l.contact_id.as_str(), contact_from)
+            .linked(
+                schema::LINKS_BY_ACCOUNT,
+                id.as_str(),
+                schema::CONTACTS,
+                |l| l.contact_id.as_str(),
+                contact_from,
+            )
             .await?;
         out.sort_by(|a, b| contact_order(&a.1, &b.1));
         Ok(out)
@@ -467,14 +534,25 @@ impl Store for IdbStore {
 
     async fn contact_by_email(&self, email: &str) -> Result<Option<Contact>, StoreError> {
         let tx = Tx::read(&self.db, &[schema::CONTACTS])?;
-        let by_email = tx.store(schema::CONTACTS)?.index(schema::CONTACTS_BY_EMAIL).map_err(|e| js_error(&e))?;
-        let req = by_email.get(&JsValue::from_str(&email.trim().to_lowercase())).map_err(|e| js_error(&e))?;
+        let by_email = tx
+            .store(schema::CONTACTS)?
+            .index(schema::CONTACTS_BY_EMAIL)
+            .map_err(|e| js_error(&e))?;
+        let req = by_email
+            .get(&JsValue::from_str(&email.trim().to_lowercase()))
+            .map_err(|e| js_error(&e))?;
         optional(request(&req).await?).map(contact_from).transpose()
     }
 
     async fn contact_accounts(&self, id: &ContactId) -> Result<Vec<(Link, Account)>, StoreError> {
         let mut out = self
-            .linked(schema::LINKS_BY_CONTACT, id.as_str(), schema::ACCOUNTS, |l| l.account_id.as_str(), account_from)
+            .linked(
+                schema::LINKS_BY_CONTACT,
+                id.as_str(),
+                schema::ACCOUNTS,
+                |l| l.account_id.as_str(),
+                account_from,
+            )
             .await?;
         out.sort_by(|a, b| account_order(&a.1, &b.1));
         Ok(out)

@@ -15,7 +15,10 @@ struct State {
 
 impl State {
     fn email_owner(&self, key: &str) -> Option<ContactId> {
-        self.contacts.values().find(|c| c.email_keys().iter().any(|k| k == key)).map(|c| c.id.clone())
+        self.contacts
+            .values()
+            .find(|c| c.email_keys().iter().any(|k| k == key))
+            .map(|c| c.id.clone())
     }
 }
 
@@ -36,10 +39,16 @@ impl Store for MemoryStore {
         if state.accounts.contains_key(&new.account.id) {
             return Err(StoreError::AlreadyExists);
         }
-        let existing: Vec<bool> =
-            new.linked_existing().into_iter().map(|id| state.contacts.contains_key(id)).collect();
-        let owners: Vec<Option<ContactId>> =
-            new.new_email_keys().iter().map(|(_, key)| state.email_owner(key)).collect();
+        let existing: Vec<bool> = new
+            .linked_existing()
+            .into_iter()
+            .map(|id| state.contacts.contains_key(id))
+            .collect();
+        let owners: Vec<Option<ContactId>> = new
+            .new_email_keys()
+            .iter()
+            .map(|(_, key)| state.email_owner(key))
+            .collect();
         let errors = new.check_against_store(&existing, &owners);
         if !errors.is_empty() {
             return Err(StoreError::Rejected(errors));
@@ -59,7 +68,8 @@ impl Store for MemoryStore {
         }
         next.accounts.insert(new.account.id.clone(), new.account.clone());
         for l in &new.links {
-            next.links.insert((l.account_id.clone(), l.contact_id.clone()), l.clone());
+            next.links
+                .insert((l.account_id.clone(), l.contact_id.clone()), l.clone());
         }
         *state = next;
         Ok(())
@@ -94,7 +104,9 @@ impl Store for MemoryStore {
     async fn contact_by_email(&self, email: &str) -> Result<Option<Contact>, StoreError> {
         let state = self.state.borrow();
         let key = email.trim().to_lowercase();
-        Ok(state.email_owner(&key).and_then(|id| state.contacts.get(&id).cloned()))
+        Ok(state
+            .email_owner(&key)
+            .and_then(|id| state.contacts.get(&id).cloned()))
     }
 
     async fn contact_accounts(&self, id: &ContactId) -> Result<Vec<(Link, Account)>, StoreError> {

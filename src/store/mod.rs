@@ -26,7 +26,9 @@ pub enum StoreError {
     Unavailable(String),
     #[error("Your data was saved by a newer version of Clientbook. Reload the page to get it.")]
     NewerVersion,
-    #[error("Another Clientbook tab is using an older version of the data. Close it (or reload it) to continue.")]
+    #[error(
+        "Another Clientbook tab is using an older version of the data. Close it (or reload it) to continue."
+    )]
     Blocked,
     #[error("The local database was closed (another tab updated Clientbook, or the browser cleared it). Reload the page.")]
     Closed,

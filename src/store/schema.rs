@@ -30,7 +30,10 @@ pub const FIELD_EMAIL_KEYS: &str = "email_keys";
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SchemaOp {
     /// A new object store; `key_path` empty means out-of-line keys.
-    CreateStore { name: &'static str, key_path: &'static [&'static str] },
+    CreateStore {
+        name: &'static str,
+        key_path: &'static [&'static str],
+    },
     /// A new index on an existing (or just created) store.
     CreateIndex {
         store: &'static str,
@@ -45,7 +48,10 @@ pub enum SchemaOp {
 pub const STEPS: &[&[SchemaOp]] = &[
     // Version 1: accounts, contacts, the links between them, and app metadata.
     &[
-        SchemaOp::CreateStore { name: ACCOUNTS, key_path: &["id"] },
+        SchemaOp::CreateStore {
+            name: ACCOUNTS,
+            key_path: &["id"],
+        },
         SchemaOp::CreateIndex {
             store: ACCOUNTS,
             name: ACCOUNTS_BY_NAME,
@@ -53,7 +59,10 @@ pub const STEPS: &[&[SchemaOp]] = &[
             unique: false,
             multi_entry: false,
         },
-        SchemaOp::CreateStore { name: CONTACTS, key_path: &["id"] },
+        SchemaOp::CreateStore {
+            name: CONTACTS,
+            key_path: &["id"],
+        },
         SchemaOp::CreateIndex {
             store: CONTACTS,
             name: CONTACTS_BY_EMAIL,
@@ -68,7 +77,10 @@ pub const STEPS: &[&[SchemaOp]] = &[
             unique: false,
             multi_entry: false,
         },
-        SchemaOp::CreateStore { name: LINKS, key_path: &["account_id", "contact_id"] },
+        SchemaOp::CreateStore {
+            name: LINKS,
+            key_path: &["account_id", "contact_id"],
+        },
         SchemaOp::CreateIndex {
             store: LINKS,
             name: LINKS_BY_ACCOUNT,
@@ -83,7 +95,10 @@ pub const STEPS: &[&[SchemaOp]] = &[
             unique: false,
             multi_entry: false,
         },
-        SchemaOp::CreateStore { name: META, key_path: &[] },
+        SchemaOp::CreateStore {
+            name: META,
+            key_path: &[],
+        },
     ],
 ];
 

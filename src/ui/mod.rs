@@ -1,1 +1,89 @@
+//! The Leptos UI: the shell (sidebar + page), one file per page, shared
+//! components. Reads go through `LocalResource` (see [`services::read`]),
+//! writes through actions; the store comes from the [`services::Services`]
+//! context.
+//!
+//! Architecture invariant: user text is always rendered as text (never
+//! `inner_html`), and pages never talk to IndexedDB except through the
+//! `Store` trait.
 
+pub mod components;
+pub mod nav;
+pub mod pages;
+pub mod services;
+
+use crate::route::Route;
+use components::Sidebar;
+use leptos::prelude::*;
+use services::{DbState, Services};
+
+#[component]
+pub fn App() -> impl IntoView {
+    let services = Services::provide();
+    let route = nav::provide_route();
+    let reload = move |_| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.location().reload();
+        }
+    };
+    view! {
+        <a class="skip-link" href="#main" on:click=|ev| {
+            ev.prevent_default();
+            focus_main();
+        }>
+            "Skip to content"
+        </a>
+        <div class="shell">
+            <Sidebar />
+            <main id="main" class="content" tabindex="-1">
+                {move || match services.db.get() {
+                    DbState::Opening => view! { <p class="muted" role="status">"Opening your data…"</p> }.into_any(),
+                    DbState::Blocked => {
+                        view! {
+                            <div class="banner warning" role="alert">
+                                "Another Clientbook tab is still using an older version of your data. "
+                                "Close or reload that tab; this one continues by itself."
+                            </div>
+                        }
+                            .into_any()
+                    }
+                    DbState::Failed(message) => {
+                        view! {
+                            <div class="banner error" role="alert">
+                                <p>{message}</p>
+                                <button type="button" class="btn" on:click=reload>
+                                    "Reload"
+                                </button>
+                            </div>
+                        }
+                            .into_any()
+                    }
+                    DbState::Ready => view! { <Page route=route /> }.into_any(),
+                }}
+            </main>
+        </div>
+    }
+}
+
+#[component]
+fn Page(route: ReadSignal<Route>) -> impl IntoView {
+    move || match route.get() {
+        Route::Clients => view! { <pages::clients::ClientsPage /> }.into_any(),
+        Route::NewAccount => view! { <pages::new_account::NewAccountPage /> }.into_any(),
+        Route::Account(id) => view! { <pages::account::AccountPage id=id /> }.into_any(),
+        Route::Contact(id) => view! { <pages::contact::ContactPage id=id /> }.into_any(),
+        Route::NotFound(path) => view! { <pages::not_found::NotFoundPage path=path /> }.into_any(),
+    }
+}
+
+/// Moves keyboard focus to the page content.
+pub fn focus_main() {
+    use wasm_bindgen::JsCast;
+    if let Some(el) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("main"))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = el.focus();
+    }
+}

@@ -1,0 +1,48 @@
+# Clientbook. `make serve` and `make test` install what they need first.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+export PATH := $(HOME)/.cargo/bin:$(CURDIR)/tools/node_modules/.bin:$(PATH)
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
+export CHROMEDRIVER ?= /usr/bin/chromedriver
+WASM := --target wasm32-unknown-unknown
+
+.PHONY: serve build test lint test-native test-wasm test-e2e bootstrap bootstrap-test clean
+
+## serve: build and serve the app on http://127.0.0.1:8080 (rebuilds on change)
+serve: bootstrap
+	trunk serve
+
+## build: release build into dist/, with relative paths (copy it to any static host)
+build: bootstrap
+	trunk build --release --public-url ./
+
+## test: every check and test suite; fails on the first failure
+test: bootstrap-test lint test-native test-wasm test-e2e
+
+## lint: formatting and clippy (native and wasm32), warnings are errors
+lint:
+	cargo fmt --all --check
+	cargo clippy --all-targets -- -D warnings
+	cargo clippy $(WASM) --all-targets -- -D warnings
+
+## test-native: the pure layers and the in-memory store
+test-native:
+	cargo test
+
+## test-wasm: the IndexedDB store in headless Chromium
+test-wasm:
+	cargo test $(WASM) --test idb_store
+
+## test-e2e: the release build in headless Chromium (Playwright)
+test-e2e: build
+	cd tests/e2e && npx playwright test
+
+bootstrap:
+	scripts/bootstrap.sh
+
+bootstrap-test:
+	scripts/bootstrap.sh --test
+
+clean:
+	cargo clean
+	rm -rf dist tests/e2e/test-results

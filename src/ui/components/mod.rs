@@ -1,0 +1,9 @@
+//! Pieces shared by pages.
+
+pub mod field;
+pub mod sidebar;
+pub mod status;
+
+pub use field::{CheckField, TextField};
+pub use sidebar::Sidebar;
+pub use status::{ErrorBanner, Loading};

@@ -1,0 +1,54 @@
+//! The left sidebar: the New menu and the main sections.
+
+use crate::route::Route;
+use crate::ui::nav::use_route;
+use leptos::prelude::*;
+
+#[component]
+pub fn Sidebar() -> impl IntoView {
+    let route = use_route();
+    let open = RwSignal::new(false);
+    let close_on_escape = move |ev: leptos::ev::KeyboardEvent| {
+        if ev.key() == "Escape" {
+            open.set(false);
+        }
+    };
+    view! {
+        <nav class="sidebar" aria-label="Main">
+            <a class="brand" href=Route::Clients.href()>
+                "Clientbook"
+            </a>
+            <div class="new-menu" on:keydown=close_on_escape>
+                <button
+                    type="button"
+                    class="btn primary new-button"
+                    aria-haspopup="menu"
+                    aria-expanded=move || open.get().to_string()
+                    on:click=move |_| open.update(|o| *o = !*o)
+                >
+                    "+ New"
+                </button>
+                <Show when=move || open.get()>
+                    <div class="menu" role="menu" aria-label="Create new">
+                        <a role="menuitem" href=Route::NewAccount.href() on:click=move |_| open.set(false)>
+                            "Account"
+                        </a>
+                    </div>
+                </Show>
+            </div>
+            <ul class="nav-links">
+                <li>
+                    <a
+                        href=Route::Clients.href()
+                        aria-current=move || {
+                            matches!(route.get(), Route::Clients | Route::Account(_) | Route::Contact(_))
+                                .then_some("page")
+                        }
+                    >
+                        "Clients"
+                    </a>
+                </li>
+            </ul>
+        </nav>
+    }
+}

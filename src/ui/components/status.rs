@@ -1,0 +1,19 @@
+//! Loading and error states.
+
+use crate::error::AppError;
+use leptos::prelude::*;
+
+#[component]
+pub fn Loading() -> impl IntoView {
+    view! { <p class="muted" role="status">"Loading…"</p> }
+}
+
+/// An error as one clear sentence.
+#[component]
+pub fn ErrorBanner(error: AppError) -> impl IntoView {
+    view! {
+        <div class="banner error" role="alert">
+            {error.user_message()}
+        </div>
+    }
+}

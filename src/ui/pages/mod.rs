@@ -1,0 +1,7 @@
+//! One file per page.
+
+pub mod account;
+pub mod clients;
+pub mod contact;
+pub mod new_account;
+pub mod not_found;

@@ -1,0 +1,130 @@
+//! What every page needs, from one context: the open store, a revision
+//! counter that reads depend on (bumped after every write, so lists reload),
+//! and the state of the database connection.
+
+use crate::domain::ids::IdSource;
+use crate::domain::Timestamp;
+use crate::error::AppError;
+use crate::store::idb::{Hooks, IdbStore};
+use crate::store::{schema, StoreError};
+use leptos::prelude::*;
+use std::rc::Rc;
+
+/// The store the app runs on.
+pub type AppStore = IdbStore;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DbState {
+    Opening,
+    /// Another tab keeps an older version open; we wait for it.
+    Blocked,
+    Ready,
+    /// Could not open, or the connection was lost: the message says what to do.
+    Failed(String),
+}
+
+#[derive(Clone, Copy)]
+pub struct Services {
+    store: StoredValue<Option<Rc<AppStore>>, LocalStorage>,
+    /// Bumped after every write; reads that track it reload.
+    pub revision: RwSignal<u64>,
+    pub db: RwSignal<DbState>,
+}
+
+impl Services {
+    /// Creates the services, provides them as context and starts opening the
+    /// database.
+    pub fn provide() -> Self {
+        let services = Self {
+            store: StoredValue::new_local(None),
+            revision: RwSignal::new(0),
+            db: RwSignal::new(DbState::Opening),
+        };
+        provide_context(services);
+        services.open();
+        services
+    }
+
+    fn open(self) {
+        let db = self.db;
+        let hooks = Hooks {
+            on_blocked: Some(Rc::new(move || db.set(DbState::Blocked))),
+            on_lost: Some(Rc::new(move |e: StoreError| {
+                db.set(DbState::Failed(AppError::from(e).user_message()))
+            })),
+        };
+        leptos::task::spawn_local(async move {
+            match IdbStore::open(schema::DB_NAME, hooks).await {
+                Ok(store) => {
+                    self.store.set_value(Some(Rc::new(store)));
+                    db.set(DbState::Ready);
+                }
+                Err(e) => db.set(DbState::Failed(AppError::from(e).user_message())),
+            }
+        });
+    }
+
+    /// The open store, or why there is none.
+    pub fn store(&self) -> Result<Rc<AppStore>, AppError> {
+        self.store
+            .with_value(|s| s.clone())
+            .ok_or_else(|| AppError::from(StoreError::Unavailable("the database is not open yet".into())))
+    }
+
+    /// Call after a successful write.
+    pub fn changed(&self) {
+        self.revision.update(|r| *r += 1);
+    }
+}
+
+pub fn use_services() -> Services {
+    // Provided by `App` before any page renders.
+    use_context::<Services>().unwrap_or_else(Services::provide)
+}
+
+/// The current time.
+pub fn now() -> Timestamp {
+    Timestamp(js_sys::Date::now() as i64)
+}
+
+/// Ids from the browser's cryptographic random source.
+pub struct BrowserIds;
+
+impl IdSource for BrowserIds {
+    fn next_bytes(&mut self) -> [u8; 16] {
+        let mut bytes = [0u8; 16];
+        let filled = web_sys::window()
+            .and_then(|w| w.crypto().ok())
+            .map(|c| c.get_random_values_with_u8_array(&mut bytes).is_ok())
+            .unwrap_or(false);
+        if !filled {
+            // No crypto (very old browser): fall back to Math.random and the clock.
+            for (i, b) in bytes.iter_mut().enumerate() {
+                *b = ((js_sys::Math::random() * 256.0) as u8)
+                    ^ ((js_sys::Date::now() as u64 >> (i % 8)) as u8);
+            }
+        }
+        bytes
+    }
+}
+
+/// A read that reloads after every write: `fetch` gets the store and returns
+/// the future to await. Reactive values read inside `fetch` (before its
+/// future) are tracked too.
+pub fn read<T, Fut>(fetch: impl Fn(Rc<AppStore>) -> Fut + 'static) -> LocalResource<Result<T, AppError>>
+where
+    T: 'static,
+    Fut: std::future::Future<Output = Result<T, StoreError>> + 'static,
+{
+    let services = use_services();
+    LocalResource::new(move || {
+        services.revision.track();
+        let fut = services.store().map(&fetch);
+        async move {
+            match fut {
+                Ok(fut) => fut.await.map_err(AppError::from),
+                Err(e) => Err(e),
+            }
+        }
+    })
+}

@@ -1,0 +1,45 @@
+// A plain static file server for the release build, as any static host
+// would serve it: files only, no fallback routes, no rewriting.
+// Usage: node serve.mjs <dir> <port> [base-path]
+import { createServer } from 'node:http';
+import { readFile, stat } from 'node:fs/promises';
+import { extname, join, normalize, resolve } from 'node:path';
+
+const [dir = '../../dist', port = '8090', base = '/'] = process.argv.slice(2);
+const root = resolve(dir);
+const prefix = base.endsWith('/') ? base : `${base}/`;
+const types = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.json': 'application/json',
+  '.webmanifest': 'application/manifest+json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+};
+
+createServer(async (req, res) => {
+  const path = decodeURIComponent(new URL(req.url, 'http://localhost').pathname);
+  if (!path.startsWith(prefix)) {
+    res.writeHead(404).end('not found');
+    return;
+  }
+  let file = normalize(join(root, path.slice(prefix.length)));
+  if (!file.startsWith(root)) {
+    res.writeHead(403).end('forbidden');
+    return;
+  }
+  try {
+    if ((await stat(file)).isDirectory()) file = join(file, 'index.html');
+    const body = await readFile(file);
+    res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-cache' });
+    res.end(body);
+  } catch {
+    res.writeHead(404).end('not found');
+  }
+}).listen(Number(port), '127.0.0.1', () => {
+  console.log(`serving ${root} at http://127.0.0.1:${port}${prefix}`);
+});
