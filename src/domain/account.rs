@@ -1,9 +1,10 @@
 //! Client accounts: the entities a practitioner works for and bills.
 
-use super::ids::AccountId;
+use super::ids::{AccountId, FieldId, MemberId, RoleId, TagId, TemplateId};
 use super::time::Timestamp;
 use super::validation::ValidationErrors;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum AccountType {
@@ -77,9 +78,32 @@ pub struct Account {
     #[serde(default)]
     pub address: Address,
     #[serde(default)]
+    pub tags: Vec<TagId>,
+    /// Team members with access to this account.
+    #[serde(default)]
+    pub team: Vec<MemberId>,
+    /// Which team member has which account role here.
+    #[serde(default)]
+    pub roles: Vec<RoleAssignment>,
+    /// Values of account custom fields (absent = not set).
+    #[serde(default)]
+    pub custom: BTreeMap<FieldId, String>,
+    /// `None`: the default folder structure.
+    #[serde(default)]
+    pub folder_template: Option<TemplateId>,
+    /// A square photo, as a `data:image/jpeg;base64,...` URL (kept small).
+    #[serde(default)]
+    pub photo: Option<String>,
+    #[serde(default)]
     pub archived: bool,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoleAssignment {
+    pub role: RoleId,
+    pub member: MemberId,
 }
 
 /// Characters refused in account names: they break folder names on the

@@ -3,10 +3,11 @@
 
 use super::account::Address;
 use super::email::Email;
-use super::ids::ContactId;
+use super::ids::{ContactId, FieldId, TagId};
 use super::search::normalize;
 use super::time::Timestamp;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Contact {
@@ -22,6 +23,13 @@ pub struct Contact {
     pub phones: Vec<String>,
     #[serde(default)]
     pub address: Address,
+    /// `YYYY-MM-DD`, or empty.
+    #[serde(default)]
+    pub date_of_birth: String,
+    #[serde(default)]
+    pub tags: Vec<TagId>,
+    #[serde(default)]
+    pub custom: BTreeMap<FieldId, String>,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
 }

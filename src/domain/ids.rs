@@ -43,6 +43,12 @@ macro_rules! id_type {
             }
         }
 
+        impl FromRandom for $name {
+            fn from_random_bytes(bytes: [u8; 16]) -> Self {
+                Self::from_random(bytes)
+            }
+        }
+
         impl fmt::Display for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str(&self.0)
@@ -60,6 +66,35 @@ id_type!(
     ContactId
 );
 
+id_type!(
+    /// Identifies a tag.
+    TagId
+);
+id_type!(
+    /// Identifies a team member.
+    MemberId
+);
+id_type!(
+    /// Identifies an account role (Bookkeeper, Reviewer, ...).
+    RoleId
+);
+id_type!(
+    /// Identifies a custom field definition.
+    FieldId
+);
+id_type!(
+    /// Identifies a folder template.
+    TemplateId
+);
+id_type!(
+    /// Identifies a note.
+    NoteId
+);
+id_type!(
+    /// Identifies a history entry.
+    HistoryId
+);
+
 /// A source of fresh random ids. The app implements it with the browser's
 /// `crypto.getRandomValues`; tests use [`SeededIds`].
 pub trait IdSource {
@@ -71,6 +106,15 @@ pub trait IdSource {
     fn contact_id(&mut self) -> ContactId {
         ContactId::from_random(self.next_bytes())
     }
+    /// Any id type.
+    fn id<T: FromRandom>(&mut self) -> T {
+        T::from_random_bytes(self.next_bytes())
+    }
+}
+
+/// Id types made from 16 random bytes.
+pub trait FromRandom {
+    fn from_random_bytes(bytes: [u8; 16]) -> Self;
 }
 
 /// Deterministic ids from a seed (splitmix64), for tests, demo data and benchmarks.

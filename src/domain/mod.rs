@@ -5,11 +5,14 @@
 //! js-sys, wasm-bindgen, indexed_db_futures). It is tested natively.
 
 pub mod account;
+pub mod catalog;
 pub mod contact;
 pub mod email;
+pub mod history;
 pub mod ids;
 pub mod link;
 pub mod new_account;
+pub mod note;
 pub mod search;
 pub mod time;
 pub mod validation;

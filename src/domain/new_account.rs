@@ -146,6 +146,9 @@ impl NewAccountDraft {
                         emails,
                         phones: if phone.is_empty() { Vec::new() } else { vec![phone] },
                         address: Address::default(),
+                        date_of_birth: String::new(),
+                        tags: Vec::new(),
+                        custom: Default::default(),
                         created_at: now,
                         updated_at: now,
                     });
@@ -191,6 +194,12 @@ impl NewAccountDraft {
                 String::new()
             },
             address: Address::default(),
+            tags: Vec::new(),
+            team: Vec::new(),
+            roles: Vec::new(),
+            custom: Default::default(),
+            folder_template: None,
+            photo: None,
             archived: false,
             created_at: now,
             updated_at: now,
@@ -252,6 +261,30 @@ impl NewAccount {
             }
         }
         errors
+    }
+}
+
+/// Builders shared by the domain's tests.
+#[cfg(test)]
+pub(crate) mod tests_support {
+    use super::*;
+    use crate::domain::ids::SeededIds;
+
+    pub fn account(ids: &mut SeededIds, name: &str) -> Account {
+        let d = NewAccountDraft {
+            kind: AccountType::Individual,
+            name: name.into(),
+            company_name: String::new(),
+            contacts: vec![ContactDraft::New(NewContactDraft {
+                first_name: "A".into(),
+                last_name: "B".into(),
+                ..Default::default()
+            })],
+        };
+        match d.build(ids, Timestamp(0)) {
+            Ok(new) => new.account,
+            Err(e) => panic!("{e}"),
+        }
     }
 }
 

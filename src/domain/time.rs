@@ -49,3 +49,36 @@ mod tests {
         assert_eq!(Timestamp(1_795_305_600_000).date_iso(), "2026-11-22");
     }
 }
+
+/// Parses a calendar date `YYYY-MM-DD`, checking the day exists.
+pub fn parse_date(s: &str) -> Option<(i32, u32, u32)> {
+    let mut parts = s.split('-');
+    let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() || y.len() != 4 || m.len() != 2 || d.len() != 2 {
+        return None;
+    }
+    let (y, m, d): (i32, u32, u32) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return None,
+    };
+    (1..=days).contains(&d).then_some((y, m, d))
+}
+
+#[cfg(test)]
+mod date_tests {
+    use super::*;
+
+    #[test]
+    fn parses_real_dates_only() {
+        assert_eq!(parse_date("2024-02-29"), Some((2024, 2, 29)));
+        assert_eq!(parse_date("2023-02-29"), None);
+        assert_eq!(parse_date("2023-13-01"), None);
+        assert_eq!(parse_date("2023-1-01"), None);
+        assert_eq!(parse_date("01.02.2023"), None);
+    }
+}

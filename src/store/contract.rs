@@ -195,6 +195,9 @@ pub async fn linking_a_missing_contact_is_refused_and_nothing_written<S: Store>(
         emails: Vec::new(),
         phones: Vec::new(),
         address: Default::default(),
+        date_of_birth: String::new(),
+        tags: Vec::new(),
+        custom: Default::default(),
         created_at: Timestamp(0),
         updated_at: Timestamp(0),
     };
