@@ -25,7 +25,7 @@ pub struct NewContactDraft {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ContactDraft {
     New(NewContactDraft),
-    Existing(Contact),
+    Existing(Box<Contact>),
 }
 
 /// Everything the two steps of "New account" collect.
@@ -483,7 +483,7 @@ mod tests {
             AccountType::Company,
             "",
             "Kate's LLC",
-            vec![ContactDraft::Existing(existing.clone())],
+            vec![ContactDraft::Existing(Box::new(existing.clone()))],
         );
         let new = build(&d).expect("valid");
         assert!(new.new_contacts.is_empty());
@@ -494,8 +494,8 @@ mod tests {
             "X",
             "",
             vec![
-                ContactDraft::Existing(existing.clone()),
-                ContactDraft::Existing(existing),
+                ContactDraft::Existing(Box::new(existing.clone())),
+                ContactDraft::Existing(Box::new(existing)),
             ],
         );
         assert!(build(&twice)

@@ -206,7 +206,7 @@ pub async fn linking_a_missing_contact_is_refused_and_nothing_written<S: Store>(
         "",
         vec![
             person("Real", "Person", "real@example.com"),
-            ContactDraft::Existing(ghost),
+            ContactDraft::Existing(Box::new(ghost)),
         ],
     );
     assert!(matches!(
@@ -259,7 +259,7 @@ pub async fn one_contact_in_several_accounts<S: Store>(store: &S) {
     );
     create(store, &family).await;
     let kate = family.new_contacts[0].clone();
-    let llc = new_account(7, "Kate's LLC", vec![ContactDraft::Existing(kate.clone())]);
+    let llc = new_account(7, "Kate's LLC", vec![ContactDraft::Existing(Box::new(kate.clone()))]);
     create(store, &llc).await;
     let accounts: Vec<String> = ok(store.contact_accounts(&kate.id).await, "contact_accounts")
         .into_iter()

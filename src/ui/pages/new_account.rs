@@ -49,7 +49,7 @@ impl ContactForm {
 
     fn draft(&self) -> ContactDraft {
         match self.linked.get_untracked() {
-            Some(c) => ContactDraft::Existing(c),
+            Some(c) => ContactDraft::Existing(Box::new(c)),
             None => ContactDraft::New(NewContactDraft {
                 first_name: self.first.get_untracked(),
                 last_name: self.last.get_untracked(),
