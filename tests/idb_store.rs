@@ -9,7 +9,7 @@ use clientbook::domain::ids::SeededIds;
 use clientbook::domain::new_account::ContactDraft;
 use clientbook::domain::{AccountType, NewAccountDraft, NewContactDraft, Timestamp};
 use clientbook::store::idb::{Hooks, IdbStore};
-use clientbook::store::{schema, Store, StoreError};
+use clientbook::store::{schema, StoreError};
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
@@ -82,7 +82,7 @@ async fn data_survives_closing_and_reopening() {
     let new = sample(1);
     {
         let store = IdbStore::open(&name, Hooks::default()).await.expect("open");
-        store.create_account(&new).await.expect("create");
+        store.create_account(&new, &[]).await.expect("create");
     }
     let store = IdbStore::open(&name, Hooks::default()).await.expect("reopen");
     assert_eq!(
@@ -148,6 +148,43 @@ async fn an_upgrade_in_another_tab_closes_this_connection_instead_of_blocking() 
     newer.close();
     // Our connection is closed: using it says so instead of hanging.
     assert_eq!(store.accounts().await, Err(StoreError::Closed));
+    drop(store);
+    IdbStore::delete_database(&name).await.expect("delete");
+}
+
+#[wasm_bindgen_test]
+async fn a_version_1_database_is_upgraded_in_place_and_keeps_its_data() {
+    use clientbook::store::idb::IdbBackend;
+    use clientbook::store::{Backend, Tx};
+    let name = unique_name();
+    {
+        let v1 = IdbBackend::open_version(&name, 1, Hooks::default())
+            .await
+            .expect("open v1");
+        let tx = v1.write(&[schema::ACCOUNTS]).expect("tx");
+        // An account as version 1 stored it: none of the later fields.
+        let old = serde_json::json!({
+            "id": "0123456789abcdef0123456789abcdef",
+            "name": "Old Ltd",
+            "type": "Company",
+            "company_name": "Old Ltd",
+            "created_at": 1,
+            "updated_at": 1,
+            "name_key": "old ltd"
+        });
+        tx.put(schema::ACCOUNTS, &old).expect("put");
+        tx.commit().await.expect("commit");
+    }
+    let store = IdbStore::open(&name, Hooks::default())
+        .await
+        .expect("upgrade to current");
+    let accounts = store.accounts().await.expect("accounts");
+    assert_eq!(accounts.len(), 1);
+    assert_eq!(accounts[0].name, "Old Ltd");
+    assert!(accounts[0].tags.is_empty() && !accounts[0].has_photo);
+    // The stores of later versions exist and work.
+    assert!(store.catalog().await.expect("catalog").tags.is_empty());
+    assert!(store.notes(&accounts[0].id).await.expect("notes").is_empty());
     drop(store);
     IdbStore::delete_database(&name).await.expect("delete");
 }

@@ -91,9 +91,10 @@ pub struct Account {
     /// `None`: the default folder structure.
     #[serde(default)]
     pub folder_template: Option<TemplateId>,
-    /// A square photo, as a `data:image/jpeg;base64,...` URL (kept small).
+    /// Whether a photo is stored (photos live in their own store, so lists
+    /// never load them).
     #[serde(default)]
-    pub photo: Option<String>,
+    pub has_photo: bool,
     #[serde(default)]
     pub archived: bool,
     pub created_at: Timestamp,

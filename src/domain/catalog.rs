@@ -216,7 +216,7 @@ pub struct FolderTemplate {
 
 /// One item of the catalog, as stored.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind")]
+#[serde(tag = "item")]
 pub enum CatalogItem {
     Tag(Tag),
     Member(TeamMember),

@@ -5,7 +5,7 @@
 
 use super::account::{Account, AccountType};
 use super::catalog::Catalog;
-use super::ids::{AccountId, HistoryId};
+use super::ids::{AccountId, HistoryId, IdSource};
 use super::time::Timestamp;
 use serde::{Deserialize, Serialize};
 
@@ -105,9 +105,6 @@ pub fn account_changes(before: &Account, after: &Account, catalog: &Catalog) -> 
     if before.address != after.address {
         out.push(Change::AddressChanged);
     }
-    if before.photo != after.photo {
-        out.push(Change::PhotoChanged);
-    }
     let tag_name = |id| {
         catalog
             .tag(id)
@@ -182,11 +179,31 @@ pub fn account_changes(before: &Account, after: &Account, catalog: &Catalog) -> 
     out
 }
 
+/// Turns changes into history entries stamped with time and author.
+pub fn entries(
+    ids: &mut impl IdSource,
+    account_id: &AccountId,
+    at: Timestamp,
+    by: &str,
+    changes: Vec<Change>,
+) -> Vec<HistoryEntry> {
+    changes
+        .into_iter()
+        .map(|change| HistoryEntry {
+            id: ids.id(),
+            account_id: account_id.clone(),
+            at,
+            by: by.to_owned(),
+            change,
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::domain::catalog::{CatalogItem, Tag, TeamMember, TeamRole};
-    use crate::domain::ids::{IdSource, SeededIds};
+    use crate::domain::ids::SeededIds;
 
     #[test]
     fn every_edit_is_recorded_with_names() {

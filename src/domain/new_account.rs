@@ -199,7 +199,7 @@ impl NewAccountDraft {
             roles: Vec::new(),
             custom: Default::default(),
             folder_template: None,
-            photo: None,
+            has_photo: false,
             archived: false,
             created_at: now,
             updated_at: now,

@@ -1,19 +1,23 @@
-//! The store contract: behaviour every [`Store`] implementation must show.
+//! The store contract: behaviour the repository must show over every backend.
 //! Each function is one test case; [`store_contract_tests!`] turns the whole
 //! list into tests for a given store (natively for the in-memory store, in
 //! headless Chromium for IndexedDB). Test support, not used by the app.
 
-use super::{Store, StoreError};
-use crate::domain::ids::SeededIds;
+use super::{Backend, Repo, StoreError};
+use crate::domain::catalog::{CatalogItem, FieldDef, FieldKind, FieldTarget, Tag, TeamMember, TeamRole};
+use crate::domain::history::{self, Change};
+use crate::domain::ids::{IdSource, SeededIds};
 use crate::domain::new_account::ContactDraft;
+use crate::domain::note::Note;
+use crate::domain::Email;
 use crate::domain::{
     AccountType, Contact, ContactId, NewAccount, NewAccountDraft, NewContactDraft, Timestamp,
 };
 
 /// Generates one test per contract case. `native` wraps each in a blocking
 /// executor; `wasm` makes `wasm_bindgen_test` async tests. `$make` is an
-/// expression giving a fresh, empty store: the store itself (`native`), or a
-/// guard that derefs to it and may `.await` (`wasm`).
+/// expression giving a fresh, empty repository: the repository itself
+/// (`native`), or a guard that derefs to it and may `.await` (`wasm`).
 #[macro_export]
 macro_rules! store_contract_tests {
     (@cases $mode:ident, $make:expr) => {
@@ -28,7 +32,17 @@ macro_rules! store_contract_tests {
             failure_part_way_writes_nothing,
             one_contact_in_several_accounts,
             contacts_of_an_account_are_alphabetical,
-            unicode_and_markup_round_trip_unchanged);
+            unicode_and_markup_round_trip_unchanged,
+            account_edit_records_history_and_detects_conflicts,
+            bulk_edit_is_all_or_nothing,
+            last_contact_cannot_be_unlinked,
+            link_switches_and_description_round_trip,
+            contact_added_to_an_account_needs_a_free_email,
+            contact_edit_checks_emails_and_keeps_switches_in_step,
+            catalog_items_are_checked_and_deleting_removes_every_use,
+            notes_newest_first_and_deletable,
+            photos_are_stored_apart_and_removable,
+            linked_accounts_share_a_contact);
     };
     (@one native, $make:expr, $($case:ident),*) => {
         $(
@@ -89,15 +103,15 @@ fn new_account(seed: u64, name: &str, contacts: Vec<ContactDraft>) -> NewAccount
     )
 }
 
-async fn create<S: Store>(store: &S, new: &NewAccount) {
-    ok(store.create_account(new).await, "create_account");
+async fn create<B: Backend>(store: &Repo<B>, new: &NewAccount) {
+    ok(store.create_account(new, &[]).await, "create_account");
 }
 
-async fn counts<S: Store>(store: &S) -> usize {
+async fn counts<B: Backend>(store: &Repo<B>) -> usize {
     ok(store.accounts().await, "accounts").len()
 }
 
-pub async fn empty_store_reads_nothing<S: Store>(store: &S) {
+pub async fn empty_store_reads_nothing<B: Backend>(store: &Repo<B>) {
     assert!(ok(store.accounts().await, "accounts").is_empty());
     let id = crate::domain::AccountId::from_random([9; 16]);
     assert_eq!(ok(store.account(&id).await, "account"), None);
@@ -112,7 +126,7 @@ pub async fn empty_store_reads_nothing<S: Store>(store: &S) {
     );
 }
 
-pub async fn created_account_reads_back_whole<S: Store>(store: &S) {
+pub async fn created_account_reads_back_whole<B: Backend>(store: &Repo<B>) {
     let new = new_account(1, "", vec![person("Kate", "Smith", "Kate@Example.com")]);
     create(store, &new).await;
     assert_eq!(ok(store.accounts().await, "accounts"), vec![new.account.clone()]);
@@ -133,7 +147,7 @@ pub async fn created_account_reads_back_whole<S: Store>(store: &S) {
     assert_eq!(of_contact, vec![(new.links[0].clone(), new.account.clone())]);
 }
 
-pub async fn accounts_are_sorted_ignoring_case_and_accents<S: Store>(store: &S) {
+pub async fn accounts_are_sorted_ignoring_case_and_accents<B: Backend>(store: &Repo<B>) {
     for (seed, name) in [
         (1, "zeta Ltd"),
         (2, "Ötzi Family"),
@@ -151,7 +165,7 @@ pub async fn accounts_are_sorted_ignoring_case_and_accents<S: Store>(store: &S) 
     assert_eq!(names, ["anna Gmbh", "Bob", "Émile", "Ötzi Family", "zeta Ltd"]);
 }
 
-pub async fn contact_found_by_any_email_case_insensitively<S: Store>(store: &S) {
+pub async fn contact_found_by_any_email_case_insensitively<B: Backend>(store: &Repo<B>) {
     let new = new_account(1, "", vec![person("Kate", "Smith", "Kate.Smith@Example.com")]);
     create(store, &new).await;
     let found = ok(
@@ -165,14 +179,14 @@ pub async fn contact_found_by_any_email_case_insensitively<S: Store>(store: &S) 
     );
 }
 
-pub async fn email_of_another_contact_is_refused_and_nothing_written<S: Store>(store: &S) {
+pub async fn email_of_another_contact_is_refused_and_nothing_written<B: Backend>(store: &Repo<B>) {
     create(
         store,
         &new_account(1, "", vec![person("Kate", "Smith", "kate@example.com")]),
     )
     .await;
     let clash = new_account(2, "Other", vec![person("Katie", "Smyth", "KATE@example.com")]);
-    match store.create_account(&clash).await {
+    match store.create_account(&clash, &[]).await {
         Err(StoreError::Rejected(e)) => {
             let msg = e.for_field("contacts[0].email").unwrap_or_default();
             assert!(msg.contains("kate@example.com"), "{msg}");
@@ -186,7 +200,7 @@ pub async fn email_of_another_contact_is_refused_and_nothing_written<S: Store>(s
     );
 }
 
-pub async fn linking_a_missing_contact_is_refused_and_nothing_written<S: Store>(store: &S) {
+pub async fn linking_a_missing_contact_is_refused_and_nothing_written<B: Backend>(store: &Repo<B>) {
     let ghost = Contact {
         id: ContactId::from_random([7; 16]),
         first_name: "Ghost".into(),
@@ -210,7 +224,7 @@ pub async fn linking_a_missing_contact_is_refused_and_nothing_written<S: Store>(
         ],
     );
     assert!(matches!(
-        store.create_account(&new).await,
+        store.create_account(&new, &[]).await,
         Err(StoreError::Rejected(_))
     ));
     assert_eq!(counts(store).await, 0);
@@ -220,19 +234,22 @@ pub async fn linking_a_missing_contact_is_refused_and_nothing_written<S: Store>(
     );
 }
 
-pub async fn same_account_twice_is_refused<S: Store>(store: &S) {
+pub async fn same_account_twice_is_refused<B: Backend>(store: &Repo<B>) {
     let new = new_account(4, "Twice", vec![person("A", "B", "ab@example.com")]);
     create(store, &new).await;
     let mut again = new.clone();
     again.new_contacts.clear();
     again.links.clear();
-    assert_eq!(store.create_account(&again).await, Err(StoreError::AlreadyExists));
+    assert_eq!(
+        store.create_account(&again, &[]).await,
+        Err(StoreError::AlreadyExists)
+    );
     assert_eq!(ok(store.accounts().await, "accounts"), vec![new.account]);
 }
 
 /// Two new contacts sharing an email pass the pre-checks (neither address is
 /// stored yet) and fail when the second is written: the first must not stay.
-pub async fn failure_part_way_writes_nothing<S: Store>(store: &S) {
+pub async fn failure_part_way_writes_nothing<B: Backend>(store: &Repo<B>) {
     let mut new = new_account(
         5,
         "Half",
@@ -242,7 +259,7 @@ pub async fn failure_part_way_writes_nothing<S: Store>(store: &S) {
         ],
     );
     new.new_contacts[1].emails = new.new_contacts[0].emails.clone();
-    assert!(store.create_account(&new).await.is_err());
+    assert!(store.create_account(&new, &[]).await.is_err());
     assert_eq!(counts(store).await, 0);
     assert_eq!(ok(store.contact(&new.new_contacts[0].id).await, "contact"), None);
     assert_eq!(
@@ -251,7 +268,7 @@ pub async fn failure_part_way_writes_nothing<S: Store>(store: &S) {
     );
 }
 
-pub async fn one_contact_in_several_accounts<S: Store>(store: &S) {
+pub async fn one_contact_in_several_accounts<B: Backend>(store: &Repo<B>) {
     let family = new_account(
         6,
         "Kate Smith Family",
@@ -259,7 +276,11 @@ pub async fn one_contact_in_several_accounts<S: Store>(store: &S) {
     );
     create(store, &family).await;
     let kate = family.new_contacts[0].clone();
-    let llc = new_account(7, "Kate's LLC", vec![ContactDraft::Existing(Box::new(kate.clone()))]);
+    let llc = new_account(
+        7,
+        "Kate's LLC",
+        vec![ContactDraft::Existing(Box::new(kate.clone()))],
+    );
     create(store, &llc).await;
     let accounts: Vec<String> = ok(store.contact_accounts(&kate.id).await, "contact_accounts")
         .into_iter()
@@ -272,7 +293,7 @@ pub async fn one_contact_in_several_accounts<S: Store>(store: &S) {
     assert_eq!(on_llc[0].0.email_access[0].email, "kate@example.com");
 }
 
-pub async fn contacts_of_an_account_are_alphabetical<S: Store>(store: &S) {
+pub async fn contacts_of_an_account_are_alphabetical<B: Backend>(store: &Repo<B>) {
     let new = new_account(
         8,
         "Family",
@@ -291,7 +312,7 @@ pub async fn contacts_of_an_account_are_alphabetical<S: Store>(store: &S) {
     assert_eq!(names, ["Al Adams", "Bea Adams", "Adam Ölund", "Zoe Young"]);
 }
 
-pub async fn unicode_and_markup_round_trip_unchanged<S: Store>(store: &S) {
+pub async fn unicode_and_markup_round_trip_unchanged<B: Backend>(store: &Repo<B>) {
     let tricky = [
         "<img src=x onerror=alert(1)>",
         "مريم الحداد",
@@ -315,4 +336,371 @@ pub async fn unicode_and_markup_round_trip_unchanged<S: Store>(store: &S) {
         );
     }
     assert_eq!(counts(store).await, tricky.len());
+}
+
+pub async fn account_edit_records_history_and_detects_conflicts<B: Backend>(store: &Repo<B>) {
+    let new = new_account(20, "Smith", vec![person("Kate", "Smith", "k20@example.com")]);
+    create(store, &new).await;
+    let before = new.account.clone();
+    let mut after = before.clone();
+    after.name = "Smith Family".into();
+    after.updated_at = Timestamp(before.updated_at.0 + 1);
+    let changes = history::account_changes(&before, &after, &Default::default());
+    let mut ids = SeededIds::new(21);
+    let entries = history::entries(&mut ids, &before.id, Timestamp(5), "Owner", changes);
+    ok(store.update_account(&before, &after, &entries).await, "update");
+    assert_eq!(
+        ok(store.account(&before.id).await, "account"),
+        Some(after.clone())
+    );
+    let log = ok(store.history(&before.id).await, "history");
+    assert_eq!(log.len(), 1);
+    assert_eq!(
+        log[0].change,
+        Change::Renamed {
+            from: "Smith".into(),
+            to: "Smith Family".into()
+        }
+    );
+    // An edit that started from the old version is refused, not merged.
+    let mut stale = before.clone();
+    stale.name = "Other".into();
+    assert_eq!(
+        store.update_account(&before, &stale, &[]).await,
+        Err(StoreError::Conflict)
+    );
+    assert_eq!(
+        ok(store.account(&before.id).await, "account").map(|a| a.name),
+        Some("Smith Family".into())
+    );
+    assert_eq!(ok(store.history(&before.id).await, "history").len(), 1);
+}
+
+pub async fn bulk_edit_is_all_or_nothing<B: Backend>(store: &Repo<B>) {
+    let a = new_account(30, "A", vec![person("A", "A", "")]);
+    let b = new_account(31, "B", vec![person("B", "B", "")]);
+    create(store, &a).await;
+    create(store, &b).await;
+    let archived = |acc: &crate::domain::Account| {
+        let mut x = acc.clone();
+        x.archived = true;
+        x
+    };
+    // The second pair starts from a version that is not stored: nothing changes.
+    let mut stale_b = b.account.clone();
+    stale_b.name = "Stale".into();
+    let result = store
+        .update_accounts(
+            &[
+                (a.account.clone(), archived(&a.account)),
+                (stale_b.clone(), archived(&stale_b)),
+            ],
+            &[],
+        )
+        .await;
+    assert_eq!(result, Err(StoreError::Conflict));
+    assert!(ok(store.accounts().await, "accounts").iter().all(|x| !x.archived));
+    ok(
+        store
+            .update_accounts(
+                &[
+                    (a.account.clone(), archived(&a.account)),
+                    (b.account.clone(), archived(&b.account)),
+                ],
+                &[],
+            )
+            .await,
+        "bulk",
+    );
+    assert!(ok(store.accounts().await, "accounts").iter().all(|x| x.archived));
+}
+
+pub async fn last_contact_cannot_be_unlinked<B: Backend>(store: &Repo<B>) {
+    let new = new_account(
+        40,
+        "Pair",
+        vec![
+            person("A", "One", "a40@example.com"),
+            person("B", "Two", "b40@example.com"),
+        ],
+    );
+    create(store, &new).await;
+    let (first, second) = (&new.new_contacts[0].id, &new.new_contacts[1].id);
+    ok(
+        store.unlink(&new.account.id, first, &[]).await,
+        "unlink one of two",
+    );
+    match store.unlink(&new.account.id, second, &[]).await {
+        Err(StoreError::Rejected(e)) => assert!(e.to_string().contains("only contact"), "{e}"),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    let left = ok(store.account_contacts(&new.account.id).await, "contacts");
+    assert_eq!(left.len(), 1);
+    assert_eq!(&left[0].1.id, second);
+    // The unlinked contact still exists on its own.
+    assert!(ok(store.contact(first).await, "contact").is_some());
+}
+
+pub async fn link_switches_and_description_round_trip<B: Backend>(store: &Repo<B>) {
+    let new = new_account(50, "Firm", vec![person("Ceo", "Person", "ceo50@example.com")]);
+    create(store, &new).await;
+    let mut link = new.links[0].clone();
+    link.description = "CEO".into();
+    link.signer_priority = Some(1);
+    if let Some(a) = link.email_access.first_mut() {
+        a.email_sync = true;
+        a.invited_at = Some(Timestamp(7));
+        a.notify_prefs.invoices = false;
+    }
+    ok(store.save_link(&link, &[]).await, "save_link");
+    let stored = ok(store.account_contacts(&new.account.id).await, "contacts");
+    assert_eq!(stored[0].0, link);
+    assert!(stored[0].0.email_access[0].pending_activation());
+    // A link to a contact that does not exist is refused.
+    let mut ghost = link.clone();
+    ghost.contact_id = ContactId::from_random([0xee; 16]);
+    assert!(matches!(
+        store.save_link(&ghost, &[]).await,
+        Err(StoreError::NotFound(_))
+    ));
+}
+
+pub async fn contact_added_to_an_account_needs_a_free_email<B: Backend>(store: &Repo<B>) {
+    let new = new_account(60, "Family", vec![person("Mum", "Family", "mum60@example.com")]);
+    create(store, &new).await;
+    let mut ids = SeededIds::new(61);
+    let kid = |email: &str, ids: &mut SeededIds| Contact {
+        id: ids.contact_id(),
+        first_name: "Kid".into(),
+        middle_name: String::new(),
+        last_name: "Family".into(),
+        emails: vec![ok(Email::parse(email), "email")],
+        phones: Vec::new(),
+        address: Default::default(),
+        date_of_birth: String::new(),
+        tags: Vec::new(),
+        custom: Default::default(),
+        created_at: Timestamp(1),
+        updated_at: Timestamp(1),
+    };
+    let link_for = |c: &Contact| crate::domain::Link {
+        account_id: new.account.id.clone(),
+        contact_id: c.id.clone(),
+        description: String::new(),
+        signer_priority: None,
+        email_access: Vec::new(),
+    };
+    let taken = kid("MUM60@example.com", &mut ids);
+    assert!(matches!(
+        store.add_contact(&taken, &link_for(&taken), &[]).await,
+        Err(StoreError::Rejected(_))
+    ));
+    assert_eq!(ok(store.contact(&taken.id).await, "contact"), None);
+    let free = kid("kid60@example.com", &mut ids);
+    ok(
+        store.add_contact(&free, &link_for(&free), &[]).await,
+        "add contact",
+    );
+    assert_eq!(
+        ok(store.account_contacts(&new.account.id).await, "contacts").len(),
+        2
+    );
+}
+
+pub async fn contact_edit_checks_emails_and_keeps_switches_in_step<B: Backend>(store: &Repo<B>) {
+    let one = new_account(70, "One", vec![person("Ann", "One", "ann70@example.com")]);
+    let two = new_account(71, "Two", vec![person("Bob", "Two", "bob70@example.com")]);
+    create(store, &one).await;
+    create(store, &two).await;
+    let ann = one.new_contacts[0].clone();
+    let mut taken = ann.clone();
+    taken.emails.push(ok(Email::parse("BOB70@example.com"), "email"));
+    assert!(matches!(
+        store.update_contact(&ann, &taken).await,
+        Err(StoreError::Rejected(_))
+    ));
+    assert_eq!(ok(store.contact(&ann.id).await, "contact"), Some(ann.clone()));
+    let mut more = ann.clone();
+    more.emails
+        .push(ok(Email::parse("ann.work@example.com"), "email"));
+    ok(store.update_contact(&ann, &more).await, "add an email");
+    let link = &ok(store.account_contacts(&one.account.id).await, "contacts")[0].0;
+    let emails: Vec<&str> = link.email_access.iter().map(|a| a.email.as_str()).collect();
+    assert_eq!(emails, ["ann70@example.com", "ann.work@example.com"]);
+    assert!(link.email_access[0].login, "kept switches stay");
+    assert!(!link.email_access[1].login, "new emails start switched off");
+    assert_eq!(
+        ok(store.contact_by_email("ann.work@example.com").await, "by email").map(|c| c.id),
+        Some(ann.id.clone())
+    );
+    // Stale edits are refused.
+    assert_eq!(store.update_contact(&ann, &more).await, Err(StoreError::Conflict));
+}
+
+pub async fn catalog_items_are_checked_and_deleting_removes_every_use<B: Backend>(store: &Repo<B>) {
+    let mut ids = SeededIds::new(80);
+    let vip = Tag {
+        id: ids.id(),
+        name: "VIP".into(),
+        color: "red".into(),
+    };
+    ok(
+        store.save_catalog_item(&CatalogItem::Tag(vip.clone())).await,
+        "tag",
+    );
+    let dup = Tag {
+        id: ids.id(),
+        name: "vip".into(),
+        color: "blue".into(),
+    };
+    assert!(matches!(
+        store.save_catalog_item(&CatalogItem::Tag(dup)).await,
+        Err(StoreError::Rejected(_))
+    ));
+    let owner = TeamMember {
+        id: ids.id(),
+        name: "Olga Owner".into(),
+        email: "olga@firm.example".into(),
+        role: TeamRole::Owner,
+        view_all_accounts: true,
+        manage_accounts: true,
+    };
+    let ann = TeamMember {
+        id: ids.id(),
+        name: "Ann".into(),
+        email: "ann@firm.example".into(),
+        role: TeamRole::Employee,
+        ..owner.clone()
+    };
+    ok(
+        store.save_catalog_item(&CatalogItem::Member(owner.clone())).await,
+        "owner",
+    );
+    ok(
+        store.save_catalog_item(&CatalogItem::Member(ann.clone())).await,
+        "ann",
+    );
+    let field = FieldDef {
+        id: ids.id(),
+        target: FieldTarget::Account,
+        label: "Tax id".into(),
+        kind: FieldKind::Text,
+    };
+    ok(
+        store.save_catalog_item(&CatalogItem::Field(field.clone())).await,
+        "field",
+    );
+    let catalog = ok(store.catalog().await, "catalog");
+    assert_eq!(catalog.tags, vec![vip.clone()]);
+    assert_eq!(
+        catalog
+            .members
+            .iter()
+            .map(|m| m.name.as_str())
+            .collect::<Vec<_>>(),
+        ["Olga Owner", "Ann"]
+    );
+
+    let new = new_account(81, "Tagged", vec![person("T", "T", "")]);
+    create(store, &new).await;
+    let mut tagged = new.account.clone();
+    tagged.tags.push(vip.id.clone());
+    tagged.team.push(ann.id.clone());
+    tagged.custom.insert(field.id.clone(), "RO123".into());
+    ok(
+        store.update_account(&new.account, &tagged, &[]).await,
+        "tag the account",
+    );
+
+    ok(store.delete_catalog_item(vip.id.as_str()).await, "delete tag");
+    ok(store.delete_catalog_item(ann.id.as_str()).await, "delete member");
+    ok(store.delete_catalog_item(field.id.as_str()).await, "delete field");
+    let after = ok(store.account(&new.account.id).await, "account");
+    assert_eq!(
+        after.map(|a| (a.tags, a.team, a.custom.len())),
+        Some((vec![], vec![], 0))
+    );
+    assert!(matches!(
+        store.delete_catalog_item(owner.id.as_str()).await,
+        Err(StoreError::Rejected(_))
+    ));
+    assert_eq!(ok(store.catalog().await, "catalog").members, vec![owner]);
+}
+
+pub async fn notes_newest_first_and_deletable<B: Backend>(store: &Repo<B>) {
+    let new = new_account(90, "Noted", vec![person("N", "N", "")]);
+    create(store, &new).await;
+    let mut ids = SeededIds::new(91);
+    let note = |text: &str, at: i64, ids: &mut SeededIds| Note {
+        id: ids.id(),
+        account_id: new.account.id.clone(),
+        text: text.into(),
+        by: "Owner".into(),
+        created_at: Timestamp(at),
+        updated_at: Timestamp(at),
+    };
+    let (old, recent) = (
+        note("first call", 1, &mut ids),
+        note("sent the organizer", 2, &mut ids),
+    );
+    ok(store.save_note(&old).await, "note");
+    ok(store.save_note(&recent).await, "note");
+    let texts: Vec<String> = ok(store.notes(&new.account.id).await, "notes")
+        .into_iter()
+        .map(|n| n.text)
+        .collect();
+    assert_eq!(texts, ["sent the organizer", "first call"]);
+    let mut edited = old.clone();
+    edited.text = "first call (edited)".into();
+    ok(store.save_note(&edited).await, "edit");
+    ok(store.delete_note(&recent.id).await, "delete");
+    assert_eq!(ok(store.notes(&new.account.id).await, "notes"), vec![edited]);
+    let mut orphan = note("nowhere", 3, &mut ids);
+    orphan.account_id = crate::domain::AccountId::from_random([0xab; 16]);
+    assert!(matches!(
+        store.save_note(&orphan).await,
+        Err(StoreError::NotFound(_))
+    ));
+}
+
+pub async fn photos_are_stored_apart_and_removable<B: Backend>(store: &Repo<B>) {
+    let new = new_account(100, "Pictured", vec![person("P", "P", "")]);
+    create(store, &new).await;
+    let data = "data:image/jpeg;base64,/9j/4AAQ";
+    ok(store.set_photo(&new.account, Some(data), &[]).await, "photo");
+    let with = ok(store.account(&new.account.id).await, "account").map(|a| a.has_photo);
+    assert_eq!(with, Some(true));
+    assert_eq!(
+        ok(store.photo(&new.account.id).await, "photo").as_deref(),
+        Some(data)
+    );
+    let current = match ok(store.account(&new.account.id).await, "account") {
+        Some(a) => a,
+        None => panic!("account vanished"),
+    };
+    ok(store.set_photo(&current, None, &[]).await, "remove");
+    assert_eq!(ok(store.photo(&new.account.id).await, "photo"), None);
+}
+
+pub async fn linked_accounts_share_a_contact<B: Backend>(store: &Repo<B>) {
+    let family = new_account(
+        110,
+        "Kate Smith Family",
+        vec![person("Kate", "Smith", "kate110@example.com")],
+    );
+    create(store, &family).await;
+    let kate = family.new_contacts[0].clone();
+    let llc = new_account(
+        111,
+        "Kate's LLC",
+        vec![ContactDraft::Existing(Box::new(kate.clone()))],
+    );
+    let other = new_account(112, "Unrelated", vec![person("U", "R", "")]);
+    create(store, &llc).await;
+    create(store, &other).await;
+    let linked: Vec<String> = ok(store.linked_accounts(&family.account.id).await, "linked")
+        .into_iter()
+        .map(|a| a.name)
+        .collect();
+    assert_eq!(linked, ["Kate's LLC"]);
 }

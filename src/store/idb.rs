@@ -1,4 +1,4 @@
-//! The IndexedDB [`Store`], written directly on `web-sys`.
+//! The IndexedDB backend, written directly on `web-sys`.
 //!
 //! Why not a wrapper crate: schema steps after version 1 must add indexes to
 //! existing stores, which needs the upgrade transaction of the open request,
@@ -9,15 +9,14 @@
 //! Rules kept here:
 //! - a change is one readwrite transaction; inside it only IndexedDB requests
 //!   are awaited (awaiting anything else lets the browser commit it half-done);
-//! - a [`Tx`] dropped without [`Tx::commit`] is aborted, so `?` never leaves
+//! - an [`IdbTx`] dropped without being committed is aborted, so `?` never leaves
 //!   half a change behind;
 //! - writes use `durability: "strict"`: committed means on disk.
 
 use super::schema::{self, SchemaOp};
-use super::{account_order, contact_order, Store, StoreError};
-use crate::domain::search::normalize;
-use crate::domain::{Account, AccountId, Contact, ContactId, Link, NewAccount, ValidationErrors};
-use serde::{de::DeserializeOwned, Deserialize, Serialize};
+use super::{Backend, Key, StoreError};
+use crate::domain::ValidationErrors;
+use serde::{de::DeserializeOwned, Serialize};
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::closure::Closure;
@@ -104,14 +103,14 @@ async fn request(r: &IdbRequest) -> Result<JsValue, StoreError> {
 }
 
 /// A transaction that aborts when dropped unless committed.
-struct Tx {
+pub struct IdbTx {
     tx: IdbTransaction,
     /// Resolves on `complete`, rejects on `abort`; only for readwrite.
     done: Option<JsFuture>,
     finished: bool,
 }
 
-impl Tx {
+impl IdbTx {
     fn read(db: &IdbDatabase, stores: &[&str]) -> Result<Self, StoreError> {
         let tx = db
             .transaction_with_str_sequence_and_mode(&names(stores), IdbTransactionMode::Readonly)
@@ -146,7 +145,7 @@ impl Tx {
     }
 
     /// Commits and waits until the browser reports the data durable.
-    async fn commit(mut self) -> Result<(), StoreError> {
+    async fn finish(mut self) -> Result<(), StoreError> {
         self.finished = true;
         // `commit` throws when the transaction already finished (aborted by a
         // failed request); the outcome below says why.
@@ -162,7 +161,7 @@ impl Tx {
     }
 }
 
-impl Drop for Tx {
+impl Drop for IdbTx {
     fn drop(&mut self) {
         if !self.finished {
             // Throws only when the transaction already ended; nothing to undo then.
@@ -176,22 +175,7 @@ fn names(stores: &[&str]) -> js_sys::Array {
 }
 
 // ---------------------------------------------------------------------------
-// Records: domain values plus the fields the indexes read
-
-#[derive(Serialize, Deserialize)]
-struct AccountRecord {
-    #[serde(flatten)]
-    account: Account,
-    name_key: String,
-}
-
-#[derive(Serialize, Deserialize)]
-struct ContactRecord {
-    #[serde(flatten)]
-    contact: Contact,
-    name_key: String,
-    email_keys: Vec<String>,
-}
+// Values
 
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, StoreError> {
     value
@@ -203,27 +187,15 @@ fn from_js<T: DeserializeOwned>(store: &'static str, value: JsValue) -> Result<T
     serde_wasm_bindgen::from_value(value).map_err(|e| corrupt(store, e))
 }
 
-fn account_js(a: &Account) -> Result<JsValue, StoreError> {
-    to_js(&AccountRecord {
-        account: a.clone(),
-        name_key: normalize(&a.name),
-    })
-}
-
-fn contact_js(c: &Contact) -> Result<JsValue, StoreError> {
-    to_js(&ContactRecord {
-        contact: c.clone(),
-        name_key: c.sort_key(),
-        email_keys: c.email_keys(),
-    })
-}
-
-fn account_from(value: JsValue) -> Result<Account, StoreError> {
-    from_js::<AccountRecord>(schema::ACCOUNTS, value).map(|r| r.account)
-}
-
-fn contact_from(value: JsValue) -> Result<Contact, StoreError> {
-    from_js::<ContactRecord>(schema::CONTACTS, value).map(|r| r.contact)
+fn key_js(key: &Key) -> JsValue {
+    match key.0.as_slice() {
+        [one] => JsValue::from_str(one),
+        many => many
+            .iter()
+            .map(|s| JsValue::from_str(s))
+            .collect::<js_sys::Array>()
+            .into(),
+    }
 }
 
 fn optional(value: JsValue) -> Option<JsValue> {
@@ -249,7 +221,7 @@ pub struct Hooks {
     pub on_lost: Option<OnLost>,
 }
 
-pub struct IdbStore {
+pub struct IdbBackend {
     db: IdbDatabase,
     name: String,
     _on_versionchange: Closure<dyn FnMut(IdbVersionChangeEvent)>,
@@ -293,11 +265,16 @@ fn apply(op: &SchemaOp, db: &IdbDatabase, tx: &IdbTransaction) -> Result<(), JsV
     Ok(())
 }
 
-impl IdbStore {
+impl IdbBackend {
     /// Opens (creating or upgrading as needed) the database `name`.
     pub async fn open(name: &str, hooks: Hooks) -> Result<Self, StoreError> {
+        Self::open_version(name, schema::DB_VERSION, hooks).await
+    }
+
+    /// Opens the database at an older schema `version` (tests of upgrades).
+    pub async fn open_version(name: &str, version: u32, hooks: Hooks) -> Result<Self, StoreError> {
         let open_req: IdbOpenDbRequest = factory()?
-            .open_with_u32(name, schema::DB_VERSION)
+            .open_with_u32(name, version)
             .map_err(|e| js_error(&e))?;
         let upgrade_error: Rc<RefCell<Option<String>>> = Rc::default();
         let on_upgrade = {
@@ -309,7 +286,7 @@ impl IdbStore {
                     return;
                 };
                 let db: IdbDatabase = db.unchecked_into();
-                for op in schema::upgrade_ops(old) {
+                for op in schema::upgrade_ops(old, version) {
                     if let Err(e) = apply(op, &db, &tx) {
                         *upgrade_error.borrow_mut() = Some(format!("schema upgrade failed at {op:?}: {e:?}"));
                         let _ = tx.abort();
@@ -377,73 +354,9 @@ impl IdbStore {
         let req = factory()?.delete_database(name).map_err(|e| js_error(&e))?;
         request(&req).await.map(|_| ())
     }
-
-    /// Every record of `store`, deserialised with `from`.
-    async fn all<T>(
-        &self,
-        store: &'static str,
-        from: fn(JsValue) -> Result<T, StoreError>,
-    ) -> Result<Vec<T>, StoreError> {
-        let tx = Tx::read(&self.db, &[store])?;
-        let req = tx.store(store)?.get_all().map_err(|e| js_error(&e))?;
-        array(request(&req).await?).iter().map(from).collect()
-    }
-
-    async fn get_one<T>(
-        &self,
-        store: &'static str,
-        key: &str,
-        from: fn(JsValue) -> Result<T, StoreError>,
-    ) -> Result<Option<T>, StoreError> {
-        let tx = Tx::read(&self.db, &[store])?;
-        let req = tx
-            .store(store)?
-            .get(&JsValue::from_str(key))
-            .map_err(|e| js_error(&e))?;
-        optional(request(&req).await?).map(from).transpose()
-    }
-
-    /// The links of one side (`index` = by account or by contact) and the
-    /// record at the other end of each, in one read transaction.
-    async fn linked<T>(
-        &self,
-        index: &str,
-        key: &str,
-        other: &'static str,
-        other_key: fn(&Link) -> &str,
-        from: fn(JsValue) -> Result<T, StoreError>,
-    ) -> Result<Vec<(Link, T)>, StoreError> {
-        let tx = Tx::read(&self.db, &[schema::LINKS, other])?;
-        let by = tx.store(schema::LINKS)?.index(index).map_err(|e| js_error(&e))?;
-        let req = by
-            .get_all_with_key(&JsValue::from_str(key))
-            .map_err(|e| js_error(&e))?;
-        let links: Vec<Link> = array(request(&req).await?)
-            .iter()
-            .map(|v| from_js(schema::LINKS, v))
-            .collect::<Result<_, _>>()?;
-        let others = tx.store(other)?;
-        // Issue every read, then await them in order.
-        let reqs: Vec<IdbRequest> = links
-            .iter()
-            .map(|l| {
-                others
-                    .get(&JsValue::from_str(other_key(l)))
-                    .map_err(|e| js_error(&e))
-            })
-            .collect::<Result<_, _>>()?;
-        let mut out = Vec::with_capacity(links.len());
-        for (link, req) in links.into_iter().zip(reqs) {
-            // A link whose other end is missing is skipped, never shown half.
-            if let Some(v) = optional(request(&req).await?) {
-                out.push((link, from(v)?));
-            }
-        }
-        Ok(out)
-    }
 }
 
-impl Drop for IdbStore {
+impl Drop for IdbBackend {
     fn drop(&mut self) {
         self.db.set_onversionchange(None);
         self.db.set_onclose(None);
@@ -451,110 +364,107 @@ impl Drop for IdbStore {
     }
 }
 
-impl Store for IdbStore {
-    async fn create_account(&self, new: &NewAccount) -> Result<(), StoreError> {
-        let tx = Tx::write(&self.db, &[schema::ACCOUNTS, schema::CONTACTS, schema::LINKS])?;
-        let accounts = tx.store(schema::ACCOUNTS)?;
-        let contacts = tx.store(schema::CONTACTS)?;
-        let links = tx.store(schema::LINKS)?;
-        let by_email = contacts
-            .index(schema::CONTACTS_BY_EMAIL)
+impl super::Tx for IdbTx {
+    async fn get<T: DeserializeOwned>(
+        &self,
+        store: &'static str,
+        key: &Key,
+    ) -> Result<Option<T>, StoreError> {
+        let req = self.store(store)?.get(&key_js(key)).map_err(|e| js_error(&e))?;
+        optional(request(&req).await?)
+            .map(|v| from_js(store, v))
+            .transpose()
+    }
+
+    async fn all<T: DeserializeOwned>(&self, store: &'static str) -> Result<Vec<T>, StoreError> {
+        let req = self.store(store)?.get_all().map_err(|e| js_error(&e))?;
+        array(request(&req).await?)
+            .iter()
+            .map(|v| from_js(store, v))
+            .collect()
+    }
+
+    async fn by_index<T: DeserializeOwned>(
+        &self,
+        store: &'static str,
+        index: &'static str,
+        value: &str,
+    ) -> Result<Vec<T>, StoreError> {
+        let by = self.store(store)?.index(index).map_err(|e| js_error(&e))?;
+        let req = by
+            .get_all_with_key(&JsValue::from_str(value))
             .map_err(|e| js_error(&e))?;
+        array(request(&req).await?)
+            .iter()
+            .map(|v| from_js(store, v))
+            .collect()
+    }
 
-        // Checks: only IndexedDB requests are awaited inside the transaction.
-        let exists = accounts
-            .count_with_key(&JsValue::from_str(new.account.id.as_str()))
+    async fn exists(&self, store: &'static str, key: &Key) -> Result<bool, StoreError> {
+        let req = self
+            .store(store)?
+            .count_with_key(&key_js(key))
             .map_err(|e| js_error(&e))?;
-        if request(&exists).await?.as_f64().unwrap_or(0.0) > 0.0 {
-            return Err(StoreError::AlreadyExists);
-        }
-        let mut existing = Vec::new();
-        for id in new.linked_existing() {
-            let req = contacts
-                .count_with_key(&JsValue::from_str(id.as_str()))
-                .map_err(|e| js_error(&e))?;
-            existing.push(request(&req).await?.as_f64().unwrap_or(0.0) > 0.0);
-        }
-        let mut owners = Vec::new();
-        for (_, key) in new.new_email_keys() {
-            let req = by_email
-                .get_key(&JsValue::from_str(&key))
-                .map_err(|e| js_error(&e))?;
-            owners.push(
-                optional(request(&req).await?)
-                    .and_then(|v| v.as_string())
-                    .and_then(|s| ContactId::parse(&s)),
-            );
-        }
-        let errors = new.check_against_store(&existing, &owners);
-        if !errors.is_empty() {
-            return Err(StoreError::Rejected(errors));
-        }
-
-        // Writes: issue all, await only the commit.
-        for c in &new.new_contacts {
-            contacts.add(&contact_js(c)?).map_err(|e| js_error(&e))?;
-        }
-        accounts
-            .add(&account_js(&new.account)?)
-            .map_err(|e| js_error(&e))?;
-        for l in &new.links {
-            links.put(&to_js(l)?).map_err(|e| js_error(&e))?;
-        }
-        tx.commit().await
+        Ok(request(&req).await?.as_f64().unwrap_or(0.0) > 0.0)
     }
 
-    async fn accounts(&self) -> Result<Vec<Account>, StoreError> {
-        let mut all = self.all(schema::ACCOUNTS, account_from).await?;
-        all.sort_by(account_order);
-        Ok(all)
+    async fn key_by_index(
+        &self,
+        store: &'static str,
+        index: &'static str,
+        value: &str,
+    ) -> Result<Option<String>, StoreError> {
+        let by = self.store(store)?.index(index).map_err(|e| js_error(&e))?;
+        let req = by.get_key(&JsValue::from_str(value)).map_err(|e| js_error(&e))?;
+        Ok(optional(request(&req).await?).and_then(|v| v.as_string()))
     }
 
-    async fn account(&self, id: &AccountId) -> Result<Option<Account>, StoreError> {
-        self.get_one(schema::ACCOUNTS, id.as_str(), account_from).await
+    fn put<T: Serialize>(&self, store: &'static str, value: &T) -> Result<(), StoreError> {
+        self.store(store)?
+            .put(&to_js(value)?)
+            .map_err(|e| js_error(&e))
+            .map(|_| ())
     }
 
-    async fn account_contacts(&self, id: &AccountId) -> Result<Vec<(Link, Contact)>, StoreError> {
-        let mut out = self
-            .linked(
-                schema::LINKS_BY_ACCOUNT,
-                id.as_str(),
-                schema::CONTACTS,
-                |l| l.contact_id.as_str(),
-                contact_from,
-            )
-            .await?;
-        out.sort_by(|a, b| contact_order(&a.1, &b.1));
-        Ok(out)
+    fn delete(&self, store: &'static str, key: &Key) -> Result<(), StoreError> {
+        self.store(store)?
+            .delete(&key_js(key))
+            .map_err(|e| js_error(&e))
+            .map(|_| ())
     }
 
-    async fn contact(&self, id: &ContactId) -> Result<Option<Contact>, StoreError> {
-        self.get_one(schema::CONTACTS, id.as_str(), contact_from).await
+    async fn commit(self) -> Result<(), StoreError> {
+        self.finish().await
+    }
+}
+
+impl Backend for IdbBackend {
+    type Tx<'a> = IdbTx;
+
+    fn read(&self, stores: &[&'static str]) -> Result<IdbTx, StoreError> {
+        IdbTx::read(&self.db, stores)
     }
 
-    async fn contact_by_email(&self, email: &str) -> Result<Option<Contact>, StoreError> {
-        let tx = Tx::read(&self.db, &[schema::CONTACTS])?;
-        let by_email = tx
-            .store(schema::CONTACTS)?
-            .index(schema::CONTACTS_BY_EMAIL)
-            .map_err(|e| js_error(&e))?;
-        let req = by_email
-            .get(&JsValue::from_str(&email.trim().to_lowercase()))
-            .map_err(|e| js_error(&e))?;
-        optional(request(&req).await?).map(contact_from).transpose()
+    fn write(&self, stores: &[&'static str]) -> Result<IdbTx, StoreError> {
+        IdbTx::write(&self.db, stores)
+    }
+}
+
+/// The repository over IndexedDB: the app's store.
+pub type IdbStore = super::Repo<IdbBackend>;
+
+impl IdbStore {
+    /// Opens (creating or upgrading as needed) the database `name`.
+    pub async fn open(name: &str, hooks: Hooks) -> Result<Self, StoreError> {
+        Ok(super::Repo::new(IdbBackend::open(name, hooks).await?))
     }
 
-    async fn contact_accounts(&self, id: &ContactId) -> Result<Vec<(Link, Account)>, StoreError> {
-        let mut out = self
-            .linked(
-                schema::LINKS_BY_CONTACT,
-                id.as_str(),
-                schema::ACCOUNTS,
-                |l| l.account_id.as_str(),
-                account_from,
-            )
-            .await?;
-        out.sort_by(|a, b| account_order(&a.1, &b.1));
-        Ok(out)
+    pub fn name(&self) -> &str {
+        self.backend().name()
+    }
+
+    /// Deletes a whole database (tests and "leave demo").
+    pub async fn delete_database(name: &str) -> Result<(), StoreError> {
+        IdbBackend::delete_database(name).await
     }
 }

@@ -1,128 +1,284 @@
-//! An in-memory [`Store`]: the reference the IndexedDB store is tested
-//! against, and the store of native tests.
+//! An in-memory backend that behaves like IndexedDB where the repository can
+//! tell: records keyed by their key-path fields, indexes (unique and
+//! multi-entry) built from the same schema, transactions that see only
+//! their stores and change nothing unless committed. Used by native tests.
 
-use super::{account_order, contact_order, Store, StoreError};
-use crate::domain::{Account, AccountId, Contact, ContactId, Link, NewAccount, ValidationErrors};
+use super::schema::{self, SchemaOp};
+use super::{Backend, Key, StoreError, Tx};
+use serde::{de::DeserializeOwned, Serialize};
+use serde_json::Value;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 
-#[derive(Clone, Debug, Default)]
-struct State {
-    accounts: BTreeMap<AccountId, Account>,
-    contacts: BTreeMap<ContactId, Contact>,
-    links: BTreeMap<(AccountId, ContactId), Link>,
+#[derive(Clone, Debug)]
+struct Index {
+    name: &'static str,
+    field: &'static str,
+    unique: bool,
+    multi_entry: bool,
 }
 
-impl State {
-    fn email_owner(&self, key: &str) -> Option<ContactId> {
-        self.contacts
-            .values()
-            .find(|c| c.email_keys().iter().any(|k| k == key))
-            .map(|c| c.id.clone())
+#[derive(Clone, Debug)]
+struct Table {
+    key_path: &'static [&'static str],
+    indexes: Vec<Index>,
+    records: BTreeMap<Key, Value>,
+}
+
+impl Table {
+    fn index(&self, name: &str) -> Result<&Index, StoreError> {
+        self.indexes
+            .iter()
+            .find(|i| i.name == name)
+            .ok_or_else(|| StoreError::Backend(format!("no index {name}")))
+    }
+
+    /// The index keys a record has (several for a multi-entry array).
+    fn index_values(index: &Index, record: &Value) -> Vec<String> {
+        match record.get(index.field) {
+            Some(Value::String(s)) => vec![s.clone()],
+            Some(Value::Array(items)) if index.multi_entry => items
+                .iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect(),
+            _ => Vec::new(),
+        }
     }
 }
 
-#[derive(Debug, Default)]
-pub struct MemoryStore {
-    state: RefCell<State>,
+type Db = BTreeMap<&'static str, Table>;
+
+/// The whole database, as the schema's upgrade steps build it.
+fn empty_db() -> Db {
+    let mut db = Db::new();
+    for op in schema::upgrade_ops(0, schema::DB_VERSION) {
+        match *op {
+            SchemaOp::CreateStore { name, key_path } => {
+                db.insert(
+                    name,
+                    Table {
+                        key_path,
+                        indexes: Vec::new(),
+                        records: BTreeMap::new(),
+                    },
+                );
+            }
+            SchemaOp::CreateIndex {
+                store,
+                name,
+                key_path,
+                unique,
+                multi_entry,
+            } => {
+                if let Some(t) = db.get_mut(store) {
+                    t.indexes.push(Index {
+                        name,
+                        field: key_path,
+                        unique,
+                        multi_entry,
+                    });
+                }
+            }
+        }
+    }
+    db
 }
 
-impl MemoryStore {
+#[derive(Debug)]
+pub struct MemoryBackend {
+    db: RefCell<Db>,
+}
+
+impl Default for MemoryBackend {
+    fn default() -> Self {
+        Self {
+            db: RefCell::new(empty_db()),
+        }
+    }
+}
+
+impl MemoryBackend {
     pub fn new() -> Self {
         Self::default()
     }
 }
 
-impl Store for MemoryStore {
-    async fn create_account(&self, new: &NewAccount) -> Result<(), StoreError> {
-        let mut state = self.state.borrow_mut();
-        if state.accounts.contains_key(&new.account.id) {
-            return Err(StoreError::AlreadyExists);
+/// A transaction works on its own copy and swaps it in on commit.
+pub struct MemoryTx<'a> {
+    db: &'a RefCell<Db>,
+    work: RefCell<Db>,
+    stores: Vec<&'static str>,
+    writable: bool,
+}
+
+impl MemoryTx<'_> {
+    fn table<R>(
+        &self,
+        store: &'static str,
+        f: impl FnOnce(&Table) -> Result<R, StoreError>,
+    ) -> Result<R, StoreError> {
+        if !self.stores.contains(&store) {
+            return Err(StoreError::Backend(format!(
+                "store {store} is not part of this transaction"
+            )));
         }
-        let existing: Vec<bool> = new
-            .linked_existing()
-            .into_iter()
-            .map(|id| state.contacts.contains_key(id))
-            .collect();
-        let owners: Vec<Option<ContactId>> = new
-            .new_email_keys()
-            .iter()
-            .map(|(_, key)| state.email_owner(key))
-            .collect();
-        let errors = new.check_against_store(&existing, &owners);
-        if !errors.is_empty() {
-            return Err(StoreError::Rejected(errors));
+        let work = self.work.borrow();
+        f(work
+            .get(store)
+            .ok_or_else(|| StoreError::Backend(format!("no store {store}")))?)
+    }
+}
+
+fn decode<T: DeserializeOwned>(store: &'static str, v: &Value) -> Result<T, StoreError> {
+    serde_json::from_value(v.clone()).map_err(|e| StoreError::Corrupt {
+        store,
+        reason: e.to_string(),
+    })
+}
+
+impl Tx for MemoryTx<'_> {
+    async fn get<T: DeserializeOwned>(
+        &self,
+        store: &'static str,
+        key: &Key,
+    ) -> Result<Option<T>, StoreError> {
+        self.table(store, |t| {
+            t.records.get(key).map(|v| decode(store, v)).transpose()
+        })
+    }
+
+    async fn all<T: DeserializeOwned>(&self, store: &'static str) -> Result<Vec<T>, StoreError> {
+        self.table(store, |t| t.records.values().map(|v| decode(store, v)).collect())
+    }
+
+    async fn by_index<T: DeserializeOwned>(
+        &self,
+        store: &'static str,
+        index: &'static str,
+        value: &str,
+    ) -> Result<Vec<T>, StoreError> {
+        self.table(store, |t| {
+            let index = t.index(index)?;
+            t.records
+                .values()
+                .filter(|r| Table::index_values(index, r).iter().any(|k| k == value))
+                .map(|v| decode(store, v))
+                .collect()
+        })
+    }
+
+    async fn exists(&self, store: &'static str, key: &Key) -> Result<bool, StoreError> {
+        self.table(store, |t| Ok(t.records.contains_key(key)))
+    }
+
+    async fn key_by_index(
+        &self,
+        store: &'static str,
+        index: &'static str,
+        value: &str,
+    ) -> Result<Option<String>, StoreError> {
+        self.table(store, |t| {
+            let index = t.index(index)?;
+            Ok(t.records
+                .iter()
+                .find(|(_, r)| Table::index_values(index, r).iter().any(|k| k == value))
+                .and_then(|(k, _)| k.0.first().cloned()))
+        })
+    }
+
+    fn put<T: Serialize>(&self, store: &'static str, value: &T) -> Result<(), StoreError> {
+        if !self.writable {
+            return Err(StoreError::Backend("write in a read-only transaction".into()));
         }
-        // Apply to a copy and swap, so a failure part-way changes nothing
-        // (the same all-or-nothing a transaction gives IndexedDB).
-        let mut next = state.clone();
-        for c in &new.new_contacts {
-            for key in c.email_keys() {
-                if next.email_owner(&key).is_some() {
-                    let mut e = ValidationErrors::default();
-                    e.push("contacts", format!("{key} is used by two contacts"));
-                    return Err(StoreError::Rejected(e));
+        let record = serde_json::to_value(value).map_err(|e| StoreError::Backend(e.to_string()))?;
+        // Check inside `table`, then write.
+        let key = self.table(store, |t| {
+            let mut parts = Vec::new();
+            for field in t.key_path {
+                match record.get(*field) {
+                    Some(Value::String(s)) => parts.push(s.clone()),
+                    _ => {
+                        return Err(StoreError::Backend(format!(
+                            "record for {store} has no key {field}"
+                        )))
+                    }
                 }
             }
-            next.contacts.insert(c.id.clone(), c.clone());
+            let key = Key(parts);
+            for index in t.indexes.iter().filter(|i| i.unique) {
+                for v in Table::index_values(index, &record) {
+                    let clash = t
+                        .records
+                        .iter()
+                        .any(|(k, r)| k != &key && Table::index_values(index, r).contains(&v));
+                    if clash {
+                        // IndexedDB's ConstraintError, as the IndexedDB backend reports it.
+                        return Err(StoreError::rejected(
+                            "contacts",
+                            "An email address or record would be stored twice; nothing was saved",
+                        ));
+                    }
+                }
+            }
+            Ok(key)
+        })?;
+        if let Some(t) = self.work.borrow_mut().get_mut(store) {
+            t.records.insert(key, record);
         }
-        next.accounts.insert(new.account.id.clone(), new.account.clone());
-        for l in &new.links {
-            next.links
-                .insert((l.account_id.clone(), l.contact_id.clone()), l.clone());
-        }
-        *state = next;
         Ok(())
     }
 
-    async fn accounts(&self) -> Result<Vec<Account>, StoreError> {
-        let mut all: Vec<Account> = self.state.borrow().accounts.values().cloned().collect();
-        all.sort_by(account_order);
-        Ok(all)
+    fn delete(&self, store: &'static str, key: &Key) -> Result<(), StoreError> {
+        if !self.writable {
+            return Err(StoreError::Backend("write in a read-only transaction".into()));
+        }
+        self.table(store, |_| Ok(()))?;
+        if let Some(t) = self.work.borrow_mut().get_mut(store) {
+            t.records.remove(key);
+        }
+        Ok(())
     }
 
-    async fn account(&self, id: &AccountId) -> Result<Option<Account>, StoreError> {
-        Ok(self.state.borrow().accounts.get(id).cloned())
+    async fn commit(self) -> Result<(), StoreError> {
+        if self.writable {
+            *self.db.borrow_mut() = self.work.into_inner();
+        }
+        Ok(())
+    }
+}
+
+impl Backend for MemoryBackend {
+    type Tx<'a> = MemoryTx<'a>;
+
+    fn read(&self, stores: &[&'static str]) -> Result<MemoryTx<'_>, StoreError> {
+        Ok(MemoryTx {
+            db: &self.db,
+            work: RefCell::new(self.db.borrow().clone()),
+            stores: stores.to_vec(),
+            writable: false,
+        })
     }
 
-    async fn account_contacts(&self, id: &AccountId) -> Result<Vec<(Link, Contact)>, StoreError> {
-        let state = self.state.borrow();
-        let mut out: Vec<(Link, Contact)> = state
-            .links
-            .values()
-            .filter(|l| &l.account_id == id)
-            .filter_map(|l| state.contacts.get(&l.contact_id).map(|c| (l.clone(), c.clone())))
-            .collect();
-        out.sort_by(|a, b| contact_order(&a.1, &b.1));
-        Ok(out)
+    fn write(&self, stores: &[&'static str]) -> Result<MemoryTx<'_>, StoreError> {
+        Ok(MemoryTx {
+            work: RefCell::new(self.db.borrow().clone()),
+            db: &self.db,
+            stores: stores.to_vec(),
+            writable: true,
+        })
     }
+}
 
-    async fn contact(&self, id: &ContactId) -> Result<Option<Contact>, StoreError> {
-        Ok(self.state.borrow().contacts.get(id).cloned())
-    }
+/// The repository over memory: the store of native tests.
+pub type MemoryStore = super::Repo<MemoryBackend>;
 
-    async fn contact_by_email(&self, email: &str) -> Result<Option<Contact>, StoreError> {
-        let state = self.state.borrow();
-        let key = email.trim().to_lowercase();
-        Ok(state
-            .email_owner(&key)
-            .and_then(|id| state.contacts.get(&id).cloned()))
-    }
-
-    async fn contact_accounts(&self, id: &ContactId) -> Result<Vec<(Link, Account)>, StoreError> {
-        let state = self.state.borrow();
-        let mut out: Vec<(Link, Account)> = state
-            .links
-            .values()
-            .filter(|l| &l.contact_id == id)
-            .filter_map(|l| state.accounts.get(&l.account_id).map(|a| (l.clone(), a.clone())))
-            .collect();
-        out.sort_by(|a, b| account_order(&a.1, &b.1));
-        Ok(out)
+impl MemoryStore {
+    pub fn in_memory() -> Self {
+        super::Repo::new(MemoryBackend::new())
     }
 }
 
 #[cfg(test)]
 mod tests {
-    crate::store_contract_tests!(native, crate::store::memory::MemoryStore::new());
+    crate::store_contract_tests!(native, crate::store::memory::MemoryStore::in_memory());
 }

@@ -1,27 +1,45 @@
-//! Storage: one async trait, two implementations (IndexedDB in the browser,
-//! in memory for native tests), and one contract test suite both must pass.
+//! Storage, in two halves:
+//!
+//! - a **backend** ([`Backend`], [`Tx`]): raw record operations inside one
+//!   transaction, implemented twice: on IndexedDB (`idb.rs`, in the browser)
+//!   and in memory (`memory.rs`, which emulates IndexedDB's keys, indexes and
+//!   unique constraints from the same schema);
+//! - the **repository** ([`Repo`]): every read and change the app makes,
+//!   written once over any backend. Each change is one transaction.
+//!
+//! One contract test suite (`contract.rs`) runs the repository over both
+//! backends: natively in memory, in headless Chromium on IndexedDB.
 //!
 //! Architecture invariant: every method that changes more than one record
-//! does it atomically: all of it is written, or none of it.
+//! does it in one transaction: all of it is written, or none of it.
 
 pub mod contract;
 pub mod memory;
+mod records;
+mod repo;
 pub mod schema;
 
 #[cfg(target_arch = "wasm32")]
 pub mod idb;
 
-use crate::domain::{Account, AccountId, Contact, ContactId, Link, NewAccount, ValidationErrors};
+pub use repo::Repo;
+
+use crate::domain::ValidationErrors;
+use serde::{de::DeserializeOwned, Serialize};
 
 /// What can go wrong in storage. The texts are for the practitioner.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum StoreError {
     /// The change breaks a rule that depends on what is stored (an email
-    /// already used, a contact that no longer exists). Nothing was written.
+    /// already used, the last contact of an account). Nothing was written.
     #[error("{0}")]
     Rejected(ValidationErrors),
     #[error("An account with this id already exists")]
     AlreadyExists,
+    #[error("{0} no longer exists on this device (deleted in another tab?). Nothing was changed.")]
+    NotFound(&'static str),
+    #[error("This was changed in another tab or window meanwhile. Nothing was saved; reload to see the latest version.")]
+    Conflict,
     #[error("This browser offers no local database here ({0}). Private windows and some settings block it.")]
     Unavailable(String),
     #[error("Your data was saved by a newer version of Clientbook. Reload the page to get it.")]
@@ -40,41 +58,62 @@ pub enum StoreError {
     Backend(String),
 }
 
-/// Everything the app reads and writes. Async, without a `Send` bound:
-/// IndexedDB handles live on the browser's one thread.
+impl StoreError {
+    /// A refusal about one field.
+    pub fn rejected(field: &str, message: impl Into<String>) -> Self {
+        let mut e = ValidationErrors::default();
+        e.push(field, message);
+        Self::Rejected(e)
+    }
+}
+
+/// A record's primary key: the values of its store's key-path fields.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Key(pub Vec<String>);
+
+impl Key {
+    pub fn one(id: &str) -> Self {
+        Self(vec![id.to_owned()])
+    }
+    pub fn pair(a: &str, b: &str) -> Self {
+        Self(vec![a.to_owned(), b.to_owned()])
+    }
+}
+
+/// Raw record operations inside one transaction. Reads are awaited; writes
+/// are only issued (they land, or fail, at [`Tx::commit`]). Dropping a
+/// transaction without committing it undoes everything it wrote.
 #[allow(async_fn_in_trait)]
-pub trait Store {
-    /// Creates an account with its new contacts and links, atomically.
-    /// Refused (nothing written) when an email of a new contact already
-    /// belongs to a stored contact or a linked contact does not exist.
-    async fn create_account(&self, new: &NewAccount) -> Result<(), StoreError>;
-
-    /// All accounts, ordered by accent- and case-insensitive name.
-    async fn accounts(&self) -> Result<Vec<Account>, StoreError>;
-
-    async fn account(&self, id: &AccountId) -> Result<Option<Account>, StoreError>;
-
-    /// The contacts linked to an account with their links, alphabetical by
-    /// last name, then first name.
-    async fn account_contacts(&self, id: &AccountId) -> Result<Vec<(Link, Contact)>, StoreError>;
-
-    async fn contact(&self, id: &ContactId) -> Result<Option<Contact>, StoreError>;
-
-    /// The contact that has this email (main or additional), case-insensitive.
-    async fn contact_by_email(&self, email: &str) -> Result<Option<Contact>, StoreError>;
-
-    /// The accounts a contact is linked to, ordered like [`Store::accounts`].
-    async fn contact_accounts(&self, id: &ContactId) -> Result<Vec<(Link, Account)>, StoreError>;
+pub trait Tx {
+    async fn get<T: DeserializeOwned>(&self, store: &'static str, key: &Key)
+        -> Result<Option<T>, StoreError>;
+    /// Every record of a store, in primary-key order.
+    async fn all<T: DeserializeOwned>(&self, store: &'static str) -> Result<Vec<T>, StoreError>;
+    /// Records whose `index` has `value`, in primary-key order.
+    async fn by_index<T: DeserializeOwned>(
+        &self,
+        store: &'static str,
+        index: &'static str,
+        value: &str,
+    ) -> Result<Vec<T>, StoreError>;
+    async fn exists(&self, store: &'static str, key: &Key) -> Result<bool, StoreError>;
+    /// The (single-field) primary key of the record whose index has `value`.
+    async fn key_by_index(
+        &self,
+        store: &'static str,
+        index: &'static str,
+        value: &str,
+    ) -> Result<Option<String>, StoreError>;
+    fn put<T: Serialize>(&self, store: &'static str, value: &T) -> Result<(), StoreError>;
+    fn delete(&self, store: &'static str, key: &Key) -> Result<(), StoreError>;
+    async fn commit(self) -> Result<(), StoreError>;
 }
 
-/// Orders accounts as every store must: normalised name, then id.
-pub(crate) fn account_order(a: &Account, b: &Account) -> std::cmp::Ordering {
-    let ka = crate::domain::search::normalize(&a.name);
-    let kb = crate::domain::search::normalize(&b.name);
-    ka.cmp(&kb).then_with(|| a.id.cmp(&b.id))
-}
-
-/// Orders contacts as every store must: sort key, then id.
-pub(crate) fn contact_order(a: &Contact, b: &Contact) -> std::cmp::Ordering {
-    a.sort_key().cmp(&b.sort_key()).then_with(|| a.id.cmp(&b.id))
+/// Opens transactions on a database.
+pub trait Backend {
+    type Tx<'a>: Tx
+    where
+        Self: 'a;
+    fn read(&self, stores: &[&'static str]) -> Result<Self::Tx<'_>, StoreError>;
+    fn write(&self, stores: &[&'static str]) -> Result<Self::Tx<'_>, StoreError>;
 }

@@ -12,6 +12,10 @@ pub const ACCOUNTS: &str = "accounts";
 pub const CONTACTS: &str = "contacts";
 pub const LINKS: &str = "links";
 pub const META: &str = "meta";
+pub const CATALOG: &str = "catalog";
+pub const NOTES: &str = "notes";
+pub const HISTORY: &str = "history";
+pub const PHOTOS: &str = "photos";
 
 /// Accounts by normalised name (sort order of the clients list).
 pub const ACCOUNTS_BY_NAME: &str = "by_name";
@@ -21,6 +25,8 @@ pub const CONTACTS_BY_EMAIL: &str = "by_email";
 pub const CONTACTS_BY_NAME: &str = "by_name";
 pub const LINKS_BY_ACCOUNT: &str = "by_account";
 pub const LINKS_BY_CONTACT: &str = "by_contact";
+pub const NOTES_BY_ACCOUNT: &str = "by_account";
+pub const HISTORY_BY_ACCOUNT: &str = "by_account";
 
 /// Record fields the indexes read (written by the store next to the domain fields).
 pub const FIELD_NAME_KEY: &str = "name_key";
@@ -29,7 +35,8 @@ pub const FIELD_EMAIL_KEYS: &str = "email_keys";
 /// One schema change.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SchemaOp {
-    /// A new object store; `key_path` empty means out-of-line keys.
+    /// A new object store, keyed by the record's `key_path` fields (one
+    /// field: a string key; several: an array key).
     CreateStore {
         name: &'static str,
         key_path: &'static [&'static str],
@@ -97,7 +104,41 @@ pub const STEPS: &[&[SchemaOp]] = &[
         },
         SchemaOp::CreateStore {
             name: META,
-            key_path: &[],
+            key_path: &["key"],
+        },
+    ],
+    // Version 2: the practice's lists (tags, team, roles, custom fields,
+    // folder templates), notes, history of changes, account photos.
+    &[
+        SchemaOp::CreateStore {
+            name: CATALOG,
+            key_path: &["id"],
+        },
+        SchemaOp::CreateStore {
+            name: NOTES,
+            key_path: &["id"],
+        },
+        SchemaOp::CreateIndex {
+            store: NOTES,
+            name: NOTES_BY_ACCOUNT,
+            key_path: "account_id",
+            unique: false,
+            multi_entry: false,
+        },
+        SchemaOp::CreateStore {
+            name: HISTORY,
+            key_path: &["id"],
+        },
+        SchemaOp::CreateIndex {
+            store: HISTORY,
+            name: HISTORY_BY_ACCOUNT,
+            key_path: "account_id",
+            unique: false,
+            multi_entry: false,
+        },
+        SchemaOp::CreateStore {
+            name: PHOTOS,
+            key_path: &["account_id"],
         },
     ],
 ];
@@ -105,9 +146,13 @@ pub const STEPS: &[&[SchemaOp]] = &[
 /// The schema version this build of Clientbook reads and writes.
 pub const DB_VERSION: u32 = STEPS.len() as u32;
 
-/// The operations that upgrade a database from `old` to [`DB_VERSION`], in order.
-pub fn upgrade_ops(old: u32) -> impl Iterator<Item = &'static SchemaOp> {
-    STEPS.iter().skip(old as usize).flat_map(|step| step.iter())
+/// The operations that upgrade a database from version `old` to `new`, in order.
+pub fn upgrade_ops(old: u32, new: u32) -> impl Iterator<Item = &'static SchemaOp> {
+    STEPS
+        .iter()
+        .take(new as usize)
+        .skip(old as usize)
+        .flat_map(|step| step.iter())
 }
 
 #[cfg(test)]
@@ -116,15 +161,20 @@ mod tests {
 
     #[test]
     fn version_matches_steps() {
-        assert_eq!(DB_VERSION, 1);
-        assert_eq!(upgrade_ops(0).count(), STEPS[0].len());
-        assert_eq!(upgrade_ops(DB_VERSION).count(), 0);
+        assert_eq!(DB_VERSION, 2);
+        assert_eq!(
+            upgrade_ops(0, DB_VERSION).count(),
+            STEPS[0].len() + STEPS[1].len()
+        );
+        assert_eq!(upgrade_ops(1, 2).count(), STEPS[1].len());
+        assert_eq!(upgrade_ops(0, 1).count(), STEPS[0].len());
+        assert_eq!(upgrade_ops(DB_VERSION, DB_VERSION).count(), 0);
     }
 
     #[test]
     fn every_index_is_on_a_store_created_no_later() {
         let mut stores: Vec<&str> = Vec::new();
-        for op in upgrade_ops(0) {
+        for op in upgrade_ops(0, DB_VERSION) {
             match op {
                 SchemaOp::CreateStore { name, .. } => {
                     assert!(!stores.contains(name), "store {name} created twice");

@@ -71,6 +71,11 @@ impl Services {
             .ok_or_else(|| AppError::from(StoreError::Unavailable("the database is not open yet".into())))
     }
 
+    /// Who is making changes, for history entries and notes.
+    pub fn actor(&self) -> String {
+        "You".to_owned()
+    }
+
     /// Call after a successful write.
     pub fn changed(&self) {
         self.revision.update(|r| *r += 1);

@@ -2,7 +2,7 @@
 
 use crate::domain::{Account, AccountId, Contact, Link};
 use crate::route::Route;
-use crate::store::{Store, StoreError};
+use crate::store::StoreError;
 use crate::ui::components::{ErrorBanner, Loading};
 use crate::ui::services::read;
 use leptos::prelude::*;

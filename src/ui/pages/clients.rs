@@ -2,7 +2,6 @@
 
 use crate::domain::Account;
 use crate::route::Route;
-use crate::store::Store;
 use crate::ui::components::{ErrorBanner, Loading};
 use crate::ui::services::read;
 use leptos::prelude::*;

@@ -2,13 +2,13 @@
 //! Everything is validated before anything is written; problems show next to
 //! their fields and nothing is saved until all of them are fixed.
 
+use crate::domain::history::{self, Change};
 use crate::domain::new_account::ContactDraft;
 use crate::domain::{
     AccountId, AccountType, Contact, NewAccount, NewAccountDraft, NewContactDraft, ValidationErrors,
 };
 use crate::error::AppError;
 use crate::route::Route;
-use crate::store::Store;
 use crate::ui::components::{CheckField, TextField};
 use crate::ui::nav::navigate;
 use crate::ui::services::{now, use_services, BrowserIds};
@@ -89,7 +89,14 @@ pub fn NewAccountPage() -> impl IntoView {
         let new = new.clone();
         async move {
             let store = services.store()?;
-            store.create_account(&new).await?;
+            let created = history::entries(
+                &mut BrowserIds,
+                &new.account.id,
+                now(),
+                &services.actor(),
+                vec![Change::Created],
+            );
+            store.create_account(&new, &created).await?;
             Ok::<AccountId, AppError>(new.account.id)
         }
     });

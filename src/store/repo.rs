@@ -1,0 +1,517 @@
+//! Every read and change the app makes, written once over any [`Backend`].
+
+use super::records::{AccountRecord, ContactRecord, PhotoRecord};
+use super::schema::{self as s};
+use super::{Backend, Key, StoreError, Tx};
+use crate::domain::catalog::{Catalog, CatalogItem, TeamRole};
+use crate::domain::history::HistoryEntry;
+use crate::domain::ids::NoteId;
+use crate::domain::note::Note;
+use crate::domain::search::normalize;
+use crate::domain::{Account, AccountId, Contact, ContactId, Link, NewAccount};
+
+/// Orders accounts as every list does: normalised name, then id.
+fn account_order(a: &Account, b: &Account) -> std::cmp::Ordering {
+    normalize(&a.name)
+        .cmp(&normalize(&b.name))
+        .then_with(|| a.id.cmp(&b.id))
+}
+
+/// Orders contacts alphabetically: last name, first, middle, then id.
+fn contact_order(a: &Contact, b: &Contact) -> std::cmp::Ordering {
+    a.sort_key().cmp(&b.sort_key()).then_with(|| a.id.cmp(&b.id))
+}
+
+pub struct Repo<B> {
+    backend: B,
+}
+
+/// Reads inside a transaction, shared by reads and checks before writes.
+async fn account_in<T: Tx>(tx: &T, id: &AccountId) -> Result<Option<Account>, StoreError> {
+    Ok(tx
+        .get::<AccountRecord>(s::ACCOUNTS, &Key::one(id.as_str()))
+        .await?
+        .map(|r| r.account))
+}
+
+async fn contact_in<T: Tx>(tx: &T, id: &ContactId) -> Result<Option<Contact>, StoreError> {
+    Ok(tx
+        .get::<ContactRecord>(s::CONTACTS, &Key::one(id.as_str()))
+        .await?
+        .map(|r| r.contact))
+}
+
+async fn catalog_in<T: Tx>(tx: &T) -> Result<Catalog, StoreError> {
+    Ok(Catalog::from_items(tx.all::<CatalogItem>(s::CATALOG).await?))
+}
+
+/// Refuses emails of `contact` that belong to another stored contact.
+async fn check_emails_free<T: Tx>(tx: &T, contact: &Contact, field: &str) -> Result<(), StoreError> {
+    for key in contact.email_keys() {
+        if let Some(owner) = tx.key_by_index(s::CONTACTS, s::CONTACTS_BY_EMAIL, &key).await? {
+            if owner != contact.id.as_str() {
+                return Err(StoreError::rejected(
+                    field,
+                    format!("{key} already belongs to another contact: link that contact instead"),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn put_history<T: Tx>(tx: &T, history: &[HistoryEntry]) -> Result<(), StoreError> {
+    history.iter().try_for_each(|h| tx.put(s::HISTORY, h))
+}
+
+impl<B: Backend> Repo<B> {
+    pub fn new(backend: B) -> Self {
+        Self { backend }
+    }
+
+    pub fn backend(&self) -> &B {
+        &self.backend
+    }
+
+    // ----- reads ---------------------------------------------------------
+
+    /// All accounts, ordered by accent- and case-insensitive name.
+    pub async fn accounts(&self) -> Result<Vec<Account>, StoreError> {
+        let tx = self.backend.read(&[s::ACCOUNTS])?;
+        let mut all: Vec<Account> = tx
+            .all::<AccountRecord>(s::ACCOUNTS)
+            .await?
+            .into_iter()
+            .map(|r| r.account)
+            .collect();
+        all.sort_by(account_order);
+        Ok(all)
+    }
+
+    pub async fn account(&self, id: &AccountId) -> Result<Option<Account>, StoreError> {
+        account_in(&self.backend.read(&[s::ACCOUNTS])?, id).await
+    }
+
+    /// All contacts, alphabetical.
+    pub async fn contacts(&self) -> Result<Vec<Contact>, StoreError> {
+        let tx = self.backend.read(&[s::CONTACTS])?;
+        let mut all: Vec<Contact> = tx
+            .all::<ContactRecord>(s::CONTACTS)
+            .await?
+            .into_iter()
+            .map(|r| r.contact)
+            .collect();
+        all.sort_by(contact_order);
+        Ok(all)
+    }
+
+    pub async fn contact(&self, id: &ContactId) -> Result<Option<Contact>, StoreError> {
+        contact_in(&self.backend.read(&[s::CONTACTS])?, id).await
+    }
+
+    /// The contact that has this email (main or additional), case-insensitive.
+    pub async fn contact_by_email(&self, email: &str) -> Result<Option<Contact>, StoreError> {
+        let tx = self.backend.read(&[s::CONTACTS])?;
+        let key = email.trim().to_lowercase();
+        match tx.key_by_index(s::CONTACTS, s::CONTACTS_BY_EMAIL, &key).await? {
+            Some(id) => Ok(tx
+                .get::<ContactRecord>(s::CONTACTS, &Key::one(&id))
+                .await?
+                .map(|r| r.contact)),
+            None => Ok(None),
+        }
+    }
+
+    /// Every link (for lists that show portal status).
+    pub async fn links(&self) -> Result<Vec<Link>, StoreError> {
+        self.backend.read(&[s::LINKS])?.all::<Link>(s::LINKS).await
+    }
+
+    /// The contacts of an account with their links, alphabetical.
+    pub async fn account_contacts(&self, id: &AccountId) -> Result<Vec<(Link, Contact)>, StoreError> {
+        let tx = self.backend.read(&[s::LINKS, s::CONTACTS])?;
+        let mut out = Vec::new();
+        for link in tx
+            .by_index::<Link>(s::LINKS, s::LINKS_BY_ACCOUNT, id.as_str())
+            .await?
+        {
+            // A link whose contact is missing is skipped, never shown half.
+            if let Some(c) = contact_in(&tx, &link.contact_id).await? {
+                out.push((link, c));
+            }
+        }
+        out.sort_by(|a, b| contact_order(&a.1, &b.1));
+        Ok(out)
+    }
+
+    /// The accounts a contact belongs to, with the links, ordered by name.
+    pub async fn contact_accounts(&self, id: &ContactId) -> Result<Vec<(Link, Account)>, StoreError> {
+        let tx = self.backend.read(&[s::LINKS, s::ACCOUNTS])?;
+        let mut out = Vec::new();
+        for link in tx
+            .by_index::<Link>(s::LINKS, s::LINKS_BY_CONTACT, id.as_str())
+            .await?
+        {
+            if let Some(a) = account_in(&tx, &link.account_id).await? {
+                out.push((link, a));
+            }
+        }
+        out.sort_by(|a, b| account_order(&a.1, &b.1));
+        Ok(out)
+    }
+
+    /// Other accounts sharing a contact with this one, ordered by name.
+    pub async fn linked_accounts(&self, id: &AccountId) -> Result<Vec<Account>, StoreError> {
+        let tx = self.backend.read(&[s::LINKS, s::ACCOUNTS])?;
+        let mut ids: Vec<AccountId> = Vec::new();
+        for link in tx
+            .by_index::<Link>(s::LINKS, s::LINKS_BY_ACCOUNT, id.as_str())
+            .await?
+        {
+            for other in tx
+                .by_index::<Link>(s::LINKS, s::LINKS_BY_CONTACT, link.contact_id.as_str())
+                .await?
+            {
+                if &other.account_id != id && !ids.contains(&other.account_id) {
+                    ids.push(other.account_id);
+                }
+            }
+        }
+        let mut out = Vec::new();
+        for other in ids {
+            if let Some(a) = account_in(&tx, &other).await? {
+                out.push(a);
+            }
+        }
+        out.sort_by(account_order);
+        Ok(out)
+    }
+
+    pub async fn catalog(&self) -> Result<Catalog, StoreError> {
+        catalog_in(&self.backend.read(&[s::CATALOG])?).await
+    }
+
+    /// An account's history, newest first.
+    pub async fn history(&self, id: &AccountId) -> Result<Vec<HistoryEntry>, StoreError> {
+        let tx = self.backend.read(&[s::HISTORY])?;
+        let mut all = tx
+            .by_index::<HistoryEntry>(s::HISTORY, s::HISTORY_BY_ACCOUNT, id.as_str())
+            .await?;
+        all.sort_by(|a, b| b.at.cmp(&a.at).then_with(|| b.id.cmp(&a.id)));
+        Ok(all)
+    }
+
+    /// An account's notes, newest first.
+    pub async fn notes(&self, id: &AccountId) -> Result<Vec<Note>, StoreError> {
+        let tx = self.backend.read(&[s::NOTES])?;
+        let mut all = tx
+            .by_index::<Note>(s::NOTES, s::NOTES_BY_ACCOUNT, id.as_str())
+            .await?;
+        all.sort_by(|a, b| b.created_at.cmp(&a.created_at).then_with(|| b.id.cmp(&a.id)));
+        Ok(all)
+    }
+
+    pub async fn photo(&self, id: &AccountId) -> Result<Option<String>, StoreError> {
+        let tx = self.backend.read(&[s::PHOTOS])?;
+        Ok(tx
+            .get::<PhotoRecord>(s::PHOTOS, &Key::one(id.as_str()))
+            .await?
+            .map(|p| p.data))
+    }
+
+    // ----- changes -------------------------------------------------------
+
+    /// Creates an account with its new contacts and links. Refused (nothing
+    /// written) when an email of a new contact already belongs to a stored
+    /// contact or a linked contact does not exist.
+    pub async fn create_account(&self, new: &NewAccount, history: &[HistoryEntry]) -> Result<(), StoreError> {
+        let tx = self
+            .backend
+            .write(&[s::ACCOUNTS, s::CONTACTS, s::LINKS, s::HISTORY])?;
+        if tx.exists(s::ACCOUNTS, &Key::one(new.account.id.as_str())).await? {
+            return Err(StoreError::AlreadyExists);
+        }
+        let mut existing = Vec::new();
+        for id in new.linked_existing() {
+            existing.push(tx.exists(s::CONTACTS, &Key::one(id.as_str())).await?);
+        }
+        let mut owners = Vec::new();
+        for (_, key) in new.new_email_keys() {
+            let owner = tx.key_by_index(s::CONTACTS, s::CONTACTS_BY_EMAIL, &key).await?;
+            owners.push(owner.and_then(|id| ContactId::parse(&id)));
+        }
+        let errors = new.check_against_store(&existing, &owners);
+        if !errors.is_empty() {
+            return Err(StoreError::Rejected(errors));
+        }
+        for c in &new.new_contacts {
+            tx.put(s::CONTACTS, &ContactRecord::new(c))?;
+        }
+        tx.put(s::ACCOUNTS, &AccountRecord::new(&new.account))?;
+        for l in &new.links {
+            tx.put(s::LINKS, l)?;
+        }
+        put_history(&tx, history)?;
+        tx.commit().await
+    }
+
+    /// Saves an edited account. `before` is the version the edit started
+    /// from: if the stored one differs (edited in another tab), nothing is
+    /// saved and [`StoreError::Conflict`] says so.
+    pub async fn update_account(
+        &self,
+        before: &Account,
+        after: &Account,
+        history: &[HistoryEntry],
+    ) -> Result<(), StoreError> {
+        self.update_accounts(&[(before.clone(), after.clone())], history)
+            .await
+    }
+
+    /// Saves several edited accounts at once (bulk actions), all or none.
+    pub async fn update_accounts(
+        &self,
+        changes: &[(Account, Account)],
+        history: &[HistoryEntry],
+    ) -> Result<(), StoreError> {
+        let tx = self.backend.write(&[s::ACCOUNTS, s::HISTORY])?;
+        for (before, after) in changes {
+            match account_in(&tx, &before.id).await? {
+                None => return Err(StoreError::NotFound("This account")),
+                Some(stored) if &stored != before => return Err(StoreError::Conflict),
+                Some(_) => {}
+            }
+            if after.id != before.id {
+                return Err(StoreError::Backend("an account cannot change its id".into()));
+            }
+        }
+        for (_, after) in changes {
+            tx.put(s::ACCOUNTS, &AccountRecord::new(after))?;
+        }
+        put_history(&tx, history)?;
+        tx.commit().await
+    }
+
+    /// Stores (or with `None` removes) an account's photo.
+    pub async fn set_photo(
+        &self,
+        before: &Account,
+        photo: Option<&str>,
+        history: &[HistoryEntry],
+    ) -> Result<(), StoreError> {
+        let tx = self.backend.write(&[s::ACCOUNTS, s::PHOTOS, s::HISTORY])?;
+        match account_in(&tx, &before.id).await? {
+            None => return Err(StoreError::NotFound("This account")),
+            Some(stored) if &stored != before => return Err(StoreError::Conflict),
+            Some(_) => {}
+        }
+        let mut after = before.clone();
+        after.has_photo = photo.is_some();
+        match photo {
+            Some(data) => tx.put(
+                s::PHOTOS,
+                &PhotoRecord {
+                    account_id: before.id.to_string(),
+                    data: data.to_owned(),
+                },
+            )?,
+            None => tx.delete(s::PHOTOS, &Key::one(before.id.as_str()))?,
+        }
+        tx.put(s::ACCOUNTS, &AccountRecord::new(&after))?;
+        put_history(&tx, history)?;
+        tx.commit().await
+    }
+
+    /// Adds or changes a link (description, signer priority, switches).
+    /// Both ends must exist.
+    pub async fn save_link(&self, link: &Link, history: &[HistoryEntry]) -> Result<(), StoreError> {
+        let tx = self
+            .backend
+            .write(&[s::ACCOUNTS, s::CONTACTS, s::LINKS, s::HISTORY])?;
+        if !tx
+            .exists(s::ACCOUNTS, &Key::one(link.account_id.as_str()))
+            .await?
+        {
+            return Err(StoreError::NotFound("This account"));
+        }
+        if !tx
+            .exists(s::CONTACTS, &Key::one(link.contact_id.as_str()))
+            .await?
+        {
+            return Err(StoreError::NotFound("This contact"));
+        }
+        tx.put(s::LINKS, link)?;
+        put_history(&tx, history)?;
+        tx.commit().await
+    }
+
+    /// Unlinks a contact from an account; refused for the account's last
+    /// contact (every account keeps at least one).
+    pub async fn unlink(
+        &self,
+        account: &AccountId,
+        contact: &ContactId,
+        history: &[HistoryEntry],
+    ) -> Result<(), StoreError> {
+        let tx = self.backend.write(&[s::LINKS, s::HISTORY])?;
+        let links = tx
+            .by_index::<Link>(s::LINKS, s::LINKS_BY_ACCOUNT, account.as_str())
+            .await?;
+        if !links.iter().any(|l| &l.contact_id == contact) {
+            return Err(StoreError::NotFound("This link"));
+        }
+        if links.len() == 1 {
+            return Err(StoreError::rejected(
+                "contacts",
+                "This is the account's only contact: every account needs at least one. Link or create another contact first.",
+            ));
+        }
+        tx.delete(s::LINKS, &Key::pair(account.as_str(), contact.as_str()))?;
+        put_history(&tx, history)?;
+        tx.commit().await
+    }
+
+    /// Creates a contact and links it to an existing account.
+    pub async fn add_contact(
+        &self,
+        contact: &Contact,
+        link: &Link,
+        history: &[HistoryEntry],
+    ) -> Result<(), StoreError> {
+        let tx = self
+            .backend
+            .write(&[s::ACCOUNTS, s::CONTACTS, s::LINKS, s::HISTORY])?;
+        if !tx
+            .exists(s::ACCOUNTS, &Key::one(link.account_id.as_str()))
+            .await?
+        {
+            return Err(StoreError::NotFound("This account"));
+        }
+        if tx.exists(s::CONTACTS, &Key::one(contact.id.as_str())).await? {
+            return Err(StoreError::AlreadyExists);
+        }
+        check_emails_free(&tx, contact, "email").await?;
+        tx.put(s::CONTACTS, &ContactRecord::new(contact))?;
+        tx.put(s::LINKS, link)?;
+        put_history(&tx, history)?;
+        tx.commit().await
+    }
+
+    /// Saves an edited contact. Its emails must not belong to another
+    /// contact; the per-email switches of every link follow the new emails.
+    pub async fn update_contact(&self, before: &Contact, after: &Contact) -> Result<(), StoreError> {
+        let tx = self.backend.write(&[s::CONTACTS, s::LINKS])?;
+        match contact_in(&tx, &before.id).await? {
+            None => return Err(StoreError::NotFound("This contact")),
+            Some(stored) if &stored != before => return Err(StoreError::Conflict),
+            Some(_) => {}
+        }
+        check_emails_free(&tx, after, "emails").await?;
+        tx.put(s::CONTACTS, &ContactRecord::new(after))?;
+        let keys = after.email_keys();
+        if keys != before.email_keys() {
+            for mut link in tx
+                .by_index::<Link>(s::LINKS, s::LINKS_BY_CONTACT, after.id.as_str())
+                .await?
+            {
+                let old = link.clone();
+                link.sync_emails(&keys);
+                if link != old {
+                    tx.put(s::LINKS, &link)?;
+                }
+            }
+        }
+        tx.commit().await
+    }
+
+    /// Adds or changes a tag, team member, role, custom field or folder
+    /// template, checked against the rest of the catalog in the same
+    /// transaction.
+    pub async fn save_catalog_item(&self, item: &CatalogItem) -> Result<(), StoreError> {
+        let tx = self.backend.write(&[s::CATALOG])?;
+        let errors = catalog_in(&tx).await?.check(item);
+        if !errors.is_empty() {
+            return Err(StoreError::Rejected(errors));
+        }
+        tx.put(s::CATALOG, item)?;
+        tx.commit().await
+    }
+
+    /// Deletes a catalog item and every use of it (a tag disappears from
+    /// accounts and contacts, a team member from assignments, ...), in one
+    /// transaction. The practice owner cannot be deleted.
+    pub async fn delete_catalog_item(&self, id: &str) -> Result<(), StoreError> {
+        let tx = self.backend.write(&[s::CATALOG, s::ACCOUNTS, s::CONTACTS])?;
+        let Some(item) = tx.get::<CatalogItem>(s::CATALOG, &Key::one(id)).await? else {
+            return Err(StoreError::NotFound("This item"));
+        };
+        if let CatalogItem::Member(m) = &item {
+            if m.role == TeamRole::Owner {
+                return Err(StoreError::rejected(
+                    "role",
+                    "The practice owner cannot be removed",
+                ));
+            }
+        }
+        for record in tx.all::<AccountRecord>(s::ACCOUNTS).await? {
+            let mut a = record.account;
+            let before = a.clone();
+            match &item {
+                CatalogItem::Tag(t) => a.tags.retain(|x| x != &t.id),
+                CatalogItem::Member(m) => {
+                    a.team.retain(|x| x != &m.id);
+                    a.roles.retain(|r| r.member != m.id);
+                }
+                CatalogItem::Role(r) => a.roles.retain(|x| x.role != r.id),
+                CatalogItem::Field(f) => {
+                    a.custom.remove(&f.id);
+                }
+                CatalogItem::Template(t) => {
+                    if a.folder_template.as_ref() == Some(&t.id) {
+                        a.folder_template = None;
+                    }
+                }
+            }
+            if a != before {
+                tx.put(s::ACCOUNTS, &AccountRecord::new(&a))?;
+            }
+        }
+        if matches!(item, CatalogItem::Tag(_) | CatalogItem::Field(_)) {
+            for record in tx.all::<ContactRecord>(s::CONTACTS).await? {
+                let mut c = record.contact;
+                let before = c.clone();
+                match &item {
+                    CatalogItem::Tag(t) => c.tags.retain(|x| x != &t.id),
+                    CatalogItem::Field(f) => {
+                        c.custom.remove(&f.id);
+                    }
+                    _ => {}
+                }
+                if c != before {
+                    tx.put(s::CONTACTS, &ContactRecord::new(&c))?;
+                }
+            }
+        }
+        tx.delete(s::CATALOG, &Key::one(id))?;
+        tx.commit().await
+    }
+
+    /// Adds or changes a note; its account must exist.
+    pub async fn save_note(&self, note: &Note) -> Result<(), StoreError> {
+        let tx = self.backend.write(&[s::ACCOUNTS, s::NOTES])?;
+        if !tx
+            .exists(s::ACCOUNTS, &Key::one(note.account_id.as_str()))
+            .await?
+        {
+            return Err(StoreError::NotFound("This account"));
+        }
+        tx.put(s::NOTES, note)?;
+        tx.commit().await
+    }
+
+    pub async fn delete_note(&self, id: &NoteId) -> Result<(), StoreError> {
+        let tx = self.backend.write(&[s::NOTES])?;
+        tx.delete(s::NOTES, &Key::one(id.as_str()))?;
+        tx.commit().await
+    }
+}
