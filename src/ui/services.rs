@@ -2,6 +2,7 @@
 //! counter that reads depend on (bumped after every write, so lists reload),
 //! and the state of the database connection.
 
+use crate::domain::catalog::TeamMember;
 use crate::domain::ids::IdSource;
 use crate::domain::Timestamp;
 use crate::error::AppError;
@@ -29,6 +30,8 @@ pub struct Services {
     /// Bumped after every write; reads that track it reload.
     pub revision: RwSignal<u64>,
     pub db: RwSignal<DbState>,
+    /// "Viewing as" a team member: `None` is the practitioner (the owner).
+    pub viewing_as: RwSignal<Option<TeamMember>>,
 }
 
 impl Services {
@@ -39,6 +42,7 @@ impl Services {
             store: StoredValue::new_local(None),
             revision: RwSignal::new(0),
             db: RwSignal::new(DbState::Opening),
+            viewing_as: RwSignal::new(None),
         };
         provide_context(services);
         services.open();
@@ -73,7 +77,22 @@ impl Services {
 
     /// Who is making changes, for history entries and notes.
     pub fn actor(&self) -> String {
-        "You".to_owned()
+        self.viewing_as
+            .with_untracked(|m| m.as_ref().map_or_else(|| "You".to_owned(), |m| m.name.clone()))
+    }
+
+    /// Whether the current viewer may see this account (owner: everything).
+    pub fn may_see(&self, account: &crate::domain::Account) -> bool {
+        self.viewing_as.with(|m| {
+            m.as_ref()
+                .is_none_or(|m| m.sees_all() || account.team.contains(&m.id))
+        })
+    }
+
+    /// Whether the current viewer may change accounts.
+    pub fn may_manage(&self) -> bool {
+        self.viewing_as
+            .with(|m| m.as_ref().is_none_or(|m| m.can_manage()))
     }
 
     /// Call after a successful write.

@@ -2,7 +2,9 @@
 // in Debian's Chromium. Playwright never downloads a browser here.
 import { defineConfig } from '@playwright/test';
 
-const PORT = 8090;
+// Overridable so that several checkouts can run their suites at once.
+const PORT = Number(process.env.E2E_PORT ?? 8090);
+const DIST = process.env.DIST ?? '../../dist';
 
 export default defineConfig({
   testDir: './specs',
@@ -30,7 +32,7 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: `node serve.mjs ../../dist ${PORT} /`,
+    command: `node serve.mjs ${DIST} ${PORT} /`,
     url: `http://127.0.0.1:${PORT}/`,
     reuseExistingServer: false,
     timeout: 20_000,

@@ -3,7 +3,9 @@
 pub mod field;
 pub mod sidebar;
 pub mod status;
+pub mod tag;
 
 pub use field::{CheckField, TextField};
 pub use sidebar::Sidebar;
 pub use status::{ErrorBanner, Loading};
+pub use tag::{TagChip, TagList};

@@ -15,7 +15,7 @@ pub fn Sidebar() -> impl IntoView {
     };
     view! {
         <nav class="sidebar" aria-label="Main">
-            <a class="brand" href=Route::Clients.href()>
+            <a class="brand" href=Route::clients().href()>
                 "Clientbook"
             </a>
             <div class="new-menu" on:keydown=close_on_escape>
@@ -39,13 +39,21 @@ pub fn Sidebar() -> impl IntoView {
             <ul class="nav-links">
                 <li>
                     <a
-                        href=Route::Clients.href()
+                        href=Route::clients().href()
                         aria-current=move || {
-                            matches!(route.get(), Route::Clients | Route::Account(_) | Route::Contact(_))
+                            matches!(route.get(), Route::Clients(_) | Route::Account(..) | Route::Contact(_))
                                 .then_some("page")
                         }
                     >
                         "Clients"
+                    </a>
+                </li>
+                <li>
+                    <a
+                        href=Route::Settings.href()
+                        aria-current=move || matches!(route.get(), Route::Settings).then_some("page")
+                    >
+                        "Settings"
                     </a>
                 </li>
             </ul>

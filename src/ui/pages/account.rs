@@ -1,7 +1,7 @@
 //! An account's profile: who the client is and who its contacts are.
 
 use crate::domain::{Account, AccountId, Contact, Link};
-use crate::route::Route;
+use crate::route::{AccountTab, Route};
 use crate::store::StoreError;
 use crate::ui::components::{ErrorBanner, Loading};
 use crate::ui::services::read;
@@ -10,7 +10,8 @@ use leptos::prelude::*;
 type Profile = (Option<Account>, Vec<(Link, Contact)>);
 
 #[component]
-pub fn AccountPage(id: AccountId) -> impl IntoView {
+pub fn AccountPage(id: AccountId, tab: AccountTab) -> impl IntoView {
+    let _ = tab;
     let profile = read(move |store| {
         let id = id.clone();
         async move {
@@ -25,7 +26,7 @@ pub fn AccountPage(id: AccountId) -> impl IntoView {
         Some(Ok((None, _))) => view! {
             <h1>"Account not found"</h1>
             <p>"This account does not exist on this device."</p>
-            <a href=Route::Clients.href()>"Back to Clients"</a>
+            <a href=Route::clients().href()>"Back to Clients"</a>
         }
         .into_any(),
         Some(Ok((Some(account), contacts))) => view! { <Profile account contacts /> }.into_any(),

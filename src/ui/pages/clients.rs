@@ -1,13 +1,14 @@
 //! Clients: the list of accounts.
 
 use crate::domain::Account;
-use crate::route::Route;
+use crate::route::{ClientsView, Route};
 use crate::ui::components::{ErrorBanner, Loading};
 use crate::ui::services::read;
 use leptos::prelude::*;
 
 #[component]
-pub fn ClientsPage() -> impl IntoView {
+pub fn ClientsPage(view: ClientsView) -> impl IntoView {
+    let _ = view;
     let accounts = read(|store| async move { store.accounts().await });
     view! {
         <header class="page-header">
@@ -55,7 +56,7 @@ fn AccountTable(accounts: Vec<Account>) -> impl IntoView {
                         view! {
                             <tr>
                                 <td>
-                                    <a href=Route::Account(a.id.clone()).href()>{a.name}</a>
+                                    <a href=Route::account(a.id.clone()).href()>{a.name}</a>
                                 </td>
                                 <td>{a.kind.label()}</td>
                                 <td>{a.created_at.date_iso()}</td>

@@ -24,7 +24,7 @@ pub fn ContactPage(id: ContactId) -> impl IntoView {
         Some(Err(e)) => view! { <ErrorBanner error=e /> }.into_any(),
         Some(Ok((None, _))) => view! {
             <h1>"Contact not found"</h1>
-            <a href=Route::Clients.href()>"Back to Clients"</a>
+            <a href=Route::clients().href()>"Back to Clients"</a>
         }
         .into_any(),
         Some(Ok((Some(contact), accounts))) => view! {
@@ -51,7 +51,7 @@ pub fn ContactPage(id: ContactId) -> impl IntoView {
                         .map(|(_, a)| {
                             view! {
                                 <li>
-                                    <a href=Route::Account(a.id.clone()).href()>{a.name}</a>
+                                    <a href=Route::account(a.id.clone()).href()>{a.name}</a>
                                     <span class="badge">{a.kind.label()}</span>
                                 </li>
                             }

@@ -5,3 +5,4 @@ pub mod clients;
 pub mod contact;
 pub mod new_account;
 pub mod not_found;
+pub mod settings;

@@ -103,7 +103,7 @@ pub fn NewAccountPage() -> impl IntoView {
     Effect::new(move |_| match create.value().get() {
         Some(Ok(id)) => {
             services.changed();
-            navigate(&Route::Account(id));
+            navigate(&Route::account(id));
         }
         Some(Err(e)) => show_errors(e, errors, banner, step),
         None => {}
@@ -196,7 +196,7 @@ pub fn NewAccountPage() -> impl IntoView {
                     />
                 </Show>
                 <div class="actions">
-                    <a class="btn" href=Route::Clients.href()>
+                    <a class="btn" href=Route::clients().href()>
                         "Cancel"
                     </a>
                     <button type="submit" class="btn primary">

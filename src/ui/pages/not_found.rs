@@ -7,7 +7,7 @@ pub fn NotFoundPage(path: String) -> impl IntoView {
         <h1>"Page not found"</h1>
         <p>"There is no page at “" {path} "”."</p>
         <p>
-            <a href=Route::Clients.href()>"Go to Clients"</a>
+            <a href=Route::clients().href()>"Go to Clients"</a>
         </p>
     }
 }
