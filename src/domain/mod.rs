@@ -10,6 +10,7 @@ pub mod contact;
 pub mod email;
 pub mod history;
 pub mod ids;
+pub mod invite;
 pub mod link;
 pub mod new_account;
 pub mod note;
