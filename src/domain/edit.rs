@@ -2,9 +2,9 @@
 //! values, their validation, and the account they make.
 
 use super::account::{check_account_name, Account, AccountType, Address};
+use super::catalog::{Catalog, FieldTarget};
 use super::contact::Contact;
 use super::email::Email;
-use super::catalog::{Catalog, FieldTarget};
 use super::ids::{FieldId, MemberId, TagId, TemplateId};
 use super::time::Timestamp;
 use super::validation::{text_field, ValidationErrors};
@@ -42,7 +42,12 @@ impl AccountEdit {
     /// Validates the form and returns the edited account. Problems are
     /// reported under `name`, `company_name`, `address.<part>`,
     /// `custom.<field id>`.
-    pub fn apply(&self, before: &Account, catalog: &Catalog, now: Timestamp) -> Result<Account, ValidationErrors> {
+    pub fn apply(
+        &self,
+        before: &Account,
+        catalog: &Catalog,
+        now: Timestamp,
+    ) -> Result<Account, ValidationErrors> {
         let mut e = ValidationErrors::default();
         let name = text_field(&mut e, "name", "Account name", &self.name, true);
         if !name.is_empty() {
@@ -56,8 +61,20 @@ impl AccountEdit {
         let address = Address {
             street: text_field(&mut e, "address.street", "Street", &self.address.street, false),
             city: text_field(&mut e, "address.city", "City", &self.address.city, false),
-            state: text_field(&mut e, "address.state", "State or region", &self.address.state, false),
-            postal_code: text_field(&mut e, "address.postal_code", "Postal code", &self.address.postal_code, false),
+            state: text_field(
+                &mut e,
+                "address.state",
+                "State or region",
+                &self.address.state,
+                false,
+            ),
+            postal_code: text_field(
+                &mut e,
+                "address.postal_code",
+                "Postal code",
+                &self.address.postal_code,
+                false,
+            ),
             country: text_field(&mut e, "address.country", "Country", &self.address.country, false),
         };
         let mut custom = BTreeMap::new();
@@ -72,10 +89,22 @@ impl AccountEdit {
             }
         }
         // Keep only known tags, members and template; keep catalog order.
-        let tags = catalog.tags.iter().filter(|t| self.tags.contains(&t.id)).map(|t| t.id.clone()).collect();
-        let team: Vec<MemberId> =
-            catalog.members.iter().filter(|m| self.team.contains(&m.id)).map(|m| m.id.clone()).collect();
-        let folder_template = self.folder_template.clone().filter(|t| catalog.template(t).is_some());
+        let tags = catalog
+            .tags
+            .iter()
+            .filter(|t| self.tags.contains(&t.id))
+            .map(|t| t.id.clone())
+            .collect();
+        let team: Vec<MemberId> = catalog
+            .members
+            .iter()
+            .filter(|m| self.team.contains(&m.id))
+            .map(|m| m.id.clone())
+            .collect();
+        let folder_template = self
+            .folder_template
+            .clone()
+            .filter(|t| catalog.template(t).is_some());
         let mut after = before.clone();
         after.kind = self.kind;
         after.name = name;
@@ -128,7 +157,12 @@ impl ContactEdit {
     /// Validates the form and returns the edited contact. Problems are
     /// reported under `first_name`, `last_name`, `emails[i]`, `phones[i]`,
     /// `date_of_birth`, `address.<part>`, `custom.<field id>`.
-    pub fn apply(&self, before: &Contact, catalog: &Catalog, now: Timestamp) -> Result<Contact, ValidationErrors> {
+    pub fn apply(
+        &self,
+        before: &Contact,
+        catalog: &Catalog,
+        now: Timestamp,
+    ) -> Result<Contact, ValidationErrors> {
         let mut e = ValidationErrors::default();
         let first_name = text_field(&mut e, "first_name", "First name", &self.first_name, true);
         let middle_name = text_field(&mut e, "middle_name", "Middle name", &self.middle_name, false);
@@ -160,8 +194,20 @@ impl ContactEdit {
         let address = Address {
             street: text_field(&mut e, "address.street", "Street", &self.address.street, false),
             city: text_field(&mut e, "address.city", "City", &self.address.city, false),
-            state: text_field(&mut e, "address.state", "State or region", &self.address.state, false),
-            postal_code: text_field(&mut e, "address.postal_code", "Postal code", &self.address.postal_code, false),
+            state: text_field(
+                &mut e,
+                "address.state",
+                "State or region",
+                &self.address.state,
+                false,
+            ),
+            postal_code: text_field(
+                &mut e,
+                "address.postal_code",
+                "Postal code",
+                &self.address.postal_code,
+                false,
+            ),
             country: text_field(&mut e, "address.country", "Country", &self.address.country, false),
         };
         let mut custom = BTreeMap::new();
@@ -175,7 +221,12 @@ impl ContactEdit {
                 Err(msg) => e.push(format!("custom.{}", def.id), msg),
             }
         }
-        let tags = catalog.tags.iter().filter(|t| self.tags.contains(&t.id)).map(|t| t.id.clone()).collect();
+        let tags = catalog
+            .tags
+            .iter()
+            .filter(|t| self.tags.contains(&t.id))
+            .map(|t| t.id.clone())
+            .collect();
         let mut after = before.clone();
         after.first_name = first_name;
         after.middle_name = middle_name;
@@ -203,8 +254,17 @@ mod tests {
     #[test]
     fn edits_apply_and_are_validated() {
         let mut ids = SeededIds::new(5);
-        let tag = Tag { id: ids.id(), name: "VIP".into(), color: "red".into() };
-        let fee = FieldDef { id: ids.id(), target: FieldTarget::Account, label: "Fee".into(), kind: FieldKind::Number };
+        let tag = Tag {
+            id: ids.id(),
+            name: "VIP".into(),
+            color: "red".into(),
+        };
+        let fee = FieldDef {
+            id: ids.id(),
+            target: FieldTarget::Account,
+            label: "Fee".into(),
+            kind: FieldKind::Number,
+        };
         let catalog = Catalog::from_items([CatalogItem::Tag(tag.clone()), CatalogItem::Field(fee.clone())]);
         let before = account(&mut ids, "Smith");
         let mut edit = AccountEdit::from_account(&before);
@@ -225,7 +285,10 @@ mod tests {
         edit.custom.insert(fee.id.clone(), "a lot".into());
         let e = edit.apply(&before, &catalog, Timestamp(9)).expect_err("invalid");
         assert!(e.for_field("name").unwrap_or_default().contains("character |"));
-        assert_eq!(e.for_field(&format!("custom.{}", fee.id)), Some("Fee must be a number"));
+        assert_eq!(
+            e.for_field(&format!("custom.{}", fee.id)),
+            Some("Fee must be a number")
+        );
     }
 
     #[test]
@@ -235,26 +298,39 @@ mod tests {
             kind: AccountType::Individual,
             name: String::new(),
             company_name: String::new(),
-            contacts: vec![crate::domain::new_account::ContactDraft::New(crate::domain::NewContactDraft {
-                first_name: "Kate".into(),
-                last_name: "Smith".into(),
-                email: "kate@example.com".into(),
-                ..Default::default()
-            })],
+            contacts: vec![crate::domain::new_account::ContactDraft::New(
+                crate::domain::NewContactDraft {
+                    first_name: "Kate".into(),
+                    last_name: "Smith".into(),
+                    email: "kate@example.com".into(),
+                    ..Default::default()
+                },
+            )],
         };
-        let before = d.build(&mut ids, Timestamp(1)).expect("valid").new_contacts.remove(0);
+        let before = d
+            .build(&mut ids, Timestamp(1))
+            .expect("valid")
+            .new_contacts
+            .remove(0);
         let mut edit = ContactEdit::from_contact(&before);
         edit.emails.push(" ".into());
         edit.emails.push("kate.work@example.com".into());
         edit.date_of_birth = "1980-05-17".into();
-        let after = edit.apply(&before, &Catalog::default(), Timestamp(2)).expect("valid");
+        let after = edit
+            .apply(&before, &Catalog::default(), Timestamp(2))
+            .expect("valid");
         assert_eq!(after.email_keys(), ["kate@example.com", "kate.work@example.com"]);
         edit.emails.push("KATE@example.com".into());
         edit.emails.push("nope".into());
         edit.date_of_birth = "1980-02-30".into();
         edit.first_name = String::new();
-        let e = edit.apply(&before, &Catalog::default(), Timestamp(2)).expect_err("invalid");
-        assert!(e.for_field("emails[3]").unwrap_or_default().contains("listed twice"));
+        let e = edit
+            .apply(&before, &Catalog::default(), Timestamp(2))
+            .expect_err("invalid");
+        assert!(e
+            .for_field("emails[3]")
+            .unwrap_or_default()
+            .contains("listed twice"));
         assert!(e.for_field("emails[4]").is_some());
         assert!(e.for_field("date_of_birth").is_some());
         assert!(e.for_field("first_name").is_some());
@@ -264,7 +340,9 @@ mod tests {
     fn no_change_keeps_the_timestamp() {
         let mut ids = SeededIds::new(6);
         let before = account(&mut ids, "Same");
-        let after = AccountEdit::from_account(&before).apply(&before, &Catalog::default(), Timestamp(99)).expect("valid");
+        let after = AccountEdit::from_account(&before)
+            .apply(&before, &Catalog::default(), Timestamp(99))
+            .expect("valid");
         assert_eq!(after, before);
     }
 }

@@ -4,7 +4,7 @@
 use super::account::{check_account_name, Account, AccountType, Address};
 use super::contact::Contact;
 use super::email::Email;
-use super::ids::{ContactId, IdSource};
+use super::ids::{AccountId, ContactId, IdSource};
 use super::link::{EmailAccess, Link};
 use super::time::Timestamp;
 use super::validation::{text_field, ValidationErrors};
@@ -45,6 +45,85 @@ pub struct NewAccount {
     /// Contacts created with the account (linked ones already exist).
     pub new_contacts: Vec<Contact>,
     pub links: Vec<Link>,
+}
+
+impl NewContactDraft {
+    /// Validates the typed contact (problems go to `errors` under `prefix`,
+    /// e.g. `contacts[0].`) and makes the contact with its link to
+    /// `account_id`. `seen_emails` catches the same email typed twice.
+    fn build_into(
+        &self,
+        errors: &mut ValidationErrors,
+        prefix: &str,
+        account_id: &AccountId,
+        seen_emails: &mut Vec<String>,
+        ids: &mut impl IdSource,
+        now: Timestamp,
+    ) -> (Contact, Link) {
+        let at = |f: &str| format!("{prefix}{f}");
+        let first = text_field(errors, &at("first_name"), "First name", &self.first_name, true);
+        let last = text_field(errors, &at("last_name"), "Last name", &self.last_name, true);
+        let phone = text_field(errors, &at("phone"), "Phone", &self.phone, false);
+        let mut emails = Vec::new();
+        if self.email.trim().is_empty() {
+            if self.login {
+                errors.push(at("email"), "Portal login needs an email address");
+            }
+        } else {
+            match Email::parse(&self.email) {
+                Ok(e) if seen_emails.contains(&e.key()) => {
+                    errors.push(
+                        at("email"),
+                        format!("{e} is already used by another contact of this account"),
+                    );
+                }
+                Ok(e) => {
+                    seen_emails.push(e.key());
+                    emails.push(e);
+                }
+                Err(e) => errors.push(at("email"), e.to_string()),
+            }
+        }
+        let contact_id = ids.contact_id();
+        let link = Link {
+            account_id: account_id.clone(),
+            contact_id: contact_id.clone(),
+            description: String::new(),
+            signer_priority: None,
+            email_access: emails
+                .iter()
+                .map(|e| EmailAccess::new(e.key(), self.login, self.notify, self.email_sync))
+                .collect(),
+        };
+        let contact = Contact {
+            id: contact_id,
+            first_name: first,
+            middle_name: String::new(),
+            last_name: last,
+            emails,
+            phones: if phone.is_empty() { Vec::new() } else { vec![phone] },
+            address: Address::default(),
+            date_of_birth: String::new(),
+            tags: Vec::new(),
+            custom: Default::default(),
+            created_at: now,
+            updated_at: now,
+        };
+        (contact, link)
+    }
+
+    /// A new contact for an existing account (Info → Contacts → Create
+    /// contact). Problems are reported under `first_name`, `email`, ...
+    pub fn build_for(
+        &self,
+        account_id: &AccountId,
+        ids: &mut impl IdSource,
+        now: Timestamp,
+    ) -> Result<(Contact, Link), ValidationErrors> {
+        let mut errors = ValidationErrors::default();
+        let built = self.build_into(&mut errors, "", account_id, &mut Vec::new(), ids, now);
+        errors.into_result(built)
+    }
 }
 
 impl NewAccountDraft {
@@ -104,54 +183,16 @@ impl NewAccountDraft {
             let at = |f: &str| format!("contacts[{i}].{f}");
             match draft {
                 ContactDraft::New(c) => {
-                    let first = text_field(&mut errors, &at("first_name"), "First name", &c.first_name, true);
-                    let last = text_field(&mut errors, &at("last_name"), "Last name", &c.last_name, true);
-                    let phone = text_field(&mut errors, &at("phone"), "Phone", &c.phone, false);
-                    let mut emails = Vec::new();
-                    if c.email.trim().is_empty() {
-                        if c.login {
-                            errors.push(at("email"), "Portal login needs an email address");
-                        }
-                    } else {
-                        match Email::parse(&c.email) {
-                            Ok(e) if seen_emails.contains(&e.key()) => {
-                                errors.push(
-                                    at("email"),
-                                    format!("{e} is already used by another contact of this account"),
-                                );
-                            }
-                            Ok(e) => {
-                                seen_emails.push(e.key());
-                                emails.push(e);
-                            }
-                            Err(e) => errors.push(at("email"), e.to_string()),
-                        }
-                    }
-                    let contact_id = ids.contact_id();
-                    links.push(Link {
-                        account_id: account_id.clone(),
-                        contact_id: contact_id.clone(),
-                        description: String::new(),
-                        signer_priority: None,
-                        email_access: emails
-                            .iter()
-                            .map(|e| EmailAccess::new(e.key(), c.login, c.notify, c.email_sync))
-                            .collect(),
-                    });
-                    new_contacts.push(Contact {
-                        id: contact_id,
-                        first_name: first,
-                        middle_name: String::new(),
-                        last_name: last,
-                        emails,
-                        phones: if phone.is_empty() { Vec::new() } else { vec![phone] },
-                        address: Address::default(),
-                        date_of_birth: String::new(),
-                        tags: Vec::new(),
-                        custom: Default::default(),
-                        created_at: now,
-                        updated_at: now,
-                    });
+                    let (contact, link) = c.build_into(
+                        &mut errors,
+                        &format!("contacts[{i}]."),
+                        &account_id,
+                        &mut seen_emails,
+                        ids,
+                        now,
+                    );
+                    links.push(link);
+                    new_contacts.push(contact);
                 }
                 ContactDraft::Existing(c) => {
                     if seen_contacts.contains(&c.id) {
@@ -419,6 +460,31 @@ mod tests {
         let e = build(&d).expect_err("invalid");
         assert_eq!(e.for_field("account.name"), None);
         assert_eq!(e.0.len(), 2, "{e}");
+    }
+
+    #[test]
+    fn a_contact_for_an_existing_account() {
+        let account = AccountId::from_random([5; 16]);
+        let draft = NewContactDraft {
+            first_name: "Ann".into(),
+            last_name: "Lee".into(),
+            email: "ann@lee.example".into(),
+            login: true,
+            ..Default::default()
+        };
+        let (c, l) = draft
+            .build_for(&account, &mut SeededIds::new(3), Timestamp(1))
+            .expect("valid");
+        assert_eq!((l.account_id, l.contact_id), (account.clone(), c.id));
+        assert!(l.email_access[0].login && l.email_access[0].signatory);
+        let bad = NewContactDraft {
+            email: "x".into(),
+            ..Default::default()
+        };
+        let e = bad
+            .build_for(&account, &mut SeededIds::new(3), Timestamp(1))
+            .expect_err("invalid");
+        assert!(e.for_field("first_name").is_some() && e.for_field("email").is_some());
     }
 
     #[test]

@@ -152,3 +152,31 @@ where
         }
     })
 }
+
+/// A change against the store, as an action: on success every read reloads.
+/// Its value holds the outcome, for showing errors.
+pub fn change<I, Fut>(run: impl Fn(Rc<AppStore>, I) -> Fut + 'static) -> Action<I, Result<(), AppError>>
+where
+    I: Clone + 'static,
+    Fut: std::future::Future<Output = Result<(), StoreError>> + 'static,
+{
+    let services = use_services();
+    Action::new_local(move |input: &I| {
+        let fut = services.store().map(|store| run(store, input.clone()));
+        async move {
+            let outcome = match fut {
+                Ok(fut) => fut.await.map_err(AppError::from),
+                Err(e) => Err(e),
+            };
+            if outcome.is_ok() {
+                services.changed();
+            }
+            outcome
+        }
+    })
+}
+
+/// The error of an action's last run, if it failed.
+pub fn failure<I: 'static>(action: Action<I, Result<(), AppError>>) -> Signal<Option<AppError>> {
+    Signal::derive(move || action.value().get().and_then(|r| r.err()))
+}

@@ -1,0 +1,628 @@
+//! Info → Contacts: the account's contacts in alphabetical order, with the
+//! per-account description, signer priority and, per email, the switches
+//! Login, Notify, Email sync and Signatory; portal invitations; unlink (never
+//! the last contact); create a contact; link an existing one.
+
+use super::Profile;
+use crate::domain::history::{self, Change, HistoryEntry};
+use crate::domain::invite::invitation_mailto;
+use crate::domain::search::normalize;
+use crate::domain::{Account, Contact, EmailAccess, Link, NewContactDraft, ValidationErrors};
+use crate::error::AppError;
+use crate::route::Route;
+use crate::ui::components::{CheckField, ErrorBanner, TextField};
+use crate::ui::services::{change, failure, now, read, use_services, BrowserIds};
+use leptos::prelude::*;
+
+type LinkChange = (Link, Vec<HistoryEntry>);
+
+fn log(account: &Account, by: &str, change: Change) -> Vec<HistoryEntry> {
+    history::entries(&mut BrowserIds, &account.id, now(), by, vec![change])
+}
+
+/// Opens the practitioner's mail program with a ready message.
+fn open_mail(url: &str) {
+    if let Some(w) = web_sys::window() {
+        let _ = w.location().set_href(url);
+    }
+}
+
+#[component]
+pub fn Contacts(profile: Profile) -> impl IntoView {
+    let services = use_services();
+    let manage = services.may_manage();
+    let save_link =
+        change(|store, (link, log): LinkChange| async move { store.save_link(&link, &log).await });
+    let unlink = change(|store, (link, log): LinkChange| async move {
+        store.unlink(&link.account_id, &link.contact_id, &log).await
+    });
+    let count = profile.contacts.len();
+    let account = StoredValue::new(profile.account.clone());
+    let linked_ids: Vec<_> = profile.contacts.iter().map(|(_, c)| c.id.clone()).collect();
+    view! {
+        <section class="card" aria-labelledby="contacts-heading">
+            <h2 id="contacts-heading">{format!("Contacts ({count})")}</h2>
+            {move || {
+                failure(save_link).get().or_else(|| failure(unlink).get()).map(|e| view! { <ErrorBanner error=e /> })
+            }}
+            <ul class="contact-cards">
+                {profile
+                    .contacts
+                    .iter()
+                    .map(|(link, contact)| {
+                        view! {
+                            <ContactCard
+                                link=link.clone()
+                                contact=contact.clone()
+                                account=account.get_value()
+                                count
+                                save_link
+                                unlink
+                                manage
+                            />
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+            <Show when=move || manage>
+                <CreateContact account=account.get_value() />
+                <LinkExisting account=account.get_value() linked=linked_ids.clone() save_link />
+            </Show>
+        </section>
+    }
+}
+
+#[component]
+fn ContactCard(
+    link: Link,
+    contact: Contact,
+    account: Account,
+    count: usize,
+    save_link: Action<LinkChange, Result<(), AppError>>,
+    unlink: Action<LinkChange, Result<(), AppError>>,
+    manage: bool,
+) -> impl IntoView {
+    let services = use_services();
+    let name = contact.display_name();
+    let link = StoredValue::new(link);
+    let account = StoredValue::new(account);
+    let editing = RwSignal::new(false);
+    let description = RwSignal::new(link.with_value(|l| l.description.clone()));
+    let key = contact.id.to_string();
+    let save_description = move |_| {
+        let mut l = link.get_value();
+        l.description = description.get_untracked().trim().to_owned();
+        save_link.dispatch_local((l, Vec::new()));
+        editing.set(false);
+    };
+    let set_priority = move |ev: leptos::ev::Event| {
+        let mut l = link.get_value();
+        l.signer_priority = event_target_value(&ev).parse().ok();
+        save_link.dispatch_local((l, Vec::new()));
+    };
+    let unlink_name = name.clone();
+    let do_unlink = move |_| {
+        let l = link.get_value();
+        let entries = account.with_value(|a| {
+            log(
+                a,
+                &services.actor(),
+                Change::ContactUnlinked {
+                    contact: unlink_name.clone(),
+                },
+            )
+        });
+        unlink.dispatch_local((l, entries));
+    };
+    let priority = link.with_value(|l| l.signer_priority);
+    let description_id = format!("description-{key}");
+    let priority_id = format!("priority-{key}");
+    let phones = contact.phones.join(", ");
+    let contact_name = StoredValue::new(name.clone());
+    view! {
+        <li class="contact-card">
+            <div class="contact-card-head">
+                <a class="contact-name" href=Route::Contact(contact.id.clone()).href()>
+                    {name.clone()}
+                </a>
+                {(!phones.is_empty()).then(|| view! { <span class="muted">{phones}</span> })}
+                <Show when=move || manage>
+                    <button
+                        type="button"
+                        class="btn link danger"
+                        aria-label=format!("Unlink {}", contact_name.get_value())
+                        title=(count == 1).then_some("Every account needs at least one contact")
+                        on:click=do_unlink.clone()
+                    >
+                        "Unlink"
+                    </button>
+                </Show>
+            </div>
+            <div class="contact-card-meta">
+                <Show
+                    when=move || editing.get()
+                    fallback=move || {
+                        view! {
+                            <span>
+                                {move || {
+                                    let d = link.with_value(|l| l.description.clone());
+                                    if d.is_empty() { "No description".to_owned() } else { d }
+                                }}
+                            </span>
+                            <Show when=move || manage>
+                                " "
+                                <button type="button" class="btn link" on:click=move |_| editing.set(true)>
+                                    "Edit description"
+                                </button>
+                            </Show>
+                        }
+                    }
+                >
+                    <div class="inline-form">
+                        <TextField id=description_id.clone() label="Description for this account" value=description />
+                        <button type="button" class="btn primary" on:click=save_description>
+                            "Save description"
+                        </button>
+                        <button type="button" class="btn" on:click=move |_| editing.set(false)>
+                            "Cancel"
+                        </button>
+                    </div>
+                </Show>
+                <div class="field inline">
+                    <label for=priority_id.clone()>"Signer priority"</label>
+                    <select id=priority_id on:change=set_priority disabled=!manage>
+                        <option value="" selected=priority.is_none()>"—"</option>
+                        {(1..=count.max(5) as u32)
+                            .map(|p| view! { <option value=p.to_string() selected=priority == Some(p)>{p.to_string()}</option> })
+                            .collect_view()}
+                    </select>
+                </div>
+            </div>
+            {if contact.emails.is_empty() {
+                view! { <p class="muted">"No email: portal access needs one."</p> }.into_any()
+            } else {
+                view! {
+                    <table class="email-switches">
+                        <caption class="visually-hidden">{format!("Email settings of {name} for this account")}</caption>
+                        <thead>
+                            <tr>
+                                <th scope="col">"Email"</th>
+                                <th scope="col">"Login"</th>
+                                <th scope="col">"Notify"</th>
+                                <th scope="col">"Email sync"</th>
+                                <th scope="col">"Signatory"</th>
+                                <th scope="col">"Portal"</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {contact
+                                .email_keys()
+                                .into_iter()
+                                .map(|email| {
+                                    view! { <EmailRow email link account contact_name save_link manage /> }
+                                })
+                                .collect_view()}
+                        </tbody>
+                    </table>
+                }
+                    .into_any()
+            }}
+        </li>
+    }
+}
+
+#[component]
+fn EmailRow(
+    email: String,
+    link: StoredValue<Link>,
+    account: StoredValue<Account>,
+    contact_name: StoredValue<String>,
+    save_link: Action<LinkChange, Result<(), AppError>>,
+    manage: bool,
+) -> impl IntoView {
+    let access = link
+        .with_value(|l| l.access(&email).cloned())
+        .unwrap_or_else(|| EmailAccess::new(email.clone(), false, false, false));
+    let asking = RwSignal::new(false);
+    let message = RwSignal::new(String::new());
+    let email = StoredValue::new(email);
+    // Applies `f` to this email's switches and saves the link.
+    let update = move |f: &dyn Fn(&mut EmailAccess)| {
+        let mut l = link.get_value();
+        let key = email.get_value();
+        if l.access(&key).is_none() {
+            l.email_access
+                .push(EmailAccess::new(key.clone(), false, false, false));
+        }
+        if let Some(a) = l.access_mut(&key) {
+            f(a);
+        }
+        save_link.dispatch_local((l, Vec::new()));
+    };
+    let invite = move |_| {
+        let at = now();
+        update(&|a| {
+            a.login = true;
+            a.signatory = true;
+            a.invited_at = Some(at);
+        });
+        asking.set(false);
+        let url = invitation_mailto(
+            &email.get_value(),
+            &contact_name.get_value(),
+            &account.with_value(|a| a.name.clone()),
+            &message.get_untracked(),
+        );
+        open_mail(&url);
+    };
+    let skip = move |_| {
+        update(&|a| {
+            a.login = true;
+            a.signatory = true;
+        });
+        asking.set(false);
+    };
+    let activate = move |_| {
+        let at = now();
+        update(&|a| a.activated_at = Some(at));
+    };
+    let label = move |what: &str| format!("{what} for {}", email.get_value());
+    let login_switch = move |ev: leptos::ev::Event| {
+        if event_target_checked(&ev) {
+            asking.set(true);
+        } else {
+            asking.set(false);
+            update(&|a| a.login = false);
+        }
+    };
+    let status = match (access.login, access.invited_at, access.activated_at) {
+        (false, _, _) => "No portal access".to_owned(),
+        (true, _, Some(t)) => format!("Activated {}", t.date_iso()),
+        (true, Some(t), None) => format!("Invited {} · pending", t.date_iso()),
+        (true, None, None) => "Not invited yet".to_owned(),
+    };
+    let message_id = format!(
+        "invite-message-{}",
+        email.get_value().replace(['@', '.', '+'], "-")
+    );
+    let prefs = access.notify_prefs.clone();
+    view! {
+        <tr>
+            <th scope="row">{email.get_value()}</th>
+            <td>
+                <input
+                    type="checkbox"
+                    aria-label=label("Login")
+                    prop:checked=move || access.login || asking.get()
+                    on:change=login_switch
+                    disabled=!manage
+                />
+            </td>
+            <td>
+                <input
+                    type="checkbox"
+                    aria-label=label("Notify")
+                    prop:checked=access.notify
+                    on:change=move |ev| {
+                        let on = event_target_checked(&ev);
+                        update(&|a| a.notify = on);
+                    }
+                    disabled=!manage
+                />
+                <details class="prefs">
+                    <summary>"Types"</summary>
+                    {[
+                        ("messages", "New messages", prefs.messages),
+                        ("documents", "Documents", prefs.documents),
+                        ("organizers", "Organizers", prefs.organizers),
+                        ("invoices", "Invoices", prefs.invoices),
+                        ("signatures", "Signature requests", prefs.signatures),
+                    ]
+                        .into_iter()
+                        .map(|(code, text, on)| {
+                            view! {
+                                <label class="check">
+                                    <input
+                                        type="checkbox"
+                                        prop:checked=on
+                                        disabled=!manage
+                                        on:change=move |ev| {
+                                            let on = event_target_checked(&ev);
+                                            update(&|a| match code {
+                                                "messages" => a.notify_prefs.messages = on,
+                                                "documents" => a.notify_prefs.documents = on,
+                                                "organizers" => a.notify_prefs.organizers = on,
+                                                "invoices" => a.notify_prefs.invoices = on,
+                                                _ => a.notify_prefs.signatures = on,
+                                            });
+                                        }
+                                    />
+                                    {text}
+                                </label>
+                            }
+                        })
+                        .collect_view()}
+                </details>
+            </td>
+            <td>
+                <input
+                    type="checkbox"
+                    aria-label=label("Email sync")
+                    prop:checked=access.email_sync
+                    on:change=move |ev| {
+                        let on = event_target_checked(&ev);
+                        update(&|a| a.email_sync = on);
+                    }
+                    disabled=!manage
+                />
+            </td>
+            <td>
+                <input
+                    type="checkbox"
+                    aria-label=label("Signatory")
+                    prop:checked=access.signatory
+                    on:change=move |ev| {
+                        let on = event_target_checked(&ev);
+                        update(&|a| a.signatory = on);
+                    }
+                    disabled=!manage
+                />
+            </td>
+            <td class="portal">
+                <span>{status}</span>
+                {(access.login && manage)
+                    .then(|| {
+                        view! {
+                            " "
+                            <button type="button" class="btn link" on:click=move |_| asking.set(true)>
+                                {if access.invited_at.is_some() { "Resend invitation" } else { "Invite" }}
+                            </button>
+                        }
+                    })}
+                {(access.login && access.invited_at.is_some() && access.activated_at.is_none() && manage)
+                    .then(|| {
+                        view! {
+                            " "
+                            <button type="button" class="btn link" on:click=activate>
+                                "Mark as activated"
+                            </button>
+                        }
+                    })}
+                <Show when=move || asking.get()>
+                    <div class="invite-box" role="group" aria-label=label("Portal invitation")>
+                        <p>{format!("Invite {} to the client portal now?", email.get_value())}</p>
+                        <label for=message_id.clone()>"Personal message (optional)"</label>
+                        <textarea
+                            id=message_id.clone()
+                            rows="2"
+                            prop:value=move || message.get()
+                            on:input=move |ev| message.set(event_target_value(&ev))
+                        ></textarea>
+                        <div class="actions">
+                            <button type="button" class="btn" on:click=skip>
+                                "Skip"
+                            </button>
+                            <button type="button" class="btn primary" on:click=invite>
+                                "Invite"
+                            </button>
+                        </div>
+                    </div>
+                </Show>
+            </td>
+        </tr>
+    }
+}
+
+#[component]
+fn CreateContact(account: Account) -> impl IntoView {
+    let services = use_services();
+    let open = RwSignal::new(false);
+    let first = RwSignal::new(String::new());
+    let last = RwSignal::new(String::new());
+    let email = RwSignal::new(String::new());
+    let phone = RwSignal::new(String::new());
+    let login = RwSignal::new(false);
+    let notify = RwSignal::new(false);
+    let sync = RwSignal::new(false);
+    let errors = RwSignal::new(ValidationErrors::default());
+    let add = change(
+        |store, (c, l, log): (Contact, Link, Vec<HistoryEntry>)| async move {
+            store.add_contact(&c, &l, &log).await
+        },
+    );
+    let account = StoredValue::new(account);
+    Effect::new(move |_| match add.value().get() {
+        Some(Ok(())) => {
+            open.set(false);
+            for s in [first, last, email, phone] {
+                s.set(String::new());
+            }
+        }
+        Some(Err(e)) => errors.set(e.field_errors().cloned().unwrap_or_default()),
+        None => {}
+    });
+    let err =
+        move |f: &'static str| Signal::derive(move || errors.with(|e| e.for_field(f).map(str::to_owned)));
+    let submit = move || {
+        let draft = NewContactDraft {
+            first_name: first.get_untracked(),
+            last_name: last.get_untracked(),
+            email: email.get_untracked(),
+            phone: phone.get_untracked(),
+            login: login.get_untracked(),
+            notify: notify.get_untracked(),
+            email_sync: sync.get_untracked(),
+        };
+        let acc = account.get_value();
+        match draft.build_for(&acc.id, &mut BrowserIds, now()) {
+            Err(e) => errors.set(e),
+            Ok((c, l)) => {
+                errors.set(ValidationErrors::default());
+                let entries = log(
+                    &acc,
+                    &services.actor(),
+                    Change::ContactLinked {
+                        contact: c.display_name(),
+                    },
+                );
+                add.dispatch_local((c, l, entries));
+            }
+        }
+    };
+    view! {
+        <Show
+            when=move || open.get()
+            fallback=move || {
+                view! {
+                    <button type="button" class="btn" on:click=move |_| open.set(true)>
+                        "Create contact"
+                    </button>
+                }
+            }
+        >
+            <form
+                class="sub-form"
+                novalidate
+                on:submit=move |ev| {
+                    ev.prevent_default();
+                    submit();
+                }
+            >
+                <h3>"New contact"</h3>
+                {move || {
+                    failure(add)
+                        .get()
+                        .filter(|e| e.field_errors().is_none())
+                        .map(|e| view! { <ErrorBanner error=e /> })
+                }}
+                <div class="row">
+                    <TextField id="new-contact-first" label="First name" value=first error=err("first_name") />
+                    <TextField id="new-contact-last" label="Last name" value=last error=err("last_name") />
+                </div>
+                <div class="row">
+                    <TextField id="new-contact-email" label="Email" kind="email" value=email error=err("email") />
+                    <TextField id="new-contact-phone" label="Phone" kind="tel" value=phone error=err("phone") />
+                </div>
+                <div class="switches">
+                    <CheckField id="new-contact-login" label="Login (portal access)" value=login />
+                    <CheckField id="new-contact-notify" label="Notify" value=notify />
+                    <CheckField id="new-contact-sync" label="Email sync" value=sync />
+                </div>
+                <div class="actions">
+                    <button type="button" class="btn" on:click=move |_| open.set(false)>
+                        "Cancel"
+                    </button>
+                    <button type="submit" class="btn primary">
+                        "Add contact"
+                    </button>
+                </div>
+            </form>
+        </Show>
+    }
+}
+
+#[component]
+fn LinkExisting(
+    account: Account,
+    linked: Vec<crate::domain::ContactId>,
+    save_link: Action<LinkChange, Result<(), AppError>>,
+) -> impl IntoView {
+    let services = use_services();
+    let open = RwSignal::new(false);
+    let query = RwSignal::new(String::new());
+    let account = StoredValue::new(account);
+    let linked = StoredValue::new(linked);
+    let all = read(move |store| {
+        let wanted = open.get();
+        async move {
+            if wanted {
+                store.contacts().await
+            } else {
+                Ok(Vec::new())
+            }
+        }
+    });
+    let matches = move || {
+        let q = normalize(&query.get());
+        if q.is_empty() {
+            return Vec::new();
+        }
+        let contacts = all.get().and_then(|r| r.ok()).unwrap_or_default();
+        contacts
+            .into_iter()
+            .filter(|c| !linked.with_value(|l| l.contains(&c.id)))
+            .filter(|c| {
+                let hay = normalize(&format!("{} {}", c.display_name(), c.email_keys().join(" ")));
+                q.split_whitespace().all(|w| hay.contains(w))
+            })
+            .take(8)
+            .collect::<Vec<_>>()
+    };
+    let link_contact = move |c: Contact| {
+        let acc = account.get_value();
+        let l = Link {
+            account_id: acc.id.clone(),
+            contact_id: c.id.clone(),
+            description: String::new(),
+            signer_priority: None,
+            email_access: c
+                .email_keys()
+                .into_iter()
+                .map(|e| EmailAccess::new(e, false, false, false))
+                .collect(),
+        };
+        let entries = log(
+            &acc,
+            &services.actor(),
+            Change::ContactLinked {
+                contact: c.display_name(),
+            },
+        );
+        save_link.dispatch_local((l, entries));
+        open.set(false);
+        query.set(String::new());
+    };
+    view! {
+        <Show
+            when=move || open.get()
+            fallback=move || {
+                view! {
+                    <button type="button" class="btn" on:click=move |_| open.set(true)>
+                        "Link existing contact"
+                    </button>
+                }
+            }
+        >
+            <div class="sub-form">
+                <h3>"Link an existing contact"</h3>
+                <TextField id="link-contact-query" label="Find a contact by name or email" value=query />
+                <ul class="item-list" aria-live="polite">
+                    {move || {
+                        matches()
+                            .into_iter()
+                            .map(|c| {
+                                let label = format!("Link {}", c.display_name());
+                                let email = c.main_email().map(|e| e.to_string()).unwrap_or_default();
+                                let name = c.display_name();
+                                view! {
+                                    <li>
+                                        {name}
+                                        " "
+                                        <span class="muted">{email}</span>
+                                        " "
+                                        <button type="button" class="btn link" on:click=move |_| link_contact(c.clone())>
+                                            {label}
+                                        </button>
+                                    </li>
+                                }
+                            })
+                            .collect_view()
+                    }}
+                </ul>
+                <button type="button" class="btn" on:click=move |_| open.set(false)>
+                    "Cancel"
+                </button>
+            </div>
+        </Show>
+    }
+}

@@ -1,0 +1,684 @@
+//! The Info tab: account info (view and edit), account roles, linked
+//! accounts, history of changes, and the contacts section.
+
+use super::{Profile, ViewAll, LATEST};
+use crate::domain::account::AccountType;
+use crate::domain::catalog::{AccountRole, CatalogItem, FieldKind, FieldTarget};
+use crate::domain::edit::AccountEdit;
+use crate::domain::history::{self, account_changes, Change, HistoryEntry};
+use crate::domain::ids::{IdSource, MemberId, RoleId};
+use crate::domain::{Account, ValidationErrors};
+use crate::error::AppError;
+use crate::route::Route;
+use crate::ui::components::{ErrorBanner, TagList, TextField};
+use crate::ui::services::{change, failure, now, use_services, BrowserIds};
+use leptos::prelude::*;
+
+/// A whole-account change: before, after, history.
+type AccountChange = (Account, Account, Vec<HistoryEntry>);
+
+#[component]
+pub fn Info(profile: Profile) -> impl IntoView {
+    view! {
+        <div class="info-grid">
+            <div class="info-main">
+                <AccountInfo profile=profile.clone() />
+                <super::contacts::Contacts profile=profile.clone() />
+            </div>
+            <div class="info-side">
+                <Roles profile=profile.clone() />
+                <LinkedAccounts profile=profile.clone() />
+                <History profile=profile />
+            </div>
+        </div>
+    }
+}
+
+/// Saves an edited account with the history it implies.
+fn save_account() -> Action<AccountChange, Result<(), AppError>> {
+    change(|store, (before, after, log): AccountChange| async move {
+        store.update_account(&before, &after, &log).await
+    })
+}
+
+fn stamped(account: &Account, by: &str, changes: Vec<Change>) -> Vec<HistoryEntry> {
+    history::entries(&mut BrowserIds, &account.id, now(), by, changes)
+}
+
+#[component]
+fn AccountInfo(profile: Profile) -> impl IntoView {
+    let services = use_services();
+    let editing = RwSignal::new(false);
+    let save = save_account();
+    let manage = services.may_manage();
+    let account = StoredValue::new(profile.account.clone());
+    let catalog = StoredValue::new(profile.catalog.clone());
+    let archive = move |_| {
+        let before = account.get_value();
+        let mut after = before.clone();
+        after.archived = !before.archived;
+        after.updated_at = now();
+        let log = stamped(
+            &before,
+            &services.actor(),
+            catalog.with_value(|c| account_changes(&before, &after, c)),
+        );
+        save.dispatch_local((before, after, log));
+    };
+    let archived = profile.account.archived;
+    let photo = profile.photo.clone();
+    view! {
+        <section class="card" aria-labelledby="account-info">
+            <div class="card-header">
+                <h2 id="account-info">"Account info"</h2>
+                <div class="card-actions">
+                    <Show when=move || !editing.get()>
+                        <button type="button" class="btn" on:click=move |_| editing.set(true) disabled=!manage>
+                            "Edit"
+                        </button>
+                    </Show>
+                    <button type="button" class="btn" on:click=archive disabled=!manage>
+                        {if archived { "Restore account" } else { "Archive account" }}
+                    </button>
+                </div>
+            </div>
+            {move || failure(save).get().map(|e| view! { <ErrorBanner error=e /> })}
+            {move || {
+                if editing.get() {
+                    view! { <EditAccount account=account.get_value() catalog=catalog.get_value() editing /> }.into_any()
+                } else {
+                    view! { <AccountFacts account=account.get_value() catalog=catalog.get_value() /> }.into_any()
+                }
+            }}
+            <super::photo::PhotoControls account=profile.account.clone() photo=photo manage=manage />
+        </section>
+    }
+}
+
+#[component]
+fn AccountFacts(account: Account, catalog: crate::domain::catalog::Catalog) -> impl IntoView {
+    let a = account;
+    let team: Vec<String> = a
+        .team
+        .iter()
+        .filter_map(|m| catalog.member(m))
+        .map(|m| m.name.clone())
+        .collect();
+    let address = [
+        &a.address.street,
+        &a.address.postal_code,
+        &a.address.city,
+        &a.address.state,
+        &a.address.country,
+    ]
+    .iter()
+    .filter(|s| !s.trim().is_empty())
+    .map(|s| s.as_str())
+    .collect::<Vec<_>>()
+    .join(", ");
+    let folders = catalog.folders(a.folder_template.as_ref()).join(", ");
+    let template = a
+        .folder_template
+        .as_ref()
+        .and_then(|t| catalog.template(t))
+        .map_or_else(|| "Default".to_owned(), |t| t.name.clone());
+    let custom: Vec<(String, String)> = catalog
+        .fields_for(FieldTarget::Account)
+        .map(|f| (f.label.clone(), a.custom.get(&f.id).cloned().unwrap_or_default()))
+        .collect();
+    view! {
+        <dl class="facts">
+            <dt>"Name"</dt>
+            <dd>{a.name.clone()}</dd>
+            <dt>"Type"</dt>
+            <dd>{a.kind.label()}</dd>
+            {(a.kind == AccountType::Company)
+                .then(|| view! {
+                    <dt>"Company name"</dt>
+                    <dd>{a.company_name.clone()}</dd>
+                })}
+            <dt>"Address"</dt>
+            <dd>{if address.is_empty() { "—".to_owned() } else { address }}</dd>
+            <dt>"Tags"</dt>
+            <dd>
+                {if a.tags.is_empty() {
+                    view! { "—" }.into_any()
+                } else {
+                    view! { <TagList tags=a.tags.clone() catalog=catalog.clone() /> }.into_any()
+                }}
+            </dd>
+            <dt>"Team members"</dt>
+            <dd>{if team.is_empty() { "—".to_owned() } else { team.join(", ") }}</dd>
+            <dt>"Folders"</dt>
+            <dd>{format!("{template}: {folders}")}</dd>
+            {custom
+                .into_iter()
+                .map(|(label, value)| {
+                    view! {
+                        <dt>{label}</dt>
+                        <dd>{if value.is_empty() { "—".to_owned() } else { value }}</dd>
+                    }
+                })
+                .collect_view()}
+            <dt>"Created"</dt>
+            <dd>{a.created_at.date_iso()}</dd>
+        </dl>
+    }
+}
+
+#[component]
+fn EditAccount(
+    account: Account,
+    catalog: crate::domain::catalog::Catalog,
+    editing: RwSignal<bool>,
+) -> impl IntoView {
+    let services = use_services();
+    let form = AccountEdit::from_account(&account);
+    let kind = RwSignal::new(form.kind);
+    let name = RwSignal::new(form.name.clone());
+    let company = RwSignal::new(form.company_name.clone());
+    let street = RwSignal::new(form.address.street.clone());
+    let city = RwSignal::new(form.address.city.clone());
+    let state = RwSignal::new(form.address.state.clone());
+    let postal = RwSignal::new(form.address.postal_code.clone());
+    let country = RwSignal::new(form.address.country.clone());
+    let tags = RwSignal::new(form.tags.clone());
+    let team = RwSignal::new(form.team.clone());
+    let template = RwSignal::new(form.folder_template.clone());
+    let custom: Vec<(crate::domain::catalog::FieldDef, RwSignal<String>)> = catalog
+        .fields_for(FieldTarget::Account)
+        .map(|f| {
+            (
+                f.clone(),
+                RwSignal::new(form.custom.get(&f.id).cloned().unwrap_or_default()),
+            )
+        })
+        .collect();
+    let errors = RwSignal::new(ValidationErrors::default());
+    let save = save_account();
+    let before = StoredValue::new(account);
+    let cat = StoredValue::new(catalog.clone());
+    let custom_values = StoredValue::new(custom.clone());
+    let err =
+        move |f: &'static str| Signal::derive(move || errors.with(|e| e.for_field(f).map(str::to_owned)));
+
+    let submit = move || {
+        let edit = AccountEdit {
+            kind: kind.get_untracked(),
+            name: name.get_untracked(),
+            company_name: company.get_untracked(),
+            address: crate::domain::Address {
+                street: street.get_untracked(),
+                city: city.get_untracked(),
+                state: state.get_untracked(),
+                postal_code: postal.get_untracked(),
+                country: country.get_untracked(),
+            },
+            tags: tags.get_untracked(),
+            team: team.get_untracked(),
+            custom: custom_values
+                .with_value(|c| c.iter().map(|(f, v)| (f.id.clone(), v.get_untracked())).collect()),
+            folder_template: template.get_untracked(),
+        };
+        let before = before.get_value();
+        match cat.with_value(|c| edit.apply(&before, c, now())) {
+            Err(e) => errors.set(e),
+            Ok(after) => {
+                errors.set(ValidationErrors::default());
+                let changes = cat.with_value(|c| account_changes(&before, &after, c));
+                if !changes.is_empty() {
+                    let log = stamped(&before, &services.actor(), changes);
+                    save.dispatch_local((before, after, log));
+                }
+                editing.set(false);
+            }
+        }
+    };
+    view! {
+        <form
+            class="edit-form"
+            novalidate
+            on:submit=move |ev| {
+                ev.prevent_default();
+                submit();
+            }
+        >
+            <fieldset class="radio-group">
+                <legend>"Account type"</legend>
+                {AccountType::ALL
+                    .into_iter()
+                    .map(|t| {
+                        let id = format!("edit-type-{}", t.code());
+                        let for_id = id.clone();
+                        view! {
+                            <label for=for_id>
+                                <input
+                                    id=id
+                                    type="radio"
+                                    name="edit-type"
+                                    prop:checked=move || kind.get() == t
+                                    on:change=move |_| kind.set(t)
+                                />
+                                {t.label()}
+                            </label>
+                        }
+                    })
+                    .collect_view()}
+            </fieldset>
+            <TextField id="edit-name" label="Account name" value=name error=err("name") />
+            <Show when=move || kind.get() == AccountType::Company>
+                <TextField id="edit-company" label="Company name" value=company error=err("company_name") />
+            </Show>
+            <fieldset class="group">
+                <legend>"Address"</legend>
+                <TextField id="edit-street" label="Street" value=street error=err("address.street") />
+                <div class="row">
+                    <TextField id="edit-postal" label="Postal code" value=postal error=err("address.postal_code") />
+                    <TextField id="edit-city" label="City" value=city error=err("address.city") />
+                </div>
+                <div class="row">
+                    <TextField id="edit-state" label="State or region" value=state error=err("address.state") />
+                    <TextField id="edit-country" label="Country" value=country error=err("address.country") />
+                </div>
+            </fieldset>
+            <fieldset class="group">
+                <legend>"Tags"</legend>
+                {if catalog.tags.is_empty() {
+                    view! {
+                        <p class="muted">
+                            "No tags yet. " <a href=Route::Settings.href()>"Create tags in Settings"</a>
+                        </p>
+                    }
+                        .into_any()
+                } else {
+                    catalog
+                        .tags
+                        .iter()
+                        .map(|t| {
+                            let id = t.id.clone();
+                            let id2 = t.id.clone();
+                            let input_id = format!("edit-tag-{}", t.id);
+                            let for_id = input_id.clone();
+                            view! {
+                                <label class="check" for=for_id>
+                                    <input
+                                        id=input_id
+                                        type="checkbox"
+                                        prop:checked=move || tags.with(|v| v.contains(&id))
+                                        on:change=move |ev| {
+                                            let on = event_target_checked(&ev);
+                                            tags.update(|v| {
+                                                v.retain(|x| x != &id2);
+                                                if on {
+                                                    v.push(id2.clone());
+                                                }
+                                            });
+                                        }
+                                    />
+                                    <crate::ui::components::TagChip name=t.name.clone() color=t.color.clone() />
+                                </label>
+                            }
+                        })
+                        .collect_view()
+                        .into_any()
+                }}
+            </fieldset>
+            <fieldset class="group">
+                <legend>"Team members with access"</legend>
+                {if catalog.members.is_empty() {
+                    view! {
+                        <p class="muted">
+                            "No team members yet. " <a href=Route::Settings.href()>"Add them in Settings"</a>
+                        </p>
+                    }
+                        .into_any()
+                } else {
+                    catalog
+                        .members
+                        .iter()
+                        .map(|m| {
+                            let (id, id2) = (m.id.clone(), m.id.clone());
+                            let input_id = format!("edit-member-{}", m.id);
+                            let for_id = input_id.clone();
+                            view! {
+                                <label class="check" for=for_id>
+                                    <input
+                                        id=input_id
+                                        type="checkbox"
+                                        prop:checked=move || team.with(|v| v.contains(&id))
+                                        on:change=move |ev| {
+                                            let on = event_target_checked(&ev);
+                                            team.update(|v| {
+                                                v.retain(|x| x != &id2);
+                                                if on {
+                                                    v.push(id2.clone());
+                                                }
+                                            });
+                                        }
+                                    />
+                                    {format!("{} ({})", m.name, m.role.label())}
+                                </label>
+                            }
+                        })
+                        .collect_view()
+                        .into_any()
+                }}
+            </fieldset>
+            <div class="field">
+                <label for="edit-template">"Folder template"</label>
+                <select
+                    id="edit-template"
+                    on:change=move |ev| {
+                        let v = event_target_value(&ev);
+                        template.set(cat.with_value(|c| c.templates.iter().find(|t| t.id.as_str() == v).map(|t| t.id.clone())));
+                    }
+                >
+                    <option value="" selected=template.get_untracked().is_none()>
+                        "Default (Client uploaded documents)"
+                    </option>
+                    {catalog
+                        .templates
+                        .iter()
+                        .map(|t| {
+                            let selected = template.get_untracked().as_ref() == Some(&t.id);
+                            view! {
+                                <option value=t.id.to_string() selected=selected>
+                                    {t.name.clone()}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
+                </select>
+            </div>
+            {(!custom.is_empty())
+                .then(|| {
+                    view! {
+                        <fieldset class="group">
+                            <legend>"Custom fields"</legend>
+                            {custom
+                                .iter()
+                                .map(|(def, value)| {
+                                    let path = format!("custom.{}", def.id);
+                                    let error = Signal::derive(move || errors.with(|e| e.for_field(&path).map(str::to_owned)));
+                                    view! { <CustomFieldInput def=def.clone() value=*value error /> }
+                                })
+                                .collect_view()}
+                        </fieldset>
+                    }
+                })}
+            <div class="actions">
+                <button type="button" class="btn" on:click=move |_| editing.set(false)>
+                    "Cancel"
+                </button>
+                <button type="submit" class="btn primary">
+                    "Save account info"
+                </button>
+            </div>
+        </form>
+    }
+}
+
+/// An input fitting a custom field's type.
+#[component]
+pub fn CustomFieldInput(
+    def: crate::domain::catalog::FieldDef,
+    value: RwSignal<String>,
+    error: Signal<Option<String>>,
+) -> impl IntoView {
+    let id = format!("custom-{}", def.id);
+    let label = def.label.clone();
+    let error_id = format!("{id}-error");
+    let for_id = id.clone();
+    let input = match def.kind {
+        FieldKind::YesNo | FieldKind::Dropdown(_) => {
+            let options: Vec<(String, String)> = match &def.kind {
+                FieldKind::Dropdown(opts) => opts.iter().map(|o| (o.clone(), o.clone())).collect(),
+                _ => vec![("yes".into(), "Yes".into()), ("no".into(), "No".into())],
+            };
+            let current = value.get_untracked();
+            view! {
+                <select id=id.clone() on:change=move |ev| value.set(event_target_value(&ev)) aria-describedby=error_id.clone()>
+                    <option value="" selected=current.is_empty()>"—"</option>
+                    {options
+                        .into_iter()
+                        .map(|(v, text)| {
+                            let selected = v == current;
+                            view! { <option value=v selected=selected>{text}</option> }
+                        })
+                        .collect_view()}
+                </select>
+            }
+                .into_any()
+        }
+        _ => {
+            let kind = match def.kind {
+                FieldKind::Date => "date",
+                FieldKind::Email => "email",
+                FieldKind::Phone => "tel",
+                _ => "text",
+            };
+            let mode = matches!(def.kind, FieldKind::Number).then_some("decimal");
+            view! {
+                <input
+                    id=id.clone()
+                    type=kind
+                    inputmode=mode
+                    prop:value=move || value.get()
+                    on:input=move |ev| value.set(event_target_value(&ev))
+                    aria-invalid=move || error.get().is_some().then_some("true")
+                    aria-describedby=error_id.clone()
+                />
+            }
+            .into_any()
+        }
+    };
+    view! {
+        <div class="field" class:invalid=move || error.get().is_some()>
+            <label for=for_id>{label}</label>
+            {input}
+            <p class="error-text" id=format!("custom-{}-error", def.id) role="alert">
+                {move || error.get()}
+            </p>
+        </div>
+    }
+}
+
+#[component]
+fn Roles(profile: Profile) -> impl IntoView {
+    let services = use_services();
+    let manage = services.may_manage();
+    let save = save_account();
+    let create_role =
+        change(
+            |store, role: AccountRole| async move { store.save_catalog_item(&CatalogItem::Role(role)).await },
+        );
+    let catalog = StoredValue::new(profile.catalog.clone());
+    let account = StoredValue::new(profile.account.clone());
+    let pick_role = RwSignal::new(String::new());
+    let pick_member = RwSignal::new(String::new());
+    let new_role = RwSignal::new(String::new());
+    let assign = move |_| {
+        let (role, member) = (pick_role.get_untracked(), pick_member.get_untracked());
+        let (Some(role), Some(member)) = (RoleId::parse(&role), MemberId::parse(&member)) else {
+            return;
+        };
+        let before = account.get_value();
+        let mut after = before.clone();
+        let assignment = crate::domain::account::RoleAssignment {
+            role,
+            member: member.clone(),
+        };
+        if after.roles.contains(&assignment) {
+            return;
+        }
+        after.roles.push(assignment);
+        // A role gives access to the account.
+        if !after.team.contains(&member) {
+            after.team.push(member);
+        }
+        after.updated_at = now();
+        let log = stamped(
+            &before,
+            &services.actor(),
+            catalog.with_value(|c| account_changes(&before, &after, c)),
+        );
+        save.dispatch_local((before, after, log));
+    };
+    let add_role = move |_| {
+        let name = new_role.get_untracked();
+        create_role.dispatch_local(AccountRole {
+            id: BrowserIds.id(),
+            name,
+        });
+        new_role.set(String::new());
+    };
+    let assignments: Vec<_> = profile
+        .account
+        .roles
+        .iter()
+        .map(|r| {
+            let role = profile
+                .catalog
+                .role(&r.role)
+                .map_or_else(|| "(deleted role)".to_owned(), |x| x.name.clone());
+            let member = profile
+                .catalog
+                .member(&r.member)
+                .map_or_else(|| "(former member)".to_owned(), |x| x.name.clone());
+            (r.clone(), role, member)
+        })
+        .collect();
+    let role_error = Signal::derive(move || {
+        failure(create_role).get().map(|e| {
+            e.field_errors()
+                .map_or_else(|| e.user_message(), |f| f.to_string())
+        })
+    });
+    view! {
+        <section class="card" aria-labelledby="roles-heading">
+            <h2 id="roles-heading">"Account roles"</h2>
+            {move || failure(save).get().map(|e| view! { <ErrorBanner error=e /> })}
+            {(assignments.is_empty()).then(|| view! { <p class="muted">"No roles assigned."</p> })}
+            <ul class="item-list">
+                {assignments
+                    .into_iter()
+                    .map(|(assignment, role, member)| {
+                        let label = format!("Remove {member} as {role}");
+                        let remove = move |_| {
+                            let before = account.get_value();
+                            let mut after = before.clone();
+                            after.roles.retain(|r| r != &assignment);
+                            after.updated_at = now();
+                            let log = stamped(&before, &services.actor(), catalog.with_value(|c| account_changes(&before, &after, c)));
+                            save.dispatch_local((before, after, log));
+                        };
+                        view! {
+                            <li>
+                                <strong>{role}</strong>
+                                ": "
+                                {member}
+                                " "
+                                <button type="button" class="btn link danger" aria-label=label on:click=remove disabled=!manage>
+                                    "Remove"
+                                </button>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+            <div class="row compact">
+                <div class="field">
+                    <label for="assign-role">"Role"</label>
+                    <select id="assign-role" on:change=move |ev| pick_role.set(event_target_value(&ev))>
+                        <option value="">"Choose a role"</option>
+                        {profile.catalog.roles.iter().map(|r| view! { <option value=r.id.to_string()>{r.name.clone()}</option> }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="assign-member">"Team member"</label>
+                    <select id="assign-member" on:change=move |ev| pick_member.set(event_target_value(&ev))>
+                        <option value="">"Choose a team member"</option>
+                        {profile
+                            .catalog
+                            .members
+                            .iter()
+                            .map(|m| view! { <option value=m.id.to_string()>{m.name.clone()}</option> })
+                            .collect_view()}
+                    </select>
+                </div>
+            </div>
+            <button type="button" class="btn" on:click=assign disabled=!manage>
+                "Assign role"
+            </button>
+            <div class="inline-form">
+                <TextField id="new-role" label="New role" value=new_role error=role_error />
+                <button type="button" class="btn" on:click=add_role disabled=!manage>
+                    "Create role"
+                </button>
+            </div>
+        </section>
+    }
+}
+
+#[component]
+fn LinkedAccounts(profile: Profile) -> impl IntoView {
+    view! {
+        <section class="card" aria-labelledby="linked-heading">
+            <h2 id="linked-heading">"Linked accounts"</h2>
+            {if profile.linked.is_empty() {
+                view! { <p class="muted">"No other account shares a contact with this one."</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="item-list">
+                        {profile
+                            .linked
+                            .iter()
+                            .map(|a| {
+                                view! {
+                                    <li>
+                                        <a href=Route::account(a.id.clone()).href()>{a.name.clone()}</a>
+                                        " "
+                                        <span class="badge">{a.kind.label()}</span>
+                                    </li>
+                                }
+                            })
+                            .collect_view()}
+                    </ul>
+                }
+                    .into_any()
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn History(profile: Profile) -> impl IntoView {
+    let total = profile.history.len();
+    let expanded = RwSignal::new(false);
+    let entries = StoredValue::new(profile.history);
+    view! {
+        <section class="card" aria-labelledby="history-heading">
+            <h2 id="history-heading">"History of changes"</h2>
+            <ol class="item-list history">
+                {move || {
+                    let shown = if expanded.get() { total } else { LATEST };
+                    entries
+                        .get_value()
+                        .into_iter()
+                        .take(shown)
+                        .map(|h| {
+                            view! {
+                                <li>
+                                    <span>{h.change.describe()}</span>
+                                    <br />
+                                    <span class="muted small">{format!("{} · {}", h.by, h.at.date_iso())}</span>
+                                </li>
+                            }
+                        })
+                        .collect_view()
+                }}
+            </ol>
+            <ViewAll total expanded what="changes" />
+        </section>
+    }
+}
