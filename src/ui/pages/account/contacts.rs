@@ -89,16 +89,17 @@ fn ContactCard(
     let editing = RwSignal::new(false);
     let description = RwSignal::new(link.with_value(|l| l.description.clone()));
     let key = contact.id.to_string();
+    // Changes apply to the local copy first, so quick successive changes
+    // build on each other instead of on the version first shown.
     let save_description = move |_| {
-        let mut l = link.get_value();
-        l.description = description.get_untracked().trim().to_owned();
-        save_link.dispatch_local((l, Vec::new()));
+        link.update_value(|l| l.description = description.get_untracked().trim().to_owned());
+        save_link.dispatch_local((link.get_value(), Vec::new()));
         editing.set(false);
     };
     let set_priority = move |ev: leptos::ev::Event| {
-        let mut l = link.get_value();
-        l.signer_priority = event_target_value(&ev).parse().ok();
-        save_link.dispatch_local((l, Vec::new()));
+        let priority = event_target_value(&ev).parse().ok();
+        link.update_value(|l| l.signer_priority = priority);
+        save_link.dispatch_local((link.get_value(), Vec::new()));
     };
     let unlink_name = name.clone();
     let do_unlink = move |_| {
@@ -403,7 +404,7 @@ fn EmailRow(
                                 "Skip"
                             </button>
                             <button type="button" class="btn primary" on:click=invite>
-                                "Invite"
+                                "Send invitation"
                             </button>
                         </div>
                     </div>

@@ -73,7 +73,13 @@ fn AccountInfo(profile: Profile) -> impl IntoView {
                 <h2 id="account-info">"Account info"</h2>
                 <div class="card-actions">
                     <Show when=move || !editing.get()>
-                        <button type="button" class="btn" on:click=move |_| editing.set(true) disabled=!manage>
+                        <button
+                            type="button"
+                            class="btn"
+                            aria-label="Edit account info"
+                            on:click=move |_| editing.set(true)
+                            disabled=!manage
+                        >
                             "Edit"
                         </button>
                     </Show>
