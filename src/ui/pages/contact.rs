@@ -1,65 +1,544 @@
-//! A contact's own page: personal details and every account they belong to.
+//! A contact's own page: personal details (editable), emails, tags, custom
+//! fields, and every account the person belongs to, with the switches of
+//! each email for that account; link to another account or unlink.
 
-use crate::domain::{Account, Contact, ContactId, Link};
+use crate::domain::catalog::{Catalog, FieldTarget};
+use crate::domain::edit::ContactEdit;
+use crate::domain::history::{self, Change};
+use crate::domain::search::normalize;
+use crate::domain::{Account, Address, Contact, ContactId, EmailAccess, Link, ValidationErrors};
 use crate::route::Route;
 use crate::store::StoreError;
-use crate::ui::components::{ErrorBanner, Loading};
-use crate::ui::services::read;
+use crate::ui::components::{ErrorBanner, Loading, TagList, TextField};
+use crate::ui::pages::account::contacts::{EmailSwitches, LinkChange};
+use crate::ui::pages::account::Avatar;
+use crate::ui::services::{change, failure, now, read, use_services, BrowserIds};
 use leptos::prelude::*;
 
-type Details = (Option<Contact>, Vec<(Link, Account)>);
+#[derive(Clone)]
+struct Details {
+    contact: Contact,
+    accounts: Vec<(Link, Account)>,
+    catalog: Catalog,
+}
 
 #[component]
 pub fn ContactPage(id: ContactId) -> impl IntoView {
     let details = read(move |store| {
         let id = id.clone();
         async move {
-            let contact = store.contact(&id).await?;
-            let accounts = store.contact_accounts(&id).await?;
-            Ok::<Details, StoreError>((contact, accounts))
+            let Some(contact) = store.contact(&id).await? else {
+                return Ok::<_, StoreError>(None);
+            };
+            Ok(Some(Details {
+                accounts: store.contact_accounts(&id).await?,
+                catalog: store.catalog().await?,
+                contact,
+            }))
         }
     });
     move || match details.get() {
         None => view! { <Loading /> }.into_any(),
         Some(Err(e)) => view! { <ErrorBanner error=e /> }.into_any(),
-        Some(Ok((None, _))) => view! {
+        Some(Ok(None)) => view! {
             <h1>"Contact not found"</h1>
             <a href=Route::clients().href()>"Back to Clients"</a>
         }
         .into_any(),
-        Some(Ok((Some(contact), accounts))) => view! {
-            <header class="profile-header">
-                <div class="avatar" aria-hidden="true">
-                    {super::account::initials(&contact.display_name())}
-                </div>
-                <h1>{contact.display_name()}</h1>
-            </header>
-            <section class="card" aria-labelledby="contact-details">
-                <h2 id="contact-details">"Details"</h2>
-                <dl class="facts">
-                    <dt>"Email"</dt>
-                    <dd>{contact.emails.iter().map(|e| e.to_string()).collect::<Vec<_>>().join(", ")}</dd>
-                    <dt>"Phone"</dt>
-                    <dd>{contact.phones.join(", ")}</dd>
-                </dl>
-            </section>
-            <section class="card" aria-labelledby="contact-accounts">
-                <h2 id="contact-accounts">"Accounts"</h2>
-                <ul class="contact-list">
-                    {accounts
-                        .into_iter()
-                        .map(|(_, a)| {
-                            view! {
-                                <li>
-                                    <a href=Route::account(a.id.clone()).href()>{a.name}</a>
-                                    <span class="badge">{a.kind.label()}</span>
-                                </li>
-                            }
-                        })
-                        .collect_view()}
-                </ul>
-            </section>
+        Some(Ok(Some(d))) => view! { <ContactView details=d /> }.into_any(),
+    }
+}
+
+#[component]
+fn ContactView(details: Details) -> impl IntoView {
+    let services = use_services();
+    let manage = services.may_manage();
+    let editing = RwSignal::new(false);
+    let c = details.contact.clone();
+    let contact = StoredValue::new(details.contact.clone());
+    let catalog = StoredValue::new(details.catalog.clone());
+    view! {
+        <header class="profile-header">
+            <Avatar name=c.display_name() photo=None />
+            <div class="profile-title">
+                <h1>{c.display_name()}</h1>
+                <p class="muted">
+                    "Contact · "
+                    {format!("{} account{}", details.accounts.len(), if details.accounts.len() == 1 { "" } else { "s" })}
+                    " "
+                    <TagList tags=c.tags.clone() catalog=details.catalog.clone() />
+                </p>
+            </div>
+        </header>
+        <section class="card" aria-labelledby="contact-details">
+            <div class="card-header">
+                <h2 id="contact-details">"Personal details"</h2>
+                <Show when=move || !editing.get()>
+                    <button
+                        type="button"
+                        class="btn"
+                        aria-label="Edit personal details"
+                        on:click=move |_| editing.set(true)
+                        disabled=!manage
+                    >
+                        "Edit"
+                    </button>
+                </Show>
+            </div>
+            {move || {
+                if editing.get() {
+                    view! { <EditContact contact=contact.get_value() catalog=catalog.get_value() editing /> }.into_any()
+                } else {
+                    view! { <ContactFacts contact=contact.get_value() catalog=catalog.get_value() /> }.into_any()
+                }
+            }}
+        </section>
+        <ContactAccounts details=details />
+    }
+}
+
+#[component]
+fn ContactFacts(contact: Contact, catalog: Catalog) -> impl IntoView {
+    let c = contact;
+    let address = [
+        &c.address.street,
+        &c.address.postal_code,
+        &c.address.city,
+        &c.address.state,
+        &c.address.country,
+    ]
+    .iter()
+    .filter(|s| !s.trim().is_empty())
+    .map(|s| s.as_str())
+    .collect::<Vec<_>>()
+    .join(", ");
+    let dash = |s: String| if s.is_empty() { "—".to_owned() } else { s };
+    let main = c.emails.first().map(|e| e.to_string()).unwrap_or_default();
+    let more = c
+        .emails
+        .iter()
+        .skip(1)
+        .map(|e| e.to_string())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let custom: Vec<(String, String)> = catalog
+        .fields_for(FieldTarget::Contact)
+        .map(|f| (f.label.clone(), c.custom.get(&f.id).cloned().unwrap_or_default()))
+        .collect();
+    view! {
+        <dl class="facts">
+            <dt>"Name"</dt>
+            <dd>{c.display_name()}</dd>
+            <dt>"Main email"</dt>
+            <dd>{dash(main)}</dd>
+            <dt>"Additional emails"</dt>
+            <dd>{dash(more)}</dd>
+            <dt>"Phone"</dt>
+            <dd>{dash(c.phones.join(", "))}</dd>
+            <dt>"Address"</dt>
+            <dd>{dash(address)}</dd>
+            <dt>"Date of birth"</dt>
+            <dd>{dash(c.date_of_birth.clone())}</dd>
+            {custom
+                .into_iter()
+                .map(|(label, value)| view! { <dt>{label}</dt> <dd>{dash(value)}</dd> })
+                .collect_view()}
+        </dl>
+    }
+}
+
+/// A growable list of text inputs (emails, phones).
+#[component]
+fn ListField(
+    #[prop(into)] id: String,
+    label: &'static str,
+    add_label: &'static str,
+    values: RwSignal<Vec<RwSignal<String>>>,
+    errors: RwSignal<ValidationErrors>,
+    /// Error path prefix, e.g. `emails`.
+    path: &'static str,
+    #[prop(default = "text")] kind: &'static str,
+) -> impl IntoView {
+    view! {
+        <fieldset class="group">
+            <legend>{label}</legend>
+            {move || {
+                let id = id.clone();
+                values
+                    .get()
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, v)| {
+                        let field_label = if path == "emails" && i == 0 { "Main email".to_owned() } else { format!("{label} {}", i + 1) };
+                        let input_id = format!("{id}-{i}");
+                        let error_path = format!("{path}[{i}]");
+                        let error = Signal::derive(move || errors.with(|e| e.for_field(&error_path).map(str::to_owned)));
+                        let remove_label = format!("Remove {field_label}");
+                        view! {
+                            <div class="list-row">
+                                <div class="field">
+                                    <label for=input_id.clone()>{field_label}</label>
+                                    <input
+                                        id=input_id.clone()
+                                        type=kind
+                                        prop:value=move || v.get()
+                                        on:input=move |ev| v.set(event_target_value(&ev))
+                                        aria-invalid=move || error.get().is_some().then_some("true")
+                                        aria-describedby=format!("{input_id}-error")
+                                    />
+                                    <p class="error-text" id=format!("{input_id}-error") role="alert">
+                                        {move || error.get()}
+                                    </p>
+                                </div>
+                                <button
+                                    type="button"
+                                    class="btn link danger"
+                                    aria-label=remove_label
+                                    on:click=move |_| values.update(|list| {
+                                        if i < list.len() {
+                                            list.remove(i);
+                                        }
+                                    })
+                                >
+                                    "Remove"
+                                </button>
+                            </div>
+                        }
+                    })
+                    .collect_view()
+            }}
+            <button type="button" class="btn link" on:click=move |_| values.update(|l| l.push(RwSignal::new(String::new())))>
+                {add_label}
+            </button>
+        </fieldset>
+    }
+}
+
+#[component]
+fn EditContact(contact: Contact, catalog: Catalog, editing: RwSignal<bool>) -> impl IntoView {
+    let form = ContactEdit::from_contact(&contact);
+    let first = RwSignal::new(form.first_name.clone());
+    let middle = RwSignal::new(form.middle_name.clone());
+    let last = RwSignal::new(form.last_name.clone());
+    let emails = RwSignal::new(form.emails.iter().cloned().map(RwSignal::new).collect::<Vec<_>>());
+    let phones = RwSignal::new(form.phones.iter().cloned().map(RwSignal::new).collect::<Vec<_>>());
+    let street = RwSignal::new(form.address.street.clone());
+    let city = RwSignal::new(form.address.city.clone());
+    let state = RwSignal::new(form.address.state.clone());
+    let postal = RwSignal::new(form.address.postal_code.clone());
+    let country = RwSignal::new(form.address.country.clone());
+    let dob = RwSignal::new(form.date_of_birth.clone());
+    let tags = RwSignal::new(form.tags.clone());
+    let custom: Vec<(crate::domain::catalog::FieldDef, RwSignal<String>)> = catalog
+        .fields_for(FieldTarget::Contact)
+        .map(|f| {
+            (
+                f.clone(),
+                RwSignal::new(form.custom.get(&f.id).cloned().unwrap_or_default()),
+            )
+        })
+        .collect();
+    let errors = RwSignal::new(ValidationErrors::default());
+    let save = change(|store, (before, after): (Contact, Contact)| async move {
+        store.update_contact(&before, &after).await
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(())) = save.value().get() {
+            editing.set(false);
         }
-        .into_any(),
+        if let Some(Err(e)) = save.value().get() {
+            errors.set(e.field_errors().cloned().unwrap_or_default());
+        }
+    });
+    let before = StoredValue::new(contact);
+    let cat = StoredValue::new(catalog.clone());
+    let custom_values = StoredValue::new(custom.clone());
+    let err =
+        move |f: &'static str| Signal::derive(move || errors.with(|e| e.for_field(f).map(str::to_owned)));
+    let submit = move || {
+        let edit = ContactEdit {
+            first_name: first.get_untracked(),
+            middle_name: middle.get_untracked(),
+            last_name: last.get_untracked(),
+            emails: emails.get_untracked().iter().map(|s| s.get_untracked()).collect(),
+            phones: phones.get_untracked().iter().map(|s| s.get_untracked()).collect(),
+            address: Address {
+                street: street.get_untracked(),
+                city: city.get_untracked(),
+                state: state.get_untracked(),
+                postal_code: postal.get_untracked(),
+                country: country.get_untracked(),
+            },
+            date_of_birth: dob.get_untracked(),
+            tags: tags.get_untracked(),
+            custom: custom_values
+                .with_value(|c| c.iter().map(|(f, v)| (f.id.clone(), v.get_untracked())).collect()),
+        };
+        let before = before.get_value();
+        match cat.with_value(|c| edit.apply(&before, c, now())) {
+            Err(e) => errors.set(e),
+            Ok(after) if after == before => editing.set(false),
+            Ok(after) => {
+                errors.set(ValidationErrors::default());
+                save.dispatch_local((before, after));
+            }
+        }
+    };
+    view! {
+        <form
+            class="edit-form"
+            novalidate
+            on:submit=move |ev| {
+                ev.prevent_default();
+                submit();
+            }
+        >
+            {move || {
+                failure(save).get().filter(|e| e.field_errors().is_none()).map(|e| view! { <ErrorBanner error=e /> })
+            }}
+            {move || {
+                errors
+                    .with(|e| e.for_field("emails").map(str::to_owned))
+                    .map(|m| view! { <div class="banner error" role="alert">{m}</div> })
+            }}
+            <div class="row">
+                <TextField id="contact-first" label="First name" value=first error=err("first_name") />
+                <TextField id="contact-middle" label="Middle name" value=middle error=err("middle_name") />
+                <TextField id="contact-last" label="Last name" value=last error=err("last_name") />
+            </div>
+            <ListField id="contact-email" label="Email" add_label="+ Add email" values=emails errors path="emails" kind="email" />
+            <ListField id="contact-phone" label="Phone" add_label="+ Add phone" values=phones errors path="phones" kind="tel" />
+            <div class="field">
+                <label for="contact-dob">"Date of birth"</label>
+                <input
+                    id="contact-dob"
+                    type="date"
+                    prop:value=move || dob.get()
+                    on:input=move |ev| dob.set(event_target_value(&ev))
+                    aria-describedby="contact-dob-error"
+                />
+                <p class="error-text" id="contact-dob-error" role="alert">
+                    {move || errors.with(|e| e.for_field("date_of_birth").map(str::to_owned))}
+                </p>
+            </div>
+            <fieldset class="group">
+                <legend>"Address"</legend>
+                <TextField id="contact-street" label="Street" value=street error=err("address.street") />
+                <div class="row">
+                    <TextField id="contact-postal" label="Postal code" value=postal error=err("address.postal_code") />
+                    <TextField id="contact-city" label="City" value=city error=err("address.city") />
+                </div>
+                <div class="row">
+                    <TextField id="contact-state" label="State or region" value=state error=err("address.state") />
+                    <TextField id="contact-country" label="Country" value=country error=err("address.country") />
+                </div>
+            </fieldset>
+            {(!catalog.tags.is_empty())
+                .then(|| {
+                    view! {
+                        <fieldset class="group">
+                            <legend>"Tags"</legend>
+                            {catalog
+                                .tags
+                                .iter()
+                                .map(|t| {
+                                    let (id, id2) = (t.id.clone(), t.id.clone());
+                                    let input_id = format!("contact-tag-{}", t.id);
+                                    let for_id = input_id.clone();
+                                    view! {
+                                        <label class="check" for=for_id>
+                                            <input
+                                                id=input_id
+                                                type="checkbox"
+                                                prop:checked=move || tags.with(|v| v.contains(&id))
+                                                on:change=move |ev| {
+                                                    let on = event_target_checked(&ev);
+                                                    tags.update(|v| {
+                                                        v.retain(|x| x != &id2);
+                                                        if on {
+                                                            v.push(id2.clone());
+                                                        }
+                                                    });
+                                                }
+                                            />
+                                            <crate::ui::components::TagChip name=t.name.clone() color=t.color.clone() />
+                                        </label>
+                                    }
+                                })
+                                .collect_view()}
+                        </fieldset>
+                    }
+                })}
+            {(!custom.is_empty())
+                .then(|| {
+                    view! {
+                        <fieldset class="group">
+                            <legend>"Custom fields"</legend>
+                            {custom
+                                .iter()
+                                .map(|(def, value)| {
+                                    let path = format!("custom.{}", def.id);
+                                    let error = Signal::derive(move || errors.with(|e| e.for_field(&path).map(str::to_owned)));
+                                    view! { <crate::ui::pages::account::CustomFieldInput def=def.clone() value=*value error /> }
+                                })
+                                .collect_view()}
+                        </fieldset>
+                    }
+                })}
+            <div class="actions">
+                <button type="button" class="btn" on:click=move |_| editing.set(false)>
+                    "Cancel"
+                </button>
+                <button type="submit" class="btn primary">
+                    "Save personal details"
+                </button>
+            </div>
+        </form>
+    }
+}
+
+#[component]
+fn ContactAccounts(details: Details) -> impl IntoView {
+    let services = use_services();
+    let manage = services.may_manage();
+    let save_link =
+        change(|store, (link, log): LinkChange| async move { store.save_link(&link, &log).await });
+    let unlink = change(|store, (link, log): LinkChange| async move {
+        store.unlink(&link.account_id, &link.contact_id, &log).await
+    });
+    let contact = StoredValue::new(details.contact.clone());
+    let linked: Vec<_> = details.accounts.iter().map(|(_, a)| a.id.clone()).collect();
+    let picking = RwSignal::new(false);
+    let query = RwSignal::new(String::new());
+    let all = read(move |store| {
+        let wanted = picking.get();
+        async move {
+            if wanted {
+                store.accounts().await
+            } else {
+                Ok(Vec::new())
+            }
+        }
+    });
+    let linked = StoredValue::new(linked);
+    let candidates = move || {
+        let q = normalize(&query.get());
+        if q.is_empty() {
+            return Vec::new();
+        }
+        all.get()
+            .and_then(|r| r.ok())
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|a| !linked.with_value(|l| l.contains(&a.id)) && services.may_see(a))
+            .filter(|a| normalize(&a.name).contains(&q))
+            .take(8)
+            .collect::<Vec<_>>()
+    };
+    let link_to = move |a: Account| {
+        let c = contact.get_value();
+        let l = Link {
+            account_id: a.id.clone(),
+            contact_id: c.id.clone(),
+            description: String::new(),
+            signer_priority: None,
+            email_access: c
+                .email_keys()
+                .into_iter()
+                .map(|e| EmailAccess::new(e, false, false, false))
+                .collect(),
+        };
+        let log = history::entries(
+            &mut BrowserIds,
+            &a.id,
+            now(),
+            &services.actor(),
+            vec![Change::ContactLinked {
+                contact: c.display_name(),
+            }],
+        );
+        save_link.dispatch_local((l, log));
+        picking.set(false);
+        query.set(String::new());
+    };
+    view! {
+        <section class="card" aria-labelledby="contact-accounts">
+            <h2 id="contact-accounts">"Accounts"</h2>
+            {move || {
+                failure(save_link).get().or_else(|| failure(unlink).get()).map(|e| view! { <ErrorBanner error=e /> })
+            }}
+            <ul class="contact-cards">
+                {details
+                    .accounts
+                    .into_iter()
+                    .map(|(link, account)| {
+                        let name = account.name.clone();
+                        let description = link.description.clone();
+                        let link = StoredValue::new(link);
+                        let acc = StoredValue::new(account.clone());
+                        let do_unlink = move |_| {
+                            let c = contact.get_value();
+                            let log = history::entries(&mut BrowserIds, &acc.with_value(|a| a.id.clone()), now(), &services.actor(), vec![
+                                Change::ContactUnlinked { contact: c.display_name() },
+                            ]);
+                            unlink.dispatch_local((link.get_value(), log));
+                        };
+                        view! {
+                            <li class="contact-card">
+                                <div class="contact-card-head">
+                                    <a class="contact-name" href=Route::account(account.id.clone()).href()>{name.clone()}</a>
+                                    <span class="badge">{account.kind.label()}</span>
+                                    {(!description.is_empty()).then(|| view! { <em>{description}</em> })}
+                                    <Show when=move || manage>
+                                        <button type="button" class="btn link danger" aria-label=format!("Unlink from {name}") on:click=do_unlink>
+                                            "Unlink"
+                                        </button>
+                                    </Show>
+                                </div>
+                                <EmailSwitches link account=acc contact=contact.get_value() save_link manage />
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+            <Show when=move || manage>
+                <Show
+                    when=move || picking.get()
+                    fallback=move || {
+                        view! {
+                            <button type="button" class="btn" on:click=move |_| picking.set(true)>
+                                "Link to another account"
+                            </button>
+                        }
+                    }
+                >
+                    <div class="sub-form">
+                        <TextField id="link-account-query" label="Find an account by name" value=query />
+                        <ul class="item-list" aria-live="polite">
+                            {move || {
+                                candidates()
+                                    .into_iter()
+                                    .map(|a| {
+                                        let label = format!("Link to {}", a.name);
+                                        view! {
+                                            <li>
+                                                {a.name.clone()}
+                                                " "
+                                                <button type="button" class="btn link" on:click=move |_| link_to(a.clone())>
+                                                    {label}
+                                                </button>
+                                            </li>
+                                        }
+                                    })
+                                    .collect_view()
+                            }}
+                        </ul>
+                        <button type="button" class="btn" on:click=move |_| picking.set(false)>
+                            "Cancel"
+                        </button>
+                    </div>
+                </Show>
+            </Show>
+        </section>
     }
 }

@@ -14,7 +14,7 @@ use crate::ui::components::{CheckField, ErrorBanner, TextField};
 use crate::ui::services::{change, failure, now, read, use_services, BrowserIds};
 use leptos::prelude::*;
 
-type LinkChange = (Link, Vec<HistoryEntry>);
+pub type LinkChange = (Link, Vec<HistoryEntry>);
 
 fn log(account: &Account, by: &str, change: Change) -> Vec<HistoryEntry> {
     history::entries(&mut BrowserIds, &account.id, now(), by, vec![change])
@@ -179,10 +179,27 @@ fn ContactCard(
                     </select>
                 </div>
             </div>
-            {if contact.emails.is_empty() {
-                view! { <p class="muted">"No email: portal access needs one."</p> }.into_any()
-            } else {
-                view! {
+            <EmailSwitches link account contact=contact.clone() save_link manage />
+        </li>
+    }
+}
+
+/// The per-email switches of one contact for one account, as a table.
+#[component]
+pub fn EmailSwitches(
+    link: StoredValue<Link>,
+    account: StoredValue<Account>,
+    contact: Contact,
+    save_link: Action<LinkChange, Result<(), AppError>>,
+    manage: bool,
+) -> impl IntoView {
+    let name = contact.display_name();
+    let contact_name = StoredValue::new(name.clone());
+    {
+        if contact.emails.is_empty() {
+            view! { <p class="muted">"No email: portal access needs one."</p> }.into_any()
+        } else {
+            view! {
                     <table class="email-switches">
                         <caption class="visually-hidden">{format!("Email settings of {name} for this account")}</caption>
                         <thead>
@@ -207,8 +224,7 @@ fn ContactCard(
                     </table>
                 }
                     .into_any()
-            }}
-        </li>
+        }
     }
 }
 

@@ -1,8 +1,8 @@
 //! An account's profile: the header (photo and name, always visible) and
 //! the tabs Overview and Info.
 
-mod contacts;
-mod info;
+pub mod contacts;
+pub mod info;
 mod overview;
 mod photo;
 
@@ -14,6 +14,7 @@ use crate::route::{AccountTab, Route};
 use crate::store::StoreError;
 use crate::ui::components::{ErrorBanner, Loading, TagList};
 use crate::ui::services::{read, use_services};
+pub use info::CustomFieldInput;
 use leptos::prelude::*;
 
 /// Everything the profile shows, read together.
