@@ -65,6 +65,9 @@ fn sample(seed: u64) -> clientbook::domain::NewAccount {
         kind: AccountType::Company,
         name: String::new(),
         company_name: "Müller GmbH".into(),
+        tags: Vec::new(),
+        folder_template: None,
+        custom: Default::default(),
         contacts: vec![ContactDraft::New(NewContactDraft {
             first_name: "Jörg".into(),
             last_name: "Müller".into(),

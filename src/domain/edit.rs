@@ -298,6 +298,9 @@ mod tests {
             kind: AccountType::Individual,
             name: String::new(),
             company_name: String::new(),
+            tags: Vec::new(),
+            folder_template: None,
+            custom: Default::default(),
             contacts: vec![crate::domain::new_account::ContactDraft::New(
                 crate::domain::NewContactDraft {
                     first_name: "Kate".into(),

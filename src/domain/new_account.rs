@@ -2,12 +2,14 @@
 //! account-name generation, and the records it produces.
 
 use super::account::{check_account_name, Account, AccountType, Address};
+use super::catalog::{Catalog, FieldTarget};
 use super::contact::Contact;
 use super::email::Email;
-use super::ids::{AccountId, ContactId, IdSource};
+use super::ids::{AccountId, ContactId, FieldId, IdSource, TagId, TemplateId};
 use super::link::{EmailAccess, Link};
 use super::time::Timestamp;
 use super::validation::{text_field, ValidationErrors};
+use std::collections::BTreeMap;
 
 /// A new person typed into step 2.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -19,6 +21,9 @@ pub struct NewContactDraft {
     pub login: bool,
     pub notify: bool,
     pub email_sync: bool,
+    pub tags: Vec<TagId>,
+    /// Raw typed values of contact custom fields.
+    pub custom: BTreeMap<FieldId, String>,
 }
 
 /// One contact of the new account: typed in, or an existing one linked.
@@ -35,6 +40,11 @@ pub struct NewAccountDraft {
     /// Left empty: generated (see [`NewAccountDraft::account_name`]).
     pub name: String,
     pub company_name: String,
+    pub tags: Vec<TagId>,
+    /// `None`: the default folder structure.
+    pub folder_template: Option<TemplateId>,
+    /// Raw typed values of account custom fields.
+    pub custom: BTreeMap<FieldId, String>,
     pub contacts: Vec<ContactDraft>,
 }
 
@@ -47,13 +57,58 @@ pub struct NewAccount {
     pub links: Vec<Link>,
 }
 
+/// Checks chosen tags and typed custom values against the catalog; problems
+/// go under `prefix` (`account.`, `contacts[0].`). Returns what to store.
+fn catalog_values(
+    errors: &mut ValidationErrors,
+    prefix: &str,
+    catalog: &Catalog,
+    target: FieldTarget,
+    tags: &[TagId],
+    custom: &BTreeMap<FieldId, String>,
+) -> (Vec<TagId>, BTreeMap<FieldId, String>) {
+    if tags.iter().any(|t| catalog.tag(t).is_none()) {
+        errors.push(
+            format!("{prefix}tags"),
+            "A chosen tag no longer exists; choose again",
+        );
+    }
+    let kept_tags = catalog
+        .tags
+        .iter()
+        .filter(|t| tags.contains(&t.id))
+        .map(|t| t.id.clone())
+        .collect();
+    let mut values = BTreeMap::new();
+    for id in custom.keys() {
+        if !catalog.fields_for(target).any(|f| &f.id == id) {
+            errors.push(
+                format!("{prefix}custom.{id}"),
+                "This custom field no longer exists",
+            );
+        }
+    }
+    for def in catalog.fields_for(target) {
+        match def.check_value(custom.get(&def.id).map(String::as_str).unwrap_or("")) {
+            Ok(v) if v.is_empty() => {}
+            Ok(v) => {
+                values.insert(def.id.clone(), v);
+            }
+            Err(msg) => errors.push(format!("{prefix}custom.{}", def.id), msg),
+        }
+    }
+    (kept_tags, values)
+}
+
 impl NewContactDraft {
     /// Validates the typed contact (problems go to `errors` under `prefix`,
     /// e.g. `contacts[0].`) and makes the contact with its link to
     /// `account_id`. `seen_emails` catches the same email typed twice.
+    #[allow(clippy::too_many_arguments)]
     fn build_into(
         &self,
         errors: &mut ValidationErrors,
+        catalog: &Catalog,
         prefix: &str,
         account_id: &AccountId,
         seen_emails: &mut Vec<String>,
@@ -84,6 +139,14 @@ impl NewContactDraft {
                 Err(e) => errors.push(at("email"), e.to_string()),
             }
         }
+        let (tags, custom) = catalog_values(
+            errors,
+            prefix,
+            catalog,
+            FieldTarget::Contact,
+            &self.tags,
+            &self.custom,
+        );
         let contact_id = ids.contact_id();
         let link = Link {
             account_id: account_id.clone(),
@@ -104,8 +167,8 @@ impl NewContactDraft {
             phones: if phone.is_empty() { Vec::new() } else { vec![phone] },
             address: Address::default(),
             date_of_birth: String::new(),
-            tags: Vec::new(),
-            custom: Default::default(),
+            tags,
+            custom,
             created_at: now,
             updated_at: now,
         };
@@ -117,11 +180,12 @@ impl NewContactDraft {
     pub fn build_for(
         &self,
         account_id: &AccountId,
+        catalog: &Catalog,
         ids: &mut impl IdSource,
         now: Timestamp,
     ) -> Result<(Contact, Link), ValidationErrors> {
         let mut errors = ValidationErrors::default();
-        let built = self.build_into(&mut errors, "", account_id, &mut Vec::new(), ids, now);
+        let built = self.build_into(&mut errors, catalog, "", account_id, &mut Vec::new(), ids, now);
         errors.into_result(built)
     }
 }
@@ -170,7 +234,34 @@ impl NewAccountDraft {
     /// Validates everything and builds the records. Nothing is produced when
     /// any field is wrong; every problem is reported with its field.
     pub fn build(&self, ids: &mut impl IdSource, now: Timestamp) -> Result<NewAccount, ValidationErrors> {
+        self.build_in(&Catalog::default(), ids, now)
+    }
+
+    /// [`NewAccountDraft::build`] with tags, folder template and custom
+    /// values checked against the practice's catalog.
+    pub fn build_in(
+        &self,
+        catalog: &Catalog,
+        ids: &mut impl IdSource,
+        now: Timestamp,
+    ) -> Result<NewAccount, ValidationErrors> {
         let mut errors = self.check_step1();
+        let (tags, custom) = catalog_values(
+            &mut errors,
+            "account.",
+            catalog,
+            FieldTarget::Account,
+            &self.tags,
+            &self.custom,
+        );
+        if let Some(t) = &self.folder_template {
+            if catalog.template(t).is_none() {
+                errors.push(
+                    "account.folder_template",
+                    "This folder template no longer exists; choose again",
+                );
+            }
+        }
         if self.contacts.is_empty() {
             errors.push("contacts", "Add at least one contact: every account needs one");
         }
@@ -185,6 +276,7 @@ impl NewAccountDraft {
                 ContactDraft::New(c) => {
                     let (contact, link) = c.build_into(
                         &mut errors,
+                        catalog,
                         &format!("contacts[{i}]."),
                         &account_id,
                         &mut seen_emails,
@@ -235,11 +327,11 @@ impl NewAccountDraft {
                 String::new()
             },
             address: Address::default(),
-            tags: Vec::new(),
+            tags,
             team: Vec::new(),
             roles: Vec::new(),
-            custom: Default::default(),
-            folder_template: None,
+            custom,
+            folder_template: self.folder_template.clone(),
             has_photo: false,
             archived: false,
             created_at: now,
@@ -321,6 +413,7 @@ pub(crate) mod tests_support {
                 last_name: "B".into(),
                 ..Default::default()
             })],
+            ..Default::default()
         };
         match d.build(ids, Timestamp(0)) {
             Ok(new) => new.account,
@@ -349,6 +442,7 @@ mod tests {
             name: name.into(),
             company_name: company.into(),
             contacts,
+            ..Default::default()
         }
     }
 
@@ -473,7 +567,12 @@ mod tests {
             ..Default::default()
         };
         let (c, l) = draft
-            .build_for(&account, &mut SeededIds::new(3), Timestamp(1))
+            .build_for(
+                &account,
+                &Catalog::default(),
+                &mut SeededIds::new(3),
+                Timestamp(1),
+            )
             .expect("valid");
         assert_eq!((l.account_id, l.contact_id), (account.clone(), c.id));
         assert!(l.email_access[0].login && l.email_access[0].signatory);
@@ -482,9 +581,84 @@ mod tests {
             ..Default::default()
         };
         let e = bad
-            .build_for(&account, &mut SeededIds::new(3), Timestamp(1))
+            .build_for(
+                &account,
+                &Catalog::default(),
+                &mut SeededIds::new(3),
+                Timestamp(1),
+            )
             .expect_err("invalid");
         assert!(e.for_field("first_name").is_some() && e.for_field("email").is_some());
+    }
+
+    #[test]
+    fn tags_template_and_custom_values_are_checked_against_the_catalog() {
+        use crate::domain::catalog::{CatalogItem, FieldDef, FieldKind, FolderTemplate, Tag};
+        let mut ids = SeededIds::new(12);
+        let vip = Tag {
+            id: ids.id(),
+            name: "VIP".into(),
+            color: "red".into(),
+        };
+        let year_end = FieldDef {
+            id: ids.id(),
+            target: FieldTarget::Account,
+            label: "Year end".into(),
+            kind: FieldKind::Date,
+        };
+        let birthday = FieldDef {
+            id: ids.id(),
+            target: FieldTarget::Contact,
+            label: "Client since".into(),
+            kind: FieldKind::Number,
+        };
+        let template = FolderTemplate {
+            id: ids.id(),
+            name: "Payroll".into(),
+            folders: vec!["Payslips".into()],
+        };
+        let catalog = Catalog::from_items([
+            CatalogItem::Tag(vip.clone()),
+            CatalogItem::Field(year_end.clone()),
+            CatalogItem::Field(birthday.clone()),
+            CatalogItem::Template(template.clone()),
+        ]);
+        let mut contact = NewContactDraft {
+            first_name: "A".into(),
+            last_name: "B".into(),
+            ..Default::default()
+        };
+        contact.tags.push(vip.id.clone());
+        contact.custom.insert(birthday.id.clone(), "2019".into());
+        let mut d = draft(AccountType::Individual, "", "", vec![ContactDraft::New(contact)]);
+        d.tags.push(vip.id.clone());
+        d.folder_template = Some(template.id.clone());
+        d.custom.insert(year_end.id.clone(), "2025-12-31".into());
+        let new = d
+            .build_in(&catalog, &mut SeededIds::new(1), Timestamp(1))
+            .expect("valid");
+        assert_eq!(new.account.tags, vec![vip.id.clone()]);
+        assert_eq!(new.account.folder_template, Some(template.id.clone()));
+        assert_eq!(
+            new.account.custom.get(&year_end.id).map(String::as_str),
+            Some("2025-12-31")
+        );
+        assert_eq!(new.new_contacts[0].tags, vec![vip.id.clone()]);
+        assert_eq!(
+            new.new_contacts[0].custom.get(&birthday.id).map(String::as_str),
+            Some("2019")
+        );
+
+        d.custom.insert(year_end.id.clone(), "31/12/2025".into());
+        let e = d
+            .build_in(&catalog, &mut SeededIds::new(1), Timestamp(1))
+            .expect_err("invalid");
+        assert!(e.for_field(&format!("account.custom.{}", year_end.id)).is_some());
+        // Against an empty catalog nothing is dropped silently: it is refused.
+        let e = d
+            .build(&mut SeededIds::new(1), Timestamp(1))
+            .expect_err("invalid");
+        assert!(e.for_field("account.tags").is_some() && e.for_field("account.folder_template").is_some());
     }
 
     #[test]

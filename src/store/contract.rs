@@ -93,6 +93,7 @@ fn new_account(seed: u64, name: &str, contacts: Vec<ContactDraft>) -> NewAccount
         name: name.into(),
         company_name: String::new(),
         contacts,
+        ..Default::default()
     };
     ok(
         draft.build(

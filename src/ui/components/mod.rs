@@ -1,11 +1,13 @@
 //! Pieces shared by pages.
 
 pub mod field;
+pub mod pickers;
 pub mod sidebar;
 pub mod status;
 pub mod tag;
 
 pub use field::{CheckField, TextField};
+pub use pickers::{CustomFieldInput, MapFieldInput, TagPicker};
 pub use sidebar::Sidebar;
 pub use status::{ErrorBanner, Loading};
 pub use tag::{TagChip, TagList};

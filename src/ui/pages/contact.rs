@@ -9,7 +9,7 @@ use crate::domain::search::normalize;
 use crate::domain::{Account, Address, Contact, ContactId, EmailAccess, Link, ValidationErrors};
 use crate::route::Route;
 use crate::store::StoreError;
-use crate::ui::components::{ErrorBanner, Loading, TagList, TextField};
+use crate::ui::components::{CustomFieldInput, ErrorBanner, Loading, TagList, TagPicker, TextField};
 use crate::ui::pages::account::contacts::{EmailSwitches, LinkChange};
 use crate::ui::pages::account::Avatar;
 use crate::ui::services::{change, failure, now, read, use_services, BrowserIds};
@@ -338,34 +338,7 @@ fn EditContact(contact: Contact, catalog: Catalog, editing: RwSignal<bool>) -> i
                     view! {
                         <fieldset class="group">
                             <legend>"Tags"</legend>
-                            {catalog
-                                .tags
-                                .iter()
-                                .map(|t| {
-                                    let (id, id2) = (t.id.clone(), t.id.clone());
-                                    let input_id = format!("contact-tag-{}", t.id);
-                                    let for_id = input_id.clone();
-                                    view! {
-                                        <label class="check" for=for_id>
-                                            <input
-                                                id=input_id
-                                                type="checkbox"
-                                                prop:checked=move || tags.with(|v| v.contains(&id))
-                                                on:change=move |ev| {
-                                                    let on = event_target_checked(&ev);
-                                                    tags.update(|v| {
-                                                        v.retain(|x| x != &id2);
-                                                        if on {
-                                                            v.push(id2.clone());
-                                                        }
-                                                    });
-                                                }
-                                            />
-                                            <crate::ui::components::TagChip name=t.name.clone() color=t.color.clone() />
-                                        </label>
-                                    }
-                                })
-                                .collect_view()}
+                            <TagPicker tags=catalog.tags.clone() selected=tags prefix="contact" />
                         </fieldset>
                     }
                 })}
@@ -379,7 +352,7 @@ fn EditContact(contact: Contact, catalog: Catalog, editing: RwSignal<bool>) -> i
                                 .map(|(def, value)| {
                                     let path = format!("custom.{}", def.id);
                                     let error = Signal::derive(move || errors.with(|e| e.for_field(&path).map(str::to_owned)));
-                                    view! { <crate::ui::pages::account::CustomFieldInput def=def.clone() value=*value error /> }
+                                    view! { <CustomFieldInput def=def.clone() value=*value error /> }
                                 })
                                 .collect_view()}
                         </fieldset>

@@ -2,17 +2,18 @@
 //! Everything is validated before anything is written; problems show next to
 //! their fields and nothing is saved until all of them are fixed.
 
+use crate::domain::catalog::{Catalog, FieldTarget, DEFAULT_FOLDER};
 use crate::domain::history::{self, Change};
+use crate::domain::ids::{FieldId, TagId, TemplateId};
 use crate::domain::new_account::ContactDraft;
-use crate::domain::{
-    AccountId, AccountType, Contact, NewAccount, NewAccountDraft, NewContactDraft, ValidationErrors,
-};
+use crate::domain::{AccountType, Contact, NewAccount, NewAccountDraft, NewContactDraft, ValidationErrors};
 use crate::error::AppError;
 use crate::route::Route;
-use crate::ui::components::{CheckField, TextField};
+use crate::ui::components::{CheckField, MapFieldInput, TagPicker, TextField};
 use crate::ui::nav::navigate;
-use crate::ui::services::{now, use_services, BrowserIds};
+use crate::ui::services::{now, read, use_services, BrowserIds};
 use leptos::prelude::*;
+use std::collections::BTreeMap;
 
 /// The inputs of one contact in step 2.
 #[derive(Clone, Copy)]
@@ -29,6 +30,8 @@ struct ContactForm {
     linked: RwSignal<Option<Contact>>,
     /// A stored contact that already has the typed email.
     email_owner: RwSignal<Option<Contact>>,
+    tags: RwSignal<Vec<TagId>>,
+    custom: RwSignal<BTreeMap<FieldId, String>>,
 }
 
 impl ContactForm {
@@ -44,6 +47,8 @@ impl ContactForm {
             sync: RwSignal::new(false),
             linked: RwSignal::new(None),
             email_owner: RwSignal::new(None),
+            tags: RwSignal::new(Vec::new()),
+            custom: RwSignal::new(BTreeMap::new()),
         }
     }
 
@@ -58,6 +63,8 @@ impl ContactForm {
                 login: self.login.get_untracked(),
                 notify: self.notify.get_untracked(),
                 email_sync: self.sync.get_untracked(),
+                tags: self.tags.get_untracked(),
+                custom: self.custom.get_untracked(),
             }),
         }
     }
@@ -74,11 +81,21 @@ pub fn NewAccountPage() -> impl IntoView {
     let contacts = RwSignal::new(vec![ContactForm::new(0)]);
     let errors = RwSignal::new(ValidationErrors::default());
     let banner = RwSignal::new(None::<String>);
+    let tags = RwSignal::new(Vec::<TagId>::new());
+    let template = RwSignal::new(None::<TemplateId>);
+    let custom = RwSignal::new(BTreeMap::<FieldId, String>::new());
+    let catalog = read(|store| async move { store.catalog().await });
+    let cat = move || catalog.get().and_then(|r| r.ok()).unwrap_or_default();
+    // After creation: the new account, while its portal invitations are offered.
+    let created = RwSignal::new(None::<NewAccount>);
 
     let draft = move || NewAccountDraft {
         kind: kind.get_untracked(),
         name: name.get_untracked(),
         company_name: company.get_untracked(),
+        tags: tags.get_untracked(),
+        folder_template: template.get_untracked(),
+        custom: custom.get_untracked(),
         contacts: contacts.get_untracked().iter().map(ContactForm::draft).collect(),
     };
     let error_for = move |field: &'static str| {
@@ -97,20 +114,35 @@ pub fn NewAccountPage() -> impl IntoView {
                 vec![Change::Created],
             );
             store.create_account(&new, &created).await?;
-            Ok::<AccountId, AppError>(new.account.id)
+            Ok::<NewAccount, AppError>(new)
         }
     });
     Effect::new(move |_| match create.value().get() {
-        Some(Ok(id)) => {
+        Some(Ok(new)) => {
             services.changed();
-            navigate(&Route::account(id));
+            // Login switched on: offer to invite now (TaxDome does the same).
+            if new.links.iter().any(|l| l.email_access.iter().any(|a| a.login)) {
+                created.set(Some(new));
+                step.set(3);
+            } else {
+                navigate(&Route::account(new.account.id));
+            }
         }
         Some(Err(e)) => show_errors(e, errors, banner, step),
         None => {}
     });
 
     let go_next = move || {
-        let found = draft().check_step1();
+        let mut found = draft().check_step1();
+        // Custom values and chosen tags of the account are checked now too.
+        if let Err(all) = draft().build_in(&cat(), &mut BrowserIds, now()) {
+            let extra: Vec<_> = all
+                .0
+                .into_iter()
+                .filter(|e| e.field.starts_with("account.") && found.for_field(&e.field).is_none())
+                .collect();
+            found.0.extend(extra);
+        }
         if found.is_empty() {
             errors.set(ValidationErrors::default());
             banner.set(None);
@@ -124,7 +156,7 @@ pub fn NewAccountPage() -> impl IntoView {
             go_next();
             return;
         }
-        match draft().build(&mut BrowserIds, now()) {
+        match draft().build_in(&cat(), &mut BrowserIds, now()) {
             Ok(new) => {
                 errors.set(ValidationErrors::default());
                 banner.set(None);
@@ -143,7 +175,11 @@ pub fn NewAccountPage() -> impl IntoView {
         <header class="page-header">
             <h1>"New account"</h1>
             <p class="steps" aria-live="polite">
-                {move || if step.get() == 1 { "Step 1 of 2: account info" } else { "Step 2 of 2: contacts" }}
+                {move || match step.get() {
+                    1 => "Step 1 of 2: account info",
+                    2 => "Step 2 of 2: contacts",
+                    _ => "Account created: portal invitations",
+                }}
             </p>
         </header>
         {move || banner.get().map(|m| view! { <div class="banner error" role="alert">{m}</div> })}
@@ -195,6 +231,68 @@ pub fn NewAccountPage() -> impl IntoView {
                         autocomplete="organization"
                     />
                 </Show>
+                {move || {
+                    let c = cat();
+                    let has_tags = !c.tags.is_empty();
+                    let fields: Vec<_> = c.fields_for(FieldTarget::Account).cloned().collect();
+                    let templates = c.templates.clone();
+                    view! {
+                        {has_tags
+                            .then(|| {
+                                view! {
+                                    <fieldset class="group">
+                                        <legend>"Tags"</legend>
+                                        <TagPicker tags=c.tags.clone() selected=tags prefix="new-account" />
+                                        <p class="error-text" role="alert">{error_for("account.tags")}</p>
+                                    </fieldset>
+                                }
+                            })}
+                        <div class="field">
+                            <label for="folder-template">"Folder template"</label>
+                            <select
+                                id="folder-template"
+                                aria-describedby="folder-template-hint"
+                                on:change=move |ev| {
+                                    let v = event_target_value(&ev);
+                                    template.set(TemplateId::parse(&v));
+                                }
+                            >
+                                <option value="" selected=template.get_untracked().is_none()>
+                                    "Default"
+                                </option>
+                                {templates
+                                    .into_iter()
+                                    .map(|t| {
+                                        let selected = template.get_untracked().as_ref() == Some(&t.id);
+                                        view! { <option value=t.id.to_string() selected=selected>{t.name}</option> }
+                                    })
+                                    .collect_view()}
+                            </select>
+                            <p class="hint" id="folder-template-hint">
+                                {format!("Default: one top-level folder, “{DEFAULT_FOLDER}”.")}
+                            </p>
+                            <p class="error-text" role="alert">{error_for("account.folder_template")}</p>
+                        </div>
+                        {(!fields.is_empty())
+                            .then(|| {
+                                view! {
+                                    <fieldset class="group">
+                                        <legend>"Custom fields"</legend>
+                                        {fields
+                                            .into_iter()
+                                            .map(|def| {
+                                                let path = format!("account.custom.{}", def.id);
+                                                let error = Signal::derive(move || {
+                                                    errors.with(|e| e.for_field(&path).map(str::to_owned))
+                                                });
+                                                view! { <MapFieldInput def values=custom error prefix="account-" /> }
+                                            })
+                                            .collect_view()}
+                                    </fieldset>
+                                }
+                            })}
+                    }
+                }}
                 <div class="actions">
                     <a class="btn" href=Route::clients().href()>
                         "Cancel"
@@ -209,7 +307,7 @@ pub fn NewAccountPage() -> impl IntoView {
                     {move || errors.with(|e| e.for_field("contacts").map(str::to_owned))}
                 </p>
                 <For each=move || contacts.get() key=|c| c.key let:form>
-                    <ContactFields form contacts errors />
+                    <ContactFields form contacts errors catalog=Signal::derive(cat) />
                 </For>
                 <button type="button" class="btn link" on:click=add_contact>
                     "+ Add another contact"
@@ -224,6 +322,110 @@ pub fn NewAccountPage() -> impl IntoView {
                 </div>
             </Show>
         </form>
+        <Show when=move || step.get() == 3>
+            {move || created.get().map(|new| view! { <InviteStep new /> })}
+        </Show>
+    }
+}
+
+/// After creation, for every email with Login on: invite now (records the
+/// invitation and opens the mail program) or skip.
+#[component]
+fn InviteStep(new: NewAccount) -> impl IntoView {
+    let message = RwSignal::new(String::new());
+    let account = StoredValue::new(new.account.clone());
+    let save = crate::ui::services::change(|store, link: crate::domain::Link| async move {
+        store.save_link(&link, &[]).await
+    });
+    let rows: Vec<(crate::domain::Link, String, String)> = new
+        .links
+        .iter()
+        .flat_map(|l| {
+            let name = new
+                .new_contacts
+                .iter()
+                .find(|c| c.id == l.contact_id)
+                .map(|c| c.display_name())
+                .unwrap_or_default();
+            l.email_access
+                .iter()
+                .filter(|a| a.login)
+                .map(move |a| (l.clone(), name.clone(), a.email.clone()))
+        })
+        .collect();
+    view! {
+        <section class="form" aria-labelledby="invite-heading">
+            <h2 id="invite-heading">"Invite to the client portal?"</h2>
+            <p>
+                "Login is on for these emails. Invite them now (your mail program opens with a ready message), or skip and invite later from the account's Info tab."
+            </p>
+            {move || crate::ui::services::failure(save).get().map(|e| view! { <crate::ui::components::ErrorBanner error=e /> })}
+            <div class="field">
+                <label for="invite-message">"Personal message (optional)"</label>
+                <textarea
+                    id="invite-message"
+                    rows="3"
+                    prop:value=move || message.get()
+                    on:input=move |ev| message.set(event_target_value(&ev))
+                ></textarea>
+            </div>
+            <ul class="item-list">
+                {rows
+                    .into_iter()
+                    .map(|(link, name, email)| {
+                        let sent = RwSignal::new(false);
+                        let label = format!("Invite {email}");
+                        let (name2, email2) = (name.clone(), email.clone());
+                        let link = StoredValue::new(link);
+                        let invite = move |_| {
+                            let mut l = link.get_value();
+                            if let Some(a) = l.access_mut(&email2) {
+                                a.invited_at = Some(now());
+                            }
+                            save.dispatch_local(l);
+                            sent.set(true);
+                            let url = crate::domain::invite::invitation_mailto(
+                                &email2,
+                                &name2,
+                                &account.with_value(|a| a.name.clone()),
+                                &message.get_untracked(),
+                            );
+                            if let Some(w) = web_sys::window() {
+                                let _ = w.location().set_href(&url);
+                            }
+                        };
+                        view! {
+                            <li>
+                                <strong>{name}</strong>
+                                " "
+                                <span class="muted">{email.clone()}</span>
+                                " "
+                                <Show
+                                    when=move || sent.get()
+                                    fallback=move || {
+                                        view! {
+                                            <button type="button" class="btn primary" aria-label=label.clone() on:click=invite.clone()>
+                                                "Invite"
+                                            </button>
+                                        }
+                                    }
+                                >
+                                    <span class="badge">"Invitation recorded"</span>
+                                </Show>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+            <div class="actions">
+                <a class="btn" href=Route::account(new.account.id.clone()).href()>
+                    "Skip"
+                </a>
+                <a class="btn primary" href=Route::account(new.account.id.clone()).href()>
+                    "Done: open the account"
+                </a>
+            </div>
+        </section>
     }
 }
 
@@ -248,6 +450,7 @@ fn ContactFields(
     form: ContactForm,
     contacts: RwSignal<Vec<ContactForm>>,
     errors: RwSignal<ValidationErrors>,
+    catalog: Signal<Catalog>,
 ) -> impl IntoView {
     let services = use_services();
     let key = form.key;
@@ -351,6 +554,32 @@ fn ContactFields(
                                         </p>
                                     }
                                 })
+                        }}
+                        {move || {
+                            let c = catalog.get();
+                            let fields: Vec<_> = c.fields_for(FieldTarget::Contact).cloned().collect();
+                            view! {
+                                {(!c.tags.is_empty())
+                                    .then(|| {
+                                        view! {
+                                            <fieldset class="group">
+                                                <legend>"Contact tags"</legend>
+                                                <TagPicker tags=c.tags.clone() selected=form.tags prefix=format!("contact-{key}") />
+                                            </fieldset>
+                                        }
+                                    })}
+                                {fields
+                                    .into_iter()
+                                    .map(|def| {
+                                        let def_id = def.id.clone();
+                                        let error = Signal::derive(move || {
+                                            let path = format!("contacts[{}].custom.{}", index.get(), def_id);
+                                            errors.with(|e| e.for_field(&path).map(str::to_owned))
+                                        });
+                                        view! { <MapFieldInput def values=form.custom error prefix=format!("contact-{key}-") /> }
+                                    })
+                                    .collect_view()}
+                            }
                         }}
                         <div class="switches" role="group" aria-label="Portal and notifications">
                             <CheckField id=id("login") label="Login (portal access)" value=form.login />

@@ -38,6 +38,7 @@ pub fn Contacts(profile: Profile) -> impl IntoView {
     });
     let count = profile.contacts.len();
     let account = StoredValue::new(profile.account.clone());
+    let catalog = StoredValue::new(profile.catalog.clone());
     let linked_ids: Vec<_> = profile.contacts.iter().map(|(_, c)| c.id.clone()).collect();
     view! {
         <section class="card" aria-labelledby="contacts-heading">
@@ -65,7 +66,7 @@ pub fn Contacts(profile: Profile) -> impl IntoView {
                     .collect_view()}
             </ul>
             <Show when=move || manage>
-                <CreateContact account=account.get_value() />
+                <CreateContact account=account.get_value() catalog=catalog.get_value() />
                 <LinkExisting account=account.get_value() linked=linked_ids.clone() save_link />
             </Show>
         </section>
@@ -431,7 +432,8 @@ fn EmailRow(
 }
 
 #[component]
-fn CreateContact(account: Account) -> impl IntoView {
+fn CreateContact(account: Account, catalog: crate::domain::catalog::Catalog) -> impl IntoView {
+    let catalog = StoredValue::new(catalog);
     let services = use_services();
     let open = RwSignal::new(false);
     let first = RwSignal::new(String::new());
@@ -469,9 +471,10 @@ fn CreateContact(account: Account) -> impl IntoView {
             login: login.get_untracked(),
             notify: notify.get_untracked(),
             email_sync: sync.get_untracked(),
+            ..Default::default()
         };
         let acc = account.get_value();
-        match draft.build_for(&acc.id, &mut BrowserIds, now()) {
+        match catalog.with_value(|cat| draft.build_for(&acc.id, cat, &mut BrowserIds, now())) {
             Err(e) => errors.set(e),
             Ok((c, l)) => {
                 errors.set(ValidationErrors::default());

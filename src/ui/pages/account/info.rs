@@ -3,14 +3,14 @@
 
 use super::{Profile, ViewAll, LATEST};
 use crate::domain::account::AccountType;
-use crate::domain::catalog::{AccountRole, CatalogItem, FieldKind, FieldTarget};
+use crate::domain::catalog::{AccountRole, CatalogItem, FieldTarget};
 use crate::domain::edit::AccountEdit;
 use crate::domain::history::{self, account_changes, Change, HistoryEntry};
 use crate::domain::ids::{IdSource, MemberId, RoleId};
 use crate::domain::{Account, ValidationErrors};
 use crate::error::AppError;
 use crate::route::Route;
-use crate::ui::components::{ErrorBanner, TagList, TextField};
+use crate::ui::components::{CustomFieldInput, ErrorBanner, TagList, TagPicker, TextField};
 use crate::ui::services::{change, failure, now, use_services, BrowserIds};
 use leptos::prelude::*;
 
@@ -297,36 +297,7 @@ fn EditAccount(
                     }
                         .into_any()
                 } else {
-                    catalog
-                        .tags
-                        .iter()
-                        .map(|t| {
-                            let id = t.id.clone();
-                            let id2 = t.id.clone();
-                            let input_id = format!("edit-tag-{}", t.id);
-                            let for_id = input_id.clone();
-                            view! {
-                                <label class="check" for=for_id>
-                                    <input
-                                        id=input_id
-                                        type="checkbox"
-                                        prop:checked=move || tags.with(|v| v.contains(&id))
-                                        on:change=move |ev| {
-                                            let on = event_target_checked(&ev);
-                                            tags.update(|v| {
-                                                v.retain(|x| x != &id2);
-                                                if on {
-                                                    v.push(id2.clone());
-                                                }
-                                            });
-                                        }
-                                    />
-                                    <crate::ui::components::TagChip name=t.name.clone() color=t.color.clone() />
-                                </label>
-                            }
-                        })
-                        .collect_view()
-                        .into_any()
+                    view! { <TagPicker tags=catalog.tags.clone() selected=tags prefix="edit" /> }.into_any()
                 }}
             </fieldset>
             <fieldset class="group">
@@ -421,71 +392,6 @@ fn EditAccount(
                 </button>
             </div>
         </form>
-    }
-}
-
-/// An input fitting a custom field's type.
-#[component]
-pub fn CustomFieldInput(
-    def: crate::domain::catalog::FieldDef,
-    value: RwSignal<String>,
-    error: Signal<Option<String>>,
-) -> impl IntoView {
-    let id = format!("custom-{}", def.id);
-    let label = def.label.clone();
-    let error_id = format!("{id}-error");
-    let for_id = id.clone();
-    let input = match def.kind {
-        FieldKind::YesNo | FieldKind::Dropdown(_) => {
-            let options: Vec<(String, String)> = match &def.kind {
-                FieldKind::Dropdown(opts) => opts.iter().map(|o| (o.clone(), o.clone())).collect(),
-                _ => vec![("yes".into(), "Yes".into()), ("no".into(), "No".into())],
-            };
-            let current = value.get_untracked();
-            view! {
-                <select id=id.clone() on:change=move |ev| value.set(event_target_value(&ev)) aria-describedby=error_id.clone()>
-                    <option value="" selected=current.is_empty()>"—"</option>
-                    {options
-                        .into_iter()
-                        .map(|(v, text)| {
-                            let selected = v == current;
-                            view! { <option value=v selected=selected>{text}</option> }
-                        })
-                        .collect_view()}
-                </select>
-            }
-                .into_any()
-        }
-        _ => {
-            let kind = match def.kind {
-                FieldKind::Date => "date",
-                FieldKind::Email => "email",
-                FieldKind::Phone => "tel",
-                _ => "text",
-            };
-            let mode = matches!(def.kind, FieldKind::Number).then_some("decimal");
-            view! {
-                <input
-                    id=id.clone()
-                    type=kind
-                    inputmode=mode
-                    prop:value=move || value.get()
-                    on:input=move |ev| value.set(event_target_value(&ev))
-                    aria-invalid=move || error.get().is_some().then_some("true")
-                    aria-describedby=error_id.clone()
-                />
-            }
-            .into_any()
-        }
-    };
-    view! {
-        <div class="field" class:invalid=move || error.get().is_some()>
-            <label for=for_id>{label}</label>
-            {input}
-            <p class="error-text" id=format!("custom-{}-error", def.id) role="alert">
-                {move || error.get()}
-            </p>
-        </div>
     }
 }
 

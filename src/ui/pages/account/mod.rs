@@ -14,7 +14,6 @@ use crate::route::{AccountTab, Route};
 use crate::store::StoreError;
 use crate::ui::components::{ErrorBanner, Loading, TagList};
 use crate::ui::services::{read, use_services};
-pub use info::CustomFieldInput;
 use leptos::prelude::*;
 
 /// Everything the profile shows, read together.
