@@ -15,7 +15,7 @@ pub const TAG_COLORS: [&str; 8] = ["blue", "green", "amber", "red", "purple", "t
 /// Longest tag name: tags are short labels.
 pub const MAX_TAG_CHARS: usize = 40;
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Tag {
     pub id: TagId,
     pub name: String,
@@ -52,7 +52,7 @@ impl TeamRole {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct TeamMember {
     pub id: MemberId,
     pub name: String,
@@ -77,7 +77,7 @@ impl TeamMember {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct AccountRole {
     pub id: RoleId,
     pub name: String,
@@ -90,7 +90,7 @@ pub enum FieldTarget {
     Contact,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum FieldKind {
     Text,
     Number,
@@ -148,7 +148,7 @@ impl FieldKind {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct FieldDef {
     pub id: FieldId,
     pub target: FieldTarget,
@@ -209,7 +209,7 @@ impl FieldDef {
 /// The name of the folder every account gets when no template is chosen.
 pub const DEFAULT_FOLDER: &str = "Client uploaded documents";
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct FolderTemplate {
     pub id: TemplateId,
     pub name: String,
@@ -218,7 +218,7 @@ pub struct FolderTemplate {
 }
 
 /// One item of the catalog, as stored.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "item")]
 pub enum CatalogItem {
     Tag(Tag),
