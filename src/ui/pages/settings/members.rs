@@ -104,7 +104,14 @@ fn MemberRow(page: Page, member: TeamMember) -> impl IntoView {
     let name = member.name.clone();
     let assigned = {
         let id = id.clone();
-        move || page.uses_of(id.as_str()).describe()
+        move || {
+            let uses = page.uses_of(id.as_str());
+            if uses.is_none() {
+                "no accounts".to_owned()
+            } else {
+                uses.describe()
+            }
+        }
     };
     view! {
         <tr>

@@ -86,6 +86,11 @@ fn edit_button_id(item_id: &str) -> String {
     format!("edit-{item_id}")
 }
 
+/// Id of an item's Delete button (where focus returns when not deleting).
+fn delete_button_id(item_id: &str) -> String {
+    format!("delete-{item_id}")
+}
+
 /// The one form or confirmation open on the page.
 #[derive(Clone, Debug, PartialEq)]
 enum Open {
@@ -172,7 +177,8 @@ impl Page {
     /// that opened it.
     fn cancel(&self) {
         let back = match self.open.get_untracked() {
-            Some(Open::Edit(item)) | Some(Open::Delete(item)) => edit_button_id(item.id()),
+            Some(Open::Edit(item)) => edit_button_id(item.id()),
+            Some(Open::Delete(item)) => delete_button_id(item.id()),
             Some(Open::New(kind)) => kind.add_button_id().to_owned(),
             None => return,
         };
@@ -425,6 +431,7 @@ fn RowActions(
     let what = format!("{} {}", item.kind_label(), item.name());
     let (edit_item, delete_item) = (item.clone(), item.clone());
     let edit_id = edit_button_id(item.id());
+    let delete_id = delete_button_id(item.id());
     view! {
         <Show when=move || page.may_edit.get()>
             <button
@@ -446,6 +453,7 @@ fn RowActions(
                         <button
                             type="button"
                             class="btn small danger"
+                            id=delete_id.clone()
                             aria-label=format!("Delete {what}")
                             on:click=move |_| page.show(Open::Delete(item.clone()))
                         >

@@ -162,7 +162,7 @@ pub fn ConfirmDelete(page: Page, item: crate::domain::catalog::CatalogItem) -> i
     let what = format!("{} {}", item.kind_label(), item.name());
     let consequence = match &item {
         crate::domain::catalog::CatalogItem::Template(_) if !uses.is_none() => format!(
-            "{} go back to the default folder ({}).",
+            "Accounts that use it ({}) get the default folder ({}) instead.",
             uses.describe(),
             crate::domain::catalog::DEFAULT_FOLDER
         ),
