@@ -1,10 +1,13 @@
 //! The practice's own lists, managed in Settings: tags, team members, account
 //! roles, custom field definitions and folder templates.
 
+use super::account::Account;
+use super::contact::Contact;
 use super::ids::{FieldId, MemberId, RoleId, TagId, TemplateId};
 use super::search::normalize;
-use super::validation::{text_field, ValidationErrors};
+use super::validation::{text_field, ValidationErrors, MAX_NAME_CHARS};
 use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Colours a tag can have (names are the CSS class suffixes).
 pub const TAG_COLORS: [&str; 8] = ["blue", "green", "amber", "red", "purple", "teal", "pink", "grey"];
@@ -12,7 +15,7 @@ pub const TAG_COLORS: [&str; 8] = ["blue", "green", "amber", "red", "purple", "t
 /// Longest tag name: tags are short labels.
 pub const MAX_TAG_CHARS: usize = 40;
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Tag {
     pub id: TagId,
     pub name: String,
@@ -49,7 +52,7 @@ impl TeamRole {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct TeamMember {
     pub id: MemberId,
     pub name: String,
@@ -74,7 +77,7 @@ impl TeamMember {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct AccountRole {
     pub id: RoleId,
     pub name: String,
@@ -87,7 +90,7 @@ pub enum FieldTarget {
     Contact,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum FieldKind {
     Text,
     Number,
@@ -145,7 +148,7 @@ impl FieldKind {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct FieldDef {
     pub id: FieldId,
     pub target: FieldTarget,
@@ -206,7 +209,7 @@ impl FieldDef {
 /// The name of the folder every account gets when no template is chosen.
 pub const DEFAULT_FOLDER: &str = "Client uploaded documents";
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct FolderTemplate {
     pub id: TemplateId,
     pub name: String,
@@ -215,7 +218,7 @@ pub struct FolderTemplate {
 }
 
 /// One item of the catalog, as stored.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "item")]
 pub enum CatalogItem {
     Tag(Tag),
@@ -264,6 +267,8 @@ impl Catalog {
         c.members
             .sort_by_key(|m| (m.role != TeamRole::Owner, normalize(&m.name)));
         c.roles.sort_by_key(|r| normalize(&r.name));
+        c.fields
+            .sort_by_key(|f| (f.target == FieldTarget::Contact, normalize(&f.label)));
         c.templates.sort_by_key(|t| normalize(&t.name));
         c
     }
@@ -377,6 +382,7 @@ impl Catalog {
                     if options.iter().all(|o| o.trim().is_empty()) {
                         e.push("options", "A dropdown needs at least one option");
                     }
+                    check_lines(&mut e, "options", "option", options);
                 }
             }
             CatalogItem::Template(t) => {
@@ -384,6 +390,7 @@ impl Catalog {
                 if t.folders.iter().all(|f| f.trim().is_empty()) {
                     e.push("folders", "A template needs at least one folder");
                 }
+                check_lines(&mut e, "folders", "folder", &t.folders);
                 for f in &t.folders {
                     if let Some(c) = f
                         .chars()
@@ -405,6 +412,185 @@ impl Catalog {
         }
         e
     }
+}
+
+/// Checks the lines of a list (dropdown options, template folders): each one
+/// a plain, not too long line, none listed twice (ignoring case and accents).
+/// Blank lines are ignored (they are dropped before saving).
+fn check_lines(e: &mut ValidationErrors, field: &str, what: &str, lines: &[String]) {
+    let mut seen = Vec::new();
+    for line in lines.iter().map(|l| l.trim()).filter(|l| !l.is_empty()) {
+        if line.chars().count() > MAX_NAME_CHARS {
+            e.push(
+                field,
+                format!("The {what} {line} is longer than {MAX_NAME_CHARS} characters"),
+            );
+        } else if line.chars().any(char::is_control) {
+            e.push(field, format!("The {what} {line} contains a control character"));
+        }
+        let key = normalize(line);
+        if seen.contains(&key) {
+            e.push(field, format!("The {what} {line} is listed twice"));
+        } else {
+            seen.push(key);
+        }
+    }
+}
+
+/// Trims every line and drops the blank ones.
+fn tidy_lines(lines: Vec<String>) -> Vec<String> {
+    lines
+        .into_iter()
+        .map(|l| l.trim().to_owned())
+        .filter(|l| !l.is_empty())
+        .collect()
+}
+
+impl CatalogItem {
+    /// The item as it is stored: names and emails trimmed, blank dropdown
+    /// options and folder lines dropped. Apply before [`Catalog::check`].
+    pub fn tidied(self) -> Self {
+        match self {
+            Self::Tag(t) => Self::Tag(Tag {
+                name: t.name.trim().to_owned(),
+                ..t
+            }),
+            Self::Member(m) => {
+                let employee = m.role == TeamRole::Employee;
+                Self::Member(TeamMember {
+                    name: m.name.trim().to_owned(),
+                    email: m.email.trim().to_owned(),
+                    // The switches only mean something for employees.
+                    view_all_accounts: employee && m.view_all_accounts,
+                    manage_accounts: employee && m.manage_accounts,
+                    ..m
+                })
+            }
+            Self::Role(r) => Self::Role(AccountRole {
+                name: r.name.trim().to_owned(),
+                ..r
+            }),
+            Self::Field(f) => Self::Field(FieldDef {
+                label: f.label.trim().to_owned(),
+                kind: match f.kind {
+                    FieldKind::Dropdown(options) => FieldKind::Dropdown(tidy_lines(options)),
+                    other => other,
+                },
+                ..f
+            }),
+            Self::Template(t) => Self::Template(FolderTemplate {
+                name: t.name.trim().to_owned(),
+                folders: tidy_lines(t.folders),
+                ..t
+            }),
+        }
+    }
+
+    /// The name the practitioner knows the item by.
+    pub fn name(&self) -> &str {
+        match self {
+            Self::Tag(t) => &t.name,
+            Self::Member(m) => &m.name,
+            Self::Role(r) => &r.name,
+            Self::Field(f) => &f.label,
+            Self::Template(t) => &t.name,
+        }
+    }
+
+    /// What kind of item this is, in words ("tag", "team member", ...).
+    pub fn kind_label(&self) -> &'static str {
+        match self {
+            Self::Tag(_) => "tag",
+            Self::Member(_) => "team member",
+            Self::Role(_) => "account role",
+            Self::Field(_) => "custom field",
+            Self::Template(_) => "folder template",
+        }
+    }
+}
+
+/// How many records use a catalog item: the ones deleting it would change.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Uses {
+    pub accounts: usize,
+    pub contacts: usize,
+}
+
+impl Uses {
+    pub fn is_none(&self) -> bool {
+        self.accounts == 0 && self.contacts == 0
+    }
+
+    /// "2 accounts, 1 contact", or "not used".
+    pub fn describe(&self) -> String {
+        let count = |n: usize, one: &str| format!("{n} {one}{}", if n == 1 { "" } else { "s" });
+        match (self.accounts, self.contacts) {
+            (0, 0) => "not used".to_owned(),
+            (a, 0) => count(a, "account"),
+            (0, c) => count(c, "contact"),
+            (a, c) => format!("{}, {}", count(a, "account"), count(c, "contact")),
+        }
+    }
+}
+
+/// For every catalog item in use, how many accounts and contacts use it
+/// (keyed by the item's id). Items nobody uses are absent.
+pub fn uses<'a>(
+    accounts: impl IntoIterator<Item = &'a Account>,
+    contacts: impl IntoIterator<Item = &'a Contact>,
+) -> BTreeMap<String, Uses> {
+    let mut out: BTreeMap<String, Uses> = BTreeMap::new();
+    for a in accounts {
+        let mut ids: BTreeSet<&str> = BTreeSet::new();
+        ids.extend(a.tags.iter().map(|t| t.as_str()));
+        ids.extend(a.team.iter().map(|m| m.as_str()));
+        for r in &a.roles {
+            ids.insert(r.role.as_str());
+            ids.insert(r.member.as_str());
+        }
+        ids.extend(
+            a.custom
+                .iter()
+                .filter(|(_, v)| !v.trim().is_empty())
+                .map(|(f, _)| f.as_str()),
+        );
+        ids.extend(a.folder_template.as_ref().map(|t| t.as_str()));
+        for id in ids {
+            out.entry(id.to_owned()).or_default().accounts += 1;
+        }
+    }
+    for c in contacts {
+        let mut ids: BTreeSet<&str> = BTreeSet::new();
+        ids.extend(c.tags.iter().map(|t| t.as_str()));
+        ids.extend(
+            c.custom
+                .iter()
+                .filter(|(_, v)| !v.trim().is_empty())
+                .map(|(f, _)| f.as_str()),
+        );
+        for id in ids {
+            out.entry(id.to_owned()).or_default().contacts += 1;
+        }
+    }
+    out
+}
+
+/// The values stored for a custom field, with how many records have each
+/// (to see which dropdown options are in use).
+pub fn field_values<'a>(
+    field: &FieldId,
+    accounts: impl IntoIterator<Item = &'a Account>,
+    contacts: impl IntoIterator<Item = &'a Contact>,
+) -> BTreeMap<String, usize> {
+    let mut out = BTreeMap::new();
+    let account_values = accounts.into_iter().filter_map(|a| a.custom.get(field));
+    let contact_values = contacts.into_iter().filter_map(|c| c.custom.get(field));
+    for v in account_values.chain(contact_values) {
+        if !v.trim().is_empty() {
+            *out.entry(v.clone()).or_insert(0) += 1;
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -524,5 +710,180 @@ mod tests {
     #[test]
     fn default_folder_without_template() {
         assert_eq!(Catalog::default().folders(None), vec![DEFAULT_FOLDER.to_owned()]);
+    }
+
+    #[test]
+    fn tidied_items_are_trimmed_and_blank_lines_dropped() {
+        let mut ids = SeededIds::new(5);
+        let field = CatalogItem::Field(FieldDef {
+            id: ids.id(),
+            target: FieldTarget::Account,
+            label: "  Billing  ".into(),
+            kind: FieldKind::Dropdown(vec![" Monthly ".into(), "".into(), "  ".into(), "Yearly".into()]),
+        })
+        .tidied();
+        let CatalogItem::Field(f) = &field else {
+            panic!("still a field")
+        };
+        assert_eq!(f.label, "Billing");
+        assert_eq!(
+            f.kind,
+            FieldKind::Dropdown(vec!["Monthly".into(), "Yearly".into()])
+        );
+        let member = CatalogItem::Member(TeamMember {
+            id: ids.id(),
+            name: " Ann ".into(),
+            email: " ann@firm.example ".into(),
+            role: TeamRole::Admin,
+            view_all_accounts: true,
+            manage_accounts: true,
+        })
+        .tidied();
+        let CatalogItem::Member(m) = &member else {
+            panic!("still a member")
+        };
+        assert_eq!((m.name.as_str(), m.email.as_str()), ("Ann", "ann@firm.example"));
+        assert!(
+            !m.view_all_accounts && !m.manage_accounts,
+            "switches are for employees"
+        );
+        assert_eq!(member.name(), "Ann");
+        assert_eq!(member.kind_label(), "team member");
+        let empty = CatalogItem::Template(FolderTemplate {
+            id: ids.id(),
+            name: "Tax".into(),
+            folders: vec![" ".into()],
+        })
+        .tidied();
+        assert!(Catalog::default().check(&empty).for_field("folders").is_some());
+    }
+
+    #[test]
+    fn options_and_folders_are_plain_and_listed_once() {
+        let mut ids = SeededIds::new(6);
+        let dropdown = CatalogItem::Field(FieldDef {
+            id: ids.id(),
+            target: FieldTarget::Contact,
+            label: "Frequency".into(),
+            kind: FieldKind::Dropdown(vec!["Monthly".into(), "MONTHLY".into()]),
+        });
+        let e = Catalog::default().check(&dropdown);
+        assert_eq!(e.for_field("options"), Some("The option MONTHLY is listed twice"));
+        let template = CatalogItem::Template(FolderTemplate {
+            id: ids.id(),
+            name: "Payroll".into(),
+            folders: vec!["Pay\tslips".into(), "Bank".into(), "Bänk".into(), "a/b".into()],
+        });
+        let e = Catalog::default().check(&template);
+        let messages: Vec<&str> = e.0.iter().map(|x| x.message.as_str()).collect();
+        assert!(messages.contains(&"The folder Pay\tslips contains a control character"));
+        assert!(messages.contains(&"The folder Bänk is listed twice"));
+        assert!(messages.contains(&"Folder names cannot contain the character /"));
+        let fine = CatalogItem::Template(FolderTemplate {
+            id: ids.id(),
+            name: "Payroll".into(),
+            folders: vec!["Payslips".into(), "Bank statements".into()],
+        });
+        assert!(Catalog::default().check(&fine).is_empty());
+    }
+
+    #[test]
+    fn fields_are_listed_by_target_then_label() {
+        let mut ids = SeededIds::new(7);
+        let field = |target, label: &str, ids: &mut SeededIds| {
+            CatalogItem::Field(FieldDef {
+                id: ids.id(),
+                target,
+                label: label.into(),
+                kind: FieldKind::Text,
+            })
+        };
+        let catalog = Catalog::from_items([
+            field(FieldTarget::Contact, "SSN", &mut ids),
+            field(FieldTarget::Account, "Zip", &mut ids),
+            field(FieldTarget::Account, "ein", &mut ids),
+        ]);
+        let labels: Vec<&str> = catalog.fields.iter().map(|f| f.label.as_str()).collect();
+        assert_eq!(labels, ["ein", "Zip", "SSN"]);
+    }
+
+    #[test]
+    fn uses_count_every_record_once() {
+        use crate::domain::account::{AccountType, Address, RoleAssignment};
+        use crate::domain::time::Timestamp;
+        let mut ids = SeededIds::new(8);
+        let (tag, member, role, field, template): (TagId, MemberId, RoleId, FieldId, TemplateId) =
+            (ids.id(), ids.id(), ids.id(), ids.id(), ids.id());
+        let account = |ids: &mut SeededIds| Account {
+            id: ids.id(),
+            name: "A".into(),
+            kind: AccountType::Individual,
+            company_name: String::new(),
+            address: Address::default(),
+            tags: vec![],
+            team: vec![],
+            roles: vec![],
+            custom: BTreeMap::new(),
+            folder_template: None,
+            has_photo: false,
+            archived: false,
+            created_at: Timestamp(0),
+            updated_at: Timestamp(0),
+        };
+        let mut a = account(&mut ids);
+        a.tags.push(tag.clone());
+        a.team.push(member.clone());
+        a.roles.push(RoleAssignment {
+            role: role.clone(),
+            member: member.clone(),
+        });
+        a.custom.insert(field.clone(), "Monthly".into());
+        a.folder_template = Some(template.clone());
+        let mut b = account(&mut ids);
+        b.custom.insert(field.clone(), "Monthly".into());
+        b.tags.push(tag.clone());
+        let mut c = account(&mut ids);
+        c.custom.insert(field.clone(), " ".into());
+        let contact = Contact {
+            id: ids.id(),
+            first_name: "K".into(),
+            middle_name: String::new(),
+            last_name: "S".into(),
+            emails: vec![],
+            phones: vec![],
+            address: Address::default(),
+            date_of_birth: String::new(),
+            tags: vec![tag.clone()],
+            custom: BTreeMap::from([(field.clone(), "Yearly".into())]),
+            created_at: Timestamp(0),
+            updated_at: Timestamp(0),
+        };
+        let accounts = [a, b, c];
+        let found = uses(&accounts, [&contact]);
+        let of = |id: &str| found.get(id).copied().unwrap_or_default();
+        assert_eq!(
+            of(tag.as_str()),
+            Uses {
+                accounts: 2,
+                contacts: 1
+            }
+        );
+        assert_eq!(
+            of(member.as_str()),
+            Uses {
+                accounts: 1,
+                contacts: 0
+            },
+            "team and role count once"
+        );
+        assert_eq!(of(role.as_str()).describe(), "1 account");
+        assert_eq!(of(field.as_str()).describe(), "2 accounts, 1 contact");
+        assert_eq!(of(template.as_str()).accounts, 1);
+        assert!(of("nothing").is_none());
+        assert_eq!(of("nothing").describe(), "not used");
+        assert_eq!(
+            field_values(&field, &accounts, [&contact]),
+            BTreeMap::from([("Monthly".to_owned(), 2), ("Yearly".to_owned(), 1)])
+        );
     }
 }

@@ -40,6 +40,7 @@ macro_rules! store_contract_tests {
             contact_added_to_an_account_needs_a_free_email,
             contact_edit_checks_emails_and_keeps_switches_in_step,
             catalog_items_are_checked_and_deleting_removes_every_use,
+            catalog_edits_name_the_version_they_started_from,
             notes_newest_first_and_deletable,
             photos_are_stored_apart_and_removable,
             linked_accounts_share_a_contact);
@@ -626,6 +627,73 @@ pub async fn catalog_items_are_checked_and_deleting_removes_every_use<B: Backend
         Err(StoreError::Rejected(_))
     ));
     assert_eq!(ok(store.catalog().await, "catalog").members, vec![owner]);
+}
+
+pub async fn catalog_edits_name_the_version_they_started_from<B: Backend>(store: &Repo<B>) {
+    let mut ids = SeededIds::new(85);
+    let vip = CatalogItem::Tag(Tag {
+        id: ids.id(),
+        name: "VIP".into(),
+        color: "red".into(),
+    });
+    let late = CatalogItem::Tag(Tag {
+        id: ids.id(),
+        name: "Late payer".into(),
+        color: "amber".into(),
+    });
+    ok(store.save_catalog_item(&vip).await, "vip");
+    ok(store.save_catalog_item(&late).await, "late");
+    let CatalogItem::Tag(v) = &vip else {
+        panic!("a tag")
+    };
+    let renamed = CatalogItem::Tag(Tag {
+        name: "Very important".into(),
+        ..v.clone()
+    });
+    ok(store.update_catalog_item(&vip, &renamed).await, "rename");
+    assert_eq!(
+        ok(store.catalog().await, "catalog").tags[1].name,
+        "Very important"
+    );
+
+    // An edit started from the old version (another tab) is refused.
+    let recoloured = CatalogItem::Tag(Tag {
+        color: "blue".into(),
+        ..v.clone()
+    });
+    assert_eq!(
+        store.update_catalog_item(&vip, &recoloured).await,
+        Err(StoreError::Conflict)
+    );
+    // The new name is still checked against the others.
+    let CatalogItem::Tag(r) = &renamed else {
+        panic!("a tag")
+    };
+    let clash = CatalogItem::Tag(Tag {
+        name: "late PAYER".into(),
+        ..r.clone()
+    });
+    assert!(matches!(
+        store.update_catalog_item(&renamed, &clash).await,
+        Err(StoreError::Rejected(_))
+    ));
+    // An item cannot become another one.
+    assert!(matches!(
+        store.update_catalog_item(&renamed, &late).await,
+        Err(StoreError::Rejected(_))
+    ));
+    // A deleted item is not brought back by an edit.
+    ok(store.delete_catalog_item(r.id.as_str()).await, "delete");
+    assert_eq!(
+        store.update_catalog_item(&renamed, &recoloured).await,
+        Err(StoreError::NotFound("This item"))
+    );
+    let names: Vec<String> = ok(store.catalog().await, "catalog")
+        .tags
+        .into_iter()
+        .map(|t| t.name)
+        .collect();
+    assert_eq!(names, ["Late payer"]);
 }
 
 pub async fn notes_newest_first_and_deletable<B: Backend>(store: &Repo<B>) {

@@ -437,6 +437,36 @@ impl<B: Backend> Repo<B> {
         tx.commit().await
     }
 
+    /// Changes a catalog item that was read as `before`. Refused (nothing
+    /// written) when the stored item differs from `before` (changed in
+    /// another tab: [`StoreError::Conflict`]) or is gone
+    /// ([`StoreError::NotFound`]), so an edit never silently undoes another
+    /// one or brings a deleted item back.
+    pub async fn update_catalog_item(
+        &self,
+        before: &CatalogItem,
+        after: &CatalogItem,
+    ) -> Result<(), StoreError> {
+        if before.id() != after.id() || std::mem::discriminant(before) != std::mem::discriminant(after) {
+            return Err(StoreError::rejected(
+                "item",
+                "An edit cannot turn one item into another",
+            ));
+        }
+        let tx = self.backend.write(&[s::CATALOG])?;
+        match tx.get::<CatalogItem>(s::CATALOG, &Key::one(before.id())).await? {
+            None => return Err(StoreError::NotFound("This item")),
+            Some(stored) if &stored != before => return Err(StoreError::Conflict),
+            Some(_) => {}
+        }
+        let errors = catalog_in(&tx).await?.check(after);
+        if !errors.is_empty() {
+            return Err(StoreError::Rejected(errors));
+        }
+        tx.put(s::CATALOG, after)?;
+        tx.commit().await
+    }
+
     /// Deletes a catalog item and every use of it (a tag disappears from
     /// accounts and contacts, a team member from assignments, ...), in one
     /// transaction. The practice owner cannot be deleted.

@@ -5,9 +5,11 @@ pub mod pickers;
 pub mod sidebar;
 pub mod status;
 pub mod tag;
+pub mod viewing_as;
 
 pub use field::{CheckField, TextField};
 pub use pickers::{CustomFieldInput, MapFieldInput, TagPicker};
 pub use sidebar::Sidebar;
 pub use status::{ErrorBanner, Loading};
 pub use tag::{TagChip, TagList};
+pub use viewing_as::ViewingAs;

@@ -1,5 +1,6 @@
 //! The left sidebar: the New menu and the main sections.
 
+use super::ViewingAs;
 use crate::route::Route;
 use crate::ui::nav::use_route;
 use leptos::prelude::*;
@@ -57,6 +58,7 @@ pub fn Sidebar() -> impl IntoView {
                     </a>
                 </li>
             </ul>
+            <ViewingAs />
         </nav>
     }
 }
