@@ -67,13 +67,19 @@ pub fn App() -> impl IntoView {
 
 #[component]
 fn Page(route: ReadSignal<Route>) -> impl IntoView {
-    move || match route.get() {
-        Route::Clients(view) => view! { <pages::clients::ClientsPage view=view /> }.into_any(),
-        Route::NewAccount => view! { <pages::new_account::NewAccountPage /> }.into_any(),
-        Route::Account(id, tab) => view! { <pages::account::AccountPage id=id tab=tab /> }.into_any(),
-        Route::Settings => view! { <pages::settings::SettingsPage /> }.into_any(),
-        Route::Contact(id) => view! { <pages::contact::ContactPage id=id /> }.into_any(),
-        Route::NotFound(path) => view! { <pages::not_found::NotFoundPage path=path /> }.into_any(),
+    let services = services::use_services();
+    move || {
+        // Viewing as another team member changes what every page shows and
+        // allows: render the page anew.
+        services.viewing_as.track();
+        match route.get() {
+            Route::Clients(view) => view! { <pages::clients::ClientsPage view=view /> }.into_any(),
+            Route::NewAccount => view! { <pages::new_account::NewAccountPage /> }.into_any(),
+            Route::Account(id, tab) => view! { <pages::account::AccountPage id=id tab=tab /> }.into_any(),
+            Route::Settings => view! { <pages::settings::SettingsPage /> }.into_any(),
+            Route::Contact(id) => view! { <pages::contact::ContactPage id=id /> }.into_any(),
+            Route::NotFound(path) => view! { <pages::not_found::NotFoundPage path=path /> }.into_any(),
+        }
     }
 }
 
