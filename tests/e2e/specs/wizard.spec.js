@@ -68,3 +68,31 @@ test('without a template the default folder is used', async ({ page }) => {
   await expect(page.getByText('Default: Client uploaded documents')).toBeVisible();
   errors.assertNone();
 });
+
+test('step 2 links an existing contact found by part of an email, accent-insensitively', async ({ page }) => {
+  const errors = watchForErrors(page);
+  await openApp(page);
+  await page.getByRole('button', { name: '+ New' }).click();
+  await page.getByRole('menuitem', { name: 'Account' }).click();
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.getByLabel('First name').fill('José');
+  await page.getByLabel('Last name').fill('Núñez');
+  await page.getByLabel('Email', { exact: true }).fill('jose@nunez.example');
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'José Núñez' })).toBeVisible();
+
+  await page.getByRole('button', { name: '+ New' }).click();
+  await page.getByRole('menuitem', { name: 'Account' }).click();
+  await page.getByLabel('Company', { exact: true }).check();
+  await page.getByLabel('Company name').fill('Núñez Imports');
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.getByRole('button', { name: 'Link an existing contact instead' }).click();
+  await page.getByLabel('Find a contact by name or email').fill('nunez.ex');
+  await page.getByRole('button', { name: 'Link José Núñez' }).click();
+  await expect(page.getByText('(existing contact, will be linked)')).toBeVisible();
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Núñez Imports' })).toBeVisible();
+  await page.getByRole('navigation', { name: 'Account sections' }).getByRole('link', { name: 'Info' }).click();
+  await expect(page.getByRole('region', { name: 'Linked accounts' }).getByRole('link', { name: 'José Núñez' })).toBeVisible();
+  errors.assertNone();
+});
