@@ -1,6 +1,7 @@
 //! Pieces shared by pages.
 
 pub mod field;
+pub mod search;
 pub mod sidebar;
 pub mod status;
 pub mod tag;
