@@ -98,7 +98,11 @@ pub fn filter_accounts(
         .collect();
     let key = |i: usize| name_keys.get(i).map_or("", String::as_str);
     match order {
-        SortOrder::Name => out.sort_by(|&a, &b| key(a).cmp(key(b)).then_with(|| accounts[a].id.cmp(&accounts[b].id))),
+        SortOrder::Name => out.sort_by(|&a, &b| {
+            key(a)
+                .cmp(key(b))
+                .then_with(|| accounts[a].id.cmp(&accounts[b].id))
+        }),
         SortOrder::Newest => out.sort_by(|&a, &b| {
             accounts[b]
                 .created_at
@@ -175,7 +179,11 @@ pub fn pending_invites(links: &[Link]) -> Vec<PendingInvite> {
                 })
         })
         .collect();
-    out.sort_by(|a, b| b.invited_at.cmp(&a.invited_at).then_with(|| a.email.cmp(&b.email)));
+    out.sort_by(|a, b| {
+        b.invited_at
+            .cmp(&a.invited_at)
+            .then_with(|| a.email.cmp(&b.email))
+    });
     out
 }
 
@@ -357,7 +365,12 @@ impl SearchIndex {
                 email: c.main_email().map(|e| e.to_string()).unwrap_or_default(),
                 accounts: accounts.iter().map(|a| a.name.clone()).collect(),
                 name_key: normalize(&name),
-                email_key: c.emails.iter().map(|e| normalize(&e.to_string())).collect::<Vec<_>>().join(" "),
+                email_key: c
+                    .emails
+                    .iter()
+                    .map(|e| normalize(&e.to_string()))
+                    .collect::<Vec<_>>()
+                    .join(" "),
                 sort_key: c.sort_key(),
                 name,
             });
@@ -511,7 +524,10 @@ mod tests {
         let k = keys(&list);
 
         let all = AccountFilter::default();
-        assert_eq!(names(&list, &filter_accounts(&list, &k, &all, SortOrder::Name)), ["acme", "Émile Blanc", "Zoë Adams"]);
+        assert_eq!(
+            names(&list, &filter_accounts(&list, &k, &all, SortOrder::Name)),
+            ["acme", "Émile Blanc", "Zoë Adams"]
+        );
         assert_eq!(
             names(&list, &filter_accounts(&list, &k, &all, SortOrder::Newest)),
             ["Zoë Adams", "Émile Blanc", "acme"]
@@ -520,24 +536,36 @@ mod tests {
             kind: Some(AccountType::Individual),
             ..Default::default()
         };
-        assert_eq!(names(&list, &filter_accounts(&list, &k, &individuals, SortOrder::Name)), ["Émile Blanc", "Zoë Adams"]);
+        assert_eq!(
+            names(&list, &filter_accounts(&list, &k, &individuals, SortOrder::Name)),
+            ["Émile Blanc", "Zoë Adams"]
+        );
         let vip_and_ann = AccountFilter {
             tag: Some(vip.clone()),
             member: Some(ann),
             ..Default::default()
         };
-        assert_eq!(names(&list, &filter_accounts(&list, &k, &vip_and_ann, SortOrder::Name)), ["Émile Blanc"]);
+        assert_eq!(
+            names(&list, &filter_accounts(&list, &k, &vip_and_ann, SortOrder::Name)),
+            ["Émile Blanc"]
+        );
         let text = AccountFilter {
             text: "ZOE".into(),
             ..Default::default()
         };
-        assert_eq!(names(&list, &filter_accounts(&list, &k, &text, SortOrder::Name)), ["Zoë Adams"]);
+        assert_eq!(
+            names(&list, &filter_accounts(&list, &k, &text, SortOrder::Name)),
+            ["Zoë Adams"]
+        );
         assert!(text.is_narrowed() && !all.is_narrowed());
         let archived = AccountFilter {
             archived: true,
             ..Default::default()
         };
-        assert_eq!(names(&list, &filter_accounts(&list, &k, &archived, SortOrder::Name)), ["Old Trust"]);
+        assert_eq!(
+            names(&list, &filter_accounts(&list, &k, &archived, SortOrder::Name)),
+            ["Old Trust"]
+        );
     }
 
     #[test]
@@ -557,7 +585,8 @@ mod tests {
         let amy = contact(&mut ids, "Amy", "Alpha", &[]);
         let bob = contact(&mut ids, "Bob", "Bravo", &[]);
         let contacts = [zed.clone(), amy.clone(), bob.clone()];
-        let keys: HashMap<ContactId, String> = contacts.iter().map(|c| (c.id.clone(), c.sort_key())).collect();
+        let keys: HashMap<ContactId, String> =
+            contacts.iter().map(|c| (c.id.clone(), c.sort_key())).collect();
         let key = |id: &ContactId| keys.get(id).map(String::as_str);
 
         let mut links = vec![link(&a, &zed), link(&a, &amy), link(&b, &zed), link(&b, &bob)];
@@ -614,9 +643,12 @@ mod tests {
         let added = bulk_changes(&both, &BulkOp::AddTag(vip.clone()), Timestamp(9));
         assert_eq!(added.len(), 1);
         assert_eq!(added[0].0, b);
-        assert_eq!(added[0].1.tags, [vip.clone()]);
+        assert_eq!(added[0].1.tags, std::slice::from_ref(&vip));
         assert_eq!(added[0].1.updated_at, Timestamp(9));
-        assert_eq!(bulk_changes(&both, &BulkOp::RemoveTag(vip.clone()), Timestamp(9)).len(), 1);
+        assert_eq!(
+            bulk_changes(&both, &BulkOp::RemoveTag(vip.clone()), Timestamp(9)).len(),
+            1
+        );
 
         let mut assigned = bulk_changes(&both, &BulkOp::Assign(ann.clone()), Timestamp(9));
         assert_eq!(assigned.len(), 2);
@@ -638,9 +670,18 @@ mod tests {
     #[test]
     fn bulk_messages_read_well() {
         let mut ids = SeededIds::new(5);
-        assert_eq!(bulk_message(&BulkOp::AddTag(ids.id()), "VIP", 3), "Tag VIP added to 3 accounts");
-        assert_eq!(bulk_message(&BulkOp::RemoveTag(ids.id()), "VIP", 1), "Tag VIP removed from 1 account");
-        assert_eq!(bulk_message(&BulkOp::Assign(ids.id()), "Ann", 2), "Ann assigned to 2 accounts");
+        assert_eq!(
+            bulk_message(&BulkOp::AddTag(ids.id()), "VIP", 3),
+            "Tag VIP added to 3 accounts"
+        );
+        assert_eq!(
+            bulk_message(&BulkOp::RemoveTag(ids.id()), "VIP", 1),
+            "Tag VIP removed from 1 account"
+        );
+        assert_eq!(
+            bulk_message(&BulkOp::Assign(ids.id()), "Ann", 2),
+            "Ann assigned to 2 accounts"
+        );
         assert_eq!(bulk_message(&BulkOp::Archive, "", 2), "2 accounts archived");
         assert_eq!(bulk_message(&BulkOp::Restore, "", 1), "1 account restored");
     }
@@ -651,10 +692,20 @@ mod tests {
         let acme = account(ids, "Acme Müllerei GmbH", AccountType::Company, 0);
         let hidden = account(ids, "Hidden Müller", AccountType::Individual, 0);
         muller.team.push(ids.id());
-        let kate = contact(ids, "Kate", "Müller", &["kate@mueller.example", "k.m@Work.example"]);
+        let kate = contact(
+            ids,
+            "Kate",
+            "Müller",
+            &["kate@mueller.example", "k.m@Work.example"],
+        );
         let sofi = contact(ids, "Sofía", "Ortega", &["sofia@ortega.example"]);
         let lone = contact(ids, "Lone", "Müller", &["lone@x.example"]);
-        let links = [link(&muller, &kate), link(&acme, &kate), link(&sofia, &sofi), link(&hidden, &lone)];
+        let links = [
+            link(&muller, &kate),
+            link(&acme, &kate),
+            link(&sofia, &sofi),
+            link(&hidden, &lone),
+        ];
         let accounts = vec![muller, sofia, acme, hidden];
         let idx = SearchIndex::build(
             &accounts,
@@ -695,7 +746,10 @@ mod tests {
         let (idx, _) = index(&mut ids);
         let r = idx.search("work.exam", 8);
         assert!(r.accounts.is_empty());
-        assert_eq!(r.contacts.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(), ["Kate Müller"]);
+        assert_eq!(
+            r.contacts.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(),
+            ["Kate Müller"]
+        );
         // Name and email words combine.
         assert_eq!(idx.search("kate ortega.example", 8).len(), 0);
         assert_eq!(idx.search("sofia ortega.example", 8).contacts.len(), 1);

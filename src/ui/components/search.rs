@@ -52,8 +52,10 @@ fn typing_in(ev: &web_sys::KeyboardEvent) -> bool {
     ev.target()
         .and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok())
         .is_some_and(|el| {
-            matches!(el.tag_name().to_lowercase().as_str(), "input" | "textarea" | "select")
-                || el.is_content_editable()
+            matches!(
+                el.tag_name().to_lowercase().as_str(),
+                "input" | "textarea" | "select"
+            ) || el.is_content_editable()
         })
 }
 
@@ -154,11 +156,9 @@ pub fn Search() -> impl IntoView {
                     (Some(i), false) => (i + n - 1) % n,
                 }));
             }
-            "Enter" => {
-                if expanded.get_untracked() && n > 0 {
-                    ev.prevent_default();
-                    go(active.get_untracked().unwrap_or(0).min(n - 1));
-                }
+            "Enter" if expanded.get_untracked() && n > 0 => {
+                ev.prevent_default();
+                go(active.get_untracked().unwrap_or(0).min(n - 1));
             }
             "Escape" => {
                 ev.prevent_default();
@@ -190,7 +190,8 @@ pub fn Search() -> impl IntoView {
                 if r.is_empty() {
                     "No accounts or contacts match.".to_owned()
                 } else {
-                    let plural = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+                    let plural =
+                        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
                     format!(
                         "{}, {}",
                         plural(r.total_accounts, "account", "accounts"),
@@ -201,7 +202,15 @@ pub fn Search() -> impl IntoView {
         }
     };
 
-    let option_class = move |i: usize| move || if active.get() == Some(i) { "option active" } else { "option" };
+    let option_class = move |i: usize| {
+        move || {
+            if active.get() == Some(i) {
+                "option active"
+            } else {
+                "option"
+            }
+        }
+    };
     let selected = move |i: usize| move || (active.get() == Some(i)).to_string();
 
     view! {

@@ -51,8 +51,13 @@ pub fn AccountsList(archived: bool, data: DataSignal) -> impl IntoView {
     });
     let total = Memo::new(move |_| {
         data.with(|d| {
-            d.as_ref()
-                .map_or(0, |d| if archived { d.archived_count } else { d.active_count })
+            d.as_ref().map_or(0, |d| {
+                if archived {
+                    d.archived_count
+                } else {
+                    d.active_count
+                }
+            })
         })
     });
     let count = Memo::new(move |_| rows.with(|r| r.len()));
@@ -222,7 +227,7 @@ fn Empty(archived: bool, narrowed: Signal<bool>, clear: Callback<()>) -> impl In
                     </button>
                 </div>
             }
-                .into_any()
+            .into_any()
         } else if archived {
             view! {
                 <div class="empty">
@@ -230,7 +235,7 @@ fn Empty(archived: bool, narrowed: Signal<bool>, clear: Callback<()>) -> impl In
                     <a href=Route::clients().href()>"Back to active accounts"</a>
                 </div>
             }
-                .into_any()
+            .into_any()
         } else {
             view! {
                 <div class="empty">
@@ -240,7 +245,7 @@ fn Empty(archived: bool, narrowed: Signal<bool>, clear: Callback<()>) -> impl In
                     </a>
                 </div>
             }
-                .into_any()
+            .into_any()
         }
     }
 }
@@ -266,14 +271,26 @@ fn Filters(
     let tags = move || {
         data.with(|d| {
             d.as_ref()
-                .map(|d| d.catalog.tags.iter().map(|t| (t.id.clone(), t.name.clone())).collect::<Vec<_>>())
+                .map(|d| {
+                    d.catalog
+                        .tags
+                        .iter()
+                        .map(|t| (t.id.clone(), t.name.clone()))
+                        .collect::<Vec<_>>()
+                })
                 .unwrap_or_default()
         })
     };
     let members = move || {
         data.with(|d| {
             d.as_ref()
-                .map(|d| d.catalog.members.iter().map(|m| (m.id.clone(), m.name.clone())).collect::<Vec<_>>())
+                .map(|d| {
+                    d.catalog
+                        .members
+                        .iter()
+                        .map(|m| (m.id.clone(), m.name.clone()))
+                        .collect::<Vec<_>>()
+                })
                 .unwrap_or_default()
         })
     };
@@ -444,7 +461,9 @@ fn BulkBar(
         let pairs = listing::bulk_changes(&chosen, &op, at);
         if pairs.is_empty() {
             error.set(None);
-            notice.set(Some("Nothing to change: the selected accounts are already like that.".to_owned()));
+            notice.set(Some(
+                "Nothing to change: the selected accounts are already like that.".to_owned(),
+            ));
             return;
         }
         let actor = services.actor();
@@ -462,7 +481,11 @@ fn BulkBar(
             .collect();
         let message = listing::bulk_message(&op, &name, pairs.len());
         notice.set(None);
-        save.dispatch_local(BulkRequest { pairs, history, message });
+        save.dispatch_local(BulkRequest {
+            pairs,
+            history,
+            message,
+        });
     };
 
     let count = move || selected.with(HashSet::len);

@@ -88,8 +88,11 @@ pub(crate) struct Prepared {
 impl Prepared {
     fn new(raw: &Raw, may_see: impl Fn(&Account) -> bool, sees_all: bool) -> Self {
         let accounts: Vec<Account> = raw.accounts.iter().filter(|a| may_see(a)).cloned().collect();
-        let account_index: HashMap<AccountId, usize> =
-            accounts.iter().enumerate().map(|(i, a)| (a.id.clone(), i)).collect();
+        let account_index: HashMap<AccountId, usize> = accounts
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.id.clone(), i))
+            .collect();
         let links: Vec<Link> = raw
             .links
             .iter()
@@ -104,8 +107,11 @@ impl Prepared {
             .filter(|c| visible_linked.contains(&c.id) || (sees_all && !linked.contains(&c.id)))
             .cloned()
             .collect();
-        let contact_index: HashMap<ContactId, usize> =
-            contacts.iter().enumerate().map(|(i, c)| (c.id.clone(), i)).collect();
+        let contact_index: HashMap<ContactId, usize> = contacts
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.id.clone(), i))
+            .collect();
         let sort_keys: HashMap<ContactId, String> =
             contacts.iter().map(|c| (c.id.clone(), c.sort_key())).collect();
         let primary = listing::primary_contacts(&links, |id| sort_keys.get(id).map(String::as_str));
@@ -190,7 +196,11 @@ pub fn ClientsPage(view: ClientsView) -> impl IntoView {
             let sees_all = services
                 .viewing_as
                 .with(|m| m.as_ref().is_none_or(|m| m.sees_all()));
-            Some(Shared::new(Prepared::new(&raw, |a| services.may_see(a), sees_all)))
+            Some(Shared::new(Prepared::new(
+                &raw,
+                |a| services.may_see(a),
+                sees_all,
+            )))
         }
         _ => None,
     });
@@ -228,13 +238,7 @@ pub fn ClientsPage(view: ClientsView) -> impl IntoView {
 #[component]
 fn Tabs(view: ClientsView, data: DataSignal) -> impl IntoView {
     let count = move |f: fn(&Prepared) -> usize| {
-        move || {
-            data.with(|d| {
-                d.as_ref()
-                    .map(|d| f(d).to_string())
-                    .unwrap_or_default()
-            })
-        }
+        move || data.with(|d| d.as_ref().map(|d| f(d).to_string()).unwrap_or_default())
     };
     let current = move |on: bool| on.then_some("page");
     let accounts_tab = view != ClientsView::Contacts;

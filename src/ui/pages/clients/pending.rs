@@ -56,7 +56,8 @@ pub fn PendingList(data: DataSignal) -> impl IntoView {
         let Some(link) = d.links.get(p.link) else {
             return;
         };
-        let (Some(account), Some(contact)) = (d.account(&link.account_id), d.contact(&link.contact_id)) else {
+        let (Some(account), Some(contact)) = (d.account(&link.account_id), d.contact(&link.contact_id))
+        else {
             return;
         };
         let mut updated = link.clone();
@@ -75,7 +76,10 @@ pub fn PendingList(data: DataSignal) -> impl IntoView {
             format!("Portal login of {} marked as activated", p.email)
         };
         notice.set(None);
-        save.dispatch_local(LinkChange { link: updated, message });
+        save.dispatch_local(LinkChange {
+            link: updated,
+            message,
+        });
     };
 
     let row = move |i: usize| {

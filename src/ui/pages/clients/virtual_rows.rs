@@ -63,7 +63,9 @@ where
     let range = Memo::new(move |_| {
         let n = count.get();
         let (t, h) = (top.get(), height.get());
-        let first = ((t / ROW_HEIGHT).floor() as usize).saturating_sub(OVERSCAN).min(n);
+        let first = ((t / ROW_HEIGHT).floor() as usize)
+            .saturating_sub(OVERSCAN)
+            .min(n);
         let last = (((t + h) / ROW_HEIGHT).ceil() as usize + OVERSCAN).min(n);
         (first, last)
     });
@@ -75,11 +77,15 @@ where
             "ArrowUp" => -1,
             _ => return,
         };
-        let Some(target) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok()) else {
+        let Some(target) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok())
+        else {
             return;
         };
         let tag = target.tag_name().to_lowercase();
-        if tag == "select" || (tag == "input" && target.get_attribute("type").as_deref() != Some("checkbox")) {
+        if tag == "select" || (tag == "input" && target.get_attribute("type").as_deref() != Some("checkbox"))
+        {
             return;
         }
         let Some(index) = target
@@ -107,12 +113,12 @@ where
             }
             measure();
         }
-        let selector = if tag == "input" {
-            "input[type=checkbox]"
+        let row = format!("#{list_id} [data-row=\"{next}\"]");
+        let query = if tag == "input" {
+            format!("{row} input[type=checkbox]")
         } else {
-            "a[href], button"
+            format!("{row} a[href], {row} button")
         };
-        let query = format!("#{list_id} [data-row=\"{next}\"] {selector}");
         request_animation_frame(move || {
             if let Some(el) = web_sys::window()
                 .and_then(|w| w.document())
