@@ -128,6 +128,36 @@ pub fn Search() -> impl IntoView {
         active.set(None);
     });
 
+    // Keeps the active option in view when the results scroll.
+    Effect::new(move |_| {
+        let Some(i) = active.get() else {
+            return;
+        };
+        request_animation_frame(move || {
+            let option = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.get_element_by_id(&option_id(i)))
+                .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+            let Some(option) = option else {
+                return;
+            };
+            let Some(popup) = option
+                .closest(".search-popup")
+                .ok()
+                .flatten()
+                .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+            else {
+                return;
+            };
+            let (top, bottom) = (option.offset_top(), option.offset_top() + option.offset_height());
+            if top < popup.scroll_top() {
+                popup.set_scroll_top(top);
+            } else if bottom > popup.scroll_top() + popup.client_height() {
+                popup.set_scroll_top(bottom - popup.client_height());
+            }
+        });
+    });
+
     let close = move || {
         query.set(String::new());
         open.set(false);

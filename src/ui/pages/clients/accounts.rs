@@ -309,14 +309,14 @@ fn Filters(
             <div class="field">
                 <label for="filter-type">"Filter by type"</label>
                 <select id="filter-type" on:change=move |ev| kind.set(parse_opt(&event_target_value(&ev), AccountType::from_code))>
-                    <option value="" selected=move || kind.get().is_none()>
+                    <option value="" prop:selected=move || kind.get().is_none()>
                         "All types"
                     </option>
                     {AccountType::ALL
                         .into_iter()
                         .map(|t| {
                             view! {
-                                <option value=t.code() selected=move || kind.get() == Some(t)>
+                                <option value=t.code() prop:selected=move || kind.get() == Some(t)>
                                     {t.label()}
                                 </option>
                             }
@@ -327,7 +327,7 @@ fn Filters(
             <div class="field">
                 <label for="filter-tag">"Filter by tag"</label>
                 <select id="filter-tag" on:change=move |ev| tag.set(parse_opt(&event_target_value(&ev), TagId::parse))>
-                    <option value="" selected=move || tag.get().is_none()>
+                    <option value="" prop:selected=move || tag.get().is_none()>
                         "All tags"
                     </option>
                     {move || {
@@ -336,7 +336,7 @@ fn Filters(
                             .map(|(id, name)| {
                                 let value = id.to_string();
                                 view! {
-                                    <option value=value selected=move || tag.get().as_ref() == Some(&id)>
+                                    <option value=value prop:selected=move || tag.get().as_ref() == Some(&id)>
                                         {name}
                                     </option>
                                 }
@@ -348,7 +348,7 @@ fn Filters(
             <div class="field">
                 <label for="filter-member">"Filter by team member"</label>
                 <select id="filter-member" on:change=move |ev| member.set(parse_opt(&event_target_value(&ev), MemberId::parse))>
-                    <option value="" selected=move || member.get().is_none()>
+                    <option value="" prop:selected=move || member.get().is_none()>
                         "All team members"
                     </option>
                     {move || {
@@ -357,7 +357,7 @@ fn Filters(
                             .map(|(id, name)| {
                                 let value = id.to_string();
                                 view! {
-                                    <option value=value selected=move || member.get().as_ref() == Some(&id)>
+                                    <option value=value prop:selected=move || member.get().as_ref() == Some(&id)>
                                         {name}
                                     </option>
                                 }
@@ -373,7 +373,7 @@ fn Filters(
                         .into_iter()
                         .map(|s| {
                             view! {
-                                <option value=s.code() selected=move || sort.get() == s>
+                                <option value=s.code() prop:selected=move || sort.get() == s>
                                     {s.label()}
                                 </option>
                             }
@@ -539,7 +539,7 @@ fn BulkBar(
                                                 .map(|t| {
                                                     let on = current.as_ref() == Some(&t.id);
                                                     view! {
-                                                        <option value=t.id.to_string() selected=on>
+                                                        <option value=t.id.to_string() prop:selected=on>
                                                             {t.name.clone()}
                                                         </option>
                                                     }
@@ -604,7 +604,7 @@ fn BulkBar(
                                                 .map(|m| {
                                                     let on = current.as_ref() == Some(&m.id);
                                                     view! {
-                                                        <option value=m.id.to_string() selected=on>
+                                                        <option value=m.id.to_string() prop:selected=on>
                                                             {m.name.clone()}
                                                         </option>
                                                     }
