@@ -123,10 +123,9 @@ pub fn Search() -> impl IntoView {
         })
     });
     let expanded = Memo::new(move |_| open.get() && !query.with(|q| q.trim().is_empty()));
-    Effect::new(move |_| {
-        results.track();
-        active.set(None);
-    });
+    // The active option, if it is still among the results (they change when
+    // the data reloads, not only when the query does).
+    let current = move || active.get().filter(|&i| i < options.with(Vec::len));
 
     // Keeps the active option in view when the results scroll.
     Effect::new(move |_| {
@@ -179,7 +178,8 @@ pub fn Search() -> impl IntoView {
                     return;
                 }
                 let down = ev.key() == "ArrowDown";
-                active.set(Some(match (active.get_untracked(), down) {
+                let now = active.get_untracked().filter(|&i| i < n);
+                active.set(Some(match (now, down) {
                     (None, true) => 0,
                     (None, false) => n - 1,
                     (Some(i), true) => (i + 1) % n,
@@ -188,7 +188,7 @@ pub fn Search() -> impl IntoView {
             }
             "Enter" if expanded.get_untracked() && n > 0 => {
                 ev.prevent_default();
-                go(active.get_untracked().unwrap_or(0).min(n - 1));
+                go(active.get_untracked().filter(|&i| i < n).unwrap_or(0));
             }
             "Escape" => {
                 ev.prevent_default();
@@ -234,14 +234,14 @@ pub fn Search() -> impl IntoView {
 
     let option_class = move |i: usize| {
         move || {
-            if active.get() == Some(i) {
+            if current() == Some(i) {
                 "option active"
             } else {
                 "option"
             }
         }
     };
-    let selected = move |i: usize| move || (active.get() == Some(i)).to_string();
+    let selected = move |i: usize| move || (current() == Some(i)).to_string();
 
     view! {
         <div class="search" role="search">
@@ -260,7 +260,7 @@ pub fn Search() -> impl IntoView {
                 aria-autocomplete="list"
                 aria-expanded=move || expanded.get().to_string()
                 aria-controls=move || expanded.get().then_some(LISTBOX_ID)
-                aria-activedescendant=move || active.get().filter(|_| expanded.get()).map(option_id)
+                aria-activedescendant=move || current().filter(|_| expanded.get()).map(option_id)
                 prop:value=move || query.get()
                 on:focus=move |_| {
                     wanted.set(true);
@@ -269,6 +269,7 @@ pub fn Search() -> impl IntoView {
                 on:blur=move |_| open.set(false)
                 on:input=move |ev| {
                     query.set(event_target_value(&ev));
+                    active.set(None);
                     open.set(true);
                 }
                 on:keydown=on_keydown
