@@ -27,7 +27,12 @@ pub fn invitation_mailto(email: &str, contact_name: &str, account_name: &str, me
         "You have been given access to our client portal for {account_name}. \
          Please activate your login with this email address ({email}).\n\nKind regards"
     ));
-    format!("mailto:{}?subject={}&body={}", encode(email), encode(&subject), encode(&body))
+    format!(
+        "mailto:{}?subject={}&body={}",
+        encode(email),
+        encode(&subject),
+        encode(&body)
+    )
 }
 
 #[cfg(test)]
@@ -36,7 +41,12 @@ mod tests {
 
     #[test]
     fn builds_an_encoded_mailto() {
-        let url = invitation_mailto("kate+tax@example.com", "Kate Müller", "Kate's LLC", "See you & thanks");
+        let url = invitation_mailto(
+            "kate+tax@example.com",
+            "Kate Müller",
+            "Kate's LLC",
+            "See you & thanks",
+        );
         assert!(url.starts_with("mailto:kate%2Btax%40example.com?subject=Your%20client%20portal"));
         assert!(url.contains("Kate%27s%20LLC"));
         assert!(url.contains("M%C3%BCller"));
