@@ -13,6 +13,7 @@ pub mod history;
 pub mod ids;
 pub mod invite;
 pub mod link;
+pub mod listing;
 pub mod new_account;
 pub mod note;
 pub mod search;

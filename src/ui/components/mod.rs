@@ -2,6 +2,7 @@
 
 pub mod field;
 pub mod pickers;
+pub mod search;
 pub mod sidebar;
 pub mod status;
 pub mod tag;

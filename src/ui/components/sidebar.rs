@@ -19,6 +19,7 @@ pub fn Sidebar() -> impl IntoView {
             <a class="brand" href=Route::clients().href()>
                 "Clientbook"
             </a>
+            <super::search::Search />
             <div class="new-menu" on:keydown=close_on_escape>
                 <button
                     type="button"

@@ -1,0 +1,377 @@
+//! The sidebar search: accounts by name, contacts by name or any part of
+//! any email, ignoring case and accents. An ARIA combobox with a listbox of
+//! grouped options: `/` focuses it, ArrowUp / ArrowDown move through the
+//! results (wrapping across the groups), Enter opens one, Escape clears.
+//!
+//! The index (normalised strings) is built once per load of the data, which
+//! reloads after every write; a keystroke only scans prepared strings. The
+//! data is first loaded when the box gets focus, so pages that never search
+//! never pay for it.
+
+use crate::domain::listing::{SearchIndex, SearchResults};
+use crate::domain::{Account, Contact, Link};
+use crate::error::AppError;
+use crate::route::Route;
+use crate::ui::nav::navigate;
+use crate::ui::services::{use_services, DbState};
+use leptos::html::Input;
+use leptos::prelude::*;
+use std::sync::Arc;
+use wasm_bindgen::JsCast;
+
+/// Results shown per group.
+const LIMIT: usize = 8;
+const INPUT_ID: &str = "client-search";
+const LISTBOX_ID: &str = "client-search-results";
+
+/// Loaded data, compared by identity (never field by field).
+#[derive(Clone)]
+struct Loaded(Arc<(Vec<Account>, Vec<Contact>, Vec<Link>)>);
+
+impl PartialEq for Loaded {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+#[derive(Clone)]
+struct Index(Arc<SearchIndex>);
+
+impl PartialEq for Index {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+fn option_id(i: usize) -> String {
+    format!("{INPUT_ID}-option-{i}")
+}
+
+/// Whether a key press happened in a place that takes text.
+fn typing_in(ev: &web_sys::KeyboardEvent) -> bool {
+    ev.target()
+        .and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok())
+        .is_some_and(|el| {
+            matches!(
+                el.tag_name().to_lowercase().as_str(),
+                "input" | "textarea" | "select"
+            ) || el.is_content_editable()
+        })
+}
+
+#[component]
+pub fn Search() -> impl IntoView {
+    let services = use_services();
+    let query = RwSignal::new(String::new());
+    let open = RwSignal::new(false);
+    let active = RwSignal::new(None::<usize>);
+    // Loaded on first use, then after every write.
+    let wanted = RwSignal::new(false);
+    let input = NodeRef::<Input>::new();
+
+    let data = LocalResource::new(move || {
+        services.revision.track();
+        let ready = services.db.with(|d| *d == DbState::Ready);
+        let store = (wanted.get() && ready).then(|| services.store());
+        async move {
+            let store = match store? {
+                Ok(store) => store,
+                Err(e) => return Some(Err(e)),
+            };
+            let load = async {
+                let accounts = store.accounts().await?;
+                let contacts = store.contacts().await?;
+                let links = store.links().await?;
+                Ok::<_, crate::store::StoreError>(Loaded(Arc::new((accounts, contacts, links))))
+            };
+            Some(load.await.map_err(AppError::from))
+        }
+    });
+    // Rebuilt when the data or the viewer changes, never per keystroke.
+    let index = Memo::new(move |_| match data.get().flatten() {
+        Some(Ok(loaded)) => {
+            let (accounts, contacts, links) = &*loaded.0;
+            let sees_all = services
+                .viewing_as
+                .with(|m| m.as_ref().is_none_or(|m| m.sees_all()));
+            Some(Ok(Index(Arc::new(SearchIndex::build(
+                accounts,
+                contacts,
+                links,
+                |a| services.may_see(a),
+                sees_all,
+            )))))
+        }
+        Some(Err(e)) => Some(Err(e)),
+        None => None,
+    });
+    let results = Memo::new(move |_| {
+        let q = query.get();
+        index.with(|i| match i {
+            Some(Ok(i)) => i.0.search(&q, LIMIT),
+            _ => SearchResults::default(),
+        })
+    });
+    // Every option in order, as the routes they open.
+    let options = Memo::new(move |_| {
+        results.with(|r| {
+            r.accounts
+                .iter()
+                .map(|a| Route::account(a.id.clone()))
+                .chain(r.contacts.iter().map(|c| Route::Contact(c.id.clone())))
+                .collect::<Vec<_>>()
+        })
+    });
+    let expanded = Memo::new(move |_| open.get() && !query.with(|q| q.trim().is_empty()));
+    // The active option, if it is still among the results (they change when
+    // the data reloads, not only when the query does).
+    let current = move || active.get().filter(|&i| i < options.with(Vec::len));
+
+    // Keeps the active option in view when the results scroll.
+    Effect::new(move |_| {
+        let Some(i) = active.get() else {
+            return;
+        };
+        request_animation_frame(move || {
+            let option = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.get_element_by_id(&option_id(i)))
+                .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+            let Some(option) = option else {
+                return;
+            };
+            let Some(popup) = option
+                .closest(".search-popup")
+                .ok()
+                .flatten()
+                .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+            else {
+                return;
+            };
+            let (top, bottom) = (option.offset_top(), option.offset_top() + option.offset_height());
+            if top < popup.scroll_top() {
+                popup.set_scroll_top(top);
+            } else if bottom > popup.scroll_top() + popup.client_height() {
+                popup.set_scroll_top(bottom - popup.client_height());
+            }
+        });
+    });
+
+    let close = move || {
+        query.set(String::new());
+        open.set(false);
+        active.set(None);
+    };
+    let go = move |i: usize| {
+        if let Some(route) = options.with_untracked(|o| o.get(i).cloned()) {
+            close();
+            navigate(&route);
+        }
+    };
+    let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
+        let n = options.with_untracked(Vec::len);
+        match ev.key().as_str() {
+            "ArrowDown" | "ArrowUp" => {
+                ev.prevent_default();
+                open.set(true);
+                if n == 0 {
+                    return;
+                }
+                let down = ev.key() == "ArrowDown";
+                let now = active.get_untracked().filter(|&i| i < n);
+                active.set(Some(match (now, down) {
+                    (None, true) => 0,
+                    (None, false) => n - 1,
+                    (Some(i), true) => (i + 1) % n,
+                    (Some(i), false) => (i + n - 1) % n,
+                }));
+            }
+            "Enter" if expanded.get_untracked() && n > 0 => {
+                ev.prevent_default();
+                go(active.get_untracked().filter(|&i| i < n).unwrap_or(0));
+            }
+            "Escape" => {
+                ev.prevent_default();
+                close();
+            }
+            _ => {}
+        }
+    };
+
+    // `/` anywhere outside a text field focuses the search.
+    let slash = window_event_listener(leptos::ev::keydown, move |ev| {
+        if ev.key() == "/" && !ev.ctrl_key() && !ev.meta_key() && !ev.alt_key() && !typing_in(&ev) {
+            if let Some(el) = input.get_untracked() {
+                ev.prevent_default();
+                let _ = el.focus();
+            }
+        }
+    });
+    on_cleanup(move || slash.remove());
+
+    let status = move || {
+        if !expanded.get() {
+            return String::new();
+        }
+        match index.get() {
+            None => "Searching…".to_owned(),
+            Some(Err(e)) => format!("Search is unavailable: {}", e.user_message()),
+            Some(Ok(_)) => results.with(|r| {
+                if r.is_empty() {
+                    "No accounts or contacts match.".to_owned()
+                } else {
+                    let plural =
+                        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+                    format!(
+                        "{}, {}",
+                        plural(r.total_accounts, "account", "accounts"),
+                        plural(r.total_contacts, "contact", "contacts")
+                    )
+                }
+            }),
+        }
+    };
+
+    let option_class = move |i: usize| {
+        move || {
+            if current() == Some(i) {
+                "option active"
+            } else {
+                "option"
+            }
+        }
+    };
+    let selected = move |i: usize| move || (current() == Some(i)).to_string();
+
+    view! {
+        <div class="search" role="search">
+            <label for=INPUT_ID class="search-label">
+                "Search clients"
+            </label>
+            <input
+                id=INPUT_ID
+                node_ref=input
+                type="text"
+                role="combobox"
+                autocomplete="off"
+                spellcheck="false"
+                placeholder="Name or email  ( / )"
+                aria-keyshortcuts="/"
+                aria-autocomplete="list"
+                aria-expanded=move || expanded.get().to_string()
+                aria-controls=move || expanded.get().then_some(LISTBOX_ID)
+                aria-activedescendant=move || current().filter(|_| expanded.get()).map(option_id)
+                prop:value=move || query.get()
+                on:focus=move |_| {
+                    wanted.set(true);
+                    open.set(true);
+                }
+                on:blur=move |_| open.set(false)
+                on:input=move |ev| {
+                    query.set(event_target_value(&ev));
+                    active.set(None);
+                    open.set(true);
+                }
+                on:keydown=on_keydown
+            />
+            <p class="sr-only" role="status" aria-live="polite">
+                {status}
+            </p>
+            <Show when=move || expanded.get()>
+                <div class="search-popup" on:mousedown=|ev| ev.prevent_default()>
+                    <p class="search-status">{status}</p>
+                    <div id=LISTBOX_ID role="listbox" aria-label="Search results">
+                        {move || {
+                            let r = results.get();
+                            let accounts_n = r.accounts.len();
+                            let more = |shown: usize, total: usize| {
+                                (total > shown)
+                                    .then(|| {
+                                        view! {
+                                            <div class="search-more" role="presentation">
+                                                {format!("and {} more — type more to narrow", total - shown)}
+                                            </div>
+                                        }
+                                    })
+                            };
+                            view! {
+                                {(!r.accounts.is_empty())
+                                    .then(|| {
+                                        view! {
+                                            <div role="group" aria-labelledby="client-search-accounts">
+                                                <div id="client-search-accounts" class="search-group" role="presentation">
+                                                    "Accounts"
+                                                </div>
+                                                {r
+                                                    .accounts
+                                                    .iter()
+                                                    .enumerate()
+                                                    .map(|(i, a)| {
+                                                        let detail = if a.archived {
+                                                            format!("{} · archived", a.kind.label())
+                                                        } else {
+                                                            a.kind.label().to_owned()
+                                                        };
+                                                        view! {
+                                                            <div
+                                                                id=option_id(i)
+                                                                role="option"
+                                                                class=option_class(i)
+                                                                aria-selected=selected(i)
+                                                                on:click=move |_| go(i)
+                                                            >
+                                                                <span class="option-name">{a.name.clone()}</span>
+                                                                <span class="option-detail">{detail}</span>
+                                                            </div>
+                                                        }
+                                                    })
+                                                    .collect_view()}
+                                                {more(r.accounts.len(), r.total_accounts)}
+                                            </div>
+                                        }
+                                    })}
+                                {(!r.contacts.is_empty())
+                                    .then(|| {
+                                        view! {
+                                            <div role="group" aria-labelledby="client-search-contacts">
+                                                <div id="client-search-contacts" class="search-group" role="presentation">
+                                                    "Contacts"
+                                                </div>
+                                                {r
+                                                    .contacts
+                                                    .iter()
+                                                    .enumerate()
+                                                    .map(|(j, c)| {
+                                                        let i = accounts_n + j;
+                                                        let accounts = if c.accounts.is_empty() {
+                                                            String::new()
+                                                        } else {
+                                                            format!("Accounts: {}", c.accounts.join(", "))
+                                                        };
+                                                        view! {
+                                                            <div
+                                                                id=option_id(i)
+                                                                role="option"
+                                                                class=option_class(i)
+                                                                aria-selected=selected(i)
+                                                                on:click=move |_| go(i)
+                                                            >
+                                                                <span class="option-name">{c.name.clone()}</span>
+                                                                <span class="option-detail">{c.email.clone()}</span>
+                                                                <span class="option-detail">{accounts}</span>
+                                                            </div>
+                                                        }
+                                                    })
+                                                    .collect_view()}
+                                                {more(r.contacts.len(), r.total_contacts)}
+                                            </div>
+                                        }
+                                    })}
+                            }
+                        }}
+                    </div>
+                </div>
+            </Show>
+        </div>
+    }
+}

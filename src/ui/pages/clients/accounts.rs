@@ -1,0 +1,656 @@
+//! The Active and Archived accounts lists: filters, sort, selection and
+//! bulk actions.
+
+use super::virtual_rows::VirtualRows;
+use super::{DataSignal, Shared};
+use crate::domain::history::{self, HistoryEntry};
+use crate::domain::ids::{MemberId, TagId};
+use crate::domain::listing::{self, AccountFilter, BulkOp, SortOrder};
+use crate::domain::{Account, AccountId, AccountType};
+use crate::error::AppError;
+use crate::route::Route;
+use crate::ui::components::TagList;
+use crate::ui::services::{now, use_services, BrowserIds};
+use leptos::html::Div;
+use leptos::prelude::*;
+use std::collections::HashSet;
+
+/// A bulk change ready to be written.
+#[derive(Clone)]
+struct BulkRequest {
+    pairs: Vec<(Account, Account)>,
+    history: Vec<HistoryEntry>,
+    message: String,
+}
+
+#[component]
+pub fn AccountsList(archived: bool, data: DataSignal) -> impl IntoView {
+    let kind = RwSignal::new(None::<AccountType>);
+    let tag = RwSignal::new(None::<TagId>);
+    let member = RwSignal::new(None::<MemberId>);
+    let text = RwSignal::new(String::new());
+    let sort = RwSignal::new(SortOrder::Name);
+    let filter = Memo::new(move |_| AccountFilter {
+        archived,
+        kind: kind.get(),
+        tag: tag.get(),
+        member: member.get(),
+        text: text.get(),
+    });
+    // The whole filtered, sorted list (positions in `accounts`), once per
+    // data or filter change.
+    let rows = Memo::new(move |_| {
+        let (f, s) = (filter.get(), sort.get());
+        data.with(|d| {
+            Shared::new(
+                d.as_ref()
+                    .map(|d| listing::filter_accounts(&d.accounts, &d.name_keys, &f, s))
+                    .unwrap_or_default(),
+            )
+        })
+    });
+    let total = Memo::new(move |_| {
+        data.with(|d| {
+            d.as_ref().map_or(0, |d| {
+                if archived {
+                    d.archived_count
+                } else {
+                    d.active_count
+                }
+            })
+        })
+    });
+    let count = Memo::new(move |_| rows.with(|r| r.len()));
+    let selected = RwSignal::new(HashSet::<AccountId>::new());
+    let scroller = NodeRef::<Div>::new();
+    // Other filters: back to the top, nothing selected.
+    Effect::new(move |prev: Option<()>| {
+        filter.track();
+        sort.track();
+        if prev.is_some() {
+            selected.set(HashSet::new());
+            if let Some(el) = scroller.get_untracked() {
+                el.set_scroll_top(0);
+            }
+        }
+    });
+    let clear_filters = move |_| {
+        kind.set(None);
+        tag.set(None);
+        member.set(None);
+        text.set(String::new());
+    };
+
+    // Select-all state over every filtered row, not only the rendered ones.
+    let all_state = Memo::new(move |_| {
+        selected.with(|s| {
+            if s.is_empty() {
+                return (false, false);
+            }
+            data.with(|d| {
+                let Some(d) = d else { return (false, false) };
+                rows.with(|r| {
+                    let n = r
+                        .iter()
+                        .filter(|&&i| d.accounts.get(i).is_some_and(|a| s.contains(&a.id)))
+                        .count();
+                    (n > 0 && n == r.len(), n > 0 && n < r.len())
+                })
+            })
+        })
+    });
+    let toggle_all = move |_| {
+        if all_state.get_untracked().0 {
+            selected.set(HashSet::new());
+        } else if let Some(d) = data.get_untracked() {
+            let ids = rows.with_untracked(|r| {
+                r.iter()
+                    .filter_map(|&i| d.accounts.get(i).map(|a| a.id.clone()))
+                    .collect()
+            });
+            selected.set(ids);
+        }
+    };
+
+    let row = move |i: usize| {
+        move || {
+            let d = data.get()?;
+            let index = rows.with(|r| r.get(i).copied())?;
+            let a = d.accounts.get(index)?;
+            let id = a.id.clone();
+            let check_id = format!("select-{id}");
+            let label_for = check_id.clone();
+            let (for_checked, for_toggle) = (id.clone(), id.clone());
+            let primary = d
+                .primary
+                .get(&a.id)
+                .and_then(|c| d.contact(c))
+                .map(|c| c.display_name())
+                .unwrap_or_default();
+            Some(view! {
+                <div role="cell" class="c-check">
+                    <input
+                        id=check_id
+                        type="checkbox"
+                        prop:checked=move || selected.with(|s| s.contains(&for_checked))
+                        on:change=move |ev| {
+                            let on = event_target_checked(&ev);
+                            let id = for_toggle.clone();
+                            selected
+                                .update(|s| {
+                                    if on {
+                                        s.insert(id);
+                                    } else {
+                                        s.remove(&id);
+                                    }
+                                });
+                        }
+                    />
+                    <label for=label_for class="sr-only">
+                        {format!("Select {}", a.name)}
+                    </label>
+                </div>
+                <div role="cell" class="c-name">
+                    <a href=Route::account(id).href()>{a.name.clone()}</a>
+                </div>
+                <div role="cell">{a.kind.label()}</div>
+                <div role="cell" class="c-tags">
+                    <TagList tags=a.tags.clone() catalog=d.catalog.clone() />
+                </div>
+                <div role="cell">{d.team_names(a)}</div>
+                <div role="cell">{primary}</div>
+                <div role="cell">{a.created_at.date_iso()}</div>
+            })
+        }
+    };
+
+    let sort_attr = move |order: SortOrder, dir: &'static str| move || (sort.get() == order).then_some(dir);
+
+    view! {
+        <Filters data kind tag member text sort />
+        <p class="muted list-count" role="status">
+            {move || {
+                let (n, m) = (count.get(), total.get());
+                format!("{n} of {}", listing::accounts_phrase(m))
+            }}
+        </p>
+        <BulkBar archived data rows selected />
+        <Show
+            when=move || { count.get() > 0 }
+            fallback=move || {
+                view! {
+                    <Empty
+                        archived
+                        narrowed=Signal::derive(move || filter.with(AccountFilter::is_narrowed) && total.get() > 0)
+                        clear=Callback::new(clear_filters)
+                    />
+                }
+            }
+        >
+            <VirtualRows label="Accounts" class="cols-accounts" count=count row scroller>
+                <div role="columnheader" class="c-check">
+                    <input
+                        id="select-all"
+                        type="checkbox"
+                        prop:checked=move || all_state.get().0
+                        prop:indeterminate=move || all_state.get().1
+                        on:change=toggle_all
+                    />
+                    <label for="select-all" class="sr-only">
+                        {move || format!("Select all {}", listing::accounts_phrase(count.get()))}
+                    </label>
+                </div>
+                <div role="columnheader" aria-sort=sort_attr(SortOrder::Name, "ascending")>
+                    "Name"
+                </div>
+                <div role="columnheader">"Type"</div>
+                <div role="columnheader">"Tags"</div>
+                <div role="columnheader">"Team"</div>
+                <div role="columnheader">"Primary contact"</div>
+                <div role="columnheader" aria-sort=sort_attr(SortOrder::Newest, "descending")>
+                    "Created"
+                </div>
+            </VirtualRows>
+        </Show>
+    }
+}
+
+#[component]
+fn Empty(archived: bool, narrowed: Signal<bool>, clear: Callback<()>) -> impl IntoView {
+    move || {
+        if narrowed.get() {
+            view! {
+                <div class="empty">
+                    <p>"No accounts match these filters."</p>
+                    <button type="button" class="btn" on:click=move |_| clear.run(())>
+                        "Clear filters"
+                    </button>
+                </div>
+            }
+            .into_any()
+        } else if archived {
+            view! {
+                <div class="empty">
+                    <p>"No archived accounts."</p>
+                    <a href=Route::clients().href()>"Back to active accounts"</a>
+                </div>
+            }
+            .into_any()
+        } else {
+            view! {
+                <div class="empty">
+                    <p>"No client accounts yet."</p>
+                    <a class="btn primary" href=Route::NewAccount.href()>
+                        "New account"
+                    </a>
+                </div>
+            }
+            .into_any()
+        }
+    }
+}
+
+/// A select over optional ids: the empty value means "any".
+fn parse_opt<T>(value: &str, parse: impl Fn(&str) -> Option<T>) -> Option<T> {
+    if value.is_empty() {
+        None
+    } else {
+        parse(value)
+    }
+}
+
+#[component]
+fn Filters(
+    data: DataSignal,
+    kind: RwSignal<Option<AccountType>>,
+    tag: RwSignal<Option<TagId>>,
+    member: RwSignal<Option<MemberId>>,
+    text: RwSignal<String>,
+    sort: RwSignal<SortOrder>,
+) -> impl IntoView {
+    let tags = move || {
+        data.with(|d| {
+            d.as_ref()
+                .map(|d| {
+                    d.catalog
+                        .tags
+                        .iter()
+                        .map(|t| (t.id.clone(), t.name.clone()))
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        })
+    };
+    let members = move || {
+        data.with(|d| {
+            d.as_ref()
+                .map(|d| {
+                    d.catalog
+                        .members
+                        .iter()
+                        .map(|m| (m.id.clone(), m.name.clone()))
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        })
+    };
+    view! {
+        <div class="filters">
+            <div class="field">
+                <label for="filter-name">"Filter by name"</label>
+                <input
+                    id="filter-name"
+                    type="search"
+                    autocomplete="off"
+                    prop:value=move || text.get()
+                    on:input=move |ev| text.set(event_target_value(&ev))
+                />
+            </div>
+            <div class="field">
+                <label for="filter-type">"Filter by type"</label>
+                <select id="filter-type" on:change=move |ev| kind.set(parse_opt(&event_target_value(&ev), AccountType::from_code))>
+                    <option value="" prop:selected=move || kind.get().is_none()>
+                        "All types"
+                    </option>
+                    {AccountType::ALL
+                        .into_iter()
+                        .map(|t| {
+                            view! {
+                                <option value=t.code() prop:selected=move || kind.get() == Some(t)>
+                                    {t.label()}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="filter-tag">"Filter by tag"</label>
+                <select id="filter-tag" on:change=move |ev| tag.set(parse_opt(&event_target_value(&ev), TagId::parse))>
+                    <option value="" prop:selected=move || tag.get().is_none()>
+                        "All tags"
+                    </option>
+                    {move || {
+                        tags()
+                            .into_iter()
+                            .map(|(id, name)| {
+                                let value = id.to_string();
+                                view! {
+                                    <option value=value prop:selected=move || tag.get().as_ref() == Some(&id)>
+                                        {name}
+                                    </option>
+                                }
+                            })
+                            .collect_view()
+                    }}
+                </select>
+            </div>
+            <div class="field">
+                <label for="filter-member">"Filter by team member"</label>
+                <select id="filter-member" on:change=move |ev| member.set(parse_opt(&event_target_value(&ev), MemberId::parse))>
+                    <option value="" prop:selected=move || member.get().is_none()>
+                        "All team members"
+                    </option>
+                    {move || {
+                        members()
+                            .into_iter()
+                            .map(|(id, name)| {
+                                let value = id.to_string();
+                                view! {
+                                    <option value=value prop:selected=move || member.get().as_ref() == Some(&id)>
+                                        {name}
+                                    </option>
+                                }
+                            })
+                            .collect_view()
+                    }}
+                </select>
+            </div>
+            <div class="field">
+                <label for="sort-by">"Sort by"</label>
+                <select id="sort-by" on:change=move |ev| sort.set(SortOrder::from_code(&event_target_value(&ev)))>
+                    {SortOrder::ALL
+                        .into_iter()
+                        .map(|s| {
+                            view! {
+                                <option value=s.code() prop:selected=move || sort.get() == s>
+                                    {s.label()}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
+                </select>
+            </div>
+        </div>
+    }
+}
+
+/// Bulk actions on the selected accounts.
+#[component]
+fn BulkBar(
+    archived: bool,
+    data: DataSignal,
+    rows: Memo<Shared<Vec<usize>>>,
+    selected: RwSignal<HashSet<AccountId>>,
+) -> impl IntoView {
+    let services = use_services();
+    let notice = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<String>);
+    let bulk_tag = RwSignal::new(None::<TagId>);
+    let bulk_member = RwSignal::new(None::<MemberId>);
+
+    let save = Action::new_local(move |req: &BulkRequest| {
+        let req = req.clone();
+        async move {
+            let store = services.store()?;
+            store.update_accounts(&req.pairs, &req.history).await?;
+            Ok::<String, AppError>(req.message)
+        }
+    });
+    Effect::new(move |_| match save.value().get() {
+        Some(Ok(message)) => {
+            services.changed();
+            selected.set(HashSet::new());
+            error.set(None);
+            notice.set(Some(message));
+        }
+        Some(Err(e)) => error.set(Some(e.user_message())),
+        None => {}
+    });
+
+    // The tag / member the controls point at: the chosen one, else the first.
+    let tag_choice = move || {
+        data.with(|d| {
+            let d = d.as_ref()?;
+            let chosen = bulk_tag.get();
+            chosen
+                .filter(|t| d.catalog.tag(t).is_some())
+                .or_else(|| d.catalog.tags.first().map(|t| t.id.clone()))
+        })
+    };
+    let member_choice = move || {
+        data.with(|d| {
+            let d = d.as_ref()?;
+            let chosen = bulk_member.get();
+            chosen
+                .filter(|m| d.catalog.member(m).is_some())
+                .or_else(|| d.catalog.members.first().map(|m| m.id.clone()))
+        })
+    };
+
+    let run = move |op: BulkOp| {
+        let Some(d) = data.get_untracked() else {
+            return;
+        };
+        let chosen: Vec<Account> = selected.with_untracked(|s| {
+            rows.with_untracked(|r| {
+                r.iter()
+                    .filter_map(|&i| d.accounts.get(i))
+                    .filter(|a| s.contains(&a.id))
+                    .cloned()
+                    .collect()
+            })
+        });
+        let name = match &op {
+            BulkOp::AddTag(t) | BulkOp::RemoveTag(t) => d.catalog.tag(t).map(|t| t.name.clone()),
+            BulkOp::Assign(m) | BulkOp::Unassign(m) => d.catalog.member(m).map(|m| m.name.clone()),
+            BulkOp::Archive | BulkOp::Restore => Some(String::new()),
+        }
+        .unwrap_or_default();
+        let at = now();
+        let pairs = listing::bulk_changes(&chosen, &op, at);
+        if pairs.is_empty() {
+            error.set(None);
+            notice.set(Some(
+                "Nothing to change: the selected accounts are already like that.".to_owned(),
+            ));
+            return;
+        }
+        let actor = services.actor();
+        let history = pairs
+            .iter()
+            .flat_map(|(before, after)| {
+                history::entries(
+                    &mut BrowserIds,
+                    &after.id,
+                    at,
+                    &actor,
+                    history::account_changes(before, after, &d.catalog),
+                )
+            })
+            .collect();
+        let message = listing::bulk_message(&op, &name, pairs.len());
+        notice.set(None);
+        save.dispatch_local(BulkRequest {
+            pairs,
+            history,
+            message,
+        });
+    };
+
+    let count = move || selected.with(HashSet::len);
+    let locked = move || !services.may_manage() || save.pending().get();
+    let no_tags = move || data.with(|d| d.as_ref().is_none_or(|d| d.catalog.tags.is_empty()));
+    let no_members = move || data.with(|d| d.as_ref().is_none_or(|d| d.catalog.members.is_empty()));
+
+    view! {
+        {move || {
+            error.get().map(|m| view! { <div class="banner error" role="alert">{m}</div> })
+        }}
+        <p class="notice" role="status">
+            {move || notice.get()}
+        </p>
+        <Show when=move || { count() > 0 }>
+            <section class="bulk" aria-label="Bulk actions">
+                <p class="bulk-count">
+                    <strong>{move || format!("{} selected", count())}</strong>
+                    <button type="button" class="btn link" on:click=move |_| selected.set(HashSet::new())>
+                        "Clear selection"
+                    </button>
+                </p>
+                <Show when=move || !services.may_manage()>
+                    <p class="muted">"You can see these accounts but not change them."</p>
+                </Show>
+                <div class="bulk-group">
+                    <Show
+                        when=move || !no_tags()
+                        fallback=|| {
+                            view! {
+                                <p class="muted">
+                                    "No tags yet — " <a href=Route::Settings.href()>"create them in Settings"</a>
+                                </p>
+                            }
+                        }
+                    >
+                        <label for="bulk-tag">"Tag"</label>
+                        <select
+                            id="bulk-tag"
+                            disabled=locked
+                            on:change=move |ev| bulk_tag.set(TagId::parse(&event_target_value(&ev)))
+                        >
+                            {move || {
+                                let current = tag_choice();
+                                data.with(|d| {
+                                    d.as_ref()
+                                        .map(|d| {
+                                            d.catalog
+                                                .tags
+                                                .iter()
+                                                .map(|t| {
+                                                    let on = current.as_ref() == Some(&t.id);
+                                                    view! {
+                                                        <option value=t.id.to_string() prop:selected=on>
+                                                            {t.name.clone()}
+                                                        </option>
+                                                    }
+                                                })
+                                                .collect_view()
+                                        })
+                                })
+                            }}
+                        </select>
+                        <button
+                            type="button"
+                            class="btn"
+                            disabled=locked
+                            on:click=move |_| {
+                                if let Some(t) = tag_choice() {
+                                    run(BulkOp::AddTag(t));
+                                }
+                            }
+                        >
+                            "Add tag"
+                        </button>
+                        <button
+                            type="button"
+                            class="btn"
+                            disabled=locked
+                            on:click=move |_| {
+                                if let Some(t) = tag_choice() {
+                                    run(BulkOp::RemoveTag(t));
+                                }
+                            }
+                        >
+                            "Remove tag"
+                        </button>
+                    </Show>
+                </div>
+                <div class="bulk-group">
+                    <Show
+                        when=move || !no_members()
+                        fallback=|| {
+                            view! {
+                                <p class="muted">
+                                    "No team members yet — "
+                                    <a href=Route::Settings.href()>"add them in Settings"</a>
+                                </p>
+                            }
+                        }
+                    >
+                        <label for="bulk-member">"Team member"</label>
+                        <select
+                            id="bulk-member"
+                            disabled=locked
+                            on:change=move |ev| bulk_member.set(MemberId::parse(&event_target_value(&ev)))
+                        >
+                            {move || {
+                                let current = member_choice();
+                                data.with(|d| {
+                                    d.as_ref()
+                                        .map(|d| {
+                                            d.catalog
+                                                .members
+                                                .iter()
+                                                .map(|m| {
+                                                    let on = current.as_ref() == Some(&m.id);
+                                                    view! {
+                                                        <option value=m.id.to_string() prop:selected=on>
+                                                            {m.name.clone()}
+                                                        </option>
+                                                    }
+                                                })
+                                                .collect_view()
+                                        })
+                                })
+                            }}
+                        </select>
+                        <button
+                            type="button"
+                            class="btn"
+                            disabled=locked
+                            on:click=move |_| {
+                                if let Some(m) = member_choice() {
+                                    run(BulkOp::Assign(m));
+                                }
+                            }
+                        >
+                            "Assign"
+                        </button>
+                        <button
+                            type="button"
+                            class="btn"
+                            disabled=locked
+                            on:click=move |_| {
+                                if let Some(m) = member_choice() {
+                                    run(BulkOp::Unassign(m));
+                                }
+                            }
+                        >
+                            "Unassign"
+                        </button>
+                    </Show>
+                </div>
+                <div class="bulk-group">
+                    <button
+                        type="button"
+                        class="btn"
+                        disabled=locked
+                        on:click=move |_| run(if archived { BulkOp::Restore } else { BulkOp::Archive })
+                    >
+                        {if archived { "Restore" } else { "Archive" }}
+                    </button>
+                </div>
+            </section>
+        </Show>
+    }
+}

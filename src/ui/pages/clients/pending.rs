@@ -1,0 +1,163 @@
+//! Pending activation: portal invitations sent but not activated, one row
+//! per account, contact and email, with Resend invitation and Mark as
+//! activated.
+
+use super::virtual_rows::VirtualRows;
+use super::DataSignal;
+use crate::domain::invite::invitation_mailto;
+use crate::domain::Link;
+use crate::error::AppError;
+use crate::route::Route;
+use crate::ui::services::{now, use_services};
+use leptos::html::Div;
+use leptos::prelude::*;
+
+/// A link to save, and what to say when it is saved.
+#[derive(Clone)]
+struct LinkChange {
+    link: Link,
+    message: String,
+}
+
+#[component]
+pub fn PendingList(data: DataSignal) -> impl IntoView {
+    let services = use_services();
+    let notice = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<String>);
+    let save = Action::new_local(move |change: &LinkChange| {
+        let change = change.clone();
+        async move {
+            let store = services.store()?;
+            store.save_link(&change.link, &[]).await?;
+            Ok::<String, AppError>(change.message)
+        }
+    });
+    Effect::new(move |_| match save.value().get() {
+        Some(Ok(message)) => {
+            services.changed();
+            error.set(None);
+            notice.set(Some(message));
+        }
+        Some(Err(e)) => error.set(Some(e.user_message())),
+        None => {}
+    });
+    let count = Memo::new(move |_| data.with(|d| d.as_ref().map_or(0, |d| d.pending.len())));
+    let locked = move || !services.may_manage() || save.pending().get();
+
+    // `resend`: opens the invitation in the mail program and records it;
+    // otherwise marks the login as activated.
+    let act = move |i: usize, resend: bool| {
+        let Some(d) = data.get_untracked() else {
+            return;
+        };
+        let Some(p) = d.pending.get(i) else {
+            return;
+        };
+        let Some(link) = d.links.get(p.link) else {
+            return;
+        };
+        let (Some(account), Some(contact)) = (d.account(&link.account_id), d.contact(&link.contact_id))
+        else {
+            return;
+        };
+        let mut updated = link.clone();
+        let Some(access) = updated.access_mut(&p.email) else {
+            return;
+        };
+        let message = if resend {
+            access.invited_at = Some(now());
+            let url = invitation_mailto(&p.email, &contact.display_name(), &account.name, "");
+            if let Some(w) = web_sys::window() {
+                let _ = w.location().set_href(&url);
+            }
+            format!("Invitation to {} opened in your mail program", p.email)
+        } else {
+            access.activated_at = Some(now());
+            format!("Portal login of {} marked as activated", p.email)
+        };
+        notice.set(None);
+        save.dispatch_local(LinkChange {
+            link: updated,
+            message,
+        });
+    };
+
+    let row = move |i: usize| {
+        move || {
+            let d = data.get()?;
+            let p = d.pending.get(i)?;
+            let link = d.links.get(p.link)?;
+            let account = d.account(&link.account_id)?;
+            let contact = d.contact(&link.contact_id)?;
+            let resend_label = format!("Resend invitation to {} for {}", p.email, account.name);
+            let activated_label = format!("Mark {} as activated for {}", p.email, account.name);
+            Some(view! {
+                <div role="cell" class="c-name">
+                    <a href=Route::account(account.id.clone()).href()>{account.name.clone()}</a>
+                </div>
+                <div role="cell">
+                    <a href=Route::Contact(contact.id.clone()).href()>{contact.display_name()}</a>
+                </div>
+                <div role="cell" class="c-email">{p.email.clone()}</div>
+                <div role="cell">{p.invited_at.date_iso()}</div>
+                <div role="cell" class="c-actions">
+                    <button
+                        type="button"
+                        class="btn small"
+                        aria-label=resend_label
+                        disabled=locked
+                        on:click=move |_| act(i, true)
+                    >
+                        "Resend invitation"
+                    </button>
+                    <button
+                        type="button"
+                        class="btn small"
+                        aria-label=activated_label
+                        disabled=locked
+                        on:click=move |_| act(i, false)
+                    >
+                        "Mark as activated"
+                    </button>
+                </div>
+            })
+        }
+    };
+    let scroller = NodeRef::<Div>::new();
+
+    view! {
+        {move || error.get().map(|m| view! { <div class="banner error" role="alert">{m}</div> })}
+        <p class="notice" role="status">
+            {move || notice.get()}
+        </p>
+        <p class="muted list-count">
+            {move || {
+                let n = count.get();
+                format!("{n} invitation{} waiting for activation", if n == 1 { "" } else { "s" })
+            }}
+        </p>
+        <Show
+            when=move || { count.get() > 0 }
+            fallback=|| {
+                view! {
+                    <div class="empty">
+                        <p>"No portal invitations are waiting for activation."</p>
+                        <a class="btn primary" href=Route::NewAccount.href()>
+                            "New account"
+                        </a>
+                    </div>
+                }
+            }
+        >
+            <VirtualRows label="Pending activation" class="cols-pending" count=count row scroller>
+                <div role="columnheader">"Account"</div>
+                <div role="columnheader">"Contact"</div>
+                <div role="columnheader">"Email"</div>
+                <div role="columnheader" aria-sort="descending">
+                    "Invited"
+                </div>
+                <div role="columnheader">"Actions"</div>
+            </VirtualRows>
+        </Show>
+    }
+}
