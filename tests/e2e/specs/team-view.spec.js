@@ -29,6 +29,16 @@ test('an employee without rights: no access to unassigned accounts, no edits on 
   await page.getByRole('button', { name: 'View as Emil Employee' }).click();
   await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Back to my own view' })).toBeVisible();
 
+  // The clients list and the search show only Emil's accounts.
+  await page.goto('./#/clients');
+  const table = page.getByRole('table', { name: 'Accounts' });
+  await expect(table.getByRole('link', { name: 'Assigned Client' })).toBeVisible();
+  await expect(table.getByRole('link', { name: 'Other Client' })).toHaveCount(0);
+  await page.getByLabel('Search clients').fill('client');
+  await expect(page.getByRole('option', { name: /Assigned Client/ }).first()).toBeVisible();
+  await expect(page.getByRole('option', { name: /Other Client/ })).toHaveCount(0);
+  await page.getByLabel('Search clients').press('Escape');
+
   await page.goto(otherUrl);
   await expect(page.getByRole('heading', { name: 'No access' })).toBeVisible();
   await page.goto(assignedUrl + '/info');
