@@ -53,6 +53,21 @@ pub struct Address {
 }
 
 impl Address {
+    /// The address with every part trimmed and checked; problems go to
+    /// `errors` under `<prefix>street`, `<prefix>city`, ...
+    pub fn checked(&self, errors: &mut ValidationErrors, prefix: &str) -> Address {
+        let mut part = |name: &str, label: &str, value: &str| {
+            super::validation::text_field(errors, &format!("{prefix}{name}"), label, value, false)
+        };
+        Address {
+            street: part("street", "Street", &self.street),
+            city: part("city", "City", &self.city),
+            state: part("state", "State or region", &self.state),
+            postal_code: part("postal_code", "Postal code", &self.postal_code),
+            country: part("country", "Country", &self.country),
+        }
+    }
+
     pub fn is_empty(&self) -> bool {
         [
             &self.street,

@@ -290,6 +290,37 @@ impl Catalog {
     pub fn fields_for(&self, target: FieldTarget) -> impl Iterator<Item = &FieldDef> {
         self.fields.iter().filter(move |f| f.target == target)
     }
+    /// The chosen tags that exist, in catalog order.
+    pub fn known_tags(&self, chosen: &[TagId]) -> Vec<TagId> {
+        self.tags
+            .iter()
+            .filter(|t| chosen.contains(&t.id))
+            .map(|t| t.id.clone())
+            .collect()
+    }
+
+    /// Checks typed custom values of `target`'s fields; returns the values to
+    /// store (empty ones left out). Problems go under `<prefix>custom.<id>`.
+    pub fn check_custom(
+        &self,
+        errors: &mut ValidationErrors,
+        prefix: &str,
+        target: FieldTarget,
+        raw: &BTreeMap<FieldId, String>,
+    ) -> BTreeMap<FieldId, String> {
+        let mut values = BTreeMap::new();
+        for def in self.fields_for(target) {
+            match def.check_value(raw.get(&def.id).map(String::as_str).unwrap_or("")) {
+                Ok(v) if v.is_empty() => {}
+                Ok(v) => {
+                    values.insert(def.id.clone(), v);
+                }
+                Err(msg) => errors.push(format!("{prefix}custom.{}", def.id), msg),
+            }
+        }
+        values
+    }
+
     /// The practice owner (the practitioner), if one is set up.
     pub fn owner(&self) -> Option<&TeamMember> {
         self.members.iter().find(|m| m.role == TeamRole::Owner)

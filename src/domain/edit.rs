@@ -58,43 +58,10 @@ impl AccountEdit {
         } else {
             String::new()
         };
-        let address = Address {
-            street: text_field(&mut e, "address.street", "Street", &self.address.street, false),
-            city: text_field(&mut e, "address.city", "City", &self.address.city, false),
-            state: text_field(
-                &mut e,
-                "address.state",
-                "State or region",
-                &self.address.state,
-                false,
-            ),
-            postal_code: text_field(
-                &mut e,
-                "address.postal_code",
-                "Postal code",
-                &self.address.postal_code,
-                false,
-            ),
-            country: text_field(&mut e, "address.country", "Country", &self.address.country, false),
-        };
-        let mut custom = BTreeMap::new();
-        for def in catalog.fields_for(FieldTarget::Account) {
-            let raw = self.custom.get(&def.id).map(String::as_str).unwrap_or("");
-            match def.check_value(raw) {
-                Ok(v) if v.is_empty() => {}
-                Ok(v) => {
-                    custom.insert(def.id.clone(), v);
-                }
-                Err(msg) => e.push(format!("custom.{}", def.id), msg),
-            }
-        }
+        let address = self.address.checked(&mut e, "address.");
+        let custom = catalog.check_custom(&mut e, "", FieldTarget::Account, &self.custom);
         // Keep only known tags, members and template; keep catalog order.
-        let tags = catalog
-            .tags
-            .iter()
-            .filter(|t| self.tags.contains(&t.id))
-            .map(|t| t.id.clone())
-            .collect();
+        let tags = catalog.known_tags(&self.tags);
         let team: Vec<MemberId> = catalog
             .members
             .iter()
@@ -191,42 +158,9 @@ impl ContactEdit {
         if !dob.is_empty() && super::time::parse_date(&dob).is_none() {
             e.push("date_of_birth", "Date of birth must be a date as YYYY-MM-DD");
         }
-        let address = Address {
-            street: text_field(&mut e, "address.street", "Street", &self.address.street, false),
-            city: text_field(&mut e, "address.city", "City", &self.address.city, false),
-            state: text_field(
-                &mut e,
-                "address.state",
-                "State or region",
-                &self.address.state,
-                false,
-            ),
-            postal_code: text_field(
-                &mut e,
-                "address.postal_code",
-                "Postal code",
-                &self.address.postal_code,
-                false,
-            ),
-            country: text_field(&mut e, "address.country", "Country", &self.address.country, false),
-        };
-        let mut custom = BTreeMap::new();
-        for def in catalog.fields_for(FieldTarget::Contact) {
-            let raw = self.custom.get(&def.id).map(String::as_str).unwrap_or("");
-            match def.check_value(raw) {
-                Ok(v) if v.is_empty() => {}
-                Ok(v) => {
-                    custom.insert(def.id.clone(), v);
-                }
-                Err(msg) => e.push(format!("custom.{}", def.id), msg),
-            }
-        }
-        let tags = catalog
-            .tags
-            .iter()
-            .filter(|t| self.tags.contains(&t.id))
-            .map(|t| t.id.clone())
-            .collect();
+        let address = self.address.checked(&mut e, "address.");
+        let custom = catalog.check_custom(&mut e, "", FieldTarget::Contact, &self.custom);
+        let tags = catalog.known_tags(&self.tags);
         let mut after = before.clone();
         after.first_name = first_name;
         after.middle_name = middle_name;

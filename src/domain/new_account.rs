@@ -73,13 +73,7 @@ fn catalog_values(
             "A chosen tag no longer exists; choose again",
         );
     }
-    let kept_tags = catalog
-        .tags
-        .iter()
-        .filter(|t| tags.contains(&t.id))
-        .map(|t| t.id.clone())
-        .collect();
-    let mut values = BTreeMap::new();
+    let kept_tags = catalog.known_tags(tags);
     for id in custom.keys() {
         if !catalog.fields_for(target).any(|f| &f.id == id) {
             errors.push(
@@ -88,15 +82,7 @@ fn catalog_values(
             );
         }
     }
-    for def in catalog.fields_for(target) {
-        match def.check_value(custom.get(&def.id).map(String::as_str).unwrap_or("")) {
-            Ok(v) if v.is_empty() => {}
-            Ok(v) => {
-                values.insert(def.id.clone(), v);
-            }
-            Err(msg) => errors.push(format!("{prefix}custom.{}", def.id), msg),
-        }
-    }
+    let values = catalog.check_custom(errors, prefix, target, custom);
     (kept_tags, values)
 }
 
