@@ -1,6 +1,8 @@
 //! Pieces shared by pages.
 
+pub mod address;
 pub mod field;
+pub mod finder;
 pub mod pickers;
 pub mod search;
 pub mod sidebar;
@@ -8,7 +10,9 @@ pub mod status;
 pub mod tag;
 pub mod viewing_as;
 
+pub use address::{AddressFields, AddressForm};
 pub use field::{CheckField, TextField};
+pub use finder::ContactFinder;
 pub use pickers::{CustomFieldInput, MapFieldInput, TagPicker};
 pub use sidebar::Sidebar;
 pub use status::{ErrorBanner, Loading};

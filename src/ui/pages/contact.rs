@@ -6,10 +6,12 @@ use crate::domain::catalog::{Catalog, FieldTarget};
 use crate::domain::edit::ContactEdit;
 use crate::domain::history::{self, Change};
 use crate::domain::search::normalize;
-use crate::domain::{Account, Address, Contact, ContactId, EmailAccess, Link, ValidationErrors};
+use crate::domain::{Account, Contact, ContactId, EmailAccess, Link, ValidationErrors};
 use crate::route::Route;
 use crate::store::StoreError;
-use crate::ui::components::{CustomFieldInput, ErrorBanner, Loading, TagList, TagPicker, TextField};
+use crate::ui::components::{
+    AddressFields, AddressForm, CustomFieldInput, ErrorBanner, Loading, TagList, TagPicker, TextField,
+};
 use crate::ui::pages::account::contacts::{EmailSwitches, LinkChange};
 use crate::ui::pages::account::Avatar;
 use crate::ui::services::{change, failure, now, read, use_services, BrowserIds};
@@ -222,11 +224,7 @@ fn EditContact(contact: Contact, catalog: Catalog, editing: RwSignal<bool>) -> i
     let last = RwSignal::new(form.last_name.clone());
     let emails = RwSignal::new(form.emails.iter().cloned().map(RwSignal::new).collect::<Vec<_>>());
     let phones = RwSignal::new(form.phones.iter().cloned().map(RwSignal::new).collect::<Vec<_>>());
-    let street = RwSignal::new(form.address.street.clone());
-    let city = RwSignal::new(form.address.city.clone());
-    let state = RwSignal::new(form.address.state.clone());
-    let postal = RwSignal::new(form.address.postal_code.clone());
-    let country = RwSignal::new(form.address.country.clone());
+    let address = AddressForm::new(&form.address);
     let dob = RwSignal::new(form.date_of_birth.clone());
     let tags = RwSignal::new(form.tags.clone());
     let custom: Vec<(crate::domain::catalog::FieldDef, RwSignal<String>)> = catalog
@@ -262,13 +260,7 @@ fn EditContact(contact: Contact, catalog: Catalog, editing: RwSignal<bool>) -> i
             last_name: last.get_untracked(),
             emails: emails.get_untracked().iter().map(|s| s.get_untracked()).collect(),
             phones: phones.get_untracked().iter().map(|s| s.get_untracked()).collect(),
-            address: Address {
-                street: street.get_untracked(),
-                city: city.get_untracked(),
-                state: state.get_untracked(),
-                postal_code: postal.get_untracked(),
-                country: country.get_untracked(),
-            },
+            address: address.value(),
             date_of_birth: dob.get_untracked(),
             tags: tags.get_untracked(),
             custom: custom_values
@@ -321,18 +313,7 @@ fn EditContact(contact: Contact, catalog: Catalog, editing: RwSignal<bool>) -> i
                     {move || errors.with(|e| e.for_field("date_of_birth").map(str::to_owned))}
                 </p>
             </div>
-            <fieldset class="group">
-                <legend>"Address"</legend>
-                <TextField id="contact-street" label="Street" value=street error=err("address.street") />
-                <div class="row">
-                    <TextField id="contact-postal" label="Postal code" value=postal error=err("address.postal_code") />
-                    <TextField id="contact-city" label="City" value=city error=err("address.city") />
-                </div>
-                <div class="row">
-                    <TextField id="contact-state" label="State or region" value=state error=err("address.state") />
-                    <TextField id="contact-country" label="Country" value=country error=err("address.country") />
-                </div>
-            </fieldset>
+            <AddressFields form=address errors prefix="contact" />
             {(!catalog.tags.is_empty())
                 .then(|| {
                     view! {

@@ -9,7 +9,7 @@ use crate::domain::new_account::ContactDraft;
 use crate::domain::{AccountType, Contact, NewAccount, NewAccountDraft, NewContactDraft, ValidationErrors};
 use crate::error::AppError;
 use crate::route::Route;
-use crate::ui::components::{CheckField, MapFieldInput, TagPicker, TextField};
+use crate::ui::components::{CheckField, ContactFinder, MapFieldInput, TagPicker, TextField};
 use crate::ui::nav::navigate;
 use crate::ui::services::{now, read, use_services, BrowserIds};
 use leptos::prelude::*;
@@ -600,42 +600,14 @@ fn ContactFields(
     }
 }
 
-/// "Link an existing contact": type-ahead by name or any part of an email.
+/// "Link an existing contact instead": type-ahead by name or any part of an email.
 #[component]
 fn FindExisting(form: ContactForm, key: u32) -> impl IntoView {
     let open = RwSignal::new(false);
-    let query = RwSignal::new(String::new());
-    let all = read(move |store| {
-        let wanted = open.get();
-        async move {
-            if wanted {
-                store.contacts().await
-            } else {
-                Ok(Vec::new())
-            }
-        }
+    let pick = Callback::new(move |c: Contact| {
+        form.linked.set(Some(c));
+        open.set(false);
     });
-    let matches = move || {
-        let q = crate::domain::search::normalize(&query.get());
-        if q.is_empty() {
-            return Vec::new();
-        }
-        all.get()
-            .and_then(|r| r.ok())
-            .unwrap_or_default()
-            .into_iter()
-            .filter(|c| {
-                let hay = crate::domain::search::normalize(&format!(
-                    "{} {}",
-                    c.display_name(),
-                    c.email_keys().join(" ")
-                ));
-                q.split_whitespace().all(|w| hay.contains(w))
-            })
-            .take(8)
-            .collect::<Vec<_>>()
-    };
-    let input_id = format!("contact-{key}-find");
     view! {
         <Show
             when=move || open.get()
@@ -648,36 +620,7 @@ fn FindExisting(form: ContactForm, key: u32) -> impl IntoView {
             }
         >
             <div class="sub-form">
-                <TextField id=input_id.clone() label="Find a contact by name or email" value=query />
-                <ul class="item-list" aria-live="polite">
-                    {move || {
-                        matches()
-                            .into_iter()
-                            .map(|c| {
-                                let label = format!("Link {}", c.display_name());
-                                let email = c.main_email().map(|e| e.to_string()).unwrap_or_default();
-                                view! {
-                                    <li>
-                                        {c.display_name()}
-                                        " "
-                                        <span class="muted">{email}</span>
-                                        " "
-                                        <button
-                                            type="button"
-                                            class="btn link"
-                                            on:click=move |_| {
-                                                form.linked.set(Some(c.clone()));
-                                                open.set(false);
-                                            }
-                                        >
-                                            {label}
-                                        </button>
-                                    </li>
-                                }
-                            })
-                            .collect_view()
-                    }}
-                </ul>
+                <ContactFinder id=format!("contact-{key}-find") on_pick=pick />
                 <button type="button" class="btn" on:click=move |_| open.set(false)>
                     "Cancel"
                 </button>

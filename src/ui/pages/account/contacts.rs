@@ -6,12 +6,11 @@
 use super::Profile;
 use crate::domain::history::{self, Change, HistoryEntry};
 use crate::domain::invite::invitation_mailto;
-use crate::domain::search::normalize;
 use crate::domain::{Account, Contact, EmailAccess, Link, NewContactDraft, ValidationErrors};
 use crate::error::AppError;
 use crate::route::Route;
-use crate::ui::components::{CheckField, ErrorBanner, TextField};
-use crate::ui::services::{change, failure, now, read, use_services, BrowserIds};
+use crate::ui::components::{CheckField, ContactFinder, ErrorBanner, TextField};
+use crate::ui::services::{change, failure, now, use_services, BrowserIds};
 use leptos::prelude::*;
 
 pub type LinkChange = (Link, Vec<HistoryEntry>);
@@ -549,36 +548,9 @@ fn LinkExisting(
 ) -> impl IntoView {
     let services = use_services();
     let open = RwSignal::new(false);
-    let query = RwSignal::new(String::new());
     let account = StoredValue::new(account);
     let linked = StoredValue::new(linked);
-    let all = read(move |store| {
-        let wanted = open.get();
-        async move {
-            if wanted {
-                store.contacts().await
-            } else {
-                Ok(Vec::new())
-            }
-        }
-    });
-    let matches = move || {
-        let q = normalize(&query.get());
-        if q.is_empty() {
-            return Vec::new();
-        }
-        let contacts = all.get().and_then(|r| r.ok()).unwrap_or_default();
-        contacts
-            .into_iter()
-            .filter(|c| !linked.with_value(|l| l.contains(&c.id)))
-            .filter(|c| {
-                let hay = normalize(&format!("{} {}", c.display_name(), c.email_keys().join(" ")));
-                q.split_whitespace().all(|w| hay.contains(w))
-            })
-            .take(8)
-            .collect::<Vec<_>>()
-    };
-    let link_contact = move |c: Contact| {
+    let link_contact = Callback::new(move |c: Contact| {
         let acc = account.get_value();
         let l = Link {
             account_id: acc.id.clone(),
@@ -600,8 +572,7 @@ fn LinkExisting(
         );
         save_link.dispatch_local((l, entries));
         open.set(false);
-        query.set(String::new());
-    };
+    });
     view! {
         <Show
             when=move || open.get()
@@ -615,30 +586,7 @@ fn LinkExisting(
         >
             <div class="sub-form">
                 <h3>"Link an existing contact"</h3>
-                <TextField id="link-contact-query" label="Find a contact by name or email" value=query />
-                <ul class="item-list" aria-live="polite">
-                    {move || {
-                        matches()
-                            .into_iter()
-                            .map(|c| {
-                                let label = format!("Link {}", c.display_name());
-                                let email = c.main_email().map(|e| e.to_string()).unwrap_or_default();
-                                let name = c.display_name();
-                                view! {
-                                    <li>
-                                        {name}
-                                        " "
-                                        <span class="muted">{email}</span>
-                                        " "
-                                        <button type="button" class="btn link" on:click=move |_| link_contact(c.clone())>
-                                            {label}
-                                        </button>
-                                    </li>
-                                }
-                            })
-                            .collect_view()
-                    }}
-                </ul>
+                <ContactFinder id="link-contact-query" exclude=linked.get_value() on_pick=link_contact />
                 <button type="button" class="btn" on:click=move |_| open.set(false)>
                     "Cancel"
                 </button>

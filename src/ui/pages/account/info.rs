@@ -10,7 +10,9 @@ use crate::domain::ids::{IdSource, MemberId, RoleId};
 use crate::domain::{Account, ValidationErrors};
 use crate::error::AppError;
 use crate::route::Route;
-use crate::ui::components::{CustomFieldInput, ErrorBanner, TagList, TagPicker, TextField};
+use crate::ui::components::{
+    AddressFields, AddressForm, CustomFieldInput, ErrorBanner, TagList, TagPicker, TextField,
+};
 use crate::ui::services::{change, failure, now, use_services, BrowserIds};
 use leptos::prelude::*;
 
@@ -183,11 +185,7 @@ fn EditAccount(
     let kind = RwSignal::new(form.kind);
     let name = RwSignal::new(form.name.clone());
     let company = RwSignal::new(form.company_name.clone());
-    let street = RwSignal::new(form.address.street.clone());
-    let city = RwSignal::new(form.address.city.clone());
-    let state = RwSignal::new(form.address.state.clone());
-    let postal = RwSignal::new(form.address.postal_code.clone());
-    let country = RwSignal::new(form.address.country.clone());
+    let address = AddressForm::new(&form.address);
     let tags = RwSignal::new(form.tags.clone());
     let team = RwSignal::new(form.team.clone());
     let template = RwSignal::new(form.folder_template.clone());
@@ -213,13 +211,7 @@ fn EditAccount(
             kind: kind.get_untracked(),
             name: name.get_untracked(),
             company_name: company.get_untracked(),
-            address: crate::domain::Address {
-                street: street.get_untracked(),
-                city: city.get_untracked(),
-                state: state.get_untracked(),
-                postal_code: postal.get_untracked(),
-                country: country.get_untracked(),
-            },
+            address: address.value(),
             tags: tags.get_untracked(),
             team: team.get_untracked(),
             custom: custom_values
@@ -275,18 +267,7 @@ fn EditAccount(
             <Show when=move || kind.get() == AccountType::Company>
                 <TextField id="edit-company" label="Company name" value=company error=err("company_name") />
             </Show>
-            <fieldset class="group">
-                <legend>"Address"</legend>
-                <TextField id="edit-street" label="Street" value=street error=err("address.street") />
-                <div class="row">
-                    <TextField id="edit-postal" label="Postal code" value=postal error=err("address.postal_code") />
-                    <TextField id="edit-city" label="City" value=city error=err("address.city") />
-                </div>
-                <div class="row">
-                    <TextField id="edit-state" label="State or region" value=state error=err("address.state") />
-                    <TextField id="edit-country" label="Country" value=country error=err("address.country") />
-                </div>
-            </fieldset>
+            <AddressFields form=address errors prefix="edit" />
             <fieldset class="group">
                 <legend>"Tags"</legend>
                 {if catalog.tags.is_empty() {
