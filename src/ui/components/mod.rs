@@ -13,7 +13,7 @@ pub mod viewing_as;
 pub use address::{AddressFields, AddressForm};
 pub use field::{CheckField, TextField};
 pub use finder::ContactFinder;
-pub use pickers::{CustomFieldInput, MapFieldInput, TagPicker};
+pub use pickers::{CustomFieldInput, CustomFieldsGroup, MapFieldInput, TagPicker};
 pub use sidebar::Sidebar;
 pub use status::{ErrorBanner, Loading};
 pub use tag::{TagChip, TagList};

@@ -128,3 +128,27 @@ pub fn MapFieldInput(
     });
     view! { <CustomFieldInput def value error prefix /> }
 }
+
+/// The "Custom fields" group of an edit form: one input per field, errors
+/// read under `custom.<field id>`. Nothing when there are no fields.
+#[component]
+pub fn CustomFieldsGroup(
+    fields: Vec<(FieldDef, RwSignal<String>)>,
+    errors: RwSignal<crate::domain::ValidationErrors>,
+) -> impl IntoView {
+    (!fields.is_empty()).then(|| {
+        view! {
+            <fieldset class="group">
+                <legend>"Custom fields"</legend>
+                {fields
+                    .into_iter()
+                    .map(|(def, value)| {
+                        let path = format!("custom.{}", def.id);
+                        let error = Signal::derive(move || errors.with(|e| e.for_field(&path).map(str::to_owned)));
+                        view! { <CustomFieldInput def value error /> }
+                    })
+                    .collect_view()}
+            </fieldset>
+        }
+    })
+}

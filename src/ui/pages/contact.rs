@@ -10,7 +10,7 @@ use crate::domain::{Account, Contact, ContactId, EmailAccess, Link, ValidationEr
 use crate::route::Route;
 use crate::store::StoreError;
 use crate::ui::components::{
-    AddressFields, AddressForm, CustomFieldInput, ErrorBanner, Loading, TagList, TagPicker, TextField,
+    AddressFields, AddressForm, CustomFieldsGroup, ErrorBanner, Loading, TagList, TagPicker, TextField,
 };
 use crate::ui::pages::account::contacts::{EmailSwitches, LinkChange};
 use crate::ui::pages::account::Avatar;
@@ -323,22 +323,7 @@ fn EditContact(contact: Contact, catalog: Catalog, editing: RwSignal<bool>) -> i
                         </fieldset>
                     }
                 })}
-            {(!custom.is_empty())
-                .then(|| {
-                    view! {
-                        <fieldset class="group">
-                            <legend>"Custom fields"</legend>
-                            {custom
-                                .iter()
-                                .map(|(def, value)| {
-                                    let path = format!("custom.{}", def.id);
-                                    let error = Signal::derive(move || errors.with(|e| e.for_field(&path).map(str::to_owned)));
-                                    view! { <CustomFieldInput def=def.clone() value=*value error /> }
-                                })
-                                .collect_view()}
-                        </fieldset>
-                    }
-                })}
+            <CustomFieldsGroup fields=custom.clone() errors />
             <div class="actions">
                 <button type="button" class="btn" on:click=move |_| editing.set(false)>
                     "Cancel"

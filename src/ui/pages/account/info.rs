@@ -11,7 +11,7 @@ use crate::domain::{Account, ValidationErrors};
 use crate::error::AppError;
 use crate::route::Route;
 use crate::ui::components::{
-    AddressFields, AddressForm, CustomFieldInput, ErrorBanner, TagList, TagPicker, TextField,
+    AddressFields, AddressForm, CustomFieldsGroup, ErrorBanner, TagList, TagPicker, TextField,
 };
 use crate::ui::services::{change, failure, now, use_services, BrowserIds};
 use leptos::prelude::*;
@@ -348,22 +348,7 @@ fn EditAccount(
                         .collect_view()}
                 </select>
             </div>
-            {(!custom.is_empty())
-                .then(|| {
-                    view! {
-                        <fieldset class="group">
-                            <legend>"Custom fields"</legend>
-                            {custom
-                                .iter()
-                                .map(|(def, value)| {
-                                    let path = format!("custom.{}", def.id);
-                                    let error = Signal::derive(move || errors.with(|e| e.for_field(&path).map(str::to_owned)));
-                                    view! { <CustomFieldInput def=def.clone() value=*value error /> }
-                                })
-                                .collect_view()}
-                        </fieldset>
-                    }
-                })}
+            <CustomFieldsGroup fields=custom.clone() errors />
             <div class="actions">
                 <button type="button" class="btn" on:click=move |_| editing.set(false)>
                     "Cancel"
