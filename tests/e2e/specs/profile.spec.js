@@ -256,3 +256,27 @@ test('photo: upload, cropped square, shown in the header; remove', async ({ page
   await expect(photo).toHaveCount(0);
   errors.assertNone();
 });
+
+test('custom fields in Edit account info are checked by type and saved with history', async ({ page }) => {
+  const errors = watchForErrors(page);
+  await newAccount(page);
+  await seedCatalog(page, [
+    { item: 'Field', id: hexId(31), target: 'Account', label: 'Annual fee', kind: 'Number' },
+    { item: 'Field', id: hexId(32), target: 'Account', label: 'Bookkeeping', kind: 'YesNo' },
+  ]);
+  await info(page).click();
+  await page.getByRole('button', { name: 'Edit account info' }).click();
+  const fee = page.getByLabel('Annual fee');
+  await fee.fill('a lot');
+  await page.getByLabel('Bookkeeping').selectOption('yes');
+  await page.getByRole('button', { name: 'Save account info' }).click();
+  await expect(await errorOf(page, fee)).toHaveText('Annual fee must be a number');
+  await fee.fill('1 250,50');
+  await page.getByRole('button', { name: 'Save account info' }).click();
+  const facts = page.getByRole('region', { name: 'Account info' });
+  await expect(facts.getByText('1250.50')).toBeVisible();
+  await expect(facts.getByText('yes')).toBeVisible();
+  const history = page.getByRole('region', { name: 'History of changes' });
+  await expect(history.getByText('Annual fee changed from (empty) to “1250.50”')).toBeVisible();
+  errors.assertNone();
+});
