@@ -73,6 +73,15 @@ impl ContactForm {
 #[component]
 pub fn NewAccountPage() -> impl IntoView {
     let services = use_services();
+    if !services.may_manage() {
+        return view! {
+            <h1>"New account"</h1>
+            <div class="banner warning" role="alert">
+                "The team member you are viewing as cannot manage accounts, so cannot create one."
+            </div>
+        }
+        .into_any();
+    }
     let step = RwSignal::new(1u8);
     let kind = RwSignal::new(AccountType::Individual);
     let name = RwSignal::new(String::new());
@@ -326,6 +335,7 @@ pub fn NewAccountPage() -> impl IntoView {
             {move || created.get().map(|new| view! { <InviteStep new /> })}
         </Show>
     }
+    .into_any()
 }
 
 /// After creation, for every email with Login on: invite now (records the

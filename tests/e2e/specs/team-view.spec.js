@@ -48,6 +48,9 @@ test('an employee without rights: no access to unassigned accounts, no edits on 
   await expect(page.getByRole('checkbox', { name: 'Login for a@client.example' })).toBeDisabled();
   await expect(page.getByRole('button', { name: 'Create contact' })).toHaveCount(0);
 
+  await page.goto('./#/new/account');
+  await expect(page.getByRole('alert')).toContainText('cannot manage accounts');
+  await page.goto(assignedUrl + '/info');
   await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Back to my own view' }).click();
   await expect(page.getByRole('button', { name: 'Edit account info' })).toBeEnabled();
   await page.goto(otherUrl);
