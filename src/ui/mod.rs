@@ -11,9 +11,10 @@ pub mod components;
 pub mod nav;
 pub mod pages;
 pub mod services;
+pub mod storage;
 
 use crate::route::Route;
-use components::Sidebar;
+use components::{Sidebar, UpdateBanner};
 use leptos::prelude::*;
 use services::{DbState, Services};
 
@@ -36,6 +37,7 @@ pub fn App() -> impl IntoView {
         <div class="shell">
             <Sidebar />
             <main id="main" class="content" tabindex="-1">
+                <UpdateBanner />
                 {move || match services.db.get() {
                     DbState::Opening => view! { <p class="muted" role="status">"Opening your data…"</p> }.into_any(),
                     DbState::Blocked => {

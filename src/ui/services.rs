@@ -1,6 +1,10 @@
 //! What every page needs, from one context: the open store, a revision
 //! counter that reads depend on (bumped after every write, so lists reload),
 //! and the state of the database connection.
+//!
+//! Several tabs: after every write, this tab posts on the `clientbook`
+//! `BroadcastChannel`; every other tab of Clientbook (same origin and
+//! folder) bumps its own revision when it hears it, so its reads reload too.
 
 use crate::domain::catalog::TeamMember;
 use crate::domain::ids::IdSource;
@@ -32,7 +36,17 @@ pub struct Services {
     pub db: RwSignal<DbState>,
     /// "Viewing as" a team member: `None` is the practitioner (the owner).
     pub viewing_as: RwSignal<Option<TeamMember>>,
+    /// Tells the other tabs about each write (`None`: not supported).
+    channel: StoredValue<Option<web_sys::BroadcastChannel>, LocalStorage>,
+    /// The browser's answer to "keep the data persistently", asked at the
+    /// first save of the session (`None`: not asked yet, or no answer).
+    pub persist_answer: RwSignal<Option<bool>>,
+    persist_asked: StoredValue<bool>,
 }
+
+/// The channel every Clientbook tab listens on. Channels, like the
+/// database, belong to the origin, so every tab that shares the data hears it.
+const CHANNEL: &str = "clientbook";
 
 impl Services {
     /// Creates the services, provides them as context and starts opening the
@@ -43,10 +57,30 @@ impl Services {
             revision: RwSignal::new(0),
             db: RwSignal::new(DbState::Opening),
             viewing_as: RwSignal::new(None),
+            channel: StoredValue::new_local(None),
+            persist_answer: RwSignal::new(None),
+            persist_asked: StoredValue::new(false),
         };
         provide_context(services);
         services.open();
+        services.listen_to_other_tabs();
         services
+    }
+
+    /// Joins the channel: a write in another tab reloads this tab's reads.
+    fn listen_to_other_tabs(self) {
+        use wasm_bindgen::{closure::Closure, JsCast};
+        let Ok(channel) = web_sys::BroadcastChannel::new(CHANNEL) else {
+            return;
+        };
+        let revision = self.revision;
+        let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |_: web_sys::MessageEvent| {
+            revision.update(|r| *r += 1);
+        });
+        channel.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        // The services live as long as the page: so does the listener.
+        on_message.forget();
+        self.channel.set_value(Some(channel));
     }
 
     fn open(self) {
@@ -95,9 +129,28 @@ impl Services {
             .with(|m| m.as_ref().is_none_or(|m| m.can_manage()))
     }
 
-    /// Call after a successful write.
+    /// Call after a successful write: reloads every read, here and in the
+    /// other tabs, and at the first write asks to keep the data.
     pub fn changed(&self) {
         self.revision.update(|r| *r += 1);
+        self.channel.with_value(|c| {
+            if let Some(c) = c {
+                // Nothing useful to do if posting fails: the other tabs
+                // then show their data as of their last reload.
+                let _ = c.post_message(&"changed".into());
+            }
+        });
+        if !self.persist_asked.get_value() {
+            self.persist_asked.set_value(true);
+            let answer = self.persist_answer;
+            leptos::task::spawn_local(async move {
+                let kept = match crate::ui::storage::persisted().await {
+                    Some(true) => Some(true),
+                    _ => crate::ui::storage::persist().await,
+                };
+                answer.set(kept);
+            });
+        }
     }
 }
 

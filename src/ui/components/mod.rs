@@ -6,6 +6,7 @@ pub mod search;
 pub mod sidebar;
 pub mod status;
 pub mod tag;
+pub mod update;
 pub mod viewing_as;
 
 pub use field::{CheckField, TextField};
@@ -13,4 +14,5 @@ pub use pickers::{CustomFieldInput, MapFieldInput, TagPicker};
 pub use sidebar::Sidebar;
 pub use status::{ErrorBanner, Loading};
 pub use tag::{TagChip, TagList};
+pub use update::UpdateBanner;
 pub use viewing_as::ViewingAs;

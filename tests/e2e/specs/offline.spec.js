@@ -1,0 +1,206 @@
+// Offline for real: the service worker keeps the app on the device, the
+// same build runs from any sub-path, only the app's own scripts run (CSP),
+// several tabs stay consistent, and the browser is asked to keep the data.
+import { test, expect } from '@playwright/test';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { serveStatic } from '../serve.mjs';
+import { createAccount, openApp, watchForErrors } from './helpers.js';
+
+// The build under test, as playwright.config.js serves it.
+const DIST = resolve(fileURLToPath(new URL('..', import.meta.url)), process.env.DIST ?? '../../dist');
+
+/** Serves `dir` from `base` on a free port; `close()` when done. */
+async function serve(dir, base) {
+  const server = await serveStatic(dir, 0, base);
+  return {
+    url: `http://127.0.0.1:${server.address().port}${base}`,
+    close: () => {
+      server.closeAllConnections();
+      return new Promise((done) => server.close(done));
+    },
+  };
+}
+
+/** Resolves once a service worker controls the page and its cache is full. */
+async function workerReady(page) {
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+    if (!navigator.serviceWorker.controller) {
+      await new Promise((done) => navigator.serviceWorker.addEventListener('controllerchange', done, { once: true }));
+    }
+  });
+}
+
+/** The app's caches: names, and the bytes of what they hold. */
+async function cacheFacts(page) {
+  return page.evaluate(async () => {
+    const names = (await caches.keys()).filter((k) => k.startsWith('clientbook-'));
+    let bytes = 0;
+    let files = 0;
+    for (const name of names) {
+      const cache = await caches.open(name);
+      for (const request of await cache.keys()) {
+        bytes += (await (await cache.match(request)).arrayBuffer()).byteLength;
+        files += 1;
+      }
+    }
+    return { names, bytes, files };
+  });
+}
+
+test('after the first visit the app starts offline, with its data', async ({ page, context }) => {
+  const errors = watchForErrors(page);
+  await openApp(page);
+  await createAccount(page, { first: 'Olga', last: 'Offline', email: 'olga@example.com' });
+  await expect(page.getByRole('heading', { level: 1, name: 'Olga Offline' })).toBeVisible();
+  await workerReady(page);
+  const cached = await cacheFacts(page);
+  expect(cached.names).toHaveLength(1);
+  test.info().annotations.push({ type: 'cache', description: `${cached.files} files, ${cached.bytes} bytes in ${cached.names[0]}` });
+
+  await context.setOffline(true);
+  const started = Date.now();
+  await page.reload();
+  await expect(page.getByRole('heading', { level: 1, name: 'Olga Offline' })).toBeVisible();
+  test.info().annotations.push({ type: 'offline first render', description: `${Date.now() - started} ms` });
+  // A fresh visit to another page works too, with the data.
+  await page.goto('./#/clients');
+  await expect(page.getByRole('table', { name: 'Accounts' }).getByRole('link', { name: 'Olga Offline' })).toBeVisible();
+  // Still offline: a change is saved and shown.
+  await page.getByRole('link', { name: 'Olga Offline' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Olga Offline' })).toBeVisible();
+  await context.setOffline(false);
+  errors.assertNone();
+});
+
+test('the same build works from a sub-path, online and offline', async ({ browser }) => {
+  const server = await serve(DIST, '/tools/clientbook/');
+  const context = await browser.newContext({ baseURL: server.url });
+  try {
+    const page = await context.newPage();
+    const errors = watchForErrors(page);
+    await openApp(page);
+    await expect(page.getByText('No client accounts yet.')).toBeVisible();
+    await createAccount(page, { first: 'Sam', last: 'Subpath', email: 'sam@example.com' });
+    await expect(page.getByRole('heading', { level: 1, name: 'Sam Subpath' })).toBeVisible();
+    await page.reload();
+    await expect(page.getByRole('heading', { level: 1, name: 'Sam Subpath' })).toBeVisible();
+    await page.goto('./#/clients');
+    await expect(page.getByRole('table', { name: 'Accounts' }).getByRole('link', { name: 'Sam Subpath' })).toBeVisible();
+    expect(new URL(page.url()).pathname).toBe('/tools/clientbook/');
+
+    // The worker's scope is the sub-path, and it serves the app offline there.
+    await workerReady(page);
+    const scope = await page.evaluate(async () => (await navigator.serviceWorker.getRegistration()).scope);
+    expect(scope).toBe(server.url);
+    await context.setOffline(true);
+    await page.reload();
+    await expect(page.getByRole('table', { name: 'Accounts' }).getByRole('link', { name: 'Sam Subpath' })).toBeVisible();
+    errors.assertNone();
+  } finally {
+    await context.close();
+    await server.close();
+  }
+});
+
+test('a new release is offered with "Reload", and replaces the old cache', async ({ browser }) => {
+  // A copy of the build that can be "released" again by changing its worker.
+  const dir = await mkdtemp(join(tmpdir(), 'clientbook-release-'));
+  await cp(DIST, dir, { recursive: true });
+  const server = await serve(dir, '/');
+  const context = await browser.newContext({ baseURL: server.url });
+  try {
+    const page = await context.newPage();
+    const errors = watchForErrors(page);
+    await openApp(page);
+    await workerReady(page);
+    const before = await cacheFacts(page);
+    await expect(page.getByText('A new version of Clientbook is ready.')).toHaveCount(0);
+
+    const sw = join(dir, 'sw.js');
+    const old = await readFile(sw, 'utf8');
+    const version = /const VERSION = "([0-9a-f]+)"/.exec(old)[1];
+    await writeFile(sw, old.replace(version, 'feedbeeffeedbeef'));
+    await page.evaluate(async () => (await navigator.serviceWorker.getRegistration()).update());
+
+    const banner = page.getByRole('status').filter({ hasText: 'A new version of Clientbook is ready.' });
+    await expect(banner).toBeVisible();
+    await banner.getByRole('button', { name: 'Reload' }).click();
+    await expect(page.getByText('A new version of Clientbook is ready.')).toHaveCount(0);
+    await expect(page.getByRole('navigation', { name: 'Main' })).toBeVisible();
+    await expect.poll(async () => (await cacheFacts(page)).names).toEqual(['clientbook-shell-feedbeeffeedbeef']);
+    expect(before.names).toEqual([`clientbook-shell-${version}`]);
+    errors.assertNone();
+  } finally {
+    await context.close();
+    await server.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('the app boots under its Content-Security-Policy with no violations', async ({ page }) => {
+  await page.addInitScript(() => {
+    window.cspViolations = [];
+    document.addEventListener('securitypolicyviolation', (e) =>
+      window.cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`),
+    );
+  });
+  const errors = watchForErrors(page);
+  await openApp(page);
+  const csp = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+  expect(csp).toContain("script-src 'self' 'wasm-unsafe-eval'");
+  expect(csp).not.toContain('unsafe-inline');
+  expect(await page.locator('script:not([src])').count()).toBe(0);
+
+  // Go through the pages: list, wizard, profile, settings.
+  await createAccount(page, { first: 'Cora', last: 'Policy', email: 'cora@example.com' });
+  await expect(page.getByRole('heading', { level: 1, name: 'Cora Policy' })).toBeVisible();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click();
+  await expect(page.getByRole('heading', { name: 'Storage' })).toBeVisible();
+  await page.goto('./#/clients');
+  await expect(page.getByRole('link', { name: 'Cora Policy' })).toBeVisible();
+  expect(await page.evaluate(() => window.cspViolations)).toEqual([]);
+  errors.assertNone();
+});
+
+test('two tabs stay consistent: a change in one shows in the other', async ({ context }) => {
+  const first = await context.newPage();
+  const second = await context.newPage();
+  const errors = [watchForErrors(first), watchForErrors(second)];
+  await openApp(first);
+  await openApp(second);
+  await expect(second.getByText('No client accounts yet.')).toBeVisible();
+
+  await createAccount(first, { first: 'Tom', last: 'Twotabs', email: 'tom@example.com' });
+  await expect(first.getByRole('heading', { level: 1, name: 'Tom Twotabs' })).toBeVisible();
+  const written = Date.now();
+  // Within a second on an idle machine; the margin is for a busy test machine.
+  await expect(second.getByRole('table', { name: 'Accounts' }).getByRole('link', { name: 'Tom Twotabs' })).toBeVisible({ timeout: 2_000 });
+  test.info().annotations.push({ type: 'other tab', description: `shown after ${Date.now() - written} ms` });
+
+  // And back: archive in the second tab, the first tab's profile follows.
+  await second.getByRole('link', { name: 'Tom Twotabs' }).click();
+  await second.getByRole('navigation', { name: 'Account sections' }).getByRole('link', { name: 'Info' }).click();
+  await second.getByRole('button', { name: 'Archive account' }).click();
+  await expect(second.locator('.profile-header').getByText('Archived')).toBeVisible();
+  await expect(first.locator('.profile-header').getByText('Archived')).toBeVisible({ timeout: 2_000 });
+  errors.forEach((e) => e.assertNone());
+});
+
+test('Settings shows whether the data is kept and the storage used', async ({ page }) => {
+  const errors = watchForErrors(page);
+  await openApp(page);
+  // The first save asks the browser to keep the data.
+  await createAccount(page, { first: 'Pia', last: 'Persist', email: 'pia@example.com' });
+  await expect(page.getByRole('heading', { level: 1, name: 'Pia Persist' })).toBeVisible();
+  await page.goto('./#/settings');
+  const section = page.getByRole('region', { name: 'Storage' });
+  await expect(section.getByTestId('storage-usage')).toHaveText(/^\S+ \S+ used of \S+ \S+ available to Clientbook\.$/);
+  const kept = await page.evaluate(() => navigator.storage.persisted());
+  await expect(section.getByTestId('persistence')).toHaveText(kept ? /^On:/ : /^Off:/);
+  await expect(section.getByRole('button', { name: 'Ask to keep the data' })).toHaveCount(kept ? 0 : 1);
+  errors.assertNone();
+});
