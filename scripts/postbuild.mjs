@@ -10,7 +10,12 @@
 //    copied from assets/sw.js, with the list of every file of the build and
 //    a version (a hash of all their contents), so each release is a new
 //    worker with its own cache. A debug build (`trunk serve`) gets no worker:
-//    sw.js is removed, and sw-register.js then leaves the app online-only.
+//    sw.js is removed and sw-register.js replaced by a stub that removes a
+//    worker left by a release build served at the same address.
+//
+// `trunk serve` fills placeholders ({{__TRUNK_ADDRESS__}}...) into its
+// auto-reload script when it serves index.html, so in a debug build that one
+// script stays inline and the CSP gets 'unsafe-inline' (development only).
 import { createHash } from 'node:crypto';
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
@@ -25,14 +30,21 @@ const indexPath = join(stage, 'index.html');
 let html = await readFile(indexPath, 'utf8');
 const inline = /<script\b([^>]*)>([\s\S]*?)<\/script>/gi;
 const moved = [];
+let keptInline = false;
 html = html.replace(inline, (tag, attrs, body) => {
   if (/\bsrc\s*=/i.test(attrs) || body.trim() === '') return tag;
+  if (!release && body.includes('{{__TRUNK_')) {
+    keptInline = true;
+    return tag;
+  }
   const name = `loader-${sha(body).slice(0, 16)}.js`;
   moved.push([name, body]);
   return `<script${attrs} src="${base}${name}"></script>`;
 });
 for (const [name, body] of moved) await writeFile(join(stage, name), body);
-if (/<script\b(?![^>]*\bsrc\s*=)[^>]*>\s*\S/i.test(html)) {
+if (keptInline) {
+  html = html.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'");
+} else if (/<script\b(?![^>]*\bsrc\s*=)[^>]*>\s*\S/i.test(html)) {
   throw new Error('postbuild: an inline script is left in index.html');
 }
 await writeFile(indexPath, html);
@@ -41,6 +53,12 @@ await writeFile(indexPath, html);
 const swPath = join(stage, 'sw.js');
 if (!release) {
   await rm(swPath, { force: true });
+  await writeFile(
+    join(stage, 'sw-register.js'),
+    '// Debug build (trunk serve): no service worker. Remove one that a release build\n' +
+      '// served at this address left behind, so development never runs cached code.\n' +
+      'navigator.serviceWorker?.getRegistrations().then((all) => all.forEach((r) => r.unregister()));\n',
+  );
   console.log(`postbuild: moved ${moved.length} inline script(s) into files; debug build, no service worker`);
 } else {
   async function walk(dir) {
