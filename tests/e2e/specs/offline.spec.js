@@ -69,10 +69,31 @@ test('after the first visit the app starts offline, with its data', async ({ pag
   // A fresh visit to another page works too, with the data.
   await page.goto('./#/clients');
   await expect(page.getByRole('table', { name: 'Accounts' }).getByRole('link', { name: 'Olga Offline' })).toBeVisible();
-  // Still offline: a change is saved and shown.
-  await page.getByRole('link', { name: 'Olga Offline' }).click();
-  await expect(page.getByRole('heading', { level: 1, name: 'Olga Offline' })).toBeVisible();
+  // Still offline: a new account is saved, and kept across a reload.
+  await createAccount(page, { first: 'Nora', last: 'Network', email: 'nora@example.com' });
+  await expect(page.getByRole('heading', { level: 1, name: 'Nora Network' })).toBeVisible();
+  await page.goto('./#/clients');
+  await page.reload();
+  const table = page.getByRole('table', { name: 'Accounts' });
+  await expect(table.getByRole('link', { name: 'Olga Offline' })).toBeVisible();
+  await expect(table.getByRole('link', { name: 'Nora Network' })).toBeVisible();
   await context.setOffline(false);
+  errors.assertNone();
+});
+
+test('the manifest makes the app installable', async ({ page }) => {
+  const errors = watchForErrors(page);
+  await openApp(page);
+  await workerReady(page);
+  const cdp = await page.context().newCDPSession(page);
+  const manifest = await cdp.send('Page.getAppManifest');
+  expect(manifest.errors).toEqual([]);
+  const parsed = JSON.parse(manifest.data);
+  expect(parsed.icons.map((i) => i.sizes)).toEqual(['any', '192x192', '512x512', '512x512']);
+  // Chromium's own verdict. Playwright's contexts are incognito, where
+  // nothing is installable; every other reason would be the app's.
+  const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
+  expect(installabilityErrors.map((e) => e.errorId).filter((id) => id !== 'in-incognito')).toEqual([]);
   errors.assertNone();
 });
 
