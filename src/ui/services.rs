@@ -3,8 +3,12 @@
 //! and the state of the database connection.
 //!
 //! Several tabs: after every write, this tab posts on the `clientbook`
-//! `BroadcastChannel`; every other tab of Clientbook (same origin and
-//! folder) bumps its own revision when it hears it, so its reads reload too.
+//! `BroadcastChannel`; every other tab of Clientbook (same origin) bumps its
+//! own revision when it hears it, so its reads reload too. Pages render anew
+//! when their data reloads, which would throw away what the practitioner is
+//! typing in an edit form; so while they type in a form (or a note), the
+//! reload waits and `remote_changes` is set instead: the shell offers to show
+//! the changes, and the next save here or the next page shows them anyway.
 
 use crate::domain::catalog::TeamMember;
 use crate::domain::ids::IdSource;
@@ -42,6 +46,10 @@ pub struct Services {
     /// first save of the session (`None`: not asked yet, or no answer).
     pub persist_answer: RwSignal<Option<bool>>,
     persist_asked: StoredValue<bool>,
+    /// Another tab changed data while this one was being typed in.
+    pub remote_changes: RwSignal<bool>,
+    /// Typed into a form or a note since the last reload.
+    typing: StoredValue<bool>,
 }
 
 /// The channel every Clientbook tab listens on. Channels, like the
@@ -60,6 +68,8 @@ impl Services {
             channel: StoredValue::new_local(None),
             persist_answer: RwSignal::new(None),
             persist_asked: StoredValue::new(false),
+            remote_changes: RwSignal::new(false),
+            typing: StoredValue::new(false),
         };
         provide_context(services);
         services.open();
@@ -73,14 +83,50 @@ impl Services {
         let Ok(channel) = web_sys::BroadcastChannel::new(CHANNEL) else {
             return;
         };
-        let revision = self.revision;
         let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |_: web_sys::MessageEvent| {
-            revision.update(|r| *r += 1);
+            if self.typing.get_value() && editing_on_page() {
+                self.remote_changes.set(true);
+            } else {
+                self.reload_all();
+            }
         });
         channel.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-        // The services live as long as the page: so does the listener.
+        // Typing in a form or a note: found by the `input` events that
+        // bubble up to the document.
+        let on_input = Closure::<dyn FnMut(web_sys::Event)>::new(move |ev: web_sys::Event| {
+            let in_form = ev
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                .and_then(|e| e.closest(EDITING).ok().flatten())
+                .is_some();
+            if in_form {
+                self.typing.set_value(true);
+            }
+        });
+        if let Some(document) = web_sys::window().and_then(|w| w.document()) {
+            let _ = document.add_event_listener_with_callback("input", on_input.as_ref().unchecked_ref());
+        }
+        // The services live as long as the page: so do the listeners.
         on_message.forget();
+        on_input.forget();
         self.channel.set_value(Some(channel));
+    }
+
+    /// Reloads every read (after changes made elsewhere, or when the
+    /// practitioner asks to see them).
+    pub fn reload_all(&self) {
+        self.typing.set_value(false);
+        self.remote_changes.set(false);
+        self.revision.update(|r| *r += 1);
+    }
+
+    /// Another page is shown: what was typed is gone, and the new page
+    /// reads the data afresh; changes from other tabs wait no longer.
+    pub fn page_changed(&self) {
+        self.typing.set_value(false);
+        if self.remote_changes.get_untracked() {
+            self.reload_all();
+        }
     }
 
     fn open(self) {
@@ -132,6 +178,8 @@ impl Services {
     /// Call after a successful write: reloads every read, here and in the
     /// other tabs, and at the first write asks to keep the data.
     pub fn changed(&self) {
+        self.typing.set_value(false);
+        self.remote_changes.set(false);
         self.revision.update(|r| *r += 1);
         self.channel.with_value(|c| {
             if let Some(c) = c {
@@ -152,6 +200,17 @@ impl Services {
             });
         }
     }
+}
+
+/// Where typing means work in progress: edit forms and notes in the page.
+const EDITING: &str = "main form, main textarea";
+
+/// Whether the page still shows a form or a note being written.
+fn editing_on_page() -> bool {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector(EDITING).ok().flatten())
+        .is_some()
 }
 
 pub fn use_services() -> Services {

@@ -214,6 +214,50 @@ test('two tabs stay consistent: a change in one shows in the other', async ({ co
   errors.forEach((e) => e.assertNone());
 });
 
+test('what is being typed in one tab is not thrown away by a change in another', async ({ context }) => {
+  const first = await context.newPage();
+  const second = await context.newPage();
+  const errors = [watchForErrors(first), watchForErrors(second)];
+  await openApp(first);
+  await openApp(second);
+  await first.bringToFront();
+  await createAccount(first, { first: 'Ed', last: 'Edit', email: 'ed@example.com' });
+  await expect(first.getByRole('heading', { level: 1, name: 'Ed Edit' })).toBeVisible();
+  await first.getByRole('navigation', { name: 'Account sections' }).getByRole('link', { name: 'Info' }).click();
+  await first.getByRole('button', { name: 'Edit account info' }).click();
+  await first.getByLabel('City').fill('Sibiu');
+
+  await second.bringToFront();
+  await createAccount(second, { first: 'Bo', last: 'Other', email: 'bo@example.com' });
+  await expect(second.getByRole('heading', { level: 1, name: 'Bo Other' })).toBeVisible();
+
+  // The first tab keeps the form and says that there are changes.
+  const note = first.getByRole('status').filter({ hasText: 'Changes were saved in another tab.' });
+  await expect(note).toBeVisible();
+  await expect(first.getByLabel('City')).toHaveValue('Sibiu');
+  // Saving here shows everything, the other tab's change included.
+  await first.bringToFront();
+  await first.getByRole('button', { name: 'Save account info' }).click();
+  await expect(first.getByRole('region', { name: 'Account info' }).getByText('Sibiu')).toBeVisible();
+  await expect(note).toHaveCount(0);
+  await first.goto('./#/clients');
+  await expect(first.getByRole('table', { name: 'Accounts' }).getByRole('link', { name: 'Bo Other' })).toBeVisible();
+
+  // Typing in a new account while the other tab saves: "Show them now".
+  await first.getByRole('button', { name: '+ New' }).click();
+  await first.getByRole('menuitem', { name: 'Account' }).click();
+  await first.getByLabel('Account name').fill('Half typed');
+  await second.bringToFront();
+  await createAccount(second, { first: 'Cy', last: 'Third', email: 'cy@example.com' });
+  await expect(second.getByRole('heading', { level: 1, name: 'Cy Third' })).toBeVisible();
+  await expect(note).toBeVisible();
+  await expect(first.getByLabel('Account name')).toHaveValue('Half typed');
+  await first.bringToFront();
+  await note.getByRole('button', { name: 'Show them now' }).click();
+  await expect(note).toHaveCount(0);
+  errors.forEach((e) => e.assertNone());
+});
+
 test('Settings shows whether the data is kept and the storage used', async ({ page }) => {
   const errors = watchForErrors(page);
   await openApp(page);
