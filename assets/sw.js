@@ -14,11 +14,17 @@ const CACHE = PREFIX + VERSION;
 const SCOPE = new URL(self.registration.scope);
 const INDEX = new URL('index.html', SCOPE).href;
 
+// Files whose name carries a hash of their content (Trunk's `name-<16 hex>`)
+// never change under that name: the copy the page has just downloaded (HTTP
+// cache) will do, so the first visit does not download the wasm twice when
+// the host allows caching. Other files (index.html, this folder's icons...)
+// are fetched afresh.
+const HASHED = /-[0-9a-f]{16}(_bg)?\.[a-z]+$/;
+
 self.addEventListener('install', (event) => {
-  // Bypass the HTTP cache so that the new cache holds the new files.
   event.waitUntil(
     caches.open(CACHE).then((cache) =>
-      cache.addAll(FILES.map((f) => new Request(new URL(f, SCOPE), { cache: 'reload' }))),
+      cache.addAll(FILES.map((f) => new Request(new URL(f, SCOPE), { cache: HASHED.test(f) ? 'default' : 'reload' }))),
     ),
   );
   // No skipWaiting() here: a running tab keeps its version until the
