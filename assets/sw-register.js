@@ -31,10 +31,13 @@ if (sw && window.isSecureContext) {
           if (worker.state === 'installed' && sw.controller) ready(registration);
         });
       });
-      // Look for a new release whenever the app comes back to the front.
+      // Look for a new release whenever the app comes back to the front,
+      // and every hour in a tab that stays open (offline, this fails quietly).
+      const check = () => registration.update().catch(() => {});
       document.addEventListener('visibilitychange', () => {
-        if (document.visibilityState === 'visible') registration.update().catch(() => {});
+        if (document.visibilityState === 'visible') check();
       });
+      setInterval(check, 60 * 60 * 1000);
     },
     // No worker (e.g. `trunk serve` builds none): the app still works, online.
     (e) => console.info('Clientbook works online only here:', e.message),
