@@ -11,9 +11,10 @@ pub mod components;
 pub mod nav;
 pub mod pages;
 pub mod services;
+pub mod storage;
 
 use crate::route::Route;
-use components::Sidebar;
+use components::{RemoteChangesBanner, Sidebar, UpdateBanner};
 use leptos::prelude::*;
 use services::{DbState, Services};
 
@@ -21,6 +22,11 @@ use services::{DbState, Services};
 pub fn App() -> impl IntoView {
     let services = Services::provide();
     let route = nav::provide_route();
+    // Another page: changes saved meanwhile in other tabs show now.
+    Effect::new(move |_| {
+        route.track();
+        services.page_changed();
+    });
     let reload = move |_| {
         if let Some(w) = web_sys::window() {
             let _ = w.location().reload();
@@ -36,6 +42,8 @@ pub fn App() -> impl IntoView {
         <div class="shell">
             <Sidebar />
             <main id="main" class="content" tabindex="-1">
+                <UpdateBanner />
+                <RemoteChangesBanner />
                 {move || match services.db.get() {
                     DbState::Opening => view! { <p class="muted" role="status">"Opening your data…"</p> }.into_any(),
                     DbState::Blocked => {

@@ -1,6 +1,14 @@
 //! What every page needs, from one context: the open store, a revision
 //! counter that reads depend on (bumped after every write, so lists reload),
 //! and the state of the database connection.
+//!
+//! Several tabs: after every write, this tab posts on the `clientbook`
+//! `BroadcastChannel`; every other tab of Clientbook (same origin) bumps its
+//! own revision when it hears it, so its reads reload too. Pages render anew
+//! when their data reloads, which would throw away what the practitioner is
+//! typing in an edit form; so while they type in a form (or a note), the
+//! reload waits and `remote_changes` is set instead: the shell offers to show
+//! the changes, and the next save here or the next page shows them anyway.
 
 use crate::domain::catalog::TeamMember;
 use crate::domain::ids::IdSource;
@@ -32,7 +40,21 @@ pub struct Services {
     pub db: RwSignal<DbState>,
     /// "Viewing as" a team member: `None` is the practitioner (the owner).
     pub viewing_as: RwSignal<Option<TeamMember>>,
+    /// Tells the other tabs about each write (`None`: not supported).
+    channel: StoredValue<Option<web_sys::BroadcastChannel>, LocalStorage>,
+    /// The browser's answer to "keep the data persistently", asked at the
+    /// first save of the session (`None`: not asked yet, or no answer).
+    pub persist_answer: RwSignal<Option<bool>>,
+    persist_asked: StoredValue<bool>,
+    /// Another tab changed data while this one was being typed in.
+    pub remote_changes: RwSignal<bool>,
+    /// Typed into a form or a note since the last reload.
+    typing: StoredValue<bool>,
 }
+
+/// The channel every Clientbook tab listens on. Channels, like the
+/// database, belong to the origin, so every tab that shares the data hears it.
+const CHANNEL: &str = "clientbook";
 
 impl Services {
     /// Creates the services, provides them as context and starts opening the
@@ -43,10 +65,68 @@ impl Services {
             revision: RwSignal::new(0),
             db: RwSignal::new(DbState::Opening),
             viewing_as: RwSignal::new(None),
+            channel: StoredValue::new_local(None),
+            persist_answer: RwSignal::new(None),
+            persist_asked: StoredValue::new(false),
+            remote_changes: RwSignal::new(false),
+            typing: StoredValue::new(false),
         };
         provide_context(services);
         services.open();
+        services.listen_to_other_tabs();
         services
+    }
+
+    /// Joins the channel: a write in another tab reloads this tab's reads.
+    fn listen_to_other_tabs(self) {
+        use wasm_bindgen::{closure::Closure, JsCast};
+        let Ok(channel) = web_sys::BroadcastChannel::new(CHANNEL) else {
+            return;
+        };
+        let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |_: web_sys::MessageEvent| {
+            if self.typing.get_value() && editing_on_page() {
+                self.remote_changes.set(true);
+            } else {
+                self.reload_all();
+            }
+        });
+        channel.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        // Typing in a form or a note: found by the `input` events that
+        // bubble up to the document.
+        let on_input = Closure::<dyn FnMut(web_sys::Event)>::new(move |ev: web_sys::Event| {
+            let in_form = ev
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                .and_then(|e| e.closest(EDITING).ok().flatten())
+                .is_some();
+            if in_form {
+                self.typing.set_value(true);
+            }
+        });
+        if let Some(document) = web_sys::window().and_then(|w| w.document()) {
+            let _ = document.add_event_listener_with_callback("input", on_input.as_ref().unchecked_ref());
+        }
+        // The services live as long as the page: so do the listeners.
+        on_message.forget();
+        on_input.forget();
+        self.channel.set_value(Some(channel));
+    }
+
+    /// Reloads every read (after changes made elsewhere, or when the
+    /// practitioner asks to see them).
+    pub fn reload_all(&self) {
+        self.typing.set_value(false);
+        self.remote_changes.set(false);
+        self.revision.update(|r| *r += 1);
+    }
+
+    /// Another page is shown: what was typed is gone, and the new page
+    /// reads the data afresh; changes from other tabs wait no longer.
+    pub fn page_changed(&self) {
+        self.typing.set_value(false);
+        if self.remote_changes.get_untracked() {
+            self.reload_all();
+        }
     }
 
     fn open(self) {
@@ -95,10 +175,42 @@ impl Services {
             .with(|m| m.as_ref().is_none_or(|m| m.can_manage()))
     }
 
-    /// Call after a successful write.
+    /// Call after a successful write: reloads every read, here and in the
+    /// other tabs, and at the first write asks to keep the data.
     pub fn changed(&self) {
+        self.typing.set_value(false);
+        self.remote_changes.set(false);
         self.revision.update(|r| *r += 1);
+        self.channel.with_value(|c| {
+            if let Some(c) = c {
+                // Nothing useful to do if posting fails: the other tabs
+                // then show their data as of their last reload.
+                let _ = c.post_message(&"changed".into());
+            }
+        });
+        if !self.persist_asked.get_value() {
+            self.persist_asked.set_value(true);
+            let answer = self.persist_answer;
+            leptos::task::spawn_local(async move {
+                let kept = match crate::ui::storage::persisted().await {
+                    Some(true) => Some(true),
+                    _ => crate::ui::storage::persist().await,
+                };
+                answer.set(kept);
+            });
+        }
     }
+}
+
+/// Where typing means work in progress: edit forms and notes in the page.
+const EDITING: &str = "main form, main textarea";
+
+/// Whether the page still shows a form or a note being written.
+fn editing_on_page() -> bool {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector(EDITING).ok().flatten())
+        .is_some()
 }
 
 pub fn use_services() -> Services {

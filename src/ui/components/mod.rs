@@ -3,18 +3,22 @@
 pub mod address;
 pub mod field;
 pub mod finder;
+pub mod other_tabs;
 pub mod pickers;
 pub mod search;
 pub mod sidebar;
 pub mod status;
 pub mod tag;
+pub mod update;
 pub mod viewing_as;
 
 pub use address::{AddressFields, AddressForm};
 pub use field::{CheckField, TextField};
 pub use finder::ContactFinder;
+pub use other_tabs::RemoteChangesBanner;
 pub use pickers::{CustomFieldInput, CustomFieldsGroup, MapFieldInput, TagPicker};
 pub use sidebar::Sidebar;
 pub use status::{ErrorBanner, Loading};
 pub use tag::{TagChip, TagList};
+pub use update::UpdateBanner;
 pub use viewing_as::ViewingAs;

@@ -29,6 +29,26 @@ test('edit a contact: names, emails, date of birth; switches follow the emails',
   const sync = page.getByRole('checkbox', { name: 'Email sync for ana.work@pop.example' });
   await expect(sync).not.toBeChecked();
   await sync.check();
+  // Reload only once the switch is stored (a reload can cut a write short).
+  await expect
+    .poll(() =>
+      page.evaluate(
+        () =>
+          new Promise((resolve, reject) => {
+            const open = indexedDB.open('clientbook');
+            open.onerror = () => reject(open.error);
+            open.onsuccess = () => {
+              const db = open.result;
+              const req = db.transaction('links').objectStore('links').getAll();
+              req.onsuccess = () => {
+                db.close();
+                resolve(req.result.flatMap((l) => l.email_access).some((e) => e.email === 'ana.work@pop.example' && e.email_sync));
+              };
+            };
+          }),
+      ),
+    )
+    .toBe(true);
   await page.reload();
   await expect(page.getByRole('checkbox', { name: 'Email sync for ana.work@pop.example' })).toBeChecked();
   errors.assertNone();

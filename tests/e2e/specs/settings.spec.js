@@ -244,35 +244,45 @@ test('names typed in Settings are shown as text, never run', async ({ page }) =>
   errors.assertNone();
 });
 
-/** Changes stored records directly (no page can set tags or custom values yet). */
+/** Changes stored records directly (no page can set tags or custom values yet).
+ * `change(data)` runs here in Node: the app's Content-Security-Policy
+ * rightly forbids evaluating code strings in the page. */
 async function editStore(page, change) {
-  await page.evaluate(
-    async ([body]) => {
-      const db = await new Promise((resolve, reject) => {
-        const req = indexedDB.open('clientbook');
-        req.onsuccess = () => resolve(req.result);
-        req.onerror = () => reject(req.error);
-      });
-      const all = (store) =>
-        new Promise((resolve, reject) => {
-          const req = db.transaction(store).objectStore(store).getAll();
+  const withStore = (mode, data) =>
+    page.evaluate(
+      async ([mode, data]) => {
+        const db = await new Promise((resolve, reject) => {
+          const req = indexedDB.open('clientbook');
           req.onsuccess = () => resolve(req.result);
           req.onerror = () => reject(req.error);
         });
-      const data = { catalog: await all('catalog'), accounts: await all('accounts'), contacts: await all('contacts') };
-      // eslint-disable-next-line no-new-func
-      new Function('data', body)(data);
-      const tx = db.transaction(['accounts', 'contacts'], 'readwrite');
-      data.accounts.forEach((a) => tx.objectStore('accounts').put(a));
-      data.contacts.forEach((c) => tx.objectStore('contacts').put(c));
-      await new Promise((resolve, reject) => {
-        tx.oncomplete = resolve;
-        tx.onerror = () => reject(tx.error);
-      });
-      db.close();
-    },
-    [change],
-  );
+        try {
+          if (mode === 'read') {
+            const all = (store) =>
+              new Promise((resolve, reject) => {
+                const req = db.transaction(store).objectStore(store).getAll();
+                req.onsuccess = () => resolve(req.result);
+                req.onerror = () => reject(req.error);
+              });
+            return { catalog: await all('catalog'), accounts: await all('accounts'), contacts: await all('contacts') };
+          }
+          const tx = db.transaction(['accounts', 'contacts'], 'readwrite');
+          data.accounts.forEach((a) => tx.objectStore('accounts').put(a));
+          data.contacts.forEach((c) => tx.objectStore('contacts').put(c));
+          await new Promise((resolve, reject) => {
+            tx.oncomplete = resolve;
+            tx.onerror = () => reject(tx.error);
+          });
+          return null;
+        } finally {
+          db.close();
+        }
+      },
+      [mode, data],
+    );
+  const data = await withStore('read', null);
+  change(data);
+  await withStore('write', data);
 }
 
 async function storedAccountAndContact(page) {
@@ -323,16 +333,15 @@ test('items in use: counts, a field type that stays, and deleting says and remov
     await page.getByLabel('Folders').fill('Payslips');
   });
 
-  await editStore(
-    page,
-    `const id = (name) => data.catalog.find((i) => (i.name ?? i.label) === name).id;
-     const a = data.accounts[0];
-     a.tags = [id('VIP')];
-     a.team = [id('Ann')];
-     a.custom = { [id('Billing')]: 'Monthly' };
-     a.folder_template = id('Payroll');
-     data.contacts[0].tags = [id('VIP')];`,
-  );
+  await editStore(page, (data) => {
+    const id = (name) => data.catalog.find((i) => (i.name ?? i.label) === name).id;
+    const a = data.accounts[0];
+    a.tags = [id('VIP')];
+    a.team = [id('Ann')];
+    a.custom = { [id('Billing')]: 'Monthly' };
+    a.folder_template = id('Payroll');
+    data.contacts[0].tags = [id('VIP')];
+  });
   await page.reload();
   const row = (table, name) => page.getByRole('table', { name: table }).getByRole('row', { name: new RegExp(name) });
   await expect(row('Tags', 'VIP')).toContainText('1 account, 1 contact');

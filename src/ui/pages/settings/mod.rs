@@ -13,6 +13,7 @@
 mod fields;
 mod members;
 mod roles;
+mod storage;
 mod tags;
 mod templates;
 mod widgets;
@@ -361,6 +362,7 @@ pub fn SettingsPage() -> impl IntoView {
             <fields::FieldsSection page />
             <templates::TemplatesSection page />
         </Show>
+        <storage::StorageSection />
     }
 }
 
