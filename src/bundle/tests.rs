@@ -177,3 +177,148 @@ mod property {
         }
     }
 }
+
+/// A small JSON Schema checker: the keywords `docs/bundle.schema.json`
+/// uses (a full validator crate would add dozens of dependencies). Any
+/// other keyword fails the test, so the schema cannot silently outgrow it.
+mod schema {
+    use serde_json::Value;
+
+    const SCHEMA: &str = include_str!("../../docs/bundle.schema.json");
+
+    fn check(root: &Value, s: &Value, v: &Value, path: &str, out: &mut Vec<String>) {
+        let Some(s) = s.as_object() else {
+            panic!("schema at {path} is not an object");
+        };
+        for (k, rule) in s {
+            match k.as_str() {
+                "$schema" | "$id" | "title" | "description" | "$defs" => {}
+                "$ref" => {
+                    let name = rule.as_str().and_then(|r| r.strip_prefix("#/$defs/")).unwrap();
+                    check(root, &root["$defs"][name], v, path, out);
+                }
+                "type" => {
+                    let ok = match rule.as_str().unwrap() {
+                        "object" => v.is_object(),
+                        "array" => v.is_array(),
+                        "string" => v.is_string(),
+                        "integer" => v.is_i64() || v.is_u64(),
+                        "boolean" => v.is_boolean(),
+                        "null" => v.is_null(),
+                        t => panic!("type {t}"),
+                    };
+                    if !ok {
+                        out.push(format!("{path}: not {rule}"));
+                    }
+                }
+                "const" if v != rule => out.push(format!("{path}: not {rule}")),
+                "enum" if !rule.as_array().unwrap().contains(v) => {
+                    out.push(format!("{path}: {v} not in enum"))
+                }
+                "const" | "enum" => {}
+                "pattern" => {
+                    assert_eq!(rule, "^[0-9a-f]{32}$", "only the id pattern is supported");
+                    if !v.as_str().is_some_and(crate::domain::ids::is_id) {
+                        out.push(format!("{path}: not an id"));
+                    }
+                }
+                "minimum" if v.as_f64() < rule.as_f64() => out.push(format!("{path}: below minimum")),
+                "minimum" => {}
+                "required" => {
+                    for r in rule.as_array().unwrap() {
+                        if v.get(r.as_str().unwrap()).is_none() {
+                            out.push(format!("{path}: missing {r}"));
+                        }
+                    }
+                }
+                "properties" => {
+                    for (name, sub) in rule.as_object().unwrap() {
+                        if let Some(x) = v.get(name) {
+                            check(root, sub, x, &format!("{path}.{name}"), out);
+                        }
+                    }
+                }
+                "additionalProperties" => {
+                    let known = s.get("properties").and_then(Value::as_object);
+                    for (name, x) in v.as_object().into_iter().flatten() {
+                        if known.is_some_and(|p| p.contains_key(name)) {
+                            continue;
+                        }
+                        match rule {
+                            Value::Bool(false) => out.push(format!("{path}: unexpected {name}")),
+                            Value::Bool(true) => {}
+                            sub => check(root, sub, x, &format!("{path}.{name}"), out),
+                        }
+                    }
+                }
+                "items" => {
+                    for (i, x) in v.as_array().into_iter().flatten().enumerate() {
+                        check(root, rule, x, &format!("{path}[{i}]"), out);
+                    }
+                }
+                "oneOf" => {
+                    let passing = rule
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .filter(|sub| {
+                            let mut e = Vec::new();
+                            check(root, sub, v, path, &mut e);
+                            e.is_empty()
+                        })
+                        .count();
+                    if passing != 1 {
+                        out.push(format!("{path}: matches {passing} of oneOf"));
+                    }
+                }
+                other => panic!("unsupported schema keyword {other}"),
+            }
+        }
+    }
+
+    fn problems(v: &Value) -> Vec<String> {
+        let root: Value = serde_json::from_str(SCHEMA).unwrap();
+        let mut out = Vec::new();
+        check(&root, &root, v, "$", &mut out);
+        out
+    }
+
+    #[test]
+    fn real_exports_follow_the_published_schema() {
+        let mut c = super::sample(3, 21);
+        c.catalog.push(crate::domain::catalog::CatalogItem::Template(
+            crate::domain::catalog::FolderTemplate {
+                id: crate::domain::ids::TemplateId::from_random([5; 16]),
+                name: "Tax".into(),
+                folders: vec!["2025".into()],
+            },
+        ));
+        c.accounts[0].folder_template = Some(crate::domain::ids::TemplateId::from_random([5; 16]));
+        let text = super::write(&c, &super::meta());
+        let v: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(problems(&v), Vec::<String>::new());
+        // And the checker does catch what the schema forbids.
+        let mut bad = v.clone();
+        bad["accounts"][0]["colour"] = "red".into();
+        bad["contacts"][1]["id"] = "XYZ".into();
+        assert_eq!(
+            problems(&bad),
+            ["$.accounts[0]: unexpected colour", "$.contacts[1].id: not an id"]
+        );
+    }
+
+    #[test]
+    fn the_documented_example_is_a_valid_bundle() {
+        let doc = include_str!("../../docs/bundle-format.md");
+        let start = doc.find("```json\n").unwrap() + 8;
+        let end = start + doc[start..].find("```").unwrap();
+        let example = &doc[start..end];
+        let v: Value = serde_json::from_str(example).unwrap();
+        assert_eq!(problems(&v), Vec::<String>::new());
+        assert!(
+            super::read(example.as_bytes()).is_ok(),
+            "{:?}",
+            super::read(example.as_bytes())
+        );
+    }
+}
