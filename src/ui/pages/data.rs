@@ -421,7 +421,7 @@ fn UndoCard() -> impl IntoView {
                     view! {
                         <p>
                             "The last import (" {at.date_iso()}
-                            ") can be undone: what it added is removed and what it overwrote is put back."
+                            ") can be undone: what it added is removed and what it overwrote is put back, as it was before the import (changes made to those records since then are undone too)."
                         </p>
                         <button
                             type="button"
