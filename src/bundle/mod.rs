@@ -194,8 +194,14 @@ where
     let mut out = Vec::with_capacity(items.len());
     for (i, item) in items.into_iter().enumerate() {
         let at = format!("{path}[{i}]");
-        match serde_json::from_value::<D>(item) {
-            Err(e) => p.push(&at, e),
+        match serde_path_to_error::deserialize::<_, D>(item) {
+            Err(e) => {
+                let inner = e.path().to_string();
+                match inner.as_str() {
+                    "." | "" => p.push(&at, e.inner()),
+                    _ => p.push(format!("{at}.{inner}"), e.inner()),
+                }
+            }
             Ok(d) => match T::try_from(d) {
                 Ok(t) => out.push(t),
                 Err(e) => p.extend(&at, e),

@@ -48,6 +48,8 @@ fn every_problem_is_listed_with_its_path() {
     v["accounts"][2]["colour"] = "red".into();
     v["links"][0]["description"] = 5.into();
     v["surprise"] = true.into();
+    v["contacts"][0]["address"]["city"] = true.into();
+    v["catalog"]["tags"][0].as_object_mut().unwrap().remove("color");
     let p = problems(&v.to_string());
     assert!(
         p.iter().any(|l| l.starts_with("surprise: unknown field")),
@@ -60,10 +62,24 @@ fn every_problem_is_listed_with_its_path() {
     );
     assert!(
         p.iter()
-            .any(|l| l.starts_with("accounts[2]: unknown field `colour`")),
+            .any(|l| l.starts_with("accounts[2].colour: unknown field `colour`")),
         "{p:?}"
     );
-    assert!(p.iter().any(|l| l.starts_with("links[0]: invalid type")), "{p:?}");
+    assert!(
+        p.iter()
+            .any(|l| l.starts_with("links[0].description: invalid type: integer `5`, expected a string")),
+        "{p:?}"
+    );
+    assert!(
+        p.iter()
+            .any(|l| l.starts_with("contacts[0].address.city: invalid type: boolean")),
+        "{p:?}"
+    );
+    assert!(
+        p.iter()
+            .any(|l| l.starts_with("catalog.tags[0]: missing field `color`")),
+        "{p:?}"
+    );
 }
 
 #[test]
