@@ -48,7 +48,8 @@ macro_rules! store_contract_tests {
             import_twice_changes_nothing_the_second_time,
             import_conflicts_follow_the_choices_and_undo_restores,
             failed_import_leaves_everything_as_before,
-            export_of_chosen_accounts_carries_only_what_they_use);
+            export_of_chosen_accounts_carries_only_what_they_use,
+            undo_of_an_import_leaves_no_link_to_what_it_removes);
     };
     (@one native, $make:expr, $($case:ident),*) => {
         $(
@@ -928,4 +929,27 @@ pub async fn export_of_chosen_accounts_carries_only_what_they_use<B: Backend>(st
     );
     let text = bundle_text(&part);
     assert!(crate::bundle::read(text.as_bytes()).is_ok());
+}
+
+pub async fn undo_of_an_import_leaves_no_link_to_what_it_removes<B: Backend>(store: &Repo<B>) {
+    let mine = new_account(1, "Mine", vec![person("Ana", "Pop", "ana@x.io")]);
+    create(store, &mine).await;
+    let before = export_text(store).await;
+    let sample = crate::bundle::fixtures::sample(2, 16);
+    ok(
+        store.import(&sample, Default::default(), Timestamp(5)).await,
+        "import",
+    );
+    // After the import, an imported contact is linked to my account.
+    let link = crate::domain::Link {
+        account_id: mine.account.id.clone(),
+        contact_id: sample.contacts[0].id.clone(),
+        description: String::new(),
+        signer_priority: None,
+        email_access: vec![],
+    };
+    ok(store.save_link(&link, &[]).await, "link");
+    assert!(ok(store.undo_import().await, "undo"));
+    assert_eq!(export_text(store).await, before);
+    assert_eq!(ok(store.links().await, "links").len(), 1);
 }

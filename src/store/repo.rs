@@ -439,6 +439,26 @@ impl<B: Backend> Repo<B> {
             return Ok(false);
         };
         let c = &snap.created;
+        // Links, notes and history made since on records the import created
+        // go with them (never a link to a missing contact).
+        let gone_accounts: BTreeSet<&str> = c.accounts.iter().map(String::as_str).collect();
+        let gone_contacts: BTreeSet<&str> = c.contacts.iter().map(String::as_str).collect();
+        for l in tx.all::<Link>(s::LINKS).await? {
+            if gone_accounts.contains(l.account_id.as_str()) || gone_contacts.contains(l.contact_id.as_str())
+            {
+                tx.delete(s::LINKS, &Key::pair(l.account_id.as_str(), l.contact_id.as_str()))?;
+            }
+        }
+        for n in tx.all::<Note>(s::NOTES).await? {
+            if gone_accounts.contains(n.account_id.as_str()) {
+                tx.delete(s::NOTES, &Key::one(n.id.as_str()))?;
+            }
+        }
+        for h in tx.all::<HistoryEntry>(s::HISTORY).await? {
+            if gone_accounts.contains(h.account_id.as_str()) {
+                tx.delete(s::HISTORY, &Key::one(h.id.as_str()))?;
+            }
+        }
         for (a, ct) in &c.links {
             tx.delete(s::LINKS, &Key::pair(a, ct))?;
         }
