@@ -1,6 +1,7 @@
 //! Clientbook: an offline client-accounts CRM that runs in the browser.
 //! See ARCHITECTURE.md for the map of this crate.
 
+pub mod bundle;
 pub mod domain;
 pub mod error;
 pub mod route;

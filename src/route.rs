@@ -33,6 +33,8 @@ pub enum Route {
     Account(AccountId, AccountTab),
     Contact(ContactId),
     Settings,
+    /// Import & export.
+    Data,
     /// A hash we do not know; shown as "page not found" with a way back.
     NotFound(String),
 }
@@ -53,6 +55,7 @@ impl Route {
             ["accounts", id, "info"] => account(id, AccountTab::Info),
             ["contacts", id] => ContactId::parse(id).map(Route::Contact),
             ["settings"] => Some(Route::Settings),
+            ["data"] => Some(Route::Data),
             _ => None,
         };
         found.unwrap_or_else(|| Route::NotFound(path.into()))
@@ -70,6 +73,7 @@ impl Route {
             Route::Account(id, AccountTab::Info) => format!("#/accounts/{id}/info"),
             Route::Contact(id) => format!("#/contacts/{id}"),
             Route::Settings => "#/settings".into(),
+            Route::Data => "#/data".into(),
             Route::NotFound(path) => format!("#/{path}"),
         }
     }
@@ -103,6 +107,7 @@ mod tests {
             Route::Account(a, AccountTab::Info),
             Route::Contact(c),
             Route::Settings,
+            Route::Data,
         ];
         for r in all {
             assert_eq!(Route::parse(&r.href()), r);

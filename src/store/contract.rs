@@ -43,7 +43,13 @@ macro_rules! store_contract_tests {
             catalog_edits_name_the_version_they_started_from,
             notes_newest_first_and_deletable,
             photos_are_stored_apart_and_removable,
-            linked_accounts_share_a_contact);
+            linked_accounts_share_a_contact,
+            bundle_export_import_export_is_identical,
+            import_twice_changes_nothing_the_second_time,
+            import_conflicts_follow_the_choices_and_undo_restores,
+            failed_import_leaves_everything_as_before,
+            export_of_chosen_accounts_carries_only_what_they_use,
+            undo_of_an_import_leaves_no_link_to_what_it_removes);
     };
     (@one native, $make:expr, $($case:ident),*) => {
         $(
@@ -772,4 +778,178 @@ pub async fn linked_accounts_share_a_contact<B: Backend>(store: &Repo<B>) {
         .map(|a| a.name)
         .collect();
     assert_eq!(linked, ["Kate's LLC"]);
+}
+
+// ----- bundles -----------------------------------------------------------
+
+fn bundle_text(c: &crate::bundle::Contents) -> String {
+    crate::bundle::write(
+        c,
+        &crate::bundle::Meta {
+            exported_at: Timestamp(1),
+            app_version: "test".into(),
+        },
+    )
+}
+
+async fn export_text<B: Backend>(store: &Repo<B>) -> String {
+    bundle_text(&ok(store.export().await, "export"))
+}
+
+pub async fn bundle_export_import_export_is_identical<B: Backend>(store: &Repo<B>) {
+    let sample = crate::bundle::fixtures::sample(20, 11);
+    let text = bundle_text(&sample);
+    let (read, _) = ok(crate::bundle::read(text.as_bytes()), "read");
+    let plan = ok(
+        store.import(&read, Default::default(), Timestamp(5)).await,
+        "import",
+    );
+    assert_eq!(plan.accounts.created, 20);
+    assert_eq!(plan.contacts.created, 20);
+    assert_eq!(plan.links.created, 20);
+    assert_eq!(export_text(store).await, text);
+}
+
+pub async fn import_twice_changes_nothing_the_second_time<B: Backend>(store: &Repo<B>) {
+    let sample = crate::bundle::fixtures::sample(5, 12);
+    ok(
+        store.import(&sample, Default::default(), Timestamp(5)).await,
+        "import",
+    );
+    let before = export_text(store).await;
+    let plan = ok(store.import_plan(&sample, Default::default()).await, "plan");
+    assert!(plan.changes_nothing(), "{plan:?}");
+    assert_eq!(plan.accounts.unchanged, 5);
+    let again = ok(
+        store.import(&sample, Default::default(), Timestamp(6)).await,
+        "import again",
+    );
+    assert!(again.changes_nothing());
+    assert_eq!(export_text(store).await, before);
+    // The snapshot of the first import is kept.
+    assert_eq!(ok(store.last_import().await, "last"), Some(Timestamp(5)));
+}
+
+pub async fn import_conflicts_follow_the_choices_and_undo_restores<B: Backend>(store: &Repo<B>) {
+    use crate::bundle::merge::{Choices, OnSameId, OnSharedEmail};
+    let mine = new_account(1, "Mine", vec![person("Ana", "Pop", "ana@x.io")]);
+    create(store, &mine).await;
+    let original = export_text(store).await;
+    let mut theirs = crate::bundle::fixtures::sample(3, 13);
+    // Same id, different content: account 0 renamed in the file.
+    let mut renamed = ok(store.export().await, "export");
+    renamed.accounts[0].name = "Theirs".into();
+    theirs.accounts.push(renamed.accounts[0].clone());
+    theirs.contacts.extend(renamed.contacts.clone());
+    theirs.links.extend(renamed.links.clone());
+    // Same email on another contact: the file's contact 0 uses ana@x.io.
+    theirs.contacts[0].emails = vec![ok(Email::parse("ANA@x.io"), "email")];
+    let plan = ok(store.import_plan(&theirs, Choices::default()).await, "plan");
+    assert_eq!(plan.same_id.len(), 1, "{plan:?}");
+    assert_eq!(plan.shared_email.len(), 1, "{plan:?}");
+    assert_eq!(plan.accounts.kept, 1);
+    assert_eq!(
+        plan.contacts.created, 2,
+        "the clashing contact is replaced by mine"
+    );
+
+    // Keep mine: the name stays, the file's link goes to my contact.
+    ok(
+        store.import(&theirs, Choices::default(), Timestamp(7)).await,
+        "import",
+    );
+    assert_eq!(
+        ok(store.account(&mine.account.id).await, "read").map(|a| a.name),
+        Some("Mine".into())
+    );
+    let ana = ok(store.contact_by_email("ana@x.io").await, "by email").map(|c| c.id);
+    assert_eq!(ana, Some(mine.new_contacts[0].id.clone()));
+    assert_eq!(
+        ok(store.contact_accounts(&mine.new_contacts[0].id).await, "accounts").len(),
+        2
+    );
+    assert!(ok(store.undo_import().await, "undo"));
+    assert_eq!(export_text(store).await, original);
+    assert!(!ok(store.undo_import().await, "nothing left to undo"));
+
+    // Take theirs and keep both.
+    let choices = Choices {
+        same_id: OnSameId::TakeTheirs,
+        shared_email: OnSharedEmail::KeepBoth,
+    };
+    let plan = ok(store.import(&theirs, choices, Timestamp(8)).await, "import");
+    assert_eq!(plan.accounts.updated, 1);
+    assert_eq!(plan.contacts.created, 3);
+    assert_eq!(
+        ok(store.account(&mine.account.id).await, "read").map(|a| a.name),
+        Some("Theirs".into())
+    );
+    let kept_both = ok(store.contact(&theirs.contacts[0].id).await, "read");
+    assert!(kept_both.is_some_and(|c| c.emails.is_empty()));
+    assert!(ok(store.undo_import().await, "undo"));
+    assert_eq!(export_text(store).await, original);
+}
+
+pub async fn failed_import_leaves_everything_as_before<B: Backend>(store: &Repo<B>) {
+    let mine = new_account(1, "Mine", vec![person("Ana", "Pop", "ana@x.io")]);
+    create(store, &mine).await;
+    let before = export_text(store).await;
+    // Two contacts of the file share an email (a file that skipped
+    // validation): the unique email index fails the transaction part way.
+    let mut bad = crate::bundle::fixtures::sample(10, 14);
+    let shared = bad.contacts[0].emails.clone();
+    bad.contacts[9].emails = shared;
+    let r = store.import(&bad, Default::default(), Timestamp(9)).await;
+    assert!(r.is_err(), "{r:?}");
+    assert_eq!(export_text(store).await, before);
+    assert_eq!(ok(store.last_import().await, "last"), None);
+}
+
+pub async fn export_of_chosen_accounts_carries_only_what_they_use<B: Backend>(store: &Repo<B>) {
+    let mut sample = crate::bundle::fixtures::sample(4, 15);
+    sample.catalog.push(CatalogItem::Tag(Tag {
+        id: SeededIds::new(99).id(),
+        name: "Unused".into(),
+        color: "red".into(),
+    }));
+    ok(
+        store.import(&sample, Default::default(), Timestamp(5)).await,
+        "import",
+    );
+    let chosen = vec![sample.accounts[1].id.clone()];
+    let part = ok(store.export_accounts(&chosen).await, "export part");
+    assert_eq!(part.accounts.len(), 1);
+    assert_eq!(part.contacts.len(), 1);
+    assert_eq!(part.links.len(), 1);
+    assert_eq!(part.notes.len(), 1);
+    assert_eq!(
+        part.catalog.len(),
+        3,
+        "the tag, the owner and the field; not the unused tag"
+    );
+    let text = bundle_text(&part);
+    assert!(crate::bundle::read(text.as_bytes()).is_ok());
+}
+
+pub async fn undo_of_an_import_leaves_no_link_to_what_it_removes<B: Backend>(store: &Repo<B>) {
+    let mine = new_account(1, "Mine", vec![person("Ana", "Pop", "ana@x.io")]);
+    create(store, &mine).await;
+    let before = export_text(store).await;
+    let sample = crate::bundle::fixtures::sample(2, 16);
+    ok(
+        store.import(&sample, Default::default(), Timestamp(5)).await,
+        "import",
+    );
+    // After the import, an imported contact is linked to my account.
+    let link = crate::domain::Link {
+        account_id: mine.account.id.clone(),
+        contact_id: sample.contacts[0].id.clone(),
+        description: String::new(),
+        signer_priority: None,
+        email_access: vec![],
+    };
+    ok(store.save_link(&link, &[]).await, "link");
+    assert!(ok(store.undo_import().await, "undo"));
+    assert_eq!(export_text(store).await, before);
+    assert_eq!(ok(store.links().await, "links").len(), 1);
 }

@@ -3,12 +3,17 @@
 use super::records::{AccountRecord, ContactRecord, PhotoRecord};
 use super::schema::{self as s};
 use super::{Backend, Key, StoreError, Tx};
+use crate::bundle::merge::{merge, Choices, Plan};
+use crate::bundle::Contents;
 use crate::domain::catalog::{Catalog, CatalogItem, TeamRole};
 use crate::domain::history::HistoryEntry;
 use crate::domain::ids::NoteId;
 use crate::domain::note::Note;
 use crate::domain::search::normalize;
+use crate::domain::Timestamp;
 use crate::domain::{Account, AccountId, Contact, ContactId, Link, NewAccount};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
 
 /// Orders accounts as every list does: normalised name, then id.
 fn account_order(a: &Account, b: &Account) -> std::cmp::Ordering {
@@ -58,6 +63,86 @@ async fn check_emails_free<T: Tx>(tx: &T, contact: &Contact, field: &str) -> Res
         }
     }
     Ok(())
+}
+
+/// Every record of the stores a bundle carries, in one transaction.
+async fn everything_in<T: Tx>(tx: &T) -> Result<Contents, StoreError> {
+    let mut c = Contents {
+        catalog: tx.all::<CatalogItem>(s::CATALOG).await?,
+        accounts: tx
+            .all::<AccountRecord>(s::ACCOUNTS)
+            .await?
+            .into_iter()
+            .map(|r| r.account)
+            .collect(),
+        contacts: tx
+            .all::<ContactRecord>(s::CONTACTS)
+            .await?
+            .into_iter()
+            .map(|r| r.contact)
+            .collect(),
+        links: tx.all::<Link>(s::LINKS).await?,
+        notes: tx.all::<Note>(s::NOTES).await?,
+        history: tx.all::<HistoryEntry>(s::HISTORY).await?,
+    };
+    c.sort();
+    Ok(c)
+}
+
+/// The stores an import writes.
+const IMPORT_STORES: [&str; 8] = [
+    s::CATALOG,
+    s::ACCOUNTS,
+    s::CONTACTS,
+    s::LINKS,
+    s::NOTES,
+    s::HISTORY,
+    s::PHOTOS,
+    s::META,
+];
+
+/// The `meta` key of the last import's snapshot.
+const LAST_IMPORT: &str = "last_import";
+
+/// Keys of the records an import created.
+#[derive(Default, Serialize, Deserialize)]
+struct CreatedKeys {
+    catalog: Vec<String>,
+    accounts: Vec<String>,
+    contacts: Vec<String>,
+    links: Vec<(String, String)>,
+    notes: Vec<String>,
+    history: Vec<String>,
+}
+
+/// What "Undo last import" needs: what the import created (to delete) and
+/// the records it overwrote, as they were.
+#[derive(Serialize, Deserialize)]
+struct ImportSnapshot {
+    key: String,
+    at: Timestamp,
+    created: CreatedKeys,
+    replaced: Contents,
+}
+
+/// Issues the puts of `c` (no awaiting: they land at the commit).
+fn put_all<T: Tx>(tx: &T, c: &Contents) -> Result<(), StoreError> {
+    for i in &c.catalog {
+        tx.put(s::CATALOG, i)?;
+    }
+    for a in &c.accounts {
+        tx.put(s::ACCOUNTS, &AccountRecord::new(a))?;
+    }
+    for ct in &c.contacts {
+        tx.put(s::CONTACTS, &ContactRecord::new(ct))?;
+    }
+    for l in &c.links {
+        tx.put(s::LINKS, l)?;
+    }
+    for n in &c.notes {
+        tx.put(s::NOTES, n)?;
+    }
+    put_history(tx, &c.history)
 }
 
 fn put_history<T: Tx>(tx: &T, history: &[HistoryEntry]) -> Result<(), StoreError> {
@@ -217,6 +302,182 @@ impl<B: Backend> Repo<B> {
             .get::<PhotoRecord>(s::PHOTOS, &Key::one(id.as_str()))
             .await?
             .map(|p| p.data))
+    }
+
+    // ----- bundles -------------------------------------------------------
+
+    /// Everything a bundle carries, read in one transaction (canonical order).
+    pub async fn export(&self) -> Result<Contents, StoreError> {
+        let tx = self.backend.read(&IMPORT_STORES[..6])?;
+        everything_in(&tx).await
+    }
+
+    /// The chosen accounts with all their contacts, links, notes and history,
+    /// and only the catalog items they (and their contacts) use.
+    pub async fn export_accounts(&self, ids: &[AccountId]) -> Result<Contents, StoreError> {
+        let all = self.export().await?;
+        let chosen: BTreeSet<&AccountId> = ids.iter().collect();
+        let links: Vec<Link> = all
+            .links
+            .iter()
+            .filter(|l| chosen.contains(&l.account_id))
+            .cloned()
+            .collect();
+        let contact_ids: BTreeSet<&ContactId> = links.iter().map(|l| &l.contact_id).collect();
+        let accounts: Vec<Account> = all
+            .accounts
+            .iter()
+            .filter(|a| chosen.contains(&a.id))
+            .cloned()
+            .collect();
+        let contacts: Vec<Contact> = all
+            .contacts
+            .iter()
+            .filter(|c| contact_ids.contains(&c.id))
+            .cloned()
+            .collect();
+        let mut used: BTreeSet<String> = BTreeSet::new();
+        for a in &accounts {
+            used.extend(a.tags.iter().map(ToString::to_string));
+            used.extend(a.team.iter().map(ToString::to_string));
+            for r in &a.roles {
+                used.insert(r.role.to_string());
+                used.insert(r.member.to_string());
+            }
+            used.extend(a.custom.keys().map(ToString::to_string));
+            used.extend(a.folder_template.iter().map(ToString::to_string));
+        }
+        for c in &contacts {
+            used.extend(c.tags.iter().map(ToString::to_string));
+            used.extend(c.custom.keys().map(ToString::to_string));
+        }
+        Ok(Contents {
+            catalog: all
+                .catalog
+                .into_iter()
+                .filter(|i| used.contains(i.id()))
+                .collect(),
+            notes: all
+                .notes
+                .into_iter()
+                .filter(|n| chosen.contains(&n.account_id))
+                .collect(),
+            history: all
+                .history
+                .into_iter()
+                .filter(|h| chosen.contains(&h.account_id))
+                .collect(),
+            accounts,
+            contacts,
+            links,
+        })
+    }
+
+    /// The dry run: what [`Repo::import`] would do with these choices.
+    pub async fn import_plan(&self, bundle: &Contents, choices: Choices) -> Result<Plan, StoreError> {
+        Ok(merge(&self.export().await?, bundle, choices).0)
+    }
+
+    /// Imports a validated bundle in one transaction, keeping a snapshot of
+    /// what it overwrites for [`Repo::undo_import`] (replacing the previous
+    /// snapshot; an import that changes nothing keeps it). The plan is made
+    /// again inside the transaction, so it matches what is written.
+    pub async fn import(
+        &self,
+        bundle: &Contents,
+        choices: Choices,
+        at: Timestamp,
+    ) -> Result<Plan, StoreError> {
+        let tx = self.backend.write(&IMPORT_STORES)?;
+        let stored = everything_in(&tx).await?;
+        let (plan, w) = merge(&stored, bundle, choices);
+        if plan.changes_nothing() {
+            return Ok(plan);
+        }
+        let c = &w.create;
+        let snapshot = ImportSnapshot {
+            key: LAST_IMPORT.to_owned(),
+            at,
+            created: CreatedKeys {
+                catalog: c.catalog.iter().map(|i| i.id().to_owned()).collect(),
+                accounts: c.accounts.iter().map(|a| a.id.to_string()).collect(),
+                contacts: c.contacts.iter().map(|x| x.id.to_string()).collect(),
+                links: c
+                    .links
+                    .iter()
+                    .map(|l| (l.account_id.to_string(), l.contact_id.to_string()))
+                    .collect(),
+                notes: c.notes.iter().map(|n| n.id.to_string()).collect(),
+                history: c.history.iter().map(|h| h.id.to_string()).collect(),
+            },
+            replaced: w.replaced,
+        };
+        // Updates first, so an email a stored contact gives up is free
+        // before a new contact takes it.
+        put_all(&tx, &w.update)?;
+        put_all(&tx, &w.create)?;
+        tx.put(s::META, &snapshot)?;
+        tx.commit().await?;
+        Ok(plan)
+    }
+
+    /// When the last import that can be undone happened.
+    pub async fn last_import(&self) -> Result<Option<Timestamp>, StoreError> {
+        let tx = self.backend.read(&[s::META])?;
+        Ok(tx
+            .get::<ImportSnapshot>(s::META, &Key::one(LAST_IMPORT))
+            .await?
+            .map(|s| s.at))
+    }
+
+    /// Puts back what the last import changed, in one transaction: deletes
+    /// what it created, restores what it overwrote. `false` when there is
+    /// nothing to undo.
+    pub async fn undo_import(&self) -> Result<bool, StoreError> {
+        let tx = self.backend.write(&IMPORT_STORES)?;
+        let Some(snap) = tx.get::<ImportSnapshot>(s::META, &Key::one(LAST_IMPORT)).await? else {
+            return Ok(false);
+        };
+        let c = &snap.created;
+        // Links, notes and history made since on records the import created
+        // go with them (never a link to a missing contact).
+        let gone_accounts: BTreeSet<&str> = c.accounts.iter().map(String::as_str).collect();
+        let gone_contacts: BTreeSet<&str> = c.contacts.iter().map(String::as_str).collect();
+        for l in tx.all::<Link>(s::LINKS).await? {
+            if gone_accounts.contains(l.account_id.as_str()) || gone_contacts.contains(l.contact_id.as_str())
+            {
+                tx.delete(s::LINKS, &Key::pair(l.account_id.as_str(), l.contact_id.as_str()))?;
+            }
+        }
+        for n in tx.all::<Note>(s::NOTES).await? {
+            if gone_accounts.contains(n.account_id.as_str()) {
+                tx.delete(s::NOTES, &Key::one(n.id.as_str()))?;
+            }
+        }
+        for h in tx.all::<HistoryEntry>(s::HISTORY).await? {
+            if gone_accounts.contains(h.account_id.as_str()) {
+                tx.delete(s::HISTORY, &Key::one(h.id.as_str()))?;
+            }
+        }
+        for (a, ct) in &c.links {
+            tx.delete(s::LINKS, &Key::pair(a, ct))?;
+        }
+        for (store, ids) in [
+            (s::NOTES, &c.notes),
+            (s::HISTORY, &c.history),
+            (s::CONTACTS, &c.contacts),
+            (s::ACCOUNTS, &c.accounts),
+            (s::PHOTOS, &c.accounts),
+            (s::CATALOG, &c.catalog),
+        ] {
+            for id in ids {
+                tx.delete(store, &Key::one(id))?;
+            }
+        }
+        put_all(&tx, &snap.replaced)?;
+        tx.delete(s::META, &Key::one(LAST_IMPORT))?;
+        tx.commit().await?;
+        Ok(true)
     }
 
     // ----- changes -------------------------------------------------------

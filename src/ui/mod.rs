@@ -85,6 +85,7 @@ fn Page(route: ReadSignal<Route>) -> impl IntoView {
             Route::NewAccount => view! { <pages::new_account::NewAccountPage /> }.into_any(),
             Route::Account(id, tab) => view! { <pages::account::AccountPage id=id tab=tab /> }.into_any(),
             Route::Settings => view! { <pages::settings::SettingsPage /> }.into_any(),
+            Route::Data => view! { <pages::data::DataPage /> }.into_any(),
             Route::Contact(id) => view! { <pages::contact::ContactPage id=id /> }.into_any(),
             Route::NotFound(path) => view! { <pages::not_found::NotFoundPage path=path /> }.into_any(),
         }

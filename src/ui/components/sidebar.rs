@@ -58,6 +58,14 @@ pub fn Sidebar() -> impl IntoView {
                         "Settings"
                     </a>
                 </li>
+                <li>
+                    <a
+                        href=Route::Data.href()
+                        aria-current=move || matches!(route.get(), Route::Data).then_some("page")
+                    >
+                        "Import & export"
+                    </a>
+                </li>
             </ul>
             <ViewingAs />
         </nav>

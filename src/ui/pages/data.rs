@@ -1,0 +1,442 @@
+//! Import & export (`#/data`): download everything as a JSON bundle, import
+//! a bundle (whole-file check, then a preview with a choice per kind of
+//! conflict, then one write), and undo the last import.
+
+use crate::bundle::merge::{Choices, OnSameId, OnSharedEmail, Plan};
+use crate::bundle::{self, Contents, Meta};
+use crate::error::AppError;
+use crate::store::StoreError;
+use crate::ui::components::{ErrorBanner, Loading};
+use crate::ui::services::{now, read, use_services};
+use leptos::prelude::*;
+use std::sync::Arc;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+
+/// The file picked for import, once read and checked.
+#[derive(Clone)]
+enum Loaded {
+    Nothing,
+    Reading,
+    Refused { message: String, problems: Vec<String> },
+    Ready { name: String, contents: Arc<Contents> },
+}
+
+fn js_error(e: JsValue) -> String {
+    e.as_string()
+        .or_else(|| js_sys::JSON::stringify(&e).ok().and_then(|s| s.as_string()))
+        .unwrap_or_else(|| "unknown error".into())
+}
+
+/// Starts a download of `text` as `name`; returns the object URL to revoke later.
+fn download(name: &str, text: &str) -> Result<String, String> {
+    let parts = js_sys::Array::of1(&JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("application/json");
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).map_err(js_error)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(js_error)?;
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or("no document")?;
+    let a: web_sys::HtmlAnchorElement = document
+        .create_element("a")
+        .map_err(js_error)?
+        .dyn_into()
+        .map_err(|_| "no link element")?;
+    a.set_href(&url);
+    a.set_download(name);
+    let body = document.body().ok_or("no page body")?;
+    body.append_child(&a).map_err(js_error)?;
+    a.click();
+    a.remove();
+    Ok(url)
+}
+
+/// Reads the whole file into memory (before any transaction starts).
+async fn file_bytes(file: &web_sys::File) -> Result<Vec<u8>, String> {
+    let buffer = JsFuture::from(file.array_buffer()).await.map_err(js_error)?;
+    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
+}
+
+fn counts_row(what: &'static str, c: bundle::merge::Counts) -> impl IntoView {
+    view! {
+        <tr>
+            <th scope="row">{what}</th>
+            <td>{c.created}</td>
+            <td>{c.updated}</td>
+            <td>{c.unchanged}</td>
+            <td>{c.kept}</td>
+        </tr>
+    }
+}
+
+fn plan_table(plan: &Plan) -> impl IntoView {
+    view! {
+        <table class="plan">
+            <thead>
+                <tr>
+                    <th scope="col">"Records"</th>
+                    <th scope="col">"Created"</th>
+                    <th scope="col">"Updated"</th>
+                    <th scope="col">"Unchanged"</th>
+                    <th scope="col">"Kept as here"</th>
+                </tr>
+            </thead>
+            <tbody>
+                {counts_row("Accounts", plan.accounts)}
+                {counts_row("Contacts", plan.contacts)}
+                {counts_row("Links", plan.links)}
+                {counts_row("Other (settings, notes, history)", plan.other)}
+            </tbody>
+        </table>
+    }
+}
+
+fn lines(title: &'static str, items: Vec<String>) -> impl IntoView {
+    (!items.is_empty()).then(|| {
+        let shown = items.len().min(50);
+        let more = items.len() - shown;
+        view! {
+            <h3>{title} " (" {items.len()} ")"</h3>
+            <ul class="problems">
+                {items.into_iter().take(shown).map(|l| view! { <li>{l}</li> }).collect_view()}
+                {(more > 0).then(|| view! { <li>"… and " {more} " more"</li> })}
+            </ul>
+        }
+    })
+}
+
+#[component]
+pub fn DataPage() -> impl IntoView {
+    let services = use_services();
+    let owner_view = move || services.viewing_as.with(Option::is_none);
+    view! {
+        <header class="page-header">
+            <h1>"Import & export"</h1>
+        </header>
+        {move || {
+            if owner_view() {
+                view! {
+                    <ExportCard />
+                    <ImportCard />
+                    <UndoCard />
+                }
+                    .into_any()
+            } else {
+                view! {
+                    <p class="banner warning">
+                        "Import and export are for the practitioner: stop viewing as a team member to use them."
+                    </p>
+                }
+                    .into_any()
+            }
+        }}
+    }
+}
+
+#[component]
+fn ExportCard() -> impl IntoView {
+    let services = use_services();
+    let error = RwSignal::new(None::<AppError>);
+    let done = RwSignal::new(None::<String>);
+    let last_url = StoredValue::new(None::<String>);
+    let export = Action::new_local(move |(): &()| async move {
+        let store = services.store()?;
+        let contents = store.export().await?;
+        let at = now();
+        let text = bundle::write(
+            &contents,
+            &Meta {
+                exported_at: at,
+                app_version: env!("CARGO_PKG_VERSION").to_owned(),
+            },
+        );
+        let name = format!("clientbook-{}.json", at.date_iso());
+        let url = download(&name, &text).map_err(StoreError::Backend)?;
+        if let Some(old) = last_url.get_value() {
+            let _ = web_sys::Url::revoke_object_url(&old);
+        }
+        last_url.set_value(Some(url));
+        Ok::<_, AppError>(format!(
+            "Downloaded {name}: {} accounts, {} contacts ({} KB).",
+            contents.accounts.len(),
+            contents.contacts.len(),
+            text.len().div_ceil(1024)
+        ))
+    });
+    Effect::new(move || match export.value().get() {
+        Some(Ok(msg)) => {
+            error.set(None);
+            done.set(Some(msg));
+        }
+        Some(Err(e)) => {
+            done.set(None);
+            error.set(Some(e));
+        }
+        None => {}
+    });
+    view! {
+        <section class="card" aria-labelledby="export-title">
+            <h2 id="export-title">"Export"</h2>
+            <p>
+                "Everything on this device (accounts, contacts, links, settings, notes and history; not photos) as one JSON bundle file, to keep or to import on another device."
+            </p>
+            {move || error.get().map(|e| view! { <ErrorBanner error=e /> })}
+            <button
+                type="button"
+                class="btn primary"
+                disabled=move || export.pending().get()
+                on:click=move |_| {
+                    export.dispatch_local(());
+                }
+            >
+                "Export everything"
+            </button>
+            {move || done.get().map(|m| view! { <p role="status">{m}</p> })}
+        </section>
+    }
+}
+
+#[component]
+fn ImportCard() -> impl IntoView {
+    let services = use_services();
+    let loaded = RwSignal::new(Loaded::Nothing);
+    let choices = RwSignal::new(Choices::default());
+    let summary = RwSignal::new(None::<Plan>);
+    let plan = LocalResource::new(move || {
+        services.revision.track();
+        let l = loaded.get();
+        let ch = choices.get();
+        async move {
+            match l {
+                Loaded::Ready { contents, .. } => {
+                    let store = services.store()?;
+                    Ok(Some(store.import_plan(&contents, ch).await?))
+                }
+                _ => Ok::<_, AppError>(None),
+            }
+        }
+    });
+    let import = Action::new_local(move |(): &()| {
+        let l = loaded.get_untracked();
+        let ch = choices.get_untracked();
+        async move {
+            let Loaded::Ready { contents, .. } = l else {
+                return Err(AppError::from(StoreError::NotFound("The chosen file")));
+            };
+            let store = services.store()?;
+            let plan = store.import(&contents, ch, now()).await?;
+            Ok::<_, AppError>(plan)
+        }
+    });
+    Effect::new(move || {
+        if let Some(Ok(p)) = import.value().get() {
+            summary.set(Some(p));
+            loaded.set(Loaded::Nothing);
+            services.changed();
+        }
+    });
+    let chosen = move |ev: leptos::ev::Event| {
+        let input: Option<web_sys::HtmlInputElement> = ev.target().and_then(|t| t.dyn_into().ok());
+        let Some(file) = input.as_ref().and_then(|i| i.files()).and_then(|f| f.get(0)) else {
+            return;
+        };
+        if let Some(i) = &input {
+            i.set_value("");
+        }
+        summary.set(None);
+        import.value().set(None);
+        let name = file.name();
+        if file.size() > bundle::MAX_BYTES as f64 {
+            loaded.set(Loaded::Refused {
+                message: bundle::ReadError::TooLarge(file.size() as usize).to_string(),
+                problems: vec![],
+            });
+            return;
+        }
+        loaded.set(Loaded::Reading);
+        // The file is read and checked whole before any transaction starts.
+        leptos::task::spawn_local(async move {
+            let next = match file_bytes(&file).await {
+                Err(e) => Loaded::Refused {
+                    message: format!("The file could not be read: {e}"),
+                    problems: vec![],
+                },
+                Ok(bytes) => match bundle::read(&bytes) {
+                    Ok((contents, _)) => Loaded::Ready {
+                        name,
+                        contents: Arc::new(contents),
+                    },
+                    Err(e) => Loaded::Refused {
+                        message: e.to_string(),
+                        problems: e.problems().to_vec(),
+                    },
+                },
+            };
+            loaded.set(next);
+        });
+    };
+    let radio = move |group: &'static str,
+                      id: &'static str,
+                      label: &'static str,
+                      is: fn(Choices) -> bool,
+                      set: fn(&mut Choices)| {
+        view! {
+            <label for=id>
+                <input
+                    id=id
+                    type="radio"
+                    name=group
+                    prop:checked=move || is(choices.get())
+                    on:change=move |_| choices.update(set)
+                />
+                {label}
+            </label>
+        }
+    };
+    view! {
+        <section class="card" aria-labelledby="import-title">
+            <h2 id="import-title">"Import"</h2>
+            <p>
+                "Add the contents of a Clientbook bundle to this device. The whole file is checked first; you see what would change before anything is written."
+            </p>
+            <label for="import-file">"Bundle file (.json)"</label>
+            " "
+            <input id="import-file" type="file" accept=".json,application/json" on:change=chosen />
+            {move || match loaded.get() {
+                Loaded::Nothing => ().into_any(),
+                Loaded::Reading => view! { <p role="status">"Reading and checking the file…"</p> }.into_any(),
+                Loaded::Refused { message, problems } => {
+                    view! {
+                        <div class="banner error" role="alert">
+                            <p>{message}</p>
+                            {(!problems.is_empty())
+                                .then(|| {
+                                    view! {
+                                        <ul class="problems">
+                                            {problems.into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}
+                                        </ul>
+                                    }
+                                })}
+                        </div>
+                    }
+                        .into_any()
+                }
+                Loaded::Ready { name, .. } => {
+                    view! {
+                        <h3>"Preview of " {name}</h3>
+                        {move || match plan.get() {
+                            None => view! { <Loading /> }.into_any(),
+                            Some(Err(e)) => view! { <ErrorBanner error=e /> }.into_any(),
+                            Some(Ok(None)) => ().into_any(),
+                            Some(Ok(Some(p))) => {
+                                let nothing = p.changes_nothing();
+                                view! {
+                                    {plan_table(&p)}
+                                    {lines("Same record, different content", p.same_id.clone())}
+                                    {lines("Email already used by another contact", p.shared_email.clone())}
+                                    {lines("Also", p.notes.clone())}
+                                    {nothing.then(|| view! { <p role="status">"Everything in this file is already here: importing it changes nothing."</p> })}
+                                }
+                                    .into_any()
+                            }
+                        }}
+                        <fieldset class="radio-group">
+                            <legend>"When a record is here and in the file with different content"</legend>
+                            {radio("same-id", "same-id-mine", "Keep mine", |c| c.same_id == OnSameId::KeepMine, |c| c.same_id = OnSameId::KeepMine)}
+                            {radio("same-id", "same-id-theirs", "Take theirs", |c| c.same_id == OnSameId::TakeTheirs, |c| c.same_id = OnSameId::TakeTheirs)}
+                        </fieldset>
+                        <fieldset class="radio-group">
+                            <legend>"When a contact in the file has an email of another contact here"</legend>
+                            {radio("shared-email", "shared-email-mine", "Keep mine (link the contact here instead)", |c| c.shared_email == OnSharedEmail::KeepMine, |c| c.shared_email = OnSharedEmail::KeepMine)}
+                            {radio("shared-email", "shared-email-both", "Keep both (import the contact without that email)", |c| c.shared_email == OnSharedEmail::KeepBoth, |c| c.shared_email = OnSharedEmail::KeepBoth)}
+                        </fieldset>
+                        {move || import.value().get().and_then(|r| r.err()).map(|e| view! { <ErrorBanner error=e /> })}
+                        <button
+                            type="button"
+                            class="btn primary"
+                            disabled=move || import.pending().get()
+                            on:click=move |_| {
+                                import.dispatch_local(());
+                            }
+                        >
+                            {move || if import.pending().get() { "Importing…" } else { "Import" }}
+                        </button>
+                        " "
+                        <button type="button" class="btn" on:click=move |_| loaded.set(Loaded::Nothing)>
+                            "Cancel"
+                        </button>
+                    }
+                        .into_any()
+                }
+            }}
+            {move || {
+                summary
+                    .get()
+                    .map(|p| {
+                        view! {
+                            <div class="banner success" role="status">
+                                <p>"Import finished."</p>
+                                {plan_table(&p)}
+                            </div>
+                        }
+                    })
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn UndoCard() -> impl IntoView {
+    let services = use_services();
+    let last = read(|store| async move { store.last_import().await });
+    let done = RwSignal::new(false);
+    let undo = Action::new_local(move |(): &()| async move {
+        let store = services.store()?;
+        let undone = store.undo_import().await?;
+        Ok::<_, AppError>(undone)
+    });
+    Effect::new(move || {
+        if let Some(Ok(_)) = undo.value().get() {
+            done.set(true);
+            services.changed();
+        }
+    });
+    view! {
+        <section class="card" aria-labelledby="undo-title">
+            <h2 id="undo-title">"Undo last import"</h2>
+            {move || undo.value().get().and_then(|r| r.err()).map(|e| view! { <ErrorBanner error=e /> })}
+            {move || match last.get() {
+                None => view! { <Loading /> }.into_any(),
+                Some(Err(e)) => view! { <ErrorBanner error=e /> }.into_any(),
+                Some(Ok(None)) => {
+                    view! {
+                        <p>
+                            {move || if done.get() { "The last import was undone." } else { "There is no import to undo." }}
+                        </p>
+                    }
+                        .into_any()
+                }
+                Some(Ok(Some(at))) => {
+                    view! {
+                        <p>
+                            "The last import (" {at.date_iso()}
+                            ") can be undone: what it added is removed and what it overwrote is put back, as it was before the import (changes made to those records since then are undone too)."
+                        </p>
+                        <button
+                            type="button"
+                            class="btn danger"
+                            disabled=move || undo.pending().get()
+                            on:click=move |_| {
+                                undo.dispatch_local(());
+                            }
+                        >
+                            "Undo last import"
+                        </button>
+                    }
+                        .into_any()
+                }
+            }}
+        </section>
+    }
+}

@@ -1,0 +1,148 @@
+// JSON bundles: export, import into a fresh browser profile, whole-file
+// refusal of a bad bundle (nothing written), undo of an import.
+import { test, expect } from '@playwright/test';
+import fs from 'node:fs';
+import { openApp, createAccount, watchForErrors, hexId } from './helpers.js';
+
+const address = { street: '', city: '', state: '', postal_code: '', country: '' };
+const prefs = { messages: true, documents: true, organizers: true, invoices: true, signatures: true };
+
+/** A valid bundle of `n` accounts, each with one contact. */
+function bundle(n) {
+  const accounts = [], contacts = [], links = [];
+  for (let i = 0; i < n; i++) {
+    const a = hexId(i + 1), c = hexId(1_000_000 + i), email = `person${i}@example.com`;
+    accounts.push({ id: a, name: `Account ${i}`, type: 'individual', company_name: '', address, tags: [], team: [], roles: [], custom: {}, folder_template: null, archived: false, created_at: 1, updated_at: 1 });
+    contacts.push({ id: c, first_name: `First${i}`, middle_name: '', last_name: 'Imported', emails: [email], phones: [], address, date_of_birth: '', tags: [], custom: {}, created_at: 1, updated_at: 1 });
+    links.push({ account_id: a, contact_id: c, description: '', signer_priority: null, emails: [{ email, login: false, notify: false, email_sync: false, signatory: false, notify_prefs: prefs, invited_at: null, activated_at: null }] });
+  }
+  return { format: 'clientbook-bundle', version: 1, exported_at: 1, app_version: 'test', catalog: { tags: [], members: [], roles: [], fields: [], templates: [] }, accounts, contacts, links, notes: [], history: [] };
+}
+
+function file(name, json) {
+  return { name, mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(json)) };
+}
+
+/** How many records a store holds, read straight from IndexedDB. */
+async function count(page, store) {
+  return page.evaluate((store) => new Promise((resolve, reject) => {
+    const open = indexedDB.open('clientbook');
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => {
+      const db = open.result;
+      const req = db.transaction(store).objectStore(store).count();
+      req.onsuccess = () => { db.close(); resolve(req.result); };
+      req.onerror = () => reject(req.error);
+    };
+  }), store);
+}
+
+async function openData(page) {
+  await page.getByRole('link', { name: 'Import & export' }).click();
+  await expect(page.getByRole('heading', { name: 'Import & export', level: 1 })).toBeVisible();
+}
+
+test('export, then import into a fresh profile gives the same data', async ({ page, browser }) => {
+  const errors = watchForErrors(page);
+  await openApp(page);
+  await createAccount(page, { name: 'Ștefănescu & Co', first: 'Ana', last: 'Ştefănescu', email: 'ana@example.ro' });
+  await expect(page.getByRole('heading', { level: 1, name: 'Ștefănescu & Co' })).toBeVisible();
+  await openData(page);
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Export everything' }).click(),
+  ]);
+  expect(download.suggestedFilename()).toMatch(/^clientbook-\d{4}-\d{2}-\d{2}\.json$/);
+  const path = test.info().outputPath(download.suggestedFilename());
+  await download.saveAs(path);
+  const exported = JSON.parse(fs.readFileSync(path, 'utf8'));
+  expect(exported.format).toBe('clientbook-bundle');
+  expect(exported.version).toBe(1);
+  expect(exported.accounts.map((a) => a.name)).toEqual(['Ștefănescu & Co']);
+  await expect(page.getByRole('status').filter({ hasText: 'Downloaded' })).toContainText('1 accounts, 1 contacts');
+
+  const fresh = await browser.newContext();
+  const other = await fresh.newPage();
+  const otherErrors = watchForErrors(other);
+  await openApp(other);
+  await openData(other);
+  await other.getByLabel('Bundle file (.json)').setInputFiles(path);
+  await expect(other.getByRole('heading', { name: /^Preview of clientbook-/ })).toBeVisible();
+  const accountsRow = other.getByRole('row', { name: /^Accounts/ });
+  await expect(accountsRow.getByRole('cell').first()).toHaveText('1');
+  await other.getByRole('button', { name: 'Import', exact: true }).click();
+  await expect(other.getByRole('status').filter({ hasText: 'Import finished.' })).toBeVisible();
+  // Exporting again there gives the same bundle (apart from the time).
+  const [again] = await Promise.all([
+    other.waitForEvent('download'),
+    other.getByRole('button', { name: 'Export everything' }).click(),
+  ]);
+  const path2 = test.info().outputPath('export2.json');
+  await again.saveAs(path2);
+  const reexported = JSON.parse(fs.readFileSync(path2, 'utf8'));
+  delete exported.exported_at;
+  delete reexported.exported_at;
+  expect(reexported).toEqual(exported);
+  await other.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Clients' }).click();
+  await expect(other.getByRole('link', { name: 'Ștefănescu & Co' })).toBeVisible();
+  otherErrors.assertNone();
+  await fresh.close();
+  errors.assertNone();
+});
+
+test('a bundle with one bad record among thousands is refused with its index and writes nothing', async ({ page }) => {
+  const errors = watchForErrors(page);
+  await openApp(page);
+  await openData(page);
+  const bad = bundle(3000);
+  bad.contacts[2345].emails[0] = 'not an email';
+  bad.links[2345].emails[0].email = 'not an email';
+  await page.getByLabel('Bundle file (.json)').setInputFiles(file('bad.json', bad));
+  const alert = page.getByRole('alert');
+  await expect(alert).toContainText('The bundle has');
+  await expect(alert).toContainText('contacts[2345].emails[0]: not an email address');
+  await expect(page.getByRole('button', { name: 'Import', exact: true })).toHaveCount(0);
+  expect(await count(page, 'accounts')).toBe(0);
+  expect(await count(page, 'contacts')).toBe(0);
+
+  const newer = bundle(1);
+  newer.version = 2;
+  await page.getByLabel('Bundle file (.json)').setInputFiles(file('newer.json', newer));
+  await expect(page.getByRole('alert')).toContainText('made by a newer Clientbook');
+  errors.assertNone();
+});
+
+test('a large import can be undone in one step', async ({ page }) => {
+  const errors = watchForErrors(page);
+  await openApp(page);
+  await createAccount(page, { name: 'Already here', first: 'Kate', last: 'Smith', email: 'kate@example.com' });
+  await expect(page.getByRole('heading', { level: 1, name: 'Already here' })).toBeVisible();
+  await openData(page);
+  await expect(page.getByText('There is no import to undo.')).toBeVisible();
+  const n = 5000;
+  const started = Date.now();
+  await page.getByLabel('Bundle file (.json)').setInputFiles(file('big.json', bundle(n)));
+  await expect(page.getByRole('row', { name: /^Accounts/ }).getByRole('cell').first()).toHaveText(String(n));
+  const checked = Date.now();
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Import finished.' })).toBeVisible({ timeout: 60_000 });
+  const imported = Date.now();
+  console.log(`bundle of ${n} accounts + ${n} contacts: read, checked and planned in ${checked - started} ms; imported in ${imported - checked} ms`);
+  expect(await count(page, 'accounts')).toBe(n + 1);
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Export everything' }).click(),
+  ]);
+  const path = test.info().outputPath('big-export.json');
+  await download.saveAs(path);
+  console.log(`export of ${n + 1} accounts: ${Date.now() - imported} ms, ${fs.statSync(path).size} bytes`);
+  const undoStarted = Date.now();
+  await page.getByRole('button', { name: 'Undo last import' }).click();
+  await expect(page.getByText('The last import was undone.')).toBeVisible({ timeout: 60_000 });
+  console.log(`undo in ${Date.now() - undoStarted} ms`);
+  expect(await count(page, 'accounts')).toBe(1);
+  expect(await count(page, 'contacts')).toBe(1);
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Clients' }).click();
+  await expect(page.getByRole('link', { name: 'Already here' })).toBeVisible();
+  errors.assertNone();
+});
