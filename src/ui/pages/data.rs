@@ -52,6 +52,28 @@ fn download(name: &str, text: &str) -> Result<String, String> {
     Ok(url)
 }
 
+/// Writes `contents` as a bundle and downloads it as `<stem>-YYYY-MM-DD.json`.
+/// Returns what to tell the practitioner and the object URL (to revoke later).
+pub(crate) fn download_bundle(contents: &Contents, stem: &str) -> Result<(String, String), StoreError> {
+    let at = now();
+    let text = bundle::write(
+        contents,
+        &Meta {
+            exported_at: at,
+            app_version: env!("CARGO_PKG_VERSION").to_owned(),
+        },
+    );
+    let name = format!("{stem}-{}.json", at.date_iso());
+    let url = download(&name, &text).map_err(StoreError::Backend)?;
+    let message = format!(
+        "Downloaded {name}: {} accounts, {} contacts ({} KB).",
+        contents.accounts.len(),
+        contents.contacts.len(),
+        text.len().div_ceil(1024)
+    );
+    Ok((message, url))
+}
+
 /// Reads the whole file into memory (before any transaction starts).
 async fn file_bytes(file: &web_sys::File) -> Result<Vec<u8>, String> {
     let buffer = JsFuture::from(file.array_buffer()).await.map_err(js_error)?;
@@ -143,26 +165,12 @@ fn ExportCard() -> impl IntoView {
     let export = Action::new_local(move |(): &()| async move {
         let store = services.store()?;
         let contents = store.export().await?;
-        let at = now();
-        let text = bundle::write(
-            &contents,
-            &Meta {
-                exported_at: at,
-                app_version: env!("CARGO_PKG_VERSION").to_owned(),
-            },
-        );
-        let name = format!("clientbook-{}.json", at.date_iso());
-        let url = download(&name, &text).map_err(StoreError::Backend)?;
+        let (message, url) = download_bundle(&contents, "clientbook")?;
         if let Some(old) = last_url.get_value() {
             let _ = web_sys::Url::revoke_object_url(&old);
         }
         last_url.set_value(Some(url));
-        Ok::<_, AppError>(format!(
-            "Downloaded {name}: {} accounts, {} contacts ({} KB).",
-            contents.accounts.len(),
-            contents.contacts.len(),
-            text.len().div_ceil(1024)
-        ))
+        Ok::<_, AppError>(message)
     });
     Effect::new(move || match export.value().get() {
         Some(Ok(msg)) => {

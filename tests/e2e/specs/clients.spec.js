@@ -363,3 +363,24 @@ test('10,000 accounts: only the visible rows are in the DOM, and scrolling reach
     + `first search ${firstSearchMs} ms, next search ${searchMs} ms`);
   errors.assertNone();
 });
+
+test('export selected accounts as a bundle: only them, with their contacts', async ({ page }) => {
+  const errors = watchForErrors(page);
+  await openApp(page);
+  await threeAccounts(page);
+  await page.getByLabel('Select Mia Brown').check();
+  await page.getByLabel('Select Zoe Adams').check();
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Export selected' }).click(),
+  ]);
+  expect(download.suggestedFilename()).toMatch(/^clientbook-selection-\d{4}-\d{2}-\d{2}\.json$/);
+  const path = test.info().outputPath(download.suggestedFilename());
+  await download.saveAs(path);
+  const bundle = JSON.parse(await (await import('node:fs/promises')).readFile(path, 'utf8'));
+  expect(bundle.format).toBe('clientbook-bundle');
+  expect(bundle.accounts.map((a) => a.name).sort()).toEqual(['Mia Brown', 'Zoe Adams']);
+  expect(bundle.contacts.map((c) => c.first_name).sort()).toEqual(['Mia', 'Zoe']);
+  await expect(page.getByText(/Downloaded clientbook-selection-.*: 2 accounts, 2 contacts/)).toBeVisible();
+  errors.assertNone();
+});

@@ -399,6 +399,30 @@ fn BulkBar(
     let bulk_tag = RwSignal::new(None::<TagId>);
     let bulk_member = RwSignal::new(None::<MemberId>);
 
+    // Export of the selection as a bundle (reading only; nothing changes).
+    // The previous download's object URL is released at the next export.
+    let last_url = StoredValue::new(None::<String>);
+    let export = Action::new_local(move |ids: &Vec<AccountId>| {
+        let ids = ids.clone();
+        async move {
+            let store = services.store()?;
+            let contents = store.export_accounts(&ids).await?;
+            let (message, url) = crate::ui::pages::data::download_bundle(&contents, "clientbook-selection")?;
+            if let Some(old) = last_url.get_value() {
+                let _ = web_sys::Url::revoke_object_url(&old);
+            }
+            last_url.set_value(Some(url));
+            Ok::<String, AppError>(message)
+        }
+    });
+    Effect::new(move |_| match export.value().get() {
+        Some(Ok(message)) => {
+            error.set(None);
+            notice.set(Some(message));
+        }
+        Some(Err(e)) => error.set(Some(e.user_message())),
+        None => {}
+    });
     let save = Action::new_local(move |req: &BulkRequest| {
         let req = req.clone();
         async move {
@@ -648,6 +672,20 @@ fn BulkBar(
                         on:click=move |_| run(if archived { BulkOp::Restore } else { BulkOp::Archive })
                     >
                         {if archived { "Restore" } else { "Archive" }}
+                    </button>
+                </div>
+                <div class="bulk-group">
+                    <button
+                        type="button"
+                        class="btn"
+                        title="A JSON bundle with these accounts, all their contacts and the settings they use"
+                        disabled=move || export.pending().get() || services.viewing_as.with(Option::is_some)
+                        on:click=move |_| {
+                            let ids: Vec<AccountId> = selected.with_untracked(|s| s.iter().cloned().collect());
+                            export.dispatch_local(ids);
+                        }
+                    >
+                        "Export selected"
                     </button>
                 </div>
             </section>
