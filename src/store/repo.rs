@@ -15,16 +15,15 @@ use crate::domain::{Account, AccountId, Contact, ContactId, Link, NewAccount};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
-/// Orders accounts as every list does: normalised name, then id.
-fn account_order(a: &Account, b: &Account) -> std::cmp::Ordering {
-    normalize(&a.name)
-        .cmp(&normalize(&b.name))
-        .then_with(|| a.id.cmp(&b.id))
+/// The order of every account list: normalised name, then id. A key, so a
+/// sort normalises each name once, not once per comparison.
+fn account_key(a: &Account) -> (String, AccountId) {
+    (normalize(&a.name), a.id.clone())
 }
 
-/// Orders contacts alphabetically: last name, first, middle, then id.
-fn contact_order(a: &Contact, b: &Contact) -> std::cmp::Ordering {
-    a.sort_key().cmp(&b.sort_key()).then_with(|| a.id.cmp(&b.id))
+/// Alphabetical order of contacts: last name, first, middle, then id.
+fn contact_key(c: &Contact) -> (String, ContactId) {
+    (c.sort_key(), c.id.clone())
 }
 
 pub struct Repo<B> {
@@ -169,7 +168,7 @@ impl<B: Backend> Repo<B> {
             .into_iter()
             .map(|r| r.account)
             .collect();
-        all.sort_by(account_order);
+        all.sort_by_cached_key(account_key);
         Ok(all)
     }
 
@@ -186,7 +185,7 @@ impl<B: Backend> Repo<B> {
             .into_iter()
             .map(|r| r.contact)
             .collect();
-        all.sort_by(contact_order);
+        all.sort_by_cached_key(contact_key);
         Ok(all)
     }
 
@@ -225,7 +224,7 @@ impl<B: Backend> Repo<B> {
                 out.push((link, c));
             }
         }
-        out.sort_by(|a, b| contact_order(&a.1, &b.1));
+        out.sort_by_cached_key(|(_, c)| contact_key(c));
         Ok(out)
     }
 
@@ -241,7 +240,7 @@ impl<B: Backend> Repo<B> {
                 out.push((link, a));
             }
         }
-        out.sort_by(|a, b| account_order(&a.1, &b.1));
+        out.sort_by_cached_key(|(_, a)| account_key(a));
         Ok(out)
     }
 
@@ -268,7 +267,7 @@ impl<B: Backend> Repo<B> {
                 out.push(a);
             }
         }
-        out.sort_by(account_order);
+        out.sort_by_cached_key(account_key);
         Ok(out)
     }
 
