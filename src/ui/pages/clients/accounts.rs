@@ -514,8 +514,6 @@ fn BulkBar(
 
     let count = move || selected.with(HashSet::len);
     let locked = move || !services.may_manage() || save.pending().get();
-    let no_tags = move || data.with(|d| d.as_ref().is_none_or(|d| d.catalog.tags.is_empty()));
-    let no_members = move || data.with(|d| d.as_ref().is_none_or(|d| d.catalog.members.is_empty()));
 
     view! {
         {move || {
@@ -535,135 +533,58 @@ fn BulkBar(
                 <Show when=move || !services.may_manage()>
                     <p class="muted">"You can see these accounts but not change them."</p>
                 </Show>
-                <div class="bulk-group">
-                    <Show
-                        when=move || !no_tags()
-                        fallback=|| {
-                            view! {
-                                <p class="muted">
-                                    "No tags yet — " <a href=Route::Settings.href()>"create them in Settings"</a>
-                                </p>
-                            }
+                <PickAndApply
+                    id="bulk-tag"
+                    label="Tag"
+                    missing="No tags yet — "
+                    missing_link="create them in Settings"
+                    options=Signal::derive(move || {
+                        data.with(|d| {
+                            d.as_ref()
+                                .map(|d| d.catalog.tags.iter().map(|t| (t.id.to_string(), t.name.clone())).collect())
+                                .unwrap_or_default()
+                        })
+                    })
+                    chosen=Signal::derive(move || tag_choice().map(|t| t.to_string()))
+                    on_choose=Callback::new(move |v: String| bulk_tag.set(TagId::parse(&v)))
+                    first=("Add tag", Callback::new(move |_| {
+                        if let Some(t) = tag_choice() {
+                            run(BulkOp::AddTag(t));
                         }
-                    >
-                        <label for="bulk-tag">"Tag"</label>
-                        <select
-                            id="bulk-tag"
-                            disabled=locked
-                            on:change=move |ev| bulk_tag.set(TagId::parse(&event_target_value(&ev)))
-                        >
-                            {move || {
-                                let current = tag_choice();
-                                data.with(|d| {
-                                    d.as_ref()
-                                        .map(|d| {
-                                            d.catalog
-                                                .tags
-                                                .iter()
-                                                .map(|t| {
-                                                    let on = current.as_ref() == Some(&t.id);
-                                                    view! {
-                                                        <option value=t.id.to_string() prop:selected=on>
-                                                            {t.name.clone()}
-                                                        </option>
-                                                    }
-                                                })
-                                                .collect_view()
-                                        })
-                                })
-                            }}
-                        </select>
-                        <button
-                            type="button"
-                            class="btn"
-                            disabled=locked
-                            on:click=move |_| {
-                                if let Some(t) = tag_choice() {
-                                    run(BulkOp::AddTag(t));
-                                }
-                            }
-                        >
-                            "Add tag"
-                        </button>
-                        <button
-                            type="button"
-                            class="btn"
-                            disabled=locked
-                            on:click=move |_| {
-                                if let Some(t) = tag_choice() {
-                                    run(BulkOp::RemoveTag(t));
-                                }
-                            }
-                        >
-                            "Remove tag"
-                        </button>
-                    </Show>
-                </div>
-                <div class="bulk-group">
-                    <Show
-                        when=move || !no_members()
-                        fallback=|| {
-                            view! {
-                                <p class="muted">
-                                    "No team members yet — "
-                                    <a href=Route::Settings.href()>"add them in Settings"</a>
-                                </p>
-                            }
+                    }))
+                    second=("Remove tag", Callback::new(move |_| {
+                        if let Some(t) = tag_choice() {
+                            run(BulkOp::RemoveTag(t));
                         }
-                    >
-                        <label for="bulk-member">"Team member"</label>
-                        <select
-                            id="bulk-member"
-                            disabled=locked
-                            on:change=move |ev| bulk_member.set(MemberId::parse(&event_target_value(&ev)))
-                        >
-                            {move || {
-                                let current = member_choice();
-                                data.with(|d| {
-                                    d.as_ref()
-                                        .map(|d| {
-                                            d.catalog
-                                                .members
-                                                .iter()
-                                                .map(|m| {
-                                                    let on = current.as_ref() == Some(&m.id);
-                                                    view! {
-                                                        <option value=m.id.to_string() prop:selected=on>
-                                                            {m.name.clone()}
-                                                        </option>
-                                                    }
-                                                })
-                                                .collect_view()
-                                        })
-                                })
-                            }}
-                        </select>
-                        <button
-                            type="button"
-                            class="btn"
-                            disabled=locked
-                            on:click=move |_| {
-                                if let Some(m) = member_choice() {
-                                    run(BulkOp::Assign(m));
-                                }
-                            }
-                        >
-                            "Assign"
-                        </button>
-                        <button
-                            type="button"
-                            class="btn"
-                            disabled=locked
-                            on:click=move |_| {
-                                if let Some(m) = member_choice() {
-                                    run(BulkOp::Unassign(m));
-                                }
-                            }
-                        >
-                            "Unassign"
-                        </button>
-                    </Show>
-                </div>
+                    }))
+                    locked=Signal::derive(locked)
+                />
+                <PickAndApply
+                    id="bulk-member"
+                    label="Team member"
+                    missing="No team members yet — "
+                    missing_link="add them in Settings"
+                    options=Signal::derive(move || {
+                        data.with(|d| {
+                            d.as_ref()
+                                .map(|d| d.catalog.members.iter().map(|m| (m.id.to_string(), m.name.clone())).collect())
+                                .unwrap_or_default()
+                        })
+                    })
+                    chosen=Signal::derive(move || member_choice().map(|m| m.to_string()))
+                    on_choose=Callback::new(move |v: String| bulk_member.set(MemberId::parse(&v)))
+                    first=("Assign", Callback::new(move |_| {
+                        if let Some(m) = member_choice() {
+                            run(BulkOp::Assign(m));
+                        }
+                    }))
+                    second=("Unassign", Callback::new(move |_| {
+                        if let Some(m) = member_choice() {
+                            run(BulkOp::Unassign(m));
+                        }
+                    }))
+                    locked=Signal::derive(locked)
+                />
                 <div class="bulk-group">
                     <button
                         type="button"
@@ -690,5 +611,56 @@ fn BulkBar(
                 </div>
             </section>
         </Show>
+    }
+}
+
+/// One bulk control: a labelled choice among catalog items (`options`: id
+/// and name) and two buttons applying it; when there is nothing to choose, a
+/// pointer to Settings instead.
+#[component]
+fn PickAndApply(
+    id: &'static str,
+    label: &'static str,
+    missing: &'static str,
+    missing_link: &'static str,
+    options: Signal<Vec<(String, String)>>,
+    chosen: Signal<Option<String>>,
+    on_choose: Callback<String>,
+    first: (&'static str, Callback<()>),
+    second: (&'static str, Callback<()>),
+    locked: Signal<bool>,
+) -> impl IntoView {
+    view! {
+        <div class="bulk-group">
+            <Show
+                when=move || options.with(|o| !o.is_empty())
+                fallback=move || {
+                    view! {
+                        <p class="muted">{missing} <a href=Route::Settings.href()>{missing_link}</a></p>
+                    }
+                }
+            >
+                <label for=id>{label}</label>
+                <select id=id disabled=locked on:change=move |ev| on_choose.run(event_target_value(&ev))>
+                    {move || {
+                        let current = chosen.get();
+                        options
+                            .get()
+                            .into_iter()
+                            .map(|(value, name)| {
+                                let on = current.as_deref() == Some(value.as_str());
+                                view! { <option value=value prop:selected=on>{name}</option> }
+                            })
+                            .collect_view()
+                    }}
+                </select>
+                <button type="button" class="btn" disabled=locked on:click=move |_| first.1.run(())>
+                    {first.0}
+                </button>
+                <button type="button" class="btn" disabled=locked on:click=move |_| second.1.run(())>
+                    {second.0}
+                </button>
+            </Show>
+        </div>
     }
 }
