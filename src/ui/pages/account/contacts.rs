@@ -6,6 +6,7 @@
 use super::Profile;
 use crate::domain::history::{self, Change, HistoryEntry};
 use crate::domain::invite::invitation_mailto;
+use crate::domain::link::NotifyPrefs;
 use crate::domain::{Account, Contact, EmailAccess, Link, NewContactDraft, ValidationErrors};
 use crate::error::AppError;
 use crate::route::Route;
@@ -316,27 +317,18 @@ fn EmailRow(
                 />
             </td>
             <td>
-                <input
-                    type="checkbox"
-                    aria-label=label("Notify")
-                    prop:checked=access.notify
-                    on:change=move |ev| {
-                        let on = event_target_checked(&ev);
-                        update(&|a| a.notify = on);
-                    }
-                    disabled=!manage
-                />
+                {switch(label("Notify"), access.notify, manage, move |on| update(&|a| a.notify = on))}
                 <details class="prefs">
                     <summary>"Types"</summary>
                     {[
-                        ("messages", "New messages", prefs.messages),
-                        ("documents", "Documents", prefs.documents),
-                        ("organizers", "Organizers", prefs.organizers),
-                        ("invoices", "Invoices", prefs.invoices),
-                        ("signatures", "Signature requests", prefs.signatures),
+                        ("New messages", prefs.messages, (|p, on| p.messages = on) as fn(&mut NotifyPrefs, bool)),
+                        ("Documents", prefs.documents, |p, on| p.documents = on),
+                        ("Organizers", prefs.organizers, |p, on| p.organizers = on),
+                        ("Invoices", prefs.invoices, |p, on| p.invoices = on),
+                        ("Signature requests", prefs.signatures, |p, on| p.signatures = on),
                     ]
                         .into_iter()
-                        .map(|(code, text, on)| {
+                        .map(|(text, on, set)| {
                             view! {
                                 <label class="check">
                                     <input
@@ -345,13 +337,7 @@ fn EmailRow(
                                         disabled=!manage
                                         on:change=move |ev| {
                                             let on = event_target_checked(&ev);
-                                            update(&|a| match code {
-                                                "messages" => a.notify_prefs.messages = on,
-                                                "documents" => a.notify_prefs.documents = on,
-                                                "organizers" => a.notify_prefs.organizers = on,
-                                                "invoices" => a.notify_prefs.invoices = on,
-                                                _ => a.notify_prefs.signatures = on,
-                                            });
+                                            update(&|a| set(&mut a.notify_prefs, on));
                                         }
                                     />
                                     {text}
@@ -361,30 +347,8 @@ fn EmailRow(
                         .collect_view()}
                 </details>
             </td>
-            <td>
-                <input
-                    type="checkbox"
-                    aria-label=label("Email sync")
-                    prop:checked=access.email_sync
-                    on:change=move |ev| {
-                        let on = event_target_checked(&ev);
-                        update(&|a| a.email_sync = on);
-                    }
-                    disabled=!manage
-                />
-            </td>
-            <td>
-                <input
-                    type="checkbox"
-                    aria-label=label("Signatory")
-                    prop:checked=access.signatory
-                    on:change=move |ev| {
-                        let on = event_target_checked(&ev);
-                        update(&|a| a.signatory = on);
-                    }
-                    disabled=!manage
-                />
-            </td>
+            <td>{switch(label("Email sync"), access.email_sync, manage, move |on| update(&|a| a.email_sync = on))}</td>
+            <td>{switch(label("Signatory"), access.signatory, manage, move |on| update(&|a| a.signatory = on))}</td>
             <td class="portal">
                 <span>{status}</span>
                 {(access.login && manage)
@@ -427,6 +391,19 @@ fn EmailRow(
                 </Show>
             </td>
         </tr>
+    }
+}
+
+/// One of an email's switches: a checkbox named for screen readers.
+fn switch(label: String, checked: bool, manage: bool, set: impl Fn(bool) + 'static) -> impl IntoView {
+    view! {
+        <input
+            type="checkbox"
+            aria-label=label
+            prop:checked=checked
+            on:change=move |ev| set(event_target_checked(&ev))
+            disabled=!manage
+        />
     }
 }
 
