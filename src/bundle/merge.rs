@@ -6,6 +6,7 @@
 
 use super::Contents;
 use crate::domain::catalog::{CatalogItem, TeamRole};
+use crate::domain::validation::ItemKind;
 use crate::domain::{ContactId, Link};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -53,12 +54,39 @@ pub struct Plan {
     pub links: Counts,
     /// Catalog items, notes and history entries together.
     pub other: Counts,
-    /// "Account “X”: this device and the file differ" lines.
-    pub same_id: Vec<String>,
-    /// "a@b.com: contact “X” in the file, “Y” here" lines.
-    pub shared_email: Vec<String>,
+    /// Records that differ on this device and in the file.
+    pub same_id: Vec<Differs>,
+    /// Emails of a contact in the file that belong to another contact here.
+    pub shared_email: Vec<SharedEmail>,
     /// Other things the import changes on the way (an owner made an admin).
-    pub notes: Vec<String>,
+    pub notes: Vec<PlanNote>,
+}
+
+/// A record with the same id here and in the file, with different content
+/// (named, when it has a name).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Differs {
+    Item(ItemKind, String),
+    Account(String),
+    Contact(String),
+    Link,
+    Note,
+    History,
+}
+
+/// `email` is the file's contact `in_file`'s, and the contact `here`'s on
+/// this device.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SharedEmail {
+    pub email: String,
+    pub in_file: String,
+    pub here: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PlanNote {
+    /// The owner in the file (named) becomes an admin: this device has its own.
+    OwnerBecomesAdmin(String),
 }
 
 impl Plan {
@@ -85,8 +113,8 @@ fn decide<T: Clone + PartialEq>(
     incoming: T,
     choice: OnSameId,
     counts: &mut Counts,
-    conflicts: &mut Vec<String>,
-    describe: impl FnOnce() -> String,
+    conflicts: &mut Vec<Differs>,
+    describe: impl FnOnce() -> Differs,
     update: &mut Vec<T>,
     create: &mut Vec<T>,
     replaced: &mut Vec<T>,
@@ -129,21 +157,18 @@ pub fn merge(stored: &Contents, incoming: &Contents, choices: Choices) -> (Plan,
         if let CatalogItem::Member(m) = &mut item {
             if m.role == TeamRole::Owner && owner.as_ref().is_some_and(|o| o != &m.id) {
                 m.role = TeamRole::Admin;
-                plan.notes.push(format!(
-                    "{} is the owner in the file; here they become an admin (this device has its own owner).",
-                    m.name
-                ));
+                plan.notes.push(PlanNote::OwnerBecomesAdmin(m.name.clone()));
             }
         }
         let name = item.name().to_owned();
-        let kind = item.kind_label();
+        let kind = item.kind();
         decide(
             stored_catalog.get(item.id()).copied(),
             item,
             same,
             &mut plan.other,
             &mut plan.same_id,
-            || format!("{kind} “{name}”: differs here and in the file"),
+            || Differs::Item(kind, name),
             &mut w.update.catalog,
             &mut w.create.catalog,
             &mut w.replaced.catalog,
@@ -163,7 +188,7 @@ pub fn merge(stored: &Contents, incoming: &Contents, choices: Choices) -> (Plan,
             same,
             &mut plan.accounts,
             &mut plan.same_id,
-            || format!("Account “{name}”: differs here and in the file"),
+            || Differs::Account(name),
             &mut w.update.accounts,
             &mut w.create.accounts,
             &mut w.replaced.accounts,
@@ -200,8 +225,11 @@ pub fn merge(stored: &Contents, incoming: &Contents, choices: Choices) -> (Plan,
                     .get(o)
                     .map(|s| s.display_name())
                     .unwrap_or_default();
-                plan.shared_email
-                    .push(format!("{k}: “{}” in the file, “{here}” here", c.display_name()));
+                plan.shared_email.push(SharedEmail {
+                    email: k.clone(),
+                    in_file: c.display_name(),
+                    here,
+                });
             }
             match choices.shared_email {
                 OnSharedEmail::KeepMine => {
@@ -226,7 +254,7 @@ pub fn merge(stored: &Contents, incoming: &Contents, choices: Choices) -> (Plan,
             same,
             &mut plan.contacts,
             &mut plan.same_id,
-            || format!("Contact “{name}”: differs here and in the file"),
+            || Differs::Contact(name),
             &mut w.update.contacts,
             &mut w.create.contacts,
             &mut w.replaced.contacts,
@@ -259,7 +287,7 @@ pub fn merge(stored: &Contents, incoming: &Contents, choices: Choices) -> (Plan,
             same,
             &mut plan.links,
             &mut plan.same_id,
-            || "A link between an account and a contact: differs here and in the file".to_owned(),
+            || Differs::Link,
             &mut w.update.links,
             &mut w.create.links,
             &mut w.replaced.links,
@@ -274,7 +302,7 @@ pub fn merge(stored: &Contents, incoming: &Contents, choices: Choices) -> (Plan,
             same,
             &mut plan.other,
             &mut plan.same_id,
-            || "A note: differs here and in the file".to_owned(),
+            || Differs::Note,
             &mut w.update.notes,
             &mut w.create.notes,
             &mut w.replaced.notes,
@@ -288,7 +316,7 @@ pub fn merge(stored: &Contents, incoming: &Contents, choices: Choices) -> (Plan,
             same,
             &mut plan.other,
             &mut plan.same_id,
-            || "A history entry: differs here and in the file".to_owned(),
+            || Differs::History,
             &mut w.update.history,
             &mut w.create.history,
             &mut w.replaced.history,

@@ -18,6 +18,7 @@ pub mod merge;
 use crate::domain::catalog::{CatalogItem, FieldTarget, TeamRole};
 use crate::domain::history::HistoryEntry;
 use crate::domain::note::Note;
+use crate::domain::validation::{BundleProblem as B, FieldError, ItemKind, Problem};
 use crate::domain::{Account, Contact, Link, Timestamp, ValidationErrors};
 use dto::*;
 use serde::de::DeserializeOwned;
@@ -100,32 +101,44 @@ pub fn write(contents: &Contents, meta: &Meta) -> String {
     s
 }
 
-/// Why a file was refused. `problems` are `path: message` lines.
+/// Why a file was refused (the interface words it: `src/error.rs`).
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum ReadError {
-    #[error("The file is {0} bytes; bundles over {MAX_BYTES} bytes (64 MiB) are refused.")]
+    /// Over [`MAX_BYTES`]; the file's size.
+    #[error("{0} bytes: too large")]
     TooLarge(usize),
-    #[error(
-        "The file nests arrays or objects deeper than {MAX_DEPTH} levels; it is not a Clientbook bundle."
-    )]
+    /// Nested deeper than [`MAX_DEPTH`].
+    #[error("nested too deep")]
     TooDeep,
-    #[error("The file is not valid JSON: {0}")]
+    /// Not JSON; the parser's own words.
+    #[error("not JSON: {0}")]
     NotJson(String),
-    #[error("The file is not a Clientbook bundle (its \"format\" is not \"clientbook-bundle\").")]
+    #[error("not a Clientbook bundle")]
     NotABundle,
-    #[error("This bundle was made by a newer Clientbook (format version {0}; this one reads up to {VERSION}). Update Clientbook to import it.")]
+    /// Made by a newer Clientbook: its format version.
+    #[error("format version {0} is newer")]
     Newer(u64),
-    #[error("The bundle has {} problem(s); nothing was imported.", .0.len())]
-    Invalid(Vec<String>),
+    /// Problems with their paths (at most [`MAX_PROBLEMS`]), and how many
+    /// more there were.
+    #[error("{} problem(s)", .problems.len() + .more)]
+    Invalid { problems: Vec<FieldError>, more: usize },
 }
 
 impl ReadError {
-    /// Every problem, one per line (`path: message`); empty for the
-    /// whole-file errors, whose message says it all.
-    pub fn problems(&self) -> &[String] {
+    /// Every problem listed, with its path; empty for the whole-file
+    /// errors, whose message says it all.
+    pub fn problems(&self) -> &[FieldError] {
         match self {
-            Self::Invalid(p) => p,
+            Self::Invalid { problems, .. } => problems,
             _ => &[],
+        }
+    }
+
+    /// Every problem, listed or not.
+    pub fn problem_count(&self) -> usize {
+        match self {
+            Self::Invalid { problems, more } => problems.len() + more,
+            _ => 0,
         }
     }
 }
@@ -160,18 +173,28 @@ pub fn check_depth(bytes: &[u8]) -> Result<(), ReadError> {
     Ok(())
 }
 
-struct Problems(Vec<String>, usize);
+struct Problems(Vec<FieldError>, usize);
 
 impl Problems {
-    fn push(&mut self, path: impl std::fmt::Display, message: impl std::fmt::Display) {
+    fn push(&mut self, path: impl std::fmt::Display, problem: Problem) {
         self.1 += 1;
         if self.0.len() < MAX_PROBLEMS {
-            self.0.push(format!("{path}: {message}"));
+            self.0.push(FieldError::new(path.to_string(), problem));
         }
+    }
+    fn bundle(&mut self, path: impl std::fmt::Display, problem: B) {
+        self.push(path, Problem::Bundle(problem));
     }
     fn extend(&mut self, prefix: &str, e: ValidationErrors) {
         for f in e.0 {
-            self.push(format!("{prefix}.{}", f.field), f.message);
+            self.push(format!("{prefix}.{}", f.field), f.problem);
+        }
+    }
+    fn into_error(self) -> ReadError {
+        let more = self.1 - self.0.len();
+        ReadError::Invalid {
+            problems: self.0,
+            more,
         }
     }
 }
@@ -184,11 +207,11 @@ where
     T: TryFrom<D, Error = ValidationErrors>,
 {
     let Some(v) = v else {
-        p.push(path, "missing");
+        p.bundle(path, B::Missing);
         return Vec::new();
     };
     let Value::Array(items) = v else {
-        p.push(path, "must be a list");
+        p.bundle(path, B::NotAList);
         return Vec::new();
     };
     let mut out = Vec::with_capacity(items.len());
@@ -198,8 +221,8 @@ where
             Err(e) => {
                 let inner = e.path().to_string();
                 match inner.as_str() {
-                    "." | "" => p.push(&at, e.inner()),
-                    _ => p.push(format!("{at}.{inner}"), e.inner()),
+                    "." | "" => p.bundle(&at, B::Malformed(e.inner().to_string())),
+                    _ => p.bundle(format!("{at}.{inner}"), B::Malformed(e.inner().to_string())),
                 }
             }
             Ok(d) => match T::try_from(d) {
@@ -229,8 +252,8 @@ pub fn read(bytes: &[u8]) -> Result<(Contents, Meta), ReadError> {
         Some(v) if v > u64::from(VERSION) => return Err(ReadError::Newer(v)),
         Some(v) if v >= 1 => v,
         _ => {
-            p.push("version", "must be a whole number from 1");
-            return Err(ReadError::Invalid(p.0));
+            p.bundle("version", B::Version);
+            return Err(p.into_error());
         }
     };
     for step in UPGRADES.iter().skip((version - 1) as usize) {
@@ -250,23 +273,20 @@ pub fn read(bytes: &[u8]) -> Result<(Contents, Meta), ReadError> {
     ];
     for k in root.keys() {
         if !KEYS.contains(&k.as_str()) {
-            p.push(
-                k,
-                "unknown field (this Clientbook does not know it; nothing is dropped silently)",
-            );
+            p.bundle(k, B::UnknownField);
         }
     }
     let exported_at = root
         .get("exported_at")
         .and_then(Value::as_i64)
         .unwrap_or_else(|| {
-            p.push("exported_at", "must be a time in milliseconds");
+            p.bundle("exported_at", B::ExportedAt);
             0
         });
     let app_version = match root.get("app_version") {
         Some(Value::String(s)) => s.clone(),
         _ => {
-            p.push("app_version", "must be a string");
+            p.bundle("app_version", B::AppVersion);
             String::new()
         }
     };
@@ -275,7 +295,7 @@ pub fn read(bytes: &[u8]) -> Result<(Contents, Meta), ReadError> {
         Some(Value::Object(mut c)) => {
             for k in c.keys() {
                 if !["tags", "members", "roles", "fields", "templates"].contains(&k.as_str()) {
-                    p.push(format!("catalog.{k}"), "unknown field");
+                    p.bundle(format!("catalog.{k}"), B::UnknownField);
                 }
             }
             let tags = records::<TagDto, _>(&mut p, "catalog.tags", c.remove("tags"));
@@ -289,10 +309,7 @@ pub fn read(bytes: &[u8]) -> Result<(Contents, Meta), ReadError> {
             let templates = records::<TemplateDto, _>(&mut p, "catalog.templates", c.remove("templates"));
             catalog.extend(templates.into_iter().map(CatalogItem::Template));
         }
-        _ => p.push(
-            "catalog",
-            "must be an object with tags, members, roles, fields, templates",
-        ),
+        _ => p.bundle("catalog", B::CatalogShape),
     }
     let contents = Contents {
         catalog,
@@ -307,11 +324,7 @@ pub fn read(bytes: &[u8]) -> Result<(Contents, Meta), ReadError> {
         check_references(&mut p, &contents);
     }
     if p.1 > 0 {
-        if p.1 > p.0.len() {
-            let more = p.1 - p.0.len();
-            p.0.push(format!("… and {more} more problem(s)"));
-        }
-        return Err(ReadError::Invalid(p.0));
+        return Err(p.into_error());
     }
     Ok((
         contents,
@@ -329,7 +342,7 @@ fn check_references(p: &mut Problems, c: &Contents) {
         let mut seen = BTreeSet::new();
         for (i, id) in ids.enumerate() {
             if !seen.insert(id) {
-                p.push(format!("{path}[{i}].id"), format!("the id {id} is used twice"));
+                p.bundle(format!("{path}[{i}].id"), B::IdTwice(id.to_owned()));
             }
         }
         seen
@@ -338,17 +351,14 @@ fn check_references(p: &mut Problems, c: &Contents) {
     let mut owners = 0;
     for (i, item) in c.catalog.iter().enumerate() {
         if catalog_ids.insert(item.id(), item).is_some() {
-            p.push(
-                format!("catalog (item {i}).id"),
-                format!("the id {} is used twice", item.id()),
-            );
+            p.bundle(format!("catalog (item {i}).id"), B::IdTwice(item.id().to_owned()));
         }
         if matches!(item, CatalogItem::Member(m) if m.role == TeamRole::Owner) {
             owners += 1;
         }
     }
     if owners > 1 {
-        p.push("catalog.members", "more than one member is the owner");
+        p.bundle("catalog.members", B::OwnerTwice);
     }
     let tag = |id: &str| matches!(catalog_ids.get(id), Some(CatalogItem::Tag(_)));
     let member = |id: &str| matches!(catalog_ids.get(id), Some(CatalogItem::Member(_)));
@@ -365,45 +375,45 @@ fn check_references(p: &mut Problems, c: &Contents) {
     for (i, a) in c.accounts.iter().enumerate() {
         for (j, t) in a.tags.iter().enumerate() {
             if !tag(t.as_str()) {
-                p.push(
+                p.bundle(
                     format!("accounts[{i}].tags[{j}]"),
-                    format!("no tag has the id {t}"),
+                    B::NoSuch(ItemKind::Tag, t.to_string()),
                 );
             }
         }
         for (j, m) in a.team.iter().enumerate() {
             if !member(m.as_str()) {
-                p.push(
+                p.bundle(
                     format!("accounts[{i}].team[{j}]"),
-                    format!("no team member has the id {m}"),
+                    B::NoSuch(ItemKind::Member, m.to_string()),
                 );
             }
         }
         for (j, r) in a.roles.iter().enumerate() {
             if !role(r.role.as_str()) {
-                p.push(
+                p.bundle(
                     format!("accounts[{i}].roles[{j}].role"),
-                    format!("no role has the id {}", r.role),
+                    B::NoSuch(ItemKind::Role, r.role.to_string()),
                 );
             }
             if !member(r.member.as_str()) {
-                p.push(
+                p.bundle(
                     format!("accounts[{i}].roles[{j}].member"),
-                    format!("no team member has the id {}", r.member),
+                    B::NoSuch(ItemKind::Member, r.member.to_string()),
                 );
             }
         }
         for (k, v) in &a.custom {
             match field(k.as_str(), FieldTarget::Account) {
-                None => p.push(
+                None => p.bundle(
                     format!("accounts[{i}].custom.{k}"),
-                    "no account custom field has this id",
+                    B::NoSuchField(FieldTarget::Account),
                 ),
                 Some(f) => {
                     if f.check_value(v).as_deref() != Ok(v.as_str()) {
-                        p.push(
+                        p.bundle(
                             format!("accounts[{i}].custom.{k}"),
-                            format!("{v:?} does not fit the field {}", f.label),
+                            B::ValueDoesNotFit(v.clone(), f.label.clone()),
                         );
                     }
                 }
@@ -411,9 +421,9 @@ fn check_references(p: &mut Problems, c: &Contents) {
         }
         if let Some(t) = &a.folder_template {
             if !template(t.as_str()) {
-                p.push(
+                p.bundle(
                     format!("accounts[{i}].folder_template"),
-                    format!("no folder template has the id {t}"),
+                    B::NoSuch(ItemKind::Template, t.to_string()),
                 );
             }
         }
@@ -423,14 +433,11 @@ fn check_references(p: &mut Problems, c: &Contents) {
     for (i, ct) in c.contacts.iter().enumerate() {
         for (j, e) in ct.emails.iter().enumerate() {
             match email_owner.get(&e.key()) {
-                Some(&k) if k != i => p.push(
+                Some(&k) if k != i => p.bundle(
                     format!("contacts[{i}].emails[{j}]"),
-                    format!("{e} is also an email of contacts[{k}]"),
+                    B::EmailOfOther(e.to_string(), format!("contacts[{k}]")),
                 ),
-                Some(_) => p.push(
-                    format!("contacts[{i}].emails[{j}]"),
-                    format!("{e} is listed twice"),
-                ),
+                Some(_) => p.bundle(format!("contacts[{i}].emails[{j}]"), B::EmailTwice(e.to_string())),
                 None => {
                     email_owner.insert(e.key(), i);
                 }
@@ -439,23 +446,23 @@ fn check_references(p: &mut Problems, c: &Contents) {
         contact_emails.insert(ct.id.as_str(), ct.email_keys());
         for (j, t) in ct.tags.iter().enumerate() {
             if !tag(t.as_str()) {
-                p.push(
+                p.bundle(
                     format!("contacts[{i}].tags[{j}]"),
-                    format!("no tag has the id {t}"),
+                    B::NoSuch(ItemKind::Tag, t.to_string()),
                 );
             }
         }
         for (k, v) in &ct.custom {
             match field(k.as_str(), FieldTarget::Contact) {
-                None => p.push(
+                None => p.bundle(
                     format!("contacts[{i}].custom.{k}"),
-                    "no contact custom field has this id",
+                    B::NoSuchField(FieldTarget::Contact),
                 ),
                 Some(f) => {
                     if f.check_value(v).as_deref() != Ok(v.as_str()) {
-                        p.push(
+                        p.bundle(
                             format!("contacts[{i}].custom.{k}"),
-                            format!("{v:?} does not fit the field {}", f.label),
+                            B::ValueDoesNotFit(v.clone(), f.label.clone()),
                         );
                     }
                 }
@@ -466,53 +473,47 @@ fn check_references(p: &mut Problems, c: &Contents) {
     let mut pairs = BTreeSet::new();
     for (i, l) in c.links.iter().enumerate() {
         if !accounts.contains(l.account_id.as_str()) {
-            p.push(
+            p.bundle(
                 format!("links[{i}].account_id"),
-                format!("no account has the id {}", l.account_id),
+                B::NoSuchAccount(l.account_id.to_string()),
             );
         }
         match contact_emails.get(l.contact_id.as_str()) {
-            None => p.push(
+            None => p.bundle(
                 format!("links[{i}].contact_id"),
-                format!("no contact has the id {}", l.contact_id),
+                B::NoSuchContact(l.contact_id.to_string()),
             ),
             Some(keys) => {
                 let listed: Vec<&String> = l.email_access.iter().map(|a| &a.email).collect();
                 if listed.len() != keys.len() || keys.iter().zip(&listed).any(|(k, l)| k != *l) {
-                    p.push(
-                        format!("links[{i}].emails"),
-                        "must list the contact's emails, lower-cased, in the contact's order",
-                    );
+                    p.bundle(format!("links[{i}].emails"), B::LinkEmails);
                 }
             }
         }
         if !pairs.insert((l.account_id.as_str(), l.contact_id.as_str())) {
-            p.push(format!("links[{i}]"), "this account and contact are linked twice");
+            p.bundle(format!("links[{i}]"), B::LinkedTwice);
         }
         linked.insert(l.account_id.as_str());
     }
     for (i, a) in c.accounts.iter().enumerate() {
         if !linked.contains(a.id.as_str()) {
-            p.push(
-                format!("accounts[{i}]"),
-                "an account needs at least one contact (no link names it)",
-            );
+            p.bundle(format!("accounts[{i}]"), B::AccountWithoutContact);
         }
     }
     let _ = contacts;
     for (i, n) in c.notes.iter().enumerate() {
         if !accounts.contains(n.account_id.as_str()) {
-            p.push(
+            p.bundle(
                 format!("notes[{i}].account_id"),
-                format!("no account has the id {}", n.account_id),
+                B::NoSuchAccount(n.account_id.to_string()),
             );
         }
     }
     for (i, h) in c.history.iter().enumerate() {
         if !accounts.contains(h.account_id.as_str()) {
-            p.push(
+            p.bundle(
                 format!("history[{i}].account_id"),
-                format!("no account has the id {}", h.account_id),
+                B::NoSuchAccount(h.account_id.to_string()),
             );
         }
     }

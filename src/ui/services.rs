@@ -29,7 +29,7 @@ pub enum DbState {
     Blocked,
     Ready,
     /// Could not open, or the connection was lost: the message says what to do.
-    Failed(String),
+    Failed(AppError),
 }
 
 #[derive(Clone, Copy)]
@@ -50,6 +50,8 @@ pub struct Services {
     pub remote_changes: RwSignal<bool>,
     /// Typed into a form or a note since the last reload.
     typing: StoredValue<bool>,
+    /// The interface language (chosen in Settings, or the browser's).
+    pub language: crate::ui::lang::Language,
 }
 
 /// The channel every Clientbook tab listens on. Channels, like the
@@ -70,6 +72,7 @@ impl Services {
             persist_asked: StoredValue::new(false),
             remote_changes: RwSignal::new(false),
             typing: StoredValue::new(false),
+            language: crate::ui::lang::Language::start(),
         };
         provide_context(services);
         services.open();
@@ -134,7 +137,7 @@ impl Services {
         let hooks = Hooks {
             on_blocked: Some(Rc::new(move || db.set(DbState::Blocked))),
             on_lost: Some(Rc::new(move |e: StoreError| {
-                db.set(DbState::Failed(AppError::from(e).user_message()))
+                db.set(DbState::Failed(AppError::from(e)))
             })),
         };
         leptos::task::spawn_local(async move {
@@ -143,7 +146,7 @@ impl Services {
                     self.store.set_value(Some(Rc::new(store)));
                     db.set(DbState::Ready);
                 }
-                Err(e) => db.set(DbState::Failed(AppError::from(e).user_message())),
+                Err(e) => db.set(DbState::Failed(AppError::from(e))),
             }
         });
     }
@@ -152,13 +155,15 @@ impl Services {
     pub fn store(&self) -> Result<Rc<AppStore>, AppError> {
         self.store
             .with_value(|s| s.clone())
-            .ok_or_else(|| AppError::from(StoreError::Unavailable("the database is not open yet".into())))
+            .ok_or_else(|| AppError::from(StoreError::NotOpenYet))
     }
 
     /// Who is making changes, for history entries and notes.
     pub fn actor(&self) -> String {
-        self.viewing_as
-            .with_untracked(|m| m.as_ref().map_or_else(|| "You".to_owned(), |m| m.name.clone()))
+        self.viewing_as.with_untracked(|m| {
+            m.as_ref()
+                .map_or_else(|| crate::domain::history::YOU.to_owned(), |m| m.name.clone())
+        })
     }
 
     /// Whether the current viewer may see this account (owner: everything).

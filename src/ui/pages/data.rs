@@ -5,7 +5,10 @@
 use crate::bundle::merge::{Choices, OnSameId, OnSharedEmail, Plan};
 use crate::bundle::{self, Contents, Meta};
 use crate::error::AppError;
-use crate::store::StoreError;
+use crate::error::{located, more_problems, read_error_text};
+use crate::i18n::number;
+use crate::i18n::{names, t, tf, tn, Key};
+use crate::store::{Missing, StoreError};
 use crate::ui::components::{ErrorBanner, Loading};
 use crate::ui::services::{now, read, use_services};
 use leptos::prelude::*;
@@ -18,14 +21,21 @@ use wasm_bindgen_futures::JsFuture;
 enum Loaded {
     Nothing,
     Reading,
-    Refused { message: String, problems: Vec<String> },
-    Ready { name: String, contents: Arc<Contents> },
+    /// Why the file was refused, and its problems (with their paths).
+    Refused {
+        message: String,
+        problems: Vec<String>,
+    },
+    Ready {
+        name: String,
+        contents: Arc<Contents>,
+    },
 }
 
 fn js_error(e: JsValue) -> String {
     e.as_string()
         .or_else(|| js_sys::JSON::stringify(&e).ok().and_then(|s| s.as_string()))
-        .unwrap_or_else(|| "unknown error".into())
+        .unwrap_or_else(|| t(Key::UnknownError).into())
 }
 
 /// Starts a download of `text` as `name`; returns the object URL to revoke later.
@@ -65,11 +75,14 @@ pub(crate) fn download_bundle(contents: &Contents, stem: &str) -> Result<(String
     );
     let name = format!("{stem}-{}.json", at.date_iso());
     let url = download(&name, &text).map_err(StoreError::Backend)?;
-    let message = format!(
-        "Downloaded {name}: {} accounts, {} contacts ({} KB).",
-        contents.accounts.len(),
-        contents.contacts.len(),
-        text.len().div_ceil(1024)
+    let message = tf(
+        Key::Downloaded,
+        &[
+            ("file", &name),
+            ("accounts", &tn(Key::UsesAccounts, contents.accounts.len(), &[])),
+            ("contacts", &tn(Key::UsesContacts, contents.contacts.len(), &[])),
+            ("size", &crate::i18n::bytes(text.len() as f64)),
+        ],
     );
     Ok((message, url))
 }
@@ -84,10 +97,10 @@ fn counts_row(what: &'static str, c: bundle::merge::Counts) -> impl IntoView {
     view! {
         <tr>
             <th scope="row">{what}</th>
-            <td>{c.created}</td>
-            <td>{c.updated}</td>
-            <td>{c.unchanged}</td>
-            <td>{c.kept}</td>
+            <td>{number(c.created as i64)}</td>
+            <td>{number(c.updated as i64)}</td>
+            <td>{number(c.unchanged as i64)}</td>
+            <td>{number(c.kept as i64)}</td>
         </tr>
     }
 }
@@ -97,18 +110,18 @@ fn plan_table(plan: &Plan) -> impl IntoView {
         <table class="plan">
             <thead>
                 <tr>
-                    <th scope="col">"Records"</th>
-                    <th scope="col">"Created"</th>
-                    <th scope="col">"Updated"</th>
-                    <th scope="col">"Unchanged"</th>
-                    <th scope="col">"Kept as here"</th>
+                    <th scope="col">{t(Key::Records)}</th>
+                    <th scope="col">{t(Key::PlanCreated)}</th>
+                    <th scope="col">{t(Key::Updated)}</th>
+                    <th scope="col">{t(Key::Unchanged)}</th>
+                    <th scope="col">{t(Key::KeptAsHere)}</th>
                 </tr>
             </thead>
             <tbody>
-                {counts_row("Accounts", plan.accounts)}
-                {counts_row("Contacts", plan.contacts)}
-                {counts_row("Links", plan.links)}
-                {counts_row("Other (settings, notes, history)", plan.other)}
+                {counts_row(t(Key::Accounts), plan.accounts)}
+                {counts_row(t(Key::Contacts), plan.contacts)}
+                {counts_row(t(Key::Links), plan.links)}
+                {counts_row(t(Key::OtherRecords), plan.other)}
             </tbody>
         </table>
     }
@@ -119,10 +132,10 @@ fn lines(title: &'static str, items: Vec<String>) -> impl IntoView {
         let shown = items.len().min(50);
         let more = items.len() - shown;
         view! {
-            <h3>{title} " (" {items.len()} ")"</h3>
+            <h3>{tf(Key::TitleCount, &[("title", title), ("count", &number(items.len() as i64))])}</h3>
             <ul class="problems">
                 {items.into_iter().take(shown).map(|l| view! { <li>{l}</li> }).collect_view()}
-                {(more > 0).then(|| view! { <li>"… and " {more} " more"</li> })}
+                {(more > 0).then(|| view! { <li>{tn(Key::AndMore, more, &[])}</li> })}
             </ul>
         }
     })
@@ -134,7 +147,7 @@ pub fn DataPage() -> impl IntoView {
     let owner_view = move || services.viewing_as.with(Option::is_none);
     view! {
         <header class="page-header">
-            <h1>"Import & export"</h1>
+            <h1>{t(Key::NavData)}</h1>
         </header>
         {move || {
             if owner_view() {
@@ -147,7 +160,7 @@ pub fn DataPage() -> impl IntoView {
             } else {
                 view! {
                     <p class="banner warning">
-                        "Import and export are for the practitioner: stop viewing as a team member to use them."
+                        {t(Key::DataOwnerOnly)}
                     </p>
                 }
                     .into_any()
@@ -185,9 +198,9 @@ fn ExportCard() -> impl IntoView {
     });
     view! {
         <section class="card" aria-labelledby="export-title">
-            <h2 id="export-title">"Export"</h2>
+            <h2 id="export-title">{t(Key::Export)}</h2>
             <p>
-                "Everything on this device (accounts, contacts, links, settings, notes and history; not photos) as one JSON bundle file, to keep or to import on another device."
+                {t(Key::ExportIntro)}
             </p>
             {move || error.get().map(|e| view! { <ErrorBanner error=e /> })}
             <button
@@ -198,7 +211,7 @@ fn ExportCard() -> impl IntoView {
                     export.dispatch_local(());
                 }
             >
-                "Export everything"
+                {t(Key::ExportEverything)}
             </button>
             {move || done.get().map(|m| view! { <p role="status">{m}</p> })}
         </section>
@@ -230,7 +243,7 @@ fn ImportCard() -> impl IntoView {
         let ch = choices.get_untracked();
         async move {
             let Loaded::Ready { contents, .. } = l else {
-                return Err(AppError::from(StoreError::NotFound("The chosen file")));
+                return Err(AppError::from(StoreError::NotFound(Missing::File)));
             };
             let store = services.store()?;
             let plan = store.import(&contents, ch, now()).await?;
@@ -257,7 +270,7 @@ fn ImportCard() -> impl IntoView {
         let name = file.name();
         if file.size() > bundle::MAX_BYTES as f64 {
             loaded.set(Loaded::Refused {
-                message: bundle::ReadError::TooLarge(file.size() as usize).to_string(),
+                message: read_error_text(&bundle::ReadError::TooLarge(file.size() as usize)),
                 problems: vec![],
             });
             return;
@@ -267,7 +280,7 @@ fn ImportCard() -> impl IntoView {
         leptos::task::spawn_local(async move {
             let next = match file_bytes(&file).await {
                 Err(e) => Loaded::Refused {
-                    message: format!("The file could not be read: {e}"),
+                    message: tf(Key::FileUnreadable, &[("reason", &e)]),
                     problems: vec![],
                 },
                 Ok(bytes) => match bundle::read(&bytes) {
@@ -276,8 +289,13 @@ fn ImportCard() -> impl IntoView {
                         contents: Arc::new(contents),
                     },
                     Err(e) => Loaded::Refused {
-                        message: e.to_string(),
-                        problems: e.problems().to_vec(),
+                        message: read_error_text(&e),
+                        problems: e
+                            .problems()
+                            .iter()
+                            .map(located)
+                            .chain(more_problems(&e))
+                            .collect(),
                     },
                 },
             };
@@ -304,16 +322,16 @@ fn ImportCard() -> impl IntoView {
     };
     view! {
         <section class="card" aria-labelledby="import-title">
-            <h2 id="import-title">"Import"</h2>
+            <h2 id="import-title">{t(Key::Import)}</h2>
             <p>
-                "Add the contents of a Clientbook bundle to this device. The whole file is checked first; you see what would change before anything is written."
+                {t(Key::ImportIntro)}
             </p>
-            <label for="import-file">"Bundle file (.json)"</label>
+            <label for="import-file">{t(Key::BundleFile)}</label>
             " "
             <input id="import-file" type="file" accept=".json,application/json" on:change=chosen />
             {move || match loaded.get() {
                 Loaded::Nothing => ().into_any(),
-                Loaded::Reading => view! { <p role="status">"Reading and checking the file…"</p> }.into_any(),
+                Loaded::Reading => view! { <p role="status">{t(Key::ReadingFile)}</p> }.into_any(),
                 Loaded::Refused { message, problems } => {
                     view! {
                         <div class="banner error" role="alert">
@@ -332,7 +350,7 @@ fn ImportCard() -> impl IntoView {
                 }
                 Loaded::Ready { name, .. } => {
                     view! {
-                        <h3>"Preview of " {name}</h3>
+                        <h3>{tf(Key::PreviewOf, &[("file", &name)])}</h3>
                         {move || match plan.get() {
                             None => view! { <Loading /> }.into_any(),
                             Some(Err(e)) => view! { <ErrorBanner error=e /> }.into_any(),
@@ -341,23 +359,23 @@ fn ImportCard() -> impl IntoView {
                                 let nothing = p.changes_nothing();
                                 view! {
                                     {plan_table(&p)}
-                                    {lines("Same record, different content", p.same_id.clone())}
-                                    {lines("Email already used by another contact", p.shared_email.clone())}
-                                    {lines("Also", p.notes.clone())}
-                                    {nothing.then(|| view! { <p role="status">"Everything in this file is already here: importing it changes nothing."</p> })}
+                                    {lines(t(Key::SameRecordDiffers), p.same_id.iter().map(names::differs).collect())}
+                                    {lines(t(Key::EmailUsedByOther), p.shared_email.iter().map(names::shared_email).collect())}
+                                    {lines(t(Key::PlanAlso), p.notes.iter().map(names::plan_note).collect())}
+                                    {nothing.then(|| view! { <p role="status">{t(Key::NothingToImport)}</p> })}
                                 }
                                     .into_any()
                             }
                         }}
                         <fieldset class="radio-group">
-                            <legend>"When a record is here and in the file with different content"</legend>
-                            {radio("same-id", "same-id-mine", "Keep mine", |c| c.same_id == OnSameId::KeepMine, |c| c.same_id = OnSameId::KeepMine)}
-                            {radio("same-id", "same-id-theirs", "Take theirs", |c| c.same_id == OnSameId::TakeTheirs, |c| c.same_id = OnSameId::TakeTheirs)}
+                            <legend>{t(Key::WhenSameId)}</legend>
+                            {radio("same-id", "same-id-mine", t(Key::KeepMine), |c| c.same_id == OnSameId::KeepMine, |c| c.same_id = OnSameId::KeepMine)}
+                            {radio("same-id", "same-id-theirs", t(Key::TakeTheirs), |c| c.same_id == OnSameId::TakeTheirs, |c| c.same_id = OnSameId::TakeTheirs)}
                         </fieldset>
                         <fieldset class="radio-group">
-                            <legend>"When a contact in the file has an email of another contact here"</legend>
-                            {radio("shared-email", "shared-email-mine", "Keep mine (link the contact here instead)", |c| c.shared_email == OnSharedEmail::KeepMine, |c| c.shared_email = OnSharedEmail::KeepMine)}
-                            {radio("shared-email", "shared-email-both", "Keep both (import the contact without that email)", |c| c.shared_email == OnSharedEmail::KeepBoth, |c| c.shared_email = OnSharedEmail::KeepBoth)}
+                            <legend>{t(Key::WhenSharedEmail)}</legend>
+                            {radio("shared-email", "shared-email-mine", t(Key::KeepMineLink), |c| c.shared_email == OnSharedEmail::KeepMine, |c| c.shared_email = OnSharedEmail::KeepMine)}
+                            {radio("shared-email", "shared-email-both", t(Key::KeepBoth), |c| c.shared_email == OnSharedEmail::KeepBoth, |c| c.shared_email = OnSharedEmail::KeepBoth)}
                         </fieldset>
                         {move || import.value().get().and_then(|r| r.err()).map(|e| view! { <ErrorBanner error=e /> })}
                         <button
@@ -368,11 +386,11 @@ fn ImportCard() -> impl IntoView {
                                 import.dispatch_local(());
                             }
                         >
-                            {move || if import.pending().get() { "Importing…" } else { "Import" }}
+                            {move || if import.pending().get() { t(Key::Importing) } else { t(Key::Import) }}
                         </button>
                         " "
                         <button type="button" class="btn" on:click=move |_| loaded.set(Loaded::Nothing)>
-                            "Cancel"
+                            {t(Key::Cancel)}
                         </button>
                     }
                         .into_any()
@@ -384,7 +402,7 @@ fn ImportCard() -> impl IntoView {
                     .map(|p| {
                         view! {
                             <div class="banner success" role="status">
-                                <p>"Import finished."</p>
+                                <p>{t(Key::ImportFinished)}</p>
                                 {plan_table(&p)}
                             </div>
                         }
@@ -412,7 +430,7 @@ fn UndoCard() -> impl IntoView {
     });
     view! {
         <section class="card" aria-labelledby="undo-title">
-            <h2 id="undo-title">"Undo last import"</h2>
+            <h2 id="undo-title">{t(Key::UndoLastImport)}</h2>
             {move || undo.value().get().and_then(|r| r.err()).map(|e| view! { <ErrorBanner error=e /> })}
             {move || match last.get() {
                 None => view! { <Loading /> }.into_any(),
@@ -420,7 +438,7 @@ fn UndoCard() -> impl IntoView {
                 Some(Ok(None)) => {
                     view! {
                         <p>
-                            {move || if done.get() { "The last import was undone." } else { "There is no import to undo." }}
+                            {move || if done.get() { t(Key::ImportUndone) } else { t(Key::NoImportToUndo) }}
                         </p>
                     }
                         .into_any()
@@ -428,8 +446,7 @@ fn UndoCard() -> impl IntoView {
                 Some(Ok(Some(at))) => {
                     view! {
                         <p>
-                            "The last import (" {at.date_iso()}
-                            ") can be undone: what it added is removed and what it overwrote is put back, as it was before the import (changes made to those records since then are undone too)."
+                            {tf(Key::UndoExplained, &[("date", &crate::i18n::date(at))])}
                         </p>
                         <button
                             type="button"
@@ -439,7 +456,7 @@ fn UndoCard() -> impl IntoView {
                                 undo.dispatch_local(());
                             }
                         >
-                            "Undo last import"
+                            {t(Key::UndoLastImport)}
                         </button>
                     }
                         .into_any()

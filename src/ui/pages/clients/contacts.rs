@@ -4,6 +4,7 @@
 use super::virtual_rows::VirtualRows;
 use super::{DataSignal, Shared};
 use crate::domain::search::normalize;
+use crate::i18n::{t, tn, Key};
 use crate::route::Route;
 use crate::ui::components::TagList;
 use leptos::html::Div;
@@ -57,7 +58,7 @@ pub fn ContactsList(data: DataSignal) -> impl IntoView {
                 <div role="cell" class="c-tags">
                     <TagList tags=c.tags.clone() catalog=d.catalog.clone() />
                 </div>
-                <div role="cell" class="c-number">{accounts.to_string()}</div>
+                <div role="cell" class="c-number">{crate::i18n::number(accounts as i64)}</div>
             })
         }
     };
@@ -65,7 +66,7 @@ pub fn ContactsList(data: DataSignal) -> impl IntoView {
     view! {
         <div class="filters">
             <div class="field">
-                <label for="filter-contacts">"Filter by name or email"</label>
+                <label for="filter-contacts">{t(Key::FilterContacts)}</label>
                 <input
                     id="filter-contacts"
                     type="search"
@@ -78,7 +79,7 @@ pub fn ContactsList(data: DataSignal) -> impl IntoView {
         <p class="muted list-count" role="status">
             {move || {
                 let (n, m) = (count.get(), total.get());
-                format!("{n} of {m} contact{}", if m == 1 { "" } else { "s" })
+                tn(Key::ContactsShown, m, &[("shown", &crate::i18n::number(n as i64))])
             }}
         </p>
         <Show
@@ -87,9 +88,9 @@ pub fn ContactsList(data: DataSignal) -> impl IntoView {
                 if total.get() > 0 {
                     view! {
                         <div class="empty">
-                            <p>"No contacts match this filter."</p>
+                            <p>{t(Key::NoContactsMatch)}</p>
                             <button type="button" class="btn" on:click=move |_| text.set(String::new())>
-                                "Clear filter"
+                                {t(Key::ClearFilter)}
                             </button>
                         </div>
                     }
@@ -97,9 +98,9 @@ pub fn ContactsList(data: DataSignal) -> impl IntoView {
                 } else {
                     view! {
                         <div class="empty">
-                            <p>"No contacts yet. Contacts are added with their accounts."</p>
+                            <p>{t(Key::NoContactsYet)}</p>
                             <a class="btn primary" href=Route::NewAccount.href()>
-                                "New account"
+                                {t(Key::NewAccount)}
                             </a>
                         </div>
                     }
@@ -107,14 +108,14 @@ pub fn ContactsList(data: DataSignal) -> impl IntoView {
                 }
             }
         >
-            <VirtualRows label="Contacts" class="cols-contacts" count=count row scroller>
+            <VirtualRows label=t(Key::Contacts) class="cols-contacts" count=count row scroller>
                 <div role="columnheader" aria-sort="ascending">
-                    "Name"
+                    {t(Key::LabelName)}
                 </div>
-                <div role="columnheader">"Email"</div>
-                <div role="columnheader">"Phone"</div>
-                <div role="columnheader">"Tags"</div>
-                <div role="columnheader">"Accounts"</div>
+                <div role="columnheader">{t(Key::FieldKindEmail)}</div>
+                <div role="columnheader">{t(Key::LabelPhone)}</div>
+                <div role="columnheader">{t(Key::Tags)}</div>
+                <div role="columnheader">{t(Key::Accounts)}</div>
             </VirtualRows>
         </Show>
     }

@@ -4,9 +4,10 @@
 
 use super::virtual_rows::VirtualRows;
 use super::DataSignal;
-use crate::domain::invite::invitation_mailto;
 use crate::domain::Link;
 use crate::error::AppError;
+use crate::i18n::names::invitation_mailto;
+use crate::i18n::{t, tf, tn, Key};
 use crate::route::Route;
 use crate::ui::services::{now, use_services};
 use leptos::html::Div;
@@ -70,10 +71,10 @@ pub fn PendingList(data: DataSignal) -> impl IntoView {
             if let Some(w) = web_sys::window() {
                 let _ = w.location().set_href(&url);
             }
-            format!("Invitation to {} opened in your mail program", p.email)
+            tf(Key::InvitationOpened, &[("email", &p.email)])
         } else {
             access.activated_at = Some(now());
-            format!("Portal login of {} marked as activated", p.email)
+            tf(Key::LoginMarkedActivated, &[("email", &p.email)])
         };
         notice.set(None);
         save.dispatch_local(LinkChange {
@@ -89,8 +90,14 @@ pub fn PendingList(data: DataSignal) -> impl IntoView {
             let link = d.links.get(p.link)?;
             let account = d.account(&link.account_id)?;
             let contact = d.contact(&link.contact_id)?;
-            let resend_label = format!("Resend invitation to {} for {}", p.email, account.name);
-            let activated_label = format!("Mark {} as activated for {}", p.email, account.name);
+            let resend_label = tf(
+                Key::ResendInvitationTo,
+                &[("email", &p.email), ("account", &account.name)],
+            );
+            let activated_label = tf(
+                Key::MarkActivatedFor,
+                &[("email", &p.email), ("account", &account.name)],
+            );
             Some(view! {
                 <div role="cell" class="c-name">
                     <a href=Route::account(account.id.clone()).href()>{account.name.clone()}</a>
@@ -99,7 +106,7 @@ pub fn PendingList(data: DataSignal) -> impl IntoView {
                     <a href=Route::Contact(contact.id.clone()).href()>{contact.display_name()}</a>
                 </div>
                 <div role="cell" class="c-email">{p.email.clone()}</div>
-                <div role="cell">{p.invited_at.date_iso()}</div>
+                <div role="cell">{crate::i18n::date(p.invited_at)}</div>
                 <div role="cell" class="c-actions">
                     <button
                         type="button"
@@ -108,7 +115,7 @@ pub fn PendingList(data: DataSignal) -> impl IntoView {
                         disabled=locked
                         on:click=move |_| act(i, true)
                     >
-                        "Resend invitation"
+                        {t(Key::ResendInvitation)}
                     </button>
                     <button
                         type="button"
@@ -117,7 +124,7 @@ pub fn PendingList(data: DataSignal) -> impl IntoView {
                         disabled=locked
                         on:click=move |_| act(i, false)
                     >
-                        "Mark as activated"
+                        {t(Key::MarkAsActivated)}
                     </button>
                 </div>
             })
@@ -133,7 +140,7 @@ pub fn PendingList(data: DataSignal) -> impl IntoView {
         <p class="muted list-count">
             {move || {
                 let n = count.get();
-                format!("{n} invitation{} waiting for activation", if n == 1 { "" } else { "s" })
+                tn(Key::InvitationsWaiting, n, &[])
             }}
         </p>
         <Show
@@ -141,22 +148,22 @@ pub fn PendingList(data: DataSignal) -> impl IntoView {
             fallback=|| {
                 view! {
                     <div class="empty">
-                        <p>"No portal invitations are waiting for activation."</p>
+                        <p>{t(Key::NoInvitationsWaiting)}</p>
                         <a class="btn primary" href=Route::NewAccount.href()>
-                            "New account"
+                            {t(Key::NewAccount)}
                         </a>
                     </div>
                 }
             }
         >
-            <VirtualRows label="Pending activation" class="cols-pending" count=count row scroller>
-                <div role="columnheader">"Account"</div>
-                <div role="columnheader">"Contact"</div>
-                <div role="columnheader">"Email"</div>
+            <VirtualRows label=t(Key::ViewPending) class="cols-pending" count=count row scroller>
+                <div role="columnheader">{t(Key::NavNewAccount)}</div>
+                <div role="columnheader">{t(Key::ContactColumn)}</div>
+                <div role="columnheader">{t(Key::FieldKindEmail)}</div>
                 <div role="columnheader" aria-sort="descending">
-                    "Invited"
+                    {t(Key::Invited)}
                 </div>
-                <div role="columnheader">"Actions"</div>
+                <div role="columnheader">{t(Key::Actions)}</div>
             </VirtualRows>
         </Show>
     }
