@@ -585,6 +585,13 @@ mod tests {
         let ghost = contact(&mut ids, "Ghost", "Gone", &[]);
         let p = primary_contacts(&[link(&a, &ghost)], key);
         assert!(p.is_empty());
+        // "Primary" in the practitioners' other languages counts too.
+        for word in ["Hauptkontakt", "Hoofdcontact", "Contact principal", "Persoană de contact principală"] {
+            let mut marked = link(&a, &zed);
+            marked.description = word.into();
+            let p = primary_contacts(&[link(&a, &amy), marked], key);
+            assert_eq!(p.get(&a.id), Some(&zed.id), "{word}");
+        }
         assert_eq!(accounts_per_contact(&links).get(&zed.id), Some(&2));
     }
 

@@ -207,3 +207,84 @@ fn texts_follow_the_current_language_and_fill_placeholders() {
     );
     assert_eq!(around(Key::ViewingAsName, "name"), ("Viewing as ", ""));
 }
+
+/// String literals in `src/ui` that would show as text: a literal alone on
+/// its line or between tags (a view's child), or the value of an attribute
+/// that people read. Literals without a letter (" · ", "—") are layout.
+fn shown_literals(text: &str) -> Vec<String> {
+    const READ_ATTRS: [&str; 11] = [
+        "label=", "aria-label=", "title=", "placeholder=", "alt=", "hint=", "intro=", "add_label=",
+        "missing=", "missing_link=", "heading=",
+    ];
+    let has_letter = |s: &str| s.chars().any(char::is_alphabetic);
+    let mut out = Vec::new();
+    for line in text.lines() {
+        let trimmed = line.trim();
+        if trimmed.starts_with("//") {
+            continue;
+        }
+        // A child: the whole line is one literal.
+        if trimmed.len() >= 2 && trimmed.starts_with('"') && trimmed.ends_with('"') {
+            let inner = &trimmed[1..trimmed.len() - 1];
+            if !inner.contains('"') && has_letter(inner) {
+                out.push(inner.to_owned());
+            }
+        }
+        // Between tags on one line: `>"…"<`, and read attributes: `label="…"`.
+        let mut rest = line;
+        while let Some(at) = rest.find('"') {
+            let before = &rest[..at];
+            let after = &rest[at + 1..];
+            let Some(end) = after.find('"') else { break };
+            let inner = &after[..end];
+            let next = after[end + 1..].trim_start();
+            let child = before.ends_with('>') && !before.ends_with("=>") && next.starts_with('<');
+            let read = READ_ATTRS.iter().any(|a| before.ends_with(a));
+            if (child || read) && has_letter(inner) {
+                out.push(inner.to_owned());
+            }
+            rest = &after[end + 1..];
+        }
+    }
+    out
+}
+
+#[test]
+fn the_interface_shows_no_literal_text() {
+    // The product's name, and CSS classes a closure returns on their own line.
+    const ALLOWED: [&str; 3] = ["Clientbook", "option active", "option"];
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src").join("ui");
+    let mut files = Vec::new();
+    rust_files(&root, &mut files);
+    assert!(files.len() > 10, "src/ui not found");
+    let mut found = Vec::new();
+    for path in files {
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        for literal in shown_literals(&text) {
+            if !ALLOWED.contains(&literal.as_str()) {
+                found.push(format!("{}: {literal:?}", path.display()));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "text shown without the catalogue (use t(Key::…)):\n{}",
+        found.join("\n")
+    );
+}
+
+#[test]
+fn the_literal_scan_finds_text() {
+    let view = r#"
+        <h1>"Settings"</h1>
+        <p>
+            "Loose text"
+        </p>
+        <input aria-label="Search" class="x" />
+        <span class="sep">" · "</span>
+        <a href=x>{t(Key::NavClients)}</a>
+        // "a comment"
+        Some(x) => "code, not a view",
+    "#;
+    assert_eq!(shown_literals(view), ["Settings", "Loose text", "Search"]);
+}

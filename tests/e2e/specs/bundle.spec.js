@@ -59,7 +59,7 @@ test('export, then import into a fresh profile gives the same data', async ({ pa
   expect(exported.format).toBe('clientbook-bundle');
   expect(exported.version).toBe(1);
   expect(exported.accounts.map((a) => a.name)).toEqual(['Ștefănescu & Co']);
-  await expect(page.getByRole('status').filter({ hasText: 'Downloaded' })).toContainText('1 accounts, 1 contacts');
+  await expect(page.getByRole('status').filter({ hasText: 'Downloaded' })).toContainText('1 account, 1 contact');
 
   const fresh = await browser.newContext();
   const other = await fresh.newPage();

@@ -224,14 +224,15 @@ test('Pending activation: invitations not yet activated, resend and mark as acti
   await page.getByRole('link', { name: /^Pending activation/ }).click();
   const table = page.getByRole('table', { name: 'Pending activation' });
   await expect(table.getByRole('link', { name: 'Kate Smith' }).first()).toBeVisible();
-  await expect(table.getByRole('cell', { name: '2026-01-05' })).toBeVisible();
+  // Dates in the English interface: "Jan 5, 2026".
+  await expect(table.getByRole('cell', { name: 'Jan 5, 2026' })).toBeVisible();
   await expect(table.getByRole('row')).toHaveCount(2); // header + one invitation (Smith Holding is activated)
 
   // Resend: the invitation opens in the mail program (a mailto: address)
   // and the new date is recorded.
   await table.getByRole('button', { name: 'Resend invitation to kate@smith.example for Kate Smith' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Invitation to kate@smith.example opened in your mail program' })).toBeVisible();
-  const today = new Date().toISOString().slice(0, 10);
+  const today = new Date().toLocaleDateString('en-US', { month: 'short', day: 'numeric', year: 'numeric', timeZone: 'UTC' });
   await expect(table.getByRole('cell', { name: today })).toBeVisible();
 
   await table.getByRole('button', { name: 'Mark kate@smith.example as activated for Kate Smith' }).click();
