@@ -122,7 +122,7 @@ test('a large import can be undone in one step', async ({ page }) => {
   const n = 5000;
   const started = Date.now();
   await page.getByLabel('Bundle file (.json)').setInputFiles(file('big.json', bundle(n)));
-  await expect(page.getByRole('row', { name: /^Accounts/ }).getByRole('cell').first()).toHaveText(String(n));
+  await expect(page.getByRole('row', { name: /^Accounts/ }).getByRole('cell').first()).toHaveText(n.toLocaleString('en-US'));
   const checked = Date.now();
   await page.getByRole('button', { name: 'Import', exact: true }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Import finished.' })).toBeVisible({ timeout: 60_000 });

@@ -274,7 +274,7 @@ test('custom fields in Edit account info are checked by type and saved with hist
   await fee.fill('1 250,50');
   await page.getByRole('button', { name: 'Save account info' }).click();
   const facts = page.getByRole('region', { name: 'Account info' });
-  await expect(facts.getByText('1250.50')).toBeVisible();
+  await expect(facts.getByText('1,250.50')).toBeVisible();
   await expect(facts.getByText('yes')).toBeVisible();
   const history = page.getByRole('region', { name: 'History of changes' });
   await expect(history.getByText('Annual fee changed from (empty) to “1250.50”')).toBeVisible();
