@@ -350,13 +350,13 @@ test('10,000 accounts: only the visible rows are in the DOM, and scrolling reach
   // bulk write archives them all.
   await page.getByLabel(/^Select all/).check();
   const bulk = page.getByRole('region', { name: 'Bulk actions' });
-  await expect(bulk.getByText('3334 selected')).toBeVisible();
+  await expect(bulk.getByText('3,334 selected')).toBeVisible();
   t = Date.now();
   await bulk.getByRole('button', { name: 'Archive' }).click();
-  await expect(page.getByRole('status').filter({ hasText: '3334 accounts archived' })).toBeVisible({ timeout: 60_000 });
-  await expect(page.getByText('0 of 6666 accounts')).toBeVisible();
+  await expect(page.getByRole('status').filter({ hasText: '3,334 accounts archived' })).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByText('0 of 6,666 accounts')).toBeVisible();
   const archiveMs = Date.now() - t;
-  await expect(page.getByRole('link', { name: /^Archived/ })).toContainText('3334');
+  await expect(page.getByRole('link', { name: /^Archived/ })).toContainText('3,334');
   expect(await rowsInDom()).toBeLessThanOrEqual(100);
 
   console.log(`10,000 accounts: seeded in ${seeded} ms, first render after reload ${firstRender} ms, `
