@@ -738,8 +738,8 @@ fn parse_row(
             },
         };
         let col = full.col;
-        r.first = (!first.is_empty()).then(|| Cell { value: first, col });
-        r.last = (!last.is_empty()).then(|| Cell { value: last, col });
+        r.first = (!first.is_empty()).then_some(Cell { value: first, col });
+        r.last = (!last.is_empty()).then_some(Cell { value: last, col });
     }
     for e in main_emails.into_iter().chain(other_emails) {
         if !r.emails.iter().any(|x| x.key() == e.key()) {

@@ -906,7 +906,7 @@ fn accounts_only_changes_existing_accounts_and_creates_none() {
     let c = export(&store);
     let smith = c.accounts.iter().find(|a| a.name == "Smith Family").unwrap();
     let ann = catalog.members.iter().find(|m| m.name == "Ann Lee").unwrap();
-    assert_eq!(smith.team, [ann.id.clone()]);
+    assert_eq!(smith.team, std::slice::from_ref(&ann.id));
     assert_eq!(smith.roles.len(), 1);
     assert_eq!(smith.roles[0].member, ann.id);
     assert_eq!(
