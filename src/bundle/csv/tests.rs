@@ -202,6 +202,7 @@ fn column_letters() {
     assert_eq!(column_letter(702), "AAA");
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 mod property {
     use super::*;
     use proptest::prelude::*;
