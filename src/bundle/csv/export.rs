@@ -5,7 +5,7 @@
 
 use super::guess::{self, Target, ACCOUNT_FIELD_SUFFIX, CONTACT_FIELD_SUFFIX};
 use crate::domain::catalog::{Catalog, FieldDef, FieldTarget};
-use crate::domain::{Account, Contact, ContactId, Link};
+use crate::domain::{Account, Contact, Link};
 use std::collections::HashMap;
 
 /// Names in one cell: `, ` between them, or ` ::: ` when a name holds a
@@ -102,15 +102,22 @@ fn contact_headers(catalog: &Catalog, out: &mut Vec<String>) {
 }
 
 /// The accounts list: one row per account and contact (an account with
-/// several contacts has several rows), accounts in the given order,
-/// contacts alphabetical. `links` and `contacts` may hold more than these
-/// accounts use.
+/// several contacts has several rows), accounts in the given order, each
+/// one's contacts in the order of `contacts` (the Clients page passes them
+/// alphabetical). `links` and `contacts` may hold more than these accounts
+/// use.
 pub fn accounts(accounts: &[&Account], links: &[Link], contacts: &[Contact], catalog: &Catalog) -> String {
-    let by_id: HashMap<&ContactId, &Contact> = contacts.iter().map(|c| (&c.id, c)).collect();
+    // Each account's contacts, in the order of `contacts`.
+    let accounts_of: HashMap<&str, Vec<&str>> = links.iter().fold(HashMap::new(), |mut m, l| {
+        m.entry(l.contact_id.as_str())
+            .or_default()
+            .push(l.account_id.as_str());
+        m
+    });
     let mut of_account: HashMap<&str, Vec<&Contact>> = HashMap::new();
-    for l in links {
-        if let Some(c) = by_id.get(&l.contact_id) {
-            of_account.entry(l.account_id.as_str()).or_default().push(c);
+    for c in contacts {
+        for a in accounts_of.get(c.id.as_str()).into_iter().flatten() {
+            of_account.entry(a).or_default().push(c);
         }
     }
     let mut header: Vec<String> = [
@@ -173,8 +180,7 @@ pub fn accounts(accounts: &[&Account], links: &[Link], contacts: &[Contact], cat
                 .fields_for(FieldTarget::Account)
                 .map(|f| a.custom.get(&f.id).cloned().unwrap_or_default()),
         );
-        let mut people = of_account.get(a.id.as_str()).cloned().unwrap_or_default();
-        people.sort_by_cached_key(|c| (c.sort_key(), c.id.clone()));
+        let people = of_account.get(a.id.as_str()).cloned().unwrap_or_default();
         if people.is_empty() {
             contact_cells(None, catalog, &mut cells);
             rows.push(cells);
@@ -190,7 +196,8 @@ pub fn accounts(accounts: &[&Account], links: &[Link], contacts: &[Contact], cat
 }
 
 /// The contacts list: one row per contact, in the given order, with the
-/// names of their accounts (for reading; the importer does not use it).
+/// names of their accounts (in the order of `links`; for reading, the
+/// importer does not use it).
 pub fn contacts(contacts: &[&Contact], links: &[Link], accounts: &[Account], catalog: &Catalog) -> String {
     let names: HashMap<&str, &str> = accounts
         .iter()
@@ -209,8 +216,7 @@ pub fn contacts(contacts: &[&Contact], links: &[Link], accounts: &[Account], cat
     for c in contacts {
         let mut row = Vec::new();
         contact_cells(Some(c), catalog, &mut row);
-        let mut of = of_contact.get(c.id.as_str()).cloned().unwrap_or_default();
-        of.sort_unstable();
+        let of = of_contact.get(c.id.as_str()).cloned().unwrap_or_default();
         row.push(joined(of.into_iter()));
         rows.push(row);
     }

@@ -190,67 +190,10 @@ fn key(s: &str) -> String {
 
 /// An account type written in any of the five languages.
 pub fn parse_type(value: &str) -> Option<AccountType> {
-    const INDIVIDUAL: &[&str] = &[
-        "individual",
-        "person",
-        "personal",
-        "private",
-        "family",
-        "privat",
-        "privatperson",
-        "einzelperson",
-        "naturlicheperson",
-        "familie",
-        "particulier",
-        "persoon",
-        "prive",
-        "individu",
-        "personnephysique",
-        "famille",
-        "persoanafizica",
-        "fizica",
-        "pf",
-        "familia",
-    ];
-    const COMPANY: &[&str] = &[
-        "company",
-        "business",
-        "firm",
-        "corporation",
-        "organization",
-        "organisation",
-        "firma",
-        "unternehmen",
-        "gesellschaft",
-        "juristischeperson",
-        "bedrijf",
-        "onderneming",
-        "rechtspersoon",
-        "entreprise",
-        "societe",
-        "personnemorale",
-        "companie",
-        "societate",
-        "persoanajuridica",
-        "juridica",
-        "pj",
-    ];
-    const OTHER: &[&str] = &[
-        "other",
-        "sonstige",
-        "sonstiges",
-        "andere",
-        "anderes",
-        "overig",
-        "overige",
-        "ander",
-        "autre",
-        "autres",
-        "altele",
-        "alta",
-        "altul",
-        "alt",
-    ];
+    const INDIVIDUAL: &str = "individual person personal private family privat privatperson einzelperson naturlicheperson familie particulier persoon prive individu personnephysique famille persoanafizica fizica pf familia";
+    const COMPANY: &str = "company business firm corporation organization organisation firma unternehmen gesellschaft juristischeperson bedrijf onderneming rechtspersoon entreprise societe personnemorale companie societate persoanajuridica juridica pj";
+    const OTHER: &str =
+        "other sonstige sonstiges andere anderes overig overige ander autre autres altele alta altul alt";
     let k = key(value);
     [
         (INDIVIDUAL, AccountType::Individual),
@@ -258,7 +201,7 @@ pub fn parse_type(value: &str) -> Option<AccountType> {
         (OTHER, AccountType::Other),
     ]
     .into_iter()
-    .find(|(words, _)| words.contains(&k.as_str()))
+    .find(|(words, _)| words.split(' ').any(|w| w == k))
     .map(|(_, t)| t)
 }
 
@@ -295,16 +238,12 @@ fn date_orders(job: &Job) -> HashMap<usize, bool> {
 
 /// A yes/no cell in any of the five languages.
 fn parse_yes_no(value: &str) -> Option<&'static str> {
-    const YES: &[&str] = &[
-        "yes", "y", "true", "1", "x", "ja", "j", "wahr", "waar", "oui", "o", "vrai", "da", "adevarat",
-    ];
-    const NO: &[&str] = &[
-        "no", "n", "false", "0", "nein", "falsch", "nee", "onwaar", "non", "faux", "nu", "fals",
-    ];
+    const YES: &str = "yes y true 1 x ja j wahr waar oui o vrai da adevarat";
+    const NO: &str = "no n false 0 nein falsch nee onwaar non faux nu fals";
     let k = key(value);
-    if YES.contains(&k.as_str()) {
+    if YES.split(' ').any(|w| w == k) {
         Some("yes")
-    } else if NO.contains(&k.as_str()) {
+    } else if NO.split(' ').any(|w| w == k) {
         Some("no")
     } else {
         None
@@ -1519,7 +1458,7 @@ fn build(
 
     // Accounts.
     let linked: HashSet<usize> = slots.links.keys().map(|(a, _)| *a).collect();
-    let mut company_dropped = Vec::new();
+    let mut company_dropped: Vec<usize> = Vec::new();
     let mut notes_here: HashMap<&AccountId, HashSet<&str>> = HashMap::new();
     for n in &stored.notes {
         notes_here.entry(&n.account_id).or_default().insert(n.text.trim());
@@ -1655,7 +1594,6 @@ fn build(
     }
     let mut warnings = Vec::new();
     if !company_dropped.is_empty() {
-        company_dropped.sort_unstable();
         warnings.push(format!(
             "A company name is kept only for Company accounts; it is not imported on {} (set their Account type to Company to keep it).",
             rows_phrase(&company_dropped)
