@@ -5,6 +5,7 @@
 //! (`crate::i18n`). Field paths (`contacts[3].emails[0]`) and the
 //! practitioner's own data (names, labels) are never translated.
 
+use crate::bundle::csv::CsvError;
 use crate::bundle::ReadError;
 use crate::domain::account::FORBIDDEN_NAME_CHARS;
 use crate::domain::catalog::FieldTarget;
@@ -189,6 +190,7 @@ pub fn problem_text(p: &Problem) -> String {
         }
         Problem::KindChanged => t(Key::ProblemKindChanged).to_owned(),
         Problem::StoredTwice => t(Key::ProblemStoredTwice).to_owned(),
+        Problem::Worded(text) => text.clone(),
         Problem::Bundle(b) => bundle_problem_text(b),
     }
 }
@@ -313,6 +315,28 @@ pub fn read_error_text(e: &ReadError) -> String {
             &[("version", &v.to_string()), ("max", &VERSION.to_string())],
         ),
         ReadError::Invalid { .. } => tn(Key::BundleInvalid, e.problem_count(), &[]),
+    }
+}
+
+/// The words for a refused CSV file (its problems, if any, are listed
+/// apart: [`CsvError::problems`]).
+pub fn csv_error_text(e: &CsvError) -> String {
+    use crate::bundle::csv::{MAX_COLUMNS, MAX_CSV_BYTES, MAX_ROWS};
+    let max = |m: usize| i18n::number(m as i64);
+    match e {
+        CsvError::TooLarge(size) => tf(
+            Key::CsvTooLarge,
+            &[
+                ("size", &i18n::number(*size as i64)),
+                ("max", &max(MAX_CSV_BYTES)),
+            ],
+        ),
+        CsvError::Empty => t(Key::CsvEmpty).to_owned(),
+        CsvError::Workbook => t(Key::CsvWorkbook).to_owned(),
+        CsvError::Binary => t(Key::CsvBinary).to_owned(),
+        CsvError::TooManyRows => tf(Key::CsvTooManyRows, &[("max", &max(MAX_ROWS))]),
+        CsvError::TooManyColumns => tf(Key::CsvTooManyColumns, &[("max", &max(MAX_COLUMNS))]),
+        CsvError::Invalid(problems) => tn(Key::CsvInvalid, problems.len(), &[]),
     }
 }
 

@@ -586,7 +586,12 @@ mod tests {
         let p = primary_contacts(&[link(&a, &ghost)], key);
         assert!(p.is_empty());
         // "Primary" in the practitioners' other languages counts too.
-        for word in ["Hauptkontakt", "Hoofdcontact", "Contact principal", "Persoană de contact principală"] {
+        for word in [
+            "Hauptkontakt",
+            "Hoofdcontact",
+            "Contact principal",
+            "Persoană de contact principală",
+        ] {
             let mut marked = link(&a, &zed);
             marked.description = word.into();
             let p = primary_contacts(&[link(&a, &amy), marked], key);

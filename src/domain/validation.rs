@@ -105,6 +105,10 @@ pub enum Problem {
     KindChanged,
     /// A unique index refused a write (an email stored twice).
     StoredTwice,
+    /// Already worded, in the current language, through the catalogue: the
+    /// problems of a CSV import, each with its row and column
+    /// (`bundle::csv::plan`), which the repository refuses the import with.
+    Worded(String),
     // Bundles (the file format: see `bundle`).
     Bundle(BundleProblem),
 }

@@ -213,8 +213,17 @@ fn texts_follow_the_current_language_and_fill_placeholders() {
 /// that people read. Literals without a letter (" · ", "—") are layout.
 fn shown_literals(text: &str) -> Vec<String> {
     const READ_ATTRS: [&str; 11] = [
-        "label=", "aria-label=", "title=", "placeholder=", "alt=", "hint=", "intro=", "add_label=",
-        "missing=", "missing_link=", "heading=",
+        "label=",
+        "aria-label=",
+        "title=",
+        "placeholder=",
+        "alt=",
+        "hint=",
+        "intro=",
+        "add_label=",
+        "missing=",
+        "missing_link=",
+        "heading=",
     ];
     let has_letter = |s: &str| s.chars().any(char::is_alphabetic);
     let mut out = Vec::new();
