@@ -14,6 +14,7 @@ pub mod convert;
 pub mod dto;
 pub mod fixtures;
 pub mod merge;
+pub mod vcard;
 
 use crate::domain::catalog::{CatalogItem, FieldTarget, TeamRole};
 use crate::domain::history::HistoryEntry;

@@ -7,6 +7,8 @@
 pub mod account;
 pub mod catalog;
 pub mod contact;
+pub mod contact_merge;
+pub mod duplicates;
 pub mod edit;
 pub mod email;
 pub mod history;
