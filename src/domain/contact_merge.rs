@@ -139,17 +139,17 @@ pub fn differences(contacts: &[Contact], catalog: &Catalog) -> Vec<Difference> {
 }
 
 /// The contact whose value of `field` wins: the pick, else the first (the
-/// survivor first) with a value.
-fn winner<'a>(field: &MergeField, all: &[&'a Contact], choices: &MergeChoices) -> &'a Contact {
+/// survivor first) with a value, else the first. `None` only for no contacts.
+pub fn winner<'a>(field: &MergeField, all: &[&'a Contact], choices: &MergeChoices) -> Option<&'a Contact> {
     if let Some(id) = choices.picks.get(field) {
         if let Some(c) = all.iter().find(|c| &c.id == id) {
-            return c;
+            return Some(c);
         }
     }
     all.iter()
         .find(|c| !value(c, field).is_empty())
+        .or_else(|| all.first())
         .copied()
-        .unwrap_or(all[0])
 }
 
 /// Merges `contacts` (every contact named in `choices`, any order) with
@@ -178,18 +178,17 @@ pub fn merge(
         return Err(MergeError::UnknownPick);
     }
     let survivor = all[0];
+    let winner = |field: &MergeField| winner(field, &all, choices).unwrap_or(survivor);
     let mut out = survivor.clone();
-    let name = winner(&MergeField::Name, &all, choices);
+    let name = winner(&MergeField::Name);
     out.first_name = name.first_name.clone();
     out.middle_name = name.middle_name.clone();
     out.last_name = name.last_name.clone();
-    out.address = winner(&MergeField::Address, &all, choices).address.clone();
-    out.date_of_birth = winner(&MergeField::DateOfBirth, &all, choices)
-        .date_of_birth
-        .clone();
+    out.address = winner(&MergeField::Address).address.clone();
+    out.date_of_birth = winner(&MergeField::DateOfBirth).date_of_birth.clone();
     // Every email, the chosen main one first.
     out.emails = Vec::new();
-    if let Some(main) = winner(&MergeField::MainEmail, &all, choices).main_email() {
+    if let Some(main) = winner(&MergeField::MainEmail).main_email() {
         out.emails.push(main.clone());
     }
     for e in all.iter().flat_map(|c| &c.emails) {
@@ -219,7 +218,7 @@ pub fn merge(
     out.custom = BTreeMap::new();
     for id in field_ids {
         let field = MergeField::Custom(id.clone());
-        let v = value(winner(&field, &all, choices), &field);
+        let v = value(winner(&field), &field);
         if !v.is_empty() {
             out.custom.insert(id.clone(), v);
         }

@@ -904,7 +904,14 @@ impl<B: Backend> Repo<B> {
         }
         let outcome = contact_merge::merge(&contacts, &links, choices, at)
             .map_err(|e| StoreError::rejected("contacts", e.to_string()))?;
-        let into = outcome.contact.display_name();
+        // "Katie Smith into Kate Smith (now Katie Smith)" when the kept
+        // contact takes another's name.
+        let (was, now) = (contacts[0].display_name(), outcome.contact.display_name());
+        let into = if was == now {
+            was
+        } else {
+            format!("{was} (now {now})")
+        };
         let merged = contacts[1..]
             .iter()
             .map(Contact::display_name)

@@ -22,7 +22,7 @@ pub mod write;
 #[cfg(test)]
 mod tests;
 
-pub use read::{birthday, read, uid};
+pub use read::{birthday, read, uid, Birthday};
 pub use write::{write, write_contact};
 
 use crate::domain::{Address, ContactId, Email};

@@ -207,12 +207,22 @@ fn components(value: &str, joiner: &str) -> Vec<String> {
         .collect()
 }
 
-/// A birthday: `Ok(Some(YYYY-MM-DD))`, `Ok(None)` for a date without a
-/// year (`--0412`), `Err` for anything else.
-pub fn birthday(raw: &str) -> Result<Option<String>, ()> {
+/// What a `BDAY` value says.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Birthday {
+    /// `YYYY-MM-DD`.
+    Date(String),
+    /// A day without a year (`--0412`): nothing to store.
+    NoYear,
+    NotADate,
+}
+
+/// Reads `YYYY-MM-DD`, `YYYYMMDD` (either with a time after `T`), or a
+/// date without a year.
+pub fn birthday(raw: &str) -> Birthday {
     let v = raw.trim();
     if v.starts_with("--") {
-        return Ok(None);
+        return Birthday::NoYear;
     }
     let date = v.split(['T', 't', ' ']).next().unwrap_or("");
     let digits: String = date.chars().filter(|c| *c != '-').collect();
@@ -225,12 +235,12 @@ pub fn birthday(raw: &str) -> Result<Option<String>, ()> {
         _ => false,
     };
     if !well_formed {
-        return Err(());
+        return Birthday::NotADate;
     }
     let iso = format!("{}-{}-{}", &digits[..4], &digits[4..6], &digits[6..8]);
     match crate::domain::time::parse_date(&iso) {
-        Some(_) => Ok(Some(iso)),
-        None => Err(()),
+        Some(_) => Birthday::Date(iso),
+        None => Birthday::NotADate,
     }
 }
 
@@ -419,9 +429,9 @@ fn build(
                     continue;
                 }
                 match birthday(&lex::unescape(&value)) {
-                    Ok(Some(d)) => card.date_of_birth = d,
-                    Ok(None) => left_out.add("BDAY", "birthdays without a year", number),
-                    Err(()) => report(
+                    Birthday::Date(d) => card.date_of_birth = d,
+                    Birthday::NoYear => left_out.add("BDAY", "birthdays without a year", number),
+                    Birthday::NotADate => report(
                         prop,
                         format!(
                             "{:?} is not a date (expected YYYY-MM-DD or YYYYMMDD)",
