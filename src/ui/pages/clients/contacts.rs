@@ -163,9 +163,13 @@ pub fn ContactsList(data: DataSignal) -> impl IntoView {
                 } else {
                     view! {
                         <div class="empty">
-                            <p>"No contacts yet. Contacts are added with their accounts."</p>
+                            <p>"No contacts yet. Contacts are added with their accounts, or imported from a vCard file."</p>
                             <a class="btn primary" href=Route::NewAccount.href()>
                                 "New account"
+                            </a>
+                            " "
+                            <a class="btn" href=Route::Data.href()>
+                                "Import contacts"
                             </a>
                         </div>
                     }
