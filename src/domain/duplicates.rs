@@ -135,7 +135,7 @@ impl UnionFind {
     }
 }
 
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 enum Kind {
     Email,
     Phone,
@@ -147,47 +147,71 @@ enum Kind {
 /// duplicates" together (`dismissed`) is left out; a new contact joining
 /// it brings it back.
 pub fn find(contacts: &[Contact], dismissed: &[Vec<ContactId>]) -> Vec<Group> {
-    let mut buckets: HashMap<(Kind, String), Vec<(usize, String)>> = HashMap::new();
+    // One map per kind of key; a bucket holds contact positions (a contact
+    // appears once per bucket even when two of its emails share a key).
+    let mut emails: HashMap<String, Vec<usize>> = HashMap::new();
+    let mut phones: HashMap<String, Vec<usize>> = HashMap::new();
+    let mut names: HashMap<String, Vec<usize>> = HashMap::new();
+    let add = |map: &mut HashMap<String, Vec<usize>>, key: String, i: usize| {
+        let bucket = map.entry(key).or_default();
+        if bucket.last() != Some(&i) {
+            bucket.push(i);
+        }
+    };
     for (i, c) in contacts.iter().enumerate() {
         for e in &c.emails {
-            buckets
-                .entry((Kind::Email, email_key(e)))
-                .or_default()
-                .push((i, e.to_string()));
+            add(&mut emails, email_key(e), i);
         }
         for p in &c.phones {
             if let Some(k) = phone_key(p) {
-                buckets.entry((Kind::Phone, k)).or_default().push((i, p.clone()));
+                add(&mut phones, k, i);
             }
         }
         if let Some(k) = name_key(c) {
-            buckets
-                .entry((Kind::Name, k))
-                .or_default()
-                .push((i, c.display_name()));
+            add(&mut names, k, i);
         }
     }
     let mut uf = UnionFind((0..contacts.len()).collect());
-    let mut shared: Vec<(Kind, Vec<(usize, String)>)> = Vec::new();
-    for ((kind, _), members) in buckets {
-        let first = members[0].0;
-        if members.iter().all(|(i, _)| *i == first) {
-            continue;
+    // Buckets shared by several contacts: (kind, key, members).
+    let mut shared: Vec<(Kind, String, Vec<usize>)> = Vec::new();
+    for (kind, map) in [(Kind::Email, emails), (Kind::Phone, phones), (Kind::Name, names)] {
+        for (key, members) in map {
+            if members.len() < 2 {
+                continue;
+            }
+            for &i in &members[1..] {
+                uf.join(members[0], i);
+            }
+            shared.push((kind, key, members));
         }
-        for (i, _) in &members[1..] {
-            uf.join(first, *i);
-        }
-        shared.push((kind, members));
     }
-    let mut groups: HashMap<usize, (Vec<usize>, Vec<Reason>)> = HashMap::new();
     // Reasons in a stable order: by kind, then by first contact.
-    shared.sort_by_key(|(kind, m)| (*kind as u8, m[0].0));
-    for (kind, members) in shared {
-        let root = uf.root(members[0].0);
+    shared.sort_by_key(|(kind, _, m)| (*kind as u8, m[0]));
+    let mut groups: HashMap<usize, (Vec<usize>, Vec<Reason>)> = HashMap::new();
+    for (kind, key, members) in shared {
+        // The values as written, each once, for the reason.
         let mut written: Vec<String> = Vec::new();
-        for (_, w) in &members {
-            if !written.contains(w) {
-                written.push(w.clone());
+        for &i in &members {
+            let c = &contacts[i];
+            let forms: Vec<String> = match kind {
+                Kind::Email => c
+                    .emails
+                    .iter()
+                    .filter(|e| email_key(e) == key)
+                    .map(ToString::to_string)
+                    .collect(),
+                Kind::Phone => c
+                    .phones
+                    .iter()
+                    .filter(|p| phone_key(p).as_deref() == Some(key.as_str()))
+                    .cloned()
+                    .collect(),
+                Kind::Name => vec![c.display_name()],
+            };
+            for f in forms {
+                if !written.contains(&f) {
+                    written.push(f);
+                }
             }
         }
         let reason = match kind {
@@ -195,7 +219,7 @@ pub fn find(contacts: &[Contact], dismissed: &[Vec<ContactId>]) -> Vec<Group> {
             Kind::Phone => Reason::Phone(written),
             Kind::Name => Reason::Name(written),
         };
-        let g = groups.entry(root).or_default();
+        let g = groups.entry(uf.root(members[0])).or_default();
         if !g.1.contains(&reason) {
             g.1.push(reason);
         }
@@ -207,21 +231,19 @@ pub fn find(contacts: &[Contact], dismissed: &[Vec<ContactId>]) -> Vec<Group> {
         }
     }
     let dismissed: Vec<HashSet<&ContactId>> = dismissed.iter().map(|d| d.iter().collect()).collect();
-    let keys: HashMap<usize, (String, &ContactId)> = groups
-        .values()
-        .flat_map(|(m, _)| m.iter())
-        .map(|&i| (i, (contacts[i].sort_key(), &contacts[i].id)))
-        .collect();
     let mut out: Vec<(String, Group)> = groups
         .into_values()
-        .filter_map(|(mut members, reasons)| {
-            members.sort_by(|a, b| keys[a].cmp(&keys[b]));
-            let ids: Vec<ContactId> = members.iter().map(|&i| contacts[i].id.clone()).collect();
+        .filter_map(|(members, reasons)| {
+            let mut keyed: Vec<(String, usize)> =
+                members.into_iter().map(|i| (contacts[i].sort_key(), i)).collect();
+            keyed.sort_by(|a, b| (&a.0, &contacts[a.1].id).cmp(&(&b.0, &contacts[b.1].id)));
+            let ids: Vec<ContactId> = keyed.iter().map(|(_, i)| contacts[*i].id.clone()).collect();
             if dismissed.iter().any(|d| ids.iter().all(|id| d.contains(id))) {
                 return None;
             }
+            let first = keyed.into_iter().next().map(|(k, _)| k).unwrap_or_default();
             Some((
-                keys[&members[0]].0.clone(),
+                first,
                 Group {
                     contacts: ids,
                     reasons,

@@ -73,6 +73,11 @@ test('import a .vcf with folded lines, quoted-printable and photos; undo it', as
 
   await openContacts(page);
   await expect(page.getByText('3 of 3 contacts')).toBeVisible();
+  // A contact without an account is found by the search too.
+  const search = page.getByRole('combobox', { name: 'Search clients' });
+  await search.fill('jurgen');
+  await expect(page.getByRole('listbox', { name: 'Search results' }).getByRole('group', { name: 'Contacts' }).getByRole('option')).toHaveText([/Jürgen Müller/]);
+  await search.fill('');
   await page.getByRole('link', { name: 'Jürgen Müller' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Jürgen Müller' })).toBeVisible();
   await expect(page.getByText('Erstes Gespräch im März / Steuererklärung 2024 folgt')).toBeVisible();
