@@ -8,6 +8,7 @@ pub mod account;
 pub mod catalog;
 pub mod contact;
 pub mod contact_merge;
+pub mod demo;
 pub mod duplicates;
 pub mod edit;
 pub mod email;
