@@ -11,6 +11,7 @@
 //!   without a single problem becomes [`Contents`].
 
 pub mod convert;
+pub mod csv;
 pub mod dto;
 pub mod fixtures;
 pub mod merge;

@@ -12,8 +12,8 @@ use crate::domain::history::{self, Change, HistoryEntry};
 use crate::domain::ids::{IdSource, NoteId, SeededIds};
 use crate::domain::note::Note;
 use crate::domain::search::normalize;
-use crate::domain::Timestamp;
 use crate::domain::{Account, AccountId, Contact, ContactId, Link, NewAccount};
+use crate::domain::{Timestamp, ValidationErrors};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
@@ -184,8 +184,9 @@ fn put_history<T: Tx>(tx: &T, history: &[HistoryEntry]) -> Result<(), StoreError
     history.iter().try_for_each(|h| tx.put(s::HISTORY, h))
 }
 
-/// Writes an import's records and its undo snapshot, then commits (an
-/// import that changes nothing writes nothing and keeps the old snapshot).
+/// Writes an import's records (bundle, CSV or vCard) and its undo
+/// snapshot, then commits (an import that changes nothing writes nothing
+/// and keeps the old snapshot).
 async fn write_import<T: Tx>(tx: T, plan: &Plan, w: Writes, at: Timestamp) -> Result<(), StoreError> {
     if plan.changes_nothing() {
         return Ok(());
@@ -482,6 +483,23 @@ impl<B: Backend> Repo<B> {
         let tx = self.backend.write(&IMPORT_STORES)?;
         let stored = everything_in(&tx).await?;
         let (plan, w) = vcard::import::plan(&stored, file, on_match, ids, at);
+        write_import(tx, &plan, w, at).await?;
+        Ok(plan)
+    }
+
+    /// Imports what `make` derives from the stored records (a CSV file
+    /// matched against them), exactly like [`Repo::import`]: `make` runs
+    /// inside the write transaction on what is stored at that moment, so the
+    /// records it matches cannot change in between. When `make` refuses
+    /// (problems with their places), nothing is written.
+    pub async fn import_with<F>(&self, make: F, choices: Choices, at: Timestamp) -> Result<Plan, StoreError>
+    where
+        F: FnOnce(&Contents) -> Result<Contents, ValidationErrors>,
+    {
+        let tx = self.backend.write(&IMPORT_STORES)?;
+        let stored = everything_in(&tx).await?;
+        let incoming = make(&stored).map_err(StoreError::Rejected)?;
+        let (plan, w) = merge(&stored, &incoming, choices);
         write_import(tx, &plan, w, at).await?;
         Ok(plan)
     }

@@ -28,7 +28,7 @@ pub(crate) fn js_error(e: JsValue) -> String {
         .unwrap_or_else(|| "unknown error".into())
 }
 
-/// Starts a download of `text` (of MIME type `mime`) as `name`; returns the
+/// Starts a download of `text` (of type `mime`) as `name`; returns the
 /// object URL to revoke later.
 pub(crate) fn download(name: &str, text: &str, mime: &str) -> Result<String, String> {
     let parts = js_sys::Array::of1(&JsValue::from_str(text));
@@ -142,6 +142,7 @@ pub fn DataPage() -> impl IntoView {
                 view! {
                     <ExportCard />
                     <ImportCard />
+                    <super::csv_import::CsvImportCard />
                     <crate::ui::pages::vcard_import::VcardImportCard />
                     <UndoCard />
                 }
