@@ -1048,6 +1048,7 @@ pub async fn import_with_derives_from_what_is_stored_and_undo_restores<B: Backen
     assert!(ok(store.undo_import().await, "undo"));
     assert_eq!(export_text(store).await, before);
 }
+
 // ----- vCard import ------------------------------------------------------
 
 fn vcard(text: &str) -> crate::bundle::vcard::VcardFile {

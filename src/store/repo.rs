@@ -184,8 +184,9 @@ fn put_history<T: Tx>(tx: &T, history: &[HistoryEntry]) -> Result<(), StoreError
     history.iter().try_for_each(|h| tx.put(s::HISTORY, h))
 }
 
-/// Writes an import's records and its undo snapshot, then commits (an
-/// import that changes nothing writes nothing and keeps the old snapshot).
+/// Writes an import's records (bundle, CSV or vCard) and its undo
+/// snapshot, then commits (an import that changes nothing writes nothing
+/// and keeps the old snapshot).
 async fn write_import<T: Tx>(tx: T, plan: &Plan, w: Writes, at: Timestamp) -> Result<(), StoreError> {
     if plan.changes_nothing() {
         return Ok(());
