@@ -9,6 +9,7 @@ use crate::bundle::csv::CsvError;
 use crate::bundle::ReadError;
 use crate::domain::account::FORBIDDEN_NAME_CHARS;
 use crate::domain::catalog::FieldTarget;
+use crate::domain::contact_merge::MergeError;
 use crate::domain::email::EmailError;
 use crate::domain::validation::{
     BundleProblem, FieldError, ItemKind, Label, LineKind, PhotoProblem, Problem,
@@ -190,6 +191,13 @@ pub fn problem_text(p: &Problem) -> String {
         }
         Problem::KindChanged => t(Key::ProblemKindChanged).to_owned(),
         Problem::StoredTwice => t(Key::ProblemStoredTwice).to_owned(),
+        Problem::Merge(e) => t(match e {
+            MergeError::TooFew => Key::MergeTooFew,
+            MergeError::Repeated => Key::MergeRepeated,
+            MergeError::UnknownPick => Key::MergeUnknownPick,
+            MergeError::Missing => Key::MergeMissing,
+        })
+        .to_owned(),
         Problem::Worded(text) => text.clone(),
         Problem::Bundle(b) => bundle_problem_text(b),
     }
@@ -337,6 +345,23 @@ pub fn csv_error_text(e: &CsvError) -> String {
         CsvError::TooManyRows => tf(Key::CsvTooManyRows, &[("max", &max(MAX_ROWS))]),
         CsvError::TooManyColumns => tf(Key::CsvTooManyColumns, &[("max", &max(MAX_COLUMNS))]),
         CsvError::Invalid(problems) => tn(Key::CsvInvalid, problems.len(), &[]),
+    }
+}
+
+/// The words for a refused vCard file (its problems, if any, are listed
+/// apart).
+pub fn vcard_error_text(e: &crate::bundle::vcard::ReadError) -> String {
+    use crate::bundle::vcard::{ReadError as V, MAX_BYTES};
+    match e {
+        V::TooLarge(size) => tf(
+            Key::VcardTooLarge,
+            &[
+                ("size", &i18n::number(*size as i64)),
+                ("max", &i18n::number(MAX_BYTES as i64)),
+            ],
+        ),
+        V::NoCards => t(Key::VcardNoCards).to_owned(),
+        V::Invalid(problems) => tn(Key::CsvInvalid, problems.len(), &[]),
     }
 }
 

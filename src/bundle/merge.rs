@@ -72,6 +72,23 @@ pub enum Differs {
     Link,
     Note,
     History,
+    /// A vCard (`card`, its label) and the contact `here` it matched, with
+    /// the fields where both have different values.
+    Card {
+        card: String,
+        here: String,
+        fields: Vec<DiffersIn>,
+    },
+}
+
+/// A field of a contact whose value differs in a file and here.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DiffersIn {
+    Name,
+    Address,
+    DateOfBirth,
+    /// A custom field, by its label.
+    Field(String),
 }
 
 /// `email` is the file's contact `in_file`'s, and the contact `here`'s on
@@ -87,6 +104,14 @@ pub struct SharedEmail {
 pub enum PlanNote {
     /// The owner in the file (named) becomes an admin: this device has its own.
     OwnerBecomesAdmin(String),
+    /// A value of a vCard (`card`, its label) that does not fit the custom
+    /// field of the same name here (of `kind`), so is not kept.
+    ValueNotKept {
+        card: String,
+        value: String,
+        problem: crate::domain::validation::Problem,
+        kind: crate::domain::catalog::FieldKind,
+    },
 }
 
 impl Plan {

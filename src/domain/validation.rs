@@ -105,6 +105,8 @@ pub enum Problem {
     KindChanged,
     /// A unique index refused a write (an email stored twice).
     StoredTwice,
+    /// Contacts that cannot be merged as chosen.
+    Merge(super::contact_merge::MergeError),
     /// Already worded, in the current language, through the catalogue: the
     /// problems of a CSV import, each with its row and column
     /// (`bundle::csv::plan`), which the repository refuses the import with.

@@ -2,7 +2,7 @@
 //! roles, field types): the domain keeps codes, the interface shows these.
 
 use super::{t, tf, tn, Key};
-use crate::bundle::merge::{Differs, PlanNote, SharedEmail};
+use crate::bundle::merge::{Differs, DiffersIn, PlanNote, SharedEmail};
 use crate::domain::catalog::{FieldKind, TeamRole, Uses};
 use crate::domain::history::{Change, DEFAULT_TEMPLATE, DELETED_FIELD};
 use crate::domain::listing::{BulkOp, SortOrder};
@@ -127,6 +127,9 @@ pub fn history_change(change: &Change) -> String {
         Change::Restored => t(Key::HistoryRestored).to_owned(),
         Change::ContactLinked { contact } => tf(Key::HistoryContactLinked, &[("contact", contact)]),
         Change::ContactUnlinked { contact } => tf(Key::HistoryContactUnlinked, &[("contact", contact)]),
+        Change::ContactsMerged { merged, into } => {
+            tf(Key::HistoryContactsMerged, &[("merged", merged), ("into", into)])
+        }
     }
 }
 
@@ -170,6 +173,44 @@ pub fn invitation_mailto(email: &str, contact_name: &str, account_name: &str, me
     mailto(email, &subject, &body)
 }
 
+/// Why contacts are probably one person: "Same email: a@b.c, A@b.c".
+pub fn duplicate_reason(reason: &crate::domain::duplicates::Reason) -> String {
+    use crate::domain::duplicates::Reason;
+    let (key, values) = match reason {
+        Reason::Email(v) => (Key::SameEmail, v),
+        Reason::Phone(v) => (Key::SamePhone, v),
+        Reason::Name(v) => (Key::SameName, v),
+    };
+    tf(key, &[("values", &values.join(", "))])
+}
+
+/// A field compared when merging contacts: built-in ones by their word,
+/// custom ones by their label (or "(deleted field)").
+pub fn merge_field<'a>(field: &crate::domain::contact_merge::MergeField, label: &'a str) -> &'a str {
+    use crate::domain::contact_merge::MergeField;
+    match field {
+        MergeField::Name => t(Key::LabelName),
+        MergeField::MainEmail => t(Key::MainEmail),
+        MergeField::Address => t(Key::Address),
+        MergeField::DateOfBirth => t(Key::LabelDateOfBirth),
+        MergeField::Custom(_) if label.is_empty() => t(Key::HistoryDeletedField),
+        MergeField::Custom(_) => label,
+    }
+}
+
+/// What the one link left of several keeps, after a merge.
+pub fn joined_link(kept: &crate::domain::contact_merge::JoinedLink) -> String {
+    let mut parts = Vec::new();
+    if !kept.description.is_empty() {
+        parts.push(tf(Key::KeptDescription, &[("description", &kept.description)]));
+    }
+    if let Some(p) = kept.signer_priority {
+        parts.push(tf(Key::KeptSignerPriority, &[("priority", &p.to_string())]));
+    }
+    parts.push(t(Key::KeptSwitches).to_owned());
+    parts.join(", ")
+}
+
 /// How the accounts list is sorted.
 pub fn sort_order(order: SortOrder) -> &'static str {
     t(match order {
@@ -201,6 +242,21 @@ pub fn differs(d: &Differs) -> String {
         Differs::Link => t(Key::DiffersLink).to_owned(),
         Differs::Note => t(Key::DiffersNote).to_owned(),
         Differs::History => t(Key::DiffersHistory).to_owned(),
+        Differs::Card { card, here, fields } => {
+            let fields: Vec<&str> = fields
+                .iter()
+                .map(|f| match f {
+                    DiffersIn::Name => t(Key::DiffersInName),
+                    DiffersIn::Address => t(Key::DiffersInAddress),
+                    DiffersIn::DateOfBirth => t(Key::DiffersInDateOfBirth),
+                    DiffersIn::Field(label) => label,
+                })
+                .collect();
+            tf(
+                Key::DiffersCard,
+                &[("card", card), ("here", here), ("fields", &fields.join(", "))],
+            )
+        }
     }
 }
 
@@ -214,6 +270,20 @@ pub fn shared_email(s: &SharedEmail) -> String {
 pub fn plan_note(n: &PlanNote) -> String {
     match n {
         PlanNote::OwnerBecomesAdmin(name) => tf(Key::OwnerBecomesAdmin, &[("name", name)]),
+        PlanNote::ValueNotKept {
+            card,
+            value,
+            problem,
+            kind,
+        } => tf(
+            Key::ValueNotKept,
+            &[
+                ("card", card),
+                ("value", value),
+                ("problem", &crate::error::problem_text(problem)),
+                ("kind", field_kind(kind)),
+            ],
+        ),
     }
 }
 
