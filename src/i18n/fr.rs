@@ -448,7 +448,7 @@ pub(super) fn text(key: Key) -> &'static str {
         AccountNotHere => "Ce compte n’existe pas sur cet appareil.",
         BackToClients => "Retour aux clients",
         NoAccess => "Accès refusé",
-        NoAccessText => "Le membre de l’équipe en tant que qui vous consultez n’a pas accès à ce compte.",
+        NoAccessText => "Le membre de l’équipe dont vous empruntez la vue n’a pas accès à ce compte.",
         PhotoOf => "Photo de {name}",
         BadgeArchived => "Archivé",
         AccountSections => "Sections du compte",
@@ -568,7 +568,7 @@ pub(super) fn text(key: Key) -> &'static str {
         FindAccountByName => "Rechercher un compte par nom",
         LinkTo => "Associer à {name}",
         // New account
-        CannotCreateAccount => "Le membre de l’équipe en tant que qui vous consultez ne peut pas gérer les comptes, ni donc en créer.",
+        CannotCreateAccount => "Le membre de l’équipe dont vous empruntez la vue ne peut pas gérer les comptes, ni donc en créer.",
         Step1 => "Étape 1 sur 2\u{a0}: informations du compte",
         Step2 => "Étape 2 sur 2\u{a0}: contacts",
         StepInvite => "Compte créé\u{a0}: invitations au portail",

@@ -448,7 +448,7 @@ pub(super) fn text(key: Key) -> &'static str {
         AccountNotHere => "Acest cont nu există pe acest dispozitiv.",
         BackToClients => "Înapoi la Clienți",
         NoAccess => "Fără acces",
-        NoAccessText => "Membrul echipei ca care vizualizați nu are acces la acest cont.",
+        NoAccessText => "Membrul echipei în a cărui vizualizare vă aflați nu are acces la acest cont.",
         PhotoOf => "Fotografia pentru {name}",
         BadgeArchived => "Arhivat",
         AccountSections => "Secțiunile contului",
@@ -568,7 +568,7 @@ pub(super) fn text(key: Key) -> &'static str {
         FindAccountByName => "Căutați un cont după nume",
         LinkTo => "Asociați la {name}",
         // New account
-        CannotCreateAccount => "Membrul echipei ca care vizualizați nu poate gestiona conturi, deci nu poate crea unul.",
+        CannotCreateAccount => "Membrul echipei în a cărui vizualizare vă aflați nu poate gestiona conturi, deci nu poate crea unul.",
         Step1 => "Pasul 1 din 2: informații despre cont",
         Step2 => "Pasul 2 din 2: contacte",
         StepInvite => "Cont creat: invitații în portal",
