@@ -156,7 +156,8 @@ impl Services {
         if self.typing.get_value() && editing_on_page() {
             self.switch_pending.set_value(true);
         } else {
-            self.switch_database(wanted, Fill::DemoIfEmpty);
+            let fill = if wanted { Fill::DemoIfEmpty } else { Fill::Nothing };
+            self.switch_database(wanted, fill);
         }
     }
 
@@ -260,7 +261,10 @@ impl Services {
                 }
             })),
         };
-        let name = crate::ui::demo::database(self.demo.get_untracked());
+        let demo = self.demo.get_untracked();
+        let name = crate::ui::demo::database(demo);
+        // The practitioner's own database is never filled with the demo.
+        let fill = if demo { fill } else { Fill::Nothing };
         leptos::task::spawn_local(async move {
             let opened = match IdbStore::open(name, hooks).await {
                 Ok(store) => fill_with(&store, fill).await.map(|filled| (store, filled)),

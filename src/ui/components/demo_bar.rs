@@ -27,7 +27,7 @@ pub fn DemoBar() -> impl IntoView {
     let reset_error = failure(reset);
     view! {
         <Show when=move || services.demo.get()>
-            <div class="demo-bar" role="region" aria-label="Demo practice">
+            <div class="demo-bar" role="region" aria-label="Demo mode">
                 <span class="demo-badge">"DEMO"</span>
                 <span class="demo-text">
                     "You are exploring a demo practice with made-up clients. Changes stay in the demo; your own data is untouched and comes back when you leave."
