@@ -5,6 +5,7 @@
 //! js-sys, wasm-bindgen, indexed_db_futures). It is tested natively.
 
 pub mod account;
+pub mod backup;
 pub mod catalog;
 pub mod contact;
 pub mod contact_merge;

@@ -50,6 +50,8 @@ macro_rules! store_contract_tests {
             failed_import_leaves_everything_as_before,
             export_of_chosen_accounts_carries_only_what_they_use,
             undo_of_an_import_leaves_no_link_to_what_it_removes,
+            backup_facts_are_kept_and_the_clock_starts_with_the_first_data,
+            replacing_everything_leaves_only_the_new_practice_or_nothing,
             import_with_derives_from_what_is_stored_and_undo_restores,
             vcard_import_updates_by_email_and_undo_restores,
             merging_contacts_keeps_every_link_records_history_and_undo_restores,
@@ -957,6 +959,77 @@ pub async fn undo_of_an_import_leaves_no_link_to_what_it_removes<B: Backend>(sto
     assert!(ok(store.undo_import().await, "undo"));
     assert_eq!(export_text(store).await, before);
     assert_eq!(ok(store.links().await, "links").len(), 1);
+}
+
+pub async fn backup_facts_are_kept_and_the_clock_starts_with_the_first_data<B: Backend>(store: &Repo<B>) {
+    use crate::domain::backup::{BackupState, RemindAfter};
+    const DAY: i64 = 86_400_000;
+    // No data: nothing starts.
+    let (state, accounts) = ok(store.backup_status(Timestamp(10)).await, "status");
+    assert_eq!((state, accounts), (BackupState::default(), 0));
+    let mine = new_account(1, "Mine", vec![person("Ana", "Pop", "ana@x.io")]);
+    create(store, &mine).await;
+    let (state, accounts) = ok(store.backup_status(Timestamp(20)).await, "status");
+    assert_eq!(
+        (state.since, state.last_export, accounts),
+        (Some(Timestamp(20)), None, 1)
+    );
+    // The clock started once.
+    let (state, _) = ok(store.backup_status(Timestamp(30)).await, "status");
+    assert_eq!(state.since, Some(Timestamp(20)));
+    let bundle_before = export_text(store).await;
+    ok(store.snooze_backup_reminder(Timestamp(40)).await, "snooze");
+    let (state, _) = ok(store.backup_status(Timestamp(50)).await, "status");
+    assert_eq!(state.snoozed_until, Some(Timestamp(40 + 3 * DAY)));
+    ok(store.record_export(Timestamp(60)).await, "record export");
+    ok(store.set_backup_reminder(RemindAfter::Never).await, "never");
+    let (state, _) = ok(store.backup_status(Timestamp(70)).await, "status");
+    assert_eq!(
+        state,
+        BackupState {
+            last_export: Some(Timestamp(60)),
+            since: Some(Timestamp(20)),
+            snoozed_until: None,
+            remind_after: RemindAfter::Never,
+        }
+    );
+    // Backup facts belong to this device: bundles do not carry them.
+    assert_eq!(export_text(store).await, bundle_before);
+}
+
+pub async fn replacing_everything_leaves_only_the_new_practice_or_nothing<B: Backend>(store: &Repo<B>) {
+    use crate::domain::demo::{generate, DemoSize};
+    let mine = new_account(1, "Mine", vec![person("Ana", "Pop", "ana@x.io")]);
+    create(store, &mine).await;
+    ok(
+        store
+            .set_photo(&mine.account, Some("data:image/jpeg;base64,/9j/"), &[])
+            .await,
+        "photo",
+    );
+    ok(store.record_export(Timestamp(5)).await, "record export");
+    let sample = crate::bundle::fixtures::sample(3, 16);
+    ok(
+        store.import(&sample, Default::default(), Timestamp(6)).await,
+        "import",
+    );
+    let practice: crate::bundle::Contents =
+        generate(3, DemoSize::PRACTICE, Timestamp(1_795_305_600_000)).into();
+    ok(store.replace_everything(&practice).await, "replace");
+    let mut expected = practice.clone();
+    expected.sort();
+    assert_eq!(ok(store.export().await, "export"), expected);
+    assert_eq!(ok(store.photo(&mine.account.id).await, "photo"), None);
+    assert_eq!(ok(store.last_import().await, "last import"), None);
+    let (backup, accounts) = ok(store.backup_status(Timestamp(7)).await, "status");
+    assert_eq!((backup.last_export, accounts), (None, 30));
+    // A practice that cannot be stored (two contacts share an email) is
+    // refused and the one before stays whole.
+    let before = export_text(store).await;
+    let mut bad = crate::bundle::fixtures::sample(5, 17);
+    bad.contacts[4].emails = bad.contacts[0].emails.clone();
+    assert!(store.replace_everything(&bad).await.is_err());
+    assert_eq!(export_text(store).await, before);
 }
 
 /// `import_with` runs its maker on the stored records inside the write

@@ -6,6 +6,7 @@ use super::{Backend, Key, StoreError, Tx};
 use crate::bundle::merge::{merge, Choices, Plan, Writes};
 use crate::bundle::vcard::{self, import::OnMatch, VcardFile};
 use crate::bundle::Contents;
+use crate::domain::backup::{BackupState, RemindAfter};
 use crate::domain::catalog::{Catalog, CatalogItem, TeamRole};
 use crate::domain::contact_merge::{self, MergeChoices, MergeOutcome};
 use crate::domain::history::{self, Change, HistoryEntry};
@@ -1052,4 +1053,86 @@ impl<B: Backend> Repo<B> {
         tx.put(s::META, &d)?;
         tx.commit().await
     }
+}
+
+/// The `meta` key of what is kept about backups.
+const BACKUP: &str = "backup";
+
+#[derive(Serialize, Deserialize)]
+struct BackupRecord {
+    key: String,
+    state: BackupState,
+}
+
+/// Backups (the reminder's facts) and replacing a whole practice (the demo).
+impl<B: Backend> Repo<B> {
+    /// What is kept about backups, and how many accounts are stored. The
+    /// first time there is data and no backup, the reminder's clock starts
+    /// at `now` (saved).
+    pub async fn backup_status(&self, now: Timestamp) -> Result<(BackupState, usize), StoreError> {
+        let (state, accounts) = {
+            let tx = self.backend.read(&[s::META, s::ACCOUNTS])?;
+            (backup_in(&tx).await?, tx.count(s::ACCOUNTS).await?)
+        };
+        if accounts > 0 && state.clone().data_seen(now) {
+            let state = self
+                .change_backup(|b| {
+                    b.data_seen(now);
+                })
+                .await?;
+            return Ok((state, accounts));
+        }
+        Ok((state, accounts))
+    }
+
+    /// Records a full export (a backup) made at `at`.
+    pub async fn record_export(&self, at: Timestamp) -> Result<(), StoreError> {
+        self.change_backup(|b| b.exported(at)).await.map(|_| ())
+    }
+
+    /// "Remind me later", pressed at `now`.
+    pub async fn snooze_backup_reminder(&self, now: Timestamp) -> Result<(), StoreError> {
+        self.change_backup(|b| b.snooze(now)).await.map(|_| ())
+    }
+
+    /// How often to remind (Settings).
+    pub async fn set_backup_reminder(&self, every: RemindAfter) -> Result<(), StoreError> {
+        self.change_backup(|b| b.remind_after = every).await.map(|_| ())
+    }
+
+    async fn change_backup(&self, f: impl FnOnce(&mut BackupState)) -> Result<BackupState, StoreError> {
+        let tx = self.backend.write(&[s::META])?;
+        let mut state = backup_in(&tx).await?;
+        f(&mut state);
+        tx.put(
+            s::META,
+            &BackupRecord {
+                key: BACKUP.to_owned(),
+                state: state.clone(),
+            },
+        )?;
+        tx.commit().await?;
+        Ok(state)
+    }
+
+    /// Replaces everything with `contents`, in one transaction: every record
+    /// of every store goes (photos, the undo snapshot and the backup facts
+    /// too), then `contents` is written. Only for the demo practice (loaded
+    /// and reset); the practitioner's own database never gets this.
+    pub async fn replace_everything(&self, contents: &Contents) -> Result<(), StoreError> {
+        let tx = self.backend.write(&IMPORT_STORES)?;
+        for store in IMPORT_STORES {
+            tx.clear(store)?;
+        }
+        put_all(&tx, contents)?;
+        tx.commit().await
+    }
+}
+
+async fn backup_in<T: Tx>(tx: &T) -> Result<BackupState, StoreError> {
+    Ok(tx
+        .get::<BackupRecord>(s::META, &Key::one(BACKUP))
+        .await?
+        .map(|r| r.state)
+        .unwrap_or_default())
 }

@@ -7,6 +7,9 @@
 
 /// Name of the practitioner's database.
 pub const DB_NAME: &str = "clientbook";
+/// Name of the demo practice's database (Settings → "Load demo practice"):
+/// same schema, never the practitioner's data.
+pub const DEMO_DB_NAME: &str = "clientbook-demo";
 
 pub const ACCOUNTS: &str = "accounts";
 pub const CONTACTS: &str = "contacts";

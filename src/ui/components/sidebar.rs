@@ -18,6 +18,7 @@ pub fn Sidebar() -> impl IntoView {
         <nav class="sidebar" aria-label="Main">
             <a class="brand" href=Route::clients().href()>
                 "Clientbook"
+                <super::DemoBadge />
             </a>
             <super::search::Search />
             <div class="new-menu" on:keydown=close_on_escape>
