@@ -423,7 +423,7 @@ async function main() {
   let failed = [];
   try {
     for (const n of opts.sizes) {
-      const bundlePath = await ensureBundle(ROOT, n, opts.seed, { release: !opts.smoke });
+      const bundlePath = await ensureBundle(ROOT, n, opts.seed, { release: !opts.smoke && process.env.BENCH_DATA_RELEASE !== '0' });
       const bundle = JSON.parse(readFileSync(bundlePath, 'utf8'));
       const queries = pickQueries(bundle, opts.queries);
       const probe = probeQuery(bundle);

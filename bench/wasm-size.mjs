@@ -6,19 +6,17 @@
 //   → wasm-bindgen --keep-debug → wasm-opt -Oz -g (names kept, same passes)
 // and reads the code section's body sizes and the name section.
 //
-//   node bench/wasm-size.mjs [--top 30] [--raw]
-//   (--raw: the compiler's output as is, before wasm-bindgen and wasm-opt)
+//   node bench/wasm-size.mjs [--top 30] [--raw] [--keep FILE]
+//   (--raw: the compiler's output as is, before wasm-bindgen and wasm-opt;
+//    --keep: save the named copy, e.g. to name wasm frames in CPU profiles)
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const args = process.argv.slice(2);
-const top = Number(args[args.indexOf('--top') + 1]) || 30;
-const raw = args.includes('--raw');
 
 function leb(buf, pos) {
   let n = 0;
@@ -136,16 +134,22 @@ export function demangle(s) {
     .replace(/\.\./g, '::');
 }
 
-/** The crate a function most belongs to: the first path segment, looking inside `<impl X for Y>`. */
-export function crateOf(fn) {
-  const d = demangle(fn).replace(/^[<&*\s]+/, '').replace(/^(mut |dyn |const )/, '');
-  const m = /^([A-Za-z_][A-Za-z0-9_]*)::/.exec(d);
-  if (m) return m[1];
-  if (fn.startsWith('__wbg') || fn.startsWith('__wbindgen')) return '(wasm-bindgen glue)';
-  return '(other)';
+/** A name without hashes: `::h0123…` suffixes and `[0123abcd]` crate disambiguators. */
+export function clean(fn) {
+  return demangle(fn).replace(/::h[0-9a-f]{16}$/, '').replace(/\[[0-9a-f]{8,16}\]/g, '');
 }
 
-function namedBuild() {
+/** The crate a function most belongs to: the first `crate::` path in its name. */
+export function crateOf(fn) {
+  const d = clean(fn);
+  if (fn.startsWith('__wbg') || fn.startsWith('__wbindgen') || d.startsWith('wasm_bindgen')) return 'wasm_bindgen (+ glue)';
+  const m = /([A-Za-z_][A-Za-z0-9_]*)::/.exec(d);
+  if (m) return m[1];
+  return `(no path: ${d.slice(0, 30)}…)`;
+}
+
+/** A copy of the release wasm with its function names (or the raw compiler output). */
+export function namedBuild({ raw = false } = {}) {
   const input = join(ROOT, 'target/wasm32-unknown-unknown/release/clientbook.wasm');
   statSync(input);
   if (raw) return { file: input, cleanup: () => {} };
@@ -156,48 +160,58 @@ function namedBuild() {
   return { file: join(dir, 'named-opt.wasm'), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-const { file, cleanup } = namedBuild();
-try {
-  const buf = readFileSync(file);
-  const { sections, bodies } = analyse(buf);
-  const code = bodies.reduce((s, b) => s + b.bytes, 0);
-  const kb = (n) => (n / 1000).toFixed(1).padStart(8);
-  const pctOf = (n, t) => `${((100 * n) / t).toFixed(1).padStart(5)} %`;
-  console.log(`${raw ? 'compiler output' : 'named copy of the release wasm'}: ${file}`);
-  console.log(`${(buf.length / 1000).toFixed(1)} KB (gzip -9 of the file without its name section is what dist/ sends)\n`);
-  console.log('Sections (KB):');
-  for (const s of sections.sort((a, b) => b.bytes - a.bytes)) console.log(`${kb(s.bytes)}  ${s.label}`);
-  const byCrate = new Map();
-  for (const b of bodies) {
-    const c = crateOf(b.name);
-    const e = byCrate.get(c) ?? { bytes: 0, fns: 0 };
-    e.bytes += b.bytes;
-    e.fns += 1;
-    byCrate.set(c, e);
+function main() {
+  const args = process.argv.slice(2);
+  const top = Number(args[args.indexOf('--top') + 1]) || 30;
+  const raw = args.includes('--raw');
+  const keep = args.includes('--keep') ? args[args.indexOf('--keep') + 1] : null;
+  const { file, cleanup } = namedBuild({ raw });
+  try {
+    const buf = readFileSync(file);
+    const { sections, bodies } = analyse(buf);
+    const code = bodies.reduce((s, b) => s + b.bytes, 0);
+    const kb = (n) => (n / 1000).toFixed(1).padStart(8);
+    const pctOf = (n, t) => `${((100 * n) / t).toFixed(1).padStart(5)} %`;
+    console.log(`${raw ? 'compiler output' : 'named copy of the release wasm'}: ${file}`);
+    console.log(`${(buf.length / 1000).toFixed(1)} KB (gzip -9 of the file without its name section is what dist/ sends)\n`);
+    console.log('Sections (KB):');
+    for (const s of sections.sort((a, b) => b.bytes - a.bytes)) console.log(`${kb(s.bytes)}  ${s.label}`);
+    const byCrate = new Map();
+    for (const b of bodies) {
+      const c = crateOf(b.name);
+      const e = byCrate.get(c) ?? { bytes: 0, fns: 0 };
+      e.bytes += b.bytes;
+      e.fns += 1;
+      byCrate.set(c, e);
+    }
+    console.log(`\nCode by crate (KB, share of ${(code / 1000).toFixed(1)} KB of function bodies):`);
+    for (const [c, e] of [...byCrate.entries()].sort((a, b) => b[1].bytes - a[1].bytes).slice(0, top)) {
+      console.log(`${kb(e.bytes)}  ${pctOf(e.bytes, code)}  ${String(e.fns).padStart(5)} fns  ${c}`);
+    }
+    console.log(`\nLargest functions (KB):`);
+    for (const b of [...bodies].sort((a, b) => b.bytes - a.bytes).slice(0, top)) {
+      console.log(`${kb(b.bytes)}  ${pctOf(b.bytes, code)}  ${clean(b.name).slice(0, 150)}`);
+    }
+    // Generic instantiations: many copies of the same function.
+    const generic = new Map();
+    for (const b of bodies) {
+      let base = clean(b.name);
+      for (let i = 0; i < 4; i++) base = base.replace(/<[^<>]*>/g, '‹›');
+      const e = generic.get(base) ?? { bytes: 0, copies: 0 };
+      e.bytes += b.bytes;
+      e.copies += 1;
+      generic.set(base, e);
+    }
+    console.log(`\nMost copied (monomorphised) functions (KB, copies):`);
+    for (const [n, e] of [...generic.entries()].filter(([, e]) => e.copies > 1).sort((a, b) => b[1].bytes - a[1].bytes).slice(0, 15)) {
+      console.log(`${kb(e.bytes)}  ${String(e.copies).padStart(5)}×  ${n.slice(0, 140)}`);
+    }
+    const gz = gzipSync(buf, { level: 9 }).length;
+    console.log(`\ngzip -9 of this copy (names included): ${(gz / 1000).toFixed(1)} KB`);
+    if (keep) copyFileSync(file, keep);
+  } finally {
+    cleanup();
   }
-  console.log(`\nCode by crate (KB, share of ${(code / 1000).toFixed(1)} KB of function bodies):`);
-  for (const [c, e] of [...byCrate.entries()].sort((a, b) => b[1].bytes - a[1].bytes).slice(0, top)) {
-    console.log(`${kb(e.bytes)}  ${pctOf(e.bytes, code)}  ${String(e.fns).padStart(5)} fns  ${c}`);
-  }
-  console.log(`\nLargest functions (KB):`);
-  for (const b of [...bodies].sort((a, b) => b.bytes - a.bytes).slice(0, top)) {
-    console.log(`${kb(b.bytes)}  ${pctOf(b.bytes, code)}  ${demangle(b.name).slice(0, 150)}`);
-  }
-  // Generic instantiations: many copies of the same function.
-  const generic = new Map();
-  for (const b of bodies) {
-    const base = demangle(b.name).replace(/<[^<>]*(<[^<>]*>[^<>]*)*>/g, '<…>');
-    const e = generic.get(base) ?? { bytes: 0, copies: 0 };
-    e.bytes += b.bytes;
-    e.copies += 1;
-    generic.set(base, e);
-  }
-  console.log(`\nMost copied (monomorphised) functions (KB, copies):`);
-  for (const [n, e] of [...generic.entries()].filter(([, e]) => e.copies > 1).sort((a, b) => b[1].bytes - a[1].bytes).slice(0, 15)) {
-    console.log(`${kb(e.bytes)}  ${String(e.copies).padStart(5)}×  ${n.slice(0, 140)}`);
-  }
-  const gz = gzipSync(buf, { level: 9 }).length;
-  console.log(`\ngzip -9 of this copy (names included): ${(gz / 1000).toFixed(1)} KB`);
-} finally {
-  cleanup();
 }
+
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) main();
