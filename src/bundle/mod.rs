@@ -71,6 +71,20 @@ impl Contents {
     }
 }
 
+/// A generated demo practice as bundle contents (same six lists).
+impl From<crate::domain::demo::Practice> for Contents {
+    fn from(p: crate::domain::demo::Practice) -> Self {
+        Contents {
+            catalog: p.catalog,
+            accounts: p.accounts,
+            contacts: p.contacts,
+            links: p.links,
+            notes: p.notes,
+            history: p.history,
+        }
+    }
+}
+
 /// Who wrote the file and when.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Meta {
