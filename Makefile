@@ -44,7 +44,7 @@ test-e2e: build
 ## bench: the benchmark at 1,000, 10,000 and 100,000 contacts (docs/benchmarks.md);
 ## prints the table and writes bench/results.json. Options: make bench BENCH_ARGS="--sizes 1000 --reps 1"
 bench: build
-	node bench/run.mjs $(BENCH_ARGS)
+	node --max-old-space-size=8192 bench/run.mjs $(BENCH_ARGS)
 
 ## bench-smoke: the same harness at N = 200, once, on the existing release build
 ## (part of `make test`: proves the harness works; asserts nothing about time)

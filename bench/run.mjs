@@ -14,15 +14,16 @@
 // `make test`) is there to catch.
 import { createRequire } from 'node:module';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import * as inpage from './lib/inpage.js';
-import { ensureBundle, pickQueries, probeQuery } from './lib/data.mjs';
+import { ensureBundle, importParts, pickQueries, probeQuery } from './lib/data.mjs';
 import { printTable } from './lib/report.mjs';
 import { topSelfTime } from './lib/profile.mjs';
+import { analyse, clean, namedBuild } from './wasm-size.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(join(ROOT, 'tests/e2e/package.json'));
@@ -181,6 +182,7 @@ async function searchSession(page, queries, { timeoutMs }) {
   }
   await page.keyboard.press('Escape');
   const ms = keys.filter((k) => !k.timeout).map((k) => k.ms);
+  const dom = keys.filter((k) => !k.timeout).map((k) => k.toMarkMs);
   return {
     queries: perQuery.length,
     keys: keys.length,
@@ -189,6 +191,8 @@ async function searchSession(page, queries, { timeoutMs }) {
     p50: pct(ms, 50),
     p95: pct(ms, 95),
     max: ms.length ? Math.max(...ms) : null,
+    domP50: pct(dom, 50),
+    domP95: pct(dom, 95),
     samples: keys,
     perQuery,
   };
@@ -205,8 +209,8 @@ async function profiled(cdp, fn) {
 }
 
 /** One repetition at one size: a fresh profile, import, then a cold start and the rest. */
-async function repetition(n, rep, { bundlePath, bundle, queries, probe, server, base, profileThis }) {
-  const out = { rep };
+async function repetition(n, rep, { importFiles, queries, probe, base, profileThis }) {
+  const out = { rep, loadBefore: loadavg()[0] };
   const profileDir = mkdtempSync(join(tmpdir(), `clientbook-bench-${n}-`));
   try {
     // 1. Import, through the app, then the raw IndexedDB baseline, same session.
@@ -217,20 +221,34 @@ async function repetition(n, rep, { bundlePath, bundle, queries, probe, server, 
         await waitForApp(page, 'Import & export');
         // Let the service worker install, as after any first visit.
         await page.evaluate(() => navigator.serviceWorker?.ready);
-        await page.evaluate(inpage.armImport);
-        await page.setInputFiles('#import-file', bundlePath);
-        const imp = await page.evaluate(inpage.importResult, TIMEOUT);
+        const parts = [];
+        for (const file of importFiles) {
+          await page.evaluate(inpage.armImport);
+          await page.setInputFiles('#import-file', file);
+          const imp = await page.evaluate(inpage.importResult, TIMEOUT);
+          parts.push({
+            ...imp,
+            readCheckMs: imp.previewPainted - imp.selected,
+            writeMs: imp.donePainted - imp.clicked,
+            totalMs: imp.donePainted - imp.selected - (imp.clicked - imp.previewPainted),
+          });
+          if (imp.timeout || imp.error) break;
+        }
+        const sum = (k) => (parts.every((p) => Number.isFinite(p[k])) ? parts.reduce((s, p) => s + p[k], 0) : null);
         out.import = {
-          ...imp,
-          readCheckMs: imp.previewPainted - imp.selected,
-          writeMs: imp.donePainted - imp.clicked,
-          totalMs: imp.donePainted - imp.selected - (imp.clicked - imp.previewPainted),
+          files: importFiles.length,
+          parts,
+          error: parts.find((p) => p.error)?.error,
+          timeout: parts.some((p) => p.timeout),
+          readCheckMs: sum('readCheckMs'),
+          writeMs: sum('writeMs'),
+          totalMs: sum('totalMs'),
         };
-        if (imp.timeout || imp.error) {
+        if (out.import.timeout || out.import.error) {
           out.import.totalMs = null;
-          log(`  import: ${imp.error ? `refused: ${imp.error}` : 'did not finish'}`);
+          log(`  import: ${out.import.error ? `refused: ${out.import.error}` : 'did not finish'}`);
         } else {
-          log(`  import (app): ${round(out.import.totalMs, 0)} ms (read+check+preview ${round(out.import.readCheckMs, 0)}, write ${round(out.import.writeMs, 0)})`);
+          log(`  import (app${importFiles.length > 1 ? `, ${importFiles.length} files` : ''}): ${round(out.import.totalMs, 0)} ms (read+check+preview ${round(out.import.readCheckMs, 0)}, write ${round(out.import.writeMs, 0)})`);
         }
         const schema = await page.evaluate(inpage.appSchema);
         out.stored = schema.counts;
@@ -239,9 +257,10 @@ async function repetition(n, rep, { bundlePath, bundle, queries, probe, server, 
           i.type = 'file';
           i.id = 'bench-baseline-file';
           i.hidden = true;
+          i.multiple = true;
           document.body.append(i);
         });
-        await page.setInputFiles('#bench-baseline-file', bundlePath);
+        await page.setInputFiles('#bench-baseline-file', importFiles);
         out.baseline = await page.evaluate(inpage.rawBaseline, { inputId: 'bench-baseline-file', schema, timeoutMs: TIMEOUT });
         log(`  import (raw IndexedDB baseline): ${round(out.baseline.totalMs, 0)} ms (read+parse ${round(out.baseline.readParseMs, 0)}, write ${round(out.baseline.writeMs, 0)})`);
         out.errorsImport = errors.slice();
@@ -279,7 +298,7 @@ async function repetition(n, rep, { bundlePath, bundle, queries, probe, server, 
         : { value: await searchSession(page, queries, { timeoutMs: TIMEOUT }) };
       out.search = search.value;
       if (search.profile) out.profileSearch = search.profile;
-      log(`  search: ${out.search.keys} keys, p50 ${round(out.search.p50)} ms, p95 ${round(out.search.p95)} ms, max ${round(out.search.max)} ms`);
+      log(`  search: ${out.search.keys} keys, p50 ${round(out.search.p50)} ms, p95 ${round(out.search.p95)} ms, max ${round(out.search.max)} ms (results computed: p50 ${round(out.search.domP50)}, p95 ${round(out.search.domP95)})`);
       out.memorySearch = await memory(page, cdp);
       log(`  memory after search: ${round(out.memorySearch.total / 1e6)} MB (JS heap ${round(out.memorySearch.jsHeapUsed / 1e6)}, wasm ${round(out.memorySearch.wasm / 1e6)})`);
 
@@ -315,6 +334,7 @@ async function repetition(n, rep, { bundlePath, bundle, queries, probe, server, 
     } finally {
       await context.close();
     }
+    out.loadAfter = loadavg()[0];
     return out;
   } finally {
     rmSync(profileDir, { recursive: true, force: true });
@@ -322,7 +342,7 @@ async function repetition(n, rep, { bundlePath, bundle, queries, probe, server, 
 }
 
 /** The medians over repetitions, per measure. */
-function summarise(n, reps, bundle) {
+function summarise(n, reps, counts) {
   const m = (f) => median(reps.map((r) => {
     try {
       return f(r);
@@ -334,10 +354,11 @@ function summarise(n, reps, bundle) {
   const raw = m((r) => r.baseline?.totalMs);
   const dnf = (f) => reps.some((r) => f(r));
   return {
-    contacts: bundle.contacts.length,
-    accounts: bundle.accounts.length,
-    links: bundle.links.length,
+    contacts: counts.contacts,
+    accounts: counts.accounts,
+    links: counts.links,
     reps: reps.length,
+    importFiles: reps[0]?.import?.files ?? null,
     importAppMs: app,
     importRefused: reps.find((r) => r.import?.error)?.import.error ?? null,
     importDnf: dnf((r) => r.import?.timeout),
@@ -353,6 +374,8 @@ function summarise(n, reps, bundle) {
     searchP50: m((r) => r.search?.p50),
     searchP95: m((r) => r.search?.p95),
     searchKeys: m((r) => r.search?.keys),
+    searchDomP50: m((r) => r.search?.domP50),
+    searchDomP95: m((r) => r.search?.domP95),
     searchDnf: dnf((r) => r.search?.timeouts > 0),
     scrollRows: m((r) => r.scroll?.rows),
     scrollListRows: m((r) => r.scroll?.listRows),
@@ -373,20 +396,43 @@ function summarise(n, reps, bundle) {
 }
 
 /** What the smoke run checks: every measure observed, data where it should be. */
-function problems(n, s, reps, bundle) {
+function problems(n, s, reps, counts) {
   const p = [];
   for (const r of reps) {
     if (r.import?.error) p.push(`import refused: ${r.import.error}`);
-    if (r.stored && r.stored.contacts !== bundle.contacts.length) p.push(`stored ${r.stored.contacts} contacts, expected ${bundle.contacts.length}`);
-    if (r.stored && r.stored.accounts !== bundle.accounts.length) p.push(`stored ${r.stored.accounts} accounts, expected ${bundle.accounts.length}`);
+    if (r.stored && r.stored.contacts !== counts.contacts) p.push(`stored ${r.stored.contacts} contacts, expected ${counts.contacts}`);
+    if (r.stored && r.stored.accounts !== counts.accounts) p.push(`stored ${r.stored.accounts} accounts, expected ${counts.accounts}`);
     if (r.cold && !r.cold.focused) p.push('cold start: the search box did not take focus');
     if (r.search?.queriesWithoutResults?.length) p.push(`queries without results: ${r.search.queriesWithoutResults.join(', ')}`);
     if (r.scroll && r.scroll.lastRowShown !== r.scroll.rows) p.push(`scroll ended at row ${r.scroll.lastRowShown} of ${r.scroll.rows}`);
-    if (r.export?.contacts !== undefined && r.export.contacts !== bundle.contacts.length) p.push(`export has ${r.export.contacts} contacts`);
+    if (r.export?.contacts !== undefined && r.export.contacts !== counts.contacts) p.push(`export has ${r.export.contacts} contacts`);
     for (const e of [...(r.errorsImport ?? []), ...(r.errors ?? [])]) p.push(e);
   }
   for (const [k, v] of Object.entries(s)) if (v === null && !['importRefused', 'importRatio', 'importWriteRatio'].includes(k)) p.push(`${k} was not measured`);
   return p;
+}
+
+/** Function index → name for the release wasm, from a named copy of the same build (null if they differ). */
+let namesCache;
+function wasmNames(dist) {
+  if (namesCache !== undefined) return namesCache;
+  namesCache = null;
+  try {
+    const wasm = readdirSync(dist).find((f) => f.endsWith('.wasm'));
+    const shipped = analyse(readFileSync(join(dist, wasm))).bodies;
+    const { file, cleanup } = namedBuild();
+    try {
+      const named = analyse(readFileSync(file)).bodies;
+      if (named.length === shipped.length && named.every((b, i) => b.bytes === shipped[i].bytes)) {
+        namesCache = new Map(named.map((b) => [b.index, clean(b.name)]));
+      } else log('the named copy of the wasm differs from dist/: profile frames stay unnamed');
+    } finally {
+      cleanup();
+    }
+  } catch (e) {
+    log(`no names for wasm frames: ${e.message}`);
+  }
+  return namesCache;
 }
 
 async function main() {
@@ -411,7 +457,7 @@ async function main() {
     date: new Date().toISOString(),
     commit: git.commit,
     dirty: git.dirty,
-    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? null, memoryBytes: totalmem(), platform: `${process.platform} ${process.arch}` },
+    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? null, memoryBytes: totalmem(), platform: `${process.platform} ${process.arch}`, loadAverageAtStart: loadavg() },
     browser: browserVersion,
     node: process.version,
     settings: { ...opts, reps: Object.fromEntries(opts.sizes.map((n) => [n, repsFor(n)])), timeoutMs: TIMEOUT },
@@ -424,16 +470,19 @@ async function main() {
   try {
     for (const n of opts.sizes) {
       const bundlePath = await ensureBundle(ROOT, n, opts.seed, { release: !opts.smoke && process.env.BENCH_DATA_RELEASE !== '0' });
-      const bundle = JSON.parse(readFileSync(bundlePath, 'utf8'));
+      let bundle = JSON.parse(readFileSync(bundlePath, 'utf8'));
       const queries = pickQueries(bundle, opts.queries);
       const probe = probeQuery(bundle);
-      const bytes = readFileSync(bundlePath).length;
-      log(`N = ${n}: ${bundle.accounts.length} accounts, ${bundle.contacts.length} contacts, ${bundle.links.length} links, ${bundle.notes.length} notes, ${bundle.history.length} history entries; bundle ${round(bytes / 1048576)} MiB; ${repsFor(n)} repetition(s)`);
+      const importFiles = importParts(bundlePath, bundle);
+      const counts = Object.fromEntries(['accounts', 'contacts', 'links', 'notes', 'history'].map((k) => [k, bundle[k].length]));
+      bundle = null;
+      const bytes = statSync(bundlePath).size;
+      log(`N = ${n}: ${counts.accounts} accounts, ${counts.contacts} contacts, ${counts.links} links, ${counts.notes} notes, ${counts.history} history entries; bundle ${round(bytes / 1048576)} MiB; ${repsFor(n)} repetition(s)`);
       const reps = [];
       for (let rep = 1; rep <= repsFor(n); rep++) {
         log(` repetition ${rep}`);
         const profileThis = opts.profile && rep === repsFor(n) && n === Math.max(...opts.sizes);
-        const r = await repetition(n, rep, { bundlePath, bundle, queries, probe, server, base, profileThis });
+        const r = await repetition(n, rep, { importFiles, queries, probe, base, profileThis });
         if (r.profileCold || r.profileSearch) {
           const dir = join(ROOT, 'bench/profiles');
           mkdirSync(dir, { recursive: true });
@@ -442,16 +491,16 @@ async function main() {
             if (!prof) continue;
             const file = join(dir, `n${n}-${key}.cpuprofile`);
             writeFileSync(file, JSON.stringify(prof));
-            results.profiles[key] = { file: `bench/profiles/n${n}-${key}.cpuprofile`, top: topSelfTime(prof, 10) };
+            results.profiles[key] = { n, file: `bench/profiles/n${n}-${key}.cpuprofile`, top: topSelfTime(prof, 10, wasmNames(dist)) };
           }
           delete r.profileCold;
           delete r.profileSearch;
         }
         reps.push(r);
       }
-      const summary = summarise(n, reps, bundle);
-      results.sizes[n] = { bundleBytes: bytes, probe, queries, summary, reps };
-      const p = problems(n, summary, reps, bundle);
+      const summary = summarise(n, reps, counts);
+      results.sizes[n] = { bundleBytes: bytes, importFiles: importFiles.map((f) => ({ file: f.slice(ROOT.length + 1), bytes: statSync(f).size })), probe, queries, summary, reps };
+      const p = problems(n, summary, reps, counts);
       if (p.length) {
         results.sizes[n].problems = p;
         failed.push(...p.map((x) => `N = ${n}: ${x}`));
@@ -460,6 +509,7 @@ async function main() {
   } finally {
     server.close();
   }
+  results.machine.loadAverageAtEnd = loadavg();
   writeFileSync(opts.out, `${JSON.stringify(results, null, 1)}\n`);
   console.log('');
   printTable(results);

@@ -2,7 +2,7 @@
 // Prints bench/results.json (or the file named) as the Markdown table that
 // README.md shows, with the line saying when and on what it was measured.
 import { readFileSync } from 'node:fs';
-import { FOOTNOTE, markdownTable } from './lib/report.mjs';
+import { FOOTNOTE, loadText, markdownTable } from './lib/report.mjs';
 
 const file = process.argv[2] ?? new URL('results.json', import.meta.url).pathname;
 const r = JSON.parse(readFileSync(file, 'utf8'));
@@ -13,5 +13,5 @@ console.log(FOOTNOTE);
 console.log('');
 console.log(
   `Measured ${r.date.slice(0, 10)} at commit \`${r.commit?.slice(0, 10)}\`${r.dirty ? ' (with uncommitted changes)' : ''}, ` +
-    `${r.machine.cpus} CPUs (${r.machine.cpuModel}), ${r.browser}, headless; medians of ${reps}.`,
+    `${r.machine.cpus} CPUs (${r.machine.cpuModel}), ${r.browser}, headless; medians of ${reps}; ${loadText(r)}.`,
 );

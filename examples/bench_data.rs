@@ -1,5 +1,6 @@
 //! Writes the benchmark's data set to stdout: a bundle of N contacts
-//! (accounts = N / 2), deterministic for a given seed. Used by `make bench`
+//! (accounts = N / 2) made by the demo generator (`domain::demo`),
+//! deterministic for a given seed. Used by `make bench`
 //! (bench/run.mjs), which caches the files under bench/data/:
 //!
 //! ```sh
@@ -8,7 +9,8 @@
 //!
 //! Arguments: the number of contacts, then optionally the seed (default 5).
 
-use clientbook::bundle::{self, Meta};
+use clientbook::bundle::{self, Contents, Meta};
+use clientbook::domain::demo::{generate, DemoSize};
 use clientbook::domain::Timestamp;
 use std::io::Write;
 use std::process::ExitCode;
@@ -24,8 +26,8 @@ fn main() -> ExitCode {
         eprintln!("usage: bench_data <contacts> [seed]");
         return ExitCode::from(2);
     };
-    // TEMPORARY until src/domain/demo.rs lands: one contact per account.
-    let contents = bundle::fixtures::sample(contacts, seed);
+    // The app's own demo generator (src/domain/demo.rs), at benchmark size.
+    let contents = Contents::from(generate(seed, DemoSize::for_contacts(contacts), NOW));
     let text = bundle::write(
         &contents,
         &Meta {

@@ -3,7 +3,7 @@
 // bench/data/, and the search queries taken from them.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 /** Files whose change makes a cached bundle stale. */
@@ -184,6 +184,69 @@ export function probeQuery(bundle) {
   return name.split(/\s+/)[0].slice(0, 3);
 }
 
-export function removeStale(dir) {
-  if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
+/** The app refuses bundle files larger than this (bundle::MAX_BYTES). */
+export const MAX_IMPORT_BYTES = 64 * 1024 * 1024;
+
+/**
+ * The file(s) to import through the app. A bundle within the app's 64 MiB
+ * limit is imported whole. A larger one (100,000 contacts is about 300 MB)
+ * would be refused, so it is split into parts that are each a valid bundle
+ * under the limit, written without indentation: the accounts in `k`
+ * contiguous runs (in the file's order, by id), each part with its
+ * accounts' links, notes and history, every contact those links name (a
+ * contact shared by accounts in two parts is in both: the second import
+ * finds it unchanged), and the whole catalog. Cached next to the bundle.
+ */
+export function importParts(bundlePath, bundle) {
+  if (statSync(bundlePath).size <= MAX_IMPORT_BYTES) return [bundlePath];
+  const stamp = readFileSync(`${bundlePath}.stamp`, 'utf8').trim();
+  const base = bundlePath.replace(/\.json$/, '');
+  const partsStamp = `${base}.parts.stamp`;
+  if (existsSync(partsStamp)) {
+    const [want, ...files] = readFileSync(partsStamp, 'utf8').trim().split('\n');
+    if (want === stamp && files.every((f) => existsSync(f))) return files;
+  }
+  const contactsById = new Map(bundle.contacts.map((c) => [c.id, c]));
+  const group = (list, key) => {
+    const m = new Map();
+    for (const x of list) {
+      const k = x[key];
+      if (!m.has(k)) m.set(k, []);
+      m.get(k).push(x);
+    }
+    return m;
+  };
+  const links = group(bundle.links, 'account_id');
+  const notes = group(bundle.notes, 'account_id');
+  const history = group(bundle.history, 'account_id');
+  for (let k = Math.ceil(JSON.stringify(bundle).length / (0.8 * MAX_IMPORT_BYTES)); k < 100; k++) {
+    const per = Math.ceil(bundle.accounts.length / k);
+    const texts = [];
+    for (let i = 0; i < k; i++) {
+      const accounts = bundle.accounts.slice(i * per, (i + 1) * per);
+      const ls = accounts.flatMap((a) => links.get(a.id) ?? []);
+      const ids = new Set(ls.map((l) => l.contact_id));
+      const part = {
+        ...bundle,
+        accounts,
+        contacts: bundle.contacts.filter((c) => ids.has(c.id)),
+        links: ls,
+        notes: accounts.flatMap((a) => notes.get(a.id) ?? []),
+        history: accounts.flatMap((a) => history.get(a.id) ?? []),
+      };
+      for (const id of ids) if (!contactsById.has(id)) throw new Error(`link to a missing contact ${id}`);
+      texts.push(JSON.stringify(part));
+    }
+    if (texts.every((t) => Buffer.byteLength(t) <= MAX_IMPORT_BYTES)) {
+      const files = texts.map((t, i) => {
+        const f = `${base}.part${i + 1}of${k}.json`;
+        writeFileSync(f, t);
+        return f;
+      });
+      writeFileSync(partsStamp, `${stamp}\n${files.join('\n')}\n`);
+      console.log(`  over the app's 64 MiB import limit: split into ${k} parts of ${texts.map((t) => (Buffer.byteLength(t) / 1048576).toFixed(1)).join(', ')} MiB`);
+      return files;
+    }
+  }
+  throw new Error('could not split the bundle under the import limit');
 }

@@ -128,6 +128,7 @@ export function armImport() {
   const input = document.getElementById('import-file');
   input.addEventListener('change', () => (imp.selected = performance.now()), { capture: true, once: true });
   const check = () => {
+    if (imp.selected === undefined) return;
     if (imp.previewShown === undefined) {
       const button = [...card.querySelectorAll('button')].find((x) => x.textContent.trim() === 'Import');
       if (button && !button.disabled && card.querySelector('table.plan')) {
@@ -139,14 +140,14 @@ export function armImport() {
         });
       }
     }
-    const alert = card.querySelector('[role="alert"]');
+    const alert = card.querySelector('[role="alert"], .banner.error');
     if (alert && imp.error === undefined) {
       imp.error = alert.textContent.trim().slice(0, 500);
       observer.disconnect();
       imp.finish();
     }
     const done = [...card.querySelectorAll('[role="status"]')].find((x) => x.textContent.includes('Import finished.'));
-    if (done && imp.done === undefined) {
+    if (done && imp.clicked !== undefined && imp.done === undefined) {
       imp.done = performance.now();
       observer.disconnect();
       b.afterPaint().then((t) => {
@@ -203,21 +204,23 @@ export async function appSchema() {
 }
 
 /**
- * The plain-JavaScript baseline: reads the same file, parses it, opens a
+ * The plain-JavaScript baseline: reads the same file(s), parses them, opens a
  * fresh database with the app's stores and indexes (`schema`, read from the
  * app's own database), puts every record in ONE readwrite transaction with
  * durability 'strict' (a put per record, nothing awaited but the
- * transaction's `complete`), then deletes that database again. The derived
+ * transaction's `complete`; with several files, all of their records in
+ * that one transaction), then deletes that database again. The derived
  * fields the indexes read (`name_key`, `email_keys`) are computed as part of
  * the timed work, with a simple fold (lower case, accents removed).
  */
 export async function rawBaseline({ inputId, schema, timeoutMs }) {
   const b = window.__bench;
-  const file = document.getElementById(inputId).files[0];
+  const files = [...document.getElementById(inputId).files];
   const fold = (s) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().trim();
   const name = `bench-baseline-${Date.now()}`;
   const t0 = performance.now();
-  const bundle = JSON.parse(await file.text());
+  const bundles = [];
+  for (const file of files) bundles.push(JSON.parse(await file.text()));
   const t1 = performance.now();
   const db = await new Promise((resolve, reject) => {
     const r = indexedDB.open(name, 1);
@@ -239,30 +242,32 @@ export async function rawBaseline({ inputId, schema, timeoutMs }) {
   });
   let records = 0;
   const catalog = tx.objectStore('catalog');
-  for (const [kind, items] of Object.entries(bundle.catalog)) {
-    for (const item of items) {
-      catalog.put({ item: kind, ...item });
-      records++;
-    }
-  }
   const accounts = tx.objectStore('accounts');
-  for (const a of bundle.accounts) {
-    a.name_key = fold(a.name);
-    accounts.put(a);
-  }
   const contacts = tx.objectStore('contacts');
-  for (const c of bundle.contacts) {
-    c.name_key = fold(`${c.last_name} ${c.first_name} ${c.middle_name}`);
-    c.email_keys = c.emails.map((e) => e.toLowerCase());
-    contacts.put(c);
-  }
   const links = tx.objectStore('links');
-  for (const l of bundle.links) links.put(l);
   const notes = tx.objectStore('notes');
-  for (const n of bundle.notes) notes.put(n);
   const history = tx.objectStore('history');
-  for (const h of bundle.history) history.put(h);
-  records += bundle.accounts.length + bundle.contacts.length + bundle.links.length + bundle.notes.length + bundle.history.length;
+  for (const bundle of bundles) {
+    for (const [kind, items] of Object.entries(bundle.catalog)) {
+      for (const item of items) {
+        catalog.put({ item: kind, ...item });
+        records++;
+      }
+    }
+    for (const a of bundle.accounts) {
+      a.name_key = fold(a.name);
+      accounts.put(a);
+    }
+    for (const c of bundle.contacts) {
+      c.name_key = fold(`${c.last_name} ${c.first_name} ${c.middle_name}`);
+      c.email_keys = c.emails.map((e) => e.toLowerCase());
+      contacts.put(c);
+    }
+    for (const l of bundle.links) links.put(l);
+    for (const n of bundle.notes) notes.put(n);
+    for (const h of bundle.history) history.put(h);
+    records += bundle.accounts.length + bundle.contacts.length + bundle.links.length + bundle.notes.length + bundle.history.length;
+  }
   const t3 = performance.now();
   const r = await b.within(complete, timeoutMs);
   const t4 = performance.now();

@@ -1,7 +1,15 @@
 // Self time per function from a CDP CPU profile (Profiler.stop), summed over
-// every node of the same function; `(idle)` is left out.
+// every node of the same function; `(idle)` is left out. The release wasm
+// has no names: `names` (function index → name, from the named copy that
+// bench/wasm-size.mjs makes) names its frames.
 
-export function topSelfTime(profile, count = 10) {
+/** The wasm function index in a frame name V8 gives a nameless function. */
+function wasmIndex(functionName) {
+  const m = /^(?:\$func|wasm-function\[)(\d+)\]?$/.exec(functionName);
+  return m ? Number(m[1]) : null;
+}
+
+export function topSelfTime(profile, count = 10, names = null) {
   const byNode = new Map(profile.nodes.map((n) => [n.id, n]));
   const self = new Map();
   const { samples = [], timeDeltas = [] } = profile;
@@ -13,7 +21,9 @@ export function topSelfTime(profile, count = 10) {
     const f = node.callFrame;
     if (f.functionName === '(idle)') continue;
     const file = f.url ? f.url.split('/').pop().replace(/-[0-9a-f]{16}/, '') : '';
-    const name = `${f.functionName || '(anonymous)'}${file ? `  ${file}${f.lineNumber >= 0 ? `:${f.lineNumber + 1}` : ''}` : ''}`;
+    const idx = names ? wasmIndex(f.functionName) : null;
+    const fn = idx != null && names.has(idx) ? `${names.get(idx)} [wasm]` : f.functionName || '(anonymous)';
+    const name = `${fn}${file ? `  ${file}${f.lineNumber >= 0 ? `:${f.lineNumber + 1}` : ''}` : ''}`;
     self.set(name, (self.get(name) ?? 0) + dt);
   }
   const total = [...self.values()].reduce((a, b) => a + b, 0);

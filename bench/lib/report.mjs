@@ -40,6 +40,10 @@ function rows(results) {
       pass: (x) => x <= 16,
     },
     {
+      label: '   Search, key → results computed (mark), p95 (ms)',
+      value: (s) => dnf(s, 'searchDnf', fmt(s.searchDomP95, 1)),
+    },
+    {
       label: '4. List scroll: rows scrolled (of the list)',
       value: (s) => (s.scrollRows == null ? null : `${fmt(s.scrollRows)} of ${fmt(s.scrollListRows)}`),
     },
@@ -106,6 +110,15 @@ export function tableCells(results) {
 export const FOOTNOTE =
   '¹ Frame time is the interval between requestAnimationFrame callbacks, which cannot be shorter than one display frame (16.7 ms at 60 Hz): checked as ≤ 17 ms.';
 
+/** "load average 1.2–3.4": the 1-minute load seen at the start and end of each repetition. */
+export function loadText(results) {
+  const xs = [...(results.machine.loadAverageAtStart ?? []).slice(0, 1), ...(results.machine.loadAverageAtEnd ?? []).slice(0, 1)];
+  for (const s of Object.values(results.sizes)) for (const r of s.reps) xs.push(r.loadBefore, r.loadAfter);
+  const v = xs.filter(Number.isFinite);
+  if (!v.length) return '';
+  return `1-minute load average ${Math.min(...v).toFixed(1)}–${Math.max(...v).toFixed(1)} on ${results.machine.cpus} CPUs`;
+}
+
 export function printTable(results) {
   const cells = tableCells(results);
   const widths = cells[0].map((_, i) => Math.max(...cells.map((r) => [...r[i]].length)));
@@ -114,7 +127,7 @@ export function printTable(results) {
   console.log(widths.map((w) => '─'.repeat(w)).join('  '));
   for (const r of cells.slice(1)) console.log(line(r));
   console.log(FOOTNOTE);
-  console.log(`\n${results.date.slice(0, 10)}, ${results.commit?.slice(0, 10) ?? '?'}${results.dirty ? ' (uncommitted changes)' : ''}, ${results.machine.cpus} CPUs (${results.machine.cpuModel}), ${results.browser}`);
+  console.log(`\n${results.date.slice(0, 10)}, ${results.commit?.slice(0, 10) ?? '?'}${results.dirty ? ' (uncommitted changes)' : ''}, ${results.machine.cpus} CPUs (${results.machine.cpuModel}), ${results.browser}; ${loadText(results)}`);
 }
 
 export function markdownTable(results) {
