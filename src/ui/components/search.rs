@@ -71,7 +71,7 @@ fn mark_search_rendered(query: &str) {
     let options = js_sys::Object::new();
     let mark = js_sys::Reflect::set(&options, &"detail".into(), &query.into())
         .and_then(|_| js_sys::Reflect::get(&performance, &"mark".into()))
-        .and_then(|f| f.dyn_into::<js_sys::Function>().map_err(Into::into));
+        .and_then(|f| f.dyn_into::<js_sys::Function>());
     if let Ok(mark) = mark {
         let _ = mark.call2(&performance, &MARK.into(), &options);
     }
