@@ -120,7 +120,8 @@ function gitInfo() {
       return null;
     }
   };
-  return { commit: git('rev-parse', 'HEAD'), dirty: Boolean(git('status', '--porcelain', '--untracked-files=no')) };
+  const changed = (git('status', '--porcelain', '--untracked-files=no') ?? '').split('\n').filter(Boolean).map((l) => l.slice(3));
+  return { commit: git('rev-parse', 'HEAD'), dirty: changed.length > 0, changed };
 }
 
 async function launch(profileDir) {
@@ -458,6 +459,7 @@ async function main() {
     date: new Date().toISOString(),
     commit: git.commit,
     dirty: git.dirty,
+    uncommitted: git.changed,
     machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? null, memoryBytes: totalmem(), platform: `${process.platform} ${process.arch}`, loadAverageAtStart: loadavg() },
     browser: browserVersion,
     node: process.version,

@@ -12,6 +12,6 @@ console.log('');
 console.log(FOOTNOTE);
 console.log('');
 console.log(
-  `Measured ${r.date.slice(0, 10)} at commit \`${r.commit?.slice(0, 10)}\`${r.dirty ? ' (with uncommitted changes)' : ''}, ` +
-    `${r.machine.cpus} CPUs (${r.machine.cpuModel}), ${r.browser}, headless; medians of ${reps}; ${loadText(r)}.`,
+  `Measured ${r.date.slice(0, 10)} at commit \`${r.commit?.slice(0, 10)}\`${r.dirty ? ` (with uncommitted changes${r.uncommitted ? ` to ${r.uncommitted.join(', ')}` : ''})` : ''}, ` +
+    `${r.machine.cpus} CPUs (${r.machine.cpuModel}), ${r.browser}, headless; medians of ${reps}${loadText(r) ? `; ${loadText(r)}` : ''}.`,
 );

@@ -127,7 +127,7 @@ export function printTable(results) {
   console.log(widths.map((w) => '─'.repeat(w)).join('  '));
   for (const r of cells.slice(1)) console.log(line(r));
   console.log(FOOTNOTE);
-  console.log(`\n${results.date.slice(0, 10)}, ${results.commit?.slice(0, 10) ?? '?'}${results.dirty ? ' (uncommitted changes)' : ''}, ${results.machine.cpus} CPUs (${results.machine.cpuModel}), ${results.browser}; ${loadText(results)}`);
+  console.log(`\n${results.date.slice(0, 10)}, ${results.commit?.slice(0, 10) ?? '?'}${results.dirty ? ` (uncommitted changes${results.uncommitted ? `: ${results.uncommitted.join(', ')}` : ''})` : ''}, ${results.machine.cpus} CPUs (${results.machine.cpuModel}), ${results.browser}; ${loadText(results)}`);
 }
 
 export function markdownTable(results) {
