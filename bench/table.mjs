@@ -9,7 +9,7 @@ const r = JSON.parse(readFileSync(file, 'utf8'));
 const reps = Object.entries(r.settings.reps).map(([n, k]) => `${k}× at ${Number(n).toLocaleString('en-US')}`).join(', ');
 console.log(markdownTable(r));
 console.log('');
-console.log(FOOTNOTE);
+console.log(FOOTNOTE.replace(/\n/g, "  \n"));
 console.log('');
 console.log(
   `Measured ${r.date.slice(0, 10)} at commit \`${r.commit?.slice(0, 10)}\`${r.dirty ? ` (with uncommitted changes${r.uncommitted ? ` to ${r.uncommitted.join(', ')}` : ''})` : ''}, ` +
