@@ -409,6 +409,8 @@ function problems(n, s, reps, counts) {
     if (r.scroll && r.scroll.lastRowShown < r.scroll.rows) p.push(`scroll ended at row ${r.scroll.lastRowShown} of ${r.scroll.rows}`);
     if (r.export?.contacts !== undefined && r.export.contacts !== counts.contacts) p.push(`export has ${r.export.contacts} contacts`);
     for (const e of [...(r.errorsImport ?? []), ...(r.errors ?? [])]) p.push(e);
+    if (r.harnessError) p.push(`harness error: ${r.harnessError.split('\n')[0]}`);
+    if (r.skipped) p.push(r.skipped);
   }
   for (const [k, v] of Object.entries(s)) if (v === null && !['importRefused', 'importRatio', 'importWriteRatio'].includes(k)) p.push(`${k} was not measured`);
   return p;
@@ -485,7 +487,14 @@ async function main() {
       for (let rep = 1; rep <= repsFor(n); rep++) {
         log(` repetition ${rep}`);
         const profileThis = opts.profile && rep === repsFor(n) && n === Math.max(...opts.sizes);
-        const r = await repetition(n, rep, { importFiles, queries, probe, base, profileThis });
+        let r;
+        try {
+          r = await repetition(n, rep, { importFiles, queries, probe, base, profileThis });
+        } catch (e) {
+          // Recorded, never hidden: the smoke run fails on it, a full run goes on.
+          log(`  the harness failed: ${e.message.split('\n')[0]}`);
+          r = { rep, harnessError: e.message.slice(0, 2000) };
+        }
         if (r.profileCold || r.profileSearch) {
           const dir = join(ROOT, 'bench/profiles');
           mkdirSync(dir, { recursive: true });

@@ -110,9 +110,16 @@ export function tableCells(results) {
   return [header, ...body];
 }
 
-export const FOOTNOTE =
-  '¹ Frame time is the interval between requestAnimationFrame callbacks, which cannot be shorter than one display frame (16.7 ms at 60 Hz): checked as ≤ 17 ms.\n' +
+const NOTE_FRAME =
+  '¹ Frame time is the interval between requestAnimationFrame callbacks, which cannot be shorter than one display frame (16.7 ms at 60 Hz): checked as ≤ 17 ms.';
+const NOTE_SPLIT =
   "² The bundle is larger than the app's 64 MiB import limit, so it is imported as that many valid parts, one after the other; the time is their sum, and the baseline writes the same parts.";
+
+/** The notes under the table (the second only when some import was split). */
+export function footnotes(results) {
+  const split = Object.values(results.sizes).some((s) => s.summary.importFiles > 1);
+  return split ? [NOTE_FRAME, NOTE_SPLIT] : [NOTE_FRAME];
+}
 
 /** "load average 1.2–3.4": the 1-minute load seen at the start and end of each repetition. */
 export function loadText(results) {
@@ -130,7 +137,7 @@ export function printTable(results) {
   console.log(line(cells[0]));
   console.log(widths.map((w) => '─'.repeat(w)).join('  '));
   for (const r of cells.slice(1)) console.log(line(r));
-  console.log(FOOTNOTE);
+  for (const note of footnotes(results)) console.log(note);
   console.log(`\n${results.date.slice(0, 10)}, ${results.commit?.slice(0, 10) ?? '?'}${results.dirty ? ` (uncommitted changes${results.uncommitted ? `: ${results.uncommitted.join(', ')}` : ''})` : ''}, ${results.machine.cpus} CPUs (${results.machine.cpuModel}), ${results.browser}; ${loadText(results)}`);
 }
 
