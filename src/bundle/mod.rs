@@ -11,9 +11,11 @@
 //!   without a single problem becomes [`Contents`].
 
 pub mod convert;
+pub mod csv;
 pub mod dto;
 pub mod fixtures;
 pub mod merge;
+pub mod vcard;
 
 use crate::domain::catalog::{CatalogItem, FieldTarget, TeamRole};
 use crate::domain::history::HistoryEntry;

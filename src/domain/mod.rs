@@ -7,7 +7,9 @@
 pub mod account;
 pub mod catalog;
 pub mod contact;
+pub mod contact_merge;
 pub mod demo;
+pub mod duplicates;
 pub mod edit;
 pub mod email;
 pub mod history;

@@ -168,6 +168,7 @@ pub fn AccountsList(archived: bool, data: DataSignal) -> impl IntoView {
 
     view! {
         <Filters data kind tag member text sort />
+        <super::export_csv::ExportCsv which=super::export_csv::Which::Accounts data rows />
         <p class="muted list-count" role="status">
             {move || {
                 let (n, m) = (count.get(), total.get());

@@ -9,6 +9,7 @@
 
 mod accounts;
 mod contacts;
+mod export_csv;
 mod pending;
 mod virtual_rows;
 
