@@ -59,6 +59,24 @@ fn typing_in(ev: &web_sys::KeyboardEvent) -> bool {
         })
 }
 
+/// `performance.mark("clientbook:search-rendered", { detail: query })`
+/// (see the effect in [`Search`]). Called through `Reflect` because the
+/// options form of `mark` is an unstable API in web-sys.
+fn mark_search_rendered(query: &str) {
+    const MARK: &str = "clientbook:search-rendered";
+    let Some(performance) = web_sys::window().and_then(|w| w.performance()) else {
+        return;
+    };
+    performance.clear_marks_with_mark_name(MARK);
+    let options = js_sys::Object::new();
+    let mark = js_sys::Reflect::set(&options, &"detail".into(), &query.into())
+        .and_then(|_| js_sys::Reflect::get(&performance, &"mark".into()))
+        .and_then(|f| f.dyn_into::<js_sys::Function>());
+    if let Ok(mark) = mark {
+        let _ = mark.call2(&performance, &MARK.into(), &options);
+    }
+}
+
 #[component]
 pub fn Search() -> impl IntoView {
     let services = use_services();
@@ -111,6 +129,18 @@ pub fn Search() -> impl IntoView {
             Some(Ok(i)) => i.0.search(&q, LIMIT),
             _ => SearchResults::default(),
         })
+    });
+    // For the benchmark harness (bench/, docs/benchmarks.md): once the
+    // results of a query are computed, a performance mark
+    // `clientbook:search-rendered` with the query as its detail; the harness
+    // then takes the next painted frame as "results rendered". Only the
+    // latest mark is kept, so they never pile up.
+    Effect::new(move |_| {
+        let q = query.get();
+        results.track();
+        if index.with(|i| i.is_some()) {
+            mark_search_rendered(&q);
+        }
     });
     // Every option in order, as the routes they open.
     let options = Memo::new(move |_| {
