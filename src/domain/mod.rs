@@ -7,6 +7,7 @@
 pub mod account;
 pub mod catalog;
 pub mod contact;
+pub mod directory;
 pub mod edit;
 pub mod email;
 pub mod history;

@@ -49,7 +49,8 @@ macro_rules! store_contract_tests {
             import_conflicts_follow_the_choices_and_undo_restores,
             failed_import_leaves_everything_as_before,
             export_of_chosen_accounts_carries_only_what_they_use,
-            undo_of_an_import_leaves_no_link_to_what_it_removes);
+            undo_of_an_import_leaves_no_link_to_what_it_removes,
+            directory_follows_writes_and_is_rebuilt_when_missing);
     };
     (@one native, $make:expr, $($case:ident),*) => {
         $(
@@ -57,7 +58,9 @@ macro_rules! store_contract_tests {
             fn $case() {
                 pollster::block_on(async {
                     let store = $make;
+                    $crate::store::contract::directory_is_built(&store).await;
                     $crate::store::contract::$case(&store).await;
+                    $crate::store::contract::directory_in_step(&store).await;
                 });
             }
         )*
@@ -67,13 +70,28 @@ macro_rules! store_contract_tests {
             #[wasm_bindgen_test::wasm_bindgen_test]
             async fn $case() {
                 let store = $make;
+                $crate::store::contract::directory_is_built(&*store).await;
                 $crate::store::contract::$case(&*store).await;
+                $crate::store::contract::directory_in_step(&*store).await;
             }
         )*
     };
     ($mode:ident, $make:expr) => {
         $crate::store_contract_tests!(@cases $mode, $make);
     };
+}
+
+/// Run before every case: the store has a (stored) directory from the start,
+/// so every write of the case must keep it in step.
+pub async fn directory_is_built<B: Backend>(store: &Repo<B>) {
+    ok(store.directory().await, "directory");
+}
+
+/// Run after every case: the stored directory says what the records say.
+pub async fn directory_in_step<B: Backend>(store: &Repo<B>) {
+    let stored = ok(store.directory().await, "directory").sorted();
+    let records = ok(store.directory_from_records().await, "directory from records").sorted();
+    assert_eq!(stored, records, "the stored directory differs from the records");
 }
 
 fn ok<T, E: std::fmt::Debug>(r: Result<T, E>, what: &str) -> T {
@@ -952,4 +970,40 @@ pub async fn undo_of_an_import_leaves_no_link_to_what_it_removes<B: Backend>(sto
     assert!(ok(store.undo_import().await, "undo"));
     assert_eq!(export_text(store).await, before);
     assert_eq!(ok(store.links().await, "links").len(), 1);
+}
+
+pub async fn directory_follows_writes_and_is_rebuilt_when_missing<B: Backend>(store: &Repo<B>) {
+    use super::{schema, Key, Tx};
+    let first = new_account(77, "Zoë Adams", vec![person("Zoë", "Adams", "zoe@example.com")]);
+    ok(store.create_account(&first, &[]).await, "create");
+    let d = ok(store.directory().await, "directory");
+    assert_eq!(d.accounts.len(), 1);
+    assert_eq!(d.accounts[0].name, "Zoë Adams");
+    assert_eq!(d.contacts[0].emails, ["zoe@example.com"]);
+    assert_eq!(d.links.len(), 1);
+
+    // An edit shows at once; the other entries stay.
+    let before = first.account.clone();
+    let mut after = before.clone();
+    after.archived = true;
+    after.name = "Zoë Adams (old)".into();
+    ok(store.update_account(&before, &after, &[]).await, "update");
+    let second = new_account(78, "Acme", vec![person("Kate", "Smith", "kate@example.com")]);
+    ok(store.create_account(&second, &[]).await, "create second");
+    let d = ok(store.directory().await, "directory");
+    let row = d.accounts.iter().find(|a| a.id == first.account.id).map(|a| (a.name.clone(), a.archived));
+    assert_eq!(row, Some(("Zoë Adams (old)".to_owned(), true)));
+    assert_eq!(d.accounts.len(), 2);
+    assert_eq!(d.contacts.len(), 2);
+    directory_in_step(store).await;
+
+    // Without its format marker (records written behind the app's back),
+    // the directory is rebuilt from the records on the next read.
+    let raw = ok(store.backend().write(&[schema::SUMMARY]), "raw write");
+    ok(raw.delete(schema::SUMMARY, &Key::one("format")), "delete marker");
+    ok(raw.commit().await, "commit");
+    let rebuilt = ok(store.directory().await, "rebuilt").sorted();
+    let records = ok(store.directory_from_records().await, "records").sorted();
+    assert_eq!(rebuilt, records);
+    assert_eq!(rebuilt.accounts.len(), 2);
 }
