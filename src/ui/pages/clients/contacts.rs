@@ -19,7 +19,8 @@ pub fn ContactsList(data: DataSignal) -> impl IntoView {
             Shared::new(
                 d.as_ref()
                     .map(|d| {
-                        d.contact_keys
+                        d.contact_list()
+                            .keys
                             .iter()
                             .enumerate()
                             .filter(|(_, key)| words.iter().all(|w| key.contains(w)))
@@ -31,7 +32,7 @@ pub fn ContactsList(data: DataSignal) -> impl IntoView {
         })
     });
     let count = Memo::new(move |_| rows.with(|r| r.len()));
-    let total = Memo::new(move |_| data.with(|d| d.as_ref().map_or(0, |d| d.contacts.len())));
+    let total = Memo::new(move |_| data.with(|d| d.as_ref().map_or(0, |d| d.contact_count())));
     let scroller = NodeRef::<Div>::new();
     Effect::new(move |prev: Option<()>| {
         text.track();
@@ -46,14 +47,15 @@ pub fn ContactsList(data: DataSignal) -> impl IntoView {
         move || {
             let d = data.get()?;
             let index = rows.with(|r| r.get(i).copied())?;
-            let c = d.contacts.get(index)?;
-            let accounts = d.per_contact.get(&c.id).copied().unwrap_or(0);
+            let row = *d.contact_list().rows.get(index)?;
+            let c = d.contact_row(row)?;
+            let accounts = d.per_contact.get(row as usize).copied().unwrap_or(0);
             Some(view! {
                 <div role="cell" class="c-name">
                     <a href=Route::Contact(c.id.clone()).href()>{c.display_name()}</a>
                 </div>
-                <div role="cell" class="c-email">{c.main_email().map(|e| e.to_string()).unwrap_or_default()}</div>
-                <div role="cell">{c.phones.first().cloned().unwrap_or_default()}</div>
+                <div role="cell" class="c-email">{c.main_email().unwrap_or_default().to_owned()}</div>
+                <div role="cell">{c.phone.clone()}</div>
                 <div role="cell" class="c-tags">
                     <TagList tags=c.tags.clone() catalog=d.catalog.clone() />
                 </div>
