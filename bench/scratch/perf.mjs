@@ -125,6 +125,16 @@ async function scrollList({ maxRows }) {
   const step = scroller.clientHeight;
   scroller.scrollTop = 0;
   await b.afterPaint();
+  const idle = [];
+  await new Promise((res) => {
+    let last;
+    const tick = (t) => {
+      if (last !== undefined) idle.push(t - last);
+      last = t;
+      if (idle.length >= 30) res(); else requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  });
   const deltas = [];
   let maxEls = rowEls().length;
   await new Promise((res) => {
@@ -140,7 +150,8 @@ async function scrollList({ maxRows }) {
     requestAnimationFrame(frame);
   });
   await b.afterPaint();
-  return { rows, total, deltas, maxEls: Math.max(maxEls, rowEls().length) };
+  idle.sort((a, b) => a - b);
+  return { rows, total, deltas, idle: idle[Math.floor(idle.length / 2)], maxEls: Math.max(maxEls, rowEls().length) };
 }
 
 /** Seeds a practice: n contacts, n/2 accounts, deterministic. */
@@ -300,7 +311,7 @@ async function measure(n, reps) {
         const heap2 = await cdp.send('Runtime.getHeapUsage');
         out.memSearch = { js: heap2.usedSize, wasm: await page.evaluate(wasmBytes) };
         const sc = await page.evaluate(scrollList, { maxRows: 10000 });
-        out.scroll = { rows: sc.rows, total: sc.total, frames: sc.deltas.length, p50: pct(sc.deltas, 50), p95: pct(sc.deltas, 95), max: Math.max(...sc.deltas), maxEls: sc.maxEls };
+        out.scroll = { rows: sc.rows, total: sc.total, frames: sc.deltas.length, p50: pct(sc.deltas, 50), p95: pct(sc.deltas, 95), max: Math.max(...sc.deltas), maxEls: sc.maxEls, idle: sc.idle };
         out.errors = errors;
       }
       await context.close();
@@ -315,7 +326,7 @@ async function measure(n, reps) {
     memMB: r1(out.mem.total / 1e6), memJsMB: r1(out.mem.js / 1e6), memWasmMB: r1(out.mem.wasm / 1e6),
     memAfterSearchMB: r1((out.memSearch.js + out.memSearch.wasm) / 1e6),
     searchKeys: out.search.keys, searchP50: r1(out.search.p50), searchP95: r1(out.search.p95), searchMax: r1(out.search.max),
-    scrollRows: out.scroll.rows, scrollFrames: out.scroll.frames, scrollP95: r1(out.scroll.p95), scrollMax: r1(out.scroll.max), rowEls: out.scroll.maxEls,
+    scrollRows: out.scroll.rows, scrollFrames: out.scroll.frames, scrollP95: r1(out.scroll.p95), scrollMax: r1(out.scroll.max), scrollIdleFrame: r1(out.scroll.idle), rowEls: out.scroll.maxEls,
     errors: out.errors,
   };
   console.log(JSON.stringify(summary));

@@ -22,8 +22,7 @@ use super::schema as s;
 use super::{Backend, Key, StoreError, Tx};
 use crate::domain::directory::{AccountRow, ContactRow, Directory, Entry, LinkRow};
 use crate::domain::{Account, Contact, Link};
-use serde::de::{DeserializeOwned, Deserializer, SeqAccess, Visitor};
-use serde::ser::{SerializeStruct, Serializer};
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
@@ -34,77 +33,15 @@ pub const CHUNKS: u32 = 64;
 /// The key of the marker record.
 const FORMAT_KEY: &str = "format";
 /// The text format the chunks hold; another value means "rebuild".
-const FORMAT: &[u8] = b"directory-1";
+const FORMAT: &str = "directory-1";
 
-/// One value of the `summary` store: a chunk of text (UTF-8 bytes, stored
-/// as a byte array: read and written as one copy), or the format marker.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// One value of the `summary` store: a chunk of the directory's text, or
+/// the format marker. (Text, not a byte array: `serde-wasm-bindgen`'s
+/// JSON-compatible mode would store bytes as an array of numbers.)
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Chunk {
     pub chunk: String,
-    pub data: Vec<u8>,
-}
-
-impl Serialize for Chunk {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut st = serializer.serialize_struct("Chunk", 2)?;
-        st.serialize_field("chunk", &self.chunk)?;
-        st.serialize_field("data", &Bytes(&self.data))?;
-        st.end()
-    }
-}
-
-struct Bytes<'a>(&'a [u8]);
-
-impl Serialize for Bytes<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_bytes(self.0)
-    }
-}
-
-struct ByteBuf(Vec<u8>);
-
-impl<'de> Deserialize<'de> for ByteBuf {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = ByteBuf;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("bytes")
-            }
-            fn visit_bytes<E: serde::de::Error>(self, v: &[u8]) -> Result<ByteBuf, E> {
-                Ok(ByteBuf(v.to_vec()))
-            }
-            fn visit_byte_buf<E: serde::de::Error>(self, v: Vec<u8>) -> Result<ByteBuf, E> {
-                Ok(ByteBuf(v))
-            }
-            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<ByteBuf, E> {
-                Ok(ByteBuf(v.as_bytes().to_vec()))
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<ByteBuf, A::Error> {
-                let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0));
-                while let Some(b) = seq.next_element::<u8>()? {
-                    out.push(b);
-                }
-                Ok(ByteBuf(out))
-            }
-        }
-        deserializer.deserialize_byte_buf(V)
-    }
-}
-
-impl<'de> Deserialize<'de> for Chunk {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        struct Raw {
-            chunk: String,
-            data: ByteBuf,
-        }
-        let raw = Raw::deserialize(deserializer)?;
-        Ok(Self {
-            chunk: raw.chunk,
-            data: raw.data.0,
-        })
-    }
+    pub text: String,
 }
 
 /// The chunk an id's entries live in (FNV-1a, so any id spreads evenly).
@@ -123,15 +60,12 @@ type Change = (String, Option<String>);
 /// The stored directory as text, or `None` when it must be rebuilt.
 pub async fn read<T: Tx>(tx: &T) -> Result<Option<String>, StoreError> {
     let chunks = tx.all::<Chunk>(s::SUMMARY).await?;
-    if !chunks.iter().any(|c| c.chunk == FORMAT_KEY && c.data == FORMAT) {
+    if !chunks.iter().any(|c| c.chunk == FORMAT_KEY && c.text == FORMAT) {
         return Ok(None);
     }
-    let mut text = String::with_capacity(chunks.iter().map(|c| c.data.len()).sum());
-    for c in chunks.into_iter().filter(|c| c.chunk != FORMAT_KEY) {
-        match String::from_utf8(c.data) {
-            Ok(t) => text.push_str(&t),
-            Err(_) => return Ok(None),
-        }
+    let mut text = String::with_capacity(chunks.iter().map(|c| c.text.len()).sum());
+    for c in chunks.iter().filter(|c| c.chunk != FORMAT_KEY) {
+        text.push_str(&c.text);
     }
     Ok(Some(text))
 }
@@ -170,19 +104,13 @@ pub async fn rebuild<T: Tx>(tx: &T) -> Result<String, StoreError> {
     }
     for (chunk, t) in chunks {
         text.push_str(&t);
-        tx.put(
-            s::SUMMARY,
-            &Chunk {
-                chunk,
-                data: t.into_bytes(),
-            },
-        )?;
+        tx.put(s::SUMMARY, &Chunk { chunk, text: t })?;
     }
     tx.put(
         s::SUMMARY,
         &Chunk {
             chunk: FORMAT_KEY.to_owned(),
-            data: FORMAT.to_vec(),
+            text: FORMAT.to_owned(),
         },
     )?;
     Ok(text)
@@ -325,14 +253,11 @@ impl<T: Tx> Tx for SummarisedTx<T> {
                 .get::<Chunk>(s::SUMMARY, &Key::one(FORMAT_KEY))
                 .await?;
             // No directory yet: the next read builds it from the records.
-            if marker.is_some_and(|m| m.data == FORMAT) {
+            if marker.is_some_and(|m| m.text == FORMAT) {
                 for (chunk, list) in changes {
                     let stored = self.inner.get::<Chunk>(s::SUMMARY, &Key::one(&chunk)).await?;
-                    let text = stored
-                        .map(|c| String::from_utf8(c.data).unwrap_or_default())
-                        .unwrap_or_default();
-                    let data = patch(&text, &list).into_bytes();
-                    self.inner.put(s::SUMMARY, &Chunk { chunk, data })?;
+                    let text = patch(&stored.map(|c| c.text).unwrap_or_default(), &list);
+                    self.inner.put(s::SUMMARY, &Chunk { chunk, text })?;
                 }
             }
         }
@@ -393,16 +318,5 @@ mod tests {
             ],
         );
         assert_eq!(out, "A\tx\tnew\ti\t0\t1\t\t\nC\tz\tA2\t\tB\t\t\t\n");
-    }
-
-    #[test]
-    fn chunk_bytes_survive_json() {
-        let c = Chunk {
-            chunk: "07".into(),
-            data: "Zoë\n".as_bytes().to_vec(),
-        };
-        let v = serde_json::to_value(&c).unwrap();
-        let back: Chunk = serde_json::from_value(v).unwrap();
-        assert_eq!(back, c);
     }
 }
