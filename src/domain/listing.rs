@@ -407,18 +407,27 @@ pub struct SearchIndex {
 }
 
 /// How well `key` matches the query words: 0 the key starts with the first
-/// word, 1 a word of the key does, 2 it occurs elsewhere.
+/// word, 1 a word of the key does (the first word occurs right after a
+/// character that is not a letter or digit), 2 it occurs elsewhere.
 fn rank(key: &str, first: &str) -> u8 {
     if key.starts_with(first) {
-        0
-    } else if key
-        .split(|c: char| !c.is_alphanumeric())
-        .any(|w| w.starts_with(first))
-    {
-        1
-    } else {
-        2
+        return 0;
     }
+    // Words hold only letters and digits: a query word with anything else
+    // never starts one.
+    let starts_word = first.chars().all(char::is_alphanumeric);
+    if starts_word {
+        let (k, f) = (key.as_bytes(), first.as_bytes());
+        let mut from = 0;
+        while let Some(p) = k.get(from..).and_then(|rest| rest.windows(f.len()).position(|w| w == f)) {
+            let at = from + p;
+            if key[..at].chars().next_back().is_some_and(|c| !c.is_alphanumeric()) {
+                return 1;
+            }
+            from = at + 1;
+        }
+    }
+    2
 }
 
 /// The best `limit` entries by rank, alphabetical within a rank: matches
@@ -435,9 +444,22 @@ impl Best {
             limit,
         }
     }
+    /// Whether nothing of rank `rank` or worse can enter any more.
+    fn full_from(&self, rank: usize) -> bool {
+        self.buckets[..rank.min(6)].iter().map(Vec::len).sum::<usize>() >= self.limit
+    }
     /// Whether nothing can enter any more (the best rank is full).
     fn full(&self) -> bool {
-        self.buckets[0].len() >= self.limit
+        self.full_from(1)
+    }
+    /// Offers entry `i` whose key is `key`, working out its rank only as far
+    /// as it could still enter.
+    fn offer_key(&mut self, key: &str, first: &str, i: u32) {
+        if key.starts_with(first) {
+            self.offer(0, i);
+        } else if !self.full_from(1) {
+            self.offer(rank(key, first), i);
+        }
     }
     fn offer(&mut self, rank: u8, i: u32) {
         if let Some(b) = self.buckets.get_mut(usize::from(rank)) {
@@ -519,8 +541,7 @@ impl SearchIndex {
             }
             contact_keys.push(&normalize(&c.display_name()), Some(&email_key));
             from.push(contact_accounts.len() as u32);
-            if let Some((_, shown)) = linked.get(&c.id) {
-                let mut shown = shown.clone();
+            if let Some((_, mut shown)) = linked.remove(&c.id) {
                 shown.sort_unstable();
                 shown.dedup();
                 contact_accounts.extend(shown);
@@ -584,7 +605,7 @@ impl SearchIndex {
                 let archived = self.accounts.get(iu).is_some_and(|a| a.archived);
                 let b = if archived { &mut best_archived } else { &mut best };
                 if !b.full() {
-                    b.offer(rank(ak.whole(iu), first), i);
+                    b.offer_key(ak.whole(iu), first, i);
                 }
             }
         };
@@ -606,12 +627,12 @@ impl SearchIndex {
             if ck.has_all(iu, &words, true) {
                 matched_contacts.push(i);
                 if !by_name.full() {
-                    by_name.offer(rank(ck.name(iu), first), i);
+                    by_name.offer_key(ck.name(iu), first, i);
                 }
             } else if ck.has_all(iu, &words, false) {
                 matched_contacts.push(i);
                 if !by_email.full() {
-                    by_email.offer(rank(ck.rest(iu), first), i);
+                    by_email.offer_key(ck.rest(iu), first, i);
                 }
             }
         };
@@ -1014,6 +1035,72 @@ mod tests {
             // A fresh index each time would not narrow: compare with one that did.
             fresh.last.lock().map(|mut l| *l = LastQuery::default()).ok();
             assert_eq!(typed.search(q, 8), once, "query {q}");
+        }
+    }
+}
+
+/// Timing of the search at 100,000 contacts, natively (not a test of
+/// behaviour: `cargo test --release -- --ignored search_timing --nocapture`).
+#[cfg(test)]
+mod timing {
+    use super::*;
+    use crate::domain::directory::{ContactRow, Directory};
+    use crate::domain::ids::{IdSource, SeededIds};
+
+    #[test]
+    #[ignore]
+    fn search_timing() {
+        let firsts = ["Jürgen", "Sofía", "Zoë", "Émile", "Ștefan", "Ana", "Kate", "Dan", "Lucía", "Björn"];
+        let lasts = ["Müller", "Ortega", "Adams", "Blanc", "Popescu", "de Vries", "Smith", "Jones", "Schröder", "Dubois", "Țăran", "Jansen"];
+        let mut ids = SeededIds::new(1);
+        let mut d = Directory::default();
+        for i in 0..100_000usize {
+            let (f, l) = (firsts[(i * 7) % firsts.len()], lasts[(i * 13) % lasts.len()]);
+            d.contacts.push(ContactRow {
+                id: ids.contact_id(),
+                first_name: f.into(),
+                middle_name: String::new(),
+                last_name: l.into(),
+                emails: vec![format!("{}.{}{i}@example.com", normalize(f), normalize(l).replace(' ', ""))],
+                phone: String::new(),
+                tags: vec![],
+            });
+        }
+        for i in 0..50_000usize {
+            d.accounts.push(AccountRow {
+                id: ids.account_id(),
+                name: format!("{} {}", d.contacts[2 * i].first_name, d.contacts[2 * i].last_name),
+                kind: AccountType::Individual,
+                archived: i % 20 == 0,
+                created_at: Timestamp(0),
+                tags: vec![],
+                team: vec![],
+            });
+            for c in [2 * i, 2 * i + 1] {
+                d.links.push(crate::domain::directory::LinkRow {
+                    account_id: d.accounts[i].id.clone(),
+                    contact_id: d.contacts[c].id.clone(),
+                    primary: false,
+                    signer_priority: None,
+                    pending: vec![],
+                });
+            }
+        }
+        let d = std::sync::Arc::new(d);
+        let t = std::time::Instant::now();
+        let idx = SearchIndex::build(&d, |_| true, true);
+        println!("build {:?}", t.elapsed());
+        let mut times = Vec::new();
+        for q in ["muller", "sofia ort", "ortega123", "@example", "jan", "zoe", "e", "a"] {
+            for n in 1..=q.len() {
+                let t = std::time::Instant::now();
+                let r = idx.search(&q[..n], 8);
+                times.push((t.elapsed(), q[..n].to_owned(), r.total_accounts + r.total_contacts));
+            }
+        }
+        times.sort();
+        for (t, q, n) in times.iter().rev().take(8) {
+            println!("{t:?} {q:?} {n}");
         }
     }
 }
