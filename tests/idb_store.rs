@@ -110,7 +110,13 @@ async fn fresh_database_has_the_current_schema() {
     let db = raw_open(store.name(), None).await.expect("raw open");
     assert_eq!(db.version() as u32, schema::DB_VERSION);
     let names = db.object_store_names();
-    for s in [schema::ACCOUNTS, schema::CONTACTS, schema::LINKS, schema::META, schema::SUMMARY] {
+    for s in [
+        schema::ACCOUNTS,
+        schema::CONTACTS,
+        schema::LINKS,
+        schema::META,
+        schema::SUMMARY,
+    ] {
         assert!(names.contains(s), "missing store {s}");
     }
     db.close();

@@ -424,9 +424,8 @@ impl Directory {
     pub fn sorted(mut self) -> Self {
         self.accounts.sort_by(|a, b| a.id.cmp(&b.id));
         self.contacts.sort_by(|a, b| a.id.cmp(&b.id));
-        self.links.sort_by(|a, b| {
-            (&a.account_id, &a.contact_id).cmp(&(&b.account_id, &b.contact_id))
-        });
+        self.links
+            .sort_by(|a, b| (&a.account_id, &a.contact_id).cmp(&(&b.account_id, &b.contact_id)));
         self
     }
 }
@@ -450,7 +449,10 @@ mod tests {
         }
         let d = Directory::of(&c.accounts, &c.contacts, &c.links);
         assert!(d.links[0].primary);
-        assert_eq!(d.links[0].pending.len(), usize::from(!c.links[0].email_access.is_empty()));
+        assert_eq!(
+            d.links[0].pending.len(),
+            usize::from(!c.links[0].email_access.is_empty())
+        );
         let (back, bad) = Directory::parse(&d.to_text());
         assert_eq!(bad, 0);
         assert_eq!(back, d);

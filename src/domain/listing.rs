@@ -8,9 +8,9 @@
 //! accounts filters in a few milliseconds.
 
 use super::account::{Account, AccountType};
+use super::directory::Directory;
 use super::directory::{AccountRow, LinkRow};
 use super::ids::{AccountId, ContactId, MemberId, TagId};
-use super::directory::Directory;
 use super::search::normalize;
 use super::time::Timestamp;
 use std::collections::HashMap;
@@ -144,7 +144,9 @@ pub fn primary_contacts<'a, K: Ord + ?Sized + 'a>(
 }
 
 /// How many accounts each contact belongs to.
-pub fn accounts_per_contact<'a>(links: impl IntoIterator<Item = &'a LinkRow>) -> HashMap<&'a ContactId, usize> {
+pub fn accounts_per_contact<'a>(
+    links: impl IntoIterator<Item = &'a LinkRow>,
+) -> HashMap<&'a ContactId, usize> {
     let mut out = HashMap::new();
     for link in links {
         *out.entry(&link.contact_id).or_insert(0) += 1;
@@ -342,7 +344,10 @@ impl Keys {
             self.text.push_str(rest);
         }
         self.text.push('\n');
-        let (s, m) = (self.start[self.start.len() - 1] as usize, self.split[self.split.len() - 1] as usize);
+        let (s, m) = (
+            self.start[self.start.len() - 1] as usize,
+            self.split[self.split.len() - 1] as usize,
+        );
         let bytes = self.text.as_bytes();
         self.name_mask.push(mask_of(&bytes[s..m]));
         self.mask.push(mask_of(&bytes[s..bytes.len() - 1]));
@@ -363,7 +368,9 @@ impl Keys {
     }
 
     fn rest(&self, i: usize) -> &str {
-        self.whole(i).get(self.split[i] as usize - self.start[i] as usize + 1..).unwrap_or("")
+        self.whole(i)
+            .get(self.split[i] as usize - self.start[i] as usize + 1..)
+            .unwrap_or("")
     }
 
     /// Whether every word (with its mask) occurs in the name part (`name`)
@@ -406,6 +413,32 @@ pub struct SearchIndex {
     last: std::sync::Mutex<LastQuery>,
 }
 
+/// FNV-1a: ids are random already, so hashing them needs no protection
+/// against crafted keys, only speed.
+#[derive(Default)]
+pub struct Fnv(u64);
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &b in bytes {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+/// A map keyed by ids, hashed with [`Fnv`].
+pub type IdMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<Fnv>>;
+
 /// How well `key` matches the query words: 0 the key starts with the first
 /// word, 1 a word of the key does (the first word occurs right after a
 /// character that is not a letter or digit), 2 it occurs elsewhere.
@@ -419,9 +452,16 @@ fn rank(key: &str, first: &str) -> u8 {
     if starts_word {
         let (k, f) = (key.as_bytes(), first.as_bytes());
         let mut from = 0;
-        while let Some(p) = k.get(from..).and_then(|rest| rest.windows(f.len()).position(|w| w == f)) {
+        while let Some(p) = k
+            .get(from..)
+            .and_then(|rest| rest.windows(f.len()).position(|w| w == f))
+        {
             let at = from + p;
-            if key[..at].chars().next_back().is_some_and(|c| !c.is_alphanumeric()) {
+            if key[..at]
+                .chars()
+                .next_back()
+                .is_some_and(|c| !c.is_alphanumeric())
+            {
                 return 1;
             }
             from = at + 1;
@@ -491,9 +531,12 @@ impl SearchIndex {
             .filter(|(_, a)| visible(a))
             .map(|(i, a)| (normalize(&a.name), i))
             .collect();
-        accounts.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| d.accounts[a.1].id.cmp(&d.accounts[b.1].id)));
+        accounts.sort_by(|a, b| {
+            a.0.cmp(&b.0)
+                .then_with(|| d.accounts[a.1].id.cmp(&d.accounts[b.1].id))
+        });
         let mut account_keys = Keys::default();
-        let mut position: HashMap<&AccountId, u32> = HashMap::with_capacity(accounts.len());
+        let mut position: IdMap<&AccountId, u32> = IdMap::default();
         let mut entries = Vec::with_capacity(accounts.len());
         for (pos, (key, i)) in accounts.iter().enumerate() {
             let a = &d.accounts[*i];
@@ -507,7 +550,7 @@ impl SearchIndex {
             });
         }
         // Each contact's links: how many, and the visible accounts.
-        let mut linked: HashMap<&ContactId, (u32, Vec<u32>)> = HashMap::new();
+        let mut linked: IdMap<&ContactId, (u32, Vec<u32>)> = IdMap::default();
         for link in &d.links {
             let entry = linked.entry(&link.contact_id).or_default();
             entry.0 += 1;
@@ -525,7 +568,10 @@ impl SearchIndex {
             })
             .map(|(i, c)| (c.sort_key(), i))
             .collect();
-        contacts.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| d.contacts[a.1].id.cmp(&d.contacts[b.1].id)));
+        contacts.sort_by(|a, b| {
+            a.0.cmp(&b.0)
+                .then_with(|| d.contacts[a.1].id.cmp(&d.contacts[b.1].id))
+        });
         let mut contact_keys = Keys::default();
         let mut from = Vec::with_capacity(contacts.len() + 1);
         let mut contact_accounts = Vec::new();
@@ -652,7 +698,10 @@ impl SearchIndex {
                 .iter()
                 .filter_map(|&i| self.accounts.get(i as usize).cloned())
                 .collect(),
-            contacts: contact_hits.iter().filter_map(|&i| self.contact_entry(i as usize)).collect(),
+            contacts: contact_hits
+                .iter()
+                .filter_map(|&i| self.contact_entry(i as usize))
+                .collect(),
         };
         if let Ok(mut last) = self.last.lock() {
             *last = LastQuery {
@@ -780,11 +829,17 @@ mod tests {
 
         let all = AccountFilter::default();
         assert_eq!(
-            names(&list, &filter_accounts(&refs(&rows(&list)), &k, &all, SortOrder::Name)),
+            names(
+                &list,
+                &filter_accounts(&refs(&rows(&list)), &k, &all, SortOrder::Name)
+            ),
             ["acme", "Émile Blanc", "Zoë Adams"]
         );
         assert_eq!(
-            names(&list, &filter_accounts(&refs(&rows(&list)), &k, &all, SortOrder::Newest)),
+            names(
+                &list,
+                &filter_accounts(&refs(&rows(&list)), &k, &all, SortOrder::Newest)
+            ),
             ["Zoë Adams", "Émile Blanc", "acme"]
         );
         let individuals = AccountFilter {
@@ -792,7 +847,10 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(
-            names(&list, &filter_accounts(&refs(&rows(&list)), &k, &individuals, SortOrder::Name)),
+            names(
+                &list,
+                &filter_accounts(&refs(&rows(&list)), &k, &individuals, SortOrder::Name)
+            ),
             ["Émile Blanc", "Zoë Adams"]
         );
         let vip_and_ann = AccountFilter {
@@ -801,7 +859,10 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(
-            names(&list, &filter_accounts(&refs(&rows(&list)), &k, &vip_and_ann, SortOrder::Name)),
+            names(
+                &list,
+                &filter_accounts(&refs(&rows(&list)), &k, &vip_and_ann, SortOrder::Name)
+            ),
             ["Émile Blanc"]
         );
         let text = AccountFilter {
@@ -809,7 +870,10 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(
-            names(&list, &filter_accounts(&refs(&rows(&list)), &k, &text, SortOrder::Name)),
+            names(
+                &list,
+                &filter_accounts(&refs(&rows(&list)), &k, &text, SortOrder::Name)
+            ),
             ["Zoë Adams"]
         );
         assert!(text.is_narrowed() && !all.is_narrowed());
@@ -818,7 +882,10 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(
-            names(&list, &filter_accounts(&refs(&rows(&list)), &k, &archived, SortOrder::Name)),
+            names(
+                &list,
+                &filter_accounts(&refs(&rows(&list)), &k, &archived, SortOrder::Name)
+            ),
             ["Old Trust"]
         );
     }
@@ -1016,7 +1083,11 @@ mod tests {
         let accounts: Vec<Account> = (0..20)
             .map(|i| account(&mut ids, &format!("Client {i:02}"), AccountType::Other, 0))
             .collect();
-        let idx = SearchIndex::build(&std::sync::Arc::new(Directory::of(&accounts, &[], &[])), |_| true, true);
+        let idx = SearchIndex::build(
+            &std::sync::Arc::new(Directory::of(&accounts, &[], &[])),
+            |_| true,
+            true,
+        );
         let r = idx.search("client", 8);
         assert_eq!(r.accounts.len(), 8);
         assert_eq!(r.total_accounts, 20);
@@ -1030,7 +1101,9 @@ mod tests {
         let (typed, _) = index(&mut ids);
         let mut ids = SeededIds::new(9);
         let (fresh, _) = index(&mut ids);
-        for q in ["m", "mu", "mul", "mull", "mulle", "muller f", "s", "so", "k.m@w", "zz", "z"] {
+        for q in [
+            "m", "mu", "mul", "mull", "mulle", "muller f", "s", "so", "k.m@w", "zz", "z",
+        ] {
             let once = SearchIndex::search(&fresh, q, 8);
             // A fresh index each time would not narrow: compare with one that did.
             fresh.last.lock().map(|mut l| *l = LastQuery::default()).ok();
@@ -1050,8 +1123,23 @@ mod timing {
     #[test]
     #[ignore]
     fn search_timing() {
-        let firsts = ["Jürgen", "Sofía", "Zoë", "Émile", "Ștefan", "Ana", "Kate", "Dan", "Lucía", "Björn"];
-        let lasts = ["Müller", "Ortega", "Adams", "Blanc", "Popescu", "de Vries", "Smith", "Jones", "Schröder", "Dubois", "Țăran", "Jansen"];
+        let firsts = [
+            "Jürgen", "Sofía", "Zoë", "Émile", "Ștefan", "Ana", "Kate", "Dan", "Lucía", "Björn",
+        ];
+        let lasts = [
+            "Müller",
+            "Ortega",
+            "Adams",
+            "Blanc",
+            "Popescu",
+            "de Vries",
+            "Smith",
+            "Jones",
+            "Schröder",
+            "Dubois",
+            "Țăran",
+            "Jansen",
+        ];
         let mut ids = SeededIds::new(1);
         let mut d = Directory::default();
         for i in 0..100_000usize {
@@ -1061,7 +1149,11 @@ mod timing {
                 first_name: f.into(),
                 middle_name: String::new(),
                 last_name: l.into(),
-                emails: vec![format!("{}.{}{i}@example.com", normalize(f), normalize(l).replace(' ', ""))],
+                emails: vec![format!(
+                    "{}.{}{i}@example.com",
+                    normalize(f),
+                    normalize(l).replace(' ', "")
+                )],
                 phone: String::new(),
                 tags: vec![],
             });
@@ -1091,11 +1183,24 @@ mod timing {
         let idx = SearchIndex::build(&d, |_| true, true);
         println!("build {:?}", t.elapsed());
         let mut times = Vec::new();
-        for q in ["muller", "sofia ort", "ortega123", "@example", "jan", "zoe", "e", "a"] {
+        for q in [
+            "muller",
+            "sofia ort",
+            "ortega123",
+            "@example",
+            "jan",
+            "zoe",
+            "e",
+            "a",
+        ] {
             for n in 1..=q.len() {
                 let t = std::time::Instant::now();
                 let r = idx.search(&q[..n], 8);
-                times.push((t.elapsed(), q[..n].to_owned(), r.total_accounts + r.total_contacts));
+                times.push((
+                    t.elapsed(),
+                    q[..n].to_owned(),
+                    r.total_accounts + r.total_contacts,
+                ));
             }
         }
         times.sort();

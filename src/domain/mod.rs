@@ -7,6 +7,7 @@
 pub mod account;
 pub mod catalog;
 pub mod contact;
+pub mod demo;
 pub mod directory;
 pub mod edit;
 pub mod email;

@@ -50,6 +50,10 @@ pub fn normalize(s: &str) -> String {
     }
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+            continue;
+        }
         for lc in c.to_lowercase() {
             fold_char(lc, &mut out);
         }

@@ -50,6 +50,7 @@ macro_rules! store_contract_tests {
             failed_import_leaves_everything_as_before,
             export_of_chosen_accounts_carries_only_what_they_use,
             undo_of_an_import_leaves_no_link_to_what_it_removes,
+            import_with_derives_from_what_is_stored_and_undo_restores,
             directory_follows_writes_and_is_rebuilt_when_missing);
     };
     (@one native, $make:expr, $($case:ident),*) => {
@@ -972,6 +973,96 @@ pub async fn undo_of_an_import_leaves_no_link_to_what_it_removes<B: Backend>(sto
     assert_eq!(ok(store.links().await, "links").len(), 1);
 }
 
+/// `import_with` runs its maker on the stored records inside the write
+/// transaction: a CSV file matched against them updates instead of
+/// duplicating, a refusal writes nothing, and undo puts everything back.
+pub async fn import_with_derives_from_what_is_stored_and_undo_restores<B: Backend>(store: &Repo<B>) {
+    use crate::bundle::csv::{self, guess, plan};
+    let mine = new_account(
+        1,
+        "Smith Family",
+        vec![person("Kate", "Smith", "kate@example.com")],
+    );
+    create(store, &mine).await;
+    let before = export_text(store).await;
+    let table = ok(
+        csv::read(
+            "Account name;First name;Last name;E-Mail;Tags\n\
+             Smith Family;;;KATE@example.com;Clients\n\
+             Smith Family;John;Smith;john@example.com;\n\
+             Pop SRL;Ana;Pop;ana@example.ro;Clients\n"
+                .as_bytes(),
+        ),
+        "read",
+    );
+    let mapping = guess::guess(&table.headers, &Default::default());
+    let settings = plan::Settings::default();
+    let job = plan::Job {
+        table: &table,
+        mapping: &mapping,
+        settings: &settings,
+        by: "Olga",
+    };
+    let run = |seed: u64, at: i64| {
+        store.import_with(
+            move |stored: &crate::bundle::Contents| {
+                plan::plan(stored, &job, &mut SeededIds::new(seed), Timestamp(at))
+                    .map(|o| o.contents)
+                    .map_err(plan::into_errors)
+            },
+            plan::CHOICES,
+            Timestamp(at),
+        )
+    };
+    let p = ok(run(40, 50).await, "import");
+    assert_eq!((p.accounts.created, p.accounts.updated), (1, 1), "{p:?}");
+    assert_eq!((p.contacts.created, p.contacts.unchanged), (2, 1), "{p:?}");
+    assert_eq!(p.links.created, 2);
+    let smith = ok(store.account(&mine.account.id).await, "read");
+    assert_eq!(smith.map(|a| a.tags.len()), Some(1));
+    assert_eq!(
+        ok(store.account_contacts(&mine.account.id).await, "contacts").len(),
+        2
+    );
+    let history = ok(store.history(&mine.account.id).await, "history");
+    let lines: Vec<String> = history.iter().map(|h| h.change.describe()).collect();
+    assert!(lines.contains(&"Tag Clients added".to_owned()), "{lines:?}");
+    assert!(
+        lines.contains(&"Contact John Smith linked".to_owned()),
+        "{lines:?}"
+    );
+    let after = export_text(store).await;
+    // The same file again changes nothing.
+    let again = ok(run(41, 60).await, "again");
+    assert!(again.changes_nothing(), "{again:?}");
+    assert_eq!(export_text(store).await, after);
+    // A refusal writes nothing.
+    let refused = store
+        .import_with(
+            |_: &crate::bundle::Contents| {
+                Err(plan::into_errors(vec![
+                    "row 3, column \"Email\": not an email address".into(),
+                ]))
+            },
+            plan::CHOICES,
+            Timestamp(70),
+        )
+        .await;
+    match refused {
+        Err(StoreError::Rejected(e)) => {
+            assert_eq!(
+                e.for_field("row 3, column \"Email\""),
+                Some("not an email address")
+            )
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    assert_eq!(export_text(store).await, after);
+    assert_eq!(ok(store.last_import().await, "last"), Some(Timestamp(50)));
+    assert!(ok(store.undo_import().await, "undo"));
+    assert_eq!(export_text(store).await, before);
+}
+
 pub async fn directory_follows_writes_and_is_rebuilt_when_missing<B: Backend>(store: &Repo<B>) {
     use super::{schema, Key, Tx};
     let first = new_account(77, "Zoë Adams", vec![person("Zoë", "Adams", "zoe@example.com")]);
@@ -991,7 +1082,11 @@ pub async fn directory_follows_writes_and_is_rebuilt_when_missing<B: Backend>(st
     let second = new_account(78, "Acme", vec![person("Kate", "Smith", "kate@example.com")]);
     ok(store.create_account(&second, &[]).await, "create second");
     let d = ok(store.directory().await, "directory");
-    let row = d.accounts.iter().find(|a| a.id == first.account.id).map(|a| (a.name.clone(), a.archived));
+    let row = d
+        .accounts
+        .iter()
+        .find(|a| a.id == first.account.id)
+        .map(|a| (a.name.clone(), a.archived));
     assert_eq!(row, Some(("Zoë Adams (old)".to_owned(), true)));
     assert_eq!(d.accounts.len(), 2);
     assert_eq!(d.contacts.len(), 2);

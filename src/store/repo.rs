@@ -12,8 +12,8 @@ use crate::domain::history::HistoryEntry;
 use crate::domain::ids::NoteId;
 use crate::domain::note::Note;
 use crate::domain::search::normalize;
-use crate::domain::Timestamp;
 use crate::domain::{Account, AccountId, Contact, ContactId, Link, NewAccount};
+use crate::domain::{Timestamp, ValidationErrors};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
@@ -150,6 +150,46 @@ fn put_all<T: Tx>(tx: &T, c: &Contents) -> Result<(), StoreError> {
 
 fn put_history<T: Tx>(tx: &T, history: &[HistoryEntry]) -> Result<(), StoreError> {
     history.iter().try_for_each(|h| tx.put(s::HISTORY, h))
+}
+
+/// Merges `incoming` into `stored` (read in `tx`) and issues the writes
+/// and the snapshot for "Undo last import", then commits.
+async fn write_import<T: Tx>(
+    tx: T,
+    stored: &Contents,
+    incoming: &Contents,
+    choices: Choices,
+    at: Timestamp,
+) -> Result<Plan, StoreError> {
+    let (plan, w) = merge(stored, incoming, choices);
+    if plan.changes_nothing() {
+        return Ok(plan);
+    }
+    let c = &w.create;
+    let snapshot = ImportSnapshot {
+        key: LAST_IMPORT.to_owned(),
+        at,
+        created: CreatedKeys {
+            catalog: c.catalog.iter().map(|i| i.id().to_owned()).collect(),
+            accounts: c.accounts.iter().map(|a| a.id.to_string()).collect(),
+            contacts: c.contacts.iter().map(|x| x.id.to_string()).collect(),
+            links: c
+                .links
+                .iter()
+                .map(|l| (l.account_id.to_string(), l.contact_id.to_string()))
+                .collect(),
+            notes: c.notes.iter().map(|n| n.id.to_string()).collect(),
+            history: c.history.iter().map(|h| h.id.to_string()).collect(),
+        },
+        replaced: w.replaced,
+    };
+    // Updates first, so an email a stored contact gives up is free
+    // before a new contact takes it.
+    put_all(&tx, &w.update)?;
+    put_all(&tx, &w.create)?;
+    tx.put(s::META, &snapshot)?;
+    tx.commit().await?;
+    Ok(plan)
 }
 
 impl<B: Backend> Repo<B> {
@@ -444,35 +484,22 @@ impl<B: Backend> Repo<B> {
     ) -> Result<Plan, StoreError> {
         let tx = self.backend.write(&IMPORT_STORES)?;
         let stored = everything_in(&tx).await?;
-        let (plan, w) = merge(&stored, bundle, choices);
-        if plan.changes_nothing() {
-            return Ok(plan);
-        }
-        let c = &w.create;
-        let snapshot = ImportSnapshot {
-            key: LAST_IMPORT.to_owned(),
-            at,
-            created: CreatedKeys {
-                catalog: c.catalog.iter().map(|i| i.id().to_owned()).collect(),
-                accounts: c.accounts.iter().map(|a| a.id.to_string()).collect(),
-                contacts: c.contacts.iter().map(|x| x.id.to_string()).collect(),
-                links: c
-                    .links
-                    .iter()
-                    .map(|l| (l.account_id.to_string(), l.contact_id.to_string()))
-                    .collect(),
-                notes: c.notes.iter().map(|n| n.id.to_string()).collect(),
-                history: c.history.iter().map(|h| h.id.to_string()).collect(),
-            },
-            replaced: w.replaced,
-        };
-        // Updates first, so an email a stored contact gives up is free
-        // before a new contact takes it.
-        put_all(&tx, &w.update)?;
-        put_all(&tx, &w.create)?;
-        tx.put(s::META, &snapshot)?;
-        tx.commit().await?;
-        Ok(plan)
+        write_import(tx, &stored, bundle, choices, at).await
+    }
+
+    /// Imports what `make` derives from the stored records (a CSV file
+    /// matched against them), exactly like [`Repo::import`]: `make` runs
+    /// inside the write transaction on what is stored at that moment, so the
+    /// records it matches cannot change in between. When `make` refuses
+    /// (problems with their places), nothing is written.
+    pub async fn import_with<F>(&self, make: F, choices: Choices, at: Timestamp) -> Result<Plan, StoreError>
+    where
+        F: FnOnce(&Contents) -> Result<Contents, ValidationErrors>,
+    {
+        let tx = self.backend.write(&IMPORT_STORES)?;
+        let stored = everything_in(&tx).await?;
+        let incoming = make(&stored).map_err(StoreError::Rejected)?;
+        write_import(tx, &stored, &incoming, choices, at).await
     }
 
     /// When the last import that can be undone happened.

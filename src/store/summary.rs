@@ -88,14 +88,23 @@ pub async fn rebuild<T: Tx>(tx: &T) -> Result<String, StoreError> {
             .collect(),
         links: tx.all::<Link>(s::LINKS).await?.iter().map(LinkRow::of).collect(),
     };
-    let mut chunks: BTreeMap<String, String> = (0..CHUNKS).map(|i| (format!("{i:02x}"), String::new())).collect();
+    let mut chunks: BTreeMap<String, String> =
+        (0..CHUNKS).map(|i| (format!("{i:02x}"), String::new())).collect();
     let mut text = String::new();
     let lines = d
         .accounts
         .iter()
         .map(|a| (chunk_of(a.id.as_str()), Entry::account(a)))
-        .chain(d.contacts.iter().map(|c| (chunk_of(c.id.as_str()), Entry::contact(c))))
-        .chain(d.links.iter().map(|l| (chunk_of(l.account_id.as_str()), Entry::link(l))));
+        .chain(
+            d.contacts
+                .iter()
+                .map(|c| (chunk_of(c.id.as_str()), Entry::contact(c))),
+        )
+        .chain(
+            d.links
+                .iter()
+                .map(|l| (chunk_of(l.account_id.as_str()), Entry::link(l))),
+        );
     for (chunk, e) in lines {
         if let Some(t) = chunks.get_mut(&chunk) {
             t.push_str(&e.line);
@@ -151,7 +160,8 @@ fn entry_of<T: Serialize>(store: &str, value: &T) -> Result<Option<(String, Entr
     if store != s::ACCOUNTS && store != s::CONTACTS && store != s::LINKS {
         return Ok(None);
     }
-    let v = serde_json::to_value(value).map_err(|e| StoreError::Backend(format!("could not prepare a record: {e}")))?;
+    let v = serde_json::to_value(value)
+        .map_err(|e| StoreError::Backend(format!("could not prepare a record: {e}")))?;
     Ok(Some(match store {
         s::ACCOUNTS => {
             let a: Account = decode(v)?;
@@ -194,7 +204,11 @@ pub struct SummarisedTx<T> {
 }
 
 impl<T: Tx> Tx for SummarisedTx<T> {
-    async fn get<R: DeserializeOwned>(&self, store: &'static str, key: &Key) -> Result<Option<R>, StoreError> {
+    async fn get<R: DeserializeOwned>(
+        &self,
+        store: &'static str,
+        key: &Key,
+    ) -> Result<Option<R>, StoreError> {
         self.inner.get(store, key).await
     }
 
@@ -240,7 +254,11 @@ impl<T: Tx> Tx for SummarisedTx<T> {
     fn delete(&self, store: &'static str, key: &Key) -> Result<(), StoreError> {
         self.inner.delete(store, key)?;
         if let Some((chunk, k)) = key_of_deleted(store, key) {
-            self.changes.borrow_mut().entry(chunk).or_default().push((k, None));
+            self.changes
+                .borrow_mut()
+                .entry(chunk)
+                .or_default()
+                .push((k, None));
         }
         Ok(())
     }
@@ -248,10 +266,7 @@ impl<T: Tx> Tx for SummarisedTx<T> {
     async fn commit(self) -> Result<(), StoreError> {
         let changes = self.changes.into_inner();
         if !changes.is_empty() {
-            let marker = self
-                .inner
-                .get::<Chunk>(s::SUMMARY, &Key::one(FORMAT_KEY))
-                .await?;
+            let marker = self.inner.get::<Chunk>(s::SUMMARY, &Key::one(FORMAT_KEY)).await?;
             // No directory yet: the next read builds it from the records.
             if marker.is_some_and(|m| m.text == FORMAT) {
                 for (chunk, list) in changes {

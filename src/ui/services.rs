@@ -11,13 +11,13 @@
 //! the changes, and the next save here or the next page shows them anyway.
 
 use crate::domain::catalog::TeamMember;
+use crate::domain::directory::Directory;
 use crate::domain::ids::IdSource;
+use crate::domain::ids::MemberId;
 use crate::domain::Timestamp;
 use crate::error::AppError;
 use crate::store::idb::{Hooks, IdbStore};
 use crate::store::{schema, StoreError};
-use crate::domain::directory::Directory;
-use crate::domain::ids::MemberId;
 use leptos::prelude::*;
 use std::rc::Rc;
 use std::sync::Arc;

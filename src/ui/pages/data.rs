@@ -22,17 +22,18 @@ enum Loaded {
     Ready { name: String, contents: Arc<Contents> },
 }
 
-fn js_error(e: JsValue) -> String {
+pub(crate) fn js_error(e: JsValue) -> String {
     e.as_string()
         .or_else(|| js_sys::JSON::stringify(&e).ok().and_then(|s| s.as_string()))
         .unwrap_or_else(|| "unknown error".into())
 }
 
-/// Starts a download of `text` as `name`; returns the object URL to revoke later.
-fn download(name: &str, text: &str) -> Result<String, String> {
+/// Starts a download of `text` (of type `mime`) as `name`; returns the
+/// object URL to revoke later.
+pub(crate) fn download(name: &str, text: &str, mime: &str) -> Result<String, String> {
     let parts = js_sys::Array::of1(&JsValue::from_str(text));
     let options = web_sys::BlobPropertyBag::new();
-    options.set_type("application/json");
+    options.set_type(mime);
     let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).map_err(js_error)?;
     let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(js_error)?;
     let document = web_sys::window()
@@ -64,7 +65,7 @@ pub(crate) fn download_bundle(contents: &Contents, stem: &str) -> Result<(String
         },
     );
     let name = format!("{stem}-{}.json", at.date_iso());
-    let url = download(&name, &text).map_err(StoreError::Backend)?;
+    let url = download(&name, &text, "application/json").map_err(StoreError::Backend)?;
     let message = format!(
         "Downloaded {name}: {} accounts, {} contacts ({} KB).",
         contents.accounts.len(),
@@ -75,7 +76,7 @@ pub(crate) fn download_bundle(contents: &Contents, stem: &str) -> Result<(String
 }
 
 /// Reads the whole file into memory (before any transaction starts).
-async fn file_bytes(file: &web_sys::File) -> Result<Vec<u8>, String> {
+pub(crate) async fn file_bytes(file: &web_sys::File) -> Result<Vec<u8>, String> {
     let buffer = JsFuture::from(file.array_buffer()).await.map_err(js_error)?;
     Ok(js_sys::Uint8Array::new(&buffer).to_vec())
 }
@@ -92,7 +93,7 @@ fn counts_row(what: &'static str, c: bundle::merge::Counts) -> impl IntoView {
     }
 }
 
-fn plan_table(plan: &Plan) -> impl IntoView {
+pub(crate) fn plan_table(plan: &Plan) -> impl IntoView {
     view! {
         <table class="plan">
             <thead>
@@ -114,7 +115,7 @@ fn plan_table(plan: &Plan) -> impl IntoView {
     }
 }
 
-fn lines(title: &'static str, items: Vec<String>) -> impl IntoView {
+pub(crate) fn lines(title: &'static str, items: Vec<String>) -> impl IntoView {
     (!items.is_empty()).then(|| {
         let shown = items.len().min(50);
         let more = items.len() - shown;
@@ -141,6 +142,7 @@ pub fn DataPage() -> impl IntoView {
                 view! {
                     <ExportCard />
                     <ImportCard />
+                    <super::csv_import::CsvImportCard />
                     <UndoCard />
                 }
                     .into_any()

@@ -3,6 +3,7 @@
 pub mod account;
 pub mod clients;
 pub mod contact;
+pub mod csv_import;
 pub mod data;
 pub mod new_account;
 pub mod not_found;

@@ -3,11 +3,11 @@
 
 use super::virtual_rows::VirtualRows;
 use super::{DataSignal, Shared};
+use crate::domain::catalog::Catalog;
+use crate::domain::directory::AccountRow;
 use crate::domain::history::{self, HistoryEntry};
 use crate::domain::ids::{MemberId, TagId};
 use crate::domain::listing::{self, AccountFilter, BulkOp, SortOrder};
-use crate::domain::catalog::Catalog;
-use crate::domain::directory::AccountRow;
 use crate::domain::{AccountId, AccountType};
 use crate::error::AppError;
 use crate::route::Route;
@@ -119,7 +119,12 @@ pub fn AccountsList(archived: bool, data: DataSignal) -> impl IntoView {
         } else if let Some(d) = data.get_untracked() {
             let ids = rows.with_untracked(|r| {
                 r.iter()
-                    .filter_map(|&i| d.accounts.get(i).and_then(|&row| d.account_row(row)).map(|a| a.id.clone()))
+                    .filter_map(|&i| {
+                        d.accounts
+                            .get(i)
+                            .and_then(|&row| d.account_row(row))
+                            .map(|a| a.id.clone())
+                    })
                     .collect()
             });
             selected.set(ids);
@@ -183,6 +188,7 @@ pub fn AccountsList(archived: bool, data: DataSignal) -> impl IntoView {
 
     view! {
         <Filters data kind tag member text sort />
+        <super::export_csv::ExportCsv which=super::export_csv::Which::Accounts data rows />
         <p class="muted list-count" role="status">
             {move || {
                 let (n, m) = (count.get(), total.get());

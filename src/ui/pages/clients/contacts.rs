@@ -77,6 +77,7 @@ pub fn ContactsList(data: DataSignal) -> impl IntoView {
                 />
             </div>
         </div>
+        <super::export_csv::ExportCsv which=super::export_csv::Which::Contacts data rows />
         <p class="muted list-count" role="status">
             {move || {
                 let (n, m) = (count.get(), total.get());

@@ -11,12 +11,13 @@
 
 mod accounts;
 mod contacts;
+mod export_csv;
 mod pending;
 mod virtual_rows;
 
 use crate::domain::catalog::Catalog;
 use crate::domain::directory::{AccountRow, ContactRow, Directory};
-use crate::domain::listing::{self, PendingInvite};
+use crate::domain::listing::{self, IdMap, PendingInvite};
 use crate::domain::search::normalize;
 use crate::domain::{AccountId, ContactId};
 use crate::error::AppError;
@@ -24,7 +25,6 @@ use crate::route::{ClientsView, Route};
 use crate::ui::components::{ErrorBanner, Loading};
 use crate::ui::services::{read, use_services};
 use leptos::prelude::*;
-use std::collections::HashMap;
 use std::ops::Deref;
 use std::sync::{Arc, OnceLock};
 
@@ -94,14 +94,21 @@ pub(crate) struct ContactList {
 }
 
 impl Prepared {
-    fn new(dir: Arc<Directory>, catalog: Catalog, may_see: impl Fn(&AccountRow) -> bool, sees_all: bool) -> Self {
+    fn new(
+        dir: Arc<Directory>,
+        catalog: Catalog,
+        may_see: impl Fn(&AccountRow) -> bool,
+        sees_all: bool,
+    ) -> Self {
         let d = &*dir;
         let accounts: Vec<u32> = (0..d.accounts.len() as u32)
             .filter(|&i| may_see(&d.accounts[i as usize]))
             .collect();
-        let account_row: HashMap<&AccountId, u32> =
-            accounts.iter().map(|&i| (&d.accounts[i as usize].id, i)).collect();
-        let contact_row: HashMap<&ContactId, u32> = d
+        let account_row: IdMap<&AccountId, u32> = accounts
+            .iter()
+            .map(|&i| (&d.accounts[i as usize].id, i))
+            .collect();
+        let contact_row: IdMap<&ContactId, u32> = d
             .contacts
             .iter()
             .enumerate()
@@ -130,7 +137,7 @@ impl Prepared {
             .collect();
         // Sort keys of the contacts that visible links join (the primary
         // contact's tie-break).
-        let mut sort_keys: HashMap<&ContactId, String> = HashMap::new();
+        let mut sort_keys: IdMap<&ContactId, String> = IdMap::default();
         for &(_, c) in &ends {
             if let Some(row) = d.contacts.get(c as usize) {
                 sort_keys.entry(&row.id).or_insert_with(|| row.sort_key());
@@ -153,8 +160,14 @@ impl Prepared {
             .into_iter()
             .filter(|p| ends.get(p.link).is_some_and(|&(_, c)| c != NONE))
             .collect();
-        let archived_count = accounts.iter().filter(|&&i| d.accounts[i as usize].archived).count();
-        let name_keys = accounts.iter().map(|&i| normalize(&d.accounts[i as usize].name)).collect();
+        let archived_count = accounts
+            .iter()
+            .filter(|&&i| d.accounts[i as usize].archived)
+            .count();
+        let name_keys = accounts
+            .iter()
+            .map(|&i| normalize(&d.accounts[i as usize].name))
+            .collect();
         Self {
             name_keys,
             active_count: accounts.len() - archived_count,
@@ -255,10 +268,12 @@ pub fn ClientsPage(view: ClientsView) -> impl IntoView {
             sees_all,
         )))
     });
-    let error = Memo::new(move |_| match (services.directory.get().flatten(), catalog.get()) {
-        (Some(Err(e)), _) | (_, Some(Err(e))) => Some(e),
-        _ => None,
-    });
+    let error = Memo::new(
+        move |_| match (services.directory.get().flatten(), catalog.get()) {
+            (Some(Err(e)), _) | (_, Some(Err(e))) => Some(e),
+            _ => None,
+        },
+    );
     let loaded = Memo::new(move |_| data.with(Option::is_some));
 
     view! {
