@@ -15,6 +15,7 @@ pub mod csv;
 pub mod dto;
 pub mod fixtures;
 pub mod merge;
+pub mod vcard;
 
 use crate::domain::catalog::{CatalogItem, FieldTarget, TeamRole};
 use crate::domain::history::HistoryEntry;

@@ -23,23 +23,61 @@ pub struct HistoryEntry {
 #[serde(tag = "what")]
 pub enum Change {
     Created,
-    Renamed { from: String, to: String },
-    TypeChanged { from: AccountType, to: AccountType },
-    CompanyNameChanged { from: String, to: String },
+    Renamed {
+        from: String,
+        to: String,
+    },
+    TypeChanged {
+        from: AccountType,
+        to: AccountType,
+    },
+    CompanyNameChanged {
+        from: String,
+        to: String,
+    },
     AddressChanged,
     PhotoChanged,
-    TagAdded { tag: String },
-    TagRemoved { tag: String },
-    MemberAssigned { member: String },
-    MemberRemoved { member: String },
-    RoleAssigned { role: String, member: String },
-    RoleRemoved { role: String, member: String },
-    FieldChanged { field: String, from: String, to: String },
-    FolderTemplateChanged { to: String },
+    TagAdded {
+        tag: String,
+    },
+    TagRemoved {
+        tag: String,
+    },
+    MemberAssigned {
+        member: String,
+    },
+    MemberRemoved {
+        member: String,
+    },
+    RoleAssigned {
+        role: String,
+        member: String,
+    },
+    RoleRemoved {
+        role: String,
+        member: String,
+    },
+    FieldChanged {
+        field: String,
+        from: String,
+        to: String,
+    },
+    FolderTemplateChanged {
+        to: String,
+    },
     Archived,
     Restored,
-    ContactLinked { contact: String },
-    ContactUnlinked { contact: String },
+    ContactLinked {
+        contact: String,
+    },
+    ContactUnlinked {
+        contact: String,
+    },
+    /// Contacts of this account merged into one (`merged`: their names).
+    ContactsMerged {
+        merged: String,
+        into: String,
+    },
 }
 
 fn quoted(s: &str) -> String {
@@ -76,6 +114,7 @@ impl Change {
             Self::Restored => "Account restored".into(),
             Self::ContactLinked { contact } => format!("Contact {contact} linked"),
             Self::ContactUnlinked { contact } => format!("Contact {contact} unlinked"),
+            Self::ContactsMerged { merged, into } => format!("Contacts merged: {merged} into {into}"),
         }
     }
 }

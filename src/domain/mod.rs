@@ -7,8 +7,10 @@
 pub mod account;
 pub mod catalog;
 pub mod contact;
+pub mod contact_merge;
 pub mod demo;
 pub mod directory;
+pub mod duplicates;
 pub mod edit;
 pub mod email;
 pub mod history;

@@ -51,7 +51,12 @@ macro_rules! store_contract_tests {
             export_of_chosen_accounts_carries_only_what_they_use,
             undo_of_an_import_leaves_no_link_to_what_it_removes,
             import_with_derives_from_what_is_stored_and_undo_restores,
-            directory_follows_writes_and_is_rebuilt_when_missing);
+            vcard_import_updates_by_email_and_undo_restores,
+            merging_contacts_keeps_every_link_records_history_and_undo_restores,
+            merging_a_contact_changed_meanwhile_is_refused,
+            groups_marked_not_duplicates_are_remembered,
+            directory_follows_writes_and_is_rebuilt_when_missing,
+            records_by_id_and_one_link);
     };
     (@one native, $make:expr, $($case:ident),*) => {
         $(
@@ -1063,6 +1068,191 @@ pub async fn import_with_derives_from_what_is_stored_and_undo_restores<B: Backen
     assert_eq!(export_text(store).await, before);
 }
 
+// ----- vCard import ------------------------------------------------------
+
+fn vcard(text: &str) -> crate::bundle::vcard::VcardFile {
+    ok(crate::bundle::vcard::read(text.as_bytes()), "read vCard")
+}
+
+pub async fn vcard_import_updates_by_email_and_undo_restores<B: Backend>(store: &Repo<B>) {
+    use crate::bundle::vcard::import::OnMatch;
+    let mine = new_account(1, "Mine", vec![person("Ana", "Pop", "ana@x.io")]);
+    create(store, &mine).await;
+    let before = export_text(store).await;
+    let file = vcard(
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Pop;Ana;;;\r\nEMAIL:ANA@x.io\r\nEMAIL:ana.work@x.io\r\nTEL:+40 721 000 111\r\nORG:Pop SRL\r\nEND:VCARD\r\n\
+         BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Radu Ionescu\r\nEMAIL:radu@x.io\r\nCATEGORIES:Lead\r\nEND:VCARD\r\n",
+    );
+    let plan = ok(store.import_vcard_plan(&file, OnMatch::KeepMine).await, "plan");
+    assert_eq!((plan.contacts.created, plan.contacts.updated), (1, 1), "{plan:?}");
+    assert_eq!(plan.links.updated, 1, "Ana's link gets the new email");
+    assert_eq!(plan.other.created, 2, "the field Company and the tag Lead");
+    let done = ok(
+        store
+            .import_vcard(&file, OnMatch::KeepMine, Timestamp(5), &mut SeededIds::new(9))
+            .await,
+        "import",
+    );
+    assert_eq!(done, plan);
+    let ana = ok(store.contact_by_email("ana.work@x.io").await, "by email");
+    assert_eq!(ana.as_ref().map(|c| &c.id), Some(&mine.new_contacts[0].id));
+    assert_eq!(ana.map(|c| c.phones), Some(vec!["+40 721 000 111".to_owned()]));
+    let links = ok(store.account_contacts(&mine.account.id).await, "links");
+    assert_eq!(links[0].0.email_access.len(), 2);
+    // The new contact has no account, and is listed with the others.
+    let radu = ok(store.contact_by_email("radu@x.io").await, "by email");
+    let radu = match radu {
+        Some(r) => r,
+        None => panic!("Radu was not imported"),
+    };
+    assert!(ok(store.contact_accounts(&radu.id).await, "accounts").is_empty());
+    assert_eq!(ok(store.contacts().await, "contacts").len(), 2);
+    // The same file again changes nothing.
+    let again = ok(
+        store
+            .import_vcard(&file, OnMatch::KeepMine, Timestamp(6), &mut SeededIds::new(10))
+            .await,
+        "again",
+    );
+    assert!(again.changes_nothing(), "{again:?}");
+    assert_eq!(ok(store.last_import().await, "last"), Some(Timestamp(5)));
+    assert!(ok(store.undo_import().await, "undo"));
+    assert_eq!(export_text(store).await, before);
+}
+
+// ----- duplicates --------------------------------------------------------
+
+/// Kate and Katie are one person: both linked to the family account, Katie
+/// also to her LLC, Kate also to a trust.
+async fn two_kates<B: Backend>(store: &Repo<B>) -> (NewAccount, NewAccount, NewAccount) {
+    let family = new_account(
+        1,
+        "Smith family",
+        vec![
+            person("Kate", "Smith", "kate@x.io"),
+            person("Katie", "Smith", "katie@y.io"),
+        ],
+    );
+    create(store, &family).await;
+    let (kate, katie) = (family.new_contacts[0].clone(), family.new_contacts[1].clone());
+    let llc = new_account(
+        2,
+        "Katie's LLC",
+        vec![ContactDraft::Existing(Box::new(katie.clone()))],
+    );
+    create(store, &llc).await;
+    let trust = new_account(
+        3,
+        "Smith trust",
+        vec![ContactDraft::Existing(Box::new(kate.clone()))],
+    );
+    create(store, &trust).await;
+    let mut described = family.links[1].clone();
+    described.description = "Primary contact".into();
+    described.signer_priority = Some(1);
+    ok(store.save_link(&described, &[]).await, "describe");
+    (family, llc, trust)
+}
+
+pub async fn merging_contacts_keeps_every_link_records_history_and_undo_restores<B: Backend>(
+    store: &Repo<B>,
+) {
+    use crate::domain::contact_merge::{MergeChoices, MergeField};
+    let (family, llc, trust) = two_kates(store).await;
+    let before = export_text(store).await;
+    let (kate, katie) = (family.new_contacts[0].clone(), family.new_contacts[1].clone());
+    let seen = ok(store.contacts().await, "contacts");
+    let choices = MergeChoices {
+        survivor: kate.id.clone(),
+        others: vec![katie.id.clone()],
+        picks: [(MergeField::Name, katie.id.clone())].into_iter().collect(),
+    };
+    let outcome = ok(
+        store
+            .merge_contacts(&seen, &choices, Timestamp(50), "Olga", &mut SeededIds::new(7))
+            .await,
+        "merge",
+    );
+    assert_eq!(outcome.joined_links.len(), 1, "both were on the family account");
+    assert_eq!(ok(store.contact(&katie.id).await, "gone"), None);
+    let merged = ok(store.contact_by_email("KATIE@y.io").await, "by email");
+    assert_eq!(merged.as_ref().map(|c| c.id.clone()), Some(kate.id.clone()));
+    assert_eq!(merged.map(|c| c.display_name()), Some("Katie Smith".to_owned()));
+    let names: Vec<String> = ok(store.contact_accounts(&kate.id).await, "accounts")
+        .into_iter()
+        .map(|(_, a)| a.name)
+        .collect();
+    assert_eq!(names, ["Katie's LLC", "Smith family", "Smith trust"]);
+    let on_family = ok(store.account_contacts(&family.account.id).await, "family");
+    assert_eq!(on_family.len(), 1);
+    assert_eq!(on_family[0].0.description, "Primary contact");
+    assert_eq!(on_family[0].0.signer_priority, Some(1));
+    for account in [&family.account.id, &llc.account.id, &trust.account.id] {
+        let lines: Vec<String> = ok(store.history(account).await, "history")
+            .iter()
+            .map(|h| h.change.describe())
+            .collect();
+        assert!(
+            lines.contains(&"Contacts merged: Katie Smith into Kate Smith (now Katie Smith)".to_owned()),
+            "{lines:?}"
+        );
+    }
+    let last = ok(store.last_merge().await, "last merge");
+    assert_eq!(
+        last,
+        Some((
+            Timestamp(50),
+            "Katie Smith into Kate Smith (now Katie Smith)".to_owned()
+        ))
+    );
+    assert!(ok(store.undo_merge().await, "undo"));
+    assert_eq!(export_text(store).await, before);
+    assert_eq!(ok(store.last_merge().await, "last merge"), None);
+    assert!(!ok(store.undo_merge().await, "nothing left"));
+}
+
+pub async fn merging_a_contact_changed_meanwhile_is_refused<B: Backend>(store: &Repo<B>) {
+    use crate::domain::contact_merge::MergeChoices;
+    let (family, _, _) = two_kates(store).await;
+    let seen = ok(store.contacts().await, "contacts");
+    let (kate, katie) = (family.new_contacts[0].clone(), family.new_contacts[1].clone());
+    let mut edited = kate.clone();
+    edited.phones.push("0721 000 000".into());
+    ok(store.update_contact(&kate, &edited).await, "edit");
+    let before = export_text(store).await;
+    let choices = MergeChoices {
+        survivor: kate.id.clone(),
+        others: vec![katie.id.clone()],
+        picks: Default::default(),
+    };
+    assert_eq!(
+        store
+            .merge_contacts(&seen, &choices, Timestamp(9), "Olga", &mut SeededIds::new(1))
+            .await,
+        Err(StoreError::Conflict)
+    );
+    assert_eq!(export_text(store).await, before);
+    assert_eq!(ok(store.last_merge().await, "last"), None);
+}
+
+pub async fn groups_marked_not_duplicates_are_remembered<B: Backend>(store: &Repo<B>) {
+    let (a, b, c) = (
+        ContactId::from_random([2; 16]),
+        ContactId::from_random([1; 16]),
+        ContactId::from_random([3; 16]),
+    );
+    assert!(ok(store.dismissed_duplicates().await, "none").is_empty());
+    ok(store.dismiss_duplicates(&[a.clone(), b.clone()]).await, "dismiss");
+    ok(store.dismiss_duplicates(&[b.clone(), a.clone()]).await, "again");
+    ok(store.dismiss_duplicates(&[c.clone(), a.clone()]).await, "another");
+    assert_eq!(
+        ok(store.dismissed_duplicates().await, "read"),
+        vec![vec![b, a.clone()], vec![a, c]]
+    );
+    ok(store.dismiss_duplicates(&[]).await, "clear");
+    assert!(ok(store.dismissed_duplicates().await, "cleared").is_empty());
+}
+
 pub async fn directory_follows_writes_and_is_rebuilt_when_missing<B: Backend>(store: &Repo<B>) {
     use super::{schema, Key, Tx};
     let first = new_account(77, "Zoë Adams", vec![person("Zoë", "Adams", "zoe@example.com")]);
@@ -1101,4 +1291,28 @@ pub async fn directory_follows_writes_and_is_rebuilt_when_missing<B: Backend>(st
     let records = ok(store.directory_from_records().await, "records").sorted();
     assert_eq!(rebuilt, records);
     assert_eq!(rebuilt.accounts.len(), 2);
+}
+
+pub async fn records_by_id_and_one_link<B: Backend>(store: &Repo<B>) {
+    let a = new_account(91, "Anna Berg", vec![person("Anna", "Berg", "anna@example.com")]);
+    let b = new_account(92, "Bo Lind", vec![person("Bo", "Lind", "bo@example.com")]);
+    ok(store.create_account(&a, &[]).await, "create a");
+    ok(store.create_account(&b, &[]).await, "create b");
+    let missing = crate::domain::AccountId::from_random([7; 16]);
+    let got = ok(
+        store
+            .accounts_by_id(&[b.account.id.clone(), missing, a.account.id.clone()])
+            .await,
+        "accounts by id",
+    );
+    assert_eq!(got, vec![b.account.clone(), a.account.clone()]);
+    let (ca, cb) = (a.new_contacts[0].clone(), b.new_contacts[0].clone());
+    let got = ok(
+        store.contacts_by_id(&[cb.id.clone(), ca.id.clone()]).await,
+        "contacts by id",
+    );
+    assert_eq!(got, vec![cb.clone(), ca.clone()]);
+    let link = ok(store.link(&a.account.id, &ca.id).await, "link");
+    assert_eq!(link.as_ref(), a.links.first());
+    assert_eq!(ok(store.link(&a.account.id, &cb.id).await, "no link"), None);
 }

@@ -4,12 +4,14 @@ use super::records::{AccountRecord, ContactRecord, PhotoRecord};
 use super::schema::{self as s};
 use super::summary::{self, Summarised};
 use super::{Backend, Key, StoreError, Tx};
-use crate::bundle::merge::{merge, Choices, Plan};
+use crate::bundle::merge::{merge, Choices, Plan, Writes};
+use crate::bundle::vcard::{self, import::OnMatch, VcardFile};
 use crate::bundle::Contents;
 use crate::domain::catalog::{Catalog, CatalogItem, TeamRole};
+use crate::domain::contact_merge::{self, MergeChoices, MergeOutcome};
 use crate::domain::directory::Directory;
-use crate::domain::history::HistoryEntry;
-use crate::domain::ids::NoteId;
+use crate::domain::history::{self, Change, HistoryEntry};
+use crate::domain::ids::{IdSource, NoteId, SeededIds};
 use crate::domain::note::Note;
 use crate::domain::search::normalize;
 use crate::domain::{Account, AccountId, Contact, ContactId, Link, NewAccount};
@@ -107,6 +109,40 @@ const IMPORT_STORES: [&str; 8] = [
 /// The `meta` key of the last import's snapshot.
 const LAST_IMPORT: &str = "last_import";
 
+/// The stores a merge of contacts writes.
+const MERGE_STORES: [&str; 4] = [s::CONTACTS, s::LINKS, s::HISTORY, s::META];
+
+/// The `meta` key of the last merge's snapshot.
+const LAST_MERGE: &str = "last_merge";
+
+/// What "Undo merge" needs: every record the merge changed, as it was.
+#[derive(Serialize, Deserialize)]
+struct MergeSnapshot {
+    key: String,
+    at: Timestamp,
+    /// The merged contact's name, and the names of those merged into it.
+    into: String,
+    merged: String,
+    survivor: ContactId,
+    /// Every merged contact before the merge, the survivor first.
+    contacts: Vec<Contact>,
+    /// Every link of those contacts before the merge.
+    links: Vec<Link>,
+    /// Accounts the survivor was linked to by the merge.
+    created_links: Vec<AccountId>,
+    /// Ids of the history entries the merge wrote.
+    history: Vec<String>,
+}
+
+/// The `meta` key of the groups marked "not duplicates".
+const DISMISSED: &str = "dismissed_duplicates";
+
+#[derive(Default, Serialize, Deserialize)]
+struct Dismissed {
+    key: String,
+    groups: Vec<Vec<ContactId>>,
+}
+
 /// Keys of the records an import created.
 #[derive(Default, Serialize, Deserialize)]
 struct CreatedKeys {
@@ -152,18 +188,12 @@ fn put_history<T: Tx>(tx: &T, history: &[HistoryEntry]) -> Result<(), StoreError
     history.iter().try_for_each(|h| tx.put(s::HISTORY, h))
 }
 
-/// Merges `incoming` into `stored` (read in `tx`) and issues the writes
-/// and the snapshot for "Undo last import", then commits.
-async fn write_import<T: Tx>(
-    tx: T,
-    stored: &Contents,
-    incoming: &Contents,
-    choices: Choices,
-    at: Timestamp,
-) -> Result<Plan, StoreError> {
-    let (plan, w) = merge(stored, incoming, choices);
+/// Writes an import's records (bundle, CSV or vCard) and its undo
+/// snapshot, then commits (an import that changes nothing writes nothing
+/// and keeps the old snapshot).
+async fn write_import<T: Tx>(tx: T, plan: &Plan, w: Writes, at: Timestamp) -> Result<(), StoreError> {
     if plan.changes_nothing() {
-        return Ok(plan);
+        return Ok(());
     }
     let c = &w.create;
     let snapshot = ImportSnapshot {
@@ -188,8 +218,7 @@ async fn write_import<T: Tx>(
     put_all(&tx, &w.update)?;
     put_all(&tx, &w.create)?;
     tx.put(s::META, &snapshot)?;
-    tx.commit().await?;
-    Ok(plan)
+    tx.commit().await
 }
 
 impl<B: Backend> Repo<B> {
@@ -239,6 +268,18 @@ impl<B: Backend> Repo<B> {
         for id in ids {
             if let Some(a) = account_in(&tx, id).await? {
                 out.push(a);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Full contacts by id (those that exist), in the order asked.
+    pub async fn contacts_by_id(&self, ids: &[ContactId]) -> Result<Vec<Contact>, StoreError> {
+        let tx = self.backend.read(&[s::CONTACTS])?;
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            if let Some(c) = contact_in(&tx, id).await? {
+                out.push(c);
             }
         }
         Ok(out)
@@ -484,7 +525,9 @@ impl<B: Backend> Repo<B> {
     ) -> Result<Plan, StoreError> {
         let tx = self.backend.write(&IMPORT_STORES)?;
         let stored = everything_in(&tx).await?;
-        write_import(tx, &stored, bundle, choices, at).await
+        let (plan, w) = merge(&stored, bundle, choices);
+        write_import(tx, &plan, w, at).await?;
+        Ok(plan)
     }
 
     /// Imports what `make` derives from the stored records (a CSV file
@@ -499,7 +542,33 @@ impl<B: Backend> Repo<B> {
         let tx = self.backend.write(&IMPORT_STORES)?;
         let stored = everything_in(&tx).await?;
         let incoming = make(&stored).map_err(StoreError::Rejected)?;
-        write_import(tx, &stored, &incoming, choices, at).await
+        let (plan, w) = merge(&stored, &incoming, choices);
+        write_import(tx, &plan, w, at).await?;
+        Ok(plan)
+    }
+
+    /// The dry run of a vCard import: what [`Repo::import_vcard`] would do.
+    pub async fn import_vcard_plan(&self, file: &VcardFile, on_match: OnMatch) -> Result<Plan, StoreError> {
+        let stored = self.export().await?;
+        Ok(vcard::import::plan(&stored, file, on_match, &mut SeededIds::new(0), Timestamp(0)).0)
+    }
+
+    /// Imports the cards of a checked vCard file as contacts (a card that
+    /// names a stored contact by UID or email updates it), in one
+    /// transaction, with the same snapshot as a bundle import, so "Undo last
+    /// import" reverts it. New ids come from `ids`.
+    pub async fn import_vcard(
+        &self,
+        file: &VcardFile,
+        on_match: OnMatch,
+        at: Timestamp,
+        ids: &mut impl IdSource,
+    ) -> Result<Plan, StoreError> {
+        let tx = self.backend.write(&IMPORT_STORES)?;
+        let stored = everything_in(&tx).await?;
+        let (plan, w) = vcard::import::plan(&stored, file, on_match, ids, at);
+        write_import(tx, &plan, w, at).await?;
+        Ok(plan)
     }
 
     /// When the last import that can be undone happened.
@@ -884,6 +953,170 @@ impl<B: Backend> Repo<B> {
     pub async fn delete_note(&self, id: &NoteId) -> Result<(), StoreError> {
         let tx = self.backend.write(&[s::NOTES])?;
         tx.delete(s::NOTES, &Key::one(id.as_str()))?;
+        tx.commit().await
+    }
+
+    // ----- duplicates ----------------------------------------------------
+
+    /// Merges contacts into one (see [`contact_merge`]) in one transaction:
+    /// the contacts must still be as the practitioner saw them (`seen`),
+    /// else [`StoreError::Conflict`]. Every account linked to any of them
+    /// gets a history entry, and a snapshot of everything the merge touches
+    /// is kept for [`Repo::undo_merge`] (replacing the previous one).
+    pub async fn merge_contacts(
+        &self,
+        seen: &[Contact],
+        choices: &MergeChoices,
+        at: Timestamp,
+        by: &str,
+        ids: &mut impl IdSource,
+    ) -> Result<MergeOutcome, StoreError> {
+        let tx = self.backend.write(&MERGE_STORES)?;
+        let mut contacts = Vec::new();
+        let mut links = Vec::new();
+        for id in std::iter::once(&choices.survivor).chain(&choices.others) {
+            let Some(c) = contact_in(&tx, id).await? else {
+                return Err(StoreError::NotFound("A contact to merge"));
+            };
+            if !seen.contains(&c) {
+                return Err(StoreError::Conflict);
+            }
+            links.extend(
+                tx.by_index::<Link>(s::LINKS, s::LINKS_BY_CONTACT, id.as_str())
+                    .await?,
+            );
+            contacts.push(c);
+        }
+        let outcome = contact_merge::merge(&contacts, &links, choices, at)
+            .map_err(|e| StoreError::rejected("contacts", e.to_string()))?;
+        // "Katie Smith into Kate Smith (now Katie Smith)" when the kept
+        // contact takes another's name.
+        let (was, now) = (contacts[0].display_name(), outcome.contact.display_name());
+        let into = if was == now {
+            was
+        } else {
+            format!("{was} (now {now})")
+        };
+        let merged = contacts[1..]
+            .iter()
+            .map(Contact::display_name)
+            .collect::<Vec<_>>()
+            .join(", ");
+        let mut history = Vec::new();
+        for account in &outcome.accounts {
+            history.extend(history::entries(
+                ids,
+                account,
+                at,
+                by,
+                vec![Change::ContactsMerged {
+                    merged: merged.clone(),
+                    into: into.clone(),
+                }],
+            ));
+        }
+        let before: BTreeSet<(&AccountId, &ContactId)> =
+            links.iter().map(|l| (&l.account_id, &l.contact_id)).collect();
+        let snapshot = MergeSnapshot {
+            key: LAST_MERGE.to_owned(),
+            at,
+            into: into.clone(),
+            merged: merged.clone(),
+            survivor: choices.survivor.clone(),
+            contacts: contacts.clone(),
+            links: links.clone(),
+            created_links: outcome
+                .put_links
+                .iter()
+                .filter(|l| !before.contains(&(&l.account_id, &l.contact_id)))
+                .map(|l| l.account_id.clone())
+                .collect(),
+            history: history.iter().map(|h| h.id.to_string()).collect(),
+        };
+        // The others go first, so their emails are free for the survivor.
+        for id in &outcome.removed {
+            tx.delete(s::CONTACTS, &Key::one(id.as_str()))?;
+        }
+        for (a, c) in &outcome.delete_links {
+            tx.delete(s::LINKS, &Key::pair(a.as_str(), c.as_str()))?;
+        }
+        tx.put(s::CONTACTS, &ContactRecord::new(&outcome.contact))?;
+        for l in &outcome.put_links {
+            tx.put(s::LINKS, l)?;
+        }
+        put_history(&tx, &history)?;
+        tx.put(s::META, &snapshot)?;
+        tx.commit().await?;
+        Ok(outcome)
+    }
+
+    /// The last merge that can be undone: when, and "X, Y into Z".
+    pub async fn last_merge(&self) -> Result<Option<(Timestamp, String)>, StoreError> {
+        let tx = self.backend.read(&[s::META])?;
+        Ok(tx
+            .get::<MergeSnapshot>(s::META, &Key::one(LAST_MERGE))
+            .await?
+            .map(|m| (m.at, format!("{} into {}", m.merged, m.into))))
+    }
+
+    /// Puts back everything the last merge changed, in one transaction: the
+    /// contacts and their links as they were, the links the merge made
+    /// removed, its history entries deleted. `false` when there is nothing
+    /// to undo.
+    pub async fn undo_merge(&self) -> Result<bool, StoreError> {
+        let tx = self.backend.write(&MERGE_STORES)?;
+        let Some(snap) = tx.get::<MergeSnapshot>(s::META, &Key::one(LAST_MERGE)).await? else {
+            return Ok(false);
+        };
+        for a in &snap.created_links {
+            tx.delete(s::LINKS, &Key::pair(a.as_str(), snap.survivor.as_str()))?;
+        }
+        for h in &snap.history {
+            tx.delete(s::HISTORY, &Key::one(h))?;
+        }
+        // The survivor first: it gives the others' emails back.
+        for c in &snap.contacts {
+            tx.put(s::CONTACTS, &ContactRecord::new(c))?;
+        }
+        for l in &snap.links {
+            tx.put(s::LINKS, l)?;
+        }
+        tx.delete(s::META, &Key::one(LAST_MERGE))?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Groups the practitioner marked "not duplicates".
+    pub async fn dismissed_duplicates(&self) -> Result<Vec<Vec<ContactId>>, StoreError> {
+        let tx = self.backend.read(&[s::META])?;
+        Ok(tx
+            .get::<Dismissed>(s::META, &Key::one(DISMISSED))
+            .await?
+            .map(|d| d.groups)
+            .unwrap_or_default())
+    }
+
+    /// Marks these contacts as not duplicates of each other (their group is
+    /// no longer offered). With an empty list, every group marked so far is
+    /// offered again.
+    pub async fn dismiss_duplicates(&self, contacts: &[ContactId]) -> Result<(), StoreError> {
+        let tx = self.backend.write(&[s::META])?;
+        let mut d = tx
+            .get::<Dismissed>(s::META, &Key::one(DISMISSED))
+            .await?
+            .unwrap_or_default();
+        if contacts.is_empty() {
+            d.groups.clear();
+        } else {
+            let mut group = contacts.to_vec();
+            group.sort();
+            group.dedup();
+            if !d.groups.contains(&group) {
+                d.groups.push(group);
+            }
+        }
+        d.key = DISMISSED.to_owned();
+        tx.put(s::META, &d)?;
         tx.commit().await
     }
 }

@@ -87,6 +87,7 @@ fn Page(route: ReadSignal<Route>) -> impl IntoView {
             Route::Settings => view! { <pages::settings::SettingsPage /> }.into_any(),
             Route::Data => view! { <pages::data::DataPage /> }.into_any(),
             Route::Contact(id) => view! { <pages::contact::ContactPage id=id /> }.into_any(),
+            Route::Duplicates => view! { <pages::duplicates::DuplicatesPage /> }.into_any(),
             Route::NotFound(path) => view! { <pages::not_found::NotFoundPage path=path /> }.into_any(),
         }
     }

@@ -43,7 +43,10 @@ pub fn Sidebar() -> impl IntoView {
                     <a
                         href=Route::clients().href()
                         aria-current=move || {
-                            matches!(route.get(), Route::Clients(_) | Route::Account(..) | Route::Contact(_))
+                            matches!(
+                                route.get(),
+                                Route::Clients(_) | Route::Account(..) | Route::Contact(_) | Route::Duplicates
+                            )
                                 .then_some("page")
                         }
                     >

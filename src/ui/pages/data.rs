@@ -143,6 +143,7 @@ pub fn DataPage() -> impl IntoView {
                     <ExportCard />
                     <ImportCard />
                     <super::csv_import::CsvImportCard />
+                    <crate::ui::pages::vcard_import::VcardImportCard />
                     <UndoCard />
                 }
                     .into_any()
