@@ -10,6 +10,7 @@ pub mod catalog;
 pub mod contact;
 pub mod contact_merge;
 pub mod demo;
+pub mod directory;
 pub mod duplicates;
 pub mod edit;
 pub mod email;

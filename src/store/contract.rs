@@ -56,7 +56,9 @@ macro_rules! store_contract_tests {
             vcard_import_updates_by_email_and_undo_restores,
             merging_contacts_keeps_every_link_records_history_and_undo_restores,
             merging_a_contact_changed_meanwhile_is_refused,
-            groups_marked_not_duplicates_are_remembered);
+            groups_marked_not_duplicates_are_remembered,
+            directory_follows_writes_and_is_rebuilt_when_missing,
+            records_by_id_and_one_link);
     };
     (@one native, $make:expr, $($case:ident),*) => {
         $(
@@ -64,7 +66,9 @@ macro_rules! store_contract_tests {
             fn $case() {
                 pollster::block_on(async {
                     let store = $make;
+                    $crate::store::contract::directory_is_built(&store).await;
                     $crate::store::contract::$case(&store).await;
+                    $crate::store::contract::directory_in_step(&store).await;
                 });
             }
         )*
@@ -74,13 +78,28 @@ macro_rules! store_contract_tests {
             #[wasm_bindgen_test::wasm_bindgen_test]
             async fn $case() {
                 let store = $make;
+                $crate::store::contract::directory_is_built(&*store).await;
                 $crate::store::contract::$case(&*store).await;
+                $crate::store::contract::directory_in_step(&*store).await;
             }
         )*
     };
     ($mode:ident, $make:expr) => {
         $crate::store_contract_tests!(@cases $mode, $make);
     };
+}
+
+/// Run before every case: the store has a (stored) directory from the start,
+/// so every write of the case must keep it in step.
+pub async fn directory_is_built<B: Backend>(store: &Repo<B>) {
+    ok(store.directory().await, "directory");
+}
+
+/// Run after every case: the stored directory says what the records say.
+pub async fn directory_in_step<B: Backend>(store: &Repo<B>) {
+    let stored = ok(store.directory().await, "directory").sorted();
+    let records = ok(store.directory_from_records().await, "directory from records").sorted();
+    assert_eq!(stored, records, "the stored directory differs from the records");
 }
 
 fn ok<T, E: std::fmt::Debug>(r: Result<T, E>, what: &str) -> T {
@@ -1305,4 +1324,68 @@ pub async fn groups_marked_not_duplicates_are_remembered<B: Backend>(store: &Rep
     );
     ok(store.dismiss_duplicates(&[]).await, "clear");
     assert!(ok(store.dismissed_duplicates().await, "cleared").is_empty());
+}
+
+pub async fn directory_follows_writes_and_is_rebuilt_when_missing<B: Backend>(store: &Repo<B>) {
+    use super::{schema, Key, Tx};
+    let first = new_account(77, "Zoë Adams", vec![person("Zoë", "Adams", "zoe@example.com")]);
+    ok(store.create_account(&first, &[]).await, "create");
+    let d = ok(store.directory().await, "directory");
+    assert_eq!(d.accounts.len(), 1);
+    assert_eq!(d.accounts[0].name, "Zoë Adams");
+    assert_eq!(d.contacts[0].emails, ["zoe@example.com"]);
+    assert_eq!(d.links.len(), 1);
+
+    // An edit shows at once; the other entries stay.
+    let before = first.account.clone();
+    let mut after = before.clone();
+    after.archived = true;
+    after.name = "Zoë Adams (old)".into();
+    ok(store.update_account(&before, &after, &[]).await, "update");
+    let second = new_account(78, "Acme", vec![person("Kate", "Smith", "kate@example.com")]);
+    ok(store.create_account(&second, &[]).await, "create second");
+    let d = ok(store.directory().await, "directory");
+    let row = d
+        .accounts
+        .iter()
+        .find(|a| a.id == first.account.id)
+        .map(|a| (a.name.clone(), a.archived));
+    assert_eq!(row, Some(("Zoë Adams (old)".to_owned(), true)));
+    assert_eq!(d.accounts.len(), 2);
+    assert_eq!(d.contacts.len(), 2);
+    directory_in_step(store).await;
+
+    // Without its format marker (records written behind the app's back),
+    // the directory is rebuilt from the records on the next read.
+    let raw = ok(store.backend().write(&[schema::SUMMARY]), "raw write");
+    ok(raw.delete(schema::SUMMARY, &Key::one("format")), "delete marker");
+    ok(raw.commit().await, "commit");
+    let rebuilt = ok(store.directory().await, "rebuilt").sorted();
+    let records = ok(store.directory_from_records().await, "records").sorted();
+    assert_eq!(rebuilt, records);
+    assert_eq!(rebuilt.accounts.len(), 2);
+}
+
+pub async fn records_by_id_and_one_link<B: Backend>(store: &Repo<B>) {
+    let a = new_account(91, "Anna Berg", vec![person("Anna", "Berg", "anna@example.com")]);
+    let b = new_account(92, "Bo Lind", vec![person("Bo", "Lind", "bo@example.com")]);
+    ok(store.create_account(&a, &[]).await, "create a");
+    ok(store.create_account(&b, &[]).await, "create b");
+    let missing = crate::domain::AccountId::from_random([7; 16]);
+    let got = ok(
+        store
+            .accounts_by_id(&[b.account.id.clone(), missing, a.account.id.clone()])
+            .await,
+        "accounts by id",
+    );
+    assert_eq!(got, vec![b.account.clone(), a.account.clone()]);
+    let (ca, cb) = (a.new_contacts[0].clone(), b.new_contacts[0].clone());
+    let got = ok(
+        store.contacts_by_id(&[cb.id.clone(), ca.id.clone()]).await,
+        "contacts by id",
+    );
+    assert_eq!(got, vec![cb.clone(), ca.clone()]);
+    let link = ok(store.link(&a.account.id, &ca.id).await, "link");
+    assert_eq!(link.as_ref(), a.links.first());
+    assert_eq!(ok(store.link(&a.account.id, &cb.id).await, "no link"), None);
 }

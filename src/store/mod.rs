@@ -18,6 +18,7 @@ pub mod memory;
 mod records;
 mod repo;
 pub mod schema;
+pub mod summary;
 
 #[cfg(target_arch = "wasm32")]
 pub mod idb;

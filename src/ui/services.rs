@@ -19,13 +19,16 @@
 //! (right away, or at their next page if something is being typed).
 
 use crate::domain::catalog::TeamMember;
+use crate::domain::directory::Directory;
 use crate::domain::ids::IdSource;
+use crate::domain::ids::MemberId;
 use crate::domain::Timestamp;
 use crate::error::AppError;
 use crate::store::idb::{Hooks, IdbStore};
 use crate::store::StoreError;
 use leptos::prelude::*;
 use std::rc::Rc;
+use std::sync::Arc;
 
 /// The store the app runs on.
 pub type AppStore = IdbStore;
@@ -68,6 +71,12 @@ pub struct Services {
     /// Another tab switched to or from the demo while this one was being
     /// typed in: this one follows at its next page.
     switch_pending: StoredValue<bool>,
+    /// Set (for good) once the Clients page or the search needs the
+    /// directory; from then on it reloads after every write.
+    pub wants_directory: RwSignal<bool>,
+    /// The directory (see [`crate::domain::directory`]) the Clients lists and
+    /// the search share: read once per revision. `None` until wanted and loaded.
+    pub directory: LocalResource<Option<Result<Arc<Directory>, AppError>>>,
 }
 
 /// What to put into the database once it is open.
@@ -91,10 +100,27 @@ impl Services {
     /// Creates the services, provides them as context and starts opening the
     /// database.
     pub fn provide() -> Self {
+        let store: StoredValue<Option<Rc<AppStore>>, LocalStorage> = StoredValue::new_local(None);
+        let revision = RwSignal::new(0);
+        let db = RwSignal::new(DbState::Opening);
+        let wants_directory = RwSignal::new(false);
+        let directory = LocalResource::new(move || {
+            revision.track();
+            let ready = db.with(|d| *d == DbState::Ready);
+            let store = (wants_directory.get() && ready)
+                .then(|| store.with_value(|s| s.clone()))
+                .flatten();
+            async move {
+                let store = store?;
+                Some(store.directory().await.map(Arc::new).map_err(AppError::from))
+            }
+        });
         let services = Self {
-            store: StoredValue::new_local(None),
-            revision: RwSignal::new(0),
-            db: RwSignal::new(DbState::Opening),
+            store,
+            revision,
+            db,
+            wants_directory,
+            directory,
             viewing_as: RwSignal::new(None),
             channel: StoredValue::new_local(None),
             persist_answer: RwSignal::new(None),
@@ -314,10 +340,13 @@ impl Services {
 
     /// Whether the current viewer may see this account (owner: everything).
     pub fn may_see(&self, account: &crate::domain::Account) -> bool {
-        self.viewing_as.with(|m| {
-            m.as_ref()
-                .is_none_or(|m| m.sees_all() || account.team.contains(&m.id))
-        })
+        self.may_see_team(&account.team)
+    }
+
+    /// Whether the current viewer may see an account with this team.
+    pub fn may_see_team(&self, team: &[MemberId]) -> bool {
+        self.viewing_as
+            .with(|m| m.as_ref().is_none_or(|m| m.sees_all() || team.contains(&m.id)))
     }
 
     /// Whether the current viewer may change accounts.
