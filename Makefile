@@ -10,7 +10,7 @@ WASM := --target wasm32-unknown-unknown
 # 1,839,627 bytes (805,619 -> 671,071 gzip -9), all e2e tests pass.
 APP_RUSTFLAGS := --cfg erase_components
 
-.PHONY: serve build test lint test-native test-wasm test-e2e bootstrap bootstrap-test clean
+.PHONY: serve build test lint test-native test-wasm test-e2e bench bench-smoke bootstrap bootstrap-test clean
 
 ## serve: build and serve the app on http://127.0.0.1:8080 (rebuilds on change)
 serve: bootstrap
@@ -21,7 +21,7 @@ build: bootstrap
 	RUSTFLAGS='$(APP_RUSTFLAGS)' trunk build --release --public-url ./
 
 ## test: every check and test suite; fails on the first failure
-test: bootstrap-test lint test-native test-wasm test-e2e
+test: bootstrap-test lint test-native test-wasm test-e2e bench-smoke
 
 ## lint: formatting and clippy (native and wasm32), warnings are errors
 lint:
@@ -41,6 +41,17 @@ test-wasm:
 test-e2e: build
 	cd tests/e2e && npx playwright test
 
+## bench: the benchmark at 1,000, 10,000 and 100,000 contacts (docs/benchmarks.md);
+## prints the table and writes bench/results.json. Options: make bench BENCH_ARGS="--sizes 1000 --reps 1"
+bench: build
+	node --max-old-space-size=8192 bench/run.mjs $(BENCH_ARGS)
+
+## bench-smoke: the same harness at N = 200, once, on the existing release build
+## (part of `make test`: proves the harness works; asserts nothing about time)
+bench-smoke:
+	test -f dist/index.html || $(MAKE) build
+	node bench/run.mjs --smoke
+
 bootstrap:
 	scripts/bootstrap.sh
 
@@ -49,4 +60,4 @@ bootstrap-test:
 
 clean:
 	cargo clean
-	rm -rf dist tests/e2e/test-results
+	rm -rf dist tests/e2e/test-results bench/data bench/profiles

@@ -859,6 +859,35 @@ pub(super) fn text(key: Key) -> &'static str {
         MergedContact => "Der zusammengeführte Kontakt",
         EveryLinkKept => "{n} (jede Verknüpfung bleibt, mit Beschreibung, Unterzeichner-Reihenfolge und E-Mail-Schaltern)|{n} (jede Verknüpfung bleibt, mit Beschreibung, Unterzeichner-Reihenfolge und E-Mail-Schaltern)",
         MergeNContacts => "{n} Kontakt zusammenführen|{n} Kontakte zusammenführen",
+        FileNotMadeReason => "die Datei konnte nicht erstellt werden: {reason}",
+        // Backup reminder
+        BackupReminder => "Erinnerung an die Sicherung",
+        ExportNow => "Jetzt exportieren",
+        RemindMeLater => "Später erinnern",
+        ReminderNotPersistentNoBackup => "Dieser Browser kann die Daten von Clientbook löschen, um Speicher freizugeben, und es gibt noch keine Sicherung. Exportieren Sie eine Kopie, um sie zu schützen.",
+        ReminderNotPersistent => "Dieser Browser kann die Daten von Clientbook löschen, um Speicher freizugeben. Ihre letzte Sicherung ist vom {date}.",
+        ReminderNoBackupYet => "Sie haben noch keine Sicherung Ihrer Daten exportiert.",
+        ReminderOverdue => "Ihre letzte Sicherung ist {n} Tag alt (vom {date}).|Ihre letzte Sicherung ist {n} Tage alt (vom {date}).",
+        // Demo practice
+        DemoBadge => "DEMO",
+        DemoMode => "Demo-Modus",
+        DemoExplained => "Sie erkunden eine Demo-Kanzlei mit erfundenen Mandanten. Änderungen bleiben in der Demo; Ihre eigenen Daten bleiben unberührt und sind wieder da, wenn Sie die Demo verlassen.",
+        ResetDemo => "Demo zurücksetzen",
+        LeaveDemo => "Demo verlassen",
+        DemoPractice => "Demo-Kanzlei",
+        DemoIntro => "Probieren Sie Clientbook mit einer erfundenen Kanzlei aus: {accounts} und {contacts}, mit Tags, einem Team, Kontorollen, benutzerdefinierten Feldern, Notizen und Verlauf. Sie liegt in einer eigenen Datenbank auf diesem Gerät; Ihre eigenen Daten bleiben unberührt und sind wieder da, wenn Sie die Demo verlassen.",
+        LoadDemo => "Demo-Kanzlei laden",
+        DemoOpen => "Die Demo-Kanzlei ist geöffnet. „{reset}“ (oben auf der Seite) stellt sie wieder her wie am Anfang; „{leave}“ führt zu Ihren eigenen Daten zurück.",
+        // Settings › Backups
+        Backups => "Sicherungen",
+        BackupsIntro => "Eine Sicherung ist eine Paketdatei mit allem (wie sie Import & Export → Alles exportieren erstellt). Bewahren Sie sie an einem anderen Ort als diesem Browser auf.",
+        BackupsNotInDemo => "Sicherungen betreffen Ihre eigenen Daten: Verlassen Sie die Demo, um sie zu verwalten.",
+        LastBackup => "Letzte Sicherung: {date}.",
+        NoBackupYet => "Noch keine Sicherung exportiert.",
+        RemindWhenOlder => "Erinnern, wenn die letzte Sicherung älter ist als",
+        NDays => "{n} Tag|{n} Tage",
+        NeverRemind => "Nie erinnern",
+        ExportBackupNow => "Jetzt eine Sicherung exportieren",
         // (end)
     }
 }

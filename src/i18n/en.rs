@@ -859,6 +859,35 @@ pub(super) fn text(key: Key) -> &'static str {
         MergedContact => "The merged contact",
         EveryLinkKept => "{n} (every link kept, with its description, signer priority and email switches)|{n} (every link kept, with its description, signer priority and email switches)",
         MergeNContacts => "Merge {n} contact|Merge {n} contacts",
+        FileNotMadeReason => "the file could not be made: {reason}",
+        // Backup reminder
+        BackupReminder => "Backup reminder",
+        ExportNow => "Export now",
+        RemindMeLater => "Remind me later",
+        ReminderNotPersistentNoBackup => "This browser may clear Clientbook's data to free space, and there is no backup yet. Export a copy to keep it safe.",
+        ReminderNotPersistent => "This browser may clear Clientbook's data to free space. Your last backup is from {date}.",
+        ReminderNoBackupYet => "You have not exported a backup of your data yet.",
+        ReminderOverdue => "Your last backup is {n} day old (from {date}).|Your last backup is {n} days old (from {date}).",
+        // Demo practice
+        DemoBadge => "DEMO",
+        DemoMode => "Demo mode",
+        DemoExplained => "You are exploring a demo practice with made-up clients. Changes stay in the demo; your own data is untouched and comes back when you leave.",
+        ResetDemo => "Reset demo",
+        LeaveDemo => "Leave demo",
+        DemoPractice => "Demo practice",
+        DemoIntro => "Try Clientbook on a made-up firm: {accounts} and {contacts}, with tags, a team, account roles, custom fields, notes and history. It lives in a separate database on this device; your own data is not touched, and comes back when you leave the demo.",
+        LoadDemo => "Load demo practice",
+        DemoOpen => "The demo practice is open. {reset} (at the top of the page) brings it back as it was; {leave} returns to your own data.",
+        // Settings › Backups
+        Backups => "Backups",
+        BackupsIntro => "A backup is a bundle file with everything (as Import & export → Export everything makes). Keep it somewhere other than this browser.",
+        BackupsNotInDemo => "Backups are about your own data: leave the demo to manage them.",
+        LastBackup => "Last backup: {date}.",
+        NoBackupYet => "No backup exported yet.",
+        RemindWhenOlder => "Remind me when the last backup is older than",
+        NDays => "{n} day|{n} days",
+        NeverRemind => "Never remind me",
+        ExportBackupNow => "Export a backup now",
         // (end)
     }
 }

@@ -859,6 +859,35 @@ pub(super) fn text(key: Key) -> &'static str {
         MergedContact => "Le contact fusionné",
         EveryLinkKept => "{n} (chaque association est conservée, avec sa description, son ordre de signature et ses réglages e-mail)|{n} (chaque association est conservée, avec sa description, son ordre de signature et ses réglages e-mail)",
         MergeNContacts => "Fusionner {n} contact|Fusionner {n} contacts",
+        FileNotMadeReason => "le fichier n’a pas pu être créé\u{a0}: {reason}",
+        // Backup reminder
+        BackupReminder => "Rappel de sauvegarde",
+        ExportNow => "Exporter maintenant",
+        RemindMeLater => "Me le rappeler plus tard",
+        ReminderNotPersistentNoBackup => "Ce navigateur peut effacer les données de Clientbook pour libérer de l’espace, et il n’existe encore aucune sauvegarde. Exportez une copie pour les mettre à l’abri.",
+        ReminderNotPersistent => "Ce navigateur peut effacer les données de Clientbook pour libérer de l’espace. Votre dernière sauvegarde date du {date}.",
+        ReminderNoBackupYet => "Vous n’avez encore exporté aucune sauvegarde de vos données.",
+        ReminderOverdue => "Votre dernière sauvegarde date de {n} jour (du {date}).|Votre dernière sauvegarde date de {n} jours (du {date}).",
+        // Demo practice
+        DemoBadge => "DÉMO",
+        DemoMode => "Mode démo",
+        DemoExplained => "Vous explorez un cabinet de démonstration aux clients fictifs. Les modifications restent dans la démo\u{202f}; vos propres données ne sont pas touchées et reviennent quand vous la quittez.",
+        ResetDemo => "Réinitialiser la démo",
+        LeaveDemo => "Quitter la démo",
+        DemoPractice => "Cabinet de démonstration",
+        DemoIntro => "Essayez Clientbook sur un cabinet fictif\u{a0}: {accounts} et {contacts}, avec étiquettes, équipe, rôles, champs personnalisés, notes et historique. Il se trouve dans une base de données distincte sur cet appareil\u{202f}; vos propres données ne sont pas touchées et reviennent quand vous quittez la démo.",
+        LoadDemo => "Charger le cabinet de démonstration",
+        DemoOpen => "Le cabinet de démonstration est ouvert. «\u{a0}{reset}\u{a0}» (en haut de la page) le remet comme au départ\u{202f}; «\u{a0}{leave}\u{a0}» vous ramène à vos propres données.",
+        // Settings › Backups
+        Backups => "Sauvegardes",
+        BackupsIntro => "Une sauvegarde est un fichier paquet contenant tout (comme celui que produit Import et export → Tout exporter). Conservez-la ailleurs que dans ce navigateur.",
+        BackupsNotInDemo => "Les sauvegardes concernent vos propres données\u{a0}: quittez la démo pour les gérer.",
+        LastBackup => "Dernière sauvegarde\u{a0}: {date}.",
+        NoBackupYet => "Aucune sauvegarde exportée pour l’instant.",
+        RemindWhenOlder => "Me le rappeler quand la dernière sauvegarde a plus de",
+        NDays => "{n} jour|{n} jours",
+        NeverRemind => "Ne jamais me le rappeler",
+        ExportBackupNow => "Exporter une sauvegarde maintenant",
         // (end)
     }
 }

@@ -211,6 +211,28 @@ pub fn joined_link(kept: &crate::domain::contact_merge::JoinedLink) -> String {
     parts.join(", ")
 }
 
+/// Why a backup reminder is shown, in a sentence.
+pub fn backup_reminder(reminder: &crate::domain::backup::Reminder) -> String {
+    use crate::domain::backup::Reminder;
+    match reminder {
+        Reminder::NotPersistent { last_export: None } => t(Key::ReminderNotPersistentNoBackup).to_owned(),
+        Reminder::NotPersistent {
+            last_export: Some(at),
+        } => tf(Key::ReminderNotPersistent, &[("date", &super::date(*at))]),
+        Reminder::Overdue {
+            last_export: None, ..
+        } => t(Key::ReminderNoBackupYet).to_owned(),
+        Reminder::Overdue {
+            last_export: Some(at),
+            days,
+        } => tn(
+            Key::ReminderOverdue,
+            (*days).max(0) as usize,
+            &[("date", &super::date(*at))],
+        ),
+    }
+}
+
 /// How the accounts list is sorted.
 pub fn sort_order(order: SortOrder) -> &'static str {
     t(match order {
@@ -354,6 +376,31 @@ mod tests {
         set_lang(Lang::En);
         assert_eq!(field_value(&FieldKind::Date, "2025-12-31"), "Dec 31, 2025");
         assert_eq!(field_value(&FieldKind::Number, "1234.50"), "1,234.50");
+    }
+
+    #[test]
+    fn backup_reminders_say_why_and_since_when() {
+        use crate::domain::backup::Reminder;
+        use crate::domain::Timestamp;
+        set_lang(Lang::En);
+        let at = Timestamp(1_795_305_600_000);
+        assert_eq!(
+            backup_reminder(&Reminder::Overdue {
+                last_export: Some(at),
+                days: 20
+            }),
+            "Your last backup is 20 days old (from Nov 22, 2026)."
+        );
+        assert!(backup_reminder(&Reminder::NotPersistent { last_export: None }).contains("no backup yet"));
+        set_lang(Lang::Ro);
+        assert_eq!(
+            backup_reminder(&Reminder::Overdue {
+                last_export: Some(at),
+                days: 20
+            }),
+            "Ultima copie de siguranță are 20 de zile (din 22.11.2026)."
+        );
+        set_lang(Lang::En);
     }
 
     #[test]

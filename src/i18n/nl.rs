@@ -859,6 +859,35 @@ pub(super) fn text(key: Key) -> &'static str {
         MergedContact => "Het samengevoegde contact",
         EveryLinkKept => "{n} (elke koppeling blijft, met beschrijving, ondertekenaarsprioriteit en e-mailschakelaars)|{n} (elke koppeling blijft, met beschrijving, ondertekenaarsprioriteit en e-mailschakelaars)",
         MergeNContacts => "{n} contact samenvoegen|{n} contacten samenvoegen",
+        FileNotMadeReason => "het bestand kon niet worden gemaakt: {reason}",
+        // Backup reminder
+        BackupReminder => "Herinnering aan de back-up",
+        ExportNow => "Nu exporteren",
+        RemindMeLater => "Later herinneren",
+        ReminderNotPersistentNoBackup => "Deze browser kan de gegevens van Clientbook wissen om ruimte vrij te maken, en er is nog geen back-up. Exporteer een kopie om ze veilig te bewaren.",
+        ReminderNotPersistent => "Deze browser kan de gegevens van Clientbook wissen om ruimte vrij te maken. Je laatste back-up is van {date}.",
+        ReminderNoBackupYet => "Je hebt nog geen back-up van je gegevens geëxporteerd.",
+        ReminderOverdue => "Je laatste back-up is {n} dag oud (van {date}).|Je laatste back-up is {n} dagen oud (van {date}).",
+        // Demo practice
+        DemoBadge => "DEMO",
+        DemoMode => "Demomodus",
+        DemoExplained => "Je verkent een demokantoor met verzonnen klanten. Wijzigingen blijven in de demo; je eigen gegevens blijven onaangeroerd en komen terug als je de demo verlaat.",
+        ResetDemo => "Demo opnieuw instellen",
+        LeaveDemo => "Demo verlaten",
+        DemoPractice => "Demokantoor",
+        DemoIntro => "Probeer Clientbook uit met een verzonnen kantoor: {accounts} en {contacts}, met tags, een team, accountrollen, aangepaste velden, notities en geschiedenis. Het staat in een aparte database op dit apparaat; je eigen gegevens blijven onaangeroerd en komen terug als je de demo verlaat.",
+        LoadDemo => "Demokantoor laden",
+        DemoOpen => "Het demokantoor is geopend. ‘{reset}’ (boven aan de pagina) zet het terug zoals het was; ‘{leave}’ brengt je terug naar je eigen gegevens.",
+        // Settings › Backups
+        Backups => "Back-ups",
+        BackupsIntro => "Een back-up is een bundelbestand met alles (zoals Importeren & exporteren → Alles exporteren het maakt). Bewaar het ergens anders dan in deze browser.",
+        BackupsNotInDemo => "Back-ups gaan over je eigen gegevens: verlaat de demo om ze te beheren.",
+        LastBackup => "Laatste back-up: {date}.",
+        NoBackupYet => "Nog geen back-up geëxporteerd.",
+        RemindWhenOlder => "Herinner me als de laatste back-up ouder is dan",
+        NDays => "{n} dag|{n} dagen",
+        NeverRemind => "Nooit herinneren",
+        ExportBackupNow => "Nu een back-up exporteren",
         // (end)
     }
 }

@@ -859,6 +859,35 @@ pub(super) fn text(key: Key) -> &'static str {
         MergedContact => "Contactul unificat",
         EveryLinkKept => "{n} (fiecare asociere se păstrează, cu descrierea, prioritatea de semnatar și comutatoarele de e-mail)|{n} (fiecare asociere se păstrează, cu descrierea, prioritatea de semnatar și comutatoarele de e-mail)|{n} (fiecare asociere se păstrează, cu descrierea, prioritatea de semnatar și comutatoarele de e-mail)",
         MergeNContacts => "Unificați {n} contact|Unificați {n} contacte|Unificați {n} de contacte",
+        FileNotMadeReason => "fișierul nu a putut fi creat: {reason}",
+        // Backup reminder
+        BackupReminder => "Memento pentru copia de siguranță",
+        ExportNow => "Exportați acum",
+        RemindMeLater => "Amintiți-mi mai târziu",
+        ReminderNotPersistentNoBackup => "Acest browser poate șterge datele Clientbook pentru a elibera spațiu și nu există încă nicio copie de siguranță. Exportați o copie pentru a le păstra în siguranță.",
+        ReminderNotPersistent => "Acest browser poate șterge datele Clientbook pentru a elibera spațiu. Ultima copie de siguranță este din {date}.",
+        ReminderNoBackupYet => "Nu ați exportat încă nicio copie de siguranță a datelor.",
+        ReminderOverdue => "Ultima copie de siguranță are {n} zi (din {date}).|Ultima copie de siguranță are {n} zile (din {date}).|Ultima copie de siguranță are {n} de zile (din {date}).",
+        // Demo practice
+        DemoBadge => "DEMO",
+        DemoMode => "Mod demonstrativ",
+        DemoExplained => "Explorați un cabinet demonstrativ cu clienți inventați. Modificările rămân în demonstrație; datele dumneavoastră nu sunt atinse și revin când ieșiți.",
+        ResetDemo => "Resetați demonstrația",
+        LeaveDemo => "Ieșiți din demonstrație",
+        DemoPractice => "Cabinet demonstrativ",
+        DemoIntro => "Încercați Clientbook pe un cabinet inventat: {accounts} și {contacts}, cu etichete, echipă, roluri în cont, câmpuri personalizate, note și istoric. Se află într-o bază de date separată pe acest dispozitiv; datele dumneavoastră nu sunt atinse și revin când ieșiți din demonstrație.",
+        LoadDemo => "Încărcați cabinetul demonstrativ",
+        DemoOpen => "Cabinetul demonstrativ este deschis. „{reset}” (în partea de sus a paginii) îl readuce la starea inițială; „{leave}” vă întoarce la datele dumneavoastră.",
+        // Settings › Backups
+        Backups => "Copii de siguranță",
+        BackupsIntro => "O copie de siguranță este un fișier pachet cu tot (cum îl creează Import și export → Exportați tot). Păstrați-o în alt loc decât în acest browser.",
+        BackupsNotInDemo => "Copiile de siguranță privesc datele dumneavoastră: ieșiți din demonstrație pentru a le gestiona.",
+        LastBackup => "Ultima copie de siguranță: {date}.",
+        NoBackupYet => "Nicio copie de siguranță exportată încă.",
+        RemindWhenOlder => "Amintiți-mi când ultima copie de siguranță este mai veche de",
+        NDays => "{n} zi|{n} zile|{n} de zile",
+        NeverRemind => "Nu-mi amintiți niciodată",
+        ExportBackupNow => "Exportați acum o copie de siguranță",
         // (end)
     }
 }

@@ -50,11 +50,15 @@ macro_rules! store_contract_tests {
             failed_import_leaves_everything_as_before,
             export_of_chosen_accounts_carries_only_what_they_use,
             undo_of_an_import_leaves_no_link_to_what_it_removes,
+            backup_facts_are_kept_and_the_clock_starts_with_the_first_data,
+            replacing_everything_leaves_only_the_new_practice_or_nothing,
             import_with_derives_from_what_is_stored_and_undo_restores,
             vcard_import_updates_by_email_and_undo_restores,
             merging_contacts_keeps_every_link_records_history_and_undo_restores,
             merging_a_contact_changed_meanwhile_is_refused,
-            groups_marked_not_duplicates_are_remembered);
+            groups_marked_not_duplicates_are_remembered,
+            directory_follows_writes_and_is_rebuilt_when_missing,
+            records_by_id_and_one_link);
     };
     (@one native, $make:expr, $($case:ident),*) => {
         $(
@@ -62,7 +66,9 @@ macro_rules! store_contract_tests {
             fn $case() {
                 pollster::block_on(async {
                     let store = $make;
+                    $crate::store::contract::directory_is_built(&store).await;
                     $crate::store::contract::$case(&store).await;
+                    $crate::store::contract::directory_in_step(&store).await;
                 });
             }
         )*
@@ -72,13 +78,28 @@ macro_rules! store_contract_tests {
             #[wasm_bindgen_test::wasm_bindgen_test]
             async fn $case() {
                 let store = $make;
+                $crate::store::contract::directory_is_built(&*store).await;
                 $crate::store::contract::$case(&*store).await;
+                $crate::store::contract::directory_in_step(&*store).await;
             }
         )*
     };
     ($mode:ident, $make:expr) => {
         $crate::store_contract_tests!(@cases $mode, $make);
     };
+}
+
+/// Run before every case: the store has a (stored) directory from the start,
+/// so every write of the case must keep it in step.
+pub async fn directory_is_built<B: Backend>(store: &Repo<B>) {
+    ok(store.directory().await, "directory");
+}
+
+/// Run after every case: the stored directory says what the records say.
+pub async fn directory_in_step<B: Backend>(store: &Repo<B>) {
+    let stored = ok(store.directory().await, "directory").sorted();
+    let records = ok(store.directory_from_records().await, "directory from records").sorted();
+    assert_eq!(stored, records, "the stored directory differs from the records");
 }
 
 fn ok<T, E: std::fmt::Debug>(r: Result<T, E>, what: &str) -> T {
@@ -967,6 +988,77 @@ pub async fn undo_of_an_import_leaves_no_link_to_what_it_removes<B: Backend>(sto
     assert_eq!(ok(store.links().await, "links").len(), 1);
 }
 
+pub async fn backup_facts_are_kept_and_the_clock_starts_with_the_first_data<B: Backend>(store: &Repo<B>) {
+    use crate::domain::backup::{BackupState, RemindAfter};
+    const DAY: i64 = 86_400_000;
+    // No data: nothing starts.
+    let (state, accounts) = ok(store.backup_status(Timestamp(10)).await, "status");
+    assert_eq!((state, accounts), (BackupState::default(), 0));
+    let mine = new_account(1, "Mine", vec![person("Ana", "Pop", "ana@x.io")]);
+    create(store, &mine).await;
+    let (state, accounts) = ok(store.backup_status(Timestamp(20)).await, "status");
+    assert_eq!(
+        (state.since, state.last_export, accounts),
+        (Some(Timestamp(20)), None, 1)
+    );
+    // The clock started once.
+    let (state, _) = ok(store.backup_status(Timestamp(30)).await, "status");
+    assert_eq!(state.since, Some(Timestamp(20)));
+    let bundle_before = export_text(store).await;
+    ok(store.snooze_backup_reminder(Timestamp(40)).await, "snooze");
+    let (state, _) = ok(store.backup_status(Timestamp(50)).await, "status");
+    assert_eq!(state.snoozed_until, Some(Timestamp(40 + 3 * DAY)));
+    ok(store.record_export(Timestamp(60)).await, "record export");
+    ok(store.set_backup_reminder(RemindAfter::Never).await, "never");
+    let (state, _) = ok(store.backup_status(Timestamp(70)).await, "status");
+    assert_eq!(
+        state,
+        BackupState {
+            last_export: Some(Timestamp(60)),
+            since: Some(Timestamp(20)),
+            snoozed_until: None,
+            remind_after: RemindAfter::Never,
+        }
+    );
+    // Backup facts belong to this device: bundles do not carry them.
+    assert_eq!(export_text(store).await, bundle_before);
+}
+
+pub async fn replacing_everything_leaves_only_the_new_practice_or_nothing<B: Backend>(store: &Repo<B>) {
+    use crate::domain::demo::{generate, DemoSize};
+    let mine = new_account(1, "Mine", vec![person("Ana", "Pop", "ana@x.io")]);
+    create(store, &mine).await;
+    ok(
+        store
+            .set_photo(&mine.account, Some("data:image/jpeg;base64,/9j/"), &[])
+            .await,
+        "photo",
+    );
+    ok(store.record_export(Timestamp(5)).await, "record export");
+    let sample = crate::bundle::fixtures::sample(3, 16);
+    ok(
+        store.import(&sample, Default::default(), Timestamp(6)).await,
+        "import",
+    );
+    let practice: crate::bundle::Contents =
+        generate(3, DemoSize::PRACTICE, Timestamp(1_795_305_600_000)).into();
+    ok(store.replace_everything(&practice).await, "replace");
+    let mut expected = practice.clone();
+    expected.sort();
+    assert_eq!(ok(store.export().await, "export"), expected);
+    assert_eq!(ok(store.photo(&mine.account.id).await, "photo"), None);
+    assert_eq!(ok(store.last_import().await, "last import"), None);
+    let (backup, accounts) = ok(store.backup_status(Timestamp(7)).await, "status");
+    assert_eq!((backup.last_export, accounts), (None, 30));
+    // A practice that cannot be stored (two contacts share an email) is
+    // refused and the one before stays whole.
+    let before = export_text(store).await;
+    let mut bad = crate::bundle::fixtures::sample(5, 17);
+    bad.contacts[4].emails = bad.contacts[0].emails.clone();
+    assert!(store.replace_everything(&bad).await.is_err());
+    assert_eq!(export_text(store).await, before);
+}
+
 /// `import_with` runs its maker on the stored records inside the write
 /// transaction: a CSV file matched against them updates instead of
 /// duplicating, a refusal writes nothing, and undo puts everything back.
@@ -1249,4 +1341,68 @@ pub async fn groups_marked_not_duplicates_are_remembered<B: Backend>(store: &Rep
     );
     ok(store.dismiss_duplicates(&[]).await, "clear");
     assert!(ok(store.dismissed_duplicates().await, "cleared").is_empty());
+}
+
+pub async fn directory_follows_writes_and_is_rebuilt_when_missing<B: Backend>(store: &Repo<B>) {
+    use super::{schema, Key, Tx};
+    let first = new_account(77, "Zoë Adams", vec![person("Zoë", "Adams", "zoe@example.com")]);
+    ok(store.create_account(&first, &[]).await, "create");
+    let d = ok(store.directory().await, "directory");
+    assert_eq!(d.accounts.len(), 1);
+    assert_eq!(d.accounts[0].name, "Zoë Adams");
+    assert_eq!(d.contacts[0].emails, ["zoe@example.com"]);
+    assert_eq!(d.links.len(), 1);
+
+    // An edit shows at once; the other entries stay.
+    let before = first.account.clone();
+    let mut after = before.clone();
+    after.archived = true;
+    after.name = "Zoë Adams (old)".into();
+    ok(store.update_account(&before, &after, &[]).await, "update");
+    let second = new_account(78, "Acme", vec![person("Kate", "Smith", "kate@example.com")]);
+    ok(store.create_account(&second, &[]).await, "create second");
+    let d = ok(store.directory().await, "directory");
+    let row = d
+        .accounts
+        .iter()
+        .find(|a| a.id == first.account.id)
+        .map(|a| (a.name.clone(), a.archived));
+    assert_eq!(row, Some(("Zoë Adams (old)".to_owned(), true)));
+    assert_eq!(d.accounts.len(), 2);
+    assert_eq!(d.contacts.len(), 2);
+    directory_in_step(store).await;
+
+    // Without its format marker (records written behind the app's back),
+    // the directory is rebuilt from the records on the next read.
+    let raw = ok(store.backend().write(&[schema::SUMMARY]), "raw write");
+    ok(raw.delete(schema::SUMMARY, &Key::one("format")), "delete marker");
+    ok(raw.commit().await, "commit");
+    let rebuilt = ok(store.directory().await, "rebuilt").sorted();
+    let records = ok(store.directory_from_records().await, "records").sorted();
+    assert_eq!(rebuilt, records);
+    assert_eq!(rebuilt.accounts.len(), 2);
+}
+
+pub async fn records_by_id_and_one_link<B: Backend>(store: &Repo<B>) {
+    let a = new_account(91, "Anna Berg", vec![person("Anna", "Berg", "anna@example.com")]);
+    let b = new_account(92, "Bo Lind", vec![person("Bo", "Lind", "bo@example.com")]);
+    ok(store.create_account(&a, &[]).await, "create a");
+    ok(store.create_account(&b, &[]).await, "create b");
+    let missing = crate::domain::AccountId::from_random([7; 16]);
+    let got = ok(
+        store
+            .accounts_by_id(&[b.account.id.clone(), missing, a.account.id.clone()])
+            .await,
+        "accounts by id",
+    );
+    assert_eq!(got, vec![b.account.clone(), a.account.clone()]);
+    let (ca, cb) = (a.new_contacts[0].clone(), b.new_contacts[0].clone());
+    let got = ok(
+        store.contacts_by_id(&[cb.id.clone(), ca.id.clone()]).await,
+        "contacts by id",
+    );
+    assert_eq!(got, vec![cb.clone(), ca.clone()]);
+    let link = ok(store.link(&a.account.id, &ca.id).await, "link");
+    assert_eq!(link.as_ref(), a.links.first());
+    assert_eq!(ok(store.link(&a.account.id, &cb.id).await, "no link"), None);
 }

@@ -18,6 +18,7 @@ pub mod memory;
 mod records;
 mod repo;
 pub mod schema;
+pub mod summary;
 
 #[cfg(target_arch = "wasm32")]
 pub mod idb;
@@ -120,6 +121,8 @@ pub trait Tx {
         value: &str,
     ) -> Result<Vec<T>, StoreError>;
     async fn exists(&self, store: &'static str, key: &Key) -> Result<bool, StoreError>;
+    /// How many records a store holds.
+    async fn count(&self, store: &'static str) -> Result<usize, StoreError>;
     /// The (single-field) primary key of the record whose index has `value`.
     async fn key_by_index(
         &self,
@@ -129,6 +132,8 @@ pub trait Tx {
     ) -> Result<Option<String>, StoreError>;
     fn put<T: Serialize>(&self, store: &'static str, value: &T) -> Result<(), StoreError>;
     fn delete(&self, store: &'static str, key: &Key) -> Result<(), StoreError>;
+    /// Deletes every record of a store (issued like `put`).
+    fn clear(&self, store: &'static str) -> Result<(), StoreError>;
     async fn commit(self) -> Result<(), StoreError>;
 }
 

@@ -2,12 +2,15 @@
 
 use super::records::{AccountRecord, ContactRecord, PhotoRecord};
 use super::schema::{self as s};
+use super::summary::{self, Summarised};
 use super::{Backend, Key, Missing, StoreError, Tx};
 use crate::bundle::merge::{merge, Choices, Plan, Writes};
 use crate::bundle::vcard::{self, import::OnMatch, VcardFile};
 use crate::bundle::Contents;
+use crate::domain::backup::{BackupState, RemindAfter};
 use crate::domain::catalog::{Catalog, CatalogItem, TeamRole};
 use crate::domain::contact_merge::{self, MergeChoices, MergeOutcome};
+use crate::domain::directory::Directory;
 use crate::domain::history::{self, Change, HistoryEntry};
 use crate::domain::ids::{IdSource, NoteId, SeededIds};
 use crate::domain::note::Note;
@@ -30,7 +33,9 @@ fn contact_key(c: &Contact) -> (String, ContactId) {
 }
 
 pub struct Repo<B> {
-    backend: B,
+    /// Every transaction goes through [`Summarised`], which keeps the
+    /// directory in step with the records (see `summary.rs`).
+    backend: Summarised<B>,
 }
 
 /// Reads inside a transaction, shared by reads and checks before writes.
@@ -217,11 +222,74 @@ async fn write_import<T: Tx>(tx: T, plan: &Plan, w: Writes, at: Timestamp) -> Re
 
 impl<B: Backend> Repo<B> {
     pub fn new(backend: B) -> Self {
-        Self { backend }
+        Self {
+            backend: Summarised(backend),
+        }
     }
 
     pub fn backend(&self) -> &B {
-        &self.backend
+        &self.backend.0
+    }
+
+    /// What the Clients lists and the search show of every account, contact
+    /// and link, read from the stored directory (a few large values); built
+    /// from the records, and stored, when there is none yet.
+    pub async fn directory(&self) -> Result<Directory, StoreError> {
+        let stored = summary::read(&self.backend.read(&[s::SUMMARY])?).await?;
+        let text = match stored {
+            Some(text) => text,
+            None => {
+                let tx = self
+                    .backend
+                    .write(&[s::ACCOUNTS, s::CONTACTS, s::LINKS, s::SUMMARY])?;
+                let text = summary::rebuild(&tx).await?;
+                tx.commit().await?;
+                text
+            }
+        };
+        Ok(Directory::parse(&text).0)
+    }
+
+    /// The directory as the records say it should be (tests: the stored one
+    /// must always equal it).
+    pub async fn directory_from_records(&self) -> Result<Directory, StoreError> {
+        let tx = self.backend.read(&[s::ACCOUNTS, s::CONTACTS, s::LINKS])?;
+        let accounts: Vec<Account> = tx.all(s::ACCOUNTS).await?;
+        let contacts: Vec<Contact> = tx.all(s::CONTACTS).await?;
+        let links: Vec<Link> = tx.all(s::LINKS).await?;
+        Ok(Directory::of(&accounts, &contacts, &links))
+    }
+
+    /// Full accounts by id (those that exist), in the order asked.
+    pub async fn accounts_by_id(&self, ids: &[AccountId]) -> Result<Vec<Account>, StoreError> {
+        let tx = self.backend.read(&[s::ACCOUNTS])?;
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            if let Some(a) = account_in(&tx, id).await? {
+                out.push(a);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Full contacts by id (those that exist), in the order asked.
+    pub async fn contacts_by_id(&self, ids: &[ContactId]) -> Result<Vec<Contact>, StoreError> {
+        let tx = self.backend.read(&[s::CONTACTS])?;
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            if let Some(c) = contact_in(&tx, id).await? {
+                out.push(c);
+            }
+        }
+        Ok(out)
+    }
+
+    /// The link between an account and a contact, if there is one.
+    pub async fn link(&self, account: &AccountId, contact: &ContactId) -> Result<Option<Link>, StoreError> {
+        self.backend
+            .read(&[s::LINKS])?
+            .get::<Link>(s::LINKS, &Key::pair(account.as_str(), contact.as_str()))
+            .await
     }
 
     // ----- reads ---------------------------------------------------------
@@ -1041,4 +1109,86 @@ impl<B: Backend> Repo<B> {
         tx.put(s::META, &d)?;
         tx.commit().await
     }
+}
+
+/// The `meta` key of what is kept about backups.
+const BACKUP: &str = "backup";
+
+#[derive(Serialize, Deserialize)]
+struct BackupRecord {
+    key: String,
+    state: BackupState,
+}
+
+/// Backups (the reminder's facts) and replacing a whole practice (the demo).
+impl<B: Backend> Repo<B> {
+    /// What is kept about backups, and how many accounts are stored. The
+    /// first time there is data and no backup, the reminder's clock starts
+    /// at `now` (saved).
+    pub async fn backup_status(&self, now: Timestamp) -> Result<(BackupState, usize), StoreError> {
+        let (state, accounts) = {
+            let tx = self.backend.read(&[s::META, s::ACCOUNTS])?;
+            (backup_in(&tx).await?, tx.count(s::ACCOUNTS).await?)
+        };
+        if accounts > 0 && state.clone().data_seen(now) {
+            let state = self
+                .change_backup(|b| {
+                    b.data_seen(now);
+                })
+                .await?;
+            return Ok((state, accounts));
+        }
+        Ok((state, accounts))
+    }
+
+    /// Records a full export (a backup) made at `at`.
+    pub async fn record_export(&self, at: Timestamp) -> Result<(), StoreError> {
+        self.change_backup(|b| b.exported(at)).await.map(|_| ())
+    }
+
+    /// "Remind me later", pressed at `now`.
+    pub async fn snooze_backup_reminder(&self, now: Timestamp) -> Result<(), StoreError> {
+        self.change_backup(|b| b.snooze(now)).await.map(|_| ())
+    }
+
+    /// How often to remind (Settings).
+    pub async fn set_backup_reminder(&self, every: RemindAfter) -> Result<(), StoreError> {
+        self.change_backup(|b| b.remind_after = every).await.map(|_| ())
+    }
+
+    async fn change_backup(&self, f: impl FnOnce(&mut BackupState)) -> Result<BackupState, StoreError> {
+        let tx = self.backend.write(&[s::META])?;
+        let mut state = backup_in(&tx).await?;
+        f(&mut state);
+        tx.put(
+            s::META,
+            &BackupRecord {
+                key: BACKUP.to_owned(),
+                state: state.clone(),
+            },
+        )?;
+        tx.commit().await?;
+        Ok(state)
+    }
+
+    /// Replaces everything with `contents`, in one transaction: every record
+    /// of every store goes (photos, the undo snapshot and the backup facts
+    /// too), then `contents` is written. Only for the demo practice (loaded
+    /// and reset); the practitioner's own database never gets this.
+    pub async fn replace_everything(&self, contents: &Contents) -> Result<(), StoreError> {
+        let tx = self.backend.write(&IMPORT_STORES)?;
+        for store in IMPORT_STORES {
+            tx.clear(store)?;
+        }
+        put_all(&tx, contents)?;
+        tx.commit().await
+    }
+}
+
+async fn backup_in<T: Tx>(tx: &T) -> Result<BackupState, StoreError> {
+    Ok(tx
+        .get::<BackupRecord>(s::META, &Key::one(BACKUP))
+        .await?
+        .map(|r| r.state)
+        .unwrap_or_default())
 }

@@ -8,6 +8,7 @@
 //! `Store` trait.
 
 pub mod components;
+pub mod demo;
 pub mod lang;
 pub mod nav;
 pub mod pages;
@@ -16,7 +17,7 @@ pub mod storage;
 
 use crate::i18n::{t, Key};
 use crate::route::Route;
-use components::{RemoteChangesBanner, Sidebar, UpdateBanner};
+use components::{BackupReminder, DemoBar, RemoteChangesBanner, Sidebar, UpdateBanner};
 use leptos::prelude::*;
 use services::{DbState, Services};
 
@@ -53,8 +54,10 @@ fn shell(services: Services, route: ReadSignal<Route>) -> impl IntoView {
         <div class="shell">
             <Sidebar />
             <main id="main" class="content" tabindex="-1">
+                <DemoBar />
                 <UpdateBanner />
                 <RemoteChangesBanner />
+                <BackupReminder />
                 {move || match services.db.get() {
                     DbState::Opening => view! { <p class="muted" role="status">{t(Key::OpeningData)}</p> }.into_any(),
                     DbState::Blocked => {

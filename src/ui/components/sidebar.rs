@@ -19,6 +19,7 @@ pub fn Sidebar() -> impl IntoView {
         <nav class="sidebar" aria-label=t(Key::NavMain)>
             <a class="brand" href=Route::clients().href()>
                 "Clientbook"
+                <super::DemoBadge />
             </a>
             <super::search::Search />
             <div class="new-menu" on:keydown=close_on_escape>

@@ -180,8 +180,8 @@ fn ExportCard() -> impl IntoView {
     let last_url = StoredValue::new(None::<String>);
     let export = Action::new_local(move |(): &()| async move {
         let store = services.store()?;
-        let contents = store.export().await?;
-        let (message, url) = download_bundle(&contents, "clientbook")?;
+        // Also recorded as the latest backup (the backup reminder).
+        let (message, url) = crate::ui::components::backup::export_everything(services, &store).await?;
         if let Some(old) = last_url.get_value() {
             let _ = web_sys::Url::revoke_object_url(&old);
         }

@@ -7,11 +7,13 @@ use super::{DataSignal, Shared};
 use crate::bundle::vcard;
 use crate::domain::search::normalize;
 use crate::domain::{Contact, ContactId};
+use crate::error::AppError;
 use crate::i18n::{t, tf, tn, Key};
 use crate::route::Route;
+use crate::store::StoreError;
 use crate::ui::components::TagList;
 use crate::ui::pages::data::download;
-use crate::ui::services::now;
+use crate::ui::services::{now, use_services};
 use leptos::html::Div;
 use leptos::prelude::*;
 use std::collections::HashSet;
@@ -26,7 +28,8 @@ pub fn ContactsList(data: DataSignal) -> impl IntoView {
             Shared::new(
                 d.as_ref()
                     .map(|d| {
-                        d.contact_keys
+                        d.contact_list()
+                            .keys
                             .iter()
                             .enumerate()
                             .filter(|(_, key)| words.iter().all(|w| key.contains(w)))
@@ -38,7 +41,7 @@ pub fn ContactsList(data: DataSignal) -> impl IntoView {
         })
     });
     let count = Memo::new(move |_| rows.with(|r| r.len()));
-    let total = Memo::new(move |_| data.with(|d| d.as_ref().map_or(0, |d| d.contacts.len())));
+    let total = Memo::new(move |_| data.with(|d| d.as_ref().map_or(0, |d| d.contact_count())));
     let scroller = NodeRef::<Div>::new();
     let selected = RwSignal::new(HashSet::<ContactId>::new());
     Effect::new(move |prev: Option<()>| {
@@ -61,7 +64,13 @@ pub fn ContactsList(data: DataSignal) -> impl IntoView {
                 rows.with(|r| {
                     let n = r
                         .iter()
-                        .filter(|&&i| d.contacts.get(i).is_some_and(|c| s.contains(&c.id)))
+                        .filter(|&&i| {
+                            d.contact_list()
+                                .rows
+                                .get(i)
+                                .and_then(|&row| d.contact_row(row))
+                                .is_some_and(|c| s.contains(&c.id))
+                        })
                         .count();
                     (n > 0 && n == r.len(), n > 0 && n < r.len())
                 })
@@ -74,7 +83,8 @@ pub fn ContactsList(data: DataSignal) -> impl IntoView {
         } else if let Some(d) = data.get_untracked() {
             let ids = rows.with_untracked(|r| {
                 r.iter()
-                    .filter_map(|&i| d.contacts.get(i).map(|c| c.id.clone()))
+                    .filter_map(|&i| d.contact_list().rows.get(i).and_then(|&row| d.contact_row(row)))
+                    .map(|c| c.id.clone())
                     .collect()
             });
             selected.set(ids);
@@ -85,8 +95,9 @@ pub fn ContactsList(data: DataSignal) -> impl IntoView {
         move || {
             let d = data.get()?;
             let index = rows.with(|r| r.get(i).copied())?;
-            let c = d.contacts.get(index)?;
-            let accounts = d.per_contact.get(&c.id).copied().unwrap_or(0);
+            let row = *d.contact_list().rows.get(index)?;
+            let c = d.contact_row(row)?;
+            let accounts = d.per_contact.get(row as usize).copied().unwrap_or(0);
             let check_id = format!("select-contact-{}", c.id);
             let label_for = check_id.clone();
             let (for_checked, for_toggle) = (c.id.clone(), c.id.clone());
@@ -116,8 +127,8 @@ pub fn ContactsList(data: DataSignal) -> impl IntoView {
                 <div role="cell" class="c-name">
                     <a href=Route::Contact(c.id.clone()).href()>{c.display_name()}</a>
                 </div>
-                <div role="cell" class="c-email">{c.main_email().map(|e| e.to_string()).unwrap_or_default()}</div>
-                <div role="cell">{c.phones.first().cloned().unwrap_or_default()}</div>
+                <div role="cell" class="c-email">{c.main_email().unwrap_or_default().to_owned()}</div>
+                <div role="cell">{c.phone.clone()}</div>
                 <div role="cell" class="c-tags">
                     <TagList tags=c.tags.clone() catalog=d.catalog.clone() />
                 </div>
@@ -214,37 +225,53 @@ fn ExportBar(
     let notice = RwSignal::new(None::<String>);
     // The previous download's object URL is released at the next export.
     let last_url = StoredValue::new(None::<String>);
+    // The list holds only the directory: the selected contacts are read
+    // whole when the button is pressed.
+    let services = use_services();
+    let make = Action::new_local(move |ids: &Vec<ContactId>| {
+        let ids = ids.clone();
+        async move {
+            let store = services.store()?;
+            let chosen: Vec<Contact> = store.contacts_by_id(&ids).await?;
+            let catalog = store.catalog().await?;
+            let text = vcard::write(&chosen, &catalog);
+            let name = format!("clientbook-contacts-{}.vcf", now().date_iso());
+            let url = download(&name, &text, "text/vcard").map_err(|e| {
+                AppError::from(StoreError::Backend(tf(Key::FileNotMadeReason, &[("reason", &e)])))
+            })?;
+            if let Some(old) = last_url.get_value() {
+                let _ = web_sys::Url::revoke_object_url(&old);
+            }
+            last_url.set_value(Some(url));
+            Ok::<String, AppError>(tf(
+                Key::DownloadedCsv,
+                &[
+                    ("file", &name),
+                    ("what", &tn(Key::UsesContacts, chosen.len(), &[])),
+                ],
+            ))
+        }
+    });
+    Effect::new(move |_| match make.value().get() {
+        Some(Ok(m)) => notice.set(Some(m)),
+        Some(Err(e)) => notice.set(Some(e.user_message())),
+        None => {}
+    });
     let export = move |_| {
         let Some(d) = data.get_untracked() else {
             return;
         };
-        let chosen: Vec<Contact> = selected.with_untracked(|s| {
+        let ids: Vec<ContactId> = selected.with_untracked(|s| {
             rows.with_untracked(|r| {
                 r.iter()
-                    .filter_map(|&i| d.contacts.get(i))
+                    .filter_map(|&i| d.contact_list().rows.get(i).and_then(|&row| d.contact_row(row)))
                     .filter(|c| s.contains(&c.id))
-                    .cloned()
+                    .map(|c| c.id.clone())
                     .collect()
             })
         });
-        let text = vcard::write(&chosen, &d.catalog);
-        let name = format!("clientbook-contacts-{}.vcf", now().date_iso());
-        match download(&name, &text, "text/vcard") {
-            Ok(url) => {
-                if let Some(old) = last_url.get_value() {
-                    let _ = web_sys::Url::revoke_object_url(&old);
-                }
-                last_url.set_value(Some(url));
-                notice.set(Some(tf(
-                    Key::DownloadedCsv,
-                    &[
-                        ("file", &name),
-                        ("what", &tn(Key::UsesContacts, chosen.len(), &[])),
-                    ],
-                )));
-            }
-            Err(e) => notice.set(Some(tf(Key::FileNotMade, &[("reason", &e)]))),
-        }
+        notice.set(None);
+        make.dispatch_local(ids);
     };
     let count = move || selected.with(HashSet::len);
     view! {

@@ -10,6 +10,8 @@
 //! While the practitioner views Clientbook as an employee, Settings are
 //! read-only (only the owner and admins manage them).
 
+mod backup;
+mod demo;
 mod fields;
 mod language;
 mod members;
@@ -373,6 +375,8 @@ pub fn SettingsPage() -> impl IntoView {
         </Show>
         <language::LanguageSection />
         <storage::StorageSection />
+        <backup::BackupSection />
+        <demo::DemoSection />
     }
 }
 
