@@ -5,7 +5,7 @@
 // and keeps that profile as a template under /tmp, then measures on copies.
 //
 //   node bench/scratch/perf.mjs [--dist dist] [--sizes 1000,10000,100000]
-//                               [--port 8117] [--reps 3] [--profile]
+//                               [--port 8117] [--reps 3] [--profile] [--profile-dir /tmp]
 //
 // `make bench` (bench/run.mjs) is the reference harness; this one exists to
 // measure one change quickly (no import step, data seeded directly).
@@ -30,6 +30,7 @@ const SIZES = opt('sizes', '1000,10000,100000').split(',').map(Number);
 const PORT = Number(opt('port', 8117));
 const REPS = Number(opt('reps', 3));
 const PROFILE = args.includes('--profile');
+const PROFILE_DIR = opt('profile-dir', tmpdir());
 const TEMPLATES = opt('templates', '/tmp/clientbook-perf-templates');
 const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
   '--disable-component-update', '--disable-sync', '--no-first-run'];
@@ -278,7 +279,7 @@ async function measure(n, reps) {
       const cold = await page.evaluate(coldResult, 600000);
       if (PROFILE && last) {
         const { profile } = await cdp.send('Profiler.stop');
-        writeFileSync(`/tmp/perf-cold-n${n}.cpuprofile`, JSON.stringify(profile));
+        writeFileSync(join(PROFILE_DIR, `perf-cold-n${n}.cpuprofile`), JSON.stringify(profile));
       }
       out.cold.push(cold);
       if (last) {
@@ -302,7 +303,7 @@ async function measure(n, reps) {
         }
         if (PROFILE) {
           const { profile } = await cdp.send('Profiler.stop');
-          writeFileSync(`/tmp/perf-search-n${n}.cpuprofile`, JSON.stringify(profile));
+          writeFileSync(join(PROFILE_DIR, `perf-search-n${n}.cpuprofile`), JSON.stringify(profile));
         }
         const keys = await page.evaluate(() => window.__perf.keys);
         out.search = { keys: keys.length, p50: pct(keys, 50), p95: pct(keys, 95), max: Math.max(...keys) };
@@ -310,7 +311,12 @@ async function measure(n, reps) {
         await cdp.send('HeapProfiler.collectGarbage');
         const heap2 = await cdp.send('Runtime.getHeapUsage');
         out.memSearch = { js: heap2.usedSize, wasm: await page.evaluate(wasmBytes) };
+        if (PROFILE) { await cdp.send('Profiler.start'); }
         const sc = await page.evaluate(scrollList, { maxRows: 10000 });
+        if (PROFILE) {
+          const { profile } = await cdp.send('Profiler.stop');
+          writeFileSync(join(PROFILE_DIR, `perf-scroll-n${n}.cpuprofile`), JSON.stringify(profile));
+        }
         out.scroll = { rows: sc.rows, total: sc.total, frames: sc.deltas.length, p50: pct(sc.deltas, 50), p95: pct(sc.deltas, 95), max: Math.max(...sc.deltas), maxEls: sc.maxEls, idle: sc.idle };
         out.errors = errors;
       }

@@ -4,15 +4,29 @@ use crate::domain::catalog::{Catalog, TAG_COLORS};
 use crate::domain::ids::TagId;
 use leptos::prelude::*;
 
+/// The class of a tag's chip (`tag tag-<colour>`, grey for an unknown colour).
+pub fn chip_class(color: &str) -> String {
+    let color = if TAG_COLORS.contains(&color) { color } else { "grey" };
+    format!("tag tag-{color}")
+}
+
 /// The chip for one tag; unknown (deleted) tags show nothing.
 #[component]
 pub fn TagChip(#[prop(into)] name: String, #[prop(into)] color: String) -> impl IntoView {
-    let color = if TAG_COLORS.contains(&color.as_str()) {
-        color
-    } else {
-        "grey".to_owned()
-    };
-    view! { <span class=format!("tag tag-{color}")>{name}</span> }
+    view! { <span class=chip_class(&color)>{name}</span> }
+}
+
+/// The chips of `tags` in catalog order, as plain elements (no component):
+/// for cells whose content is rebuilt in place (a recycled list row), where
+/// the chips are updated position by position.
+pub fn tag_chips(tags: &[TagId], catalog: &Catalog) -> impl IntoView {
+    let chips = catalog
+        .tags
+        .iter()
+        .filter(|t| tags.contains(&t.id))
+        .map(|t| view! { <span class=chip_class(&t.color)>{t.name.clone()}</span> })
+        .collect::<Vec<_>>();
+    view! { <span class="tag-list">{chips}</span> }
 }
 
 /// Chips for a list of tag ids, in catalog order.

@@ -12,11 +12,12 @@ use crate::domain::{AccountId, AccountType};
 use crate::error::AppError;
 use crate::i18n::{t, tf, tn, Key};
 use crate::route::Route;
-use crate::ui::components::TagList;
+use crate::ui::components::tag::tag_chips;
 use crate::ui::services::{now, use_services, BrowserIds};
 use leptos::html::Div;
 use leptos::prelude::*;
 use std::collections::HashSet;
+use wasm_bindgen::JsCast;
 
 /// A bulk change to make: the accounts are read in full when it runs.
 #[derive(Clone)]
@@ -132,16 +133,17 @@ pub fn AccountsList(archived: bool, data: DataSignal) -> impl IntoView {
         }
     };
 
-    let row = move |i: usize| {
+    // One slot of the table: its cells follow the row it shows (updated in
+    // place when it shows another); checkboxes report through `on_change`.
+    let row = move |slot: Signal<Option<usize>>| {
         move || {
+            let i = slot.get()?;
             let d = data.get()?;
             let index = rows.with(|r| r.get(i).copied())?;
             let row = *d.accounts.get(index)?;
             let a = d.account_row(row)?;
-            let id = a.id.clone();
-            let check_id = format!("select-{id}");
-            let label_for = check_id.clone();
-            let (for_checked, for_toggle) = (id.clone(), id.clone());
+            let checked = selected.with(|s| s.contains(&a.id));
+            let check_id = format!("select-{}", a.id);
             let primary = d
                 .primary
                 .get(row as usize)
@@ -150,33 +152,17 @@ pub fn AccountsList(archived: bool, data: DataSignal) -> impl IntoView {
                 .unwrap_or_default();
             Some(view! {
                 <div role="cell" class="c-check">
-                    <input
-                        id=check_id
-                        type="checkbox"
-                        prop:checked=move || selected.with(|s| s.contains(&for_checked))
-                        on:change=move |ev| {
-                            let on = event_target_checked(&ev);
-                            let id = for_toggle.clone();
-                            selected
-                                .update(|s| {
-                                    if on {
-                                        s.insert(id);
-                                    } else {
-                                        s.remove(&id);
-                                    }
-                                });
-                        }
-                    />
-                    <label for=label_for class="sr-only">
+                    <input id=check_id.clone() type="checkbox" prop:checked=checked />
+                    <label for=check_id class="sr-only">
                         {tf(Key::SelectName, &[("name", &a.name)])}
                     </label>
                 </div>
                 <div role="cell" class="c-name">
-                    <a href=Route::account(id).href()>{a.name.clone()}</a>
+                    <a href=Route::account(a.id.clone()).href()>{a.name.clone()}</a>
                 </div>
                 <div role="cell">{crate::i18n::names::account_type(a.kind)}</div>
                 <div role="cell" class="c-tags">
-                    <TagList tags=a.tags.clone() catalog=d.catalog.clone() />
+                    {tag_chips(&a.tags, &d.catalog)}
                 </div>
                 <div role="cell">{d.team_names(a)}</div>
                 <div role="cell">{primary}</div>
@@ -184,6 +170,30 @@ pub fn AccountsList(archived: bool, data: DataSignal) -> impl IntoView {
             })
         }
     };
+    let on_change = Callback::new(move |(i, ev): (usize, web_sys::Event)| {
+        let Some(input) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+            .filter(|el| el.type_() == "checkbox")
+        else {
+            return;
+        };
+        let on = input.checked();
+        let id = data.with_untracked(|d| {
+            let d = d.as_ref()?;
+            let index = rows.with_untracked(|r| r.get(i).copied())?;
+            d.accounts.get(index).and_then(|&row| d.account_row(row)).map(|a| a.id.clone())
+        });
+        if let Some(id) = id {
+            selected.update(|s| {
+                if on {
+                    s.insert(id);
+                } else {
+                    s.remove(&id);
+                }
+            });
+        }
+    });
 
     let sort_attr = move |order: SortOrder, dir: &'static str| move || (sort.get() == order).then_some(dir);
 
@@ -209,7 +219,7 @@ pub fn AccountsList(archived: bool, data: DataSignal) -> impl IntoView {
                 }
             }
         >
-            <VirtualRows label=t(Key::Accounts) class="cols-accounts" count=count row scroller>
+            <VirtualRows label=t(Key::Accounts) class="cols-accounts" count=count row scroller on_change>
                 <div role="columnheader" class="c-check">
                     <input
                         id="select-all"

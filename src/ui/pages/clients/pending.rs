@@ -13,6 +13,7 @@ use crate::store::StoreError;
 use crate::ui::services::{now, use_services};
 use leptos::html::Div;
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
 /// A change to one email's switches on a link (read whole when it runs),
 /// and what to say when it is saved.
@@ -97,13 +98,17 @@ pub fn PendingList(data: DataSignal) -> impl IntoView {
         });
     };
 
-    let row = move |i: usize| {
+    // One slot of the table (see the Accounts list); its buttons report
+    // through `on_click` with `data-act`.
+    let row = move |slot: Signal<Option<usize>>| {
         move || {
+            let i = slot.get()?;
             let d = data.get()?;
             let p = d.pending.get(i)?;
             let &(a, c) = d.ends.get(p.link)?;
             let account = d.account_row(a)?;
             let contact = d.contact_row(c)?;
+            let locked = locked();
             let resend_label = tf(
                 Key::ResendInvitationTo,
                 &[("email", &p.email), ("account", &account.name)],
@@ -125,18 +130,18 @@ pub fn PendingList(data: DataSignal) -> impl IntoView {
                     <button
                         type="button"
                         class="btn small"
+                        data-act="resend"
                         aria-label=resend_label
                         disabled=locked
-                        on:click=move |_| act(i, true)
                     >
                         {t(Key::ResendInvitation)}
                     </button>
                     <button
                         type="button"
                         class="btn small"
+                        data-act="activated"
                         aria-label=activated_label
                         disabled=locked
-                        on:click=move |_| act(i, false)
                     >
                         {t(Key::MarkAsActivated)}
                     </button>
@@ -144,6 +149,18 @@ pub fn PendingList(data: DataSignal) -> impl IntoView {
             })
         }
     };
+    let on_click = Callback::new(move |(i, ev): (usize, web_sys::Event)| {
+        let act_of = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|el| el.closest("button[data-act]").ok().flatten())
+            .and_then(|b| b.get_attribute("data-act"));
+        match act_of.as_deref() {
+            Some("resend") => act(i, true),
+            Some("activated") => act(i, false),
+            _ => {}
+        }
+    });
     let scroller = NodeRef::<Div>::new();
 
     view! {
@@ -170,7 +187,7 @@ pub fn PendingList(data: DataSignal) -> impl IntoView {
                 }
             }
         >
-            <VirtualRows label=t(Key::ViewPending) class="cols-pending" count=count row scroller>
+            <VirtualRows label=t(Key::ViewPending) class="cols-pending" count=count row scroller on_click>
                 <div role="columnheader">{t(Key::NavNewAccount)}</div>
                 <div role="columnheader">{t(Key::ContactColumn)}</div>
                 <div role="columnheader">{t(Key::FieldKindEmail)}</div>
