@@ -271,7 +271,23 @@ pub fn Search() -> impl IntoView {
             "option"
         }
     };
+    // An option's elements stay; their text follows the result at its
+    // position (a whole option rebuilt in place would set every attribute
+    // again).
     let account_option = move |i: usize| {
+        let entry = Memo::new(move |_| {
+            results.with(|r| {
+                r.accounts.get(i).map(|a| {
+                    let kind = crate::i18n::names::account_type(a.kind);
+                    let detail = if a.archived {
+                        tf(Key::SearchArchived, &[("type", kind)])
+                    } else {
+                        kind.to_owned()
+                    };
+                    (a.name.clone(), detail)
+                })
+            })
+        });
         view! {
             <div
                 id=option_id(i)
@@ -279,31 +295,26 @@ pub fn Search() -> impl IntoView {
                 class=move || option_class(i)
                 aria-selected=move || (current() == Some(i)).to_string()
             >
-                {move || {
-                    results
-                        .with(|r| {
-                            r.accounts
-                                .get(i)
-                                .map(|a| {
-                                    let kind = crate::i18n::names::account_type(a.kind);
-                                    let detail = if a.archived {
-                                        tf(Key::SearchArchived, &[("type", kind)])
-                                    } else {
-                                        kind.to_owned()
-                                    };
-                                    view! {
-                                        <span class="option-name">{a.name.clone()}</span>
-                                        <span class="option-detail">{detail}</span>
-                                    }
-                                })
-                        })
-                }}
+                <span class="option-name">{move || entry.with(|e| e.as_ref().map(|e| e.0.clone()).unwrap_or_default())}</span>
+                <span class="option-detail">{move || entry.with(|e| e.as_ref().map(|e| e.1.clone()).unwrap_or_default())}</span>
             </div>
         }
     };
     // Contact `j` is option `accounts + j`.
     let contact_option = move |j: usize| {
         let i = move || accounts_n.get() + j;
+        let entry = Memo::new(move |_| {
+            results.with(|r| {
+                r.contacts.get(j).map(|c| {
+                    let accounts = if c.accounts.is_empty() {
+                        String::new()
+                    } else {
+                        tf(Key::SearchContactAccounts, &[("accounts", &c.accounts.join(", "))])
+                    };
+                    (c.name.clone(), c.email.clone(), accounts)
+                })
+            })
+        });
         view! {
             <div
                 id=move || option_id(i())
@@ -311,25 +322,9 @@ pub fn Search() -> impl IntoView {
                 class=move || option_class(i())
                 aria-selected=move || (current() == Some(i())).to_string()
             >
-                {move || {
-                    results
-                        .with(|r| {
-                            r.contacts
-                                .get(j)
-                                .map(|c| {
-                                    let accounts = if c.accounts.is_empty() {
-                                        String::new()
-                                    } else {
-                                        tf(Key::SearchContactAccounts, &[("accounts", &c.accounts.join(", "))])
-                                    };
-                                    view! {
-                                        <span class="option-name">{c.name.clone()}</span>
-                                        <span class="option-detail">{c.email.clone()}</span>
-                                        <span class="option-detail">{accounts}</span>
-                                    }
-                                })
-                        })
-                }}
+                <span class="option-name">{move || entry.with(|e| e.as_ref().map(|e| e.0.clone()).unwrap_or_default())}</span>
+                <span class="option-detail">{move || entry.with(|e| e.as_ref().map(|e| e.1.clone()).unwrap_or_default())}</span>
+                <span class="option-detail">{move || entry.with(|e| e.as_ref().map(|e| e.2.clone()).unwrap_or_default())}</span>
             </div>
         }
     };

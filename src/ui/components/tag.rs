@@ -16,17 +16,32 @@ pub fn TagChip(#[prop(into)] name: String, #[prop(into)] color: String) -> impl 
     view! { <span class=chip_class(&color)>{name}</span> }
 }
 
-/// The chips of `tags` in catalog order, as plain elements (no component):
-/// for cells whose content is rebuilt in place (a recycled list row), where
-/// the chips are updated position by position.
-pub fn tag_chips(tags: &[TagId], catalog: &Catalog) -> impl IntoView {
-    let chips = catalog
+/// The chips of `tags` in catalog order: class and name of each.
+pub fn chip_list(tags: &[TagId], catalog: &Catalog) -> Vec<(String, String)> {
+    catalog
         .tags
         .iter()
         .filter(|t| tags.contains(&t.id))
-        .map(|t| view! { <span class=chip_class(&t.color)>{t.name.clone()}</span> })
-        .collect::<Vec<_>>();
-    view! { <span class="tag-list">{chips}</span> }
+        .map(|t| (chip_class(&t.color), t.name.clone()))
+        .collect()
+}
+
+/// Chips that follow a signal (a recycled list row): the list is made
+/// again only when its chips change.
+#[component]
+pub fn TagChips(#[prop(into)] chips: Signal<Option<Vec<(String, String)>>>) -> impl IntoView {
+    view! {
+        <span class="tag-list">
+            {move || {
+                chips
+                    .get()
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|(class, name)| view! { <span class=class>{name}</span> })
+                    .collect::<Vec<_>>()
+            }}
+        </span>
+    }
 }
 
 /// Chips for a list of tag ids, in catalog order.

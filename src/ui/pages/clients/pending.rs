@@ -27,6 +27,19 @@ struct LinkChange {
     message: String,
 }
 
+/// What a row of the list shows.
+#[derive(Clone, PartialEq)]
+struct PendingCells {
+    account_href: String,
+    account: String,
+    contact_href: String,
+    contact: String,
+    email: String,
+    invited: String,
+    resend_label: String,
+    activated_label: String,
+}
+
 #[component]
 pub fn PendingList(data: DataSignal) -> impl IntoView {
     let services = use_services();
@@ -98,55 +111,66 @@ pub fn PendingList(data: DataSignal) -> impl IntoView {
         });
     };
 
-    // One slot of the table (see the Accounts list); its buttons report
-    // through `on_click` with `data-act`.
+    // One slot of the table, made once; its cells follow the row it shows
+    // (see the Accounts list); its buttons report through `on_click` with
+    // `data-act`.
     let row = move |slot: Signal<Option<usize>>| {
-        move || {
+        let cells = Memo::new(move |_| {
             let i = slot.get()?;
-            let d = data.get()?;
-            let p = d.pending.get(i)?;
-            let &(a, c) = d.ends.get(p.link)?;
-            let account = d.account_row(a)?;
-            let contact = d.contact_row(c)?;
-            let locked = locked();
-            let resend_label = tf(
-                Key::ResendInvitationTo,
-                &[("email", &p.email), ("account", &account.name)],
-            );
-            let activated_label = tf(
-                Key::MarkActivatedFor,
-                &[("email", &p.email), ("account", &account.name)],
-            );
-            Some(view! {
-                <div role="cell" class="c-name">
-                    <a href=Route::account(account.id.clone()).href()>{account.name.clone()}</a>
-                </div>
-                <div role="cell">
-                    <a href=Route::Contact(contact.id.clone()).href()>{contact.display_name()}</a>
-                </div>
-                <div role="cell" class="c-email">{p.email.clone()}</div>
-                <div role="cell">{crate::i18n::date(p.invited_at)}</div>
-                <div role="cell" class="c-actions">
-                    <button
-                        type="button"
-                        class="btn small"
-                        data-act="resend"
-                        aria-label=resend_label
-                        disabled=locked
-                    >
-                        {t(Key::ResendInvitation)}
-                    </button>
-                    <button
-                        type="button"
-                        class="btn small"
-                        data-act="activated"
-                        aria-label=activated_label
-                        disabled=locked
-                    >
-                        {t(Key::MarkAsActivated)}
-                    </button>
-                </div>
+            data.with(|d| {
+                let d = d.as_ref()?;
+                let p = d.pending.get(i)?;
+                let &(a, c) = d.ends.get(p.link)?;
+                let account = d.account_row(a)?;
+                let contact = d.contact_row(c)?;
+                Some(PendingCells {
+                    account_href: Route::account(account.id.clone()).href(),
+                    account: account.name.clone(),
+                    contact_href: Route::Contact(contact.id.clone()).href(),
+                    contact: contact.display_name(),
+                    email: p.email.clone(),
+                    invited: crate::i18n::date(p.invited_at),
+                    resend_label: tf(
+                        Key::ResendInvitationTo,
+                        &[("email", &p.email), ("account", &account.name)],
+                    ),
+                    activated_label: tf(
+                        Key::MarkActivatedFor,
+                        &[("email", &p.email), ("account", &account.name)],
+                    ),
+                })
             })
+        });
+        let text = move |f: fn(&PendingCells) -> String| move || cells.with(|c| c.as_ref().map(f).unwrap_or_default());
+        view! {
+            <div role="cell" class="c-name">
+                <a href=text(|c| c.account_href.clone())>{text(|c| c.account.clone())}</a>
+            </div>
+            <div role="cell">
+                <a href=text(|c| c.contact_href.clone())>{text(|c| c.contact.clone())}</a>
+            </div>
+            <div role="cell" class="c-email">{text(|c| c.email.clone())}</div>
+            <div role="cell">{text(|c| c.invited.clone())}</div>
+            <div role="cell" class="c-actions">
+                <button
+                    type="button"
+                    class="btn small"
+                    data-act="resend"
+                    aria-label=text(|c| c.resend_label.clone())
+                    disabled=locked
+                >
+                    {t(Key::ResendInvitation)}
+                </button>
+                <button
+                    type="button"
+                    class="btn small"
+                    data-act="activated"
+                    aria-label=text(|c| c.activated_label.clone())
+                    disabled=locked
+                >
+                    {t(Key::MarkAsActivated)}
+                </button>
+            </div>
         }
     };
     let on_click = Callback::new(move |(i, ev): (usize, web_sys::Event)| {
