@@ -262,8 +262,10 @@ pub fn Search() -> impl IntoView {
             0
         }
     });
-    let more_accounts = Memo::new(move |_| results.with(|r| r.total_accounts.saturating_sub(r.accounts.len())));
-    let more_contacts = Memo::new(move |_| results.with(|r| r.total_contacts.saturating_sub(r.contacts.len())));
+    let more_accounts =
+        Memo::new(move |_| results.with(|r| r.total_accounts.saturating_sub(r.accounts.len())));
+    let more_contacts =
+        Memo::new(move |_| results.with(|r| r.total_contacts.saturating_sub(r.contacts.len())));
     let option_class = move |i: usize| {
         if current() == Some(i) {
             "option active"
@@ -309,7 +311,10 @@ pub fn Search() -> impl IntoView {
                     let accounts = if c.accounts.is_empty() {
                         String::new()
                     } else {
-                        tf(Key::SearchContactAccounts, &[("accounts", &c.accounts.join(", "))])
+                        tf(
+                            Key::SearchContactAccounts,
+                            &[("accounts", &c.accounts.join(", "))],
+                        )
                     };
                     (c.name.clone(), c.email.clone(), accounts)
                 })

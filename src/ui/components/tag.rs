@@ -6,7 +6,11 @@ use leptos::prelude::*;
 
 /// The class of a tag's chip (`tag tag-<colour>`, grey for an unknown colour).
 pub fn chip_class(color: &str) -> String {
-    let color = if TAG_COLORS.contains(&color) { color } else { "grey" };
+    let color = if TAG_COLORS.contains(&color) {
+        color
+    } else {
+        "grey"
+    };
     format!("tag tag-{color}")
 }
 

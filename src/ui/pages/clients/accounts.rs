@@ -187,10 +187,11 @@ pub fn AccountsList(archived: bool, data: DataSignal) -> impl IntoView {
                 Some(chip_list(&a.tags, &d.catalog))
             })
         });
-        let text = move |f: fn(&AccountCells) -> String| move || cells.with(|c| c.as_ref().map(f).unwrap_or_default());
-        let checked = move || {
-            cells.with(|c| c.as_ref().is_some_and(|c| selected.with(|s| s.contains(&c.id))))
+        let text = move |f: fn(&AccountCells) -> String| {
+            move || cells.with(|c| c.as_ref().map(f).unwrap_or_default())
         };
+        let checked =
+            move || cells.with(|c| c.as_ref().is_some_and(|c| selected.with(|s| s.contains(&c.id))));
         view! {
             <div role="cell" class="c-check">
                 <input id=text(|c| c.check_id.clone()) type="checkbox" prop:checked=checked />
@@ -222,7 +223,10 @@ pub fn AccountsList(archived: bool, data: DataSignal) -> impl IntoView {
         let id = data.with_untracked(|d| {
             let d = d.as_ref()?;
             let index = rows.with_untracked(|r| r.get(i).copied())?;
-            d.accounts.get(index).and_then(|&row| d.account_row(row)).map(|a| a.id.clone())
+            d.accounts
+                .get(index)
+                .and_then(|&row| d.account_row(row))
+                .map(|a| a.id.clone())
         });
         if let Some(id) = id {
             selected.update(|s| {

@@ -125,7 +125,9 @@ pub fn ContactsList(data: DataSignal) -> impl IntoView {
                     name,
                     email: c.main_email().unwrap_or_default().to_owned(),
                     phone: c.phone.clone(),
-                    accounts: crate::i18n::number(d.per_contact.get(row as usize).copied().unwrap_or(0) as i64),
+                    accounts: crate::i18n::number(
+                        d.per_contact.get(row as usize).copied().unwrap_or(0) as i64
+                    ),
                 })
             })
         });
@@ -134,14 +136,19 @@ pub fn ContactsList(data: DataSignal) -> impl IntoView {
             data.with(|d| {
                 let d = d.as_ref()?;
                 let index = rows.with(|r| r.get(i).copied())?;
-                let c = d.contact_list().rows.get(index).and_then(|&row| d.contact_row(row))?;
+                let c = d
+                    .contact_list()
+                    .rows
+                    .get(index)
+                    .and_then(|&row| d.contact_row(row))?;
                 Some(chip_list(&c.tags, &d.catalog))
             })
         });
-        let text = move |f: fn(&ContactCells) -> String| move || cells.with(|c| c.as_ref().map(f).unwrap_or_default());
-        let checked = move || {
-            cells.with(|c| c.as_ref().is_some_and(|c| selected.with(|s| s.contains(&c.id))))
+        let text = move |f: fn(&ContactCells) -> String| {
+            move || cells.with(|c| c.as_ref().map(f).unwrap_or_default())
         };
+        let checked =
+            move || cells.with(|c| c.as_ref().is_some_and(|c| selected.with(|s| s.contains(&c.id))));
         view! {
             <div role="cell" class="c-check">
                 <input id=text(|c| c.check_id.clone()) type="checkbox" prop:checked=checked />
@@ -172,7 +179,11 @@ pub fn ContactsList(data: DataSignal) -> impl IntoView {
         let id = data.with_untracked(|d| {
             let d = d.as_ref()?;
             let index = rows.with_untracked(|r| r.get(i).copied())?;
-            d.contact_list().rows.get(index).and_then(|&row| d.contact_row(row)).map(|c| c.id.clone())
+            d.contact_list()
+                .rows
+                .get(index)
+                .and_then(|&row| d.contact_row(row))
+                .map(|c| c.id.clone())
         });
         if let Some(id) = id {
             selected.update(|s| {

@@ -141,7 +141,9 @@ pub fn PendingList(data: DataSignal) -> impl IntoView {
                 })
             })
         });
-        let text = move |f: fn(&PendingCells) -> String| move || cells.with(|c| c.as_ref().map(f).unwrap_or_default());
+        let text = move |f: fn(&PendingCells) -> String| {
+            move || cells.with(|c| c.as_ref().map(f).unwrap_or_default())
+        };
         view! {
             <div role="cell" class="c-name">
                 <a href=text(|c| c.account_href.clone())>{text(|c| c.account.clone())}</a>
