@@ -6,12 +6,8 @@ use leptos::prelude::*;
 
 /// The class of a tag's chip (`tag tag-<colour>`, grey for an unknown colour).
 pub fn chip_class(color: &str) -> String {
-    let color = if TAG_COLORS.contains(&color) {
-        color
-    } else {
-        "grey"
-    };
-    format!("tag tag-{color}")
+    let known = TAG_COLORS.iter().find(|&&c| c == color);
+    format!("tag tag-{}", known.copied().unwrap_or("grey"))
 }
 
 /// The chip for one tag; unknown (deleted) tags show nothing.
