@@ -8,6 +8,10 @@
 //! scans it, and typing on only narrows the last matches. The directory is
 //! first loaded when the box gets focus (or the Clients page shows), so
 //! pages that never search never pay for it.
+//!
+//! Rendering a key costs only what changed: the popup is mounted once (and
+//! hidden), each group's options are slots by position whose text follows
+//! the result there, and one click listener on the listbox serves them all.
 
 use crate::domain::listing::{SearchIndex, SearchResults};
 use crate::i18n::{t, tf, tn, Key};
