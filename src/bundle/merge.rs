@@ -3,12 +3,18 @@
 //! the bundle's, with the practitioner's choice per kind of conflict. Pure,
 //! so the repository runs the very same function for the preview and inside
 //! the write transaction.
+//!
+//! `stored` need not be everything on the device: [`merge`] only looks at
+//! the whole catalog, the stored records that have the id of a record in
+//! the file, and the stored contacts that have one of the file's emails,
+//! with all their links. [`wanted`] says which records those are, given the
+//! keys of what is stored, so the repository reads only them.
 
 use super::Contents;
 use crate::domain::catalog::{CatalogItem, TeamRole};
-use crate::domain::{ContactId, Link};
+use crate::domain::{AccountId, Contact, ContactId, Link};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// A record with the same id in the file and on this device, with different content.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -28,6 +34,9 @@ pub enum OnSharedEmail {
     KeepMine,
     /// Import the file's contact too, without the shared email(s).
     KeepBoth,
+    /// Import the file's contact with the email; the contact here loses it
+    /// (its accounts' history says so).
+    TakeTheirs,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -70,12 +79,39 @@ impl Plan {
 }
 
 /// The records to write: `update` replaces stored records (whose old
-/// versions are in `replaced`), `create` adds new ones.
+/// versions are in `replaced`), `create` adds new ones. Contacts that give
+/// up an email come first in `update.contacts`, so the email is free before
+/// another contact takes it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Writes {
     pub update: Contents,
     pub create: Contents,
     pub replaced: Contents,
+    /// Emails that move from a contact here to one from the file.
+    pub moved: Vec<EmailMove>,
+}
+
+impl Writes {
+    /// How many records will be written.
+    pub fn len(&self) -> usize {
+        self.update.len() + self.create.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// An email that an import moves from one contact to another, and the
+/// accounts of either contact (whose history records it).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EmailMove {
+    pub email: String,
+    /// The contact here that had it, by name.
+    pub from: String,
+    /// The contact from the file that gets it, by name.
+    pub to: String,
+    pub accounts: Vec<AccountId>,
 }
 
 // One decision, with the lists it feeds; a struct would only rename them.
@@ -184,6 +220,10 @@ pub fn merge(stored: &Contents, incoming: &Contents, choices: Choices) -> (Plan,
         .iter()
         .map(|c| (c.id.clone(), c.email_keys()))
         .collect();
+    // "Take theirs": contacts here that give up emails (their new version),
+    // and which email goes to which contact of the file.
+    let mut losers: BTreeMap<ContactId, Contact> = BTreeMap::new();
+    let mut moves: Vec<(String, ContactId, ContactId, String)> = Vec::new();
     for c in &incoming.contacts {
         let mut c = c.clone();
         let clashes: Vec<(String, ContactId)> = c
@@ -194,6 +234,12 @@ pub fn merge(stored: &Contents, incoming: &Contents, choices: Choices) -> (Plan,
                 _ => None,
             })
             .collect();
+        let s = stored_contacts.get(&c.id).copied();
+        // Whether the file's version of this contact is written.
+        let written = match s {
+            None => true,
+            Some(s) => *s != c && same == OnSameId::TakeTheirs,
+        };
         if let Some((_, first_owner)) = clashes.first() {
             for (k, o) in &clashes {
                 let here = stored_contacts
@@ -212,11 +258,25 @@ pub fn merge(stored: &Contents, incoming: &Contents, choices: Choices) -> (Plan,
                     let keys: BTreeSet<&String> = clashes.iter().map(|(k, _)| k).collect();
                     c.emails.retain(|e| !keys.contains(&e.key()));
                 }
+                OnSharedEmail::TakeTheirs if written => {
+                    for (k, o) in clashes {
+                        let Some(owner) = stored_contacts.get(&o) else {
+                            continue;
+                        };
+                        let loser = losers.entry(o.clone()).or_insert_with(|| (*owner).clone());
+                        loser.emails.retain(|e| e.key() != k);
+                        let (from, to) = (owner.display_name(), c.display_name());
+                        plan.notes.push(format!(
+                            "{k} moves from “{from}” (on this device) to “{to}” (from the file); the history of their accounts records it."
+                        ));
+                        moves.push((k, o, c.id.clone(), from));
+                    }
+                }
+                // The file's contact is not written (kept as here): nothing moves.
+                OnSharedEmail::TakeTheirs => {}
             }
         }
-        let s = stored_contacts.get(&c.id).copied();
-        let taken = s.is_none() || same == OnSameId::TakeTheirs;
-        if taken {
+        if written {
             final_emails.insert(c.id.clone(), c.email_keys());
         }
         let name = c.display_name();
@@ -232,6 +292,23 @@ pub fn merge(stored: &Contents, incoming: &Contents, choices: Choices) -> (Plan,
             &mut w.replaced.contacts,
         );
     }
+    // A contact that gives up an email is saved without it, before anyone
+    // takes it, unless the file's version of it (which cannot have the
+    // email: a file has each email once) replaces it anyway.
+    let mut first = Vec::new();
+    for (id, loser) in losers {
+        if w.update.contacts.iter().any(|c| c.id == id) {
+            continue;
+        }
+        if let Some(s) = stored_contacts.get(&id) {
+            final_emails.insert(id.clone(), loser.email_keys());
+            plan.contacts.updated += 1;
+            w.replaced.contacts.push((*s).clone());
+            first.push(loser);
+        }
+    }
+    first.append(&mut w.update.contacts);
+    w.update.contacts = first;
 
     // Links: follow redirects, then the per-email switches follow the
     // emails the contact ends up with.
@@ -265,6 +342,41 @@ pub fn merge(stored: &Contents, incoming: &Contents, choices: Choices) -> (Plan,
             &mut w.replaced.links,
         );
     }
+    // The stored links of contacts that gave up an email lose its switches.
+    if !moves.is_empty() {
+        for l in &stored.links {
+            let pair = (l.account_id.clone(), l.contact_id.clone());
+            if seen.contains(&pair) || moves.iter().all(|m| m.1 != l.contact_id) {
+                continue;
+            }
+            let mut after = l.clone();
+            if let Some(keys) = final_emails.get(&l.contact_id) {
+                after.sync_emails(keys);
+            }
+            if after != *l {
+                plan.links.updated += 1;
+                w.replaced.links.push(l.clone());
+                w.update.links.push(after);
+            }
+        }
+        let names: HashMap<&ContactId, String> = incoming.contacts.iter().map(|c| (&c.id, c.display_name())).collect();
+        for (email, from_id, to_id, from) in moves {
+            let mut accounts: Vec<AccountId> = Vec::new();
+            let on = stored.links.iter().filter(|l| l.contact_id == from_id);
+            let to = incoming.links.iter().filter(|l| l.contact_id == to_id);
+            for l in on.chain(to) {
+                if !accounts.contains(&l.account_id) {
+                    accounts.push(l.account_id.clone());
+                }
+            }
+            w.moved.push(EmailMove {
+                email,
+                from,
+                to: names.get(&to_id).cloned().unwrap_or_default(),
+                accounts,
+            });
+        }
+    }
 
     let stored_notes: HashMap<_, _> = stored.notes.iter().map(|n| (&n.id, n)).collect();
     for n in &incoming.notes {
@@ -295,4 +407,69 @@ pub fn merge(stored: &Contents, incoming: &Contents, choices: Choices) -> (Plan,
         );
     }
     (plan, w)
+}
+
+/// Every (lower-cased) email of the file's contacts.
+pub fn incoming_email_keys(incoming: &Contents) -> Vec<String> {
+    incoming.contacts.iter().flat_map(Contact::email_keys).collect()
+}
+
+/// What is stored, as cheap to read as possible: primary keys only, and
+/// which stored contact has each of the file's emails.
+#[derive(Clone, Debug, Default)]
+pub struct StoredKeys {
+    pub accounts: HashSet<String>,
+    pub contacts: HashSet<String>,
+    /// Every stored link, as (account id, contact id).
+    pub links: Vec<(String, String)>,
+    pub notes: HashSet<String>,
+    pub history: HashSet<String>,
+    /// Email (lower-cased) → the id of the stored contact that has it, for
+    /// the file's emails.
+    pub email_owners: HashMap<String, String>,
+}
+
+/// The stored records [`merge`] needs (by key), given what is stored.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Wanted {
+    pub accounts: Vec<String>,
+    pub contacts: Vec<String>,
+    pub links: Vec<(String, String)>,
+    pub notes: Vec<String>,
+    pub history: Vec<String>,
+}
+
+/// Which stored records an import of `incoming` must read: those with the
+/// id of a record in the file, the contacts that have one of the file's
+/// emails, and every link of those contacts.
+pub fn wanted(incoming: &Contents, keys: &StoredKeys) -> Wanted {
+    fn both<'a>(ids: impl Iterator<Item = &'a str>, stored: &HashSet<String>) -> Vec<String> {
+        let mut out: Vec<String> = ids.filter(|id| stored.contains(*id)).map(str::to_owned).collect();
+        out.sort();
+        out.dedup();
+        out
+    }
+    let mut contacts = both(incoming.contacts.iter().map(|c| c.id.as_str()), &keys.contacts);
+    let owners: HashSet<&str> = keys.email_owners.values().map(String::as_str).collect();
+    contacts.extend(owners.iter().map(|o| (*o).to_owned()));
+    contacts.sort();
+    contacts.dedup();
+    let pairs: HashSet<(&str, &str)> = incoming
+        .links
+        .iter()
+        .map(|l| (l.account_id.as_str(), l.contact_id.as_str()))
+        .collect();
+    let links = keys
+        .links
+        .iter()
+        .filter(|(a, c)| pairs.contains(&(a.as_str(), c.as_str())) || owners.contains(c.as_str()))
+        .cloned()
+        .collect();
+    Wanted {
+        accounts: both(incoming.accounts.iter().map(|a| a.id.as_str()), &keys.accounts),
+        contacts,
+        links,
+        notes: both(incoming.notes.iter().map(|n| n.id.as_str()), &keys.notes),
+        history: both(incoming.history.iter().map(|h| h.id.as_str()), &keys.history),
+    }
 }

@@ -1,5 +1,6 @@
 use super::fixtures::sample;
 use super::*;
+use serde_json::Value;
 use crate::domain::EmailAccess;
 
 fn meta() -> Meta {

@@ -40,6 +40,8 @@ pub enum Change {
     Restored,
     ContactLinked { contact: String },
     ContactUnlinked { contact: String },
+    /// An import gave an email of one contact to another ("take theirs").
+    EmailMoved { email: String, from: String, to: String },
 }
 
 fn quoted(s: &str) -> String {
@@ -76,6 +78,9 @@ impl Change {
             Self::Restored => "Account restored".into(),
             Self::ContactLinked { contact } => format!("Contact {contact} linked"),
             Self::ContactUnlinked { contact } => format!("Contact {contact} unlinked"),
+            Self::EmailMoved { email, from, to } => {
+                format!("Email {email} moved from contact {} to {} by an import", quoted(from), quoted(to))
+            }
         }
     }
 }

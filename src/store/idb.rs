@@ -108,6 +108,9 @@ pub struct IdbTx {
     /// Resolves on `complete`, rejects on `abort`; only for readwrite.
     done: Option<JsFuture>,
     finished: bool,
+    /// Object stores already looked up (a bulk write asks for the same one
+    /// thousands of times).
+    stores: RefCell<Vec<(&'static str, IdbObjectStore)>>,
 }
 
 impl IdbTx {
@@ -119,6 +122,7 @@ impl IdbTx {
             tx,
             done: None,
             finished: false,
+            stores: RefCell::default(),
         })
     }
 
@@ -137,11 +141,17 @@ impl IdbTx {
             tx,
             done: Some(JsFuture::from(promise)),
             finished: false,
+            stores: RefCell::default(),
         })
     }
 
-    fn store(&self, name: &str) -> Result<IdbObjectStore, StoreError> {
-        self.tx.object_store(name).map_err(|e| js_error(&e))
+    fn store(&self, name: &'static str) -> Result<IdbObjectStore, StoreError> {
+        if let Some((_, s)) = self.stores.borrow().iter().find(|(n, _)| *n == name) {
+            return Ok(s.clone());
+        }
+        let s = self.tx.object_store(name).map_err(|e| js_error(&e))?;
+        self.stores.borrow_mut().push((name, s.clone()));
+        Ok(s)
     }
 
     /// Commits and waits until the browser reports the data durable.
@@ -176,15 +186,37 @@ fn names(stores: &[&str]) -> js_sys::Array {
 
 // ---------------------------------------------------------------------------
 // Values
+//
+// Records cross between Rust and JavaScript as JSON text: many records are
+// turned into one JSON array and parsed by `JSON.parse` in one call (a
+// write), or a whole result is turned into text by `JSON.stringify` in one
+// call and read by serde_json (a read). Both are several times faster than
+// building or reading each object field by field across the boundary
+// (README.md, "Performance notes").
 
-fn to_js<T: Serialize>(value: &T) -> Result<JsValue, StoreError> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| StoreError::Backend(format!("could not prepare a record: {e}")))
+/// Records per `JSON.parse` call of a bulk write.
+const PUT_BATCH: usize = 256;
+
+fn serialize<T: Serialize + ?Sized>(value: &T) -> Result<String, StoreError> {
+    serde_json::to_string(value).map_err(|e| StoreError::Backend(format!("could not prepare a record: {e}")))
 }
 
-fn from_js<T: DeserializeOwned>(store: &'static str, value: JsValue) -> Result<T, StoreError> {
-    serde_wasm_bindgen::from_value(value).map_err(|e| corrupt(store, e))
+fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, StoreError> {
+    js_sys::JSON::parse(&serialize(value)?).map_err(|e| js_error(&e))
+}
+
+/// Any JavaScript value that is plain data, as text (`undefined` becomes `null`).
+fn js_text(store: &'static str, value: &JsValue) -> Result<String, StoreError> {
+    if value.is_undefined() {
+        return Ok("null".into());
+    }
+    js_sys::JSON::stringify(value)
+        .map(String::from)
+        .map_err(|e| corrupt(store, js_error(&e)))
+}
+
+fn from_js<T: DeserializeOwned>(store: &'static str, value: &JsValue) -> Result<T, StoreError> {
+    serde_json::from_str(&js_text(store, value)?).map_err(|e| corrupt(store, e))
 }
 
 fn key_js(key: &Key) -> JsValue {
@@ -198,12 +230,16 @@ fn key_js(key: &Key) -> JsValue {
     }
 }
 
-fn optional(value: JsValue) -> Option<JsValue> {
-    (!value.is_undefined() && !value.is_null()).then_some(value)
+/// A key as IndexedDB gives it: one string, or an array of strings.
+#[derive(serde::Deserialize)]
+#[serde(untagged)]
+enum RawKey {
+    One(String),
+    Many(Vec<String>),
 }
 
-fn array(value: JsValue) -> js_sys::Array {
-    value.dyn_into::<js_sys::Array>().unwrap_or_default()
+fn optional(value: JsValue) -> Option<JsValue> {
+    (!value.is_undefined() && !value.is_null()).then_some(value)
 }
 
 // ---------------------------------------------------------------------------
@@ -364,6 +400,31 @@ impl Drop for IdbBackend {
     }
 }
 
+impl IdbTx {
+    /// Issues `ask` for each item, awaits the last request (requests of a
+    /// transaction finish in order), then reads every result as JSON.
+    async fn many<I, T: DeserializeOwned>(
+        &self,
+        store: &'static str,
+        items: &[I],
+        ask: impl Fn(&I) -> Result<IdbRequest, JsValue>,
+    ) -> Result<Vec<Option<T>>, StoreError> {
+        let mut requests = Vec::with_capacity(items.len());
+        for item in items {
+            requests.push(ask(item).map_err(|e| js_error(&e))?);
+        }
+        let Some(last) = requests.last() else {
+            return Ok(Vec::new());
+        };
+        request(last).await?;
+        let results = js_sys::Array::new_with_length(requests.len() as u32);
+        for (i, r) in requests.iter().enumerate() {
+            results.set(i as u32, r.result().map_err(|e| js_error(&e))?);
+        }
+        from_js(store, &results)
+    }
+}
+
 impl super::Tx for IdbTx {
     async fn get<T: DeserializeOwned>(
         &self,
@@ -372,16 +433,13 @@ impl super::Tx for IdbTx {
     ) -> Result<Option<T>, StoreError> {
         let req = self.store(store)?.get(&key_js(key)).map_err(|e| js_error(&e))?;
         optional(request(&req).await?)
-            .map(|v| from_js(store, v))
+            .map(|v| from_js(store, &v))
             .transpose()
     }
 
     async fn all<T: DeserializeOwned>(&self, store: &'static str) -> Result<Vec<T>, StoreError> {
         let req = self.store(store)?.get_all().map_err(|e| js_error(&e))?;
-        array(request(&req).await?)
-            .iter()
-            .map(|v| from_js(store, v))
-            .collect()
+        from_js(store, &request(&req).await?)
     }
 
     async fn by_index<T: DeserializeOwned>(
@@ -394,10 +452,7 @@ impl super::Tx for IdbTx {
         let req = by
             .get_all_with_key(&JsValue::from_str(value))
             .map_err(|e| js_error(&e))?;
-        array(request(&req).await?)
-            .iter()
-            .map(|v| from_js(store, v))
-            .collect()
+        from_js(store, &request(&req).await?)
     }
 
     async fn exists(&self, store: &'static str, key: &Key) -> Result<bool, StoreError> {
@@ -419,6 +474,38 @@ impl super::Tx for IdbTx {
         Ok(optional(request(&req).await?).and_then(|v| v.as_string()))
     }
 
+    async fn keys(&self, store: &'static str) -> Result<Vec<Key>, StoreError> {
+        let req = self.store(store)?.get_all_keys().map_err(|e| js_error(&e))?;
+        let keys: Vec<RawKey> = from_js(store, &request(&req).await?)?;
+        Ok(keys
+            .into_iter()
+            .map(|k| match k {
+                RawKey::One(one) => Key(vec![one]),
+                RawKey::Many(many) => Key(many),
+            })
+            .collect())
+    }
+
+    async fn get_many<T: DeserializeOwned>(
+        &self,
+        store: &'static str,
+        keys: &[Key],
+    ) -> Result<Vec<Option<T>>, StoreError> {
+        let os = self.store(store)?;
+        self.many(store, keys, |k| os.get(&key_js(k))).await
+    }
+
+    async fn keys_by_index(
+        &self,
+        store: &'static str,
+        index: &'static str,
+        values: &[String],
+    ) -> Result<Vec<Option<String>>, StoreError> {
+        let by = self.store(store)?.index(index).map_err(|e| js_error(&e))?;
+        self.many(store, values, |v| by.get_key(&JsValue::from_str(v)))
+            .await
+    }
+
     fn put<T: Serialize>(&self, store: &'static str, value: &T) -> Result<(), StoreError> {
         self.store(store)?
             .put(&to_js(value)?)
@@ -426,11 +513,31 @@ impl super::Tx for IdbTx {
             .map(|_| ())
     }
 
+    fn put_many<T: Serialize>(&self, store: &'static str, values: &[T]) -> Result<(), StoreError> {
+        let os = self.store(store)?;
+        for batch in values.chunks(PUT_BATCH) {
+            let array: js_sys::Array = to_js(batch)?.unchecked_into();
+            for value in array.iter() {
+                os.put(&value).map_err(|e| js_error(&e))?;
+            }
+        }
+        Ok(())
+    }
+
     fn delete(&self, store: &'static str, key: &Key) -> Result<(), StoreError> {
         self.store(store)?
             .delete(&key_js(key))
             .map_err(|e| js_error(&e))
             .map(|_| ())
+    }
+
+    async fn settle(&self, store: &'static str) -> Result<(), StoreError> {
+        // A request finishes after every request issued before it.
+        let req = self
+            .store(store)?
+            .count_with_key(&JsValue::from_str(""))
+            .map_err(|e| js_error(&e))?;
+        request(&req).await.map(|_| ())
     }
 
     async fn commit(self) -> Result<(), StoreError> {

@@ -104,8 +104,32 @@ pub trait Tx {
         index: &'static str,
         value: &str,
     ) -> Result<Option<String>, StoreError>;
+    /// Every primary key of a store, in order (no record is read).
+    async fn keys(&self, store: &'static str) -> Result<Vec<Key>, StoreError>;
+    /// Several records by key, asked for together; `None` where there is none.
+    async fn get_many<T: DeserializeOwned>(
+        &self,
+        store: &'static str,
+        keys: &[Key],
+    ) -> Result<Vec<Option<T>>, StoreError>;
+    /// For each value, the (single-field) primary key of the record whose
+    /// index has it, asked for together.
+    async fn keys_by_index(
+        &self,
+        store: &'static str,
+        index: &'static str,
+        values: &[String],
+    ) -> Result<Vec<Option<String>>, StoreError>;
     fn put<T: Serialize>(&self, store: &'static str, value: &T) -> Result<(), StoreError>;
+    /// Issues a put per value, in order (IndexedDB converts them together).
+    fn put_many<T: Serialize>(&self, store: &'static str, values: &[T]) -> Result<(), StoreError> {
+        values.iter().try_for_each(|v| self.put(store, v))
+    }
     fn delete(&self, store: &'static str, key: &Key) -> Result<(), StoreError>;
+    /// Waits (on an IndexedDB request of `store`, never a timer) until every
+    /// request issued so far is done. A long write calls it every few
+    /// thousand records, so the page can show its progress meanwhile.
+    async fn settle(&self, store: &'static str) -> Result<(), StoreError>;
     async fn commit(self) -> Result<(), StoreError>;
 }
 

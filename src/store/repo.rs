@@ -3,17 +3,18 @@
 use super::records::{AccountRecord, ContactRecord, PhotoRecord};
 use super::schema::{self as s};
 use super::{Backend, Key, StoreError, Tx};
-use crate::bundle::merge::{merge, Choices, Plan};
+use crate::bundle::merge::{incoming_email_keys, merge, wanted, Choices, Plan, StoredKeys};
 use crate::bundle::Contents;
 use crate::domain::catalog::{Catalog, CatalogItem, TeamRole};
-use crate::domain::history::HistoryEntry;
-use crate::domain::ids::NoteId;
+use crate::domain::history::{self, Change, HistoryEntry};
+use crate::domain::ids::{IdSource, NoteId, SeededIds};
 use crate::domain::note::Note;
 use crate::domain::search::normalize;
 use crate::domain::Timestamp;
 use crate::domain::{Account, AccountId, Contact, ContactId, Link, NewAccount};
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// The order of every account list: normalised name, then id. A key, so a
 /// sort normalises each name once, not once per comparison.
@@ -32,17 +33,11 @@ pub struct Repo<B> {
 
 /// Reads inside a transaction, shared by reads and checks before writes.
 async fn account_in<T: Tx>(tx: &T, id: &AccountId) -> Result<Option<Account>, StoreError> {
-    Ok(tx
-        .get::<AccountRecord>(s::ACCOUNTS, &Key::one(id.as_str()))
-        .await?
-        .map(|r| r.account))
+    tx.get::<Account>(s::ACCOUNTS, &Key::one(id.as_str())).await
 }
 
 async fn contact_in<T: Tx>(tx: &T, id: &ContactId) -> Result<Option<Contact>, StoreError> {
-    Ok(tx
-        .get::<ContactRecord>(s::CONTACTS, &Key::one(id.as_str()))
-        .await?
-        .map(|r| r.contact))
+    tx.get::<Contact>(s::CONTACTS, &Key::one(id.as_str())).await
 }
 
 async fn catalog_in<T: Tx>(tx: &T) -> Result<Catalog, StoreError> {
@@ -68,24 +63,83 @@ async fn check_emails_free<T: Tx>(tx: &T, contact: &Contact, field: &str) -> Res
 async fn everything_in<T: Tx>(tx: &T) -> Result<Contents, StoreError> {
     let mut c = Contents {
         catalog: tx.all::<CatalogItem>(s::CATALOG).await?,
-        accounts: tx
-            .all::<AccountRecord>(s::ACCOUNTS)
-            .await?
-            .into_iter()
-            .map(|r| r.account)
-            .collect(),
-        contacts: tx
-            .all::<ContactRecord>(s::CONTACTS)
-            .await?
-            .into_iter()
-            .map(|r| r.contact)
-            .collect(),
+        accounts: tx.all::<Account>(s::ACCOUNTS).await?,
+        contacts: tx.all::<Contact>(s::CONTACTS).await?,
         links: tx.all::<Link>(s::LINKS).await?,
         notes: tx.all::<Note>(s::NOTES).await?,
         history: tx.all::<HistoryEntry>(s::HISTORY).await?,
     };
     c.sort();
     Ok(c)
+}
+
+/// Records per lookup batch and per write step of an import or undo: the
+/// page gets a chance to paint (and to show progress) between steps.
+pub const STEP_RECORDS: usize = 2_000;
+
+/// The part of the stored data an import of `incoming` needs (see
+/// [`crate::bundle::merge`]): the whole catalog, the stored records with
+/// the ids of the file's records, and the stored contacts that have one of
+/// the file's emails, with all their links. Reads keys first, then only
+/// those records.
+async fn stored_for<T: Tx>(tx: &T, incoming: &Contents) -> Result<Contents, StoreError> {
+    fn ones(keys: Vec<Key>) -> HashSet<String> {
+        keys.into_iter()
+            .filter_map(|k| k.0.into_iter().next())
+            .collect()
+    }
+    let contacts = ones(tx.keys(s::CONTACTS).await?);
+    let mut email_owners = HashMap::new();
+    if !contacts.is_empty() {
+        let emails = incoming_email_keys(incoming);
+        for batch in emails.chunks(STEP_RECORDS) {
+            let owners = tx.keys_by_index(s::CONTACTS, s::CONTACTS_BY_EMAIL, batch).await?;
+            for (email, owner) in batch.iter().zip(owners) {
+                if let Some(o) = owner {
+                    email_owners.insert(email.clone(), o);
+                }
+            }
+        }
+    }
+    let keys = StoredKeys {
+        accounts: ones(tx.keys(s::ACCOUNTS).await?),
+        contacts,
+        links: tx
+            .keys(s::LINKS)
+            .await?
+            .into_iter()
+            .filter_map(|k| match <[String; 2]>::try_from(k.0) {
+                Ok([a, c]) => Some((a, c)),
+                Err(_) => None,
+            })
+            .collect(),
+        notes: ones(tx.keys(s::NOTES).await?),
+        history: ones(tx.keys(s::HISTORY).await?),
+        email_owners,
+    };
+    let want = wanted(incoming, &keys);
+    Ok(Contents {
+        catalog: tx.all::<CatalogItem>(s::CATALOG).await?,
+        accounts: get_many(tx, s::ACCOUNTS, want.accounts.iter().map(|k| Key::one(k))).await?,
+        contacts: get_many(tx, s::CONTACTS, want.contacts.iter().map(|k| Key::one(k))).await?,
+        links: get_many(tx, s::LINKS, want.links.iter().map(|(a, c)| Key::pair(a, c))).await?,
+        notes: get_many(tx, s::NOTES, want.notes.iter().map(|k| Key::one(k))).await?,
+        history: get_many(tx, s::HISTORY, want.history.iter().map(|k| Key::one(k))).await?,
+    })
+}
+
+/// The records with these keys (that exist), in batches.
+async fn get_many<T: Tx, R: DeserializeOwned>(
+    tx: &T,
+    store: &'static str,
+    keys: impl Iterator<Item = Key>,
+) -> Result<Vec<R>, StoreError> {
+    let keys: Vec<Key> = keys.collect();
+    let mut out = Vec::new();
+    for batch in keys.chunks(STEP_RECORDS) {
+        out.extend(tx.get_many::<R>(store, batch).await?.into_iter().flatten());
+    }
+    Ok(out)
 }
 
 /// The stores an import writes.
@@ -115,7 +169,8 @@ struct CreatedKeys {
 }
 
 /// What "Undo last import" needs: what the import created (to delete) and
-/// the records it overwrote, as they were.
+/// the records it overwrote, as they were (only those: a snapshot of an
+/// import into an empty device is just a list of keys).
 #[derive(Serialize, Deserialize)]
 struct ImportSnapshot {
     key: String,
@@ -124,24 +179,91 @@ struct ImportSnapshot {
     replaced: Contents,
 }
 
-/// Issues the puts of `c` (no awaiting: they land at the commit).
-fn put_all<T: Tx>(tx: &T, c: &Contents) -> Result<(), StoreError> {
-    for i in &c.catalog {
-        tx.put(s::CATALOG, i)?;
+/// A record's id and account (what undo needs of notes and history).
+#[derive(Deserialize)]
+struct OfAccount {
+    id: String,
+    account_id: String,
+}
+
+/// The ids of the records of `store` (notes or history) that belong to one of `accounts`.
+async fn of_accounts<T: Tx>(
+    tx: &T,
+    store: &'static str,
+    accounts: &HashSet<&str>,
+) -> Result<Vec<String>, StoreError> {
+    let all: Vec<OfAccount> = tx.all(store).await?;
+    Ok(all
+        .into_iter()
+        .filter(|r| accounts.contains(r.account_id.as_str()))
+        .map(|r| r.id)
+        .collect())
+}
+
+/// Who runs a long change, and who watches it.
+pub struct Run<'a, I> {
+    pub at: Timestamp,
+    /// The name history entries give as the author.
+    pub by: String,
+    /// Fresh ids for the history entries the change writes.
+    pub ids: I,
+    /// Called with (records written so far, records to write).
+    pub progress: &'a dyn Fn(usize, usize),
+}
+
+/// Issues a long run of writes in steps of [`STEP_RECORDS`], letting the
+/// page paint and reporting progress between steps. Between steps it awaits
+/// one IndexedDB request, never a timer.
+struct Pacer<'a, T> {
+    tx: &'a T,
+    done: usize,
+    total: usize,
+    since: usize,
+    progress: &'a dyn Fn(usize, usize),
+}
+
+impl<T: Tx> Pacer<'_, T> {
+    async fn wrote(&mut self, n: usize) -> Result<(), StoreError> {
+        self.done += n;
+        self.since += n;
+        if self.since >= STEP_RECORDS {
+            self.since = 0;
+            (self.progress)(self.done.min(self.total), self.total);
+            self.tx.settle(s::META).await?;
+        }
+        Ok(())
     }
-    for a in &c.accounts {
-        tx.put(s::ACCOUNTS, &AccountRecord::new(a))?;
+
+    async fn put<R: Serialize>(&mut self, store: &'static str, records: &[R]) -> Result<(), StoreError> {
+        for batch in records.chunks(STEP_RECORDS) {
+            self.tx.put_many(store, batch)?;
+            self.wrote(batch.len()).await?;
+        }
+        Ok(())
     }
-    for ct in &c.contacts {
-        tx.put(s::CONTACTS, &ContactRecord::new(ct))?;
+
+    async fn put_all(&mut self, c: &Contents) -> Result<(), StoreError> {
+        self.put(s::CATALOG, &c.catalog).await?;
+        for batch in c.accounts.chunks(STEP_RECORDS) {
+            let records: Vec<AccountRecord> = batch.iter().map(AccountRecord::new).collect();
+            self.put(s::ACCOUNTS, &records).await?;
+        }
+        for batch in c.contacts.chunks(STEP_RECORDS) {
+            let records: Vec<ContactRecord> = batch.iter().map(ContactRecord::new).collect();
+            self.put(s::CONTACTS, &records).await?;
+        }
+        self.put(s::LINKS, &c.links).await?;
+        self.put(s::NOTES, &c.notes).await?;
+        self.put(s::HISTORY, &c.history).await
     }
-    for l in &c.links {
-        tx.put(s::LINKS, l)?;
+
+    async fn delete(&mut self, store: &'static str, keys: impl Iterator<Item = Key>) -> Result<(), StoreError> {
+        for k in keys {
+            self.tx.delete(store, &k)?;
+            self.wrote(1).await?;
+        }
+        Ok(())
     }
-    for n in &c.notes {
-        tx.put(s::NOTES, n)?;
-    }
-    put_history(tx, &c.history)
 }
 
 fn put_history<T: Tx>(tx: &T, history: &[HistoryEntry]) -> Result<(), StoreError> {
@@ -162,12 +284,7 @@ impl<B: Backend> Repo<B> {
     /// All accounts, ordered by accent- and case-insensitive name.
     pub async fn accounts(&self) -> Result<Vec<Account>, StoreError> {
         let tx = self.backend.read(&[s::ACCOUNTS])?;
-        let mut all: Vec<Account> = tx
-            .all::<AccountRecord>(s::ACCOUNTS)
-            .await?
-            .into_iter()
-            .map(|r| r.account)
-            .collect();
+        let mut all: Vec<Account> = tx.all::<Account>(s::ACCOUNTS).await?;
         all.sort_by_cached_key(account_key);
         Ok(all)
     }
@@ -179,12 +296,7 @@ impl<B: Backend> Repo<B> {
     /// All contacts, alphabetical.
     pub async fn contacts(&self) -> Result<Vec<Contact>, StoreError> {
         let tx = self.backend.read(&[s::CONTACTS])?;
-        let mut all: Vec<Contact> = tx
-            .all::<ContactRecord>(s::CONTACTS)
-            .await?
-            .into_iter()
-            .map(|r| r.contact)
-            .collect();
+        let mut all: Vec<Contact> = tx.all::<Contact>(s::CONTACTS).await?;
         all.sort_by_cached_key(contact_key);
         Ok(all)
     }
@@ -198,10 +310,7 @@ impl<B: Backend> Repo<B> {
         let tx = self.backend.read(&[s::CONTACTS])?;
         let key = email.trim().to_lowercase();
         match tx.key_by_index(s::CONTACTS, s::CONTACTS_BY_EMAIL, &key).await? {
-            Some(id) => Ok(tx
-                .get::<ContactRecord>(s::CONTACTS, &Key::one(&id))
-                .await?
-                .map(|r| r.contact)),
+            Some(id) => tx.get::<Contact>(s::CONTACTS, &Key::one(&id)).await,
             None => Ok(None),
         }
     }
@@ -373,30 +482,63 @@ impl<B: Backend> Repo<B> {
     }
 
     /// The dry run: what [`Repo::import`] would do with these choices.
+    /// Reads only the stored records the file touches.
     pub async fn import_plan(&self, bundle: &Contents, choices: Choices) -> Result<Plan, StoreError> {
-        Ok(merge(&self.export().await?, bundle, choices).0)
+        let tx = self.backend.read(&IMPORT_STORES[..6])?;
+        let stored = stored_for(&tx, bundle).await?;
+        Ok(merge(&stored, bundle, choices).0)
     }
 
-    /// Imports a validated bundle in one transaction, keeping a snapshot of
-    /// what it overwrites for [`Repo::undo_import`] (replacing the previous
-    /// snapshot; an import that changes nothing keeps it). The plan is made
-    /// again inside the transaction, so it matches what is written.
+    /// [`Repo::import_with`] without progress, by "You", with ids for its
+    /// history entries derived from `at` (the app passes random ones).
     pub async fn import(
         &self,
         bundle: &Contents,
         choices: Choices,
         at: Timestamp,
     ) -> Result<Plan, StoreError> {
+        let run = Run {
+            at,
+            by: "You".into(),
+            ids: SeededIds::new(at.0 as u64 ^ 0x1e55_0a7e_u64 ^ ((bundle.contacts.len() as u64) << 32)),
+            progress: &|_, _| {},
+        };
+        self.import_with(bundle, choices, run).await
+    }
+
+    /// Imports a validated bundle in one transaction, keeping a snapshot of
+    /// what it overwrites for [`Repo::undo_import`] (replacing the previous
+    /// snapshot; an import that changes nothing keeps it). The plan is made
+    /// again inside the transaction, so it matches what is written. Emails
+    /// that move to a contact of the file ("take theirs") get a history
+    /// entry on the accounts of both contacts.
+    pub async fn import_with<I: IdSource>(
+        &self,
+        bundle: &Contents,
+        choices: Choices,
+        mut run: Run<'_, I>,
+    ) -> Result<Plan, StoreError> {
         let tx = self.backend.write(&IMPORT_STORES)?;
-        let stored = everything_in(&tx).await?;
-        let (plan, w) = merge(&stored, bundle, choices);
+        let stored = stored_for(&tx, bundle).await?;
+        let (plan, mut w) = merge(&stored, bundle, choices);
         if plan.changes_nothing() {
             return Ok(plan);
+        }
+        for m in std::mem::take(&mut w.moved) {
+            let change = Change::EmailMoved {
+                email: m.email,
+                from: m.from,
+                to: m.to,
+            };
+            for account in &m.accounts {
+                let entries = history::entries(&mut run.ids, account, run.at, &run.by, vec![change.clone()]);
+                w.create.history.extend(entries);
+            }
         }
         let c = &w.create;
         let snapshot = ImportSnapshot {
             key: LAST_IMPORT.to_owned(),
-            at,
+            at: run.at,
             created: CreatedKeys {
                 catalog: c.catalog.iter().map(|i| i.id().to_owned()).collect(),
                 accounts: c.accounts.iter().map(|a| a.id.to_string()).collect(),
@@ -409,30 +551,66 @@ impl<B: Backend> Repo<B> {
                 notes: c.notes.iter().map(|n| n.id.to_string()).collect(),
                 history: c.history.iter().map(|h| h.id.to_string()).collect(),
             },
-            replaced: w.replaced,
+            replaced: Contents::default(),
         };
-        // Updates first, so an email a stored contact gives up is free
-        // before a new contact takes it.
-        put_all(&tx, &w.update)?;
-        put_all(&tx, &w.create)?;
+        let mut pacer = Pacer {
+            tx: &tx,
+            done: 0,
+            total: w.len(),
+            since: 0,
+            progress: run.progress,
+        };
+        // Contacts that give up an email are saved without it first, so it
+        // is free (the unique email index) before another contact takes it.
+        let freeing: Vec<Contact> = w
+            .update
+            .contacts
+            .iter()
+            .filter_map(|after| {
+                let before = w.replaced.contacts.iter().find(|b| b.id == after.id)?;
+                let keep = after.email_keys();
+                let mut interim = before.clone();
+                interim.emails.retain(|e| keep.contains(&e.key()));
+                (interim.emails.len() < before.emails.len()).then_some(interim)
+            })
+            .collect();
+        let freeing: Vec<ContactRecord> = freeing.iter().map(ContactRecord::new).collect();
+        tx.put_many(s::CONTACTS, &freeing)?;
+        pacer.put_all(&w.update).await?;
+        pacer.put_all(&w.create).await?;
+        let snapshot = ImportSnapshot {
+            replaced: w.replaced,
+            ..snapshot
+        };
         tx.put(s::META, &snapshot)?;
+        (run.progress)(pacer.total, pacer.total);
         tx.commit().await?;
         Ok(plan)
     }
 
     /// When the last import that can be undone happened.
     pub async fn last_import(&self) -> Result<Option<Timestamp>, StoreError> {
+        #[derive(Deserialize)]
+        struct At {
+            at: Timestamp,
+        }
         let tx = self.backend.read(&[s::META])?;
         Ok(tx
-            .get::<ImportSnapshot>(s::META, &Key::one(LAST_IMPORT))
+            .get::<At>(s::META, &Key::one(LAST_IMPORT))
             .await?
             .map(|s| s.at))
     }
 
+    /// [`Repo::undo_import_with`] without progress.
+    pub async fn undo_import(&self) -> Result<bool, StoreError> {
+        self.undo_import_with(&|_, _| {}).await
+    }
+
     /// Puts back what the last import changed, in one transaction: deletes
     /// what it created, restores what it overwrote. `false` when there is
-    /// nothing to undo.
-    pub async fn undo_import(&self) -> Result<bool, StoreError> {
+    /// nothing to undo. `progress` is called with (records done, records to
+    /// do) every few thousand records.
+    pub async fn undo_import_with(&self, progress: &dyn Fn(usize, usize)) -> Result<bool, StoreError> {
         let tx = self.backend.write(&IMPORT_STORES)?;
         let Some(snap) = tx.get::<ImportSnapshot>(s::META, &Key::one(LAST_IMPORT)).await? else {
             return Ok(false);
@@ -440,28 +618,45 @@ impl<B: Backend> Repo<B> {
         let c = &snap.created;
         // Links, notes and history made since on records the import created
         // go with them (never a link to a missing contact).
-        let gone_accounts: BTreeSet<&str> = c.accounts.iter().map(String::as_str).collect();
-        let gone_contacts: BTreeSet<&str> = c.contacts.iter().map(String::as_str).collect();
-        for l in tx.all::<Link>(s::LINKS).await? {
-            if gone_accounts.contains(l.account_id.as_str()) || gone_contacts.contains(l.contact_id.as_str())
-            {
-                tx.delete(s::LINKS, &Key::pair(l.account_id.as_str(), l.contact_id.as_str()))?;
-            }
-        }
-        for n in tx.all::<Note>(s::NOTES).await? {
-            if gone_accounts.contains(n.account_id.as_str()) {
-                tx.delete(s::NOTES, &Key::one(n.id.as_str()))?;
-            }
-        }
-        for h in tx.all::<HistoryEntry>(s::HISTORY).await? {
-            if gone_accounts.contains(h.account_id.as_str()) {
-                tx.delete(s::HISTORY, &Key::one(h.id.as_str()))?;
-            }
-        }
-        for (a, ct) in &c.links {
-            tx.delete(s::LINKS, &Key::pair(a, ct))?;
-        }
+        let gone_accounts: HashSet<&str> = c.accounts.iter().map(String::as_str).collect();
+        let gone_contacts: HashSet<&str> = c.contacts.iter().map(String::as_str).collect();
+        let created_links: HashSet<(&str, &str)> =
+            c.links.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+        let links: Vec<Key> = tx
+            .keys(s::LINKS)
+            .await?
+            .into_iter()
+            .filter(|k| match k.0.as_slice() {
+                [a, ct] => {
+                    gone_accounts.contains(a.as_str())
+                        || gone_contacts.contains(ct.as_str())
+                        || created_links.contains(&(a.as_str(), ct.as_str()))
+                }
+                _ => false,
+            })
+            .collect();
+        let notes_since = of_accounts(&tx, s::NOTES, &gone_accounts).await?;
+        let history_since = of_accounts(&tx, s::HISTORY, &gone_accounts).await?;
+        let total = links.len()
+            + notes_since.len()
+            + history_since.len()
+            + c.notes.len()
+            + c.history.len()
+            + 2 * c.accounts.len()
+            + c.contacts.len()
+            + c.catalog.len()
+            + snap.replaced.len();
+        let mut pacer = Pacer {
+            tx: &tx,
+            done: 0,
+            total,
+            since: 0,
+            progress,
+        };
+        pacer.delete(s::LINKS, links.into_iter()).await?;
         for (store, ids) in [
+            (s::NOTES, &notes_since),
+            (s::HISTORY, &history_since),
             (s::NOTES, &c.notes),
             (s::HISTORY, &c.history),
             (s::CONTACTS, &c.contacts),
@@ -469,12 +664,11 @@ impl<B: Backend> Repo<B> {
             (s::PHOTOS, &c.accounts),
             (s::CATALOG, &c.catalog),
         ] {
-            for id in ids {
-                tx.delete(store, &Key::one(id))?;
-            }
+            pacer.delete(store, ids.iter().map(|id| Key::one(id))).await?;
         }
-        put_all(&tx, &snap.replaced)?;
+        pacer.put_all(&snap.replaced).await?;
         tx.delete(s::META, &Key::one(LAST_IMPORT))?;
+        progress(total, total);
         tx.commit().await?;
         Ok(true)
     }
@@ -743,8 +937,7 @@ impl<B: Backend> Repo<B> {
                 ));
             }
         }
-        for record in tx.all::<AccountRecord>(s::ACCOUNTS).await? {
-            let mut a = record.account;
+        for mut a in tx.all::<Account>(s::ACCOUNTS).await? {
             let before = a.clone();
             match &item {
                 CatalogItem::Tag(t) => a.tags.retain(|x| x != &t.id),
@@ -767,8 +960,7 @@ impl<B: Backend> Repo<B> {
             }
         }
         if matches!(item, CatalogItem::Tag(_) | CatalogItem::Field(_)) {
-            for record in tx.all::<ContactRecord>(s::CONTACTS).await? {
-                let mut c = record.contact;
+            for mut c in tx.all::<Contact>(s::CONTACTS).await? {
                 let before = c.clone();
                 match &item {
                     CatalogItem::Tag(t) => c.tags.retain(|x| x != &t.id),
