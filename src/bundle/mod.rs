@@ -16,14 +16,15 @@ pub mod fixtures;
 pub mod merge;
 pub mod read;
 mod scan;
+pub mod write;
 
 pub use read::{read, ReadError, Reader, Stage, FORMAT};
+pub use write::{write, Writer};
 
 use crate::domain::catalog::CatalogItem;
 use crate::domain::history::HistoryEntry;
 use crate::domain::note::Note;
 use crate::domain::{Account, Contact, Link, Timestamp};
-use dto::*;
 
 /// The version this Clientbook writes and the newest it reads.
 pub const VERSION: u32 = 1;
@@ -37,6 +38,17 @@ pub const MAX_PROBLEMS: usize = 200;
 /// Upgrades, one per older version: `UPGRADES[i]` turns a version `i + 1`
 /// file into a version `i + 2` file. Empty while version 1 is the only one.
 const UPGRADES: &[fn(&mut serde_json::Map<String, serde_json::Value>)] = &[];
+
+/// The canonical order of catalog items: by kind, then id.
+fn kind(i: &CatalogItem) -> u8 {
+    match i {
+        CatalogItem::Tag(_) => 0,
+        CatalogItem::Member(_) => 1,
+        CatalogItem::Role(_) => 2,
+        CatalogItem::Field(_) => 3,
+        CatalogItem::Template(_) => 4,
+    }
+}
 
 /// What a bundle holds, as domain values.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -64,17 +76,23 @@ impl Contents {
         self.len() == 0
     }
 
+    /// Whether every list is in the canonical order (see [`Contents::sort`]).
+    pub fn is_sorted(&self) -> bool {
+        self.catalog
+            .windows(2)
+            .all(|w| (kind(&w[0]), w[0].id()) <= (kind(&w[1]), w[1].id()))
+            && self.accounts.windows(2).all(|w| w[0].id <= w[1].id)
+            && self.contacts.windows(2).all(|w| w[0].id <= w[1].id)
+            && self
+                .links
+                .windows(2)
+                .all(|w| (&w[0].account_id, &w[0].contact_id) <= (&w[1].account_id, &w[1].contact_id))
+            && self.notes.windows(2).all(|w| w[0].id <= w[1].id)
+            && self.history.windows(2).all(|w| w[0].id <= w[1].id)
+    }
+
     /// Sorts every list by id (links by account then contact): the canonical order.
     pub fn sort(&mut self) {
-        fn kind(i: &CatalogItem) -> u8 {
-            match i {
-                CatalogItem::Tag(_) => 0,
-                CatalogItem::Member(_) => 1,
-                CatalogItem::Role(_) => 2,
-                CatalogItem::Field(_) => 3,
-                CatalogItem::Template(_) => 4,
-            }
-        }
         self.catalog
             .sort_by(|a, b| (kind(a), a.id()).cmp(&(kind(b), b.id())));
         self.accounts.sort_by(|a, b| a.id.cmp(&b.id));
@@ -91,28 +109,6 @@ impl Contents {
 pub struct Meta {
     pub exported_at: Timestamp,
     pub app_version: String,
-}
-
-/// The canonical bundle text for `contents` (sorted here; pretty-printed
-/// with two spaces and a final newline).
-pub fn write(contents: &Contents, meta: &Meta) -> String {
-    let mut c = contents.clone();
-    c.sort();
-    let out = BundleOut {
-        format: FORMAT,
-        version: VERSION,
-        exported_at: meta.exported_at.0,
-        app_version: &meta.app_version,
-        catalog: convert::catalog_dto(&c.catalog),
-        accounts: c.accounts.iter().map(Into::into).collect(),
-        contacts: c.contacts.iter().map(Into::into).collect(),
-        links: c.links.iter().map(Into::into).collect(),
-        notes: c.notes.iter().map(Into::into).collect(),
-        history: c.history.iter().map(Into::into).collect(),
-    };
-    let mut s = serde_json::to_string_pretty(&out).unwrap_or_default();
-    s.push('\n');
-    s
 }
 
 #[cfg(test)]

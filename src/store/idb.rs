@@ -84,21 +84,25 @@ fn corrupt(store: &'static str, e: impl std::fmt::Display) -> StoreError {
 
 /// Awaits one request: its result, or the error that failed it. The
 /// request's own `resolve`/`reject` are the handlers, so no Rust closure is
-/// allocated (or leaked) per request.
-async fn request(r: &IdbRequest) -> Result<JsValue, StoreError> {
+/// allocated (or leaked) per request. The handlers are set at the call, so
+/// a request may be issued now and awaited later (after other awaits).
+fn request(r: &IdbRequest) -> impl std::future::Future<Output = Result<JsValue, StoreError>> {
     let promise = js_sys::Promise::new(&mut |resolve, reject| {
         r.set_onsuccess(Some(&resolve));
         r.set_onerror(Some(&reject));
     });
-    let outcome = JsFuture::from(promise).await;
-    r.set_onsuccess(None);
-    r.set_onerror(None);
-    match outcome {
-        Ok(_) => r.result().map_err(|e| js_error(&e)),
-        Err(_) => Err(match r.error() {
-            Ok(Some(d)) => js_error(&d.into()),
-            _ => StoreError::Backend("a database request failed".into()),
-        }),
+    let r = r.clone();
+    async move {
+        let outcome = JsFuture::from(promise).await;
+        r.set_onsuccess(None);
+        r.set_onerror(None);
+        match outcome {
+            Ok(_) => r.result().map_err(|e| js_error(&e)),
+            Err(_) => Err(match r.error() {
+                Ok(Some(d)) => js_error(&d.into()),
+                _ => StoreError::Backend("a database request failed".into()),
+            }),
+        }
     }
 }
 
@@ -196,6 +200,25 @@ fn names(stores: &[&str]) -> js_sys::Array {
 
 /// Records per `JSON.parse` call of a bulk write.
 const PUT_BATCH: usize = 256;
+
+/// Records per request of a whole-store read.
+const READ_PAGE: u32 = 2_000;
+
+/// A record's primary key, read through its store's key path.
+fn key_of(store: &IdbObjectStore, record: &JsValue) -> Result<JsValue, StoreError> {
+    let path = store.key_path().map_err(|e| js_error(&e))?;
+    let get = |p: &JsValue| js_sys::Reflect::get(record, p).map_err(|e| js_error(&e));
+    match path.dyn_ref::<js_sys::Array>() {
+        Some(parts) => {
+            let key = js_sys::Array::new();
+            for p in parts.iter() {
+                key.push(&get(&p)?);
+            }
+            Ok(key.into())
+        }
+        None => get(&path),
+    }
+}
 
 fn serialize<T: Serialize + ?Sized>(value: &T) -> Result<String, StoreError> {
     serde_json::to_string(value).map_err(|e| StoreError::Backend(format!("could not prepare a record: {e}")))
@@ -437,9 +460,41 @@ impl super::Tx for IdbTx {
             .transpose()
     }
 
-    async fn all<T: DeserializeOwned>(&self, store: &'static str) -> Result<Vec<T>, StoreError> {
-        let req = self.store(store)?.get_all().map_err(|e| js_error(&e))?;
-        from_js(store, &request(&req).await?)
+    /// Reads the store in pages of [`READ_PAGE`] records (each page is
+    /// turned into objects by the browser in one go: smaller pages, shorter
+    /// pauses). The first page is asked for at the call, so several stores
+    /// can be read at once.
+    #[allow(clippy::manual_async_fn)]
+    fn all<T: DeserializeOwned>(
+        &self,
+        store: &'static str,
+    ) -> impl std::future::Future<Output = Result<Vec<T>, StoreError>> {
+        let os = self.store(store);
+        let first = os.clone().and_then(|s| {
+            s.get_all_with_key_and_limit(&JsValue::NULL, READ_PAGE)
+                .map_err(|e| js_error(&e))
+        });
+        let first = first.map(|req| request(&req));
+        async move {
+            let os = os?;
+            let mut page = first?.await?;
+            let mut out = Vec::new();
+            loop {
+                let array: js_sys::Array = page.unchecked_into();
+                let n = array.length();
+                let last = (n == READ_PAGE).then(|| array.get(n - 1));
+                out.extend(from_js::<Vec<T>>(store, &array)?);
+                let Some(last) = last else {
+                    return Ok(out);
+                };
+                let after = web_sys::IdbKeyRange::lower_bound_with_open(&key_of(&os, &last)?, true)
+                    .map_err(|e| js_error(&e))?;
+                let req = os
+                    .get_all_with_key_and_limit(&after, READ_PAGE)
+                    .map_err(|e| js_error(&e))?;
+                page = request(&req).await?;
+            }
+        }
     }
 
     async fn by_index<T: DeserializeOwned>(
@@ -527,6 +582,14 @@ impl super::Tx for IdbTx {
     fn delete(&self, store: &'static str, key: &Key) -> Result<(), StoreError> {
         self.store(store)?
             .delete(&key_js(key))
+            .map_err(|e| js_error(&e))
+            .map(|_| ())
+    }
+
+    fn delete_range(&self, store: &'static str, first: &Key, last: &Key) -> Result<(), StoreError> {
+        let range = web_sys::IdbKeyRange::bound(&key_js(first), &key_js(last)).map_err(|e| js_error(&e))?;
+        self.store(store)?
+            .delete(&range)
             .map_err(|e| js_error(&e))
             .map(|_| ())
     }

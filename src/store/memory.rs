@@ -272,6 +272,23 @@ impl Tx for MemoryTx<'_> {
         Ok(())
     }
 
+    fn delete_range(&self, store: &'static str, first: &Key, last: &Key) -> Result<(), StoreError> {
+        if !self.writable {
+            return Err(StoreError::Backend("write in a read-only transaction".into()));
+        }
+        self.table(store, |_| Ok(()))?;
+        if first > last {
+            return Ok(());
+        }
+        if let Some(t) = self.work.borrow_mut().get_mut(store) {
+            let gone: Vec<Key> = t.records.range(first.clone()..=last.clone()).map(|(k, _)| k.clone()).collect();
+            for k in gone {
+                t.records.remove(&k);
+            }
+        }
+        Ok(())
+    }
+
     async fn commit(self) -> Result<(), StoreError> {
         if self.writable {
             *self.db.borrow_mut() = self.work.into_inner();

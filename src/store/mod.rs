@@ -22,7 +22,7 @@ pub mod schema;
 #[cfg(target_arch = "wasm32")]
 pub mod idb;
 
-pub use repo::Repo;
+pub use repo::{OnProgress, Repo, Run, Stage, STEP_RECORDS};
 
 use crate::domain::ValidationErrors;
 use serde::{de::DeserializeOwned, Serialize};
@@ -126,6 +126,9 @@ pub trait Tx {
         values.iter().try_for_each(|v| self.put(store, v))
     }
     fn delete(&self, store: &'static str, key: &Key) -> Result<(), StoreError>;
+    /// Deletes every record whose key is between `first` and `last`
+    /// (inclusive, in the store's key order), with one request.
+    fn delete_range(&self, store: &'static str, first: &Key, last: &Key) -> Result<(), StoreError>;
     /// Waits (on an IndexedDB request of `store`, never a timer) until every
     /// request issued so far is done. A long write calls it every few
     /// thousand records, so the page can show its progress meanwhile.

@@ -3,7 +3,7 @@
 use super::records::{AccountRecord, ContactRecord, PhotoRecord};
 use super::schema::{self as s};
 use super::{Backend, Key, StoreError, Tx};
-use crate::bundle::merge::{incoming_email_keys, merge, wanted, Choices, Plan, StoredKeys};
+use crate::bundle::merge::{incoming_email_keys, merge, wanted, Choices, Plan, Records, StoredKeys};
 use crate::bundle::Contents;
 use crate::domain::catalog::{Catalog, CatalogItem, TeamRole};
 use crate::domain::history::{self, Change, HistoryEntry};
@@ -14,6 +14,7 @@ use crate::domain::Timestamp;
 use crate::domain::{Account, AccountId, Contact, ContactId, Link, NewAccount};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// The order of every account list: normalised name, then id. A key, so a
@@ -61,13 +62,21 @@ async fn check_emails_free<T: Tx>(tx: &T, contact: &Contact, field: &str) -> Res
 
 /// Every record of the stores a bundle carries, in one transaction.
 async fn everything_in<T: Tx>(tx: &T) -> Result<Contents, StoreError> {
+    // Every read is asked for before the first is awaited (IndexedDB reads
+    // the next store while this one is converted).
+    let catalog = tx.all::<CatalogItem>(s::CATALOG);
+    let accounts = tx.all::<Account>(s::ACCOUNTS);
+    let contacts = tx.all::<Contact>(s::CONTACTS);
+    let links = tx.all::<Link>(s::LINKS);
+    let notes = tx.all::<Note>(s::NOTES);
+    let history = tx.all::<HistoryEntry>(s::HISTORY);
     let mut c = Contents {
-        catalog: tx.all::<CatalogItem>(s::CATALOG).await?,
-        accounts: tx.all::<Account>(s::ACCOUNTS).await?,
-        contacts: tx.all::<Contact>(s::CONTACTS).await?,
-        links: tx.all::<Link>(s::LINKS).await?,
-        notes: tx.all::<Note>(s::NOTES).await?,
-        history: tx.all::<HistoryEntry>(s::HISTORY).await?,
+        catalog: catalog.await?,
+        accounts: accounts.await?,
+        contacts: contacts.await?,
+        links: links.await?,
+        notes: notes.await?,
+        history: history.await?,
     };
     c.sort();
     Ok(c)
@@ -82,7 +91,7 @@ pub const STEP_RECORDS: usize = 2_000;
 /// the ids of the file's records, and the stored contacts that have one of
 /// the file's emails, with all their links. Reads keys first, then only
 /// those records.
-async fn stored_for<T: Tx>(tx: &T, incoming: &Contents) -> Result<Contents, StoreError> {
+async fn stored_for<T: Tx>(tx: &T, incoming: &Contents, progress: OnProgress<'_>) -> Result<Contents, StoreError> {
     fn ones(keys: Vec<Key>) -> HashSet<String> {
         keys.into_iter()
             .filter_map(|k| k.0.into_iter().next())
@@ -92,7 +101,8 @@ async fn stored_for<T: Tx>(tx: &T, incoming: &Contents) -> Result<Contents, Stor
     let mut email_owners = HashMap::new();
     if !contacts.is_empty() {
         let emails = incoming_email_keys(incoming);
-        for batch in emails.chunks(STEP_RECORDS) {
+        for (i, batch) in emails.chunks(STEP_RECORDS).enumerate() {
+            progress(Stage::Comparing, i * STEP_RECORDS, emails.len());
             let owners = tx.keys_by_index(s::CONTACTS, s::CONTACTS_BY_EMAIL, batch).await?;
             for (email, owner) in batch.iter().zip(owners) {
                 if let Some(o) = owner {
@@ -118,28 +128,45 @@ async fn stored_for<T: Tx>(tx: &T, incoming: &Contents) -> Result<Contents, Stor
         email_owners,
     };
     let want = wanted(incoming, &keys);
+    let mut got = Got {
+        tx,
+        done: 0,
+        total: want.accounts.len() + want.contacts.len() + want.links.len() + want.notes.len() + want.history.len(),
+        progress,
+    };
     Ok(Contents {
         catalog: tx.all::<CatalogItem>(s::CATALOG).await?,
-        accounts: get_many(tx, s::ACCOUNTS, want.accounts.iter().map(|k| Key::one(k))).await?,
-        contacts: get_many(tx, s::CONTACTS, want.contacts.iter().map(|k| Key::one(k))).await?,
-        links: get_many(tx, s::LINKS, want.links.iter().map(|(a, c)| Key::pair(a, c))).await?,
-        notes: get_many(tx, s::NOTES, want.notes.iter().map(|k| Key::one(k))).await?,
-        history: get_many(tx, s::HISTORY, want.history.iter().map(|k| Key::one(k))).await?,
+        accounts: got.many(s::ACCOUNTS, want.accounts.iter().map(|k| Key::one(k))).await?,
+        contacts: got.many(s::CONTACTS, want.contacts.iter().map(|k| Key::one(k))).await?,
+        links: got.many(s::LINKS, want.links.iter().map(|(a, c)| Key::pair(a, c))).await?,
+        notes: got.many(s::NOTES, want.notes.iter().map(|k| Key::one(k))).await?,
+        history: got.many(s::HISTORY, want.history.iter().map(|k| Key::one(k))).await?,
     })
 }
 
-/// The records with these keys (that exist), in batches.
-async fn get_many<T: Tx, R: DeserializeOwned>(
-    tx: &T,
-    store: &'static str,
-    keys: impl Iterator<Item = Key>,
-) -> Result<Vec<R>, StoreError> {
-    let keys: Vec<Key> = keys.collect();
-    let mut out = Vec::new();
-    for batch in keys.chunks(STEP_RECORDS) {
-        out.extend(tx.get_many::<R>(store, batch).await?.into_iter().flatten());
+/// Reads records by key in batches, reporting progress.
+struct Got<'a, T> {
+    tx: &'a T,
+    done: usize,
+    total: usize,
+    progress: OnProgress<'a>,
+}
+
+impl<T: Tx> Got<'_, T> {
+    async fn many<R: DeserializeOwned>(
+        &mut self,
+        store: &'static str,
+        keys: impl Iterator<Item = Key>,
+    ) -> Result<Vec<R>, StoreError> {
+        let keys: Vec<Key> = keys.collect();
+        let mut out = Vec::new();
+        for batch in keys.chunks(STEP_RECORDS) {
+            (self.progress)(Stage::Comparing, self.done, self.total);
+            out.extend(self.tx.get_many::<R>(store, batch).await?.into_iter().flatten());
+            self.done += batch.len();
+        }
+        Ok(out)
     }
-    Ok(out)
 }
 
 /// The stores an import writes.
@@ -179,6 +206,30 @@ struct ImportSnapshot {
     replaced: Contents,
 }
 
+/// Runs of neighbouring keys (in the store's order) for which `gone` holds,
+/// as (first, last, how many): each run is deleted with one request.
+fn runs(keys: Vec<Key>, gone: impl Fn(&Key) -> bool) -> Vec<(Key, Key, usize)> {
+    let mut out: Vec<(Key, Key, usize)> = Vec::new();
+    let mut open = false;
+    for k in keys {
+        if !gone(&k) {
+            open = false;
+            continue;
+        }
+        match out.last_mut() {
+            Some(run) if open => {
+                run.1 = k;
+                run.2 += 1;
+            }
+            _ => {
+                out.push((k.clone(), k, 1));
+                open = true;
+            }
+        }
+    }
+    out
+}
+
 /// A record's id and account (what undo needs of notes and history).
 #[derive(Deserialize)]
 struct OfAccount {
@@ -200,6 +251,18 @@ async fn of_accounts<T: Tx>(
         .collect())
 }
 
+/// What a long import or undo is doing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stage {
+    /// Reading the stored records the change touches.
+    Comparing,
+    /// Writing.
+    Writing,
+}
+
+/// Called with the stage, how many records are done and how many there are.
+pub type OnProgress<'a> = &'a dyn Fn(Stage, usize, usize);
+
 /// Who runs a long change, and who watches it.
 pub struct Run<'a, I> {
     pub at: Timestamp,
@@ -207,8 +270,7 @@ pub struct Run<'a, I> {
     pub by: String,
     /// Fresh ids for the history entries the change writes.
     pub ids: I,
-    /// Called with (records written so far, records to write).
-    pub progress: &'a dyn Fn(usize, usize),
+    pub progress: OnProgress<'a>,
 }
 
 /// Issues a long run of writes in steps of [`STEP_RECORDS`], letting the
@@ -219,7 +281,7 @@ struct Pacer<'a, T> {
     done: usize,
     total: usize,
     since: usize,
-    progress: &'a dyn Fn(usize, usize),
+    progress: OnProgress<'a>,
 }
 
 impl<T: Tx> Pacer<'_, T> {
@@ -228,7 +290,7 @@ impl<T: Tx> Pacer<'_, T> {
         self.since += n;
         if self.since >= STEP_RECORDS {
             self.since = 0;
-            (self.progress)(self.done.min(self.total), self.total);
+            (self.progress)(Stage::Writing, self.done.min(self.total), self.total);
             self.tx.settle(s::META).await?;
         }
         Ok(())
@@ -242,27 +304,19 @@ impl<T: Tx> Pacer<'_, T> {
         Ok(())
     }
 
-    async fn put_all(&mut self, c: &Contents) -> Result<(), StoreError> {
+    async fn put_all(&mut self, c: &Records<'_>) -> Result<(), StoreError> {
         self.put(s::CATALOG, &c.catalog).await?;
         for batch in c.accounts.chunks(STEP_RECORDS) {
-            let records: Vec<AccountRecord> = batch.iter().map(AccountRecord::new).collect();
+            let records: Vec<AccountRecord> = batch.iter().map(|a| AccountRecord::new(a)).collect();
             self.put(s::ACCOUNTS, &records).await?;
         }
         for batch in c.contacts.chunks(STEP_RECORDS) {
-            let records: Vec<ContactRecord> = batch.iter().map(ContactRecord::new).collect();
+            let records: Vec<ContactRecord> = batch.iter().map(|c| ContactRecord::new(c)).collect();
             self.put(s::CONTACTS, &records).await?;
         }
         self.put(s::LINKS, &c.links).await?;
         self.put(s::NOTES, &c.notes).await?;
         self.put(s::HISTORY, &c.history).await
-    }
-
-    async fn delete(&mut self, store: &'static str, keys: impl Iterator<Item = Key>) -> Result<(), StoreError> {
-        for k in keys {
-            self.tx.delete(store, &k)?;
-            self.wrote(1).await?;
-        }
-        Ok(())
     }
 }
 
@@ -484,8 +538,18 @@ impl<B: Backend> Repo<B> {
     /// The dry run: what [`Repo::import`] would do with these choices.
     /// Reads only the stored records the file touches.
     pub async fn import_plan(&self, bundle: &Contents, choices: Choices) -> Result<Plan, StoreError> {
+        self.import_plan_with(bundle, choices, &|_, _, _| {}).await
+    }
+
+    /// [`Repo::import_plan`], reporting how far the reading has come.
+    pub async fn import_plan_with(
+        &self,
+        bundle: &Contents,
+        choices: Choices,
+        progress: OnProgress<'_>,
+    ) -> Result<Plan, StoreError> {
         let tx = self.backend.read(&IMPORT_STORES[..6])?;
-        let stored = stored_for(&tx, bundle).await?;
+        let stored = stored_for(&tx, bundle, progress).await?;
         Ok(merge(&stored, bundle, choices).0)
     }
 
@@ -501,7 +565,7 @@ impl<B: Backend> Repo<B> {
             at,
             by: "You".into(),
             ids: SeededIds::new(at.0 as u64 ^ 0x1e55_0a7e_u64 ^ ((bundle.contacts.len() as u64) << 32)),
-            progress: &|_, _| {},
+            progress: &|_, _, _| {},
         };
         self.import_with(bundle, choices, run).await
     }
@@ -519,7 +583,7 @@ impl<B: Backend> Repo<B> {
         mut run: Run<'_, I>,
     ) -> Result<Plan, StoreError> {
         let tx = self.backend.write(&IMPORT_STORES)?;
-        let stored = stored_for(&tx, bundle).await?;
+        let stored = stored_for(&tx, bundle, run.progress).await?;
         let (plan, mut w) = merge(&stored, bundle, choices);
         if plan.changes_nothing() {
             return Ok(plan);
@@ -532,7 +596,7 @@ impl<B: Backend> Repo<B> {
             };
             for account in &m.accounts {
                 let entries = history::entries(&mut run.ids, account, run.at, &run.by, vec![change.clone()]);
-                w.create.history.extend(entries);
+                w.create.history.extend(entries.into_iter().map(Cow::Owned));
             }
         }
         let c = &w.create;
@@ -583,7 +647,7 @@ impl<B: Backend> Repo<B> {
             ..snapshot
         };
         tx.put(s::META, &snapshot)?;
-        (run.progress)(pacer.total, pacer.total);
+        (run.progress)(Stage::Writing, pacer.total, pacer.total);
         tx.commit().await?;
         Ok(plan)
     }
@@ -603,14 +667,14 @@ impl<B: Backend> Repo<B> {
 
     /// [`Repo::undo_import_with`] without progress.
     pub async fn undo_import(&self) -> Result<bool, StoreError> {
-        self.undo_import_with(&|_, _| {}).await
+        self.undo_import_with(&|_, _, _| {}).await
     }
 
     /// Puts back what the last import changed, in one transaction: deletes
     /// what it created, restores what it overwrote. `false` when there is
     /// nothing to undo. `progress` is called with (records done, records to
     /// do) every few thousand records.
-    pub async fn undo_import_with(&self, progress: &dyn Fn(usize, usize)) -> Result<bool, StoreError> {
+    pub async fn undo_import_with(&self, progress: OnProgress<'_>) -> Result<bool, StoreError> {
         let tx = self.backend.write(&IMPORT_STORES)?;
         let Some(snap) = tx.get::<ImportSnapshot>(s::META, &Key::one(LAST_IMPORT)).await? else {
             return Ok(false);
@@ -622,29 +686,39 @@ impl<B: Backend> Repo<B> {
         let gone_contacts: HashSet<&str> = c.contacts.iter().map(String::as_str).collect();
         let created_links: HashSet<(&str, &str)> =
             c.links.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
-        let links: Vec<Key> = tx
-            .keys(s::LINKS)
-            .await?
-            .into_iter()
-            .filter(|k| match k.0.as_slice() {
+        let notes_since = of_accounts(&tx, s::NOTES, &gone_accounts).await?;
+        let history_since = of_accounts(&tx, s::HISTORY, &gone_accounts).await?;
+        let set = |ids: &[String], more: &[String]| -> HashSet<String> { ids.iter().chain(more).cloned().collect() };
+        let (notes, history) = (set(&c.notes, &notes_since), set(&c.history, &history_since));
+        let (contacts, catalog) = (set(&c.contacts, &[]), set(&c.catalog, &[]));
+        let one = |set: &HashSet<String>, k: &Key| k.0.first().is_some_and(|id| set.contains(id));
+        let accounts = set(&c.accounts, &[]);
+        let mut deletes = Vec::new();
+        deletes.push((
+            s::LINKS,
+            runs(tx.keys(s::LINKS).await?, |k| match k.0.as_slice() {
                 [a, ct] => {
                     gone_accounts.contains(a.as_str())
                         || gone_contacts.contains(ct.as_str())
                         || created_links.contains(&(a.as_str(), ct.as_str()))
                 }
                 _ => false,
-            })
-            .collect();
-        let notes_since = of_accounts(&tx, s::NOTES, &gone_accounts).await?;
-        let history_since = of_accounts(&tx, s::HISTORY, &gone_accounts).await?;
-        let total = links.len()
-            + notes_since.len()
-            + history_since.len()
-            + c.notes.len()
-            + c.history.len()
-            + 2 * c.accounts.len()
-            + c.contacts.len()
-            + c.catalog.len()
+            }),
+        ));
+        for (store, gone) in [
+            (s::NOTES, &notes),
+            (s::HISTORY, &history),
+            (s::CONTACTS, &contacts),
+            (s::ACCOUNTS, &accounts),
+            (s::PHOTOS, &accounts),
+            (s::CATALOG, &catalog),
+        ] {
+            deletes.push((store, runs(tx.keys(store).await?, |k| one(gone, k))));
+        }
+        let total = deletes
+            .iter()
+            .flat_map(|(_, runs)| runs.iter().map(|r| r.2))
+            .sum::<usize>()
             + snap.replaced.len();
         let mut pacer = Pacer {
             tx: &tx,
@@ -653,22 +727,15 @@ impl<B: Backend> Repo<B> {
             since: 0,
             progress,
         };
-        pacer.delete(s::LINKS, links.into_iter()).await?;
-        for (store, ids) in [
-            (s::NOTES, &notes_since),
-            (s::HISTORY, &history_since),
-            (s::NOTES, &c.notes),
-            (s::HISTORY, &c.history),
-            (s::CONTACTS, &c.contacts),
-            (s::ACCOUNTS, &c.accounts),
-            (s::PHOTOS, &c.accounts),
-            (s::CATALOG, &c.catalog),
-        ] {
-            pacer.delete(store, ids.iter().map(|id| Key::one(id))).await?;
+        for (store, runs) in deletes {
+            for (first, last, n) in runs {
+                tx.delete_range(store, &first, &last)?;
+                pacer.wrote(n).await?;
+            }
         }
-        pacer.put_all(&snap.replaced).await?;
+        pacer.put_all(&Records::from(&snap.replaced)).await?;
         tx.delete(s::META, &Key::one(LAST_IMPORT))?;
-        progress(total, total);
+        progress(Stage::Writing, total, total);
         tx.commit().await?;
         Ok(true)
     }

@@ -1,13 +1,20 @@
 //! Import & export (`#/data`): download everything as a JSON bundle, import
 //! a bundle (whole-file check, then a preview with a choice per kind of
-//! conflict, then one write), and undo the last import.
+//! conflict, then one write), and undo the last import. Long steps show a
+//! progress bar and keep the page responsive: the file is read and checked
+//! in slices of about 30 ms (`bundle::Reader`), the write reports progress
+//! every few thousand records (`Repo::import_with`).
+//!
+//! The CSV and vCard imports reuse `plan_table`, `lines`, `file_bytes` and
+//! `download` from here, and `ui::components::progress` for their bars.
 
 use crate::bundle::merge::{Choices, OnSameId, OnSharedEmail, Plan};
-use crate::bundle::{self, Contents, Meta};
+use crate::bundle::{self, Contents, Meta, ReadError, Reader};
 use crate::error::AppError;
-use crate::store::StoreError;
-use crate::ui::components::{ErrorBanner, Loading};
-use crate::ui::services::{now, read, use_services};
+use crate::store::{Run, Stage, StoreError};
+use crate::ui::components::progress::{measure, now_ms, run_sliced, yield_to_browser};
+use crate::ui::components::{ErrorBanner, Loading, Progress, ProgressBar};
+use crate::ui::services::{now, read, use_services, BrowserIds};
 use leptos::prelude::*;
 use std::sync::Arc;
 use wasm_bindgen::{JsCast, JsValue};
@@ -22,6 +29,14 @@ enum Loaded {
     Ready { name: String, contents: Arc<Contents> },
 }
 
+/// A store's progress report as the bar shows it.
+fn stage_progress(stage: Stage, done: usize, total: usize, writing: &'static str) -> Progress {
+    match stage {
+        Stage::Comparing => Progress::new("Comparing with the data on this device", done, total, "records"),
+        Stage::Writing => Progress::new(writing, done, total, "records"),
+    }
+}
+
 fn js_error(e: JsValue) -> String {
     e.as_string()
         .or_else(|| js_sys::JSON::stringify(&e).ok().and_then(|s| s.as_string()))
@@ -29,11 +44,17 @@ fn js_error(e: JsValue) -> String {
 }
 
 /// Starts a download of `text` as `name`; returns the object URL to revoke later.
-fn download(name: &str, text: &str) -> Result<String, String> {
-    let parts = js_sys::Array::of1(&JsValue::from_str(text));
+pub(crate) fn download(name: &str, text: &str) -> Result<String, String> {
+    download_parts(name, &js_sys::Array::of1(&JsValue::from_str(text)))
+}
+
+/// Starts a download of a file made of the strings in `parts` (a `Blob`
+/// joins them: no single string the size of the whole file is ever made);
+/// returns the object URL to revoke later.
+pub(crate) fn download_parts(name: &str, parts: &js_sys::Array) -> Result<String, String> {
     let options = web_sys::BlobPropertyBag::new();
     options.set_type("application/json");
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).map_err(js_error)?;
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(parts, &options).map_err(js_error)?;
     let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(js_error)?;
     let document = web_sys::window()
         .and_then(|w| w.document())
@@ -52,17 +73,69 @@ fn download(name: &str, text: &str) -> Result<String, String> {
     Ok(url)
 }
 
-/// Writes `contents` as a bundle and downloads it as `<stem>-YYYY-MM-DD.json`.
-/// Returns what to tell the practitioner and the object URL (to revoke later).
+/// Writes `contents` as a bundle, in slices when `progress` is given (the
+/// page stays responsive and shows the bar), and downloads it as
+/// `<stem>-YYYY-MM-DD.json`. Returns what to tell the practitioner and the
+/// object URL (to revoke later).
+pub(crate) async fn write_and_download(
+    contents: &Contents,
+    stem: &str,
+    progress: Option<RwSignal<Option<Progress>>>,
+) -> Result<(String, String), StoreError> {
+    let at = now();
+    let meta = Meta {
+        exported_at: at,
+        app_version: env!("CARGO_PKG_VERSION").to_owned(),
+    };
+    let mut writer = bundle::Writer::new(contents, &meta);
+    let parts = js_sys::Array::new();
+    let mut bytes = 0usize;
+    let mut flush = |w: &mut bundle::Writer| {
+        let part = w.take();
+        bytes += part.len();
+        if !part.is_empty() {
+            parts.push(&JsValue::from_str(&part));
+        }
+    };
+    match progress {
+        Some(p) => {
+            let report = |w: &bundle::Writer| {
+                p.set(Some(Progress::new("Writing the file", w.done(), w.total(), "records")));
+            };
+            let step = |w: &mut bundle::Writer| {
+                let done = w.step();
+                flush(w);
+                Ok::<_, StoreError>(done)
+            };
+            run_sliced(&mut writer, step, report).await?;
+            p.set(None);
+        }
+        None => {
+            while !writer.step() {
+                flush(&mut writer);
+            }
+            flush(&mut writer);
+        }
+    }
+    let name = format!("{stem}-{}.json", at.date_iso());
+    let url = download_parts(&name, &parts).map_err(StoreError::Backend)?;
+    let message = format!(
+        "Downloaded {name}: {} accounts, {} contacts ({} KB).",
+        contents.accounts.len(),
+        contents.contacts.len(),
+        bytes.div_ceil(1024)
+    );
+    Ok((message, url))
+}
+
+/// [`write_and_download`] in one go (small exports, e.g. chosen accounts).
 pub(crate) fn download_bundle(contents: &Contents, stem: &str) -> Result<(String, String), StoreError> {
     let at = now();
-    let text = bundle::write(
-        contents,
-        &Meta {
-            exported_at: at,
-            app_version: env!("CARGO_PKG_VERSION").to_owned(),
-        },
-    );
+    let meta = Meta {
+        exported_at: at,
+        app_version: env!("CARGO_PKG_VERSION").to_owned(),
+    };
+    let text = bundle::write(contents, &meta);
     let name = format!("{stem}-{}.json", at.date_iso());
     let url = download(&name, &text).map_err(StoreError::Backend)?;
     let message = format!(
@@ -75,7 +148,7 @@ pub(crate) fn download_bundle(contents: &Contents, stem: &str) -> Result<(String
 }
 
 /// Reads the whole file into memory (before any transaction starts).
-async fn file_bytes(file: &web_sys::File) -> Result<Vec<u8>, String> {
+pub(crate) async fn file_bytes(file: &web_sys::File) -> Result<Vec<u8>, String> {
     let buffer = JsFuture::from(file.array_buffer()).await.map_err(js_error)?;
     Ok(js_sys::Uint8Array::new(&buffer).to_vec())
 }
@@ -92,7 +165,8 @@ fn counts_row(what: &'static str, c: bundle::merge::Counts) -> impl IntoView {
     }
 }
 
-fn plan_table(plan: &Plan) -> impl IntoView {
+/// The preview's (or summary's) counts per kind of record.
+pub(crate) fn plan_table(plan: &Plan) -> impl IntoView {
     view! {
         <table class="plan">
             <thead>
@@ -114,7 +188,8 @@ fn plan_table(plan: &Plan) -> impl IntoView {
     }
 }
 
-fn lines(title: &'static str, items: Vec<String>) -> impl IntoView {
+/// A titled list of lines (at most 50 shown), or nothing when empty.
+pub(crate) fn lines(title: &'static str, items: Vec<String>) -> impl IntoView {
     (!items.is_empty()).then(|| {
         let shown = items.len().min(50);
         let more = items.len() - shown;
@@ -162,10 +237,16 @@ fn ExportCard() -> impl IntoView {
     let error = RwSignal::new(None::<AppError>);
     let done = RwSignal::new(None::<String>);
     let last_url = StoredValue::new(None::<String>);
+    let progress = RwSignal::new(None::<Progress>);
     let export = Action::new_local(move |(): &()| async move {
         let store = services.store()?;
+        let started = now_ms();
         let contents = store.export().await?;
-        let (message, url) = download_bundle(&contents, "clientbook")?;
+        measure("export-read", started);
+        let written = now_ms();
+        let (message, url) = write_and_download(&contents, "clientbook", Some(progress)).await?;
+        measure("export-write", written);
+        measure("export", started);
         if let Some(old) = last_url.get_value() {
             let _ = web_sys::Url::revoke_object_url(&old);
         }
@@ -190,6 +271,7 @@ fn ExportCard() -> impl IntoView {
                 "Everything on this device (accounts, contacts, links, settings, notes and history; not photos) as one JSON bundle file, to keep or to import on another device."
             </p>
             {move || error.get().map(|e| view! { <ErrorBanner error=e /> })}
+            <ProgressBar progress=progress />
             <button
                 type="button"
                 class="btn primary"
@@ -200,9 +282,33 @@ fn ExportCard() -> impl IntoView {
             >
                 "Export everything"
             </button>
+            {move || {
+                (export.pending().get() && progress.with(Option::is_none))
+                    .then(|| view! { <p class="muted">"Reading everything on this device…"</p> })
+            }}
             {move || done.get().map(|m| view! { <p role="status">{m}</p> })}
         </section>
     }
+}
+
+/// Reads and checks a whole bundle in slices, showing progress.
+async fn read_bundle(bytes: Vec<u8>, progress: RwSignal<Option<Progress>>) -> Result<Contents, ReadError> {
+    let started = now_ms();
+    let mut reader = Reader::new(bytes)?;
+    let report = |r: &Reader| {
+        progress.set(Some(match r.stage() {
+            bundle::Stage::Scanning { done, total } => {
+                Progress::new("Reading the file", done / 1024, total / 1024, "KB")
+            }
+            bundle::Stage::Checking { done, total } => Progress::new("Checking the records", done, total, "records"),
+        }));
+    };
+    run_sliced(&mut reader, Reader::step, report).await?;
+    measure("read", started);
+    let finished = now_ms();
+    let out = reader.finish().map(|(contents, _)| contents);
+    measure("read-finish", finished);
+    out
 }
 
 #[component]
@@ -211,6 +317,9 @@ fn ImportCard() -> impl IntoView {
     let loaded = RwSignal::new(Loaded::Nothing);
     let choices = RwSignal::new(Choices::default());
     let summary = RwSignal::new(None::<Plan>);
+    let reading = RwSignal::new(None::<Progress>);
+    let planning = RwSignal::new(None::<Progress>);
+    let writing = RwSignal::new(None::<Progress>);
     let plan = LocalResource::new(move || {
         services.revision.track();
         let l = loaded.get();
@@ -219,7 +328,14 @@ fn ImportCard() -> impl IntoView {
             match l {
                 Loaded::Ready { contents, .. } => {
                     let store = services.store()?;
-                    Ok(Some(store.import_plan(&contents, ch).await?))
+                    let started = now_ms();
+                    let report = |stage, done, total| {
+                        planning.set(Some(stage_progress(stage, done, total, "Comparing")));
+                    };
+                    let plan = store.import_plan_with(&contents, ch, &report).await;
+                    planning.set(None);
+                    measure("plan", started);
+                    Ok(Some(plan?))
                 }
                 _ => Ok::<_, AppError>(None),
             }
@@ -233,8 +349,20 @@ fn ImportCard() -> impl IntoView {
                 return Err(AppError::from(StoreError::NotFound("The chosen file")));
             };
             let store = services.store()?;
-            let plan = store.import(&contents, ch, now()).await?;
-            Ok::<_, AppError>(plan)
+            let started = now_ms();
+            let report = |stage, done, total| {
+                writing.set(Some(stage_progress(stage, done, total, "Importing")));
+            };
+            let run = Run {
+                at: now(),
+                by: services.actor(),
+                ids: BrowserIds,
+                progress: &report,
+            };
+            let plan = store.import_with(&contents, ch, run).await;
+            writing.set(None);
+            measure("import", started);
+            Ok::<_, AppError>(plan?)
         }
     });
     Effect::new(move || {
@@ -257,21 +385,24 @@ fn ImportCard() -> impl IntoView {
         let name = file.name();
         if file.size() > bundle::MAX_BYTES as f64 {
             loaded.set(Loaded::Refused {
-                message: bundle::ReadError::TooLarge(file.size() as usize).to_string(),
+                message: ReadError::TooLarge(file.size() as usize).to_string(),
                 problems: vec![],
             });
             return;
         }
         loaded.set(Loaded::Reading);
+        reading.set(Some(Progress::new("Reading the file", 0, (file.size() / 1024.0) as usize, "KB")));
         // The file is read and checked whole before any transaction starts.
         leptos::task::spawn_local(async move {
+            // Let the bar show before the file is copied in.
+            yield_to_browser().await;
             let next = match file_bytes(&file).await {
                 Err(e) => Loaded::Refused {
                     message: format!("The file could not be read: {e}"),
                     problems: vec![],
                 },
-                Ok(bytes) => match bundle::read(&bytes) {
-                    Ok((contents, _)) => Loaded::Ready {
+                Ok(bytes) => match read_bundle(bytes, reading).await {
+                    Ok(contents) => Loaded::Ready {
                         name,
                         contents: Arc::new(contents),
                     },
@@ -281,7 +412,11 @@ fn ImportCard() -> impl IntoView {
                     },
                 },
             };
-            loaded.set(next);
+            reading.set(None);
+            // A newer choice of file wins.
+            if matches!(loaded.get_untracked(), Loaded::Reading) {
+                loaded.set(next);
+            }
         });
     };
     let radio = move |group: &'static str,
@@ -296,6 +431,7 @@ fn ImportCard() -> impl IntoView {
                     type="radio"
                     name=group
                     prop:checked=move || is(choices.get())
+                    prop:disabled=move || import.pending().get()
                     on:change=move |_| choices.update(set)
                 />
                 {label}
@@ -310,10 +446,22 @@ fn ImportCard() -> impl IntoView {
             </p>
             <label for="import-file">"Bundle file (.json)"</label>
             " "
-            <input id="import-file" type="file" accept=".json,application/json" on:change=chosen />
+            <input
+                id="import-file"
+                type="file"
+                accept=".json,application/json"
+                on:change=chosen
+                prop:disabled=move || import.pending().get()
+            />
             {move || match loaded.get() {
                 Loaded::Nothing => ().into_any(),
-                Loaded::Reading => view! { <p role="status">"Reading and checking the file…"</p> }.into_any(),
+                Loaded::Reading => {
+                    view! {
+                        <p role="status">"Reading and checking the file…"</p>
+                        <ProgressBar progress=reading />
+                    }
+                        .into_any()
+                }
                 Loaded::Refused { message, problems } => {
                     view! {
                         <div class="banner error" role="alert">
@@ -334,7 +482,7 @@ fn ImportCard() -> impl IntoView {
                     view! {
                         <h3>"Preview of " {name}</h3>
                         {move || match plan.get() {
-                            None => view! { <Loading /> }.into_any(),
+                            None => view! { <Loading /> <ProgressBar progress=planning /> }.into_any(),
                             Some(Err(e)) => view! { <ErrorBanner error=e /> }.into_any(),
                             Some(Ok(None)) => ().into_any(),
                             Some(Ok(Some(p))) => {
@@ -358,8 +506,10 @@ fn ImportCard() -> impl IntoView {
                             <legend>"When a contact in the file has an email of another contact here"</legend>
                             {radio("shared-email", "shared-email-mine", "Keep mine (link the contact here instead)", |c| c.shared_email == OnSharedEmail::KeepMine, |c| c.shared_email = OnSharedEmail::KeepMine)}
                             {radio("shared-email", "shared-email-both", "Keep both (import the contact without that email)", |c| c.shared_email == OnSharedEmail::KeepBoth, |c| c.shared_email = OnSharedEmail::KeepBoth)}
+                            {radio("shared-email", "shared-email-theirs", "Take theirs (the email moves to the contact from the file)", |c| c.shared_email == OnSharedEmail::TakeTheirs, |c| c.shared_email = OnSharedEmail::TakeTheirs)}
                         </fieldset>
                         {move || import.value().get().and_then(|r| r.err()).map(|e| view! { <ErrorBanner error=e /> })}
+                        <ProgressBar progress=writing />
                         <button
                             type="button"
                             class="btn primary"
@@ -371,7 +521,12 @@ fn ImportCard() -> impl IntoView {
                             {move || if import.pending().get() { "Importing…" } else { "Import" }}
                         </button>
                         " "
-                        <button type="button" class="btn" on:click=move |_| loaded.set(Loaded::Nothing)>
+                        <button
+                            type="button"
+                            class="btn"
+                            disabled=move || import.pending().get()
+                            on:click=move |_| loaded.set(Loaded::Nothing)
+                        >
                             "Cancel"
                         </button>
                     }
@@ -399,10 +554,17 @@ fn UndoCard() -> impl IntoView {
     let services = use_services();
     let last = read(|store| async move { store.last_import().await });
     let done = RwSignal::new(false);
+    let progress = RwSignal::new(None::<Progress>);
     let undo = Action::new_local(move |(): &()| async move {
         let store = services.store()?;
-        let undone = store.undo_import().await?;
-        Ok::<_, AppError>(undone)
+        let started = now_ms();
+        let report = |stage, done, total| {
+            progress.set(Some(stage_progress(stage, done, total, "Undoing the import")));
+        };
+        let undone = store.undo_import_with(&report).await;
+        progress.set(None);
+        measure("undo", started);
+        Ok::<_, AppError>(undone?)
     });
     Effect::new(move || {
         if let Some(Ok(_)) = undo.value().get() {
@@ -431,6 +593,7 @@ fn UndoCard() -> impl IntoView {
                             "The last import (" {at.date_iso()}
                             ") can be undone: what it added is removed and what it overwrote is put back, as it was before the import (changes made to those records since then are undone too)."
                         </p>
+                        <ProgressBar progress=progress />
                         <button
                             type="button"
                             class="btn danger"
