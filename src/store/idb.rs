@@ -204,6 +204,9 @@ const PUT_BATCH: usize = 256;
 /// Records per request of a whole-store read.
 const READ_PAGE: u32 = 2_000;
 
+/// Keys per request of a read of every key.
+const KEYS_PAGE: u32 = 20_000;
+
 /// A record's primary key, read through its store's key path.
 fn key_of(store: &IdbObjectStore, record: &JsValue) -> Result<JsValue, StoreError> {
     let path = store.key_path().map_err(|e| js_error(&e))?;
@@ -529,16 +532,29 @@ impl super::Tx for IdbTx {
         Ok(optional(request(&req).await?).and_then(|v| v.as_string()))
     }
 
+    /// In pages of [`KEYS_PAGE`] keys (shorter pauses for a big store).
     async fn keys(&self, store: &'static str) -> Result<Vec<Key>, StoreError> {
-        let req = self.store(store)?.get_all_keys().map_err(|e| js_error(&e))?;
-        let keys: Vec<RawKey> = from_js(store, &request(&req).await?)?;
-        Ok(keys
-            .into_iter()
-            .map(|k| match k {
+        let os = self.store(store)?;
+        let mut range = JsValue::NULL;
+        let mut out = Vec::new();
+        loop {
+            let req = os
+                .get_all_keys_with_key_and_limit(&range, KEYS_PAGE)
+                .map_err(|e| js_error(&e))?;
+            let page: js_sys::Array = request(&req).await?.unchecked_into();
+            let n = page.length();
+            let keys: Vec<RawKey> = from_js(store, &page)?;
+            out.extend(keys.into_iter().map(|k| match k {
                 RawKey::One(one) => Key(vec![one]),
                 RawKey::Many(many) => Key(many),
-            })
-            .collect())
+            }));
+            if n < KEYS_PAGE {
+                return Ok(out);
+            }
+            range = web_sys::IdbKeyRange::lower_bound_with_open(&page.get(n - 1), true)
+                .map_err(|e| js_error(&e))?
+                .into();
+        }
     }
 
     async fn get_many<T: DeserializeOwned>(

@@ -84,7 +84,7 @@ async fn everything_in<T: Tx>(tx: &T) -> Result<Contents, StoreError> {
 
 /// Records per lookup batch and per write step of an import or undo: the
 /// page gets a chance to paint (and to show progress) between steps.
-pub const STEP_RECORDS: usize = 2_000;
+pub const STEP_RECORDS: usize = 1_000;
 
 /// The part of the stored data an import of `incoming` needs (see
 /// [`crate::bundle::merge`]): the whole catalog, the stored records with
@@ -184,6 +184,19 @@ const IMPORT_STORES: [&str; 8] = [
 /// The `meta` key of the last import's snapshot.
 const LAST_IMPORT: &str = "last_import";
 
+/// The `meta` key of part `i` of the last import's snapshot.
+fn part_key(i: usize) -> String {
+    format!("{LAST_IMPORT}/{i:06}")
+}
+
+/// Every part key sorts between these two.
+fn snapshot_parts() -> (Key, Key) {
+    (
+        Key::one(&format!("{LAST_IMPORT}/")),
+        Key::one(&format!("{LAST_IMPORT}/~")),
+    )
+}
+
 /// Keys of the records an import created.
 #[derive(Default, Serialize, Deserialize)]
 struct CreatedKeys {
@@ -195,15 +208,111 @@ struct CreatedKeys {
     history: Vec<String>,
 }
 
+impl CreatedKeys {
+    fn append(&mut self, mut more: CreatedKeys) {
+        self.catalog.append(&mut more.catalog);
+        self.accounts.append(&mut more.accounts);
+        self.contacts.append(&mut more.contacts);
+        self.links.append(&mut more.links);
+        self.notes.append(&mut more.notes);
+        self.history.append(&mut more.history);
+    }
+}
+
 /// What "Undo last import" needs: what the import created (to delete) and
 /// the records it overwrote, as they were (only those: a snapshot of an
-/// import into an empty device is just a list of keys).
+/// import into an empty device is just a list of keys). The lists are kept
+/// in `parts` records of at most [`STEP_RECORDS`] entries per list (keys
+/// `last_import/000000`, ...), so no single record is huge: reading or
+/// writing one never blocks the page for long. (A snapshot written before
+/// parts existed has its lists inline.)
 #[derive(Serialize, Deserialize)]
 struct ImportSnapshot {
     key: String,
     at: Timestamp,
+    #[serde(default)]
+    parts: usize,
+    #[serde(default)]
+    created: CreatedKeys,
+    #[serde(default)]
+    replaced: Contents,
+}
+
+/// One part of a snapshot.
+#[derive(Serialize, Deserialize)]
+struct SnapshotPart {
+    key: String,
     created: CreatedKeys,
     replaced: Contents,
+}
+
+/// Splits a snapshot's lists into parts of at most `n` entries per list.
+fn split(created: CreatedKeys, replaced: Contents, n: usize) -> Vec<SnapshotPart> {
+    fn chunk<T>(v: Vec<T>, n: usize) -> Vec<Vec<T>> {
+        let mut out = Vec::new();
+        let mut it = v.into_iter().peekable();
+        while it.peek().is_some() {
+            out.push(it.by_ref().take(n).collect());
+        }
+        out
+    }
+    fn at<T>(v: &mut [Vec<T>], i: usize) -> Vec<T> {
+        v.get_mut(i).map(std::mem::take).unwrap_or_default()
+    }
+    let mut c = (
+        chunk(created.catalog, n),
+        chunk(created.accounts, n),
+        chunk(created.contacts, n),
+        chunk(created.links, n),
+        chunk(created.notes, n),
+        chunk(created.history, n),
+    );
+    let mut r = (
+        chunk(replaced.catalog, n),
+        chunk(replaced.accounts, n),
+        chunk(replaced.contacts, n),
+        chunk(replaced.links, n),
+        chunk(replaced.notes, n),
+        chunk(replaced.history, n),
+    );
+    let parts = [
+        c.0.len(),
+        c.1.len(),
+        c.2.len(),
+        c.3.len(),
+        c.4.len(),
+        c.5.len(),
+        r.0.len(),
+        r.1.len(),
+        r.2.len(),
+        r.3.len(),
+        r.4.len(),
+        r.5.len(),
+    ]
+    .into_iter()
+    .max()
+    .unwrap_or(0);
+    (0..parts)
+        .map(|i| SnapshotPart {
+            key: String::new(),
+            created: CreatedKeys {
+                catalog: at(&mut c.0, i),
+                accounts: at(&mut c.1, i),
+                contacts: at(&mut c.2, i),
+                links: at(&mut c.3, i),
+                notes: at(&mut c.4, i),
+                history: at(&mut c.5, i),
+            },
+            replaced: Contents {
+                catalog: at(&mut r.0, i),
+                accounts: at(&mut r.1, i),
+                contacts: at(&mut r.2, i),
+                links: at(&mut r.3, i),
+                notes: at(&mut r.4, i),
+                history: at(&mut r.5, i),
+            },
+        })
+        .collect()
 }
 
 /// Runs of neighbouring keys (in the store's order) for which `gone` holds,
@@ -600,22 +709,17 @@ impl<B: Backend> Repo<B> {
             }
         }
         let c = &w.create;
-        let snapshot = ImportSnapshot {
-            key: LAST_IMPORT.to_owned(),
-            at: run.at,
-            created: CreatedKeys {
-                catalog: c.catalog.iter().map(|i| i.id().to_owned()).collect(),
-                accounts: c.accounts.iter().map(|a| a.id.to_string()).collect(),
-                contacts: c.contacts.iter().map(|x| x.id.to_string()).collect(),
-                links: c
-                    .links
-                    .iter()
-                    .map(|l| (l.account_id.to_string(), l.contact_id.to_string()))
-                    .collect(),
-                notes: c.notes.iter().map(|n| n.id.to_string()).collect(),
-                history: c.history.iter().map(|h| h.id.to_string()).collect(),
-            },
-            replaced: Contents::default(),
+        let created = CreatedKeys {
+            catalog: c.catalog.iter().map(|i| i.id().to_owned()).collect(),
+            accounts: c.accounts.iter().map(|a| a.id.to_string()).collect(),
+            contacts: c.contacts.iter().map(|x| x.id.to_string()).collect(),
+            links: c
+                .links
+                .iter()
+                .map(|l| (l.account_id.to_string(), l.contact_id.to_string()))
+                .collect(),
+            notes: c.notes.iter().map(|n| n.id.to_string()).collect(),
+            history: c.history.iter().map(|h| h.id.to_string()).collect(),
         };
         let mut pacer = Pacer {
             tx: &tx,
@@ -642,9 +746,21 @@ impl<B: Backend> Repo<B> {
         tx.put_many(s::CONTACTS, &freeing)?;
         pacer.put_all(&w.update).await?;
         pacer.put_all(&w.create).await?;
+        // The snapshot replaces the previous one (and its parts).
+        let (first, last) = snapshot_parts();
+        tx.delete_range(s::META, &first, &last)?;
+        let mut parts = split(created, w.replaced, STEP_RECORDS);
+        for (i, part) in parts.iter_mut().enumerate() {
+            part.key = part_key(i);
+            tx.put(s::META, &*part)?;
+            tx.settle(s::META).await?;
+        }
         let snapshot = ImportSnapshot {
-            replaced: w.replaced,
-            ..snapshot
+            key: LAST_IMPORT.to_owned(),
+            at: run.at,
+            parts: parts.len(),
+            created: CreatedKeys::default(),
+            replaced: Contents::default(),
         };
         tx.put(s::META, &snapshot)?;
         (run.progress)(Stage::Writing, pacer.total, pacer.total);
@@ -676,9 +792,24 @@ impl<B: Backend> Repo<B> {
     /// do) every few thousand records.
     pub async fn undo_import_with(&self, progress: OnProgress<'_>) -> Result<bool, StoreError> {
         let tx = self.backend.write(&IMPORT_STORES)?;
-        let Some(snap) = tx.get::<ImportSnapshot>(s::META, &Key::one(LAST_IMPORT)).await? else {
+        let Some(mut snap) = tx.get::<ImportSnapshot>(s::META, &Key::one(LAST_IMPORT)).await? else {
             return Ok(false);
         };
+        for i in 0..snap.parts {
+            let part = tx.get::<SnapshotPart>(s::META, &Key::one(&part_key(i))).await?;
+            let part = part.ok_or_else(|| StoreError::Corrupt {
+                store: s::META,
+                reason: format!("part {i} of the last import's snapshot is missing"),
+            })?;
+            snap.created.append(part.created);
+            let (r, mut more) = (&mut snap.replaced, part.replaced);
+            r.catalog.append(&mut more.catalog);
+            r.accounts.append(&mut more.accounts);
+            r.contacts.append(&mut more.contacts);
+            r.links.append(&mut more.links);
+            r.notes.append(&mut more.notes);
+            r.history.append(&mut more.history);
+        }
         let c = &snap.created;
         // Links, notes and history made since on records the import created
         // go with them (never a link to a missing contact).
@@ -735,6 +866,8 @@ impl<B: Backend> Repo<B> {
         }
         pacer.put_all(&Records::from(&snap.replaced)).await?;
         tx.delete(s::META, &Key::one(LAST_IMPORT))?;
+        let (first, last) = snapshot_parts();
+        tx.delete_range(s::META, &first, &last)?;
         progress(Stage::Writing, total, total);
         tx.commit().await?;
         Ok(true)

@@ -88,13 +88,19 @@ pub(crate) async fn write_and_download(
         app_version: env!("CARGO_PKG_VERSION").to_owned(),
     };
     let mut writer = bundle::Writer::new(contents, &meta);
+    // Each piece becomes a Blob at once (the browser encodes it now, slice
+    // by slice); the file is a Blob of those.
     let parts = js_sys::Array::new();
     let mut bytes = 0usize;
     let mut flush = |w: &mut bundle::Writer| {
         let part = w.take();
         bytes += part.len();
         if !part.is_empty() {
-            parts.push(&JsValue::from_str(&part));
+            let one = js_sys::Array::of1(&JsValue::from_str(&part));
+            match web_sys::Blob::new_with_str_sequence(&one) {
+                Ok(blob) => parts.push(&blob),
+                Err(_) => parts.push(&JsValue::from_str(&part)),
+            };
         }
     };
     match progress {
@@ -147,10 +153,24 @@ pub(crate) fn download_bundle(contents: &Contents, stem: &str) -> Result<(String
     Ok((message, url))
 }
 
-/// Reads the whole file into memory (before any transaction starts).
+/// Reads the whole file into memory (before any transaction starts), in
+/// slices of 8 MiB with a turn for the browser between them.
 pub(crate) async fn file_bytes(file: &web_sys::File) -> Result<Vec<u8>, String> {
+    const SLICE: u32 = 8 << 20;
     let buffer = JsFuture::from(file.array_buffer()).await.map_err(js_error)?;
-    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
+    let all = js_sys::Uint8Array::new(&buffer);
+    let len = all.length();
+    let mut bytes = vec![0u8; len as usize];
+    let mut at = 0u32;
+    while at < len {
+        let end = at.saturating_add(SLICE).min(len);
+        all.subarray(at, end).copy_to(&mut bytes[at as usize..end as usize]);
+        at = end;
+        if at < len {
+            yield_to_browser().await;
+        }
+    }
+    Ok(bytes)
 }
 
 fn counts_row(what: &'static str, c: bundle::merge::Counts) -> impl IntoView {
