@@ -101,8 +101,10 @@ fn splice_text() -> impl Strategy<Value = String> {
         Just("\"\\ud800\"".to_owned()),
         Just("\"\\u0000\"".to_owned()),
         Just("\u{feff}".to_owned()),
-        prop::sample::select(vec![",", ":", "]", "}", "\"", "\\", "null", "true", "{}", "[]", "\n"])
-            .prop_map(str::to_owned),
+        prop::sample::select(vec![
+            ",", ":", "]", "}", "\"", "\\", "null", "true", "{}", "[]", "\n"
+        ])
+        .prop_map(str::to_owned),
         "\\PC{0,30}",
     ]
 }
@@ -110,11 +112,25 @@ fn splice_text() -> impl Strategy<Value = String> {
 fn mutation() -> impl Strategy<Value = Mutation> {
     let at = any::<prop::sample::Index>();
     prop_oneof![
-        (at.clone(), any::<u8>()).prop_map(|(i, to)| Mutation::Flip { at: i.index(usize::MAX), to }),
-        at.clone().prop_map(|i| Mutation::Truncate { at: i.index(usize::MAX) }),
-        (at.clone(), 1usize..400).prop_map(|(i, len)| Mutation::Drop { at: i.index(usize::MAX), len }),
-        (at.clone(), 1usize..2_000).prop_map(|(i, len)| Mutation::Repeat { at: i.index(usize::MAX), len }),
-        (at, splice_text()).prop_map(|(i, text)| Mutation::Splice { at: i.index(usize::MAX), text }),
+        (at.clone(), any::<u8>()).prop_map(|(i, to)| Mutation::Flip {
+            at: i.index(usize::MAX),
+            to
+        }),
+        at.clone().prop_map(|i| Mutation::Truncate {
+            at: i.index(usize::MAX)
+        }),
+        (at.clone(), 1usize..400).prop_map(|(i, len)| Mutation::Drop {
+            at: i.index(usize::MAX),
+            len
+        }),
+        (at.clone(), 1usize..2_000).prop_map(|(i, len)| Mutation::Repeat {
+            at: i.index(usize::MAX),
+            len
+        }),
+        (at, splice_text()).prop_map(|(i, text)| Mutation::Splice {
+            at: i.index(usize::MAX),
+            text
+        }),
     ]
 }
 
@@ -188,7 +204,10 @@ fn edit() -> impl Strategy<Value = Edit> {
 }
 
 /// The container a path leads to, and the index of the chosen child in it.
-fn walk<'v>(v: &'v mut serde_json::Value, path: &[prop::sample::Index]) -> Option<(&'v mut serde_json::Value, usize)> {
+fn walk<'v>(
+    v: &'v mut serde_json::Value,
+    path: &[prop::sample::Index],
+) -> Option<(&'v mut serde_json::Value, usize)> {
     use serde_json::Value;
     let (first, rest) = path.split_first()?;
     let len = match &*v {
@@ -202,7 +221,10 @@ fn walk<'v>(v: &'v mut serde_json::Value, path: &[prop::sample::Index]) -> Optio
     let i = first.index(len);
     let child_is_container = match &*v {
         Value::Array(a) => matches!(a[i], Value::Array(_) | Value::Object(_)),
-        Value::Object(o) => o.values().nth(i).is_some_and(|c| matches!(c, Value::Array(_) | Value::Object(_))),
+        Value::Object(o) => o
+            .values()
+            .nth(i)
+            .is_some_and(|c| matches!(c, Value::Array(_) | Value::Object(_))),
         _ => false,
     };
     if rest.is_empty() || !child_is_container {
@@ -262,7 +284,10 @@ fn apply_edit(bytes: Vec<u8>, e: &Edit) -> Vec<u8> {
 /// Arbitrary bytes, or one of `seeds` changed: as bytes (which mostly
 /// breaks its syntax) or as JSON (which reaches the checks of records).
 fn inputs(seeds: Vec<Vec<u8>>) -> impl Strategy<Value = Vec<u8>> {
-    let as_bytes = (prop::sample::select(seeds.clone()), prop::collection::vec(mutation(), 1..5))
+    let as_bytes = (
+        prop::sample::select(seeds.clone()),
+        prop::collection::vec(mutation(), 1..5),
+    )
         .prop_map(|(seed, ms)| ms.iter().fold(seed, apply));
     let as_json = (prop::sample::select(seeds), prop::collection::vec(edit(), 1..4))
         .prop_map(|(seed, es)| es.iter().fold(seed, apply_edit));
@@ -289,7 +314,12 @@ fn check(bytes: &[u8], read: impl FnOnce(&[u8]) -> usize) -> Result<(), TestCase
     );
     // A record is at least 2 bytes ("{}" or "1,"), so 1 step per byte is far above
     // what a reader that always moves forward needs.
-    prop_assert!(steps <= bytes.len() + 16, "{} steps for {} bytes", steps, bytes.len());
+    prop_assert!(
+        steps <= bytes.len() + 16,
+        "{} steps for {} bytes",
+        steps,
+        bytes.len()
+    );
     Ok(())
 }
 

@@ -209,3 +209,71 @@ async fn raw_open(name: &str, version: Option<u32>) -> Result<web_sys::IdbDataba
     wasm_bindgen_futures::JsFuture::from(promise).await?;
     Ok(req.result()?.unchecked_into())
 }
+
+/// Records cross into JavaScript as JSON text (one `JSON.parse` per batch
+/// on writes, one `JSON.stringify` per page on reads). This checks that the
+/// objects are exactly those `serde-wasm-bindgen` (the previous way) made,
+/// so stored records keep their shape, and logs what each way costs for
+/// 10,000 contacts (README.md, "Performance notes"; no time is asserted).
+#[wasm_bindgen_test]
+async fn records_cross_to_javascript_the_same_whichever_way() {
+    use serde::Serialize;
+    let now = || {
+        web_sys::window()
+            .and_then(|w| w.performance())
+            .map_or(0.0, |p| p.now())
+    };
+    let contacts = clientbook::bundle::fixtures::sample(10_000, 8).contacts;
+    let t0 = now();
+    let by_fields: Vec<wasm_bindgen::JsValue> = contacts
+        .iter()
+        .map(|c| {
+            c.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+                .expect("to js")
+        })
+        .collect();
+    let t1 = now();
+    let one_by_one: Vec<wasm_bindgen::JsValue> = contacts
+        .iter()
+        .map(|c| js_sys::JSON::parse(&serde_json::to_string(c).expect("json")).expect("parse"))
+        .collect();
+    let t2 = now();
+    let mut batched: Vec<wasm_bindgen::JsValue> = Vec::new();
+    for batch in contacts.chunks(256) {
+        let array: js_sys::Array = js_sys::JSON::parse(&serde_json::to_string(batch).expect("json"))
+            .expect("parse")
+            .unchecked_into();
+        batched.extend(array.iter());
+    }
+    let t3 = now();
+    let text = |v: &wasm_bindgen::JsValue| String::from(js_sys::JSON::stringify(v).expect("stringify"));
+    for i in 0..contacts.len() {
+        assert_eq!(text(&by_fields[i]), text(&one_by_one[i]));
+        assert_eq!(text(&by_fields[i]), text(&batched[i]));
+    }
+    // Reading back: field by field, or one JSON text for all.
+    let all: js_sys::Array = batched.iter().collect();
+    let t4 = now();
+    let read_by_fields: Vec<clientbook::domain::Contact> = all
+        .iter()
+        .map(|v| serde_wasm_bindgen::from_value(v).expect("from js"))
+        .collect();
+    let t5 = now();
+    let read_as_text: Vec<clientbook::domain::Contact> =
+        serde_json::from_str(&text(&all.into())).expect("from json");
+    let t6 = now();
+    assert_eq!(read_by_fields, contacts);
+    assert_eq!(read_as_text, contacts);
+    web_sys::console::log_1(
+        &format!(
+            "10,000 contacts to JS: field by field {:.0} ms, JSON.parse each {:.0} ms, JSON.parse per 256 {:.0} ms; \
+             back: field by field {:.0} ms, one JSON.stringify {:.0} ms",
+            t1 - t0,
+            t2 - t1,
+            t3 - t2,
+            t5 - t4,
+            t6 - t5
+        )
+        .into(),
+    );
+}

@@ -15,8 +15,8 @@ use crate::domain::catalog::{CatalogItem, TeamRole};
 use crate::domain::history::HistoryEntry;
 use crate::domain::note::Note;
 use crate::domain::{Account, AccountId, Contact, ContactId, Link};
-use std::borrow::Cow;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// A record with the same id in the file and on this device, with different content.
@@ -173,7 +173,13 @@ struct Sink<'p, 'w, 'a, T: Clone> {
 impl<'a, T: Clone + PartialEq> Sink<'_, '_, 'a, T> {
     /// One decision: create, leave unchanged, replace or keep (same id,
     /// different content, per `choice`). `describe` is only called for a conflict.
-    fn decide(&mut self, stored: Option<&T>, incoming: Cow<'a, T>, choice: OnSameId, describe: impl FnOnce(&T) -> String) {
+    fn decide(
+        &mut self,
+        stored: Option<&T>,
+        incoming: Cow<'a, T>,
+        choice: OnSameId,
+        describe: impl FnOnce(&T) -> String,
+    ) {
         match stored {
             None => {
                 self.counts.created += 1;
@@ -242,7 +248,13 @@ pub fn merge<'a>(stored: &Contents, incoming: &'a Contents, choices: Choices) ->
 
     // Accounts (a stored account keeps its photo).
     let stored_accounts: HashMap<_, _> = stored.accounts.iter().map(|a| (&a.id, a)).collect();
-    for a in &incoming.accounts {
+    let accounts: &[Account] = if stored.accounts.is_empty() {
+        all_new(&mut plan.accounts, &mut w.create.accounts, &incoming.accounts);
+        &[]
+    } else {
+        &incoming.accounts
+    };
+    for a in accounts {
         let s = stored_accounts.get(&a.id).copied();
         let mut a = Cow::Borrowed(a);
         if s.is_some_and(|s| s.has_photo != a.has_photo) {
@@ -268,7 +280,13 @@ pub fn merge<'a>(stored: &Contents, incoming: &'a Contents, choices: Choices) ->
     // and which email goes to which contact of the file.
     let mut losers: BTreeMap<&ContactId, Contact> = BTreeMap::new();
     let mut moves: Vec<(String, &ContactId, &ContactId, String)> = Vec::new();
-    for orig in &incoming.contacts {
+    let contacts: &[Contact] = if stored.contacts.is_empty() {
+        all_new(&mut plan.contacts, &mut w.create.contacts, &incoming.contacts);
+        &[]
+    } else {
+        &incoming.contacts
+    };
+    for orig in contacts {
         let s = stored_contacts.get(&orig.id).copied();
         // Whether the file's version of this contact is written.
         let written = match s {
@@ -276,7 +294,11 @@ pub fn merge<'a>(stored: &Contents, incoming: &'a Contents, choices: Choices) ->
             Some(s) => s != orig && same == OnSameId::TakeTheirs,
         };
         let mut c = Cow::Borrowed(orig);
-        let keys = if email_owner.is_empty() { Vec::new() } else { c.email_keys() };
+        let keys = if email_owner.is_empty() {
+            Vec::new()
+        } else {
+            c.email_keys()
+        };
         let clashes: Vec<(&String, &ContactId)> = keys
             .iter()
             .filter_map(|k| match email_owner.get(k) {
@@ -367,7 +389,13 @@ pub fn merge<'a>(stored: &Contents, incoming: &'a Contents, choices: Choices) ->
     // The file has each pair once: only a redirect can make a pair twice.
     let mut seen: HashSet<(&AccountId, &ContactId)> = HashSet::new();
     let track = !redirect.is_empty() || !moves.is_empty();
-    for l in &incoming.links {
+    let links: &[Link] = if stored.links.is_empty() && !track && emails_after.is_empty() {
+        all_new(&mut plan.links, &mut w.create.links, &incoming.links);
+        &[]
+    } else {
+        &incoming.links
+    };
+    for l in links {
         let to = redirect.get(&l.contact_id).copied();
         if track && !seen.insert((&l.account_id, to.unwrap_or(&l.contact_id))) {
             continue;
@@ -403,7 +431,11 @@ pub fn merge<'a>(stored: &Contents, incoming: &'a Contents, choices: Choices) ->
                 w.update.links.push(Cow::Owned(after));
             }
         }
-        let names: HashMap<&ContactId, String> = incoming.contacts.iter().map(|c| (&c.id, c.display_name())).collect();
+        let names: HashMap<&ContactId, String> = incoming
+            .contacts
+            .iter()
+            .map(|c| (&c.id, c.display_name()))
+            .collect();
         for (email, from_id, to_id, from) in moves {
             let mut accounts: Vec<AccountId> = Vec::new();
             let on = stored.links.iter().filter(|l| &l.contact_id == from_id);
@@ -423,20 +455,39 @@ pub fn merge<'a>(stored: &Contents, incoming: &'a Contents, choices: Choices) ->
     }
 
     let stored_notes: HashMap<_, _> = stored.notes.iter().map(|n| (&n.id, n)).collect();
-    for n in &incoming.notes {
+    let notes: &[Note] = if stored.notes.is_empty() {
+        all_new(&mut plan.other, &mut w.create.notes, &incoming.notes);
+        &[]
+    } else {
+        &incoming.notes
+    };
+    for n in notes {
         let s = stored_notes.get(&n.id).copied();
         sink!(other, notes).decide(s, Cow::Borrowed(n), same, |_| {
             "A note: differs here and in the file".to_owned()
         });
     }
     let stored_history: HashMap<_, _> = stored.history.iter().map(|h| (&h.id, h)).collect();
-    for h in &incoming.history {
+    let history: &[HistoryEntry] = if stored.history.is_empty() {
+        all_new(&mut plan.other, &mut w.create.history, &incoming.history);
+        &[]
+    } else {
+        &incoming.history
+    };
+    for h in history {
         let s = stored_history.get(&h.id).copied();
         sink!(other, history).decide(s, Cow::Borrowed(h), same, |_| {
             "A history entry: differs here and in the file".to_owned()
         });
     }
     (plan, w)
+}
+
+/// Records of a kind none of which is stored (the usual case: new data):
+/// all created as they are in the file, with no lookups.
+fn all_new<'a, T: Clone>(counts: &mut Counts, create: &mut Vec<Cow<'a, T>>, items: &'a [T]) {
+    counts.created += items.len();
+    create.extend(items.iter().map(Cow::Borrowed));
 }
 
 /// Every (lower-cased) email of the file's contacts.

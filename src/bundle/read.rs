@@ -358,7 +358,7 @@ impl Reader {
             Some(v) if v >= 1 => v,
             _ => {
                 return Err(ReadError::Invalid(vec![
-                    "version: must be a whole number from 1".into(),
+                    "version: must be a whole number from 1".into()
                 ]))
             }
         };
@@ -471,9 +471,13 @@ impl Reader {
             let k = &mut self.checks;
             match kind {
                 Kind::Tag => one::<TagDto, _>(p, path, i, raw, |t| k.catalog(x, c, CatalogItem::Tag(t))),
-                Kind::Member => one::<MemberDto, _>(p, path, i, raw, |t| k.catalog(x, c, CatalogItem::Member(t))),
+                Kind::Member => {
+                    one::<MemberDto, _>(p, path, i, raw, |t| k.catalog(x, c, CatalogItem::Member(t)))
+                }
                 Kind::Role => one::<RoleDto, _>(p, path, i, raw, |t| k.catalog(x, c, CatalogItem::Role(t))),
-                Kind::Field => one::<FieldDto, _>(p, path, i, raw, |t| k.catalog(x, c, CatalogItem::Field(t))),
+                Kind::Field => {
+                    one::<FieldDto, _>(p, path, i, raw, |t| k.catalog(x, c, CatalogItem::Field(t)))
+                }
                 Kind::Template => {
                     one::<TemplateDto, _>(p, path, i, raw, |t| k.catalog(x, c, CatalogItem::Template(t)))
                 }
@@ -495,7 +499,10 @@ impl Reader {
     pub fn finish(mut self) -> Result<(Contents, Meta), ReadError> {
         while !self.step_by(usize::MAX, usize::MAX)? {}
         if self.problems.count() > 0 {
-            return Err(self.problems.into_error().unwrap_or(ReadError::Invalid(Vec::new())));
+            return Err(self
+                .problems
+                .into_error()
+                .unwrap_or(ReadError::Invalid(Vec::new())));
         }
         self.checks.finish(&mut self.cross, &self.contents);
         match self.cross.into_error() {
@@ -660,12 +667,18 @@ impl Checks {
 
     fn account(&mut self, p: &mut Problems, c: &mut Contents, i: usize, a: Account) {
         if !self.accounts.insert(num(a.id.as_str())) {
-            p.push(format_args!("accounts[{i}].id"), format_args!("the id {} is used twice", a.id));
+            p.push(
+                format_args!("accounts[{i}].id"),
+                format_args!("the id {} is used twice", a.id),
+            );
         }
         let is = |id: &str, want: fn(&CatalogItem) -> bool| self.item(c, id).is_some_and(want);
         for (j, t) in a.tags.iter().enumerate() {
             if !is(t.as_str(), |x| matches!(x, CatalogItem::Tag(_))) {
-                p.push(format_args!("accounts[{i}].tags[{j}]"), format_args!("no tag has the id {t}"));
+                p.push(
+                    format_args!("accounts[{i}].tags[{j}]"),
+                    format_args!("no tag has the id {t}"),
+                );
             }
         }
         let member = |x: &CatalogItem| matches!(x, CatalogItem::Member(_));
@@ -691,7 +704,13 @@ impl Checks {
                 );
             }
         }
-        self.custom(p, c, format_args!("accounts[{i}]"), FieldTarget::Account, a.custom.iter());
+        self.custom(
+            p,
+            c,
+            format_args!("accounts[{i}]"),
+            FieldTarget::Account,
+            a.custom.iter(),
+        );
         if let Some(t) = &a.folder_template {
             if !is(t.as_str(), |x| matches!(x, CatalogItem::Template(_))) {
                 p.push(
@@ -706,7 +725,10 @@ impl Checks {
     fn contact(&mut self, p: &mut Problems, c: &mut Contents, i: usize, ct: Contact) {
         let at = c.contacts.len();
         if self.contacts.insert(num(ct.id.as_str()), at).is_some() {
-            p.push(format_args!("contacts[{i}].id"), format_args!("the id {} is used twice", ct.id));
+            p.push(
+                format_args!("contacts[{i}].id"),
+                format_args!("the id {} is used twice", ct.id),
+            );
         }
         for (j, e) in ct.emails.iter().enumerate() {
             match self.emails.get(&e.key()) {
@@ -728,10 +750,19 @@ impl Checks {
                 .item(c, t.as_str())
                 .is_some_and(|x| matches!(x, CatalogItem::Tag(_)))
             {
-                p.push(format_args!("contacts[{i}].tags[{j}]"), format_args!("no tag has the id {t}"));
+                p.push(
+                    format_args!("contacts[{i}].tags[{j}]"),
+                    format_args!("no tag has the id {t}"),
+                );
             }
         }
-        self.custom(p, c, format_args!("contacts[{i}]"), FieldTarget::Contact, ct.custom.iter());
+        self.custom(
+            p,
+            c,
+            format_args!("contacts[{i}]"),
+            FieldTarget::Contact,
+            ct.custom.iter(),
+        );
         c.contacts.push(ct);
     }
 
@@ -751,7 +782,10 @@ impl Checks {
             Some(contact) => {
                 let emails = &contact.emails;
                 let same = emails.len() == l.email_access.len()
-                    && emails.iter().zip(&l.email_access).all(|(e, x)| e.key() == x.email);
+                    && emails
+                        .iter()
+                        .zip(&l.email_access)
+                        .all(|(e, x)| e.key() == x.email);
                 if !same {
                     p.push(
                         format_args!("links[{i}].emails"),
@@ -761,7 +795,10 @@ impl Checks {
             }
         }
         if !self.pairs.insert((a, k)) {
-            p.push(format_args!("links[{i}]"), "this account and contact are linked twice");
+            p.push(
+                format_args!("links[{i}]"),
+                "this account and contact are linked twice",
+            );
         }
         self.linked.insert(a);
         c.links.push(l);
@@ -769,7 +806,10 @@ impl Checks {
 
     fn note(&mut self, p: &mut Problems, c: &mut Contents, i: usize, n: Note) {
         if !self.notes.insert(num(n.id.as_str())) {
-            p.push(format_args!("notes[{i}].id"), format_args!("the id {} is used twice", n.id));
+            p.push(
+                format_args!("notes[{i}].id"),
+                format_args!("the id {} is used twice", n.id),
+            );
         }
         if !self.accounts.contains(&num(n.account_id.as_str())) {
             p.push(
@@ -782,7 +822,10 @@ impl Checks {
 
     fn history(&mut self, p: &mut Problems, c: &mut Contents, i: usize, h: HistoryEntry) {
         if !self.history.insert(num(h.id.as_str())) {
-            p.push(format_args!("history[{i}].id"), format_args!("the id {} is used twice", h.id));
+            p.push(
+                format_args!("history[{i}].id"),
+                format_args!("the id {} is used twice", h.id),
+            );
         }
         if !self.accounts.contains(&num(h.account_id.as_str())) {
             p.push(

@@ -161,7 +161,12 @@ impl Scan {
     }
 
     /// Advances the skipped value by up to `limit` bytes; `Some(end)` once it ends.
-    fn advance(skip: &mut Skip, bytes: &[u8], pos: &mut usize, limit: usize) -> Result<Option<usize>, ReadError> {
+    fn advance(
+        skip: &mut Skip,
+        bytes: &[u8],
+        pos: &mut usize,
+        limit: usize,
+    ) -> Result<Option<usize>, ReadError> {
         while *pos < limit {
             let b = bytes[*pos];
             match skip.shape {
@@ -384,7 +389,12 @@ mod tests {
         let want = vec![
             (
                 "\"a\"".to_owned(),
-                vec![r#"{"x": "[\"]}"}"#.to_owned(), "12".into(), "\"s\"".into(), "[1,[2]]".into()],
+                vec![
+                    r#"{"x": "[\"]}"}"#.to_owned(),
+                    "12".into(),
+                    "\"s\"".into(),
+                    "[1,[2]]".into(),
+                ],
             ),
             ("\"b\"".to_owned(), vec![r#"={"c": [1]}"#.to_owned()]),
             ("\"e\"".to_owned(), vec![]),
@@ -400,8 +410,14 @@ mod tests {
     #[test]
     fn refuses_broken_structure_with_a_place() {
         for (text, says) in [
-            (r#"{"a": [1, 2}"#, "expected `,` or `]`, found `}` at line 1 column 12"),
-            ("{\"a\": 1,\n \"b\" 2}", "expected `:`, found `2` at line 2 column 6"),
+            (
+                r#"{"a": [1, 2}"#,
+                "expected `,` or `]`, found `}` at line 1 column 12",
+            ),
+            (
+                "{\"a\": 1,\n \"b\" 2}",
+                "expected `:`, found `2` at line 2 column 6",
+            ),
             (r#"{"a": [1, 2]"#, "the end of the file"),
             (r#"{"a": {"b": [}}"#, "a matching bracket"),
             (r#"{"a": "open"#, "the rest of the value"),

@@ -1,7 +1,7 @@
 use super::fixtures::sample;
 use super::*;
-use serde_json::Value;
 use crate::domain::EmailAccess;
+use serde_json::Value;
 
 fn meta() -> Meta {
     Meta {

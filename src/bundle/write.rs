@@ -256,7 +256,10 @@ impl<'a> Writer<'a> {
                 out.push_str(&format!("  \"format\": {},\n", quoted(FORMAT)));
                 out.push_str(&format!("  \"version\": {VERSION},\n"));
                 out.push_str(&format!("  \"exported_at\": {},\n", self.meta.exported_at.0));
-                out.push_str(&format!("  \"app_version\": {},\n", quoted(&self.meta.app_version)));
+                out.push_str(&format!(
+                    "  \"app_version\": {},\n",
+                    quoted(&self.meta.app_version)
+                ));
                 let catalog = convert::catalog_dto(&c.catalog);
                 out.push_str("  \"catalog\": {\n");
                 catalog_list(out, "tags", &catalog.tags, false);

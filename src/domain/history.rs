@@ -23,25 +23,62 @@ pub struct HistoryEntry {
 #[serde(tag = "what")]
 pub enum Change {
     Created,
-    Renamed { from: String, to: String },
-    TypeChanged { from: AccountType, to: AccountType },
-    CompanyNameChanged { from: String, to: String },
+    Renamed {
+        from: String,
+        to: String,
+    },
+    TypeChanged {
+        from: AccountType,
+        to: AccountType,
+    },
+    CompanyNameChanged {
+        from: String,
+        to: String,
+    },
     AddressChanged,
     PhotoChanged,
-    TagAdded { tag: String },
-    TagRemoved { tag: String },
-    MemberAssigned { member: String },
-    MemberRemoved { member: String },
-    RoleAssigned { role: String, member: String },
-    RoleRemoved { role: String, member: String },
-    FieldChanged { field: String, from: String, to: String },
-    FolderTemplateChanged { to: String },
+    TagAdded {
+        tag: String,
+    },
+    TagRemoved {
+        tag: String,
+    },
+    MemberAssigned {
+        member: String,
+    },
+    MemberRemoved {
+        member: String,
+    },
+    RoleAssigned {
+        role: String,
+        member: String,
+    },
+    RoleRemoved {
+        role: String,
+        member: String,
+    },
+    FieldChanged {
+        field: String,
+        from: String,
+        to: String,
+    },
+    FolderTemplateChanged {
+        to: String,
+    },
     Archived,
     Restored,
-    ContactLinked { contact: String },
-    ContactUnlinked { contact: String },
+    ContactLinked {
+        contact: String,
+    },
+    ContactUnlinked {
+        contact: String,
+    },
     /// An import gave an email of one contact to another ("take theirs").
-    EmailMoved { email: String, from: String, to: String },
+    EmailMoved {
+        email: String,
+        from: String,
+        to: String,
+    },
 }
 
 fn quoted(s: &str) -> String {
@@ -79,7 +116,11 @@ impl Change {
             Self::ContactLinked { contact } => format!("Contact {contact} linked"),
             Self::ContactUnlinked { contact } => format!("Contact {contact} unlinked"),
             Self::EmailMoved { email, from, to } => {
-                format!("Email {email} moved from contact {} to {} by an import", quoted(from), quoted(to))
+                format!(
+                    "Email {email} moved from contact {} to {} by an import",
+                    quoted(from),
+                    quoted(to)
+                )
             }
         }
     }

@@ -982,7 +982,8 @@ pub async fn take_theirs_moves_a_shared_email_with_history_and_undo_restores<B: 
     let plan = ok(store.import_plan(&theirs, choices).await, "plan");
     assert_eq!(plan.shared_email.len(), 1, "{plan:?}");
     assert!(
-        plan.notes.iter().any(|n| n.starts_with("ana@x.io moves from “Ana Pop” (on this device) to “Ana0 Müller” (from the file)")),
+        plan.notes.iter().any(|n| n
+            .starts_with("ana@x.io moves from “Ana Pop” (on this device) to “Ana0 Müller” (from the file)")),
         "{plan:?}"
     );
     assert_eq!((plan.contacts.created, plan.contacts.updated), (1, 1));
@@ -1009,12 +1010,16 @@ pub async fn take_theirs_moves_a_shared_email_with_history_and_undo_restores<B: 
         let h = ok(store.history(account).await, "history");
         assert!(
             h.iter().any(|e| e.by == "Olga"
-                && e.change.describe() == "Email ana@x.io moved from contact “Ana Pop” to “Ana0 Müller” by an import"),
+                && e.change.describe()
+                    == "Email ana@x.io moved from contact “Ana Pop” to “Ana0 Müller” by an import"),
             "{h:?}"
         );
     }
     let last = seen.borrow().last().copied();
-    assert!(matches!(last, Some((Stage::Writing, d, t)) if d == t && t > 0), "{last:?}");
+    assert!(
+        matches!(last, Some((Stage::Writing, d, t)) if d == t && t > 0),
+        "{last:?}"
+    );
     // Undo puts everything back, the email with Ana.
     assert!(ok(store.undo_import().await, "undo"));
     assert_eq!(export_text(store).await, before);
@@ -1025,7 +1030,11 @@ pub async fn take_theirs_moves_a_shared_email_with_history_and_undo_restores<B: 
 pub async fn take_theirs_for_a_contact_kept_as_here_moves_nothing<B: Backend>(store: &Repo<B>) {
     use crate::bundle::merge::{Choices, OnSharedEmail};
     // Here: Ana (ana@x.io) and Bo (bo@x.io).
-    let mine = new_account(2, "Mine", vec![person("Ana", "Pop", "ana@x.io"), person("Bo", "Li", "bo@x.io")]);
+    let mine = new_account(
+        2,
+        "Mine",
+        vec![person("Ana", "Pop", "ana@x.io"), person("Bo", "Li", "bo@x.io")],
+    );
     create(store, &mine).await;
     let before = export_text(store).await;
     // The file has Bo with Ana's email: Bo differs, and "keep mine" keeps him
@@ -1060,7 +1069,11 @@ pub async fn import_and_undo_report_progress_and_leave_other_records_alone<B: Ba
     // Records here whose ids fall between the imported ones (undo deletes
     // runs of neighbouring keys: these must survive).
     for seed in 0..6u64 {
-        let a = new_account(100 + seed, &format!("Here {seed}"), vec![person("Kim", &format!("Here{seed}"), &format!("k{seed}@x.io"))]);
+        let a = new_account(
+            100 + seed,
+            &format!("Here {seed}"),
+            vec![person("Kim", &format!("Here{seed}"), &format!("k{seed}@x.io"))],
+        );
         create(store, &a).await;
     }
     let before = export_text(store).await;
@@ -1082,7 +1095,10 @@ pub async fn import_and_undo_report_progress_and_leave_other_records_alone<B: Ba
             .filter(|(s, _, _)| *s == Stage::Writing)
             .map(|(_, d, t)| (*d, *t))
             .collect();
-        assert!(writes.len() >= 2, "progress during the write, not only at the end: {writes:?}");
+        assert!(
+            writes.len() >= 2,
+            "progress during the write, not only at the end: {writes:?}"
+        );
         assert!(writes.windows(2).all(|w| w[0].0 <= w[1].0), "{writes:?}");
         assert_eq!(writes.last().map(|w| w.0), Some(big.len()));
     }
@@ -1090,13 +1106,19 @@ pub async fn import_and_undo_report_progress_and_leave_other_records_alone<B: Ba
     assert!(ok(store.undo_import_with(&report).await, "undo"));
     assert_eq!(export_text(store).await, before);
     let last = seen.borrow().last().copied();
-    assert!(matches!(last, Some((Stage::Writing, d, t)) if d == t && t >= big.len()), "{last:?}");
+    assert!(
+        matches!(last, Some((Stage::Writing, d, t)) if d == t && t >= big.len()),
+        "{last:?}"
+    );
 }
 
 pub async fn import_plan_reads_only_what_the_file_touches<B: Backend>(store: &Repo<B>) {
     use crate::store::Stage;
     let sample = crate::bundle::fixtures::sample(4, 34);
-    ok(store.import(&sample, Default::default(), Timestamp(5)).await, "import");
+    ok(
+        store.import(&sample, Default::default(), Timestamp(5)).await,
+        "import",
+    );
     // A second file: one account the same, one changed, one new, and a
     // contact with an email that is here already (on another contact).
     let mut file = crate::bundle::fixtures::sample(2, 35);
@@ -1114,7 +1136,10 @@ pub async fn import_plan_reads_only_what_the_file_touches<B: Backend>(store: &Re
     }
     let seen = std::cell::RefCell::new(Vec::new());
     let report = |stage: Stage, done: usize, total: usize| seen.borrow_mut().push((stage, done, total));
-    let plan = ok(store.import_plan_with(&file, Default::default(), &report).await, "plan");
+    let plan = ok(
+        store.import_plan_with(&file, Default::default(), &report).await,
+        "plan",
+    );
     assert_eq!(
         (plan.accounts.created, plan.accounts.unchanged, plan.accounts.kept),
         (2, 1, 1),

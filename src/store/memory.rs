@@ -281,7 +281,11 @@ impl Tx for MemoryTx<'_> {
             return Ok(());
         }
         if let Some(t) = self.work.borrow_mut().get_mut(store) {
-            let gone: Vec<Key> = t.records.range(first.clone()..=last.clone()).map(|(k, _)| k.clone()).collect();
+            let gone: Vec<Key> = t
+                .records
+                .range(first.clone()..=last.clone())
+                .map(|(k, _)| k.clone())
+                .collect();
             for k in gone {
                 t.records.remove(&k);
             }

@@ -91,11 +91,13 @@ pub const STEP_RECORDS: usize = 1_000;
 /// the ids of the file's records, and the stored contacts that have one of
 /// the file's emails, with all their links. Reads keys first, then only
 /// those records.
-async fn stored_for<T: Tx>(tx: &T, incoming: &Contents, progress: OnProgress<'_>) -> Result<Contents, StoreError> {
+async fn stored_for<T: Tx>(
+    tx: &T,
+    incoming: &Contents,
+    progress: OnProgress<'_>,
+) -> Result<Contents, StoreError> {
     fn ones(keys: Vec<Key>) -> HashSet<String> {
-        keys.into_iter()
-            .filter_map(|k| k.0.into_iter().next())
-            .collect()
+        keys.into_iter().filter_map(|k| k.0.into_iter().next()).collect()
     }
     let contacts = ones(tx.keys(s::CONTACTS).await?);
     let mut email_owners = HashMap::new();
@@ -131,16 +133,28 @@ async fn stored_for<T: Tx>(tx: &T, incoming: &Contents, progress: OnProgress<'_>
     let mut got = Got {
         tx,
         done: 0,
-        total: want.accounts.len() + want.contacts.len() + want.links.len() + want.notes.len() + want.history.len(),
+        total: want.accounts.len()
+            + want.contacts.len()
+            + want.links.len()
+            + want.notes.len()
+            + want.history.len(),
         progress,
     };
     Ok(Contents {
         catalog: tx.all::<CatalogItem>(s::CATALOG).await?,
-        accounts: got.many(s::ACCOUNTS, want.accounts.iter().map(|k| Key::one(k))).await?,
-        contacts: got.many(s::CONTACTS, want.contacts.iter().map(|k| Key::one(k))).await?,
-        links: got.many(s::LINKS, want.links.iter().map(|(a, c)| Key::pair(a, c))).await?,
+        accounts: got
+            .many(s::ACCOUNTS, want.accounts.iter().map(|k| Key::one(k)))
+            .await?,
+        contacts: got
+            .many(s::CONTACTS, want.contacts.iter().map(|k| Key::one(k)))
+            .await?,
+        links: got
+            .many(s::LINKS, want.links.iter().map(|(a, c)| Key::pair(a, c)))
+            .await?,
         notes: got.many(s::NOTES, want.notes.iter().map(|k| Key::one(k))).await?,
-        history: got.many(s::HISTORY, want.history.iter().map(|k| Key::one(k))).await?,
+        history: got
+            .many(s::HISTORY, want.history.iter().map(|k| Key::one(k)))
+            .await?,
     })
 }
 
@@ -246,73 +260,62 @@ struct SnapshotPart {
     replaced: Contents,
 }
 
-/// Splits a snapshot's lists into parts of at most `n` entries per list.
-fn split(created: CreatedKeys, replaced: Contents, n: usize) -> Vec<SnapshotPart> {
-    fn chunk<T>(v: Vec<T>, n: usize) -> Vec<Vec<T>> {
-        let mut out = Vec::new();
-        let mut it = v.into_iter().peekable();
-        while it.peek().is_some() {
-            out.push(it.by_ref().take(n).collect());
-        }
-        out
+/// Part `i` of a snapshot: entries `i * n ..` of each list, at most `n`
+/// per list. Made part by part while the snapshot is written (making all
+/// the keys of a big import at once would hold up the page).
+fn snapshot_piece(create: &Records<'_>, replaced: &Contents, i: usize, n: usize) -> SnapshotPart {
+    fn slice<T>(v: &[T], i: usize, n: usize) -> &[T] {
+        let from = i.saturating_mul(n).min(v.len());
+        &v[from..from.saturating_add(n).min(v.len())]
     }
-    fn at<T>(v: &mut [Vec<T>], i: usize) -> Vec<T> {
-        v.get_mut(i).map(std::mem::take).unwrap_or_default()
+    fn ids<T>(v: &[T], i: usize, n: usize, id: impl Fn(&T) -> String) -> Vec<String> {
+        slice(v, i, n).iter().map(id).collect()
     }
-    let mut c = (
-        chunk(created.catalog, n),
-        chunk(created.accounts, n),
-        chunk(created.contacts, n),
-        chunk(created.links, n),
-        chunk(created.notes, n),
-        chunk(created.history, n),
-    );
-    let mut r = (
-        chunk(replaced.catalog, n),
-        chunk(replaced.accounts, n),
-        chunk(replaced.contacts, n),
-        chunk(replaced.links, n),
-        chunk(replaced.notes, n),
-        chunk(replaced.history, n),
-    );
-    let parts = [
-        c.0.len(),
-        c.1.len(),
-        c.2.len(),
-        c.3.len(),
-        c.4.len(),
-        c.5.len(),
-        r.0.len(),
-        r.1.len(),
-        r.2.len(),
-        r.3.len(),
-        r.4.len(),
-        r.5.len(),
+    let c = create;
+    SnapshotPart {
+        key: part_key(i),
+        created: CreatedKeys {
+            catalog: ids(&c.catalog, i, n, |x| x.id().to_owned()),
+            accounts: ids(&c.accounts, i, n, |x| x.id.to_string()),
+            contacts: ids(&c.contacts, i, n, |x| x.id.to_string()),
+            links: slice(&c.links, i, n)
+                .iter()
+                .map(|l| (l.account_id.to_string(), l.contact_id.to_string()))
+                .collect(),
+            notes: ids(&c.notes, i, n, |x| x.id.to_string()),
+            history: ids(&c.history, i, n, |x| x.id.to_string()),
+        },
+        replaced: Contents {
+            catalog: slice(&replaced.catalog, i, n).to_vec(),
+            accounts: slice(&replaced.accounts, i, n).to_vec(),
+            contacts: slice(&replaced.contacts, i, n).to_vec(),
+            links: slice(&replaced.links, i, n).to_vec(),
+            notes: slice(&replaced.notes, i, n).to_vec(),
+            history: slice(&replaced.history, i, n).to_vec(),
+        },
+    }
+}
+
+/// How many parts a snapshot of these lists takes, at most `n` entries per list.
+fn snapshot_pieces(create: &Records<'_>, replaced: &Contents, n: usize) -> usize {
+    [
+        create.catalog.len(),
+        create.accounts.len(),
+        create.contacts.len(),
+        create.links.len(),
+        create.notes.len(),
+        create.history.len(),
+        replaced.catalog.len(),
+        replaced.accounts.len(),
+        replaced.contacts.len(),
+        replaced.links.len(),
+        replaced.notes.len(),
+        replaced.history.len(),
     ]
     .into_iter()
+    .map(|len| len.div_ceil(n))
     .max()
-    .unwrap_or(0);
-    (0..parts)
-        .map(|i| SnapshotPart {
-            key: String::new(),
-            created: CreatedKeys {
-                catalog: at(&mut c.0, i),
-                accounts: at(&mut c.1, i),
-                contacts: at(&mut c.2, i),
-                links: at(&mut c.3, i),
-                notes: at(&mut c.4, i),
-                history: at(&mut c.5, i),
-            },
-            replaced: Contents {
-                catalog: at(&mut r.0, i),
-                accounts: at(&mut r.1, i),
-                contacts: at(&mut r.2, i),
-                links: at(&mut r.3, i),
-                notes: at(&mut r.4, i),
-                history: at(&mut r.5, i),
-            },
-        })
-        .collect()
+    .unwrap_or(0)
 }
 
 /// Runs of neighbouring keys (in the store's order) for which `gone` holds,
@@ -708,19 +711,6 @@ impl<B: Backend> Repo<B> {
                 w.create.history.extend(entries.into_iter().map(Cow::Owned));
             }
         }
-        let c = &w.create;
-        let created = CreatedKeys {
-            catalog: c.catalog.iter().map(|i| i.id().to_owned()).collect(),
-            accounts: c.accounts.iter().map(|a| a.id.to_string()).collect(),
-            contacts: c.contacts.iter().map(|x| x.id.to_string()).collect(),
-            links: c
-                .links
-                .iter()
-                .map(|l| (l.account_id.to_string(), l.contact_id.to_string()))
-                .collect(),
-            notes: c.notes.iter().map(|n| n.id.to_string()).collect(),
-            history: c.history.iter().map(|h| h.id.to_string()).collect(),
-        };
         let mut pacer = Pacer {
             tx: &tx,
             done: 0,
@@ -749,16 +739,15 @@ impl<B: Backend> Repo<B> {
         // The snapshot replaces the previous one (and its parts).
         let (first, last) = snapshot_parts();
         tx.delete_range(s::META, &first, &last)?;
-        let mut parts = split(created, w.replaced, STEP_RECORDS);
-        for (i, part) in parts.iter_mut().enumerate() {
-            part.key = part_key(i);
-            tx.put(s::META, &*part)?;
+        let parts = snapshot_pieces(&w.create, &w.replaced, STEP_RECORDS);
+        for i in 0..parts {
+            tx.put(s::META, &snapshot_piece(&w.create, &w.replaced, i, STEP_RECORDS))?;
             tx.settle(s::META).await?;
         }
         let snapshot = ImportSnapshot {
             key: LAST_IMPORT.to_owned(),
             at: run.at,
-            parts: parts.len(),
+            parts,
             created: CreatedKeys::default(),
             replaced: Contents::default(),
         };
@@ -775,10 +764,7 @@ impl<B: Backend> Repo<B> {
             at: Timestamp,
         }
         let tx = self.backend.read(&[s::META])?;
-        Ok(tx
-            .get::<At>(s::META, &Key::one(LAST_IMPORT))
-            .await?
-            .map(|s| s.at))
+        Ok(tx.get::<At>(s::META, &Key::one(LAST_IMPORT)).await?.map(|s| s.at))
     }
 
     /// [`Repo::undo_import_with`] without progress.
@@ -819,7 +805,9 @@ impl<B: Backend> Repo<B> {
             c.links.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
         let notes_since = of_accounts(&tx, s::NOTES, &gone_accounts).await?;
         let history_since = of_accounts(&tx, s::HISTORY, &gone_accounts).await?;
-        let set = |ids: &[String], more: &[String]| -> HashSet<String> { ids.iter().chain(more).cloned().collect() };
+        let set = |ids: &[String], more: &[String]| -> HashSet<String> {
+            ids.iter().chain(more).cloned().collect()
+        };
         let (notes, history) = (set(&c.notes, &notes_since), set(&c.history, &history_since));
         let (contacts, catalog) = (set(&c.contacts, &[]), set(&c.catalog, &[]));
         let one = |set: &HashSet<String>, k: &Key| k.0.first().is_some_and(|id| set.contains(id));

@@ -38,7 +38,12 @@ impl Progress {
 
     /// "12,000 of 30,000 records".
     pub fn counts(&self) -> String {
-        format!("{} of {} {}", thousands(self.done), thousands(self.total), self.unit)
+        format!(
+            "{} of {} {}",
+            thousands(self.done),
+            thousands(self.total),
+            self.unit
+        )
     }
 }
 
@@ -47,7 +52,7 @@ pub fn thousands(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -94,7 +99,10 @@ pub async fn yield_to_browser() {
     let scheduler = js_sys::Reflect::get(&window, &"scheduler".into()).unwrap_or_default();
     let yield_fn = js_sys::Reflect::get(&scheduler, &"yield".into()).unwrap_or_default();
     let promise = match yield_fn.dyn_ref::<js_sys::Function>() {
-        Some(f) => f.call0(&scheduler).ok().and_then(|p| p.dyn_into::<js_sys::Promise>().ok()),
+        Some(f) => f
+            .call0(&scheduler)
+            .ok()
+            .and_then(|p| p.dyn_into::<js_sys::Promise>().ok()),
         None => None,
     };
     let promise = promise.unwrap_or_else(|| {

@@ -106,7 +106,12 @@ pub(crate) async fn write_and_download(
     match progress {
         Some(p) => {
             let report = |w: &bundle::Writer| {
-                p.set(Some(Progress::new("Writing the file", w.done(), w.total(), "records")));
+                p.set(Some(Progress::new(
+                    "Writing the file",
+                    w.done(),
+                    w.total(),
+                    "records",
+                )));
             };
             let step = |w: &mut bundle::Writer| {
                 let done = w.step();
@@ -164,7 +169,8 @@ pub(crate) async fn file_bytes(file: &web_sys::File) -> Result<Vec<u8>, String> 
     let mut at = 0u32;
     while at < len {
         let end = at.saturating_add(SLICE).min(len);
-        all.subarray(at, end).copy_to(&mut bytes[at as usize..end as usize]);
+        all.subarray(at, end)
+            .copy_to(&mut bytes[at as usize..end as usize]);
         at = end;
         if at < len {
             yield_to_browser().await;
@@ -320,7 +326,9 @@ async fn read_bundle(bytes: Vec<u8>, progress: RwSignal<Option<Progress>>) -> Re
             bundle::Stage::Scanning { done, total } => {
                 Progress::new("Reading the file", done / 1024, total / 1024, "KB")
             }
-            bundle::Stage::Checking { done, total } => Progress::new("Checking the records", done, total, "records"),
+            bundle::Stage::Checking { done, total } => {
+                Progress::new("Checking the records", done, total, "records")
+            }
         }));
     };
     run_sliced(&mut reader, Reader::step, report).await?;
@@ -411,7 +419,12 @@ fn ImportCard() -> impl IntoView {
             return;
         }
         loaded.set(Loaded::Reading);
-        reading.set(Some(Progress::new("Reading the file", 0, (file.size() / 1024.0) as usize, "KB")));
+        reading.set(Some(Progress::new(
+            "Reading the file",
+            0,
+            (file.size() / 1024.0) as usize,
+            "KB",
+        )));
         // The file is read and checked whole before any transaction starts.
         leptos::task::spawn_local(async move {
             // Let the bar show before the file is copied in.
