@@ -2,6 +2,7 @@
 // harness): the release build in dist/, Debian's Chromium, generated data.
 //
 //   node scripts/measure-import.mjs [port] [accounts...]    (default: 8103 10000)
+//   DIST=/other/dist node scripts/measure-import.mjs ...     (another build)
 //
 // For each size: a plain-JavaScript baseline writes the same records into a
 // fresh database with the same stores and indexes (one transaction, a put
@@ -26,7 +27,9 @@ const port = Number(process.argv[2] ?? 8103);
 const sizes = process.argv.slice(3).map(Number);
 if (!sizes.length) sizes.push(10_000);
 
-const server = await serveStatic(path.join(here, '../dist'), port, '/');
+// DIST=<folder> measures another build (default: this checkout's dist/).
+const dist = process.env.DIST ?? path.join(here, '../dist');
+const server = await serveStatic(dist, port, '/');
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
   args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
@@ -144,7 +147,7 @@ async function marks(page) {
 for (const n of sizes) {
   // Served by the static server (a route would copy 100+ MB through the
   // DevTools protocol); removed at the end.
-  const file = path.join(here, '../dist/measure-bundle.json');
+  const file = path.join(dist, 'measure-bundle.json');
   const bundle = generate({ accounts: n, seed: 3 });
   fs.writeFileSync(file, JSON.stringify(bundle));
   const size = fs.statSync(file).size;
