@@ -32,6 +32,8 @@ pub enum Route {
     NewAccount,
     Account(AccountId, AccountTab),
     Contact(ContactId),
+    /// Contacts that are probably the same person, to merge.
+    Duplicates,
     Settings,
     /// Import & export.
     Data,
@@ -50,6 +52,7 @@ impl Route {
             ["clients", "pending"] => Some(Route::Clients(ClientsView::Pending)),
             ["clients", "archived"] => Some(Route::Clients(ClientsView::Archived)),
             ["clients", "contacts"] => Some(Route::Clients(ClientsView::Contacts)),
+            ["clients", "duplicates"] => Some(Route::Duplicates),
             ["new", "account"] => Some(Route::NewAccount),
             ["accounts", id] => account(id, AccountTab::Overview),
             ["accounts", id, "info"] => account(id, AccountTab::Info),
@@ -72,6 +75,7 @@ impl Route {
             Route::Account(id, AccountTab::Overview) => format!("#/accounts/{id}"),
             Route::Account(id, AccountTab::Info) => format!("#/accounts/{id}/info"),
             Route::Contact(id) => format!("#/contacts/{id}"),
+            Route::Duplicates => "#/clients/duplicates".into(),
             Route::Settings => "#/settings".into(),
             Route::Data => "#/data".into(),
             Route::NotFound(path) => format!("#/{path}"),
@@ -106,6 +110,7 @@ mod tests {
             Route::Account(a.clone(), AccountTab::Overview),
             Route::Account(a, AccountTab::Info),
             Route::Contact(c),
+            Route::Duplicates,
             Route::Settings,
             Route::Data,
         ];

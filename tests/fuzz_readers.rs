@@ -6,8 +6,10 @@
 //! truncated, slices repeated or dropped, deep nesting, huge numbers, long
 //! strings, stray tokens spliced in).
 //!
-//! `cargo test` runs 256 cases per reader; `make test` runs 10,000
-//! (`CLIENTBOOK_FUZZ_CASES=10000`, see the Makefile's `test-native`).
+//! Readers: the bundle reader (driven step by step, as the page does), the
+//! CSV reader and the vCard reader. `cargo test` runs 256 cases per
+//! reader; `make test` runs 10,000 (`CLIENTBOOK_FUZZ_CASES=10000`, see the
+//! Makefile's `test-native`).
 //!
 //! Adding a reader is one line at the bottom of this file:
 //! `fuzz_reader!(name, seeds, |bytes| steps)`, where `seeds` are valid
@@ -373,7 +375,53 @@ macro_rules! fuzz_reader {
     };
 }
 
+fn csv_seeds() -> Vec<Vec<u8>> {
+    let rows = vec![
+        vec![
+            "Account name".to_owned(),
+            "First name".into(),
+            "Email".into(),
+            "Tags".into(),
+        ],
+        vec![
+            "Ștefănescu & Co".into(),
+            "Ana".into(),
+            "ana@example.ro".into(),
+            "VIP; Payroll".into(),
+        ],
+        vec![
+            "Müller \"Mitte\"".into(),
+            "Jörg\nLine two".into(),
+            "j@example.de".into(),
+            "=1+2".into(),
+        ],
+    ];
+    vec![
+        include_bytes!("../src/bundle/csv/samples/google.csv").to_vec(),
+        include_bytes!("../src/bundle/csv/samples/outlook.csv").to_vec(),
+        clientbook::bundle::csv::write(&rows).into_bytes(),
+        b"Name;Email\r\nA;a@x.io\r\n\"B;\"\"q\"\"\";b@x.io\r\n".to_vec(),
+    ]
+}
+
+fn vcard_seeds() -> Vec<Vec<u8>> {
+    vec![
+        b"BEGIN:VCARD\r\nVERSION:3.0\r\nN:Pop;Ana;;;\r\nFN:Ana Pop\r\nEMAIL;TYPE=WORK:ana@example.ro\r\nTEL:+40 721 000 000\r\nNOTE:first\\, second\r\n  folded\r\nEND:VCARD\r\n".to_vec(),
+        "BEGIN:VCARD\nVERSION:4.0\nFN:Zoë Ștefan\nEMAIL;PREF=1:zoe@example.com\nBDAY:19800412\nEND:VCARD\nBEGIN:VCARD\nVERSION:2.1\nN;ENCODING=QUOTED-PRINTABLE:Dupr=E9;Ren=E9\nEND:VCARD\n"
+            .as_bytes()
+            .to_vec(),
+    ]
+}
+
 fuzz_reader!(bundle_reader_survives_any_input, bundle_seeds(), read_bundle);
+fuzz_reader!(csv_reader_survives_any_input, csv_seeds(), |b: &[u8]| {
+    let _ = clientbook::bundle::csv::read(b);
+    1
+});
+fuzz_reader!(vcard_reader_survives_any_input, vcard_seeds(), |b: &[u8]| {
+    let _ = clientbook::bundle::vcard::read(b);
+    1
+});
 
 /// The harness itself: the bounds hold for valid files and catch a reader
 /// that uses too much memory.

@@ -110,7 +110,13 @@ async fn fresh_database_has_the_current_schema() {
     let db = raw_open(store.name(), None).await.expect("raw open");
     assert_eq!(db.version() as u32, schema::DB_VERSION);
     let names = db.object_store_names();
-    for s in [schema::ACCOUNTS, schema::CONTACTS, schema::LINKS, schema::META] {
+    for s in [
+        schema::ACCOUNTS,
+        schema::CONTACTS,
+        schema::LINKS,
+        schema::META,
+        schema::SUMMARY,
+    ] {
         assert!(names.contains(s), "missing store {s}");
     }
     db.close();
@@ -188,6 +194,10 @@ async fn a_version_1_database_is_upgraded_in_place_and_keeps_its_data() {
     // The stores of later versions exist and work.
     assert!(store.catalog().await.expect("catalog").tags.is_empty());
     assert!(store.notes(&accounts[0].id).await.expect("notes").is_empty());
+    // The directory (version 3) is built from the records it finds.
+    let dir = store.directory().await.expect("directory");
+    assert_eq!(dir.accounts.len(), 1);
+    assert_eq!(dir.accounts[0].name, "Old Ltd");
     drop(store);
     IdbStore::delete_database(&name).await.expect("delete");
 }

@@ -11,11 +11,13 @@
 //!   without a single problem becomes [`Contents`].
 
 pub mod convert;
+pub mod csv;
 pub mod dto;
 pub mod fixtures;
 pub mod merge;
 pub mod read;
 mod scan;
+pub mod vcard;
 pub mod write;
 
 pub use read::{read, ReadError, Reader, Stage, FORMAT};
@@ -101,6 +103,20 @@ impl Contents {
             .sort_by(|a, b| (&a.account_id, &a.contact_id).cmp(&(&b.account_id, &b.contact_id)));
         self.notes.sort_by(|a, b| a.id.cmp(&b.id));
         self.history.sort_by(|a, b| a.id.cmp(&b.id));
+    }
+}
+
+/// A generated demo practice as bundle contents (same six lists).
+impl From<crate::domain::demo::Practice> for Contents {
+    fn from(p: crate::domain::demo::Practice) -> Self {
+        Contents {
+            catalog: p.catalog,
+            accounts: p.accounts,
+            contacts: p.contacts,
+            links: p.links,
+            notes: p.notes,
+            history: p.history,
+        }
     }
 }
 

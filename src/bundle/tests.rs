@@ -348,3 +348,40 @@ mod schema {
         );
     }
 }
+
+/// The demo generator's practices are valid bundles at every size: they
+/// write, read back equal (nothing refused) and rewrite identically.
+#[test]
+fn demo_practices_pass_the_bundle_validator() {
+    use crate::domain::demo::{generate, DemoSize};
+    for (seed, size) in [
+        (1, DemoSize::for_contacts(0)),
+        (2, DemoSize::for_contacts(1)),
+        (
+            3,
+            DemoSize {
+                accounts: 1,
+                contacts: 1,
+            },
+        ),
+        (4, DemoSize::PRACTICE),
+        (5, DemoSize::for_contacts(10_000)),
+    ] {
+        let mut contents = Contents::from(generate(seed, size, Timestamp(1_795_305_600_000)));
+        contents.sort();
+        let text = write(&contents, &meta());
+        let (back, _) = match read(text.as_bytes()) {
+            Ok(r) => r,
+            Err(e) => panic!(
+                "{size:?}: {e} {:?}",
+                e.problems().iter().take(5).collect::<Vec<_>>()
+            ),
+        };
+        assert_eq!(back, contents, "{size:?}");
+        assert_eq!(write(&back, &meta()), text);
+        assert_eq!(
+            back.accounts.len(),
+            size.accounts.min(size.contacts * size.accounts)
+        );
+    }
+}

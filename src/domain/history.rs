@@ -79,6 +79,11 @@ pub enum Change {
         from: String,
         to: String,
     },
+    /// Contacts of this account merged into one (`merged`: their names).
+    ContactsMerged {
+        merged: String,
+        into: String,
+    },
 }
 
 fn quoted(s: &str) -> String {
@@ -122,6 +127,7 @@ impl Change {
                     quoted(to)
                 )
             }
+            Self::ContactsMerged { merged, into } => format!("Contacts merged: {merged} into {into}"),
         }
     }
 }

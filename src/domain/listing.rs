@@ -8,9 +8,9 @@
 //! accounts filters in a few milliseconds.
 
 use super::account::{Account, AccountType};
-use super::contact::Contact;
+use super::directory::Directory;
+use super::directory::{AccountRow, LinkRow};
 use super::ids::{AccountId, ContactId, MemberId, TagId};
-use super::link::Link;
 use super::search::normalize;
 use super::time::Timestamp;
 use std::collections::HashMap;
@@ -72,7 +72,7 @@ impl AccountFilter {
 /// The positions in `accounts` that `filter` keeps, in `order`.
 /// `name_keys[i]` is the normalised name of `accounts[i]`.
 pub fn filter_accounts(
-    accounts: &[Account],
+    accounts: &[&AccountRow],
     name_keys: &[String],
     filter: &AccountFilter,
     order: SortOrder,
@@ -117,26 +117,26 @@ pub fn filter_accounts(
 /// "primary", else the one with the lowest signer priority, else the first
 /// alphabetically. `contact_key` gives a contact's sort key (or `None` if
 /// the contact is missing, then the link is ignored).
-pub fn primary_contacts<'a>(
-    links: &[Link],
-    contact_key: impl Fn(&ContactId) -> Option<&'a str>,
-) -> HashMap<AccountId, ContactId> {
-    let mut best: HashMap<AccountId, (bool, u32, &'a str, ContactId)> = HashMap::new();
+pub fn primary_contacts<'a, K: Ord + ?Sized + 'a>(
+    links: impl IntoIterator<Item = &'a LinkRow>,
+    contact_key: impl Fn(&ContactId) -> Option<&'a K>,
+) -> HashMap<&'a AccountId, &'a ContactId> {
+    let mut best: HashMap<&'a AccountId, (bool, u32, &'a K, &'a ContactId)> = HashMap::new();
     for link in links {
         let Some(key) = contact_key(&link.contact_id) else {
             continue;
         };
         // Smaller is better.
         let rank = (
-            !normalize(&link.description).contains("primary"),
+            !link.primary,
             link.signer_priority.unwrap_or(u32::MAX),
             key,
-            link.contact_id.clone(),
+            &link.contact_id,
         );
         match best.get(&link.account_id) {
             Some(current) if *current <= rank => {}
             _ => {
-                best.insert(link.account_id.clone(), rank);
+                best.insert(&link.account_id, rank);
             }
         }
     }
@@ -144,10 +144,12 @@ pub fn primary_contacts<'a>(
 }
 
 /// How many accounts each contact belongs to.
-pub fn accounts_per_contact(links: &[Link]) -> HashMap<ContactId, usize> {
+pub fn accounts_per_contact<'a>(
+    links: impl IntoIterator<Item = &'a LinkRow>,
+) -> HashMap<&'a ContactId, usize> {
     let mut out = HashMap::new();
     for link in links {
-        *out.entry(link.contact_id.clone()).or_insert(0) += 1;
+        *out.entry(&link.contact_id).or_insert(0) += 1;
     }
     out
 }
@@ -162,21 +164,16 @@ pub struct PendingInvite {
 
 /// Every (account, contact, email) whose portal invitation is not activated,
 /// most recently invited first.
-pub fn pending_invites(links: &[Link]) -> Vec<PendingInvite> {
+pub fn pending_invites<'a>(links: impl IntoIterator<Item = &'a LinkRow>) -> Vec<PendingInvite> {
     let mut out: Vec<PendingInvite> = links
-        .iter()
+        .into_iter()
         .enumerate()
         .flat_map(|(i, link)| {
-            link.email_access
-                .iter()
-                .filter(|a| a.pending_activation())
-                .filter_map(move |a| {
-                    a.invited_at.map(|at| PendingInvite {
-                        link: i,
-                        email: a.email.clone(),
-                        invited_at: at,
-                    })
-                })
+            link.pending.iter().map(move |p| PendingInvite {
+                link: i,
+                email: p.email.clone(),
+                invited_at: p.invited_at,
+            })
         })
         .collect();
     out.sort_by(|a, b| {
@@ -261,7 +258,6 @@ pub struct AccountEntry {
     pub name: String,
     pub kind: AccountType,
     pub archived: bool,
-    key: String,
 }
 
 /// A contact as the search sees it.
@@ -272,10 +268,6 @@ pub struct ContactEntry {
     pub email: String,
     /// Names of the (visible) accounts the contact belongs to.
     pub accounts: Vec<String>,
-    name_key: String,
-    /// Every email, lower-cased and folded, separated by spaces.
-    email_key: String,
-    sort_key: String,
 }
 
 /// Search results, at most `limit` of each kind, and how many there were.
@@ -296,25 +288,229 @@ impl SearchResults {
     }
 }
 
-/// Everything the sidebar search looks through, normalised once.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct SearchIndex {
-    accounts: Vec<AccountEntry>,
-    contacts: Vec<ContactEntry>,
+/// Normalised keys of one kind of entry, in display order, in one buffer:
+/// entry `i` is `text[start[i]..start[i + 1] - 1]` (each ends with a
+/// newline), its name part ends at `split[i]` (contacts: the emails follow
+/// after a space). `mask[i]` has a bit for every byte value class the key
+/// holds, so most entries are ruled out without looking at their text.
+#[derive(Clone, Debug, Default)]
+struct Keys {
+    text: String,
+    start: Vec<u32>,
+    split: Vec<u32>,
+    mask: Vec<u64>,
+    name_mask: Vec<u64>,
 }
 
+/// The bit of a byte in a mask: one per letter and digit (so one letter
+/// rules out exactly), the rest shared.
+fn bit(b: u8) -> u64 {
+    1 << match b {
+        b'a'..=b'z' => b - b'a',
+        b'0'..=b'9' => 26 + (b - b'0'),
+        b'@' => 36,
+        b'.' => 37,
+        b'-' => 38,
+        b'_' => 39,
+        b' ' => 40,
+        other => 41 + other % 23,
+    }
+}
+
+fn mask_of(s: &[u8]) -> u64 {
+    s.iter().fold(0, |m, &b| m | bit(b))
+}
+
+/// Whether `needle` occurs in `hay` (both short: a plain scan is fastest).
+fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    match needle {
+        [] => true,
+        [one] => hay.contains(one),
+        [first, rest @ ..] => hay
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| *b == first)
+            .any(|(i, _)| hay.get(i + 1..i + 1 + rest.len()) == Some(rest)),
+    }
+}
+
+impl Keys {
+    fn push(&mut self, name: &str, rest: Option<&str>) {
+        self.start.push(self.text.len() as u32);
+        self.text.push_str(name);
+        self.split.push(self.text.len() as u32);
+        if let Some(rest) = rest {
+            self.text.push(' ');
+            self.text.push_str(rest);
+        }
+        self.text.push('\n');
+        let (s, m) = (
+            self.start[self.start.len() - 1] as usize,
+            self.split[self.split.len() - 1] as usize,
+        );
+        let bytes = self.text.as_bytes();
+        self.name_mask.push(mask_of(&bytes[s..m]));
+        self.mask.push(mask_of(&bytes[s..bytes.len() - 1]));
+    }
+
+    fn len(&self) -> usize {
+        self.mask.len()
+    }
+
+    fn whole(&self, i: usize) -> &str {
+        let s = self.start[i] as usize;
+        let e = self.start.get(i + 1).map_or(self.text.len(), |&e| e as usize) - 1;
+        &self.text[s..e]
+    }
+
+    fn name(&self, i: usize) -> &str {
+        &self.text[self.start[i] as usize..self.split[i] as usize]
+    }
+
+    fn rest(&self, i: usize) -> &str {
+        self.whole(i)
+            .get(self.split[i] as usize - self.start[i] as usize + 1..)
+            .unwrap_or("")
+    }
+
+    /// Whether every word (with its mask) occurs in the name part (`name`)
+    /// or anywhere.
+    fn has_all(&self, i: usize, words: &[(&[u8], u64, bool)], name: bool) -> bool {
+        let (m, hay) = if name {
+            (self.name_mask[i], self.name(i))
+        } else {
+            (self.mask[i], self.whole(i))
+        };
+        words
+            .iter()
+            .all(|&(w, wm, exact)| m & wm == wm && (exact || contains(hay.as_bytes(), w)))
+    }
+}
+
+/// The matches of the last query, for narrowing when the next query only
+/// adds to it (typing key by key).
+#[derive(Clone, Debug, Default)]
+struct LastQuery {
+    query: String,
+    accounts: Vec<u32>,
+    contacts: Vec<u32>,
+}
+
+/// Everything the sidebar search looks through, normalised once, in one
+/// buffer per kind, in display order.
+#[derive(Debug, Default)]
+pub struct SearchIndex {
+    accounts: Vec<AccountEntry>,
+    account_keys: Keys,
+    /// Row index in the directory of each contact entry.
+    contacts: Vec<u32>,
+    contact_keys: Keys,
+    /// The visible accounts of contact `i`: `contact_accounts[from[i]..from[i + 1]]`
+    /// (account entry positions, alphabetical).
+    from: Vec<u32>,
+    contact_accounts: Vec<u32>,
+    directory: std::sync::Arc<Directory>,
+    last: std::sync::Mutex<LastQuery>,
+}
+
+/// FNV-1a: ids are random already, so hashing them needs no protection
+/// against crafted keys, only speed.
+#[derive(Default)]
+pub struct Fnv(u64);
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &b in bytes {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+/// A map keyed by ids, hashed with [`Fnv`].
+pub type IdMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<Fnv>>;
+
 /// How well `key` matches the query words: 0 the key starts with the first
-/// word, 1 a word of the key does, 2 it occurs elsewhere.
+/// word, 1 a word of the key does (the first word occurs right after a
+/// character that is not a letter or digit), 2 it occurs elsewhere.
 fn rank(key: &str, first: &str) -> u8 {
     if key.starts_with(first) {
-        0
-    } else if key
-        .split(|c: char| !c.is_alphanumeric())
-        .any(|w| w.starts_with(first))
-    {
-        1
-    } else {
-        2
+        return 0;
+    }
+    // Words hold only letters and digits: a query word with anything else
+    // never starts one.
+    let starts_word = first.chars().all(char::is_alphanumeric);
+    if starts_word {
+        let (k, f) = (key.as_bytes(), first.as_bytes());
+        let mut from = 0;
+        while let Some(p) = k
+            .get(from..)
+            .and_then(|rest| rest.windows(f.len()).position(|w| w == f))
+        {
+            let at = from + p;
+            if key[..at]
+                .chars()
+                .next_back()
+                .is_some_and(|c| !c.is_alphanumeric())
+            {
+                return 1;
+            }
+            from = at + 1;
+        }
+    }
+    2
+}
+
+/// The best `limit` entries by rank, alphabetical within a rank: matches
+/// come in display order, so each rank keeps its first `limit`.
+struct Best {
+    buckets: [Vec<u32>; 6],
+    limit: usize,
+}
+
+impl Best {
+    fn new(limit: usize) -> Self {
+        Self {
+            buckets: Default::default(),
+            limit,
+        }
+    }
+    /// Whether nothing of rank `rank` or worse can enter any more.
+    fn full_from(&self, rank: usize) -> bool {
+        self.buckets[..rank.min(6)].iter().map(Vec::len).sum::<usize>() >= self.limit
+    }
+    /// Whether nothing can enter any more (the best rank is full).
+    fn full(&self) -> bool {
+        self.full_from(1)
+    }
+    /// Offers entry `i` whose key is `key`, working out its rank only as far
+    /// as it could still enter.
+    fn offer_key(&mut self, key: &str, first: &str, i: u32) {
+        if key.starts_with(first) {
+            self.offer(0, i);
+        } else if !self.full_from(1) {
+            self.offer(rank(key, first), i);
+        }
+    }
+    fn offer(&mut self, rank: u8, i: u32) {
+        if let Some(b) = self.buckets.get_mut(usize::from(rank)) {
+            if b.len() < self.limit {
+                b.push(i);
+            }
+        }
+    }
+    fn take(self) -> Vec<u32> {
+        let limit = self.limit;
+        self.buckets.into_iter().flatten().take(limit).collect()
     }
 }
 
@@ -323,62 +519,90 @@ impl SearchIndex {
     /// and so are contacts none of whose accounts are visible (a contact
     /// without any account is kept only when `show_unlinked`).
     pub fn build(
-        accounts: &[Account],
-        contacts: &[Contact],
-        links: &[Link],
-        visible: impl Fn(&Account) -> bool,
+        directory: &std::sync::Arc<Directory>,
+        visible: impl Fn(&AccountRow) -> bool,
         show_unlinked: bool,
     ) -> Self {
-        let mut shown: HashMap<&AccountId, &Account> = HashMap::new();
-        let mut account_entries = Vec::new();
-        for a in accounts {
-            if visible(a) {
-                shown.insert(&a.id, a);
-                account_entries.push(AccountEntry {
-                    id: a.id.clone(),
-                    name: a.name.clone(),
-                    kind: a.kind,
-                    archived: a.archived,
-                    key: normalize(&a.name),
-                });
-            }
-        }
-        account_entries.sort_by(|a, b| a.key.cmp(&b.key));
-        let mut linked: HashMap<&ContactId, (usize, Vec<&Account>)> = HashMap::new();
-        for link in links {
-            let entry = linked.entry(&link.contact_id).or_default();
-            entry.0 += 1;
-            if let Some(a) = shown.get(&link.account_id) {
-                entry.1.push(a);
-            }
-        }
-        let mut contact_entries = Vec::new();
-        for c in contacts {
-            let (count, mut accounts) = linked.remove(&c.id).unwrap_or_default();
-            if accounts.is_empty() && !(count == 0 && show_unlinked) {
-                continue;
-            }
-            accounts.sort_by_cached_key(|a| normalize(&a.name));
-            let name = c.display_name();
-            contact_entries.push(ContactEntry {
-                id: c.id.clone(),
-                email: c.main_email().map(|e| e.to_string()).unwrap_or_default(),
-                accounts: accounts.iter().map(|a| a.name.clone()).collect(),
-                name_key: normalize(&name),
-                email_key: c
-                    .emails
-                    .iter()
-                    .map(|e| normalize(&e.to_string()))
-                    .collect::<Vec<_>>()
-                    .join(" "),
-                sort_key: c.sort_key(),
-                name,
+        let d = &**directory;
+        let mut accounts: Vec<(String, usize)> = d
+            .accounts
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| visible(a))
+            .map(|(i, a)| (normalize(&a.name), i))
+            .collect();
+        accounts.sort_by(|a, b| {
+            a.0.cmp(&b.0)
+                .then_with(|| d.accounts[a.1].id.cmp(&d.accounts[b.1].id))
+        });
+        let mut account_keys = Keys::default();
+        let mut position: IdMap<&AccountId, u32> = IdMap::default();
+        let mut entries = Vec::with_capacity(accounts.len());
+        for (pos, (key, i)) in accounts.iter().enumerate() {
+            let a = &d.accounts[*i];
+            account_keys.push(key, None);
+            position.insert(&a.id, pos as u32);
+            entries.push(AccountEntry {
+                id: a.id.clone(),
+                name: a.name.clone(),
+                kind: a.kind,
+                archived: a.archived,
             });
         }
-        contact_entries.sort_by(|a, b| a.sort_key.cmp(&b.sort_key));
+        // Each contact's links: how many, and the visible accounts.
+        let mut linked: IdMap<&ContactId, (u32, Vec<u32>)> = IdMap::default();
+        for link in &d.links {
+            let entry = linked.entry(&link.contact_id).or_default();
+            entry.0 += 1;
+            if let Some(&p) = position.get(&link.account_id) {
+                entry.1.push(p);
+            }
+        }
+        let mut contacts: Vec<(String, usize)> = d
+            .contacts
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| match linked.get(&c.id) {
+                Some((_, shown)) => !shown.is_empty(),
+                None => show_unlinked,
+            })
+            .map(|(i, c)| (c.sort_key(), i))
+            .collect();
+        contacts.sort_by(|a, b| {
+            a.0.cmp(&b.0)
+                .then_with(|| d.contacts[a.1].id.cmp(&d.contacts[b.1].id))
+        });
+        let mut contact_keys = Keys::default();
+        let mut from = Vec::with_capacity(contacts.len() + 1);
+        let mut contact_accounts = Vec::new();
+        let mut email_key = String::new();
+        for (_, i) in &contacts {
+            let c = &d.contacts[*i];
+            email_key.clear();
+            for (n, e) in c.emails.iter().enumerate() {
+                if n > 0 {
+                    email_key.push(' ');
+                }
+                email_key.push_str(&normalize(e));
+            }
+            contact_keys.push(&normalize(&c.display_name()), Some(&email_key));
+            from.push(contact_accounts.len() as u32);
+            if let Some((_, mut shown)) = linked.remove(&c.id) {
+                shown.sort_unstable();
+                shown.dedup();
+                contact_accounts.extend(shown);
+            }
+        }
+        from.push(contact_accounts.len() as u32);
         Self {
-            accounts: account_entries,
-            contacts: contact_entries,
+            accounts: entries,
+            account_keys,
+            contacts: contacts.iter().map(|(_, i)| *i as u32).collect(),
+            contact_keys,
+            from,
+            contact_accounts,
+            directory: directory.clone(),
+            last: Default::default(),
         }
     }
 
@@ -393,58 +617,138 @@ impl SearchIndex {
     /// Accounts whose name, and contacts whose name or any email, contain
     /// every word of `query` (case and accents ignored); best matches first:
     /// names that start with the query, then names with a word that does,
-    /// then the rest, each alphabetically.
+    /// then the rest, each alphabetically (contacts matched by an email
+    /// only come after those matched by name).
     pub fn search(&self, query: &str, limit: usize) -> SearchResults {
         let q = normalize(query);
-        let words: Vec<&str> = q.split_whitespace().collect();
-        let Some(first) = words.first().copied() else {
-            return SearchResults::default();
-        };
-        let all = |key: &str| words.iter().all(|w| key.contains(w));
-
-        let mut accounts: Vec<(u8, usize)> = self
-            .accounts
-            .iter()
-            .enumerate()
-            .filter(|(_, a)| all(&a.key))
-            .map(|(i, a)| (rank(&a.key, first) + u8::from(a.archived) * 3, i))
-            .collect();
-        accounts.sort_unstable();
-        let mut contacts: Vec<(u8, usize)> = self
-            .contacts
-            .iter()
-            .enumerate()
-            .filter_map(|(i, c)| {
-                if all(&c.name_key) {
-                    Some((rank(&c.name_key, first), i))
-                } else {
-                    let both = format!("{} {}", c.name_key, c.email_key);
-                    all(&both).then(|| (3 + rank(&c.email_key, first), i))
-                }
+        let words: Vec<(&[u8], u64, bool)> = q
+            .split_whitespace()
+            .map(|w| {
+                let b = w.as_bytes();
+                let exact = matches!(b, [c] if c.is_ascii_alphanumeric());
+                (b, mask_of(b), exact)
             })
             .collect();
-        contacts.sort_unstable();
-        SearchResults {
-            total_accounts: accounts.len(),
-            total_contacts: contacts.len(),
-            accounts: accounts
-                .iter()
-                .take(limit)
-                .filter_map(|&(_, i)| self.accounts.get(i).cloned())
-                .collect(),
-            contacts: contacts
-                .iter()
-                .take(limit)
-                .filter_map(|&(_, i)| self.contacts.get(i).cloned())
-                .collect(),
+        let Some(first) = q.split_whitespace().next() else {
+            return SearchResults::default();
+        };
+        // Typing on: only the last matches can still match.
+        let (narrow_accounts, narrow_contacts) = match self.last.lock() {
+            Ok(last) if !last.query.is_empty() && q.starts_with(&last.query) => {
+                (Some(last.accounts.clone()), Some(last.contacts.clone()))
+            }
+            _ => (None, None),
+        };
+
+        let ak = &self.account_keys;
+        let mut matched_accounts = Vec::new();
+        let mut best = Best::new(limit);
+        let mut best_archived = Best::new(limit);
+        let mut check_account = |i: u32| {
+            let iu = i as usize;
+            if ak.has_all(iu, &words, false) {
+                matched_accounts.push(i);
+                let archived = self.accounts.get(iu).is_some_and(|a| a.archived);
+                let b = if archived { &mut best_archived } else { &mut best };
+                if !b.full() {
+                    b.offer_key(ak.whole(iu), first, i);
+                }
+            }
+        };
+        match narrow_accounts {
+            Some(list) => list.into_iter().for_each(&mut check_account),
+            None => (0..ak.len() as u32).for_each(&mut check_account),
         }
+        let mut account_hits = best.take();
+        if account_hits.len() < limit {
+            account_hits.extend(best_archived.take().into_iter().take(limit - account_hits.len()));
+        }
+
+        let ck = &self.contact_keys;
+        let mut matched_contacts = Vec::new();
+        let mut by_name = Best::new(limit);
+        let mut by_email = Best::new(limit);
+        let mut check_contact = |i: u32| {
+            let iu = i as usize;
+            if ck.has_all(iu, &words, true) {
+                matched_contacts.push(i);
+                if !by_name.full() {
+                    by_name.offer_key(ck.name(iu), first, i);
+                }
+            } else if ck.has_all(iu, &words, false) {
+                matched_contacts.push(i);
+                if !by_email.full() {
+                    by_email.offer_key(ck.rest(iu), first, i);
+                }
+            }
+        };
+        match narrow_contacts {
+            Some(list) => list.into_iter().for_each(&mut check_contact),
+            None => (0..ck.len() as u32).for_each(&mut check_contact),
+        }
+        let mut contact_hits = by_name.take();
+        if contact_hits.len() < limit {
+            contact_hits.extend(by_email.take().into_iter().take(limit - contact_hits.len()));
+        }
+
+        let results = SearchResults {
+            total_accounts: matched_accounts.len(),
+            total_contacts: matched_contacts.len(),
+            accounts: account_hits
+                .iter()
+                .filter_map(|&i| self.accounts.get(i as usize).cloned())
+                .collect(),
+            contacts: contact_hits
+                .iter()
+                .filter_map(|&i| self.contact_entry(i as usize))
+                .collect(),
+        };
+        if let Ok(mut last) = self.last.lock() {
+            *last = LastQuery {
+                query: q.clone(),
+                accounts: matched_accounts,
+                contacts: matched_contacts,
+            };
+        }
+        results
+    }
+
+    fn contact_entry(&self, i: usize) -> Option<ContactEntry> {
+        let c = self.directory.contacts.get(*self.contacts.get(i)? as usize)?;
+        let (s, e) = (*self.from.get(i)? as usize, *self.from.get(i + 1)? as usize);
+        Some(ContactEntry {
+            id: c.id.clone(),
+            name: c.display_name(),
+            email: c.main_email().unwrap_or_default().to_owned(),
+            accounts: self
+                .contact_accounts
+                .get(s..e)
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|&p| self.accounts.get(p as usize).map(|a| a.name.clone()))
+                .collect(),
+        })
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::contact::Contact;
     use crate::domain::email::Email;
+    use crate::domain::link::Link;
+
+    fn rows(accounts: &[Account]) -> Vec<AccountRow> {
+        accounts.iter().map(AccountRow::of).collect()
+    }
+
+    fn refs(rows: &[AccountRow]) -> Vec<&AccountRow> {
+        rows.iter().collect()
+    }
+
+    fn link_rows(links: &[Link]) -> Vec<LinkRow> {
+        links.iter().map(LinkRow::of).collect()
+    }
     use crate::domain::ids::{IdSource, SeededIds};
     use crate::domain::link::EmailAccess;
 
@@ -525,11 +829,17 @@ mod tests {
 
         let all = AccountFilter::default();
         assert_eq!(
-            names(&list, &filter_accounts(&list, &k, &all, SortOrder::Name)),
+            names(
+                &list,
+                &filter_accounts(&refs(&rows(&list)), &k, &all, SortOrder::Name)
+            ),
             ["acme", "Émile Blanc", "Zoë Adams"]
         );
         assert_eq!(
-            names(&list, &filter_accounts(&list, &k, &all, SortOrder::Newest)),
+            names(
+                &list,
+                &filter_accounts(&refs(&rows(&list)), &k, &all, SortOrder::Newest)
+            ),
             ["Zoë Adams", "Émile Blanc", "acme"]
         );
         let individuals = AccountFilter {
@@ -537,7 +847,10 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(
-            names(&list, &filter_accounts(&list, &k, &individuals, SortOrder::Name)),
+            names(
+                &list,
+                &filter_accounts(&refs(&rows(&list)), &k, &individuals, SortOrder::Name)
+            ),
             ["Émile Blanc", "Zoë Adams"]
         );
         let vip_and_ann = AccountFilter {
@@ -546,7 +859,10 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(
-            names(&list, &filter_accounts(&list, &k, &vip_and_ann, SortOrder::Name)),
+            names(
+                &list,
+                &filter_accounts(&refs(&rows(&list)), &k, &vip_and_ann, SortOrder::Name)
+            ),
             ["Émile Blanc"]
         );
         let text = AccountFilter {
@@ -554,7 +870,10 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(
-            names(&list, &filter_accounts(&list, &k, &text, SortOrder::Name)),
+            names(
+                &list,
+                &filter_accounts(&refs(&rows(&list)), &k, &text, SortOrder::Name)
+            ),
             ["Zoë Adams"]
         );
         assert!(text.is_narrowed() && !all.is_narrowed());
@@ -563,7 +882,10 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(
-            names(&list, &filter_accounts(&list, &k, &archived, SortOrder::Name)),
+            names(
+                &list,
+                &filter_accounts(&refs(&rows(&list)), &k, &archived, SortOrder::Name)
+            ),
             ["Old Trust"]
         );
     }
@@ -590,21 +912,23 @@ mod tests {
         let key = |id: &ContactId| keys.get(id).map(String::as_str);
 
         let mut links = vec![link(&a, &zed), link(&a, &amy), link(&b, &zed), link(&b, &bob)];
-        let p = primary_contacts(&links, key);
-        assert_eq!(p.get(&a.id), Some(&amy.id));
-        assert_eq!(p.get(&b.id), Some(&bob.id));
+        let rows = link_rows(&links);
+        let p = primary_contacts(&rows, key);
+        assert_eq!(p.get(&a.id), Some(&&amy.id));
+        assert_eq!(p.get(&b.id), Some(&&bob.id));
 
         links[2].signer_priority = Some(1);
         links[0].description = "Primary contact".into();
-        let p = primary_contacts(&links, key);
-        assert_eq!(p.get(&a.id), Some(&zed.id));
-        assert_eq!(p.get(&b.id), Some(&zed.id));
+        let rows = link_rows(&links);
+        let p = primary_contacts(&rows, key);
+        assert_eq!(p.get(&a.id), Some(&&zed.id));
+        assert_eq!(p.get(&b.id), Some(&&zed.id));
 
         // A link to a missing contact is ignored.
         let ghost = contact(&mut ids, "Ghost", "Gone", &[]);
-        let p = primary_contacts(&[link(&a, &ghost)], key);
-        assert!(p.is_empty());
-        assert_eq!(accounts_per_contact(&links).get(&zed.id), Some(&2));
+        let ghost_rows = link_rows(&[link(&a, &ghost)]);
+        assert!(primary_contacts(&ghost_rows, key).is_empty());
+        assert_eq!(accounts_per_contact(&rows).get(&zed.id), Some(&2));
     }
 
     #[test]
@@ -621,13 +945,13 @@ mod tests {
         l2.email_access[0].login = true;
         l2.email_access[0].invited_at = Some(Timestamp(30));
         let mut links = vec![l1, l2];
-        let p = pending_invites(&links);
+        let p = pending_invites(&link_rows(&links));
         assert_eq!(
             p.iter().map(|p| (p.link, p.email.as_str())).collect::<Vec<_>>(),
             [(1, "dan@x.io"), (0, "kate@x.io")]
         );
         links[1].email_access[0].activated_at = Some(Timestamp(40));
-        assert_eq!(pending_invites(&links).len(), 1);
+        assert_eq!(pending_invites(&link_rows(&links)).len(), 1);
     }
 
     #[test]
@@ -707,13 +1031,8 @@ mod tests {
             link(&hidden, &lone),
         ];
         let accounts = vec![muller, sofia, acme, hidden];
-        let idx = SearchIndex::build(
-            &accounts,
-            &[kate, sofi, lone],
-            &links,
-            |a| !a.name.starts_with("Hidden"),
-            true,
-        );
+        let dir = std::sync::Arc::new(Directory::of(&accounts, &[kate, sofi, lone], &links));
+        let idx = SearchIndex::build(&dir, |a| !a.name.starts_with("Hidden"), true);
         (idx, accounts)
     }
 
@@ -764,11 +1083,129 @@ mod tests {
         let accounts: Vec<Account> = (0..20)
             .map(|i| account(&mut ids, &format!("Client {i:02}"), AccountType::Other, 0))
             .collect();
-        let idx = SearchIndex::build(&accounts, &[], &[], |_| true, true);
+        let idx = SearchIndex::build(
+            &std::sync::Arc::new(Directory::of(&accounts, &[], &[])),
+            |_| true,
+            true,
+        );
         let r = idx.search("client", 8);
         assert_eq!(r.accounts.len(), 8);
         assert_eq!(r.total_accounts, 20);
         assert_eq!(r.accounts[0].name, "Client 00");
         assert_eq!(r.len(), 8);
+    }
+
+    #[test]
+    fn typing_on_narrows_to_the_same_results_as_a_fresh_search() {
+        let mut ids = SeededIds::new(9);
+        let (typed, _) = index(&mut ids);
+        let mut ids = SeededIds::new(9);
+        let (fresh, _) = index(&mut ids);
+        for q in [
+            "m", "mu", "mul", "mull", "mulle", "muller f", "s", "so", "k.m@w", "zz", "z",
+        ] {
+            let once = SearchIndex::search(&fresh, q, 8);
+            // A fresh index each time would not narrow: compare with one that did.
+            fresh.last.lock().map(|mut l| *l = LastQuery::default()).ok();
+            assert_eq!(typed.search(q, 8), once, "query {q}");
+        }
+    }
+}
+
+/// Timing of the search at 100,000 contacts, natively (not a test of
+/// behaviour: `cargo test --release -- --ignored search_timing --nocapture`).
+#[cfg(test)]
+mod timing {
+    use super::*;
+    use crate::domain::directory::{ContactRow, Directory};
+    use crate::domain::ids::{IdSource, SeededIds};
+
+    #[test]
+    #[ignore]
+    fn search_timing() {
+        let firsts = [
+            "Jürgen", "Sofía", "Zoë", "Émile", "Ștefan", "Ana", "Kate", "Dan", "Lucía", "Björn",
+        ];
+        let lasts = [
+            "Müller",
+            "Ortega",
+            "Adams",
+            "Blanc",
+            "Popescu",
+            "de Vries",
+            "Smith",
+            "Jones",
+            "Schröder",
+            "Dubois",
+            "Țăran",
+            "Jansen",
+        ];
+        let mut ids = SeededIds::new(1);
+        let mut d = Directory::default();
+        for i in 0..100_000usize {
+            let (f, l) = (firsts[(i * 7) % firsts.len()], lasts[(i * 13) % lasts.len()]);
+            d.contacts.push(ContactRow {
+                id: ids.contact_id(),
+                first_name: f.into(),
+                middle_name: String::new(),
+                last_name: l.into(),
+                emails: vec![format!(
+                    "{}.{}{i}@example.com",
+                    normalize(f),
+                    normalize(l).replace(' ', "")
+                )],
+                phone: String::new(),
+                tags: vec![],
+            });
+        }
+        for i in 0..50_000usize {
+            d.accounts.push(AccountRow {
+                id: ids.account_id(),
+                name: format!("{} {}", d.contacts[2 * i].first_name, d.contacts[2 * i].last_name),
+                kind: AccountType::Individual,
+                archived: i % 20 == 0,
+                created_at: Timestamp(0),
+                tags: vec![],
+                team: vec![],
+            });
+            for c in [2 * i, 2 * i + 1] {
+                d.links.push(crate::domain::directory::LinkRow {
+                    account_id: d.accounts[i].id.clone(),
+                    contact_id: d.contacts[c].id.clone(),
+                    primary: false,
+                    signer_priority: None,
+                    pending: vec![],
+                });
+            }
+        }
+        let d = std::sync::Arc::new(d);
+        let t = std::time::Instant::now();
+        let idx = SearchIndex::build(&d, |_| true, true);
+        println!("build {:?}", t.elapsed());
+        let mut times = Vec::new();
+        for q in [
+            "muller",
+            "sofia ort",
+            "ortega123",
+            "@example",
+            "jan",
+            "zoe",
+            "e",
+            "a",
+        ] {
+            for n in 1..=q.len() {
+                let t = std::time::Instant::now();
+                let r = idx.search(&q[..n], 8);
+                times.push((
+                    t.elapsed(),
+                    q[..n].to_owned(),
+                    r.total_accounts + r.total_contacts,
+                ));
+            }
+        }
+        times.sort();
+        for (t, q, n) in times.iter().rev().take(8) {
+            println!("{t:?} {q:?} {n}");
+        }
     }
 }

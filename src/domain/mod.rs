@@ -5,8 +5,13 @@
 //! js-sys, wasm-bindgen, indexed_db_futures). It is tested natively.
 
 pub mod account;
+pub mod backup;
 pub mod catalog;
 pub mod contact;
+pub mod contact_merge;
+pub mod demo;
+pub mod directory;
+pub mod duplicates;
 pub mod edit;
 pub mod email;
 pub mod history;

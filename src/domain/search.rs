@@ -43,8 +43,17 @@ fn fold_char(c: char, out: &mut String) {
 
 /// The normalised form of `s` used for matching and sorting.
 pub fn normalize(s: &str) -> String {
+    let s = s.trim();
+    // Most names and every email are ASCII: lower-case them byte by byte.
+    if s.is_ascii() {
+        return s.to_ascii_lowercase();
+    }
     let mut out = String::with_capacity(s.len());
-    for c in s.trim().chars() {
+    for c in s.chars() {
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+            continue;
+        }
         for lc in c.to_lowercase() {
             fold_char(lc, &mut out);
         }

@@ -53,7 +53,16 @@ macro_rules! store_contract_tests {
             take_theirs_moves_a_shared_email_with_history_and_undo_restores,
             take_theirs_for_a_contact_kept_as_here_moves_nothing,
             import_and_undo_report_progress_and_leave_other_records_alone,
-            import_plan_reads_only_what_the_file_touches);
+            import_plan_reads_only_what_the_file_touches,
+            backup_facts_are_kept_and_the_clock_starts_with_the_first_data,
+            replacing_everything_leaves_only_the_new_practice_or_nothing,
+            import_with_derives_from_what_is_stored_and_undo_restores,
+            vcard_import_updates_by_email_and_undo_restores,
+            merging_contacts_keeps_every_link_records_history_and_undo_restores,
+            merging_a_contact_changed_meanwhile_is_refused,
+            groups_marked_not_duplicates_are_remembered,
+            directory_follows_writes_and_is_rebuilt_when_missing,
+            records_by_id_and_one_link);
     };
     (@one native, $make:expr, $($case:ident),*) => {
         $(
@@ -61,7 +70,9 @@ macro_rules! store_contract_tests {
             fn $case() {
                 pollster::block_on(async {
                     let store = $make;
+                    $crate::store::contract::directory_is_built(&store).await;
                     $crate::store::contract::$case(&store).await;
+                    $crate::store::contract::directory_in_step(&store).await;
                 });
             }
         )*
@@ -71,13 +82,28 @@ macro_rules! store_contract_tests {
             #[wasm_bindgen_test::wasm_bindgen_test]
             async fn $case() {
                 let store = $make;
+                $crate::store::contract::directory_is_built(&*store).await;
                 $crate::store::contract::$case(&*store).await;
+                $crate::store::contract::directory_in_step(&*store).await;
             }
         )*
     };
     ($mode:ident, $make:expr) => {
         $crate::store_contract_tests!(@cases $mode, $make);
     };
+}
+
+/// Run before every case: the store has a (stored) directory from the start,
+/// so every write of the case must keep it in step.
+pub async fn directory_is_built<B: Backend>(store: &Repo<B>) {
+    ok(store.directory().await, "directory");
+}
+
+/// Run after every case: the stored directory says what the records say.
+pub async fn directory_in_step<B: Backend>(store: &Repo<B>) {
+    let stored = ok(store.directory().await, "directory").sorted();
+    let records = ok(store.directory_from_records().await, "directory from records").sorted();
+    assert_eq!(stored, records, "the stored directory differs from the records");
 }
 
 fn ok<T, E: std::fmt::Debug>(r: Result<T, E>, what: &str) -> T {
@@ -995,7 +1021,7 @@ pub async fn take_theirs_moves_a_shared_email_with_history_and_undo_restores<B: 
         ids: SeededIds::new(41),
         progress: &report,
     };
-    ok(store.import_with(&theirs, choices, run).await, "import");
+    ok(store.import_run(&theirs, choices, run).await, "import");
     // The email now belongs to the file's contact; Ana keeps her other one.
     let owner = ok(store.contact_by_email("ana@x.io").await, "by email").map(|c| c.id);
     assert_eq!(owner, Some(theirs.contacts[0].id.clone()));
@@ -1086,7 +1112,7 @@ pub async fn import_and_undo_report_progress_and_leave_other_records_alone<B: Ba
         ids: SeededIds::new(51),
         progress: &report,
     };
-    let plan = ok(store.import_with(&big, Default::default(), run).await, "import");
+    let plan = ok(store.import_run(&big, Default::default(), run).await, "import");
     assert_eq!(plan.accounts.created, big.accounts.len());
     {
         let seen = seen.borrow();
@@ -1151,4 +1177,414 @@ pub async fn import_plan_reads_only_what_the_file_touches<B: Backend>(store: &Re
     let everything = ok(store.export().await, "export");
     let (full, _) = crate::bundle::merge::merge(&everything, &file, Default::default());
     assert_eq!(plan, full);
+}
+
+pub async fn backup_facts_are_kept_and_the_clock_starts_with_the_first_data<B: Backend>(store: &Repo<B>) {
+    use crate::domain::backup::{BackupState, RemindAfter};
+    const DAY: i64 = 86_400_000;
+    // No data: nothing starts.
+    let (state, accounts) = ok(store.backup_status(Timestamp(10)).await, "status");
+    assert_eq!((state, accounts), (BackupState::default(), 0));
+    let mine = new_account(1, "Mine", vec![person("Ana", "Pop", "ana@x.io")]);
+    create(store, &mine).await;
+    let (state, accounts) = ok(store.backup_status(Timestamp(20)).await, "status");
+    assert_eq!(
+        (state.since, state.last_export, accounts),
+        (Some(Timestamp(20)), None, 1)
+    );
+    // The clock started once.
+    let (state, _) = ok(store.backup_status(Timestamp(30)).await, "status");
+    assert_eq!(state.since, Some(Timestamp(20)));
+    let bundle_before = export_text(store).await;
+    ok(store.snooze_backup_reminder(Timestamp(40)).await, "snooze");
+    let (state, _) = ok(store.backup_status(Timestamp(50)).await, "status");
+    assert_eq!(state.snoozed_until, Some(Timestamp(40 + 3 * DAY)));
+    ok(store.record_export(Timestamp(60)).await, "record export");
+    ok(store.set_backup_reminder(RemindAfter::Never).await, "never");
+    let (state, _) = ok(store.backup_status(Timestamp(70)).await, "status");
+    assert_eq!(
+        state,
+        BackupState {
+            last_export: Some(Timestamp(60)),
+            since: Some(Timestamp(20)),
+            snoozed_until: None,
+            remind_after: RemindAfter::Never,
+        }
+    );
+    // Backup facts belong to this device: bundles do not carry them.
+    assert_eq!(export_text(store).await, bundle_before);
+}
+
+pub async fn replacing_everything_leaves_only_the_new_practice_or_nothing<B: Backend>(store: &Repo<B>) {
+    use crate::domain::demo::{generate, DemoSize};
+    let mine = new_account(1, "Mine", vec![person("Ana", "Pop", "ana@x.io")]);
+    create(store, &mine).await;
+    ok(
+        store
+            .set_photo(&mine.account, Some("data:image/jpeg;base64,/9j/"), &[])
+            .await,
+        "photo",
+    );
+    ok(store.record_export(Timestamp(5)).await, "record export");
+    let sample = crate::bundle::fixtures::sample(3, 16);
+    ok(
+        store.import(&sample, Default::default(), Timestamp(6)).await,
+        "import",
+    );
+    let practice: crate::bundle::Contents =
+        generate(3, DemoSize::PRACTICE, Timestamp(1_795_305_600_000)).into();
+    ok(store.replace_everything(&practice).await, "replace");
+    let mut expected = practice.clone();
+    expected.sort();
+    assert_eq!(ok(store.export().await, "export"), expected);
+    assert_eq!(ok(store.photo(&mine.account.id).await, "photo"), None);
+    assert_eq!(ok(store.last_import().await, "last import"), None);
+    let (backup, accounts) = ok(store.backup_status(Timestamp(7)).await, "status");
+    assert_eq!((backup.last_export, accounts), (None, 30));
+    // A practice that cannot be stored (two contacts share an email) is
+    // refused and the one before stays whole.
+    let before = export_text(store).await;
+    let mut bad = crate::bundle::fixtures::sample(5, 17);
+    bad.contacts[4].emails = bad.contacts[0].emails.clone();
+    assert!(store.replace_everything(&bad).await.is_err());
+    assert_eq!(export_text(store).await, before);
+}
+
+/// `import_with` runs its maker on the stored records inside the write
+/// transaction: a CSV file matched against them updates instead of
+/// duplicating, a refusal writes nothing, and undo puts everything back.
+pub async fn import_with_derives_from_what_is_stored_and_undo_restores<B: Backend>(store: &Repo<B>) {
+    use crate::bundle::csv::{self, guess, plan};
+    let mine = new_account(
+        1,
+        "Smith Family",
+        vec![person("Kate", "Smith", "kate@example.com")],
+    );
+    create(store, &mine).await;
+    let before = export_text(store).await;
+    let table = ok(
+        csv::read(
+            "Account name;First name;Last name;E-Mail;Tags\n\
+             Smith Family;;;KATE@example.com;Clients\n\
+             Smith Family;John;Smith;john@example.com;\n\
+             Pop SRL;Ana;Pop;ana@example.ro;Clients\n"
+                .as_bytes(),
+        ),
+        "read",
+    );
+    let mapping = guess::guess(&table.headers, &Default::default());
+    let settings = plan::Settings::default();
+    let job = plan::Job {
+        table: &table,
+        mapping: &mapping,
+        settings: &settings,
+        by: "Olga",
+    };
+    let run = |seed: u64, at: i64| {
+        store.import_with(
+            move |stored: &crate::bundle::Contents| {
+                plan::plan(stored, &job, &mut SeededIds::new(seed), Timestamp(at))
+                    .map(|o| o.contents)
+                    .map_err(plan::into_errors)
+            },
+            plan::CHOICES,
+            Timestamp(at),
+        )
+    };
+    let p = ok(run(40, 50).await, "import");
+    assert_eq!((p.accounts.created, p.accounts.updated), (1, 1), "{p:?}");
+    assert_eq!((p.contacts.created, p.contacts.unchanged), (2, 1), "{p:?}");
+    assert_eq!(p.links.created, 2);
+    let smith = ok(store.account(&mine.account.id).await, "read");
+    assert_eq!(smith.map(|a| a.tags.len()), Some(1));
+    assert_eq!(
+        ok(store.account_contacts(&mine.account.id).await, "contacts").len(),
+        2
+    );
+    let history = ok(store.history(&mine.account.id).await, "history");
+    let lines: Vec<String> = history.iter().map(|h| h.change.describe()).collect();
+    assert!(lines.contains(&"Tag Clients added".to_owned()), "{lines:?}");
+    assert!(
+        lines.contains(&"Contact John Smith linked".to_owned()),
+        "{lines:?}"
+    );
+    let after = export_text(store).await;
+    // The same file again changes nothing.
+    let again = ok(run(41, 60).await, "again");
+    assert!(again.changes_nothing(), "{again:?}");
+    assert_eq!(export_text(store).await, after);
+    // A refusal writes nothing.
+    let refused = store
+        .import_with(
+            |_: &crate::bundle::Contents| {
+                Err(plan::into_errors(vec![
+                    "row 3, column \"Email\": not an email address".into(),
+                ]))
+            },
+            plan::CHOICES,
+            Timestamp(70),
+        )
+        .await;
+    match refused {
+        Err(StoreError::Rejected(e)) => {
+            assert_eq!(
+                e.for_field("row 3, column \"Email\""),
+                Some("not an email address")
+            )
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    assert_eq!(export_text(store).await, after);
+    assert_eq!(ok(store.last_import().await, "last"), Some(Timestamp(50)));
+    assert!(ok(store.undo_import().await, "undo"));
+    assert_eq!(export_text(store).await, before);
+}
+
+// ----- vCard import ------------------------------------------------------
+
+fn vcard(text: &str) -> crate::bundle::vcard::VcardFile {
+    ok(crate::bundle::vcard::read(text.as_bytes()), "read vCard")
+}
+
+pub async fn vcard_import_updates_by_email_and_undo_restores<B: Backend>(store: &Repo<B>) {
+    use crate::bundle::vcard::import::OnMatch;
+    let mine = new_account(1, "Mine", vec![person("Ana", "Pop", "ana@x.io")]);
+    create(store, &mine).await;
+    let before = export_text(store).await;
+    let file = vcard(
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Pop;Ana;;;\r\nEMAIL:ANA@x.io\r\nEMAIL:ana.work@x.io\r\nTEL:+40 721 000 111\r\nORG:Pop SRL\r\nEND:VCARD\r\n\
+         BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Radu Ionescu\r\nEMAIL:radu@x.io\r\nCATEGORIES:Lead\r\nEND:VCARD\r\n",
+    );
+    let plan = ok(store.import_vcard_plan(&file, OnMatch::KeepMine).await, "plan");
+    assert_eq!((plan.contacts.created, plan.contacts.updated), (1, 1), "{plan:?}");
+    assert_eq!(plan.links.updated, 1, "Ana's link gets the new email");
+    assert_eq!(plan.other.created, 2, "the field Company and the tag Lead");
+    let done = ok(
+        store
+            .import_vcard(&file, OnMatch::KeepMine, Timestamp(5), &mut SeededIds::new(9))
+            .await,
+        "import",
+    );
+    assert_eq!(done, plan);
+    let ana = ok(store.contact_by_email("ana.work@x.io").await, "by email");
+    assert_eq!(ana.as_ref().map(|c| &c.id), Some(&mine.new_contacts[0].id));
+    assert_eq!(ana.map(|c| c.phones), Some(vec!["+40 721 000 111".to_owned()]));
+    let links = ok(store.account_contacts(&mine.account.id).await, "links");
+    assert_eq!(links[0].0.email_access.len(), 2);
+    // The new contact has no account, and is listed with the others.
+    let radu = ok(store.contact_by_email("radu@x.io").await, "by email");
+    let radu = match radu {
+        Some(r) => r,
+        None => panic!("Radu was not imported"),
+    };
+    assert!(ok(store.contact_accounts(&radu.id).await, "accounts").is_empty());
+    assert_eq!(ok(store.contacts().await, "contacts").len(), 2);
+    // The same file again changes nothing.
+    let again = ok(
+        store
+            .import_vcard(&file, OnMatch::KeepMine, Timestamp(6), &mut SeededIds::new(10))
+            .await,
+        "again",
+    );
+    assert!(again.changes_nothing(), "{again:?}");
+    assert_eq!(ok(store.last_import().await, "last"), Some(Timestamp(5)));
+    assert!(ok(store.undo_import().await, "undo"));
+    assert_eq!(export_text(store).await, before);
+}
+
+// ----- duplicates --------------------------------------------------------
+
+/// Kate and Katie are one person: both linked to the family account, Katie
+/// also to her LLC, Kate also to a trust.
+async fn two_kates<B: Backend>(store: &Repo<B>) -> (NewAccount, NewAccount, NewAccount) {
+    let family = new_account(
+        1,
+        "Smith family",
+        vec![
+            person("Kate", "Smith", "kate@x.io"),
+            person("Katie", "Smith", "katie@y.io"),
+        ],
+    );
+    create(store, &family).await;
+    let (kate, katie) = (family.new_contacts[0].clone(), family.new_contacts[1].clone());
+    let llc = new_account(
+        2,
+        "Katie's LLC",
+        vec![ContactDraft::Existing(Box::new(katie.clone()))],
+    );
+    create(store, &llc).await;
+    let trust = new_account(
+        3,
+        "Smith trust",
+        vec![ContactDraft::Existing(Box::new(kate.clone()))],
+    );
+    create(store, &trust).await;
+    let mut described = family.links[1].clone();
+    described.description = "Primary contact".into();
+    described.signer_priority = Some(1);
+    ok(store.save_link(&described, &[]).await, "describe");
+    (family, llc, trust)
+}
+
+pub async fn merging_contacts_keeps_every_link_records_history_and_undo_restores<B: Backend>(
+    store: &Repo<B>,
+) {
+    use crate::domain::contact_merge::{MergeChoices, MergeField};
+    let (family, llc, trust) = two_kates(store).await;
+    let before = export_text(store).await;
+    let (kate, katie) = (family.new_contacts[0].clone(), family.new_contacts[1].clone());
+    let seen = ok(store.contacts().await, "contacts");
+    let choices = MergeChoices {
+        survivor: kate.id.clone(),
+        others: vec![katie.id.clone()],
+        picks: [(MergeField::Name, katie.id.clone())].into_iter().collect(),
+    };
+    let outcome = ok(
+        store
+            .merge_contacts(&seen, &choices, Timestamp(50), "Olga", &mut SeededIds::new(7))
+            .await,
+        "merge",
+    );
+    assert_eq!(outcome.joined_links.len(), 1, "both were on the family account");
+    assert_eq!(ok(store.contact(&katie.id).await, "gone"), None);
+    let merged = ok(store.contact_by_email("KATIE@y.io").await, "by email");
+    assert_eq!(merged.as_ref().map(|c| c.id.clone()), Some(kate.id.clone()));
+    assert_eq!(merged.map(|c| c.display_name()), Some("Katie Smith".to_owned()));
+    let names: Vec<String> = ok(store.contact_accounts(&kate.id).await, "accounts")
+        .into_iter()
+        .map(|(_, a)| a.name)
+        .collect();
+    assert_eq!(names, ["Katie's LLC", "Smith family", "Smith trust"]);
+    let on_family = ok(store.account_contacts(&family.account.id).await, "family");
+    assert_eq!(on_family.len(), 1);
+    assert_eq!(on_family[0].0.description, "Primary contact");
+    assert_eq!(on_family[0].0.signer_priority, Some(1));
+    for account in [&family.account.id, &llc.account.id, &trust.account.id] {
+        let lines: Vec<String> = ok(store.history(account).await, "history")
+            .iter()
+            .map(|h| h.change.describe())
+            .collect();
+        assert!(
+            lines.contains(&"Contacts merged: Katie Smith into Kate Smith (now Katie Smith)".to_owned()),
+            "{lines:?}"
+        );
+    }
+    let last = ok(store.last_merge().await, "last merge");
+    assert_eq!(
+        last,
+        Some((
+            Timestamp(50),
+            "Katie Smith into Kate Smith (now Katie Smith)".to_owned()
+        ))
+    );
+    assert!(ok(store.undo_merge().await, "undo"));
+    assert_eq!(export_text(store).await, before);
+    assert_eq!(ok(store.last_merge().await, "last merge"), None);
+    assert!(!ok(store.undo_merge().await, "nothing left"));
+}
+
+pub async fn merging_a_contact_changed_meanwhile_is_refused<B: Backend>(store: &Repo<B>) {
+    use crate::domain::contact_merge::MergeChoices;
+    let (family, _, _) = two_kates(store).await;
+    let seen = ok(store.contacts().await, "contacts");
+    let (kate, katie) = (family.new_contacts[0].clone(), family.new_contacts[1].clone());
+    let mut edited = kate.clone();
+    edited.phones.push("0721 000 000".into());
+    ok(store.update_contact(&kate, &edited).await, "edit");
+    let before = export_text(store).await;
+    let choices = MergeChoices {
+        survivor: kate.id.clone(),
+        others: vec![katie.id.clone()],
+        picks: Default::default(),
+    };
+    assert_eq!(
+        store
+            .merge_contacts(&seen, &choices, Timestamp(9), "Olga", &mut SeededIds::new(1))
+            .await,
+        Err(StoreError::Conflict)
+    );
+    assert_eq!(export_text(store).await, before);
+    assert_eq!(ok(store.last_merge().await, "last"), None);
+}
+
+pub async fn groups_marked_not_duplicates_are_remembered<B: Backend>(store: &Repo<B>) {
+    let (a, b, c) = (
+        ContactId::from_random([2; 16]),
+        ContactId::from_random([1; 16]),
+        ContactId::from_random([3; 16]),
+    );
+    assert!(ok(store.dismissed_duplicates().await, "none").is_empty());
+    ok(store.dismiss_duplicates(&[a.clone(), b.clone()]).await, "dismiss");
+    ok(store.dismiss_duplicates(&[b.clone(), a.clone()]).await, "again");
+    ok(store.dismiss_duplicates(&[c.clone(), a.clone()]).await, "another");
+    assert_eq!(
+        ok(store.dismissed_duplicates().await, "read"),
+        vec![vec![b, a.clone()], vec![a, c]]
+    );
+    ok(store.dismiss_duplicates(&[]).await, "clear");
+    assert!(ok(store.dismissed_duplicates().await, "cleared").is_empty());
+}
+
+pub async fn directory_follows_writes_and_is_rebuilt_when_missing<B: Backend>(store: &Repo<B>) {
+    use super::{schema, Key, Tx};
+    let first = new_account(77, "Zoë Adams", vec![person("Zoë", "Adams", "zoe@example.com")]);
+    ok(store.create_account(&first, &[]).await, "create");
+    let d = ok(store.directory().await, "directory");
+    assert_eq!(d.accounts.len(), 1);
+    assert_eq!(d.accounts[0].name, "Zoë Adams");
+    assert_eq!(d.contacts[0].emails, ["zoe@example.com"]);
+    assert_eq!(d.links.len(), 1);
+
+    // An edit shows at once; the other entries stay.
+    let before = first.account.clone();
+    let mut after = before.clone();
+    after.archived = true;
+    after.name = "Zoë Adams (old)".into();
+    ok(store.update_account(&before, &after, &[]).await, "update");
+    let second = new_account(78, "Acme", vec![person("Kate", "Smith", "kate@example.com")]);
+    ok(store.create_account(&second, &[]).await, "create second");
+    let d = ok(store.directory().await, "directory");
+    let row = d
+        .accounts
+        .iter()
+        .find(|a| a.id == first.account.id)
+        .map(|a| (a.name.clone(), a.archived));
+    assert_eq!(row, Some(("Zoë Adams (old)".to_owned(), true)));
+    assert_eq!(d.accounts.len(), 2);
+    assert_eq!(d.contacts.len(), 2);
+    directory_in_step(store).await;
+
+    // Without its format marker (records written behind the app's back),
+    // the directory is rebuilt from the records on the next read.
+    let raw = ok(store.backend().write(&[schema::SUMMARY]), "raw write");
+    ok(raw.delete(schema::SUMMARY, &Key::one("format")), "delete marker");
+    ok(raw.commit().await, "commit");
+    let rebuilt = ok(store.directory().await, "rebuilt").sorted();
+    let records = ok(store.directory_from_records().await, "records").sorted();
+    assert_eq!(rebuilt, records);
+    assert_eq!(rebuilt.accounts.len(), 2);
+}
+
+pub async fn records_by_id_and_one_link<B: Backend>(store: &Repo<B>) {
+    let a = new_account(91, "Anna Berg", vec![person("Anna", "Berg", "anna@example.com")]);
+    let b = new_account(92, "Bo Lind", vec![person("Bo", "Lind", "bo@example.com")]);
+    ok(store.create_account(&a, &[]).await, "create a");
+    ok(store.create_account(&b, &[]).await, "create b");
+    let missing = crate::domain::AccountId::from_random([7; 16]);
+    let got = ok(
+        store
+            .accounts_by_id(&[b.account.id.clone(), missing, a.account.id.clone()])
+            .await,
+        "accounts by id",
+    );
+    assert_eq!(got, vec![b.account.clone(), a.account.clone()]);
+    let (ca, cb) = (a.new_contacts[0].clone(), b.new_contacts[0].clone());
+    let got = ok(
+        store.contacts_by_id(&[cb.id.clone(), ca.id.clone()]).await,
+        "contacts by id",
+    );
+    assert_eq!(got, vec![cb.clone(), ca.clone()]);
+    let link = ok(store.link(&a.account.id, &ca.id).await, "link");
+    assert_eq!(link.as_ref(), a.links.first());
+    assert_eq!(ok(store.link(&a.account.id, &cb.id).await, "no link"), None);
 }

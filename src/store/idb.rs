@@ -521,6 +521,11 @@ impl super::Tx for IdbTx {
         Ok(request(&req).await?.as_f64().unwrap_or(0.0) > 0.0)
     }
 
+    async fn count(&self, store: &'static str) -> Result<usize, StoreError> {
+        let req = self.store(store)?.count().map_err(|e| js_error(&e))?;
+        Ok(request(&req).await?.as_f64().unwrap_or(0.0) as usize)
+    }
+
     async fn key_by_index(
         &self,
         store: &'static str,
@@ -617,6 +622,10 @@ impl super::Tx for IdbTx {
             .count_with_key(&JsValue::from_str(""))
             .map_err(|e| js_error(&e))?;
         request(&req).await.map(|_| ())
+    }
+
+    fn clear(&self, store: &'static str) -> Result<(), StoreError> {
+        self.store(store)?.clear().map_err(|e| js_error(&e)).map(|_| ())
     }
 
     async fn commit(self) -> Result<(), StoreError> {

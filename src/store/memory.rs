@@ -171,6 +171,10 @@ impl Tx for MemoryTx<'_> {
         self.table(store, |t| Ok(t.records.contains_key(key)))
     }
 
+    async fn count(&self, store: &'static str) -> Result<usize, StoreError> {
+        self.table(store, |t| Ok(t.records.len()))
+    }
+
     async fn key_by_index(
         &self,
         store: &'static str,
@@ -289,6 +293,17 @@ impl Tx for MemoryTx<'_> {
             for k in gone {
                 t.records.remove(&k);
             }
+        }
+        Ok(())
+    }
+
+    fn clear(&self, store: &'static str) -> Result<(), StoreError> {
+        if !self.writable {
+            return Err(StoreError::Backend("write in a read-only transaction".into()));
+        }
+        self.table(store, |_| Ok(()))?;
+        if let Some(t) = self.work.borrow_mut().get_mut(store) {
+            t.records.clear();
         }
         Ok(())
     }

@@ -18,6 +18,7 @@ pub mod memory;
 mod records;
 mod repo;
 pub mod schema;
+pub mod summary;
 
 #[cfg(target_arch = "wasm32")]
 pub mod idb;
@@ -97,6 +98,8 @@ pub trait Tx {
         value: &str,
     ) -> Result<Vec<T>, StoreError>;
     async fn exists(&self, store: &'static str, key: &Key) -> Result<bool, StoreError>;
+    /// How many records a store holds.
+    async fn count(&self, store: &'static str) -> Result<usize, StoreError>;
     /// The (single-field) primary key of the record whose index has `value`.
     async fn key_by_index(
         &self,
@@ -129,10 +132,21 @@ pub trait Tx {
     /// Deletes every record whose key is between `first` and `last`
     /// (inclusive, in the store's key order), with one request.
     fn delete_range(&self, store: &'static str, first: &Key, last: &Key) -> Result<(), StoreError>;
+    /// Deletes a run of records: `keys` must be every key the store has
+    /// from the first to the last (as [`Tx::keys`] gave them in this
+    /// transaction). One request (a range), for any number of keys.
+    fn delete_run(&self, store: &'static str, keys: &[Key]) -> Result<(), StoreError> {
+        match (keys.first(), keys.last()) {
+            (Some(first), Some(last)) => self.delete_range(store, first, last),
+            _ => Ok(()),
+        }
+    }
     /// Waits (on an IndexedDB request of `store`, never a timer) until every
     /// request issued so far is done. A long write calls it every few
     /// thousand records, so the page can show its progress meanwhile.
     async fn settle(&self, store: &'static str) -> Result<(), StoreError>;
+    /// Deletes every record of a store (issued like `put`).
+    fn clear(&self, store: &'static str) -> Result<(), StoreError>;
     async fn commit(self) -> Result<(), StoreError>;
 }
 

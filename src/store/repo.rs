@@ -2,16 +2,21 @@
 
 use super::records::{AccountRecord, ContactRecord, PhotoRecord};
 use super::schema::{self as s};
+use super::summary::{self, Summarised};
 use super::{Backend, Key, StoreError, Tx};
-use crate::bundle::merge::{incoming_email_keys, merge, wanted, Choices, Plan, Records, StoredKeys};
+use crate::bundle::merge::{incoming_email_keys, merge, wanted, Choices, Plan, Records, StoredKeys, Writes};
+use crate::bundle::vcard::{self, import::OnMatch, VcardFile};
 use crate::bundle::Contents;
+use crate::domain::backup::{BackupState, RemindAfter};
 use crate::domain::catalog::{Catalog, CatalogItem, TeamRole};
+use crate::domain::contact_merge::{self, MergeChoices, MergeOutcome};
+use crate::domain::directory::Directory;
 use crate::domain::history::{self, Change, HistoryEntry};
 use crate::domain::ids::{IdSource, NoteId, SeededIds};
 use crate::domain::note::Note;
 use crate::domain::search::normalize;
-use crate::domain::Timestamp;
 use crate::domain::{Account, AccountId, Contact, ContactId, Link, NewAccount};
+use crate::domain::{Timestamp, ValidationErrors};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
@@ -29,7 +34,9 @@ fn contact_key(c: &Contact) -> (String, ContactId) {
 }
 
 pub struct Repo<B> {
-    backend: B,
+    /// Every transaction goes through [`Summarised`], which keeps the
+    /// directory in step with the records (see `summary.rs`).
+    backend: Summarised<B>,
 }
 
 /// Reads inside a transaction, shared by reads and checks before writes.
@@ -211,6 +218,40 @@ fn snapshot_parts() -> (Key, Key) {
     )
 }
 
+/// The stores a merge of contacts writes.
+const MERGE_STORES: [&str; 4] = [s::CONTACTS, s::LINKS, s::HISTORY, s::META];
+
+/// The `meta` key of the last merge's snapshot.
+const LAST_MERGE: &str = "last_merge";
+
+/// What "Undo merge" needs: every record the merge changed, as it was.
+#[derive(Serialize, Deserialize)]
+struct MergeSnapshot {
+    key: String,
+    at: Timestamp,
+    /// The merged contact's name, and the names of those merged into it.
+    into: String,
+    merged: String,
+    survivor: ContactId,
+    /// Every merged contact before the merge, the survivor first.
+    contacts: Vec<Contact>,
+    /// Every link of those contacts before the merge.
+    links: Vec<Link>,
+    /// Accounts the survivor was linked to by the merge.
+    created_links: Vec<AccountId>,
+    /// Ids of the history entries the merge wrote.
+    history: Vec<String>,
+}
+
+/// The `meta` key of the groups marked "not duplicates".
+const DISMISSED: &str = "dismissed_duplicates";
+
+#[derive(Default, Serialize, Deserialize)]
+struct Dismissed {
+    key: String,
+    groups: Vec<Vec<ContactId>>,
+}
+
 /// Keys of the records an import created.
 #[derive(Default, Serialize, Deserialize)]
 struct CreatedKeys {
@@ -318,10 +359,10 @@ fn snapshot_pieces(create: &Records<'_>, replaced: &Contents, n: usize) -> usize
     .unwrap_or(0)
 }
 
-/// Runs of neighbouring keys (in the store's order) for which `gone` holds,
-/// as (first, last, how many): each run is deleted with one request.
-fn runs(keys: Vec<Key>, gone: impl Fn(&Key) -> bool) -> Vec<(Key, Key, usize)> {
-    let mut out: Vec<(Key, Key, usize)> = Vec::new();
+/// Runs of neighbouring keys (in the store's order) for which `gone` holds:
+/// each run is deleted with one request ([`Tx::delete_run`]).
+fn runs(keys: Vec<Key>, gone: impl Fn(&Key) -> bool) -> Vec<Vec<Key>> {
+    let mut out: Vec<Vec<Key>> = Vec::new();
     let mut open = false;
     for k in keys {
         if !gone(&k) {
@@ -329,12 +370,9 @@ fn runs(keys: Vec<Key>, gone: impl Fn(&Key) -> bool) -> Vec<(Key, Key, usize)> {
             continue;
         }
         match out.last_mut() {
-            Some(run) if open => {
-                run.1 = k;
-                run.2 += 1;
-            }
+            Some(run) if open => run.push(k),
             _ => {
-                out.push((k.clone(), k, 1));
+                out.push(vec![k]);
                 open = true;
             }
         }
@@ -436,13 +474,169 @@ fn put_history<T: Tx>(tx: &T, history: &[HistoryEntry]) -> Result<(), StoreError
     history.iter().try_for_each(|h| tx.put(s::HISTORY, h))
 }
 
+/// Issues the puts of `c` (no awaiting: they land at the commit).
+fn put_all<T: Tx>(tx: &T, c: &Contents) -> Result<(), StoreError> {
+    tx.put_many(s::CATALOG, &c.catalog)?;
+    let accounts: Vec<AccountRecord> = c.accounts.iter().map(AccountRecord::new).collect();
+    tx.put_many(s::ACCOUNTS, &accounts)?;
+    let contacts: Vec<ContactRecord> = c.contacts.iter().map(ContactRecord::new).collect();
+    tx.put_many(s::CONTACTS, &contacts)?;
+    tx.put_many(s::LINKS, &c.links)?;
+    tx.put_many(s::NOTES, &c.notes)?;
+    put_history(tx, &c.history)
+}
+
+/// Writes an import's records (bundle, CSV or vCard) and its undo snapshot
+/// (in parts), then commits; an import that changes nothing writes nothing
+/// and keeps the old snapshot. Emails that move to a contact of the file
+/// ("take theirs") get a history entry on the accounts of both contacts.
+/// Progress is reported, and the page may paint, every [`STEP_RECORDS`].
+async fn write_import<T: Tx, I: IdSource>(
+    tx: T,
+    plan: &Plan,
+    mut w: Writes<'_>,
+    mut run: Run<'_, I>,
+) -> Result<(), StoreError> {
+    if plan.changes_nothing() {
+        return Ok(());
+    }
+    for m in std::mem::take(&mut w.moved) {
+        let change = Change::EmailMoved {
+            email: m.email,
+            from: m.from,
+            to: m.to,
+        };
+        for account in &m.accounts {
+            let entries = history::entries(&mut run.ids, account, run.at, &run.by, vec![change.clone()]);
+            w.create.history.extend(entries.into_iter().map(Cow::Owned));
+        }
+    }
+    let mut pacer = Pacer {
+        tx: &tx,
+        done: 0,
+        total: w.len(),
+        since: 0,
+        progress: run.progress,
+    };
+    // Contacts that give up an email are saved without it first, so it is
+    // free (the unique email index) before another contact takes it.
+    let freeing: Vec<Contact> = w
+        .update
+        .contacts
+        .iter()
+        .filter_map(|after| {
+            let before = w.replaced.contacts.iter().find(|b| b.id == after.id)?;
+            let keep = after.email_keys();
+            let mut interim = before.clone();
+            interim.emails.retain(|e| keep.contains(&e.key()));
+            (interim.emails.len() < before.emails.len()).then_some(interim)
+        })
+        .collect();
+    let freeing: Vec<ContactRecord> = freeing.iter().map(ContactRecord::new).collect();
+    tx.put_many(s::CONTACTS, &freeing)?;
+    pacer.put_all(&w.update).await?;
+    pacer.put_all(&w.create).await?;
+    // The snapshot replaces the previous one (and its parts).
+    let (first, last) = snapshot_parts();
+    tx.delete_range(s::META, &first, &last)?;
+    let parts = snapshot_pieces(&w.create, &w.replaced, STEP_RECORDS);
+    for i in 0..parts {
+        tx.put(s::META, &snapshot_piece(&w.create, &w.replaced, i, STEP_RECORDS))?;
+        tx.settle(s::META).await?;
+    }
+    let snapshot = ImportSnapshot {
+        key: LAST_IMPORT.to_owned(),
+        at: run.at,
+        parts,
+        created: CreatedKeys::default(),
+        replaced: Contents::default(),
+    };
+    tx.put(s::META, &snapshot)?;
+    (run.progress)(Stage::Writing, pacer.total, pacer.total);
+    tx.commit().await
+}
+
+/// A run with no one watching, by "You", with ids derived from `at` and
+/// `salt` (for callers that pass none).
+fn quiet_run(at: Timestamp, salt: usize) -> Run<'static, SeededIds> {
+    Run {
+        at,
+        by: "You".into(),
+        ids: SeededIds::new(at.0 as u64 ^ 0x1e55_0a7e_u64 ^ ((salt as u64) << 32)),
+        progress: &|_, _, _| {},
+    }
+}
+
 impl<B: Backend> Repo<B> {
     pub fn new(backend: B) -> Self {
-        Self { backend }
+        Self {
+            backend: Summarised(backend),
+        }
     }
 
     pub fn backend(&self) -> &B {
-        &self.backend
+        &self.backend.0
+    }
+
+    /// What the Clients lists and the search show of every account, contact
+    /// and link, read from the stored directory (a few large values); built
+    /// from the records, and stored, when there is none yet.
+    pub async fn directory(&self) -> Result<Directory, StoreError> {
+        let stored = summary::read(&self.backend.read(&[s::SUMMARY])?).await?;
+        let text = match stored {
+            Some(text) => text,
+            None => {
+                let tx = self
+                    .backend
+                    .write(&[s::ACCOUNTS, s::CONTACTS, s::LINKS, s::SUMMARY])?;
+                let text = summary::rebuild(&tx).await?;
+                tx.commit().await?;
+                text
+            }
+        };
+        Ok(Directory::parse(&text).0)
+    }
+
+    /// The directory as the records say it should be (tests: the stored one
+    /// must always equal it).
+    pub async fn directory_from_records(&self) -> Result<Directory, StoreError> {
+        let tx = self.backend.read(&[s::ACCOUNTS, s::CONTACTS, s::LINKS])?;
+        let accounts: Vec<Account> = tx.all(s::ACCOUNTS).await?;
+        let contacts: Vec<Contact> = tx.all(s::CONTACTS).await?;
+        let links: Vec<Link> = tx.all(s::LINKS).await?;
+        Ok(Directory::of(&accounts, &contacts, &links))
+    }
+
+    /// Full accounts by id (those that exist), in the order asked.
+    pub async fn accounts_by_id(&self, ids: &[AccountId]) -> Result<Vec<Account>, StoreError> {
+        let tx = self.backend.read(&[s::ACCOUNTS])?;
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            if let Some(a) = account_in(&tx, id).await? {
+                out.push(a);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Full contacts by id (those that exist), in the order asked.
+    pub async fn contacts_by_id(&self, ids: &[ContactId]) -> Result<Vec<Contact>, StoreError> {
+        let tx = self.backend.read(&[s::CONTACTS])?;
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            if let Some(c) = contact_in(&tx, id).await? {
+                out.push(c);
+            }
+        }
+        Ok(out)
+    }
+
+    /// The link between an account and a contact, if there is one.
+    pub async fn link(&self, account: &AccountId, contact: &ContactId) -> Result<Option<Link>, StoreError> {
+        self.backend
+            .read(&[s::LINKS])?
+            .get::<Link>(s::LINKS, &Key::pair(account.as_str(), contact.as_str()))
+            .await
     }
 
     // ----- reads ---------------------------------------------------------
@@ -665,7 +859,7 @@ impl<B: Backend> Repo<B> {
         Ok(merge(&stored, bundle, choices).0)
     }
 
-    /// [`Repo::import_with`] without progress, by "You", with ids for its
+    /// [`Repo::import_run`] without progress, by "You", with ids for its
     /// history entries derived from `at` (the app passes random ones).
     pub async fn import(
         &self,
@@ -673,13 +867,8 @@ impl<B: Backend> Repo<B> {
         choices: Choices,
         at: Timestamp,
     ) -> Result<Plan, StoreError> {
-        let run = Run {
-            at,
-            by: "You".into(),
-            ids: SeededIds::new(at.0 as u64 ^ 0x1e55_0a7e_u64 ^ ((bundle.contacts.len() as u64) << 32)),
-            progress: &|_, _, _| {},
-        };
-        self.import_with(bundle, choices, run).await
+        self.import_run(bundle, choices, quiet_run(at, bundle.len()))
+            .await
     }
 
     /// Imports a validated bundle in one transaction, keeping a snapshot of
@@ -688,72 +877,63 @@ impl<B: Backend> Repo<B> {
     /// again inside the transaction, so it matches what is written. Emails
     /// that move to a contact of the file ("take theirs") get a history
     /// entry on the accounts of both contacts.
-    pub async fn import_with<I: IdSource>(
+    pub async fn import_run<I: IdSource>(
         &self,
         bundle: &Contents,
         choices: Choices,
-        mut run: Run<'_, I>,
+        run: Run<'_, I>,
     ) -> Result<Plan, StoreError> {
         let tx = self.backend.write(&IMPORT_STORES)?;
         let stored = stored_for(&tx, bundle, run.progress).await?;
-        let (plan, mut w) = merge(&stored, bundle, choices);
-        if plan.changes_nothing() {
-            return Ok(plan);
-        }
-        for m in std::mem::take(&mut w.moved) {
-            let change = Change::EmailMoved {
-                email: m.email,
-                from: m.from,
-                to: m.to,
-            };
-            for account in &m.accounts {
-                let entries = history::entries(&mut run.ids, account, run.at, &run.by, vec![change.clone()]);
-                w.create.history.extend(entries.into_iter().map(Cow::Owned));
-            }
-        }
-        let mut pacer = Pacer {
-            tx: &tx,
-            done: 0,
-            total: w.len(),
-            since: 0,
-            progress: run.progress,
+        let (plan, w) = merge(&stored, bundle, choices);
+        write_import(tx, &plan, w, run).await?;
+        Ok(plan)
+    }
+
+    /// Imports what `make` derives from the stored records (a CSV file
+    /// matched against them), exactly like [`Repo::import`]: `make` runs
+    /// inside the write transaction on what is stored at that moment, so the
+    /// records it matches cannot change in between. When `make` refuses
+    /// (problems with their places), nothing is written.
+    pub async fn import_with<F>(&self, make: F, choices: Choices, at: Timestamp) -> Result<Plan, StoreError>
+    where
+        F: FnOnce(&Contents) -> Result<Contents, ValidationErrors>,
+    {
+        let tx = self.backend.write(&IMPORT_STORES)?;
+        let stored = everything_in(&tx).await?;
+        let incoming = make(&stored).map_err(StoreError::Rejected)?;
+        let (plan, w) = merge(&stored, &incoming, choices);
+        write_import(tx, &plan, w, quiet_run(at, incoming.len())).await?;
+        Ok(plan)
+    }
+
+    /// The dry run of a vCard import: what [`Repo::import_vcard`] would do.
+    pub async fn import_vcard_plan(&self, file: &VcardFile, on_match: OnMatch) -> Result<Plan, StoreError> {
+        let stored = self.export().await?;
+        Ok(vcard::import::plan(&stored, file, on_match, &mut SeededIds::new(0), Timestamp(0)).0)
+    }
+
+    /// Imports the cards of a checked vCard file as contacts (a card that
+    /// names a stored contact by UID or email updates it), in one
+    /// transaction, with the same snapshot as a bundle import, so "Undo last
+    /// import" reverts it. New ids come from `ids`.
+    pub async fn import_vcard(
+        &self,
+        file: &VcardFile,
+        on_match: OnMatch,
+        at: Timestamp,
+        ids: &mut impl IdSource,
+    ) -> Result<Plan, StoreError> {
+        let tx = self.backend.write(&IMPORT_STORES)?;
+        let stored = everything_in(&tx).await?;
+        let (plan, w) = vcard::import::plan(&stored, file, on_match, ids, at);
+        let run = Run {
+            at,
+            by: "You".into(),
+            ids,
+            progress: &|_, _, _| {},
         };
-        // Contacts that give up an email are saved without it first, so it
-        // is free (the unique email index) before another contact takes it.
-        let freeing: Vec<Contact> = w
-            .update
-            .contacts
-            .iter()
-            .filter_map(|after| {
-                let before = w.replaced.contacts.iter().find(|b| b.id == after.id)?;
-                let keep = after.email_keys();
-                let mut interim = before.clone();
-                interim.emails.retain(|e| keep.contains(&e.key()));
-                (interim.emails.len() < before.emails.len()).then_some(interim)
-            })
-            .collect();
-        let freeing: Vec<ContactRecord> = freeing.iter().map(ContactRecord::new).collect();
-        tx.put_many(s::CONTACTS, &freeing)?;
-        pacer.put_all(&w.update).await?;
-        pacer.put_all(&w.create).await?;
-        // The snapshot replaces the previous one (and its parts).
-        let (first, last) = snapshot_parts();
-        tx.delete_range(s::META, &first, &last)?;
-        let parts = snapshot_pieces(&w.create, &w.replaced, STEP_RECORDS);
-        for i in 0..parts {
-            tx.put(s::META, &snapshot_piece(&w.create, &w.replaced, i, STEP_RECORDS))?;
-            tx.settle(s::META).await?;
-        }
-        let snapshot = ImportSnapshot {
-            key: LAST_IMPORT.to_owned(),
-            at: run.at,
-            parts,
-            created: CreatedKeys::default(),
-            replaced: Contents::default(),
-        };
-        tx.put(s::META, &snapshot)?;
-        (run.progress)(Stage::Writing, pacer.total, pacer.total);
-        tx.commit().await?;
+        write_import(tx, &plan, w, run).await?;
         Ok(plan)
     }
 
@@ -836,7 +1016,7 @@ impl<B: Backend> Repo<B> {
         }
         let total = deletes
             .iter()
-            .flat_map(|(_, runs)| runs.iter().map(|r| r.2))
+            .flat_map(|(_, runs)| runs.iter().map(Vec::len))
             .sum::<usize>()
             + snap.replaced.len();
         let mut pacer = Pacer {
@@ -847,9 +1027,9 @@ impl<B: Backend> Repo<B> {
             progress,
         };
         for (store, runs) in deletes {
-            for (first, last, n) in runs {
-                tx.delete_range(store, &first, &last)?;
-                pacer.wrote(n).await?;
+            for run in runs {
+                tx.delete_run(store, &run)?;
+                pacer.wrote(run.len()).await?;
             }
         }
         pacer.put_all(&Records::from(&snap.replaced)).await?;
@@ -1184,4 +1364,250 @@ impl<B: Backend> Repo<B> {
         tx.delete(s::NOTES, &Key::one(id.as_str()))?;
         tx.commit().await
     }
+
+    // ----- duplicates ----------------------------------------------------
+
+    /// Merges contacts into one (see [`contact_merge`]) in one transaction:
+    /// the contacts must still be as the practitioner saw them (`seen`),
+    /// else [`StoreError::Conflict`]. Every account linked to any of them
+    /// gets a history entry, and a snapshot of everything the merge touches
+    /// is kept for [`Repo::undo_merge`] (replacing the previous one).
+    pub async fn merge_contacts(
+        &self,
+        seen: &[Contact],
+        choices: &MergeChoices,
+        at: Timestamp,
+        by: &str,
+        ids: &mut impl IdSource,
+    ) -> Result<MergeOutcome, StoreError> {
+        let tx = self.backend.write(&MERGE_STORES)?;
+        let mut contacts = Vec::new();
+        let mut links = Vec::new();
+        for id in std::iter::once(&choices.survivor).chain(&choices.others) {
+            let Some(c) = contact_in(&tx, id).await? else {
+                return Err(StoreError::NotFound("A contact to merge"));
+            };
+            if !seen.contains(&c) {
+                return Err(StoreError::Conflict);
+            }
+            links.extend(
+                tx.by_index::<Link>(s::LINKS, s::LINKS_BY_CONTACT, id.as_str())
+                    .await?,
+            );
+            contacts.push(c);
+        }
+        let outcome = contact_merge::merge(&contacts, &links, choices, at)
+            .map_err(|e| StoreError::rejected("contacts", e.to_string()))?;
+        // "Katie Smith into Kate Smith (now Katie Smith)" when the kept
+        // contact takes another's name.
+        let (was, now) = (contacts[0].display_name(), outcome.contact.display_name());
+        let into = if was == now {
+            was
+        } else {
+            format!("{was} (now {now})")
+        };
+        let merged = contacts[1..]
+            .iter()
+            .map(Contact::display_name)
+            .collect::<Vec<_>>()
+            .join(", ");
+        let mut history = Vec::new();
+        for account in &outcome.accounts {
+            history.extend(history::entries(
+                ids,
+                account,
+                at,
+                by,
+                vec![Change::ContactsMerged {
+                    merged: merged.clone(),
+                    into: into.clone(),
+                }],
+            ));
+        }
+        let before: BTreeSet<(&AccountId, &ContactId)> =
+            links.iter().map(|l| (&l.account_id, &l.contact_id)).collect();
+        let snapshot = MergeSnapshot {
+            key: LAST_MERGE.to_owned(),
+            at,
+            into: into.clone(),
+            merged: merged.clone(),
+            survivor: choices.survivor.clone(),
+            contacts: contacts.clone(),
+            links: links.clone(),
+            created_links: outcome
+                .put_links
+                .iter()
+                .filter(|l| !before.contains(&(&l.account_id, &l.contact_id)))
+                .map(|l| l.account_id.clone())
+                .collect(),
+            history: history.iter().map(|h| h.id.to_string()).collect(),
+        };
+        // The others go first, so their emails are free for the survivor.
+        for id in &outcome.removed {
+            tx.delete(s::CONTACTS, &Key::one(id.as_str()))?;
+        }
+        for (a, c) in &outcome.delete_links {
+            tx.delete(s::LINKS, &Key::pair(a.as_str(), c.as_str()))?;
+        }
+        tx.put(s::CONTACTS, &ContactRecord::new(&outcome.contact))?;
+        for l in &outcome.put_links {
+            tx.put(s::LINKS, l)?;
+        }
+        put_history(&tx, &history)?;
+        tx.put(s::META, &snapshot)?;
+        tx.commit().await?;
+        Ok(outcome)
+    }
+
+    /// The last merge that can be undone: when, and "X, Y into Z".
+    pub async fn last_merge(&self) -> Result<Option<(Timestamp, String)>, StoreError> {
+        let tx = self.backend.read(&[s::META])?;
+        Ok(tx
+            .get::<MergeSnapshot>(s::META, &Key::one(LAST_MERGE))
+            .await?
+            .map(|m| (m.at, format!("{} into {}", m.merged, m.into))))
+    }
+
+    /// Puts back everything the last merge changed, in one transaction: the
+    /// contacts and their links as they were, the links the merge made
+    /// removed, its history entries deleted. `false` when there is nothing
+    /// to undo.
+    pub async fn undo_merge(&self) -> Result<bool, StoreError> {
+        let tx = self.backend.write(&MERGE_STORES)?;
+        let Some(snap) = tx.get::<MergeSnapshot>(s::META, &Key::one(LAST_MERGE)).await? else {
+            return Ok(false);
+        };
+        for a in &snap.created_links {
+            tx.delete(s::LINKS, &Key::pair(a.as_str(), snap.survivor.as_str()))?;
+        }
+        for h in &snap.history {
+            tx.delete(s::HISTORY, &Key::one(h))?;
+        }
+        // The survivor first: it gives the others' emails back.
+        for c in &snap.contacts {
+            tx.put(s::CONTACTS, &ContactRecord::new(c))?;
+        }
+        for l in &snap.links {
+            tx.put(s::LINKS, l)?;
+        }
+        tx.delete(s::META, &Key::one(LAST_MERGE))?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Groups the practitioner marked "not duplicates".
+    pub async fn dismissed_duplicates(&self) -> Result<Vec<Vec<ContactId>>, StoreError> {
+        let tx = self.backend.read(&[s::META])?;
+        Ok(tx
+            .get::<Dismissed>(s::META, &Key::one(DISMISSED))
+            .await?
+            .map(|d| d.groups)
+            .unwrap_or_default())
+    }
+
+    /// Marks these contacts as not duplicates of each other (their group is
+    /// no longer offered). With an empty list, every group marked so far is
+    /// offered again.
+    pub async fn dismiss_duplicates(&self, contacts: &[ContactId]) -> Result<(), StoreError> {
+        let tx = self.backend.write(&[s::META])?;
+        let mut d = tx
+            .get::<Dismissed>(s::META, &Key::one(DISMISSED))
+            .await?
+            .unwrap_or_default();
+        if contacts.is_empty() {
+            d.groups.clear();
+        } else {
+            let mut group = contacts.to_vec();
+            group.sort();
+            group.dedup();
+            if !d.groups.contains(&group) {
+                d.groups.push(group);
+            }
+        }
+        d.key = DISMISSED.to_owned();
+        tx.put(s::META, &d)?;
+        tx.commit().await
+    }
+}
+
+/// The `meta` key of what is kept about backups.
+const BACKUP: &str = "backup";
+
+#[derive(Serialize, Deserialize)]
+struct BackupRecord {
+    key: String,
+    state: BackupState,
+}
+
+/// Backups (the reminder's facts) and replacing a whole practice (the demo).
+impl<B: Backend> Repo<B> {
+    /// What is kept about backups, and how many accounts are stored. The
+    /// first time there is data and no backup, the reminder's clock starts
+    /// at `now` (saved).
+    pub async fn backup_status(&self, now: Timestamp) -> Result<(BackupState, usize), StoreError> {
+        let (state, accounts) = {
+            let tx = self.backend.read(&[s::META, s::ACCOUNTS])?;
+            (backup_in(&tx).await?, tx.count(s::ACCOUNTS).await?)
+        };
+        if accounts > 0 && state.clone().data_seen(now) {
+            let state = self
+                .change_backup(|b| {
+                    b.data_seen(now);
+                })
+                .await?;
+            return Ok((state, accounts));
+        }
+        Ok((state, accounts))
+    }
+
+    /// Records a full export (a backup) made at `at`.
+    pub async fn record_export(&self, at: Timestamp) -> Result<(), StoreError> {
+        self.change_backup(|b| b.exported(at)).await.map(|_| ())
+    }
+
+    /// "Remind me later", pressed at `now`.
+    pub async fn snooze_backup_reminder(&self, now: Timestamp) -> Result<(), StoreError> {
+        self.change_backup(|b| b.snooze(now)).await.map(|_| ())
+    }
+
+    /// How often to remind (Settings).
+    pub async fn set_backup_reminder(&self, every: RemindAfter) -> Result<(), StoreError> {
+        self.change_backup(|b| b.remind_after = every).await.map(|_| ())
+    }
+
+    async fn change_backup(&self, f: impl FnOnce(&mut BackupState)) -> Result<BackupState, StoreError> {
+        let tx = self.backend.write(&[s::META])?;
+        let mut state = backup_in(&tx).await?;
+        f(&mut state);
+        tx.put(
+            s::META,
+            &BackupRecord {
+                key: BACKUP.to_owned(),
+                state: state.clone(),
+            },
+        )?;
+        tx.commit().await?;
+        Ok(state)
+    }
+
+    /// Replaces everything with `contents`, in one transaction: every record
+    /// of every store goes (photos, the undo snapshot and the backup facts
+    /// too), then `contents` is written. Only for the demo practice (loaded
+    /// and reset); the practitioner's own database never gets this.
+    pub async fn replace_everything(&self, contents: &Contents) -> Result<(), StoreError> {
+        let tx = self.backend.write(&IMPORT_STORES)?;
+        for store in IMPORT_STORES {
+            tx.clear(store)?;
+        }
+        put_all(&tx, contents)?;
+        tx.commit().await
+    }
+}
+
+async fn backup_in<T: Tx>(tx: &T) -> Result<BackupState, StoreError> {
+    Ok(tx
+        .get::<BackupRecord>(s::META, &Key::one(BACKUP))
+        .await?
+        .map(|r| r.state)
+        .unwrap_or_default())
 }

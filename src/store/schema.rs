@@ -7,6 +7,9 @@
 
 /// Name of the practitioner's database.
 pub const DB_NAME: &str = "clientbook";
+/// Name of the demo practice's database (Settings → "Load demo practice"):
+/// same schema, never the practitioner's data.
+pub const DEMO_DB_NAME: &str = "clientbook-demo";
 
 pub const ACCOUNTS: &str = "accounts";
 pub const CONTACTS: &str = "contacts";
@@ -16,6 +19,9 @@ pub const CATALOG: &str = "catalog";
 pub const NOTES: &str = "notes";
 pub const HISTORY: &str = "history";
 pub const PHOTOS: &str = "photos";
+/// The directory: every account, contact and link as compact text, in a
+/// few large values (see `store::summary`).
+pub const SUMMARY: &str = "summary";
 
 /// Accounts by normalised name (sort order of the clients list).
 pub const ACCOUNTS_BY_NAME: &str = "by_name";
@@ -141,6 +147,11 @@ pub const STEPS: &[&[SchemaOp]] = &[
             key_path: &["account_id"],
         },
     ],
+    // Version 3: the directory the lists and the search start from.
+    &[SchemaOp::CreateStore {
+        name: SUMMARY,
+        key_path: &["chunk"],
+    }],
 ];
 
 /// The schema version this build of Clientbook reads and writes.
@@ -161,11 +172,12 @@ mod tests {
 
     #[test]
     fn version_matches_steps() {
-        assert_eq!(DB_VERSION, 2);
+        assert_eq!(DB_VERSION, 3);
         assert_eq!(
             upgrade_ops(0, DB_VERSION).count(),
-            STEPS[0].len() + STEPS[1].len()
+            STEPS[0].len() + STEPS[1].len() + STEPS[2].len()
         );
+        assert_eq!(upgrade_ops(2, 3).count(), 1);
         assert_eq!(upgrade_ops(1, 2).count(), STEPS[1].len());
         assert_eq!(upgrade_ops(0, 1).count(), STEPS[0].len());
         assert_eq!(upgrade_ops(DB_VERSION, DB_VERSION).count(), 0);

@@ -8,13 +8,14 @@
 //! `Store` trait.
 
 pub mod components;
+pub mod demo;
 pub mod nav;
 pub mod pages;
 pub mod services;
 pub mod storage;
 
 use crate::route::Route;
-use components::{RemoteChangesBanner, Sidebar, UpdateBanner};
+use components::{BackupReminder, DemoBar, RemoteChangesBanner, Sidebar, UpdateBanner};
 use leptos::prelude::*;
 use services::{DbState, Services};
 
@@ -42,8 +43,10 @@ pub fn App() -> impl IntoView {
         <div class="shell">
             <Sidebar />
             <main id="main" class="content" tabindex="-1">
+                <DemoBar />
                 <UpdateBanner />
                 <RemoteChangesBanner />
+                <BackupReminder />
                 {move || match services.db.get() {
                     DbState::Opening => view! { <p class="muted" role="status">"Opening your data…"</p> }.into_any(),
                     DbState::Blocked => {
@@ -87,6 +90,7 @@ fn Page(route: ReadSignal<Route>) -> impl IntoView {
             Route::Settings => view! { <pages::settings::SettingsPage /> }.into_any(),
             Route::Data => view! { <pages::data::DataPage /> }.into_any(),
             Route::Contact(id) => view! { <pages::contact::ContactPage id=id /> }.into_any(),
+            Route::Duplicates => view! { <pages::duplicates::DuplicatesPage /> }.into_any(),
             Route::NotFound(path) => view! { <pages::not_found::NotFoundPage path=path /> }.into_any(),
         }
     }

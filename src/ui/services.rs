@@ -9,15 +9,26 @@
 //! typing in an edit form; so while they type in a form (or a note), the
 //! reload waits and `remote_changes` is set instead: the shell offers to show
 //! the changes, and the next save here or the next page shows them anyway.
+//!
+//! The demo practice: [`Services::load_demo`] and [`Services::leave_demo`]
+//! switch to the separate demo database and back without reloading the
+//! page (the old connection is closed, the pages render anew). Each database
+//! has its own `BroadcastChannel` (named like the database), so a write in
+//! the demo never reloads a tab showing the real data. The choice is kept in
+//! `localStorage` (`ui::demo`): a reload keeps it, and the other tabs follow
+//! (right away, or at their next page if something is being typed).
 
 use crate::domain::catalog::TeamMember;
+use crate::domain::directory::Directory;
 use crate::domain::ids::IdSource;
+use crate::domain::ids::MemberId;
 use crate::domain::Timestamp;
 use crate::error::AppError;
 use crate::store::idb::{Hooks, IdbStore};
-use crate::store::{schema, StoreError};
+use crate::store::StoreError;
 use leptos::prelude::*;
 use std::rc::Rc;
+use std::sync::Arc;
 
 /// The store the app runs on.
 pub type AppStore = IdbStore;
@@ -50,39 +61,150 @@ pub struct Services {
     pub remote_changes: RwSignal<bool>,
     /// Typed into a form or a note since the last reload.
     typing: StoredValue<bool>,
+    /// The demo practice is open (its own database).
+    pub demo: RwSignal<bool>,
+    /// Counts database openings: hooks and openings of an earlier one
+    /// (before a switch) are ignored.
+    generation: StoredValue<u64>,
+    /// The channel's message handler (kept for the channel of the next database).
+    on_message: StoredValue<Option<js_sys::Function>, LocalStorage>,
+    /// Another tab switched to or from the demo while this one was being
+    /// typed in: this one follows at its next page.
+    switch_pending: StoredValue<bool>,
+    /// Set (for good) once the Clients page or the search needs the
+    /// directory; from then on it reloads after every write.
+    pub wants_directory: RwSignal<bool>,
+    /// The directory (see [`crate::domain::directory`]) the Clients lists and
+    /// the search share: read once per revision. `None` until wanted and loaded.
+    pub directory: LocalResource<Option<Result<Arc<Directory>, AppError>>>,
 }
 
-/// The channel every Clientbook tab listens on. Channels, like the
-/// database, belong to the origin, so every tab that shares the data hears it.
-const CHANNEL: &str = "clientbook";
+/// What to put into the database once it is open.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Fill {
+    Nothing,
+    /// A fresh demo practice, if the database has no account.
+    DemoIfEmpty,
+    /// A fresh demo practice, replacing everything in it.
+    Demo,
+}
+
+/// The channel Clientbook tabs on the same database listen on: named like
+/// the database. Channels, like databases, belong to the origin, so every
+/// tab that shares the data hears it.
+fn channel_name(demo: bool) -> &'static str {
+    crate::ui::demo::database(demo)
+}
 
 impl Services {
     /// Creates the services, provides them as context and starts opening the
     /// database.
     pub fn provide() -> Self {
+        let store: StoredValue<Option<Rc<AppStore>>, LocalStorage> = StoredValue::new_local(None);
+        let revision = RwSignal::new(0);
+        let db = RwSignal::new(DbState::Opening);
+        let wants_directory = RwSignal::new(false);
+        let directory = LocalResource::new(move || {
+            revision.track();
+            let ready = db.with(|d| *d == DbState::Ready);
+            let store = (wants_directory.get() && ready)
+                .then(|| store.with_value(|s| s.clone()))
+                .flatten();
+            async move {
+                let store = store?;
+                Some(store.directory().await.map(Arc::new).map_err(AppError::from))
+            }
+        });
         let services = Self {
-            store: StoredValue::new_local(None),
-            revision: RwSignal::new(0),
-            db: RwSignal::new(DbState::Opening),
+            store,
+            revision,
+            db,
+            wants_directory,
+            directory,
             viewing_as: RwSignal::new(None),
             channel: StoredValue::new_local(None),
             persist_answer: RwSignal::new(None),
             persist_asked: StoredValue::new(false),
             remote_changes: RwSignal::new(false),
             typing: StoredValue::new(false),
+            demo: RwSignal::new(crate::ui::demo::remembered()),
+            generation: StoredValue::new(0),
+            on_message: StoredValue::new_local(None),
+            switch_pending: StoredValue::new(false),
         };
         provide_context(services);
-        services.open();
+        let fill = if services.demo.get_untracked() {
+            Fill::DemoIfEmpty
+        } else {
+            Fill::Nothing
+        };
+        services.open(fill);
         services.listen_to_other_tabs();
         services
+    }
+
+    /// Opens the demo practice: a fresh one, in its own database. The
+    /// practitioner's database is not touched.
+    pub fn load_demo(self) {
+        crate::ui::demo::remember(true);
+        self.switch_database(true, Fill::Demo);
+    }
+
+    /// Back to the practitioner's own data (the demo database stays, and is
+    /// filled afresh by the next "Load demo practice").
+    pub fn leave_demo(self) {
+        crate::ui::demo::remember(false);
+        self.switch_database(false, Fill::Nothing);
+    }
+
+    fn switch_database(self, demo: bool, fill: Fill) {
+        self.switch_pending.set_value(false);
+        self.generation.update_value(|g| *g += 1);
+        self.demo.set(demo);
+        // Team members differ between the two practices.
+        self.viewing_as.set(None);
+        self.typing.set_value(false);
+        self.remote_changes.set(false);
+        self.db.set(DbState::Opening);
+        // Our handle goes; the connection closes when the last read holding
+        // it is done.
+        self.store.set_value(None);
+        self.join_channel();
+        self.open(fill);
+    }
+
+    /// Follows a switch made in another tab (the `storage` event).
+    fn follow_other_tab(self) {
+        let wanted = crate::ui::demo::remembered();
+        if wanted == self.demo.get_untracked() {
+            return;
+        }
+        if self.typing.get_value() && editing_on_page() {
+            self.switch_pending.set_value(true);
+        } else {
+            let fill = if wanted { Fill::DemoIfEmpty } else { Fill::Nothing };
+            self.switch_database(wanted, fill);
+        }
+    }
+
+    /// Listens on the channel of the database now open (leaving the old one).
+    fn join_channel(self) {
+        self.channel.update_value(|old| {
+            if let Some(old) = old.take() {
+                old.set_onmessage(None);
+                old.close();
+            }
+        });
+        let Ok(channel) = web_sys::BroadcastChannel::new(channel_name(self.demo.get_untracked())) else {
+            return;
+        };
+        self.on_message.with_value(|f| channel.set_onmessage(f.as_ref()));
+        self.channel.set_value(Some(channel));
     }
 
     /// Joins the channel: a write in another tab reloads this tab's reads.
     fn listen_to_other_tabs(self) {
         use wasm_bindgen::{closure::Closure, JsCast};
-        let Ok(channel) = web_sys::BroadcastChannel::new(CHANNEL) else {
-            return;
-        };
         let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |_: web_sys::MessageEvent| {
             if self.typing.get_value() && editing_on_page() {
                 self.remote_changes.set(true);
@@ -90,7 +212,24 @@ impl Services {
                 self.reload_all();
             }
         });
-        channel.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        // The page keeps the handler for as long as it lives.
+        self.on_message
+            .set_value(Some(on_message.into_js_value().unchecked_into()));
+        self.join_channel();
+        // Another tab loaded or left the demo.
+        let on_storage = Closure::<dyn FnMut(web_sys::Event)>::new(move |ev: web_sys::Event| {
+            let key = js_sys::Reflect::get(&ev, &"key".into())
+                .ok()
+                .and_then(|k| k.as_string());
+            // No key: the whole localStorage was cleared.
+            if key.as_deref().is_none_or(|k| k == crate::ui::demo::MODE_KEY) {
+                self.follow_other_tab();
+            }
+        });
+        if let Some(window) = web_sys::window() {
+            let _ = window.add_event_listener_with_callback("storage", on_storage.as_ref().unchecked_ref());
+        }
+        on_storage.forget();
         // Typing in a form or a note: found by the `input` events that
         // bubble up to the document.
         let on_input = Closure::<dyn FnMut(web_sys::Event)>::new(move |ev: web_sys::Event| {
@@ -107,9 +246,7 @@ impl Services {
             let _ = document.add_event_listener_with_callback("input", on_input.as_ref().unchecked_ref());
         }
         // The services live as long as the page: so do the listeners.
-        on_message.forget();
         on_input.forget();
-        self.channel.set_value(Some(channel));
     }
 
     /// Reloads every read (after changes made elsewhere, or when the
@@ -124,26 +261,66 @@ impl Services {
     /// reads the data afresh; changes from other tabs wait no longer.
     pub fn page_changed(&self) {
         self.typing.set_value(false);
+        if self.switch_pending.get_value() {
+            self.follow_other_tab();
+            return;
+        }
         if self.remote_changes.get_untracked() {
             self.reload_all();
         }
     }
 
-    fn open(self) {
+    fn open(self, fill: Fill) {
         let db = self.db;
+        let generation = self.generation.get_value();
+        // Still the database this tab should show (no switch since)?
+        let current = move || self.generation.get_value() == generation;
         let hooks = Hooks {
-            on_blocked: Some(Rc::new(move || db.set(DbState::Blocked))),
+            on_blocked: Some(Rc::new(move || {
+                if current() {
+                    db.set(DbState::Blocked)
+                }
+            })),
             on_lost: Some(Rc::new(move |e: StoreError| {
-                db.set(DbState::Failed(AppError::from(e).user_message()))
+                if current() {
+                    db.set(DbState::Failed(AppError::from(e).user_message()))
+                }
             })),
         };
+        let demo = self.demo.get_untracked();
+        let name = crate::ui::demo::database(demo);
+        // The practitioner's own database is never filled with the demo.
+        let fill = if demo { fill } else { Fill::Nothing };
         leptos::task::spawn_local(async move {
-            match IdbStore::open(schema::DB_NAME, hooks).await {
-                Ok(store) => {
+            let opened = match IdbStore::open(name, hooks).await {
+                Ok(store) => fill_with(&store, fill).await.map(|filled| (store, filled)),
+                Err(e) => Err(e),
+            };
+            if !current() {
+                // Switched meanwhile: this connection closes as it drops.
+                return;
+            }
+            match opened {
+                Ok((store, filled)) => {
                     self.store.set_value(Some(Rc::new(store)));
                     db.set(DbState::Ready);
+                    self.revision.update(|r| *r += 1);
+                    if filled {
+                        self.post_changed();
+                    }
                 }
                 Err(e) => db.set(DbState::Failed(AppError::from(e).user_message())),
+            }
+        });
+    }
+
+    /// Tells the other tabs on this database that something changed.
+    fn post_changed(&self) {
+        self.channel.with_value(|c| {
+            if let Some(c) = c {
+                // Nothing useful to do if posting fails: the other tabs
+                // then show their data as of their last reload.
+                let _ = c.post_message(&"changed".into());
             }
         });
     }
@@ -163,10 +340,13 @@ impl Services {
 
     /// Whether the current viewer may see this account (owner: everything).
     pub fn may_see(&self, account: &crate::domain::Account) -> bool {
-        self.viewing_as.with(|m| {
-            m.as_ref()
-                .is_none_or(|m| m.sees_all() || account.team.contains(&m.id))
-        })
+        self.may_see_team(&account.team)
+    }
+
+    /// Whether the current viewer may see an account with this team.
+    pub fn may_see_team(&self, team: &[MemberId]) -> bool {
+        self.viewing_as
+            .with(|m| m.as_ref().is_none_or(|m| m.sees_all() || team.contains(&m.id)))
     }
 
     /// Whether the current viewer may change accounts.
@@ -181,14 +361,9 @@ impl Services {
         self.typing.set_value(false);
         self.remote_changes.set(false);
         self.revision.update(|r| *r += 1);
-        self.channel.with_value(|c| {
-            if let Some(c) = c {
-                // Nothing useful to do if posting fails: the other tabs
-                // then show their data as of their last reload.
-                let _ = c.post_message(&"changed".into());
-            }
-        });
-        if !self.persist_asked.get_value() {
+        self.post_changed();
+        // Demo data is not worth keeping.
+        if !self.persist_asked.get_value() && !self.demo.get_untracked() {
             self.persist_asked.set_value(true);
             let answer = self.persist_answer;
             leptos::task::spawn_local(async move {
@@ -200,6 +375,20 @@ impl Services {
             });
         }
     }
+}
+
+/// Puts a demo practice into a just opened database, as `fill` says;
+/// whether it did.
+async fn fill_with(store: &AppStore, fill: Fill) -> Result<bool, StoreError> {
+    let wanted = match fill {
+        Fill::Nothing => false,
+        Fill::Demo => true,
+        Fill::DemoIfEmpty => store.accounts().await?.is_empty(),
+    };
+    if wanted {
+        store.replace_everything(&crate::ui::demo::practice()).await?;
+    }
+    Ok(wanted)
 }
 
 /// Where typing means work in progress: edit forms and notes in the page.

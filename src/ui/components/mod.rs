@@ -1,6 +1,8 @@
 //! Pieces shared by pages.
 
 pub mod address;
+pub mod backup;
+pub mod demo_bar;
 pub mod field;
 pub mod finder;
 pub mod other_tabs;
@@ -14,6 +16,8 @@ pub mod update;
 pub mod viewing_as;
 
 pub use address::{AddressFields, AddressForm};
+pub use backup::BackupReminder;
+pub use demo_bar::{DemoBadge, DemoBar};
 pub use field::{CheckField, TextField};
 pub use finder::ContactFinder;
 pub use other_tabs::RemoteChangesBanner;

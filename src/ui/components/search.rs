@@ -3,17 +3,16 @@
 //! grouped options: `/` focuses it, ArrowUp / ArrowDown move through the
 //! results (wrapping across the groups), Enter opens one, Escape clears.
 //!
-//! The index (normalised strings) is built once per load of the data, which
-//! reloads after every write; a keystroke only scans prepared strings. The
-//! data is first loaded when the box gets focus, so pages that never search
-//! never pay for it.
+//! The index (normalised strings in one buffer per kind) is built once per
+//! load of the directory, which reloads after every write; a keystroke only
+//! scans it, and typing on only narrows the last matches. The directory is
+//! first loaded when the box gets focus (or the Clients page shows), so
+//! pages that never search never pay for it.
 
 use crate::domain::listing::{SearchIndex, SearchResults};
-use crate::domain::{Account, Contact, Link};
-use crate::error::AppError;
 use crate::route::Route;
 use crate::ui::nav::navigate;
-use crate::ui::services::{use_services, DbState};
+use crate::ui::services::use_services;
 use leptos::html::Input;
 use leptos::prelude::*;
 use std::sync::Arc;
@@ -23,16 +22,6 @@ use wasm_bindgen::JsCast;
 const LIMIT: usize = 8;
 const INPUT_ID: &str = "client-search";
 const LISTBOX_ID: &str = "client-search-results";
-
-/// Loaded data, compared by identity (never field by field).
-#[derive(Clone)]
-struct Loaded(Arc<(Vec<Account>, Vec<Contact>, Vec<Link>)>);
-
-impl PartialEq for Loaded {
-    fn eq(&self, other: &Self) -> bool {
-        Arc::ptr_eq(&self.0, &other.0)
-    }
-}
 
 #[derive(Clone)]
 struct Index(Arc<SearchIndex>);
@@ -59,51 +48,56 @@ fn typing_in(ev: &web_sys::KeyboardEvent) -> bool {
         })
 }
 
+/// `performance.mark("clientbook:search-rendered", { detail: query })`
+/// (see the effect in [`Search`]). Called through `Reflect` because the
+/// options form of `mark` is an unstable API in web-sys.
+fn mark_search_rendered(query: &str) {
+    const MARK: &str = "clientbook:search-rendered";
+    let Some(performance) = web_sys::window().and_then(|w| w.performance()) else {
+        return;
+    };
+    performance.clear_marks_with_mark_name(MARK);
+    let options = js_sys::Object::new();
+    let mark = js_sys::Reflect::set(&options, &"detail".into(), &query.into())
+        .and_then(|_| js_sys::Reflect::get(&performance, &"mark".into()))
+        .and_then(|f| f.dyn_into::<js_sys::Function>());
+    if let Ok(mark) = mark {
+        let _ = mark.call2(&performance, &MARK.into(), &options);
+    }
+}
+
 #[component]
 pub fn Search() -> impl IntoView {
     let services = use_services();
     let query = RwSignal::new(String::new());
     let open = RwSignal::new(false);
     let active = RwSignal::new(None::<usize>);
-    // Loaded on first use, then after every write.
-    let wanted = RwSignal::new(false);
     let input = NodeRef::<Input>::new();
 
-    let data = LocalResource::new(move || {
-        services.revision.track();
-        let ready = services.db.with(|d| *d == DbState::Ready);
-        let store = (wanted.get() && ready).then(|| services.store());
-        async move {
-            let store = match store? {
-                Ok(store) => store,
-                Err(e) => return Some(Err(e)),
-            };
-            let load = async {
-                let accounts = store.accounts().await?;
-                let contacts = store.contacts().await?;
-                let links = store.links().await?;
-                Ok::<_, crate::store::StoreError>(Loaded(Arc::new((accounts, contacts, links))))
-            };
-            Some(load.await.map_err(AppError::from))
-        }
-    });
-    // Rebuilt when the data or the viewer changes, never per keystroke.
-    let index = Memo::new(move |_| match data.get().flatten() {
-        Some(Ok(loaded)) => {
-            let (accounts, contacts, links) = &*loaded.0;
+    // The directory the Clients page shares, loaded on first use here (or
+    // by that page), then after every write; the index is rebuilt when it or
+    // the viewer changes, never per keystroke.
+    let index = Memo::new(move |_| match services.directory.get().flatten() {
+        Some(Ok(dir)) => {
             let sees_all = services
                 .viewing_as
                 .with(|m| m.as_ref().is_none_or(|m| m.sees_all()));
             Some(Ok(Index(Arc::new(SearchIndex::build(
-                accounts,
-                contacts,
-                links,
-                |a| services.may_see(a),
+                &dir,
+                |a| services.may_see_team(&a.team),
                 sees_all,
             )))))
         }
         Some(Err(e)) => Some(Err(e)),
         None => None,
+    });
+    // Built once the list is painted, so the first key finds it ready.
+    Effect::new(move |_| {
+        if services.directory.with(|d| matches!(d, Some(Some(Ok(_))))) {
+            request_animation_frame(move || {
+                set_timeout(move || index.with_untracked(|_| ()), std::time::Duration::ZERO);
+            });
+        }
     });
     let results = Memo::new(move |_| {
         let q = query.get();
@@ -111,6 +105,18 @@ pub fn Search() -> impl IntoView {
             Some(Ok(i)) => i.0.search(&q, LIMIT),
             _ => SearchResults::default(),
         })
+    });
+    // For the benchmark harness (bench/, docs/benchmarks.md): once the
+    // results of a query are computed, a performance mark
+    // `clientbook:search-rendered` with the query as its detail; the harness
+    // then takes the next painted frame as "results rendered". Only the
+    // latest mark is kept, so they never pile up.
+    Effect::new(move |_| {
+        let q = query.get();
+        results.track();
+        if index.with(|i| i.is_some()) {
+            mark_search_rendered(&q);
+        }
     });
     // Every option in order, as the routes they open.
     let options = Memo::new(move |_| {
@@ -263,7 +269,7 @@ pub fn Search() -> impl IntoView {
                 aria-activedescendant=move || current().filter(|_| expanded.get()).map(option_id)
                 prop:value=move || query.get()
                 on:focus=move |_| {
-                    wanted.set(true);
+                    services.wants_directory.set(true);
                     open.set(true);
                 }
                 on:blur=move |_| open.set(false)

@@ -18,6 +18,7 @@ pub fn Sidebar() -> impl IntoView {
         <nav class="sidebar" aria-label="Main">
             <a class="brand" href=Route::clients().href()>
                 "Clientbook"
+                <super::DemoBadge />
             </a>
             <super::search::Search />
             <div class="new-menu" on:keydown=close_on_escape>
@@ -43,7 +44,10 @@ pub fn Sidebar() -> impl IntoView {
                     <a
                         href=Route::clients().href()
                         aria-current=move || {
-                            matches!(route.get(), Route::Clients(_) | Route::Account(..) | Route::Contact(_))
+                            matches!(
+                                route.get(),
+                                Route::Clients(_) | Route::Account(..) | Route::Contact(_) | Route::Duplicates
+                            )
                                 .then_some("page")
                         }
                     >

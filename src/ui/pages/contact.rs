@@ -1,7 +1,9 @@
 //! A contact's own page: personal details (editable), emails, tags, custom
 //! fields, and every account the person belongs to, with the switches of
-//! each email for that account; link to another account or unlink.
+//! each email for that account; link to another account or unlink; export
+//! the contact as a vCard.
 
+use crate::bundle::vcard;
 use crate::domain::catalog::{Catalog, FieldTarget};
 use crate::domain::edit::ContactEdit;
 use crate::domain::history::{self, Change};
@@ -59,6 +61,27 @@ fn ContactView(details: Details) -> impl IntoView {
     let c = details.contact.clone();
     let contact = StoredValue::new(details.contact.clone());
     let catalog = StoredValue::new(details.catalog.clone());
+    let exported = RwSignal::new(None::<String>);
+    // The previous download's object URL is released at the next export.
+    let last_url = StoredValue::new(None::<String>);
+    let export = move |_| {
+        let (name, text) = contact.with_value(|c| {
+            (
+                vcard::write::file_name(c),
+                catalog.with_value(|cat| vcard::write_contact(c, cat)),
+            )
+        });
+        match crate::ui::pages::data::download(&name, &text, "text/vcard") {
+            Ok(url) => {
+                if let Some(old) = last_url.get_value() {
+                    let _ = web_sys::Url::revoke_object_url(&old);
+                }
+                last_url.set_value(Some(url));
+                exported.set(Some(format!("Downloaded {name}.")));
+            }
+            Err(e) => exported.set(Some(format!("The file could not be made: {e}"))),
+        }
+    };
     view! {
         <header class="profile-header">
             <Avatar name=c.display_name() photo=None />
@@ -70,6 +93,12 @@ fn ContactView(details: Details) -> impl IntoView {
                     " "
                     <TagList tags=c.tags.clone() catalog=details.catalog.clone() />
                 </p>
+            </div>
+            <div class="profile-actions">
+                <button type="button" class="btn" title="This contact as a vCard 4.0 file (.vcf)" on:click=export>
+                    "Export vCard"
+                </button>
+                <p class="notice" role="status">{move || exported.get()}</p>
             </div>
         </header>
         <section class="card" aria-labelledby="contact-details">

@@ -3,7 +3,7 @@
 //! conflict, then one write), and undo the last import. Long steps show a
 //! progress bar and keep the page responsive: the file is read and checked
 //! in slices of about 30 ms (`bundle::Reader`), the write reports progress
-//! every few thousand records (`Repo::import_with`).
+//! every 1,000 records (`Repo::import_run`).
 //!
 //! The CSV and vCard imports reuse `plan_table`, `lines`, `file_bytes` and
 //! `download` from here, and `ui::components::progress` for their bars.
@@ -30,31 +30,32 @@ enum Loaded {
 }
 
 /// A store's progress report as the bar shows it.
-fn stage_progress(stage: Stage, done: usize, total: usize, writing: &'static str) -> Progress {
+pub(crate) fn stage_progress(stage: Stage, done: usize, total: usize, writing: &'static str) -> Progress {
     match stage {
         Stage::Comparing => Progress::new("Comparing with the data on this device", done, total, "records"),
         Stage::Writing => Progress::new(writing, done, total, "records"),
     }
 }
 
-fn js_error(e: JsValue) -> String {
+pub(crate) fn js_error(e: JsValue) -> String {
     e.as_string()
         .or_else(|| js_sys::JSON::stringify(&e).ok().and_then(|s| s.as_string()))
         .unwrap_or_else(|| "unknown error".into())
 }
 
-/// Starts a download of `text` as `name`; returns the object URL to revoke later.
-pub(crate) fn download(name: &str, text: &str) -> Result<String, String> {
-    download_parts(name, &js_sys::Array::of1(&JsValue::from_str(text)))
+/// Starts a download of `text` (of type `mime`) as `name`; returns the
+/// object URL to revoke later.
+pub(crate) fn download(name: &str, text: &str, mime: &str) -> Result<String, String> {
+    download_parts(name, &js_sys::Array::of1(&JsValue::from_str(text)), mime)
 }
 
-/// Starts a download of a file made of the strings in `parts` (a `Blob`
-/// joins them: no single string the size of the whole file is ever made);
-/// returns the object URL to revoke later.
-pub(crate) fn download_parts(name: &str, parts: &js_sys::Array) -> Result<String, String> {
+/// Starts a download of a file made of the strings or blobs in `parts` (a
+/// `Blob` joins them: no single string the size of the whole file is ever
+/// made); returns the object URL to revoke later.
+pub(crate) fn download_parts(name: &str, parts: &js_sys::Array, mime: &str) -> Result<String, String> {
     let options = web_sys::BlobPropertyBag::new();
-    options.set_type("application/json");
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(parts, &options).map_err(js_error)?;
+    options.set_type(mime);
+    let blob = web_sys::Blob::new_with_blob_sequence_and_options(parts, &options).map_err(js_error)?;
     let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(js_error)?;
     let document = web_sys::window()
         .and_then(|w| w.document())
@@ -129,7 +130,7 @@ pub(crate) async fn write_and_download(
         }
     }
     let name = format!("{stem}-{}.json", at.date_iso());
-    let url = download_parts(&name, &parts).map_err(StoreError::Backend)?;
+    let url = download_parts(&name, &parts, "application/json").map_err(StoreError::Backend)?;
     let message = format!(
         "Downloaded {name}: {} accounts, {} contacts ({} KB).",
         contents.accounts.len(),
@@ -148,7 +149,7 @@ pub(crate) fn download_bundle(contents: &Contents, stem: &str) -> Result<(String
     };
     let text = bundle::write(contents, &meta);
     let name = format!("{stem}-{}.json", at.date_iso());
-    let url = download(&name, &text).map_err(StoreError::Backend)?;
+    let url = download(&name, &text, "application/json").map_err(StoreError::Backend)?;
     let message = format!(
         "Downloaded {name}: {} accounts, {} contacts ({} KB).",
         contents.accounts.len(),
@@ -242,6 +243,8 @@ pub fn DataPage() -> impl IntoView {
                 view! {
                     <ExportCard />
                     <ImportCard />
+                    <super::csv_import::CsvImportCard />
+                    <crate::ui::pages::vcard_import::VcardImportCard />
                     <UndoCard />
                 }
                     .into_any()
@@ -266,13 +269,9 @@ fn ExportCard() -> impl IntoView {
     let progress = RwSignal::new(None::<Progress>);
     let export = Action::new_local(move |(): &()| async move {
         let store = services.store()?;
-        let started = now_ms();
-        let contents = store.export().await?;
-        measure("export-read", started);
-        let written = now_ms();
-        let (message, url) = write_and_download(&contents, "clientbook", Some(progress)).await?;
-        measure("export-write", written);
-        measure("export", started);
+        // Also recorded as the latest backup (the backup reminder).
+        let (message, url) =
+            crate::ui::components::backup::export_everything(services, &store, Some(progress)).await?;
         if let Some(old) = last_url.get_value() {
             let _ = web_sys::Url::revoke_object_url(&old);
         }
@@ -387,7 +386,7 @@ fn ImportCard() -> impl IntoView {
                 ids: BrowserIds,
                 progress: &report,
             };
-            let plan = store.import_with(&contents, ch, run).await;
+            let plan = store.import_run(&contents, ch, run).await;
             writing.set(None);
             measure("import", started);
             Ok::<_, AppError>(plan?)

@@ -52,7 +52,9 @@ export const memberItem = (name, id = hexId('ee')) => ({
   view_all_accounts: true, manage_accounts: true,
 });
 
-/** Puts records into the stores, in one transaction. */
+/** Puts records into the stores, in one transaction. The app's directory
+ * (the `summary` store, derived from these records and kept in step by the
+ * app's own writes) is cleared, so the app rebuilds it on its next read. */
 export async function seed(page, { accounts = [], contacts = [], links = [], catalog = [] }) {
   await page.evaluate(async (data) => {
     const db = await new Promise((resolve, reject) => {
@@ -61,11 +63,12 @@ export async function seed(page, { accounts = [], contacts = [], links = [], cat
       r.onerror = () => reject(r.error);
     });
     await new Promise((resolve, reject) => {
-      const tx = db.transaction(['accounts', 'contacts', 'links', 'catalog'], 'readwrite');
+      const tx = db.transaction(['accounts', 'contacts', 'links', 'catalog', 'summary'], 'readwrite');
       for (const [store, rows] of Object.entries(data)) {
         const s = tx.objectStore(store);
         for (const row of rows) s.put(row);
       }
+      tx.objectStore('summary').clear();
       tx.oncomplete = resolve;
       tx.onerror = () => reject(tx.error);
       tx.onabort = () => reject(tx.error);

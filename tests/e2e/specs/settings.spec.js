@@ -266,7 +266,8 @@ async function editStore(page, change) {
               });
             return { catalog: await all('catalog'), accounts: await all('accounts'), contacts: await all('contacts') };
           }
-          const tx = db.transaction(['accounts', 'contacts'], 'readwrite');
+          const tx = db.transaction(['accounts', 'contacts', 'summary'], 'readwrite');
+          tx.objectStore('summary').clear();
           data.accounts.forEach((a) => tx.objectStore('accounts').put(a));
           data.contacts.forEach((c) => tx.objectStore('contacts').put(c));
           await new Promise((resolve, reject) => {

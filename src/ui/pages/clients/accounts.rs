@@ -3,10 +3,12 @@
 
 use super::virtual_rows::VirtualRows;
 use super::{DataSignal, Shared};
+use crate::domain::catalog::Catalog;
+use crate::domain::directory::AccountRow;
 use crate::domain::history::{self, HistoryEntry};
 use crate::domain::ids::{MemberId, TagId};
 use crate::domain::listing::{self, AccountFilter, BulkOp, SortOrder};
-use crate::domain::{Account, AccountId, AccountType};
+use crate::domain::{AccountId, AccountType};
 use crate::error::AppError;
 use crate::route::Route;
 use crate::ui::components::TagList;
@@ -15,12 +17,15 @@ use leptos::html::Div;
 use leptos::prelude::*;
 use std::collections::HashSet;
 
-/// A bulk change ready to be written.
+/// A bulk change to make: the accounts are read in full when it runs.
 #[derive(Clone)]
 struct BulkRequest {
-    pairs: Vec<(Account, Account)>,
-    history: Vec<HistoryEntry>,
-    message: String,
+    ids: Vec<AccountId>,
+    op: BulkOp,
+    /// The tag's or team member's name, for the message.
+    name: String,
+    catalog: Catalog,
+    actor: String,
 }
 
 #[component]
@@ -44,7 +49,11 @@ pub fn AccountsList(archived: bool, data: DataSignal) -> impl IntoView {
         data.with(|d| {
             Shared::new(
                 d.as_ref()
-                    .map(|d| listing::filter_accounts(&d.accounts, &d.name_keys, &f, s))
+                    .map(|d| {
+                        let rows: Vec<&AccountRow> =
+                            d.accounts.iter().filter_map(|&i| d.account_row(i)).collect();
+                        listing::filter_accounts(&rows, &d.name_keys, &f, s)
+                    })
                     .unwrap_or_default(),
             )
         })
@@ -92,7 +101,12 @@ pub fn AccountsList(archived: bool, data: DataSignal) -> impl IntoView {
                 rows.with(|r| {
                     let n = r
                         .iter()
-                        .filter(|&&i| d.accounts.get(i).is_some_and(|a| s.contains(&a.id)))
+                        .filter(|&&i| {
+                            d.accounts
+                                .get(i)
+                                .and_then(|&row| d.account_row(row))
+                                .is_some_and(|a| s.contains(&a.id))
+                        })
                         .count();
                     (n > 0 && n == r.len(), n > 0 && n < r.len())
                 })
@@ -105,7 +119,12 @@ pub fn AccountsList(archived: bool, data: DataSignal) -> impl IntoView {
         } else if let Some(d) = data.get_untracked() {
             let ids = rows.with_untracked(|r| {
                 r.iter()
-                    .filter_map(|&i| d.accounts.get(i).map(|a| a.id.clone()))
+                    .filter_map(|&i| {
+                        d.accounts
+                            .get(i)
+                            .and_then(|&row| d.account_row(row))
+                            .map(|a| a.id.clone())
+                    })
                     .collect()
             });
             selected.set(ids);
@@ -116,15 +135,16 @@ pub fn AccountsList(archived: bool, data: DataSignal) -> impl IntoView {
         move || {
             let d = data.get()?;
             let index = rows.with(|r| r.get(i).copied())?;
-            let a = d.accounts.get(index)?;
+            let row = *d.accounts.get(index)?;
+            let a = d.account_row(row)?;
             let id = a.id.clone();
             let check_id = format!("select-{id}");
             let label_for = check_id.clone();
             let (for_checked, for_toggle) = (id.clone(), id.clone());
             let primary = d
                 .primary
-                .get(&a.id)
-                .and_then(|c| d.contact(c))
+                .get(row as usize)
+                .and_then(|&c| d.contact_row(c))
                 .map(|c| c.display_name())
                 .unwrap_or_default();
             Some(view! {
@@ -168,6 +188,7 @@ pub fn AccountsList(archived: bool, data: DataSignal) -> impl IntoView {
 
     view! {
         <Filters data kind tag member text sort />
+        <super::export_csv::ExportCsv which=super::export_csv::Which::Accounts data rows />
         <p class="muted list-count" role="status">
             {move || {
                 let (n, m) = (count.get(), total.get());
@@ -423,18 +444,43 @@ fn BulkBar(
         Some(Err(e)) => error.set(Some(e.user_message())),
         None => {}
     });
+    // Reads the chosen accounts whole, changes them, writes them back (the
+    // write refuses any that changed meanwhile). `false`: nothing to change.
     let save = Action::new_local(move |req: &BulkRequest| {
         let req = req.clone();
         async move {
             let store = services.store()?;
-            store.update_accounts(&req.pairs, &req.history).await?;
-            Ok::<String, AppError>(req.message)
+            let chosen = store.accounts_by_id(&req.ids).await?;
+            let at = now();
+            let pairs = listing::bulk_changes(&chosen, &req.op, at);
+            if pairs.is_empty() {
+                return Ok((
+                    false,
+                    "Nothing to change: the selected accounts are already like that.".to_owned(),
+                ));
+            }
+            let history: Vec<HistoryEntry> = pairs
+                .iter()
+                .flat_map(|(before, after)| {
+                    history::entries(
+                        &mut BrowserIds,
+                        &after.id,
+                        at,
+                        &req.actor,
+                        history::account_changes(before, after, &req.catalog),
+                    )
+                })
+                .collect();
+            store.update_accounts(&pairs, &history).await?;
+            Ok::<(bool, String), AppError>((true, listing::bulk_message(&req.op, &req.name, pairs.len())))
         }
     });
     Effect::new(move |_| match save.value().get() {
-        Some(Ok(message)) => {
-            services.changed();
-            selected.set(HashSet::new());
+        Some(Ok((changed, message))) => {
+            if changed {
+                services.changed();
+                selected.set(HashSet::new());
+            }
             error.set(None);
             notice.set(Some(message));
         }
@@ -466,12 +512,12 @@ fn BulkBar(
         let Some(d) = data.get_untracked() else {
             return;
         };
-        let chosen: Vec<Account> = selected.with_untracked(|s| {
+        let ids: Vec<AccountId> = selected.with_untracked(|s| {
             rows.with_untracked(|r| {
                 r.iter()
-                    .filter_map(|&i| d.accounts.get(i))
+                    .filter_map(|&i| d.accounts.get(i).and_then(|&row| d.account_row(row)))
                     .filter(|a| s.contains(&a.id))
-                    .cloned()
+                    .map(|a| a.id.clone())
                     .collect()
             })
         });
@@ -481,34 +527,13 @@ fn BulkBar(
             BulkOp::Archive | BulkOp::Restore => Some(String::new()),
         }
         .unwrap_or_default();
-        let at = now();
-        let pairs = listing::bulk_changes(&chosen, &op, at);
-        if pairs.is_empty() {
-            error.set(None);
-            notice.set(Some(
-                "Nothing to change: the selected accounts are already like that.".to_owned(),
-            ));
-            return;
-        }
-        let actor = services.actor();
-        let history = pairs
-            .iter()
-            .flat_map(|(before, after)| {
-                history::entries(
-                    &mut BrowserIds,
-                    &after.id,
-                    at,
-                    &actor,
-                    history::account_changes(before, after, &d.catalog),
-                )
-            })
-            .collect();
-        let message = listing::bulk_message(&op, &name, pairs.len());
         notice.set(None);
         save.dispatch_local(BulkRequest {
-            pairs,
-            history,
-            message,
+            ids,
+            op,
+            name,
+            catalog: d.catalog.clone(),
+            actor: services.actor(),
         });
     };
 

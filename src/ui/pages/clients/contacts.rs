@@ -1,13 +1,21 @@
 //! The Contacts tab: every contact the viewer may see, with main email,
-//! phone, tags and how many accounts they belong to.
+//! phone, tags and how many accounts they belong to; select contacts (or
+//! every filtered one) to export them as vCard; a link to the duplicates.
 
 use super::virtual_rows::VirtualRows;
 use super::{DataSignal, Shared};
+use crate::bundle::vcard;
 use crate::domain::search::normalize;
+use crate::domain::{Contact, ContactId};
+use crate::error::AppError;
 use crate::route::Route;
+use crate::store::StoreError;
 use crate::ui::components::TagList;
+use crate::ui::pages::data::download;
+use crate::ui::services::{now, use_services};
 use leptos::html::Div;
 use leptos::prelude::*;
+use std::collections::HashSet;
 
 #[component]
 pub fn ContactsList(data: DataSignal) -> impl IntoView {
@@ -19,7 +27,8 @@ pub fn ContactsList(data: DataSignal) -> impl IntoView {
             Shared::new(
                 d.as_ref()
                     .map(|d| {
-                        d.contact_keys
+                        d.contact_list()
+                            .keys
                             .iter()
                             .enumerate()
                             .filter(|(_, key)| words.iter().all(|w| key.contains(w)))
@@ -31,29 +40,94 @@ pub fn ContactsList(data: DataSignal) -> impl IntoView {
         })
     });
     let count = Memo::new(move |_| rows.with(|r| r.len()));
-    let total = Memo::new(move |_| data.with(|d| d.as_ref().map_or(0, |d| d.contacts.len())));
+    let total = Memo::new(move |_| data.with(|d| d.as_ref().map_or(0, |d| d.contact_count())));
     let scroller = NodeRef::<Div>::new();
+    let selected = RwSignal::new(HashSet::<ContactId>::new());
     Effect::new(move |prev: Option<()>| {
         text.track();
         if prev.is_some() {
+            selected.set(HashSet::new());
             if let Some(el) = scroller.get_untracked() {
                 el.set_scroll_top(0);
             }
         }
     });
+    // Select-all over every filtered row, not only the rendered ones.
+    let all_state = Memo::new(move |_| {
+        selected.with(|s| {
+            if s.is_empty() {
+                return (false, false);
+            }
+            data.with(|d| {
+                let Some(d) = d else { return (false, false) };
+                rows.with(|r| {
+                    let n = r
+                        .iter()
+                        .filter(|&&i| {
+                            d.contact_list()
+                                .rows
+                                .get(i)
+                                .and_then(|&row| d.contact_row(row))
+                                .is_some_and(|c| s.contains(&c.id))
+                        })
+                        .count();
+                    (n > 0 && n == r.len(), n > 0 && n < r.len())
+                })
+            })
+        })
+    });
+    let toggle_all = move |_| {
+        if all_state.get_untracked().0 {
+            selected.set(HashSet::new());
+        } else if let Some(d) = data.get_untracked() {
+            let ids = rows.with_untracked(|r| {
+                r.iter()
+                    .filter_map(|&i| d.contact_list().rows.get(i).and_then(|&row| d.contact_row(row)))
+                    .map(|c| c.id.clone())
+                    .collect()
+            });
+            selected.set(ids);
+        }
+    };
 
     let row = move |i: usize| {
         move || {
             let d = data.get()?;
             let index = rows.with(|r| r.get(i).copied())?;
-            let c = d.contacts.get(index)?;
-            let accounts = d.per_contact.get(&c.id).copied().unwrap_or(0);
+            let row = *d.contact_list().rows.get(index)?;
+            let c = d.contact_row(row)?;
+            let accounts = d.per_contact.get(row as usize).copied().unwrap_or(0);
+            let check_id = format!("select-contact-{}", c.id);
+            let label_for = check_id.clone();
+            let (for_checked, for_toggle) = (c.id.clone(), c.id.clone());
             Some(view! {
+                <div role="cell" class="c-check">
+                    <input
+                        id=check_id
+                        type="checkbox"
+                        prop:checked=move || selected.with(|s| s.contains(&for_checked))
+                        on:change=move |ev| {
+                            let on = event_target_checked(&ev);
+                            let id = for_toggle.clone();
+                            selected
+                                .update(|s| {
+                                    if on {
+                                        s.insert(id);
+                                    } else {
+                                        s.remove(&id);
+                                    }
+                                });
+                        }
+                    />
+                    <label for=label_for class="sr-only">
+                        {format!("Select {}", c.display_name())}
+                    </label>
+                </div>
                 <div role="cell" class="c-name">
                     <a href=Route::Contact(c.id.clone()).href()>{c.display_name()}</a>
                 </div>
-                <div role="cell" class="c-email">{c.main_email().map(|e| e.to_string()).unwrap_or_default()}</div>
-                <div role="cell">{c.phones.first().cloned().unwrap_or_default()}</div>
+                <div role="cell" class="c-email">{c.main_email().unwrap_or_default().to_owned()}</div>
+                <div role="cell">{c.phone.clone()}</div>
                 <div role="cell" class="c-tags">
                     <TagList tags=c.tags.clone() catalog=d.catalog.clone() />
                 </div>
@@ -75,12 +149,16 @@ pub fn ContactsList(data: DataSignal) -> impl IntoView {
                 />
             </div>
         </div>
+        <super::export_csv::ExportCsv which=super::export_csv::Which::Contacts data rows />
         <p class="muted list-count" role="status">
             {move || {
                 let (n, m) = (count.get(), total.get());
                 format!("{n} of {m} contact{}", if m == 1 { "" } else { "s" })
             }}
+            " · "
+            <a href=Route::Duplicates.href()>"Find duplicates"</a>
         </p>
+        <ExportBar data rows selected />
         <Show
             when=move || { count.get() > 0 }
             fallback=move || {
@@ -97,9 +175,13 @@ pub fn ContactsList(data: DataSignal) -> impl IntoView {
                 } else {
                     view! {
                         <div class="empty">
-                            <p>"No contacts yet. Contacts are added with their accounts."</p>
+                            <p>"No contacts yet. Contacts are added with their accounts, or imported from a vCard file."</p>
                             <a class="btn primary" href=Route::NewAccount.href()>
                                 "New account"
+                            </a>
+                            " "
+                            <a class="btn" href=Route::Data.href()>
+                                "Import contacts"
                             </a>
                         </div>
                     }
@@ -108,6 +190,18 @@ pub fn ContactsList(data: DataSignal) -> impl IntoView {
             }
         >
             <VirtualRows label="Contacts" class="cols-contacts" count=count row scroller>
+                <div role="columnheader" class="c-check">
+                    <input
+                        id="select-all-contacts"
+                        type="checkbox"
+                        prop:checked=move || all_state.get().0
+                        prop:indeterminate=move || all_state.get().1
+                        on:change=toggle_all
+                    />
+                    <label for="select-all-contacts" class="sr-only">
+                        {move || format!("Select all {} contacts", count.get())}
+                    </label>
+                </div>
                 <div role="columnheader" aria-sort="ascending">
                     "Name"
                 </div>
@@ -116,6 +210,85 @@ pub fn ContactsList(data: DataSignal) -> impl IntoView {
                 <div role="columnheader">"Tags"</div>
                 <div role="columnheader">"Accounts"</div>
             </VirtualRows>
+        </Show>
+    }
+}
+
+/// What to do with the selected contacts: export them as one vCard file.
+#[component]
+fn ExportBar(
+    data: super::DataSignal,
+    rows: Memo<Shared<Vec<usize>>>,
+    selected: RwSignal<HashSet<ContactId>>,
+) -> impl IntoView {
+    let notice = RwSignal::new(None::<String>);
+    // The previous download's object URL is released at the next export.
+    let last_url = StoredValue::new(None::<String>);
+    // The list holds only the directory: the selected contacts are read
+    // whole when the button is pressed.
+    let services = use_services();
+    let make = Action::new_local(move |ids: &Vec<ContactId>| {
+        let ids = ids.clone();
+        async move {
+            let store = services.store()?;
+            let chosen: Vec<Contact> = store.contacts_by_id(&ids).await?;
+            let catalog = store.catalog().await?;
+            let text = vcard::write(&chosen, &catalog);
+            let name = format!("clientbook-contacts-{}.vcf", now().date_iso());
+            let url = download(&name, &text, "text/vcard").map_err(|e| {
+                AppError::from(StoreError::Backend(format!("the file could not be made: {e}")))
+            })?;
+            if let Some(old) = last_url.get_value() {
+                let _ = web_sys::Url::revoke_object_url(&old);
+            }
+            last_url.set_value(Some(url));
+            Ok::<String, AppError>(format!(
+                "Downloaded {name}: {} contact{}.",
+                chosen.len(),
+                if chosen.len() == 1 { "" } else { "s" }
+            ))
+        }
+    });
+    Effect::new(move |_| match make.value().get() {
+        Some(Ok(m)) => notice.set(Some(m)),
+        Some(Err(e)) => notice.set(Some(e.user_message())),
+        None => {}
+    });
+    let export = move |_| {
+        let Some(d) = data.get_untracked() else {
+            return;
+        };
+        let ids: Vec<ContactId> = selected.with_untracked(|s| {
+            rows.with_untracked(|r| {
+                r.iter()
+                    .filter_map(|&i| d.contact_list().rows.get(i).and_then(|&row| d.contact_row(row)))
+                    .filter(|c| s.contains(&c.id))
+                    .map(|c| c.id.clone())
+                    .collect()
+            })
+        });
+        notice.set(None);
+        make.dispatch_local(ids);
+    };
+    let count = move || selected.with(HashSet::len);
+    view! {
+        <p class="notice" role="status">
+            {move || notice.get()}
+        </p>
+        <Show when=move || { count() > 0 }>
+            <section class="bulk" aria-label="Selected contacts">
+                <p class="bulk-count">
+                    <strong>{move || format!("{} selected", count())}</strong>
+                    <button type="button" class="btn link" on:click=move |_| selected.set(HashSet::new())>
+                        "Clear selection"
+                    </button>
+                </p>
+                <div class="bulk-group">
+                    <button type="button" class="btn" title="A vCard 4.0 file with these contacts" on:click=export>
+                        "Export vCard"
+                    </button>
+                </div>
+            </section>
         </Show>
     }
 }

@@ -1,30 +1,32 @@
 //! Clients: the Accounts tab (Active, Pending activation, Archived) and the
 //! Contacts tab, TaxDome-style.
 //!
-//! Everything is loaded once per write (one read of accounts, contacts, links
-//! and the catalog), prepared once per load in a memo (visible accounts,
-//! normalised keys, primary contacts, pending invitations), and filtered in
-//! memory. Lists are virtualised (see [`virtual_rows`]): only the rows in and
+//! The lists start from the directory (`services.directory`, shared with
+//! the search: one read of a few large values per write, not of every
+//! record), prepared once per load in a memo (visible accounts, normalised
+//! keys, primary contacts, pending invitations) as positions into it, and
+//! filtered in memory. Full records are read only for what changes them
+//! (bulk actions, invitations). Lists are virtualised (see [`virtual_rows`]): only the rows in and
 //! around the viewport are in the DOM, so 10,000 accounts scroll smoothly.
 
 mod accounts;
 mod contacts;
+mod export_csv;
 mod pending;
 mod virtual_rows;
 
 use crate::domain::catalog::Catalog;
-use crate::domain::listing::{self, PendingInvite};
+use crate::domain::directory::{AccountRow, ContactRow, Directory};
+use crate::domain::listing::{self, IdMap, PendingInvite};
 use crate::domain::search::normalize;
-use crate::domain::{Account, AccountId, Contact, ContactId, Link};
+use crate::domain::{AccountId, ContactId};
 use crate::error::AppError;
 use crate::route::{ClientsView, Route};
-use crate::store::StoreError;
 use crate::ui::components::{ErrorBanner, Loading};
 use crate::ui::services::{read, use_services};
 use leptos::prelude::*;
-use std::collections::{HashMap, HashSet};
 use std::ops::Deref;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// A value shared without copying; equal only to itself, so memos holding
 /// one never compare 10,000 accounts field by field.
@@ -55,113 +57,179 @@ impl<T> Deref for Shared<T> {
     }
 }
 
-/// What the store gave.
-struct Raw {
-    accounts: Vec<Account>,
-    contacts: Vec<Contact>,
-    links: Vec<Link>,
-    catalog: Catalog,
-}
+/// No row (an index that points nowhere).
+pub(crate) const NONE: u32 = u32::MAX;
 
-/// What the lists show, for the current viewer, computed once per load.
+/// What the lists show, for the current viewer, computed once per load of
+/// the directory. Rows are positions in `dir` (never copies of them).
 pub(crate) struct Prepared {
-    /// Accounts the viewer may see, by name.
-    pub accounts: Vec<Account>,
+    pub dir: Arc<Directory>,
+    /// Accounts the viewer may see (rows of `dir.accounts`).
+    pub accounts: Vec<u32>,
     /// Normalised names, `name_keys[i]` for `accounts[i]`.
     pub name_keys: Vec<String>,
-    pub account_index: HashMap<AccountId, usize>,
-    /// Contacts the viewer may see (linked to a visible account), alphabetical.
-    pub contacts: Vec<Contact>,
-    /// Normalised name and emails, for the Contacts filter.
-    pub contact_keys: Vec<String>,
-    pub contact_index: HashMap<ContactId, usize>,
-    /// Links between visible accounts and contacts.
-    pub links: Vec<Link>,
+    /// Contacts the viewer may see (linked to a visible account, or to none
+    /// for a viewer who sees everything), rows of `dir.contacts`.
+    visible_contacts: Vec<u32>,
+    /// The Contacts tab's order and filter keys, made when first shown.
+    contact_list: OnceLock<ContactList>,
+    /// Per link between a visible account and a contact, the (account,
+    /// contact) rows it joins (`NONE`: contact missing).
+    pub ends: Vec<(u32, u32)>,
     pub catalog: Catalog,
-    pub primary: HashMap<AccountId, ContactId>,
-    pub per_contact: HashMap<ContactId, usize>,
+    /// Per account row, its primary contact's row (or `NONE`).
+    pub primary: Vec<u32>,
+    /// Per contact row, how many visible accounts it belongs to.
+    pub per_contact: Vec<u32>,
     pub pending: Vec<PendingInvite>,
     pub active_count: usize,
     pub archived_count: usize,
 }
 
+/// The Contacts tab: visible contacts alphabetically, and for each its
+/// normalised name and emails (the filter looks there).
+pub(crate) struct ContactList {
+    pub rows: Vec<u32>,
+    pub keys: Vec<String>,
+}
+
 impl Prepared {
-    fn new(raw: &Raw, may_see: impl Fn(&Account) -> bool, sees_all: bool) -> Self {
-        let accounts: Vec<Account> = raw.accounts.iter().filter(|a| may_see(a)).cloned().collect();
-        let account_index: HashMap<AccountId, usize> = accounts
-            .iter()
-            .enumerate()
-            .map(|(i, a)| (a.id.clone(), i))
+    fn new(
+        dir: Arc<Directory>,
+        catalog: Catalog,
+        may_see: impl Fn(&AccountRow) -> bool,
+        sees_all: bool,
+    ) -> Self {
+        let d = &*dir;
+        let accounts: Vec<u32> = (0..d.accounts.len() as u32)
+            .filter(|&i| may_see(&d.accounts[i as usize]))
             .collect();
-        let links: Vec<Link> = raw
-            .links
+        let account_row: IdMap<&AccountId, u32> = accounts
             .iter()
-            .filter(|l| account_index.contains_key(&l.account_id))
-            .cloned()
+            .map(|&i| (&d.accounts[i as usize].id, i))
             .collect();
-        let linked: HashSet<&ContactId> = raw.links.iter().map(|l| &l.contact_id).collect();
-        let visible_linked: HashSet<&ContactId> = links.iter().map(|l| &l.contact_id).collect();
-        let contacts: Vec<Contact> = raw
+        let contact_row: IdMap<&ContactId, u32> = d
             .contacts
             .iter()
-            .filter(|c| visible_linked.contains(&c.id) || (sees_all && !linked.contains(&c.id)))
-            .cloned()
-            .collect();
-        let contact_index: HashMap<ContactId, usize> = contacts
-            .iter()
             .enumerate()
-            .map(|(i, c)| (c.id.clone(), i))
+            .map(|(i, c)| (&c.id, i as u32))
             .collect();
-        let sort_keys: HashMap<ContactId, String> =
-            contacts.iter().map(|c| (c.id.clone(), c.sort_key())).collect();
-        let primary = listing::primary_contacts(&links, |id| sort_keys.get(id).map(String::as_str));
-        let contact_keys = contacts
-            .iter()
-            .map(|c| {
-                let mut key = normalize(&c.display_name());
-                for e in &c.emails {
-                    key.push(' ');
-                    key.push_str(&normalize(e.as_str()));
+        let mut linked = vec![false; d.contacts.len()];
+        let mut shown = vec![false; d.contacts.len()];
+        let mut links = Vec::new();
+        let mut ends = Vec::new();
+        for (i, l) in d.links.iter().enumerate() {
+            let c = contact_row.get(&l.contact_id).copied().unwrap_or(NONE);
+            if let Some(x) = linked.get_mut(c as usize) {
+                *x = true;
+            }
+            if let Some(&a) = account_row.get(&l.account_id) {
+                links.push(i as u32);
+                ends.push((a, c));
+                if let Some(x) = shown.get_mut(c as usize) {
+                    *x = true;
                 }
-                key
-            })
+            }
+        }
+        let visible_contacts: Vec<u32> = (0..d.contacts.len())
+            .filter(|&i| shown[i] || (sees_all && !linked[i]))
+            .map(|i| i as u32)
             .collect();
-        let pending = listing::pending_invites(&links)
+        // Sort keys of the contacts that visible links join (the primary
+        // contact's tie-break).
+        let mut sort_keys: IdMap<&ContactId, String> = IdMap::default();
+        for &(_, c) in &ends {
+            if let Some(row) = d.contacts.get(c as usize) {
+                sort_keys.entry(&row.id).or_insert_with(|| row.sort_key());
+            }
+        }
+        let visible_links = || links.iter().map(|&i| &d.links[i as usize]);
+        let mut primary = vec![NONE; d.accounts.len()];
+        for (a, c) in listing::primary_contacts(visible_links(), |id| sort_keys.get(id).map(String::as_str)) {
+            if let (Some(&a), Some(&c)) = (account_row.get(a), contact_row.get(c)) {
+                primary[a as usize] = c;
+            }
+        }
+        let mut per_contact = vec![0u32; d.contacts.len()];
+        for &(_, c) in &ends {
+            if let Some(n) = per_contact.get_mut(c as usize) {
+                *n += 1;
+            }
+        }
+        let pending = listing::pending_invites(visible_links())
             .into_iter()
-            .filter(|p| {
-                links
-                    .get(p.link)
-                    .is_some_and(|l| contact_index.contains_key(&l.contact_id))
-            })
+            .filter(|p| ends.get(p.link).is_some_and(|&(_, c)| c != NONE))
             .collect();
-        let archived_count = accounts.iter().filter(|a| a.archived).count();
+        let archived_count = accounts
+            .iter()
+            .filter(|&&i| d.accounts[i as usize].archived)
+            .count();
+        let name_keys = accounts
+            .iter()
+            .map(|&i| normalize(&d.accounts[i as usize].name))
+            .collect();
         Self {
-            name_keys: accounts.iter().map(|a| normalize(&a.name)).collect(),
+            name_keys,
             active_count: accounts.len() - archived_count,
             archived_count,
-            per_contact: listing::accounts_per_contact(&links),
+            per_contact,
             accounts,
-            account_index,
-            contacts,
-            contact_keys,
-            contact_index,
-            links,
-            catalog: raw.catalog.clone(),
+            visible_contacts,
+            contact_list: OnceLock::new(),
+            ends,
+            catalog,
             primary,
             pending,
+            dir,
         }
     }
 
-    pub fn account(&self, id: &AccountId) -> Option<&Account> {
-        self.account_index.get(id).and_then(|&i| self.accounts.get(i))
+    pub fn contact_count(&self) -> usize {
+        self.visible_contacts.len()
     }
 
-    pub fn contact(&self, id: &ContactId) -> Option<&Contact> {
-        self.contact_index.get(id).and_then(|&i| self.contacts.get(i))
+    /// The Contacts tab's rows and keys (made on first use).
+    pub fn contact_list(&self) -> &ContactList {
+        self.contact_list.get_or_init(|| {
+            let d = &*self.dir;
+            let mut rows: Vec<(String, u32)> = self
+                .visible_contacts
+                .iter()
+                .map(|&i| (d.contacts[i as usize].sort_key(), i))
+                .collect();
+            rows.sort_by(|a, b| {
+                a.0.cmp(&b.0)
+                    .then_with(|| d.contacts[a.1 as usize].id.cmp(&d.contacts[b.1 as usize].id))
+            });
+            let keys = rows
+                .iter()
+                .map(|&(_, i)| {
+                    let c = &d.contacts[i as usize];
+                    let mut key = normalize(&c.display_name());
+                    for e in &c.emails {
+                        key.push(' ');
+                        key.push_str(&normalize(e));
+                    }
+                    key
+                })
+                .collect();
+            ContactList {
+                rows: rows.into_iter().map(|(_, i)| i).collect(),
+                keys,
+            }
+        })
+    }
+
+    pub fn account_row(&self, row: u32) -> Option<&AccountRow> {
+        self.dir.accounts.get(row as usize)
+    }
+
+    pub fn contact_row(&self, row: u32) -> Option<&ContactRow> {
+        self.dir.contacts.get(row as usize)
     }
 
     /// Team member names of an account, in catalog order.
-    pub fn team_names(&self, account: &Account) -> String {
+    pub fn team_names(&self, account: &AccountRow) -> String {
         self.catalog
             .members
             .iter()
@@ -178,36 +246,34 @@ pub(crate) type DataSignal = Memo<Option<Shared<Prepared>>>;
 #[component]
 pub fn ClientsPage(view: ClientsView) -> impl IntoView {
     let services = use_services();
-    let raw = read(|store| async move {
-        let accounts = store.accounts().await?;
-        let contacts = store.contacts().await?;
-        let links = store.links().await?;
-        let catalog = store.catalog().await?;
-        Ok::<_, StoreError>(Shared::new(Raw {
-            accounts,
-            contacts,
-            links,
-            catalog,
-        }))
-    });
+    services.wants_directory.set(true);
+    let catalog = read(|store| async move { store.catalog().await });
     // Kept while a reload runs, so lists stay mounted (and scrolled) after a write.
-    let data: DataSignal = Memo::new(move |_| match raw.get() {
-        Some(Ok(raw)) => {
-            let sees_all = services
-                .viewing_as
-                .with(|m| m.as_ref().is_none_or(|m| m.sees_all()));
-            Some(Shared::new(Prepared::new(
-                &raw,
-                |a| services.may_see(a),
-                sees_all,
-            )))
-        }
-        _ => None,
+    let data: DataSignal = Memo::new(move |_| {
+        let dir = match services.directory.get().flatten() {
+            Some(Ok(dir)) => dir,
+            _ => return None,
+        };
+        let catalog = match catalog.get() {
+            Some(Ok(c)) => c,
+            _ => return None,
+        };
+        let sees_all = services
+            .viewing_as
+            .with(|m| m.as_ref().is_none_or(|m| m.sees_all()));
+        Some(Shared::new(Prepared::new(
+            dir,
+            catalog,
+            |a| services.may_see_team(&a.team),
+            sees_all,
+        )))
     });
-    let error = Memo::new(move |_| match raw.get() {
-        Some(Err(e)) => Some(e),
-        _ => None,
-    });
+    let error = Memo::new(
+        move |_| match (services.directory.get().flatten(), catalog.get()) {
+            (Some(Err(e)), _) | (_, Some(Err(e))) => Some(e),
+            _ => None,
+        },
+    );
     let loaded = Memo::new(move |_| data.with(Option::is_some));
 
     view! {
@@ -265,7 +331,7 @@ fn Tabs(view: ClientsView, data: DataSignal) -> impl IntoView {
                     <a href=Route::Clients(ClientsView::Contacts).href() aria-current=current(!accounts_tab)>
                         "Contacts"
                         " "
-                        <span class="count">{count(|d| d.contacts.len())}</span>
+                        <span class="count">{count(Prepared::contact_count)}</span>
                     </a>
                 </li>
             </ul>

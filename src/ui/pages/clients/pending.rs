@@ -5,17 +5,23 @@
 use super::virtual_rows::VirtualRows;
 use super::DataSignal;
 use crate::domain::invite::invitation_mailto;
-use crate::domain::Link;
+use crate::domain::{AccountId, ContactId};
 use crate::error::AppError;
 use crate::route::Route;
+use crate::store::StoreError;
 use crate::ui::services::{now, use_services};
 use leptos::html::Div;
 use leptos::prelude::*;
 
-/// A link to save, and what to say when it is saved.
+/// A change to one email's switches on a link (read whole when it runs),
+/// and what to say when it is saved.
 #[derive(Clone)]
 struct LinkChange {
-    link: Link,
+    account: AccountId,
+    contact: ContactId,
+    email: String,
+    /// Invitation sent again (else: marked as activated).
+    resend: bool,
     message: String,
 }
 
@@ -28,7 +34,19 @@ pub fn PendingList(data: DataSignal) -> impl IntoView {
         let change = change.clone();
         async move {
             let store = services.store()?;
-            store.save_link(&change.link, &[]).await?;
+            let mut link = store
+                .link(&change.account, &change.contact)
+                .await?
+                .ok_or(StoreError::NotFound("This link"))?;
+            let access = link
+                .access_mut(&change.email)
+                .ok_or(StoreError::NotFound("This email"))?;
+            if change.resend {
+                access.invited_at = Some(now());
+            } else {
+                access.activated_at = Some(now());
+            }
+            store.save_link(&link, &[]).await?;
             Ok::<String, AppError>(change.message)
         }
     });
@@ -53,31 +71,27 @@ pub fn PendingList(data: DataSignal) -> impl IntoView {
         let Some(p) = d.pending.get(i) else {
             return;
         };
-        let Some(link) = d.links.get(p.link) else {
+        let Some(&(a, c)) = d.ends.get(p.link) else {
             return;
         };
-        let (Some(account), Some(contact)) = (d.account(&link.account_id), d.contact(&link.contact_id))
-        else {
-            return;
-        };
-        let mut updated = link.clone();
-        let Some(access) = updated.access_mut(&p.email) else {
+        let (Some(account), Some(contact)) = (d.account_row(a), d.contact_row(c)) else {
             return;
         };
         let message = if resend {
-            access.invited_at = Some(now());
             let url = invitation_mailto(&p.email, &contact.display_name(), &account.name, "");
             if let Some(w) = web_sys::window() {
                 let _ = w.location().set_href(&url);
             }
             format!("Invitation to {} opened in your mail program", p.email)
         } else {
-            access.activated_at = Some(now());
             format!("Portal login of {} marked as activated", p.email)
         };
         notice.set(None);
         save.dispatch_local(LinkChange {
-            link: updated,
+            account: account.id.clone(),
+            contact: contact.id.clone(),
+            email: p.email.clone(),
+            resend,
             message,
         });
     };
@@ -86,9 +100,9 @@ pub fn PendingList(data: DataSignal) -> impl IntoView {
         move || {
             let d = data.get()?;
             let p = d.pending.get(i)?;
-            let link = d.links.get(p.link)?;
-            let account = d.account(&link.account_id)?;
-            let contact = d.contact(&link.contact_id)?;
+            let &(a, c) = d.ends.get(p.link)?;
+            let account = d.account_row(a)?;
+            let contact = d.contact_row(c)?;
             let resend_label = format!("Resend invitation to {} for {}", p.email, account.name);
             let activated_label = format!("Mark {} as activated for {}", p.email, account.name);
             Some(view! {

@@ -10,6 +10,8 @@
 //! While the practitioner views Clientbook as an employee, Settings are
 //! read-only (only the owner and admins manage them).
 
+mod backup;
+mod demo;
 mod fields;
 mod members;
 mod roles;
@@ -363,6 +365,8 @@ pub fn SettingsPage() -> impl IntoView {
             <templates::TemplatesSection page />
         </Show>
         <storage::StorageSection />
+        <backup::BackupSection />
+        <demo::DemoSection />
     }
 }
 

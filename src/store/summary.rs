@@ -1,0 +1,448 @@
+//! The stored directory (see [`crate::domain::directory`]): every account,
+//! contact and link as one line of compact text, kept in [`CHUNKS`] large
+//! values of the `summary` store instead of one record each. Reading a
+//! hundred thousand records one by one costs seconds in IndexedDB; reading
+//! 64 values costs milliseconds, so the Clients lists and the search start
+//! from here.
+//!
+//! **Invariant:** the directory changes in the same transaction as the
+//! records. [`Summarised`] wraps the backend of every [`super::Repo`]: a
+//! write transaction that includes `accounts`, `contacts` or `links` also
+//! includes `summary`, notes every put and delete of those stores, and at
+//! commit rewrites the chunks those entries live in (reading them inside
+//! the transaction, awaiting only IndexedDB requests). So every write path,
+//! present or future, keeps it up to date without doing anything.
+//!
+//! The `format` marker says which text format the chunks hold. A database
+//! without it (made before the directory existed, or whose `summary` store
+//! was cleared by something writing records behind the app's back) gets its
+//! directory rebuilt from the records on the next read.
+
+use super::schema as s;
+use super::{Backend, Key, StoreError, Tx};
+use crate::domain::directory::{AccountRow, ContactRow, Directory, Entry, LinkRow};
+use crate::domain::{Account, Contact, Link};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap};
+
+/// How many values the directory is spread over. An entry's chunk follows
+/// from its id, so a change rewrites one chunk (1/64 of the directory).
+pub const CHUNKS: u32 = 64;
+/// The key of the marker record.
+const FORMAT_KEY: &str = "format";
+/// The text format the chunks hold; another value means "rebuild".
+const FORMAT: &str = "directory-1";
+
+/// One value of the `summary` store: a chunk of the directory's text, or
+/// the format marker. (Text, not a byte array: `serde-wasm-bindgen`'s
+/// JSON-compatible mode would store bytes as an array of numbers.)
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Chunk {
+    pub chunk: String,
+    pub text: String,
+}
+
+/// The chunk an id's entries live in (FNV-1a, so any id spreads evenly).
+pub fn chunk_of(id: &str) -> String {
+    let mut h: u32 = 0x811c_9dc5;
+    for b in id.bytes() {
+        h ^= u32::from(b);
+        h = h.wrapping_mul(0x0100_0193);
+    }
+    format!("{:02x}", h % CHUNKS)
+}
+
+/// A change to one entry: its new line, or `None` when it is removed.
+type Change = (String, Option<String>);
+
+/// The stored directory as text, or `None` when it must be rebuilt.
+pub async fn read<T: Tx>(tx: &T) -> Result<Option<String>, StoreError> {
+    let chunks = tx.all::<Chunk>(s::SUMMARY).await?;
+    if !chunks.iter().any(|c| c.chunk == FORMAT_KEY && c.text == FORMAT) {
+        return Ok(None);
+    }
+    let mut text = String::with_capacity(chunks.iter().map(|c| c.text.len()).sum());
+    for c in chunks.iter().filter(|c| c.chunk != FORMAT_KEY) {
+        text.push_str(&c.text);
+    }
+    Ok(Some(text))
+}
+
+/// Rebuilds the stored directory from the records, in `tx` (which must
+/// include the three record stores and `summary`); returns its text.
+pub async fn rebuild<T: Tx>(tx: &T) -> Result<String, StoreError> {
+    let d = Directory {
+        accounts: tx
+            .all::<Account>(s::ACCOUNTS)
+            .await?
+            .iter()
+            .map(AccountRow::of)
+            .collect(),
+        contacts: tx
+            .all::<Contact>(s::CONTACTS)
+            .await?
+            .iter()
+            .map(ContactRow::of)
+            .collect(),
+        links: tx.all::<Link>(s::LINKS).await?.iter().map(LinkRow::of).collect(),
+    };
+    let mut chunks: BTreeMap<String, String> =
+        (0..CHUNKS).map(|i| (format!("{i:02x}"), String::new())).collect();
+    let mut text = String::new();
+    let lines = d
+        .accounts
+        .iter()
+        .map(|a| (chunk_of(a.id.as_str()), Entry::account(a)))
+        .chain(
+            d.contacts
+                .iter()
+                .map(|c| (chunk_of(c.id.as_str()), Entry::contact(c))),
+        )
+        .chain(
+            d.links
+                .iter()
+                .map(|l| (chunk_of(l.account_id.as_str()), Entry::link(l))),
+        );
+    for (chunk, e) in lines {
+        if let Some(t) = chunks.get_mut(&chunk) {
+            t.push_str(&e.line);
+            t.push('\n');
+        }
+    }
+    for (chunk, t) in chunks {
+        text.push_str(&t);
+        tx.put(s::SUMMARY, &Chunk { chunk, text: t })?;
+    }
+    tx.put(
+        s::SUMMARY,
+        &Chunk {
+            chunk: FORMAT_KEY.to_owned(),
+            text: FORMAT.to_owned(),
+        },
+    )?;
+    Ok(text)
+}
+
+/// Applies changes (in order; the last one for a key wins) to a chunk's text.
+fn patch(text: &str, changes: &[Change]) -> String {
+    let mut last: HashMap<&str, &Option<String>> = HashMap::new();
+    for (key, line) in changes {
+        last.insert(key.as_str(), line);
+    }
+    let mut out = String::with_capacity(text.len() + 128);
+    for line in text.split('\n').filter(|l| !l.is_empty()) {
+        if !last.contains_key(Entry::key_of(line)) {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    let mut done: HashMap<&str, ()> = HashMap::new();
+    // Each changed entry once, with its last value.
+    for (key, _) in changes {
+        if done.insert(key.as_str(), ()).is_some() {
+            continue;
+        }
+        if let Some(Some(line)) = last.get(key.as_str()) {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// The entry a record put into a summarised store stands for.
+fn entry_of<T: Serialize>(store: &str, value: &T) -> Result<Option<(String, Entry)>, StoreError> {
+    fn decode<R: DeserializeOwned>(v: serde_json::Value) -> Result<R, StoreError> {
+        serde_json::from_value(v).map_err(|e| StoreError::Backend(format!("could not prepare a record: {e}")))
+    }
+    if store != s::ACCOUNTS && store != s::CONTACTS && store != s::LINKS {
+        return Ok(None);
+    }
+    let v = serde_json::to_value(value)
+        .map_err(|e| StoreError::Backend(format!("could not prepare a record: {e}")))?;
+    Ok(Some(match store {
+        s::ACCOUNTS => {
+            let a: Account = decode(v)?;
+            (chunk_of(a.id.as_str()), Entry::account(&AccountRow::of(&a)))
+        }
+        s::CONTACTS => {
+            let c: Contact = decode(v)?;
+            (chunk_of(c.id.as_str()), Entry::contact(&ContactRow::of(&c)))
+        }
+        _ => {
+            let l: Link = decode(v)?;
+            (chunk_of(l.account_id.as_str()), Entry::link(&LinkRow::of(&l)))
+        }
+    }))
+}
+
+/// The entry a record of a summarised store stands for, from its JSON.
+fn entry_of_json(store: &str, json: &str) -> Result<Option<(String, Entry)>, StoreError> {
+    fn decode<R: DeserializeOwned>(json: &str) -> Result<R, StoreError> {
+        serde_json::from_str(json)
+            .map_err(|e| StoreError::Backend(format!("could not prepare a record: {e}")))
+    }
+    Ok(Some(match store {
+        s::ACCOUNTS => {
+            let a: Account = decode(json)?;
+            (chunk_of(a.id.as_str()), Entry::account(&AccountRow::of(&a)))
+        }
+        s::CONTACTS => {
+            let c: Contact = decode(json)?;
+            (chunk_of(c.id.as_str()), Entry::contact(&ContactRow::of(&c)))
+        }
+        s::LINKS => {
+            let l: Link = decode(json)?;
+            (chunk_of(l.account_id.as_str()), Entry::link(&LinkRow::of(&l)))
+        }
+        _ => return Ok(None),
+    }))
+}
+
+/// The entry key (and chunk) a deleted record had.
+fn key_of_deleted(store: &str, key: &Key) -> Option<(String, String)> {
+    match (store, key.0.as_slice()) {
+        (s::ACCOUNTS, [id]) => Some((chunk_of(id), Entry::account_key(id))),
+        (s::CONTACTS, [id]) => Some((chunk_of(id), Entry::contact_key(id))),
+        (s::LINKS, [a, c]) => Some((chunk_of(a), Entry::link_key(a, c))),
+        _ => None,
+    }
+}
+
+fn summarised(store: &str) -> bool {
+    store == s::ACCOUNTS || store == s::CONTACTS || store == s::LINKS
+}
+
+/// A backend whose write transactions keep the directory in step.
+pub struct Summarised<B>(pub B);
+
+/// A transaction of [`Summarised`]: forwards everything, and notes the
+/// changes to summarised stores for the commit.
+pub struct SummarisedTx<T> {
+    inner: T,
+    /// Per chunk, the entry changes in order.
+    changes: RefCell<BTreeMap<String, Vec<Change>>>,
+}
+
+impl<T: Tx> Tx for SummarisedTx<T> {
+    async fn get<R: DeserializeOwned>(
+        &self,
+        store: &'static str,
+        key: &Key,
+    ) -> Result<Option<R>, StoreError> {
+        self.inner.get(store, key).await
+    }
+
+    /// The inner future itself, so a backend that issues its request at
+    /// the call (IndexedDB) still does.
+    #[allow(clippy::manual_async_fn)]
+    fn all<R: DeserializeOwned>(
+        &self,
+        store: &'static str,
+    ) -> impl std::future::Future<Output = Result<Vec<R>, StoreError>> {
+        self.inner.all(store)
+    }
+
+    async fn by_index<R: DeserializeOwned>(
+        &self,
+        store: &'static str,
+        index: &'static str,
+        value: &str,
+    ) -> Result<Vec<R>, StoreError> {
+        self.inner.by_index(store, index, value).await
+    }
+
+    async fn exists(&self, store: &'static str, key: &Key) -> Result<bool, StoreError> {
+        self.inner.exists(store, key).await
+    }
+
+    async fn key_by_index(
+        &self,
+        store: &'static str,
+        index: &'static str,
+        value: &str,
+    ) -> Result<Option<String>, StoreError> {
+        self.inner.key_by_index(store, index, value).await
+    }
+
+    async fn count(&self, store: &'static str) -> Result<usize, StoreError> {
+        self.inner.count(store).await
+    }
+
+    /// Clearing a summarised store drops the directory too (in this
+    /// transaction): the next read builds it again from the records.
+    fn clear(&self, store: &'static str) -> Result<(), StoreError> {
+        self.inner.clear(store)?;
+        if summarised(store) {
+            self.changes.borrow_mut().clear();
+            self.inner.clear(s::SUMMARY)?;
+        }
+        Ok(())
+    }
+
+    fn put<R: Serialize>(&self, store: &'static str, value: &R) -> Result<(), StoreError> {
+        let entry = entry_of(store, value)?;
+        self.inner.put(store, value)?;
+        if let Some((chunk, e)) = entry {
+            self.changes
+                .borrow_mut()
+                .entry(chunk)
+                .or_default()
+                .push((e.key, Some(e.line)));
+        }
+        Ok(())
+    }
+
+    async fn keys(&self, store: &'static str) -> Result<Vec<Key>, StoreError> {
+        self.inner.keys(store).await
+    }
+
+    async fn get_many<R: DeserializeOwned>(
+        &self,
+        store: &'static str,
+        keys: &[Key],
+    ) -> Result<Vec<Option<R>>, StoreError> {
+        self.inner.get_many(store, keys).await
+    }
+
+    async fn keys_by_index(
+        &self,
+        store: &'static str,
+        index: &'static str,
+        values: &[String],
+    ) -> Result<Vec<Option<String>>, StoreError> {
+        self.inner.keys_by_index(store, index, values).await
+    }
+
+    /// The batch is serialised once: each record's entry is read from its
+    /// JSON, and the same JSON goes on to the inner backend.
+    fn put_many<R: Serialize>(&self, store: &'static str, values: &[R]) -> Result<(), StoreError> {
+        if !summarised(store) {
+            return self.inner.put_many(store, values);
+        }
+        let prepare = |e: serde_json::Error| StoreError::Backend(format!("could not prepare a record: {e}"));
+        let text = serde_json::to_string(values).map_err(prepare)?;
+        let raws: Vec<&serde_json::value::RawValue> = serde_json::from_str(&text).map_err(prepare)?;
+        {
+            let mut changes = self.changes.borrow_mut();
+            for raw in &raws {
+                if let Some((chunk, e)) = entry_of_json(store, raw.get())? {
+                    changes.entry(chunk).or_default().push((e.key, Some(e.line)));
+                }
+            }
+        }
+        self.inner.put_many(store, &raws)
+    }
+
+    /// Only for stores outside the directory: a range of a summarised
+    /// store must be deleted with [`Tx::delete_run`], which names its keys.
+    fn delete_range(&self, store: &'static str, first: &Key, last: &Key) -> Result<(), StoreError> {
+        if summarised(store) {
+            return Err(StoreError::Backend(format!(
+                "a range of {store} must be deleted by its keys (delete_run)"
+            )));
+        }
+        self.inner.delete_range(store, first, last)
+    }
+
+    fn delete_run(&self, store: &'static str, keys: &[Key]) -> Result<(), StoreError> {
+        self.inner.delete_run(store, keys)?;
+        let mut changes = self.changes.borrow_mut();
+        for key in keys {
+            if let Some((chunk, k)) = key_of_deleted(store, key) {
+                changes.entry(chunk).or_default().push((k, None));
+            }
+        }
+        Ok(())
+    }
+
+    async fn settle(&self, store: &'static str) -> Result<(), StoreError> {
+        self.inner.settle(store).await
+    }
+
+    fn delete(&self, store: &'static str, key: &Key) -> Result<(), StoreError> {
+        self.inner.delete(store, key)?;
+        if let Some((chunk, k)) = key_of_deleted(store, key) {
+            self.changes
+                .borrow_mut()
+                .entry(chunk)
+                .or_default()
+                .push((k, None));
+        }
+        Ok(())
+    }
+
+    async fn commit(self) -> Result<(), StoreError> {
+        let changes = self.changes.into_inner();
+        if !changes.is_empty() {
+            let marker = self.inner.get::<Chunk>(s::SUMMARY, &Key::one(FORMAT_KEY)).await?;
+            // No directory yet: the next read builds it from the records.
+            if marker.is_some_and(|m| m.text == FORMAT) {
+                for (chunk, list) in changes {
+                    let stored = self.inner.get::<Chunk>(s::SUMMARY, &Key::one(&chunk)).await?;
+                    let text = patch(&stored.map(|c| c.text).unwrap_or_default(), &list);
+                    self.inner.put(s::SUMMARY, &Chunk { chunk, text })?;
+                }
+            }
+        }
+        self.inner.commit().await
+    }
+}
+
+impl<B: Backend> Backend for Summarised<B> {
+    type Tx<'a>
+        = SummarisedTx<B::Tx<'a>>
+    where
+        Self: 'a;
+
+    fn read(&self, stores: &[&'static str]) -> Result<Self::Tx<'_>, StoreError> {
+        Ok(SummarisedTx {
+            inner: self.0.read(stores)?,
+            changes: RefCell::default(),
+        })
+    }
+
+    fn write(&self, stores: &[&'static str]) -> Result<Self::Tx<'_>, StoreError> {
+        let mut all = stores.to_vec();
+        if stores.iter().any(|st| summarised(st)) && !stores.contains(&s::SUMMARY) {
+            all.push(s::SUMMARY);
+        }
+        Ok(SummarisedTx {
+            inner: self.0.write(&all)?,
+            changes: RefCell::default(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chunks_spread_and_stay_put() {
+        let a = chunk_of("0123456789abcdef0123456789abcdef");
+        assert_eq!(a, chunk_of("0123456789abcdef0123456789abcdef"));
+        let mut seen = std::collections::HashSet::new();
+        for i in 0..2000u32 {
+            seen.insert(chunk_of(&format!("{i:032x}")));
+        }
+        assert_eq!(seen.len(), CHUNKS as usize);
+    }
+
+    #[test]
+    fn patch_replaces_adds_and_removes_by_key() {
+        let text = "A\tx\told\ti\t0\t1\t\t\nC\ty\tK\t\tM\t\t\t\n";
+        let out = patch(
+            text,
+            &[
+                ("A\tx".into(), Some("A\tx\tnew\ti\t0\t1\t\t".into())),
+                ("C\ty".into(), None),
+                ("C\tz".into(), Some("C\tz\tA\t\tB\t\t\t".into())),
+                ("C\tz".into(), Some("C\tz\tA2\t\tB\t\t\t".into())),
+            ],
+        );
+        assert_eq!(out, "A\tx\tnew\ti\t0\t1\t\t\nC\tz\tA2\t\tB\t\t\t\n");
+    }
+}

@@ -1,0 +1,589 @@
+//! CSV import on the Import & export page, TaxDome-style mass upload:
+//! choose a file (read and checked whole, before anything else), match each
+//! column to a field (pre-filled by the guesses from its header), see the
+//! first rows as they would be imported, choose what to import and the
+//! settings for the whole import, then the same dry-run preview and
+//! confirm as for bundles, then the summary. The import is one transaction
+//! with a snapshot, so "Undo last import" undoes it. The rules are in
+//! `bundle::csv::plan` and `docs/csv-import.md`.
+
+use super::data::{file_bytes, lines, plan_table};
+use crate::bundle::csv::guess::{self, Target};
+use crate::bundle::csv::plan::{self, Job, Mode, Settings};
+use crate::bundle::csv::{self, Table};
+use crate::bundle::merge::{merge, Plan};
+use crate::domain::catalog::Catalog;
+use crate::error::AppError;
+use crate::store::StoreError;
+use crate::ui::components::ErrorBanner;
+use crate::ui::services::{now, use_services, BrowserIds};
+use leptos::prelude::*;
+use std::sync::Arc;
+use wasm_bindgen::JsCast;
+
+/// The chosen file, once read.
+#[derive(Clone)]
+enum Picked {
+    Nothing,
+    Reading,
+    Refused { message: String, problems: Vec<String> },
+    Ready { name: String, table: Arc<Table> },
+}
+
+/// Why a check or an import did not go ahead.
+#[derive(Clone)]
+enum Failure {
+    /// Problems with their places; nothing was written.
+    Problems(Vec<String>),
+    App(AppError),
+}
+
+impl From<StoreError> for Failure {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Rejected(v) => Self::Problems(v.0.iter().map(ToString::to_string).collect()),
+            e => Self::App(e.into()),
+        }
+    }
+}
+
+impl From<AppError> for Failure {
+    fn from(e: AppError) -> Self {
+        Self::App(e)
+    }
+}
+
+/// The dry run: the merge plan and what the CSV plan says besides.
+#[derive(Clone)]
+struct Checked {
+    plan: Plan,
+    warnings: Vec<String>,
+    new_tags: Vec<String>,
+    rows: usize,
+}
+
+fn failure_view(f: Failure) -> AnyView {
+    match f {
+        Failure::App(e) => view! { <ErrorBanner error=e /> }.into_any(),
+        Failure::Problems(p) => {
+            let n = p.iter().filter(|l| !l.starts_with('…')).count();
+            view! {
+                <div class="banner error" role="alert">
+                    <p>
+                        {format!(
+                            "The file has {n} problem(s); nothing was imported. Correct the file (or the column choices) and check again.",
+                        )}
+                    </p>
+                    <ul class="problems">{p.into_iter().map(|l| view! { <li>{l}</li> }).collect_view()}</ul>
+                </div>
+            }
+                .into_any()
+        }
+    }
+}
+
+/// Tags typed for the whole import: comma- or semicolon-separated.
+fn tag_names(text: &str) -> Vec<String> {
+    text.split([',', ';'])
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+fn separator_name(c: char) -> &'static str {
+    match c {
+        ',' => "commas",
+        ';' => "semicolons",
+        '\t' => "tabs",
+        _ => "another character",
+    }
+}
+
+#[component]
+pub fn CsvImportCard() -> impl IntoView {
+    let services = use_services();
+    let picked = RwSignal::new(Picked::Nothing);
+    let catalog = RwSignal::new(Arc::new(Catalog::default()));
+    let mapping = RwSignal::new(Vec::<Target>::new());
+    let mode = RwSignal::new(Mode::default());
+    let tags = RwSignal::new(String::new());
+    let login = RwSignal::new(false);
+    let notify = RwSignal::new(false);
+    let summary = RwSignal::new(None::<Plan>);
+    let settings = Memo::new(move |_| {
+        let both = mode.get() == Mode::AccountsAndContacts;
+        Settings {
+            mode: mode.get(),
+            tags: tag_names(&tags.get()),
+            login: both && login.get(),
+            notify: both && notify.get(),
+        }
+    });
+
+    let check = Action::new_local(move |(): &()| {
+        let ready = picked.get_untracked();
+        let mapping = mapping.get_untracked();
+        let settings = settings.get_untracked();
+        let by = services.actor();
+        async move {
+            let Picked::Ready { table, .. } = ready else {
+                return Err(Failure::App(StoreError::NotFound("The chosen file").into()));
+            };
+            let store = services.store()?;
+            let stored = store.export().await?;
+            let job = Job {
+                table: &table,
+                mapping: &mapping,
+                settings: &settings,
+                by: &by,
+            };
+            match plan::plan(&stored, &job, &mut BrowserIds, now()) {
+                Ok(o) => Ok(Checked {
+                    plan: merge(&stored, &o.contents, plan::CHOICES).0,
+                    warnings: o.warnings,
+                    new_tags: o.new_tags,
+                    rows: o.rows,
+                }),
+                Err(problems) => Err(Failure::Problems(problems)),
+            }
+        }
+    });
+    let import = Action::new_local(move |(): &()| {
+        let ready = picked.get_untracked();
+        let mapping = mapping.get_untracked();
+        let settings = settings.get_untracked();
+        let by = services.actor();
+        async move {
+            let Picked::Ready { table, .. } = ready else {
+                return Err(Failure::App(StoreError::NotFound("The chosen file").into()));
+            };
+            let store = services.store()?;
+            let at = now();
+            let job = Job {
+                table: &table,
+                mapping: &mapping,
+                settings: &settings,
+                by: &by,
+            };
+            // The rows are matched again inside the write transaction, on
+            // what is stored at that moment.
+            let plan = store
+                .import_with(
+                    |stored| {
+                        plan::plan(stored, &job, &mut BrowserIds, at)
+                            .map(|o| o.contents)
+                            .map_err(plan::into_errors)
+                    },
+                    plan::CHOICES,
+                    at,
+                )
+                .await?;
+            Ok::<_, Failure>(plan)
+        }
+    });
+    Effect::new(move || {
+        if let Some(Ok(p)) = import.value().get() {
+            summary.set(Some(p));
+            picked.set(Picked::Nothing);
+            services.changed();
+        }
+    });
+    // Another column choice or setting: the last check no longer holds.
+    Effect::new(move |prev: Option<()>| {
+        mapping.track();
+        settings.track();
+        if prev.is_some() {
+            check.value().set(None);
+            import.value().set(None);
+        }
+    });
+
+    let chosen = move |ev: leptos::ev::Event| {
+        let input: Option<web_sys::HtmlInputElement> = ev.target().and_then(|t| t.dyn_into().ok());
+        let Some(file) = input.as_ref().and_then(|i| i.files()).and_then(|f| f.get(0)) else {
+            return;
+        };
+        if let Some(i) = &input {
+            i.set_value("");
+        }
+        summary.set(None);
+        check.value().set(None);
+        import.value().set(None);
+        if file.size() > csv::MAX_CSV_BYTES as f64 {
+            picked.set(Picked::Refused {
+                message: csv::CsvError::TooLarge(file.size() as usize).to_string(),
+                problems: vec![],
+            });
+            return;
+        }
+        picked.set(Picked::Reading);
+        let name = file.name();
+        leptos::task::spawn_local(async move {
+            let read = match file_bytes(&file).await {
+                Err(e) => Err((format!("The file could not be read: {e}"), vec![])),
+                Ok(bytes) => csv::read(&bytes).map_err(|e| (e.to_string(), e.problems().to_vec())),
+            };
+            let next = match read {
+                Err((message, problems)) => Picked::Refused { message, problems },
+                Ok(table) => {
+                    let c = match services.store() {
+                        Ok(store) => store.catalog().await.unwrap_or_default(),
+                        Err(_) => Catalog::default(),
+                    };
+                    mapping.set(guess::guess(&table.headers, &c));
+                    catalog.set(Arc::new(c));
+                    Picked::Ready {
+                        name,
+                        table: Arc::new(table),
+                    }
+                }
+            };
+            picked.set(next);
+        });
+    };
+
+    view! {
+        <section class="card" aria-labelledby="csv-title">
+            <h2 id="csv-title">"Import a CSV file"</h2>
+            <p>
+                "Clients from a spreadsheet or another program (Excel, Google Contacts, Outlook, another CRM): one contact per row; rows with the same account name become one account. You match the columns to fields and see what would change before anything is written."
+            </p>
+            <label for="csv-file">"CSV file (.csv)"</label>
+            " "
+            <input id="csv-file" type="file" accept=".csv,text/csv,.tsv,.txt,text/plain" on:change=chosen />
+            {move || match picked.get() {
+                Picked::Nothing => ().into_any(),
+                Picked::Reading => view! { <p role="status">"Reading the file…"</p> }.into_any(),
+                Picked::Refused { message, problems } => {
+                    view! {
+                        <div class="banner error" role="alert">
+                            <p>{message}</p>
+                            {(!problems.is_empty())
+                                .then(|| {
+                                    view! {
+                                        <ul class="problems">
+                                            {problems.into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}
+                                        </ul>
+                                    }
+                                })}
+                        </div>
+                    }
+                        .into_any()
+                }
+                Picked::Ready { name, table } => {
+                    view! {
+                        <MappingStep
+                            name
+                            table
+                            catalog
+                            mapping
+                            mode
+                            tags
+                            login
+                            notify
+                            settings
+                        />
+                        <div class="actions">
+                            <button
+                                type="button"
+                                class="btn primary"
+                                disabled=move || check.pending().get()
+                                on:click=move |_| {
+                                    check.dispatch_local(());
+                                }
+                            >
+                                {move || if check.pending().get() { "Checking…" } else { "Check and preview" }}
+                            </button>
+                            " "
+                            <button type="button" class="btn" on:click=move |_| picked.set(Picked::Nothing)>
+                                "Cancel"
+                            </button>
+                        </div>
+                        {move || {
+                            check
+                                .value()
+                                .get()
+                                .map(|r| match r {
+                                    Err(f) => failure_view(f),
+                                    Ok(c) => view! { <CheckedStep checked=c import /> }.into_any(),
+                                })
+                        }}
+                    }
+                        .into_any()
+                }
+            }}
+            {move || {
+                summary
+                    .get()
+                    .map(|p| {
+                        view! {
+                            <div class="banner success" role="status">
+                                <p>"CSV import finished."</p>
+                                {plan_table(&p)}
+                            </div>
+                        }
+                    })
+            }}
+        </section>
+    }
+}
+
+/// The preview of a checked file, and the button that imports it.
+#[component]
+fn CheckedStep(checked: Checked, import: Action<(), Result<Plan, Failure>>) -> impl IntoView {
+    let nothing = checked.plan.changes_nothing();
+    view! {
+        <h3>"What the import would do"</h3>
+        <p>{format!("{} rows checked: no problems.", checked.rows)}</p>
+        {plan_table(&checked.plan)}
+        {(!checked.new_tags.is_empty())
+            .then(|| view! { <p>"New tags: " {checked.new_tags.join(", ")}</p> })}
+        {lines("Left aside", checked.warnings.clone())}
+        {lines("Also", checked.plan.notes.clone())}
+        {nothing
+            .then(|| {
+                view! {
+                    <p role="status">"Everything in this file is already here: importing it changes nothing."</p>
+                }
+            })}
+        {move || import.value().get().and_then(|r| r.err()).map(failure_view)}
+        <button
+            type="button"
+            class="btn primary"
+            disabled=move || import.pending().get()
+            on:click=move |_| {
+                import.dispatch_local(());
+            }
+        >
+            {move || if import.pending().get() { "Importing…" } else { "Import" }}
+        </button>
+    }
+}
+
+/// Column choices, the first rows as they would be imported, the mode and
+/// the settings for the whole import.
+#[component]
+fn MappingStep(
+    name: String,
+    table: Arc<Table>,
+    catalog: RwSignal<Arc<Catalog>>,
+    mapping: RwSignal<Vec<Target>>,
+    mode: RwSignal<Mode>,
+    tags: RwSignal<String>,
+    login: RwSignal<bool>,
+    notify: RwSignal<bool>,
+    settings: Memo<Settings>,
+) -> impl IntoView {
+    let about = format!(
+        "{} rows · {} · separated by {}",
+        table.rows.len(),
+        table.encoding.label(),
+        separator_name(table.separator)
+    );
+    let groups = Memo::new(move |_| catalog.with(|c| guess::choices(c)));
+    let columns = table
+        .headers
+        .iter()
+        .enumerate()
+        .map(|(i, header)| {
+            let title = if header.is_empty() {
+                format!("Column {}", csv::column_letter(i))
+            } else {
+                header.clone()
+            };
+            let samples: Vec<String> = table
+                .rows
+                .iter()
+                .filter_map(|r| r.cells.get(i))
+                .map(|c| c.trim())
+                .filter(|c| !c.is_empty())
+                .take(3)
+                .map(|c| {
+                    let short: String = c.chars().take(40).collect();
+                    if short.len() < c.len() {
+                        format!("{short}…")
+                    } else {
+                        short
+                    }
+                })
+                .collect();
+            let label = format!("Import column {title} as");
+            view! {
+                <tr>
+                    <th scope="row">{title}</th>
+                    <td class="samples">{samples.join(" · ")}</td>
+                    <td>
+                        <select
+                            aria-label=label
+                            on:change=move |ev| {
+                                let t = Target::from_code(&event_target_value(&ev)).unwrap_or(Target::Skip);
+                                mapping
+                                    .update(|m| {
+                                        if let Some(slot) = m.get_mut(i) {
+                                            *slot = t;
+                                        }
+                                    });
+                            }
+                        >
+                            <option value="skip" prop:selected=move || mapping.with(|m| m.get(i) == Some(&Target::Skip))>
+                                "Don't import"
+                            </option>
+                            {move || {
+                                let c = catalog.get();
+                                groups
+                                    .get()
+                                    .into_iter()
+                                    .map(|(group, targets)| {
+                                        view! {
+                                            <optgroup label=group>
+                                                {targets
+                                                    .into_iter()
+                                                    .map(|t| {
+                                                        let label = t.label(&c);
+                                                        let code = t.code();
+                                                        view! {
+                                                            <option
+                                                                value=code
+                                                                prop:selected=move || mapping.with(|m| m.get(i) == Some(&t))
+                                                            >
+                                                                {label}
+                                                            </option>
+                                                        }
+                                                    })
+                                                    .collect_view()}
+                                            </optgroup>
+                                        }
+                                    })
+                                    .collect_view()
+                            }}
+                        </select>
+                    </td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let preview_table = table.clone();
+    let preview = Memo::new(move |_| {
+        let m = mapping.get();
+        let s = settings.get();
+        catalog.with(|c| plan::preview(&preview_table, &m, &s, c, 5))
+    });
+    let radio = move |m: Mode, hint: &'static str| {
+        let id = format!("csv-mode-{}", m.code());
+        view! {
+            <label for=id.clone()>
+                <input
+                    id=id.clone()
+                    type="radio"
+                    name="csv-mode"
+                    prop:checked=move || mode.get() == m
+                    on:change=move |_| mode.set(m)
+                />
+                {m.label()}
+                <span class="muted">{hint}</span>
+            </label>
+        }
+    };
+    let links_off = move || mode.get() != Mode::AccountsAndContacts;
+    view! {
+        <h3>"Match the columns of " {name}</h3>
+        <p class="muted">{about}</p>
+        <div class="table-scroll">
+            <table class="mapping">
+                <thead>
+                    <tr>
+                        <th scope="col">"Column"</th>
+                        <th scope="col">"First values"</th>
+                        <th scope="col">"Import as"</th>
+                    </tr>
+                </thead>
+                <tbody>{columns}</tbody>
+            </table>
+        </div>
+        <fieldset class="radio-group">
+            <legend>"What to import"</legend>
+            {radio(Mode::AccountsAndContacts, " — accounts with their contacts; rows with the same account name are one account")}
+            {radio(Mode::AccountsOnly, " — change existing accounts (tags, team, roles, fields), found by their exact name")}
+            {radio(Mode::ContactsOnly, " — contacts without accounts")}
+        </fieldset>
+        <fieldset class="batch">
+            <legend>"For the whole import"</legend>
+            <label for="csv-tags">
+                {move || {
+                    if mode.get() == Mode::ContactsOnly {
+                        "Tags for every imported contact (separated by commas; new ones are created)"
+                    } else {
+                        "Tags for every imported account (separated by commas; new ones are created)"
+                    }
+                }}
+            </label>
+            <input
+                id="csv-tags"
+                type="text"
+                autocomplete="off"
+                prop:value=move || tags.get()
+                on:change=move |ev| tags.set(event_target_value(&ev))
+            />
+            <label for="csv-login">
+                <input
+                    id="csv-login"
+                    type="checkbox"
+                    disabled=links_off
+                    prop:checked=move || login.get()
+                    on:change=move |ev| login.set(event_target_checked(&ev))
+                />
+                "Login: portal access for the imported emails"
+            </label>
+            <label for="csv-notify">
+                <input
+                    id="csv-notify"
+                    type="checkbox"
+                    disabled=links_off
+                    prop:checked=move || notify.get()
+                    on:change=move |ev| notify.set(event_target_checked(&ev))
+                />
+                "Notify: system notifications to the imported emails"
+            </label>
+        </fieldset>
+        <h3>"The first rows, as they would be imported"</h3>
+        <div class="table-scroll">
+            <table class="csv-preview">
+                <thead>
+                    <tr>
+                        <th scope="col">"Row"</th>
+                        <th scope="col">"Account"</th>
+                        <th scope="col">"Type"</th>
+                        <th scope="col">"Contact"</th>
+                        <th scope="col">"Emails"</th>
+                        <th scope="col">"Phones"</th>
+                        <th scope="col">"Tags"</th>
+                        <th scope="col">"Problems"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {move || {
+                        preview
+                            .get()
+                            .into_iter()
+                            .map(|r| {
+                                view! {
+                                    <tr>
+                                        <td>{r.number}</td>
+                                        <td>{r.account}</td>
+                                        <td>{r.kind}</td>
+                                        <td>{r.contact}</td>
+                                        <td>{r.emails}</td>
+                                        <td>{r.phones}</td>
+                                        <td>{r.tags}</td>
+                                        <td class="problem">{r.problems.join("; ")}</td>
+                                    </tr>
+                                }
+                            })
+                            .collect_view()
+                    }}
+                </tbody>
+            </table>
+        </div>
+    }
+}

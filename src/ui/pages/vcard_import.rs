@@ -1,0 +1,210 @@
+//! "Import contacts from vCard" on the Import & export page: the whole
+//! `.vcf` file is read and checked before anything else (every problem
+//! listed with its card, line and property); then a preview counts what
+//! would be created, updated or left as it is, lists the cards that match
+//! a contact here with different values (with a choice: keep mine, take
+//! theirs, keep both) and what the file holds that Clientbook does not
+//! keep; then one transaction, undone by "Undo last import".
+
+use crate::bundle::merge::Plan;
+use crate::bundle::vcard::{self, import::OnMatch, VcardFile};
+use crate::error::AppError;
+use crate::store::StoreError;
+use crate::ui::components::{ErrorBanner, Loading};
+use crate::ui::pages::data::{file_bytes, lines, plan_table};
+use crate::ui::services::{now, use_services, BrowserIds};
+use leptos::prelude::*;
+use std::sync::Arc;
+use wasm_bindgen::JsCast;
+
+#[derive(Clone)]
+enum Loaded {
+    Nothing,
+    Reading,
+    Refused { message: String, problems: Vec<String> },
+    Ready { name: String, file: Arc<VcardFile> },
+}
+
+#[component]
+pub fn VcardImportCard() -> impl IntoView {
+    let services = use_services();
+    let loaded = RwSignal::new(Loaded::Nothing);
+    let on_match = RwSignal::new(OnMatch::KeepMine);
+    let summary = RwSignal::new(None::<Plan>);
+    let plan = LocalResource::new(move || {
+        services.revision.track();
+        let l = loaded.get();
+        let m = on_match.get();
+        async move {
+            match l {
+                Loaded::Ready { file, .. } => {
+                    let store = services.store()?;
+                    Ok(Some(store.import_vcard_plan(&file, m).await?))
+                }
+                _ => Ok::<_, AppError>(None),
+            }
+        }
+    });
+    let import = Action::new_local(move |(): &()| {
+        let l = loaded.get_untracked();
+        let m = on_match.get_untracked();
+        async move {
+            let Loaded::Ready { file, .. } = l else {
+                return Err(AppError::from(StoreError::NotFound("The chosen file")));
+            };
+            let store = services.store()?;
+            Ok::<_, AppError>(store.import_vcard(&file, m, now(), &mut BrowserIds).await?)
+        }
+    });
+    Effect::new(move || {
+        if let Some(Ok(p)) = import.value().get() {
+            summary.set(Some(p));
+            loaded.set(Loaded::Nothing);
+            services.changed();
+        }
+    });
+    let chosen = move |ev: leptos::ev::Event| {
+        let input: Option<web_sys::HtmlInputElement> = ev.target().and_then(|t| t.dyn_into().ok());
+        let Some(file) = input.as_ref().and_then(|i| i.files()).and_then(|f| f.get(0)) else {
+            return;
+        };
+        if let Some(i) = &input {
+            i.set_value("");
+        }
+        summary.set(None);
+        import.value().set(None);
+        if file.size() > vcard::MAX_BYTES as f64 {
+            loaded.set(Loaded::Refused {
+                message: vcard::ReadError::TooLarge(file.size() as usize).to_string(),
+                problems: vec![],
+            });
+            return;
+        }
+        let name = file.name();
+        loaded.set(Loaded::Reading);
+        // Read and checked whole before any transaction starts.
+        leptos::task::spawn_local(async move {
+            let next = match file_bytes(&file).await {
+                Err(e) => Loaded::Refused {
+                    message: format!("The file could not be read: {e}"),
+                    problems: vec![],
+                },
+                Ok(bytes) => match vcard::read(&bytes) {
+                    Ok(file) => Loaded::Ready {
+                        name,
+                        file: Arc::new(file),
+                    },
+                    Err(e) => Loaded::Refused {
+                        message: e.to_string(),
+                        problems: e.problems().to_vec(),
+                    },
+                },
+            };
+            loaded.set(next);
+        });
+    };
+    let radio = move |id: &'static str, label: &'static str, value: OnMatch| {
+        view! {
+            <label for=id>
+                <input
+                    id=id
+                    type="radio"
+                    name="vcard-match"
+                    prop:checked=move || on_match.get() == value
+                    on:change=move |_| on_match.set(value)
+                />
+                {label}
+            </label>
+        }
+    };
+    view! {
+        <section class="card" aria-labelledby="vcard-title">
+            <h2 id="vcard-title">"Import contacts from vCard"</h2>
+            <p>
+                "Contacts from a phone or an address book (.vcf, vCard 2.1, 3.0 or 4.0). A card with the email (or the vCard UID) of a contact here updates that contact instead of adding a duplicate. Imported contacts belong to no account until you link them."
+            </p>
+            <label for="vcard-file">"vCard file (.vcf)"</label>
+            " "
+            <input id="vcard-file" type="file" accept=".vcf,.vcard,text/vcard,text/x-vcard" on:change=chosen />
+            {move || match loaded.get() {
+                Loaded::Nothing => ().into_any(),
+                Loaded::Reading => view! { <p role="status">"Reading and checking the file…"</p> }.into_any(),
+                Loaded::Refused { message, problems } => {
+                    view! {
+                        <div class="banner error" role="alert">
+                            <p>{message}</p>
+                            {(!problems.is_empty())
+                                .then(|| {
+                                    view! {
+                                        <ul class="problems">
+                                            {problems.into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}
+                                        </ul>
+                                    }
+                                })}
+                        </div>
+                    }
+                        .into_any()
+                }
+                Loaded::Ready { name, file } => {
+                    let cards = file.cards.len();
+                    let left_out = file.left_out.clone();
+                    view! {
+                        <h3>"Preview of " {name}</h3>
+                        <p>{format!("{cards} card{} read.", if cards == 1 { "" } else { "s" })}</p>
+                        {move || match plan.get() {
+                            None => view! { <Loading /> }.into_any(),
+                            Some(Err(e)) => view! { <ErrorBanner error=e /> }.into_any(),
+                            Some(Ok(None)) => ().into_any(),
+                            Some(Ok(Some(p))) => {
+                                let nothing = p.changes_nothing();
+                                view! {
+                                    {plan_table(&p)}
+                                    {lines("Matches a contact here, with different values", p.same_id.clone())}
+                                    {lines("Email of another contact here", p.shared_email.clone())}
+                                    {lines("Also", p.notes.clone())}
+                                    {nothing.then(|| view! { <p role="status">"Everything in this file is already here: importing it changes nothing."</p> })}
+                                }
+                                    .into_any()
+                            }
+                        }}
+                        {lines("Not kept from the file", left_out)}
+                        <fieldset class="radio-group wrap">
+                            <legend>"When a card matches a contact here and their values differ"</legend>
+                            {radio("vcard-match-mine", "Keep mine (only fill in what is empty here)", OnMatch::KeepMine)}
+                            {radio("vcard-match-theirs", "Take theirs (the card's values replace mine)", OnMatch::TakeTheirs)}
+                            {radio("vcard-match-both", "Keep both (add the card as another contact)", OnMatch::KeepBoth)}
+                        </fieldset>
+                        {move || import.value().get().and_then(|r| r.err()).map(|e| view! { <ErrorBanner error=e /> })}
+                        <button
+                            type="button"
+                            class="btn primary"
+                            disabled=move || import.pending().get()
+                            on:click=move |_| {
+                                import.dispatch_local(());
+                            }
+                        >
+                            {move || if import.pending().get() { "Importing…" } else { "Import contacts" }}
+                        </button>
+                        " "
+                        <button type="button" class="btn" on:click=move |_| loaded.set(Loaded::Nothing)>
+                            "Cancel"
+                        </button>
+                    }
+                        .into_any()
+                }
+            }}
+            {move || {
+                summary
+                    .get()
+                    .map(|p| {
+                        view! {
+                            <div class="banner success" role="status">
+                                <p>"vCard import finished."</p>
+                                {plan_table(&p)}
+                            </div>
+                        }
+                    })
+            }}
+        </section>
+    }
+}
