@@ -130,6 +130,9 @@ async function launch(profileDir) {
     headless: true,
     args: FLAGS,
     acceptDownloads: true,
+    // The interface follows the browser's language; the harness reads it
+    // in English whatever the machine's locale.
+    locale: 'en-US',
   });
   await context.addInitScript(inpage.instrument);
   const page = context.pages()[0] ?? (await context.newPage());

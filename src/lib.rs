@@ -4,6 +4,7 @@
 pub mod bundle;
 pub mod domain;
 pub mod error;
+pub mod i18n;
 pub mod route;
 pub mod store;
 

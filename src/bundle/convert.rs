@@ -14,7 +14,7 @@ use crate::domain::history::HistoryEntry;
 use crate::domain::ids::{is_id, FieldId, HistoryId, MemberId, NoteId, RoleId, TagId, TemplateId};
 use crate::domain::link::NotifyPrefs;
 use crate::domain::note::{Note, MAX_NOTE_CHARS};
-use crate::domain::validation::MAX_NAME_CHARS;
+use crate::domain::validation::{BundleProblem as B, ItemKind, Problem, MAX_NAME_CHARS};
 use crate::domain::{Account, AccountId, AccountType, Address, Contact, ContactId, Email, EmailAccess, Link};
 use crate::domain::{Timestamp, ValidationErrors};
 
@@ -24,7 +24,7 @@ pub const MAX_TEXT_CHARS: usize = MAX_NOTE_CHARS;
 fn id<T>(e: &mut ValidationErrors, field: &str, s: &str, make: fn(&str) -> Option<T>) -> Option<T> {
     let v = make(s);
     if v.is_none() {
-        e.push(field, "not an id (32 lower-case hex digits)");
+        e.push(field, Problem::Bundle(B::NotAnId));
     }
     v
 }
@@ -39,21 +39,21 @@ fn ids<T>(e: &mut ValidationErrors, field: &str, list: &[String], make: fn(&str)
 /// A short line of text: no control characters, not too long.
 fn line(e: &mut ValidationErrors, field: &str, s: &str, max: usize) {
     if s.chars().count() > max {
-        e.push(field, format!("longer than {max} characters"));
+        e.push(field, Problem::Bundle(B::TooLong(max)));
     } else if s.chars().any(char::is_control) {
-        e.push(field, "contains a control character");
+        e.push(field, Problem::Bundle(B::ControlChar));
     }
 }
 
 /// Free text (notes, descriptions): newlines and tabs allowed.
 fn text(e: &mut ValidationErrors, field: &str, s: &str, max: usize) {
     if s.chars().count() > max {
-        e.push(field, format!("longer than {max} characters"));
+        e.push(field, Problem::Bundle(B::TooLong(max)));
     } else if s
         .chars()
         .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
     {
-        e.push(field, "contains a control character");
+        e.push(field, Problem::Bundle(B::ControlChar));
     }
 }
 
@@ -141,7 +141,7 @@ impl TryFrom<AccountDto> for Account {
         check_account_name(&mut e, "name", &d.name);
         let kind = AccountType::from_code(&d.kind);
         if kind.is_none() {
-            e.push("type", "must be individual, company or other");
+            e.push("type", Problem::Bundle(B::AccountType));
         }
         line(&mut e, "company_name", &d.company_name, MAX_NAME_CHARS);
         let address = address(&mut e, "address", d.address);
@@ -214,21 +214,21 @@ impl TryFrom<ContactDto> for Contact {
             line(&mut e, name, v, MAX_NAME_CHARS);
         }
         if d.first_name.trim().is_empty() && d.last_name.trim().is_empty() {
-            e.push("first_name", "a contact needs a first or a last name");
+            e.push("first_name", Problem::Bundle(B::ContactNeedsName));
         }
         let mut emails = Vec::new();
         for (i, s) in d.emails.iter().enumerate() {
             match Email::parse(s) {
                 Ok(m) if m.as_str() == s => emails.push(m),
-                Ok(_) => e.push(format!("emails[{i}]"), "has spaces around it"),
-                Err(err) => e.push(format!("emails[{i}]"), err.to_string()),
+                Ok(_) => e.push(format!("emails[{i}]"), Problem::Bundle(B::SpacesAroundEmail)),
+                Err(err) => e.push(format!("emails[{i}]"), Problem::Email(err)),
             }
         }
         for (i, p) in d.phones.iter().enumerate() {
             line(&mut e, &format!("phones[{i}]"), p, MAX_NAME_CHARS);
         }
         if !d.date_of_birth.is_empty() && crate::domain::time::parse_date(&d.date_of_birth).is_none() {
-            e.push("date_of_birth", "must be a date as YYYY-MM-DD, or empty");
+            e.push("date_of_birth", Problem::Bundle(B::DateOfBirth));
         }
         let address = address(&mut e, "address", d.address);
         let tags = ids(&mut e, "tags", &d.tags, TagId::parse);
@@ -294,7 +294,10 @@ impl TryFrom<LinkDto> for Link {
         let mut access = Vec::new();
         for (i, a) in d.emails.into_iter().enumerate() {
             if a.email != a.email.to_lowercase() || Email::parse(&a.email).is_err() {
-                e.push(format!("emails[{i}].email"), "not a lower-case email address");
+                e.push(
+                    format!("emails[{i}].email"),
+                    Problem::Bundle(B::NotLowerCaseEmail),
+                );
             }
             let p = a.notify_prefs;
             access.push(EmailAccess {
@@ -347,7 +350,7 @@ impl TryFrom<NoteDto> for Note {
         let note_id = id(&mut e, "id", &d.id, NoteId::parse);
         let account_id = id(&mut e, "account_id", &d.account_id, AccountId::parse);
         if d.text.trim().is_empty() {
-            e.push("text", "a note cannot be empty");
+            e.push("text", Problem::Bundle(B::EmptyNote));
         }
         text(&mut e, "text", &d.text, MAX_NOTE_CHARS);
         line(&mut e, "by", &d.by, MAX_NAME_CHARS);
@@ -413,11 +416,11 @@ impl TryFrom<TagDto> for Tag {
         let mut e = ValidationErrors::default();
         let tid = id(&mut e, "id", &d.id, TagId::parse);
         if d.name.trim().is_empty() {
-            e.push("name", "a tag needs a name");
+            e.push("name", Problem::Bundle(B::NeedsName(ItemKind::Tag)));
         }
         line(&mut e, "name", &d.name, MAX_TAG_CHARS);
         if !TAG_COLORS.contains(&d.color.as_str()) {
-            e.push("color", format!("must be one of {}", TAG_COLORS.join(", ")));
+            e.push("color", Problem::Bundle(B::TagColor(TAG_COLORS.join(", "))));
         }
         match (tid, e.is_empty()) {
             (Some(id), true) => Ok(Tag {
@@ -449,15 +452,15 @@ impl TryFrom<MemberDto> for TeamMember {
         let mut e = ValidationErrors::default();
         let mid = id(&mut e, "id", &d.id, MemberId::parse);
         if d.name.trim().is_empty() {
-            e.push("name", "a team member needs a name");
+            e.push("name", Problem::Bundle(B::NeedsName(ItemKind::Member)));
         }
         line(&mut e, "name", &d.name, MAX_NAME_CHARS);
         if let Err(err) = Email::parse(&d.email) {
-            e.push("email", err.to_string());
+            e.push("email", Problem::Email(err));
         }
         let role = TeamRole::from_code(&d.role);
         if role.is_none() {
-            e.push("role", "must be owner, admin or employee");
+            e.push("role", Problem::Bundle(B::MemberRole));
         }
         match (mid, role, e.is_empty()) {
             (Some(id), Some(role), true) => Ok(TeamMember {
@@ -488,7 +491,7 @@ impl TryFrom<RoleDto> for AccountRole {
         let mut e = ValidationErrors::default();
         let rid = id(&mut e, "id", &d.id, RoleId::parse);
         if d.name.trim().is_empty() {
-            e.push("name", "a role needs a name");
+            e.push("name", Problem::Bundle(B::NeedsName(ItemKind::Role)));
         }
         line(&mut e, "name", &d.name, MAX_NAME_CHARS);
         match (rid, e.is_empty()) {
@@ -526,12 +529,12 @@ impl TryFrom<FieldDto> for FieldDef {
             "account" => Some(FieldTarget::Account),
             "contact" => Some(FieldTarget::Contact),
             _ => {
-                e.push("target", "must be account or contact");
+                e.push("target", Problem::Bundle(B::FieldTarget));
                 None
             }
         };
         if d.label.trim().is_empty() {
-            e.push("label", "a field needs a label");
+            e.push("label", Problem::Bundle(B::FieldNeedsLabel));
         }
         line(&mut e, "label", &d.label, MAX_NAME_CHARS);
         for (i, o) in d.options.iter().enumerate() {
@@ -539,17 +542,14 @@ impl TryFrom<FieldDto> for FieldDef {
         }
         let is_dropdown = d.kind == "dropdown";
         if is_dropdown && d.options.is_empty() {
-            e.push("options", "a dropdown needs at least one option");
+            e.push("options", Problem::Bundle(B::NeedsOption));
         }
         if !is_dropdown && !d.options.is_empty() {
-            e.push("options", "only a dropdown has options");
+            e.push("options", Problem::Bundle(B::OnlyDropdownOptions));
         }
         let kind = FieldKind::from_code(&d.kind, d.options);
         if kind.is_none() {
-            e.push(
-                "kind",
-                "must be text, number, date, yesno, dropdown, email or phone",
-            );
+            e.push("kind", Problem::Bundle(B::FieldKind));
         }
         match (fid, target, kind, e.is_empty()) {
             (Some(id), Some(target), Some(kind), true) => Ok(FieldDef {
@@ -579,11 +579,11 @@ impl TryFrom<TemplateDto> for FolderTemplate {
         let mut e = ValidationErrors::default();
         let tid = id(&mut e, "id", &d.id, TemplateId::parse);
         if d.name.trim().is_empty() {
-            e.push("name", "a template needs a name");
+            e.push("name", Problem::Bundle(B::NeedsName(ItemKind::Template)));
         }
         line(&mut e, "name", &d.name, MAX_NAME_CHARS);
         if d.folders.is_empty() {
-            e.push("folders", "a template needs at least one folder");
+            e.push("folders", Problem::Bundle(B::NeedsFolder));
         }
         for (i, f) in d.folders.iter().enumerate() {
             line(&mut e, &format!("folders[{i}]"), f, MAX_NAME_CHARS);

@@ -14,6 +14,7 @@ use super::Contents;
 use crate::domain::catalog::{CatalogItem, TeamRole};
 use crate::domain::history::HistoryEntry;
 use crate::domain::note::Note;
+use crate::domain::validation::ItemKind;
 use crate::domain::{Account, AccountId, Contact, ContactId, Link};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
@@ -65,13 +66,68 @@ pub struct Plan {
     pub links: Counts,
     /// Catalog items, notes and history entries together.
     pub other: Counts,
-    /// "Account “X”: this device and the file differ" lines.
-    pub same_id: Vec<String>,
-    /// "a@b.com: contact “X” in the file, “Y” here" lines.
-    pub shared_email: Vec<String>,
+    /// Records that differ on this device and in the file.
+    pub same_id: Vec<Differs>,
+    /// Emails of a contact in the file that belong to another contact here.
+    pub shared_email: Vec<SharedEmail>,
     /// Other things the import changes on the way (an owner made an admin,
     /// an email that moves from one contact to another).
-    pub notes: Vec<String>,
+    pub notes: Vec<PlanNote>,
+}
+
+/// A record with the same id here and in the file, with different content
+/// (named, when it has a name).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Differs {
+    Item(ItemKind, String),
+    Account(String),
+    Contact(String),
+    Link,
+    Note,
+    History,
+    /// A vCard (`card`, its label) and the contact `here` it matched, with
+    /// the fields where both have different values.
+    Card {
+        card: String,
+        here: String,
+        fields: Vec<DiffersIn>,
+    },
+}
+
+/// A field of a contact whose value differs in a file and here.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DiffersIn {
+    Name,
+    Address,
+    DateOfBirth,
+    /// A custom field, by its label.
+    Field(String),
+}
+
+/// `email` is the file's contact `in_file`'s, and the contact `here`'s on
+/// this device.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SharedEmail {
+    pub email: String,
+    pub in_file: String,
+    pub here: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PlanNote {
+    /// The owner in the file (named) becomes an admin: this device has its own.
+    OwnerBecomesAdmin(String),
+    /// "Take theirs": `email` moves from the contact `from` here to the
+    /// contact `to` of the file (the history of their accounts records it).
+    EmailMoves { email: String, from: String, to: String },
+    /// A value of a vCard (`card`, its label) that does not fit the custom
+    /// field of the same name here (of `kind`), so is not kept.
+    ValueNotKept {
+        card: String,
+        value: String,
+        problem: crate::domain::validation::Problem,
+        kind: crate::domain::catalog::FieldKind,
+    },
 }
 
 impl Plan {
@@ -164,7 +220,7 @@ pub struct EmailMove {
 /// Where one kind of record goes: counts, conflict lines, and the lists.
 struct Sink<'p, 'w, 'a, T: Clone> {
     counts: &'p mut Counts,
-    conflicts: &'p mut Vec<String>,
+    conflicts: &'p mut Vec<Differs>,
     update: &'w mut Vec<Cow<'a, T>>,
     create: &'w mut Vec<Cow<'a, T>>,
     replaced: &'w mut Vec<T>,
@@ -178,7 +234,7 @@ impl<'a, T: Clone + PartialEq> Sink<'_, '_, 'a, T> {
         stored: Option<&T>,
         incoming: Cow<'a, T>,
         choice: OnSameId,
-        describe: impl FnOnce(&T) -> String,
+        describe: impl FnOnce(&T) -> Differs,
     ) {
         match stored {
             None => {
@@ -231,19 +287,14 @@ pub fn merge<'a>(stored: &Contents, incoming: &'a Contents, choices: Choices) ->
         let mut item = Cow::Borrowed(item);
         if let CatalogItem::Member(m) = &*item {
             if m.role == TeamRole::Owner && owner.as_ref().is_some_and(|o| o != &m.id) {
-                plan.notes.push(format!(
-                    "{} is the owner in the file; here they become an admin (this device has its own owner).",
-                    m.name
-                ));
+                plan.notes.push(PlanNote::OwnerBecomesAdmin(m.name.clone()));
                 if let CatalogItem::Member(m) = item.to_mut() {
                     m.role = TeamRole::Admin;
                 }
             }
         }
         let s = stored_catalog.get(item.id()).copied();
-        sink!(other, catalog).decide(s, item, same, |i| {
-            format!("{} “{}”: differs here and in the file", i.kind_label(), i.name())
-        });
+        sink!(other, catalog).decide(s, item, same, |i| Differs::Item(i.kind(), i.name().to_owned()));
     }
 
     // Accounts (a stored account keeps its photo).
@@ -260,9 +311,7 @@ pub fn merge<'a>(stored: &Contents, incoming: &'a Contents, choices: Choices) ->
         if s.is_some_and(|s| s.has_photo != a.has_photo) {
             a.to_mut().has_photo = s.is_some_and(|s| s.has_photo);
         }
-        sink!(accounts, accounts).decide(s, a, same, |a| {
-            format!("Account “{}”: differs here and in the file", a.name)
-        });
+        sink!(accounts, accounts).decide(s, a, same, |a| Differs::Account(a.name.clone()));
     }
 
     // Contacts: shared emails first (they decide which contact a link ends at).
@@ -312,8 +361,11 @@ pub fn merge<'a>(stored: &Contents, incoming: &'a Contents, choices: Choices) ->
                     .get(o)
                     .map(|s| s.display_name())
                     .unwrap_or_default();
-                plan.shared_email
-                    .push(format!("{k}: “{}” in the file, “{here}” here", c.display_name()));
+                plan.shared_email.push(SharedEmail {
+                    email: (*k).clone(),
+                    in_file: c.display_name(),
+                    here,
+                });
             }
             match choices.shared_email {
                 OnSharedEmail::KeepMine => {
@@ -332,9 +384,11 @@ pub fn merge<'a>(stored: &Contents, incoming: &'a Contents, choices: Choices) ->
                         let loser = losers.entry(*o).or_insert_with(|| (*owner).clone());
                         loser.emails.retain(|e| e.key() != **k);
                         let (from, to) = (owner.display_name(), c.display_name());
-                        plan.notes.push(format!(
-                            "{k} moves from “{from}” (on this device) to “{to}” (from the file); the history of their accounts records it."
-                        ));
+                        plan.notes.push(PlanNote::EmailMoves {
+                            email: (*k).clone(),
+                            from: from.clone(),
+                            to,
+                        });
                         moves.push(((*k).clone(), *o, &orig.id, from));
                     }
                 }
@@ -349,9 +403,7 @@ pub fn merge<'a>(stored: &Contents, incoming: &'a Contents, choices: Choices) ->
         } else if let Some(s) = s {
             emails_after.insert(s.id.clone(), s.email_keys());
         }
-        sink!(contacts, contacts).decide(s, c, same, |c| {
-            format!("Contact “{}”: differs here and in the file", c.display_name())
-        });
+        sink!(contacts, contacts).decide(s, c, same, |c| Differs::Contact(c.display_name()));
     }
     // A contact that gives up an email is saved without it, before anyone
     // takes it, unless the file's version of it (which cannot have the
@@ -411,9 +463,7 @@ pub fn merge<'a>(stored: &Contents, incoming: &'a Contents, choices: Choices) ->
             }
         }
         let s = stored_links.get(&(&l.account_id, &l.contact_id)).copied();
-        sink!(links, links).decide(s, l, same, |_| {
-            "A link between an account and a contact: differs here and in the file".to_owned()
-        });
+        sink!(links, links).decide(s, l, same, |_| Differs::Link);
     }
     // The stored links of contacts that gave up an email lose its switches.
     if !moves.is_empty() {
@@ -463,9 +513,7 @@ pub fn merge<'a>(stored: &Contents, incoming: &'a Contents, choices: Choices) ->
     };
     for n in notes {
         let s = stored_notes.get(&n.id).copied();
-        sink!(other, notes).decide(s, Cow::Borrowed(n), same, |_| {
-            "A note: differs here and in the file".to_owned()
-        });
+        sink!(other, notes).decide(s, Cow::Borrowed(n), same, |_| Differs::Note);
     }
     let stored_history: HashMap<_, _> = stored.history.iter().map(|h| (&h.id, h)).collect();
     let history: &[HistoryEntry] = if stored.history.is_empty() {
@@ -476,9 +524,7 @@ pub fn merge<'a>(stored: &Contents, incoming: &'a Contents, choices: Choices) ->
     };
     for h in history {
         let s = stored_history.get(&h.id).copied();
-        sink!(other, history).decide(s, Cow::Borrowed(h), same, |_| {
-            "A history entry: differs here and in the file".to_owned()
-        });
+        sink!(other, history).decide(s, Cow::Borrowed(h), same, |_| Differs::History);
     }
     (plan, w)
 }

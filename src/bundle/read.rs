@@ -18,11 +18,12 @@
 
 use super::dto::*;
 use super::scan::{Scan, Value as Part};
-use super::{Contents, Meta, MAX_BYTES, MAX_DEPTH, MAX_PROBLEMS, UPGRADES, VERSION};
+use super::{Contents, Meta, MAX_BYTES, MAX_PROBLEMS, UPGRADES, VERSION};
 use crate::domain::catalog::{CatalogItem, FieldTarget, TeamRole};
 use crate::domain::history::HistoryEntry;
 use crate::domain::ids::FieldId;
 use crate::domain::note::Note;
+use crate::domain::validation::{BundleProblem as B, FieldError, ItemKind, Problem};
 use crate::domain::{Account, Contact, Link, Timestamp, ValidationErrors};
 use serde::de::{DeserializeOwned, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer};
@@ -39,65 +40,125 @@ pub const RECORDS_PER_STEP: usize = 250;
 
 pub const FORMAT: &str = "clientbook-bundle";
 
-/// Why a file was refused. `problems` are `path: message` lines.
+/// Why a file was refused (the interface words it: `src/error.rs`).
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum ReadError {
-    #[error("The file is {0} bytes; bundles over {MAX_BYTES} bytes (256 MiB) are refused.")]
+    /// Over [`MAX_BYTES`]; the file's size.
+    #[error("{0} bytes: too large")]
     TooLarge(usize),
-    #[error(
-        "The file nests arrays or objects deeper than {MAX_DEPTH} levels; it is not a Clientbook bundle."
-    )]
+    /// Nested deeper than [`MAX_DEPTH`](super::MAX_DEPTH).
+    #[error("nested too deep")]
     TooDeep,
-    #[error("The file is not valid JSON: {0}")]
+    /// Not JSON; the parser's own words.
+    #[error("not JSON: {0}")]
     NotJson(String),
-    #[error("The file is not a Clientbook bundle (its \"format\" is not \"clientbook-bundle\").")]
+    /// Not JSON, as the scan found it: what it expected, what it found, where.
+    #[error("not JSON: expected {:?}, found {:?} at line {} column {}", .0.expected, .0.found, .0.line, .0.column)]
+    Syntax(Syntax),
+    /// A field name of the envelope that is not a valid JSON string; the
+    /// parser's own words.
+    #[error("not JSON: a field name: {0}")]
+    FieldName(String),
+    #[error("not a Clientbook bundle")]
     NotABundle,
-    #[error("This bundle was made by a newer Clientbook (format version {0}; this one reads up to {VERSION}). Update Clientbook to import it.")]
+    /// Made by a newer Clientbook: its format version.
+    #[error("format version {0} is newer")]
     Newer(u64),
-    #[error("The bundle has {} problem(s); nothing was imported.", .0.len())]
-    Invalid(Vec<String>),
+    /// Problems with their paths (at most [`MAX_PROBLEMS`]), and how many
+    /// more there were.
+    #[error("{} problem(s)", .problems.len() + .more)]
+    Invalid { problems: Vec<FieldError>, more: usize },
+}
+
+/// Where the scan found the file is not JSON.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Syntax {
+    pub expected: Expected,
+    pub found: Found,
+    /// Line and column (from 1; the column counts bytes), as JSON parsers say it.
+    pub line: usize,
+    pub column: usize,
+}
+
+/// What the scan expected at a place.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Expected {
+    /// The file's one value (at the start).
+    JsonValue,
+    /// A field's or list element's value.
+    Value,
+    FieldName,
+    /// This character.
+    Char(char),
+    /// One of these two characters.
+    EitherChar(char, char),
+    MatchingBracket,
+    EndOfFile,
+    RestOfValue,
+    RestOfObject,
+}
+
+/// What the scan found instead.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Found {
+    /// A printable ASCII character.
+    Char(char),
+    /// Any other byte.
+    Byte(u8),
+    EndOfFile,
 }
 
 impl ReadError {
-    /// Every problem, one per line (`path: message`); empty for the
-    /// whole-file errors, whose message says it all.
-    pub fn problems(&self) -> &[String] {
+    /// Every problem listed, with its path; empty for the whole-file
+    /// errors, whose message says it all.
+    pub fn problems(&self) -> &[FieldError] {
         match self {
-            Self::Invalid(p) => p,
+            Self::Invalid { problems, .. } => problems,
             _ => &[],
+        }
+    }
+
+    /// Every problem, listed or not.
+    pub fn problem_count(&self) -> usize {
+        match self {
+            Self::Invalid { problems, more } => problems.len() + more,
+            _ => 0,
         }
     }
 }
 
-/// Problems found so far: the first [`MAX_PROBLEMS`] lines, and how many in all.
+/// Problems found so far: the first [`MAX_PROBLEMS`], and how many in all.
 #[derive(Default)]
-pub(crate) struct Problems(Vec<String>, usize);
+pub(crate) struct Problems(Vec<FieldError>, usize);
 
 impl Problems {
-    pub(crate) fn push(&mut self, path: impl fmt::Display, message: impl fmt::Display) {
+    pub(crate) fn push(&mut self, path: impl fmt::Display, problem: Problem) {
         self.1 += 1;
         if self.0.len() < MAX_PROBLEMS {
-            self.0.push(format!("{path}: {message}"));
+            self.0.push(FieldError::new(path.to_string(), problem));
         }
+    }
+    fn bundle(&mut self, path: impl fmt::Display, problem: B) {
+        self.push(path, Problem::Bundle(problem));
     }
     fn extend(&mut self, prefix: &dyn fmt::Display, e: ValidationErrors) {
         for f in e.0 {
-            self.push(format_args!("{prefix}.{}", f.field), f.message);
+            self.push(format_args!("{prefix}.{}", f.field), f.problem);
         }
     }
     fn count(&self) -> usize {
         self.1
     }
     /// The refusal listing every problem (capped), or `None` when there is none.
-    fn into_error(mut self) -> Option<ReadError> {
+    fn into_error(self) -> Option<ReadError> {
         if self.1 == 0 {
             return None;
         }
-        if self.1 > self.0.len() {
-            let more = self.1 - self.0.len();
-            self.0.push(format!("… and {more} more problem(s)"));
-        }
-        Some(ReadError::Invalid(self.0))
+        let more = self.1 - self.0.len();
+        Some(ReadError::Invalid {
+            problems: self.0,
+            more,
+        })
     }
 }
 
@@ -341,7 +402,7 @@ impl Reader {
         let mut named = Vec::with_capacity(fields.len());
         for f in fields {
             let key: String = serde_json::from_slice(&bytes[f.key.clone()])
-                .map_err(|e| ReadError::NotJson(format!("a field name: {}", json_message(&e))))?;
+                .map_err(|e| ReadError::FieldName(json_message(&e)))?;
             named.push((key, f.value));
         }
         let field = |name: &str| named.iter().find(|(k, _)| k == name).map(|(_, v)| v);
@@ -357,9 +418,9 @@ impl Reader {
             Some(v) if v > u64::from(VERSION) => return Err(ReadError::Newer(v)),
             Some(v) if v >= 1 => v,
             _ => {
-                return Err(ReadError::Invalid(vec![
-                    "version: must be a whole number from 1".into()
-                ]))
+                let mut p = Problems::default();
+                p.bundle("version", B::Version);
+                return Err(p.into_error().unwrap_or(ReadError::NotABundle));
             }
         };
         if version < u64::from(VERSION) {
@@ -371,35 +432,29 @@ impl Reader {
         let mut seen = HashSet::new();
         for (key, _) in &named {
             if !seen.insert(key.as_str()) {
-                p.push(key, "appears twice");
+                p.bundle(key, B::FieldTwice);
             } else if !KEYS.contains(&key.as_str()) {
-                p.push(
-                    key,
-                    "unknown field (this Clientbook does not know it; nothing is dropped silently)",
-                );
+                p.bundle(key, B::UnknownField);
             }
         }
         match scalar("exported_at").and_then(|b| serde_json::from_slice::<i64>(b).ok()) {
             Some(t) => self.meta.exported_at = Timestamp(t),
-            None => p.push("exported_at", "must be a time in milliseconds"),
+            None => p.bundle("exported_at", B::ExportedAt),
         }
         match scalar("app_version").and_then(|b| serde_json::from_slice::<String>(b).ok()) {
             Some(v) => self.meta.app_version = v,
-            None => p.push("app_version", "must be a string"),
+            None => p.bundle("app_version", B::AppVersion),
         }
         let catalog = match field("catalog") {
             Some(Part::Other(r)) => serde_json::from_slice::<CatalogParts>(&bytes[r.clone()]).ok(),
             _ => None,
         };
         match catalog {
-            None => p.push(
-                "catalog",
-                "must be an object with tags, members, roles, fields, templates",
-            ),
+            None => p.bundle("catalog", B::CatalogShape),
             Some(CatalogParts(parts)) => {
                 for (k, _) in &parts {
                     if !["tags", "members", "roles", "fields", "templates"].contains(&k.as_str()) {
-                        p.push(format_args!("catalog.{k}"), "unknown field");
+                        p.bundle(format_args!("catalog.{k}"), B::UnknownField);
                     }
                 }
                 for (key, path, kind) in [
@@ -410,8 +465,8 @@ impl Reader {
                     ("templates", "catalog.templates", Kind::Template),
                 ] {
                     match parts.iter().find(|(k, _)| k == key) {
-                        None => p.push(path, "missing"),
-                        Some((_, None)) => p.push(path, "must be a list"),
+                        None => p.bundle(path, B::Missing),
+                        Some((_, None)) => p.bundle(path, B::NotAList),
                         Some((_, Some(items))) => self.sections.push(Section {
                             path,
                             kind,
@@ -429,8 +484,8 @@ impl Reader {
             ("history", Kind::History),
         ] {
             match field(path) {
-                None => p.push(path, "missing"),
-                Some(Part::Other(_)) => p.push(path, "must be a list"),
+                None => p.bundle(path, B::Missing),
+                Some(Part::Other(_)) => p.bundle(path, B::NotAList),
                 Some(Part::List(items)) => self.sections.push(Section {
                     path,
                     kind,
@@ -499,10 +554,10 @@ impl Reader {
     pub fn finish(mut self) -> Result<(Contents, Meta), ReadError> {
         while !self.step_by(usize::MAX, usize::MAX)? {}
         if self.problems.count() > 0 {
-            return Err(self
-                .problems
-                .into_error()
-                .unwrap_or(ReadError::Invalid(Vec::new())));
+            return Err(self.problems.into_error().unwrap_or(ReadError::Invalid {
+                problems: Vec::new(),
+                more: 0,
+            }));
         }
         self.checks.finish(&mut self.cross, &self.contents);
         match self.cross.into_error() {
@@ -540,15 +595,15 @@ where
                 Err(e) => e,
                 // Cannot happen (the same parse failed above); said plainly if it does.
                 Ok(_) => {
-                    p.push(format_args!("{path}[{i}]"), "could not be read");
+                    p.bundle(format_args!("{path}[{i}]"), B::Unreadable);
                     return;
                 }
             };
             let inner = e.path().to_string();
             let message = json_message(e.inner());
             match inner.as_str() {
-                "." | "" => p.push(format_args!("{path}[{i}]"), message),
-                _ => p.push(format_args!("{path}[{i}].{inner}"), message),
+                "." | "" => p.bundle(format_args!("{path}[{i}]"), B::Malformed(message)),
+                _ => p.bundle(format_args!("{path}[{i}].{inner}"), B::Malformed(message)),
             }
             return;
         }
@@ -618,15 +673,15 @@ impl Checks {
     fn catalog(&mut self, p: &mut Problems, c: &mut Contents, item: CatalogItem) {
         let i = c.catalog.len();
         if self.catalog.insert(num(item.id()), i).is_some() {
-            p.push(
+            p.bundle(
                 format_args!("catalog (item {i}).id"),
-                format_args!("the id {} is used twice", item.id()),
+                B::IdTwice(item.id().to_owned()),
             );
         }
         if matches!(&item, CatalogItem::Member(m) if m.role == TeamRole::Owner) {
             self.owners += 1;
             if self.owners == 2 {
-                p.push("catalog.members", "more than one member is the owner");
+                p.bundle("catalog.members", B::OwnerTwice);
             }
         }
         c.catalog.push(item);
@@ -648,59 +703,50 @@ impl Checks {
             match self.item(c, k.as_str()) {
                 Some(CatalogItem::Field(f)) if f.target == target => {
                     if f.check_value(v).as_deref() != Ok(v.as_str()) {
-                        p.push(
+                        p.bundle(
                             format_args!("{at}.custom.{k}"),
-                            format_args!("{v:?} does not fit the field {}", f.label),
+                            B::ValueDoesNotFit(v.clone(), f.label.clone()),
                         );
                     }
                 }
-                _ => p.push(
-                    format_args!("{at}.custom.{k}"),
-                    match target {
-                        FieldTarget::Account => "no account custom field has this id",
-                        FieldTarget::Contact => "no contact custom field has this id",
-                    },
-                ),
+                _ => p.bundle(format_args!("{at}.custom.{k}"), B::NoSuchField(target)),
             }
         }
     }
 
     fn account(&mut self, p: &mut Problems, c: &mut Contents, i: usize, a: Account) {
         if !self.accounts.insert(num(a.id.as_str())) {
-            p.push(
-                format_args!("accounts[{i}].id"),
-                format_args!("the id {} is used twice", a.id),
-            );
+            p.bundle(format_args!("accounts[{i}].id"), B::IdTwice(a.id.to_string()));
         }
         let is = |id: &str, want: fn(&CatalogItem) -> bool| self.item(c, id).is_some_and(want);
         for (j, t) in a.tags.iter().enumerate() {
             if !is(t.as_str(), |x| matches!(x, CatalogItem::Tag(_))) {
-                p.push(
+                p.bundle(
                     format_args!("accounts[{i}].tags[{j}]"),
-                    format_args!("no tag has the id {t}"),
+                    B::NoSuch(ItemKind::Tag, t.to_string()),
                 );
             }
         }
         let member = |x: &CatalogItem| matches!(x, CatalogItem::Member(_));
         for (j, m) in a.team.iter().enumerate() {
             if !is(m.as_str(), member) {
-                p.push(
+                p.bundle(
                     format_args!("accounts[{i}].team[{j}]"),
-                    format_args!("no team member has the id {m}"),
+                    B::NoSuch(ItemKind::Member, m.to_string()),
                 );
             }
         }
         for (j, r) in a.roles.iter().enumerate() {
             if !is(r.role.as_str(), |x| matches!(x, CatalogItem::Role(_))) {
-                p.push(
+                p.bundle(
                     format_args!("accounts[{i}].roles[{j}].role"),
-                    format_args!("no role has the id {}", r.role),
+                    B::NoSuch(ItemKind::Role, r.role.to_string()),
                 );
             }
             if !is(r.member.as_str(), member) {
-                p.push(
+                p.bundle(
                     format_args!("accounts[{i}].roles[{j}].member"),
-                    format_args!("no team member has the id {}", r.member),
+                    B::NoSuch(ItemKind::Member, r.member.to_string()),
                 );
             }
         }
@@ -713,9 +759,9 @@ impl Checks {
         );
         if let Some(t) = &a.folder_template {
             if !is(t.as_str(), |x| matches!(x, CatalogItem::Template(_))) {
-                p.push(
+                p.bundle(
                     format_args!("accounts[{i}].folder_template"),
-                    format_args!("no folder template has the id {t}"),
+                    B::NoSuch(ItemKind::Template, t.to_string()),
                 );
             }
         }
@@ -725,20 +771,17 @@ impl Checks {
     fn contact(&mut self, p: &mut Problems, c: &mut Contents, i: usize, ct: Contact) {
         let at = c.contacts.len();
         if self.contacts.insert(num(ct.id.as_str()), at).is_some() {
-            p.push(
-                format_args!("contacts[{i}].id"),
-                format_args!("the id {} is used twice", ct.id),
-            );
+            p.bundle(format_args!("contacts[{i}].id"), B::IdTwice(ct.id.to_string()));
         }
         for (j, e) in ct.emails.iter().enumerate() {
             match self.emails.get(&e.key()) {
-                Some(&k) if k != at => p.push(
+                Some(&k) if k != at => p.bundle(
                     format_args!("contacts[{i}].emails[{j}]"),
-                    format_args!("{e} is also an email of contacts[{k}]"),
+                    B::EmailOfOther(e.to_string(), format!("contacts[{k}]")),
                 ),
-                Some(_) => p.push(
+                Some(_) => p.bundle(
                     format_args!("contacts[{i}].emails[{j}]"),
-                    format_args!("{e} is listed twice"),
+                    B::EmailTwice(e.to_string()),
                 ),
                 None => {
                     self.emails.insert(e.key(), at);
@@ -750,9 +793,9 @@ impl Checks {
                 .item(c, t.as_str())
                 .is_some_and(|x| matches!(x, CatalogItem::Tag(_)))
             {
-                p.push(
+                p.bundle(
                     format_args!("contacts[{i}].tags[{j}]"),
-                    format_args!("no tag has the id {t}"),
+                    B::NoSuch(ItemKind::Tag, t.to_string()),
                 );
             }
         }
@@ -769,15 +812,15 @@ impl Checks {
     fn link(&mut self, p: &mut Problems, c: &mut Contents, i: usize, l: Link) {
         let (a, k) = (num(l.account_id.as_str()), num(l.contact_id.as_str()));
         if !self.accounts.contains(&a) {
-            p.push(
+            p.bundle(
                 format_args!("links[{i}].account_id"),
-                format_args!("no account has the id {}", l.account_id),
+                B::NoSuchAccount(l.account_id.to_string()),
             );
         }
         match self.contacts.get(&k).and_then(|&x| c.contacts.get(x)) {
-            None => p.push(
+            None => p.bundle(
                 format_args!("links[{i}].contact_id"),
-                format_args!("no contact has the id {}", l.contact_id),
+                B::NoSuchContact(l.contact_id.to_string()),
             ),
             Some(contact) => {
                 let emails = &contact.emails;
@@ -787,18 +830,12 @@ impl Checks {
                         .zip(&l.email_access)
                         .all(|(e, x)| e.key() == x.email);
                 if !same {
-                    p.push(
-                        format_args!("links[{i}].emails"),
-                        "must list the contact's emails, lower-cased, in the contact's order",
-                    );
+                    p.bundle(format_args!("links[{i}].emails"), B::LinkEmails);
                 }
             }
         }
         if !self.pairs.insert((a, k)) {
-            p.push(
-                format_args!("links[{i}]"),
-                "this account and contact are linked twice",
-            );
+            p.bundle(format_args!("links[{i}]"), B::LinkedTwice);
         }
         self.linked.insert(a);
         c.links.push(l);
@@ -806,15 +843,12 @@ impl Checks {
 
     fn note(&mut self, p: &mut Problems, c: &mut Contents, i: usize, n: Note) {
         if !self.notes.insert(num(n.id.as_str())) {
-            p.push(
-                format_args!("notes[{i}].id"),
-                format_args!("the id {} is used twice", n.id),
-            );
+            p.bundle(format_args!("notes[{i}].id"), B::IdTwice(n.id.to_string()));
         }
         if !self.accounts.contains(&num(n.account_id.as_str())) {
-            p.push(
+            p.bundle(
                 format_args!("notes[{i}].account_id"),
-                format_args!("no account has the id {}", n.account_id),
+                B::NoSuchAccount(n.account_id.to_string()),
             );
         }
         c.notes.push(n);
@@ -822,15 +856,12 @@ impl Checks {
 
     fn history(&mut self, p: &mut Problems, c: &mut Contents, i: usize, h: HistoryEntry) {
         if !self.history.insert(num(h.id.as_str())) {
-            p.push(
-                format_args!("history[{i}].id"),
-                format_args!("the id {} is used twice", h.id),
-            );
+            p.bundle(format_args!("history[{i}].id"), B::IdTwice(h.id.to_string()));
         }
         if !self.accounts.contains(&num(h.account_id.as_str())) {
-            p.push(
+            p.bundle(
                 format_args!("history[{i}].account_id"),
-                format_args!("no account has the id {}", h.account_id),
+                B::NoSuchAccount(h.account_id.to_string()),
             );
         }
         c.history.push(h);
@@ -840,10 +871,7 @@ impl Checks {
     fn finish(&self, p: &mut Problems, c: &Contents) {
         for (i, a) in c.accounts.iter().enumerate() {
             if !self.linked.contains(&num(a.id.as_str())) {
-                p.push(
-                    format_args!("accounts[{i}]"),
-                    "an account needs at least one contact (no link names it)",
-                );
+                p.bundle(format_args!("accounts[{i}]"), B::AccountWithoutContact);
             }
         }
     }

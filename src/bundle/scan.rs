@@ -10,7 +10,7 @@
 //! numbers, UTF-8) is checked later, when the value itself is parsed; a
 //! value that is never parsed belongs to a field that is refused anyway.
 
-use super::read::ReadError;
+use super::read::{Expected, Found, ReadError, Syntax};
 use super::MAX_DEPTH;
 use std::ops::Range;
 
@@ -104,21 +104,23 @@ fn is_scalar(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'-' | b'+' | b'.')
 }
 
-/// "at line L column C" for a byte position, as serde_json says it.
-fn place(bytes: &[u8], pos: usize) -> String {
+/// `expected` was not at `pos`: what is there, at which line and column
+/// (counted as serde_json counts them).
+fn unexpected(bytes: &[u8], pos: usize, expected: Expected) -> ReadError {
+    let found = match bytes.get(pos) {
+        Some(b) if b.is_ascii_graphic() => Found::Char(*b as char),
+        Some(b) => Found::Byte(*b),
+        None => Found::EndOfFile,
+    };
     let before = &bytes[..pos.min(bytes.len())];
     let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
     let column = pos - before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1) + 1;
-    format!("at line {line} column {column}")
-}
-
-fn unexpected(bytes: &[u8], pos: usize, wanted: &str) -> ReadError {
-    let what = match bytes.get(pos) {
-        Some(b) if b.is_ascii_graphic() => format!("`{}`", *b as char),
-        Some(b) => format!("byte {b:#04x}"),
-        None => "the end of the file".to_owned(),
-    };
-    ReadError::NotJson(format!("expected {wanted}, found {what} {}", place(bytes, pos)))
+    ReadError::Syntax(Syntax {
+        expected,
+        found,
+        line,
+        column,
+    })
 }
 
 impl Scan {
@@ -140,7 +142,7 @@ impl Scan {
     }
 
     /// Starts skipping the value that begins at `pos`.
-    fn begin(&mut self, bytes: &[u8], role: Role, base: usize, wanted: &str) -> Result<(), ReadError> {
+    fn begin(&mut self, bytes: &[u8], role: Role, base: usize, wanted: Expected) -> Result<(), ReadError> {
         let b = bytes[self.pos];
         let shape = match b {
             b'"' => Shape::String,
@@ -213,7 +215,7 @@ impl Scan {
                         }
                         b'}' | b']' => {
                             if skip.open.pop() != Some(b) {
-                                return Err(unexpected(bytes, *pos - 1, "a matching bracket"));
+                                return Err(unexpected(bytes, *pos - 1, Expected::MatchingBracket));
                             }
                             if skip.open.is_empty() {
                                 return Ok(Some(*pos));
@@ -253,7 +255,7 @@ impl Scan {
                         self.state = State::KeyOrEnd;
                         self.pos += 1;
                     } else {
-                        self.begin(bytes, Role::Top, 0, "a JSON value")?;
+                        self.begin(bytes, Role::Top, 0, Expected::JsonValue)?;
                     }
                 }
                 State::KeyOrEnd | State::Key => {
@@ -261,12 +263,12 @@ impl Scan {
                         self.state = State::End;
                         self.pos += 1;
                     } else {
-                        self.begin(bytes, Role::Key, 1, "a field name in quotes")?;
+                        self.begin(bytes, Role::Key, 1, Expected::FieldName)?;
                     }
                 }
                 State::Colon => {
                     if b != b':' {
-                        return Err(unexpected(bytes, self.pos, "`:`"));
+                        return Err(unexpected(bytes, self.pos, Expected::Char(':')));
                     }
                     self.state = State::FieldValue;
                     self.pos += 1;
@@ -277,14 +279,14 @@ impl Scan {
                         self.list = Vec::new();
                         self.pos += 1;
                     } else {
-                        self.begin(bytes, Role::FieldValue, 1, "a value")?;
+                        self.begin(bytes, Role::FieldValue, 1, Expected::Value)?;
                     }
                 }
                 State::AfterField => {
                     self.state = match b {
                         b',' => State::Key,
                         b'}' => State::End,
-                        _ => return Err(unexpected(bytes, self.pos, "`,` or `}`")),
+                        _ => return Err(unexpected(bytes, self.pos, Expected::EitherChar(',', '}'))),
                     };
                     self.pos += 1;
                 }
@@ -293,18 +295,18 @@ impl Scan {
                         self.end_list();
                         self.pos += 1;
                     } else {
-                        self.begin(bytes, Role::Elem, 2, "a value")?;
+                        self.begin(bytes, Role::Elem, 2, Expected::Value)?;
                     }
                 }
                 State::AfterElem => {
                     match b {
                         b',' => self.state = State::Elem,
                         b']' => self.end_list(),
-                        _ => return Err(unexpected(bytes, self.pos, "`,` or `]`")),
+                        _ => return Err(unexpected(bytes, self.pos, Expected::EitherChar(',', ']'))),
                     }
                     self.pos += 1;
                 }
-                State::End => return Err(unexpected(bytes, self.pos, "the end of the file")),
+                State::End => return Err(unexpected(bytes, self.pos, Expected::EndOfFile)),
             }
         }
         if self.pos < bytes.len() {
@@ -313,14 +315,14 @@ impl Scan {
         // The end of the text: a number may end there; anything else open is cut short.
         if let Some(skip) = self.skip.take() {
             if skip.shape != Shape::Scalar {
-                return Err(unexpected(bytes, bytes.len(), "the rest of the value"));
+                return Err(unexpected(bytes, bytes.len(), Expected::RestOfValue));
             }
             self.finished(skip.start..bytes.len(), skip.role);
         }
         match self.state {
             State::End => Ok(true),
-            State::Start => Err(unexpected(bytes, bytes.len(), "a JSON value")),
-            _ => Err(unexpected(bytes, bytes.len(), "the rest of the object")),
+            State::Start => Err(unexpected(bytes, bytes.len(), Expected::JsonValue)),
+            _ => Err(unexpected(bytes, bytes.len(), Expected::RestOfObject)),
         }
     }
 
@@ -409,28 +411,28 @@ mod tests {
 
     #[test]
     fn refuses_broken_structure_with_a_place() {
-        for (text, says) in [
-            (
-                r#"{"a": [1, 2}"#,
-                "expected `,` or `]`, found `}` at line 1 column 12",
-            ),
-            (
-                "{\"a\": 1,\n \"b\" 2}",
-                "expected `:`, found `2` at line 2 column 6",
-            ),
-            (r#"{"a": [1, 2]"#, "the end of the file"),
-            (r#"{"a": {"b": [}}"#, "a matching bracket"),
-            (r#"{"a": "open"#, "the rest of the value"),
-            (r#"{"a": 1} x"#, "expected the end of the file, found `x`"),
-            (r#"{"a": 1,}"#, "expected a field name in quotes, found `}`"),
-            (r#"{"a": [1,]}"#, "expected a value, found `]`"),
-            (r#"{a: 1}"#, "a field name in quotes"),
-            ("", "expected a JSON value, found the end of the file"),
+        use Expected as E;
+        use Found as F;
+        for (text, expected, found, line, column) in [
+            (r#"{"a": [1, 2}"#, E::EitherChar(',', ']'), F::Char('}'), 1, 12),
+            ("{\"a\": 1,\n \"b\" 2}", E::Char(':'), F::Char('2'), 2, 6),
+            (r#"{"a": [1, 2]"#, E::RestOfObject, F::EndOfFile, 1, 13),
+            (r#"{"a": {"b": [}}"#, E::MatchingBracket, F::Char('}'), 1, 14),
+            (r#"{"a": "open"#, E::RestOfValue, F::EndOfFile, 1, 12),
+            (r#"{"a": 1} x"#, E::EndOfFile, F::Char('x'), 1, 10),
+            (r#"{"a": 1,}"#, E::FieldName, F::Char('}'), 1, 9),
+            (r#"{"a": [1,]}"#, E::Value, F::Char(']'), 1, 10),
+            (r#"{a: 1}"#, E::FieldName, F::Char('a'), 1, 2),
+            ("{\"a\": \u{1}}", E::Value, F::Byte(1), 1, 7),
+            ("", E::JsonValue, F::EndOfFile, 1, 1),
         ] {
-            match scan(text, 3) {
-                Err(ReadError::NotJson(m)) => assert!(m.contains(says), "{text}: {m}"),
-                other => panic!("{text}: {other:?}"),
-            }
+            let want = ReadError::Syntax(Syntax {
+                expected,
+                found,
+                line,
+                column,
+            });
+            assert_eq!(scan(text, 3), Err(want), "{text}");
         }
     }
 

@@ -10,9 +10,11 @@ fn meta() -> Meta {
     }
 }
 
+/// The problems of a refused file, as the practitioner reads them in English.
 fn problems(text: &str) -> Vec<String> {
+    crate::i18n::set_lang(crate::i18n::Lang::En);
     match read(text.as_bytes()) {
-        Err(ReadError::Invalid(p)) => p,
+        Err(e @ ReadError::Invalid { .. }) => e.problems().iter().map(crate::error::located).collect(),
         other => panic!("expected problems, got {other:?}"),
     }
 }
@@ -127,14 +129,22 @@ fn shared_emails_between_contacts_are_errors() {
 fn newer_versions_big_files_and_nesting_bombs_are_refused_cleanly() {
     let newer = write(&sample(1, 6), &meta()).replace("\"version\": 1", "\"version\": 2");
     let e = read(newer.as_bytes()).unwrap_err();
-    assert!(e.to_string().contains("made by a newer Clientbook"), "{e}");
+    crate::i18n::set_lang(crate::i18n::Lang::En);
+    let text = crate::error::read_error_text(&e);
+    assert!(text.contains("made by a newer Clientbook"), "{text}");
     let bomb = "[".repeat(100_000);
     assert_eq!(read(bomb.as_bytes()), Err(ReadError::TooDeep));
     let deep_in_string = format!("{{\"format\": \"{}\"}}", "[".repeat(100));
     assert_eq!(read(deep_in_string.as_bytes()), Err(ReadError::NotABundle));
     let big = vec![b' '; MAX_BYTES + 1];
     assert_eq!(read(&big), Err(ReadError::TooLarge(MAX_BYTES + 1)));
-    assert!(matches!(read(b"{\"format\": "), Err(ReadError::NotJson(_))));
+    let syntax = crate::bundle::read::Syntax {
+        expected: crate::bundle::read::Expected::RestOfObject,
+        found: crate::bundle::read::Found::EndOfFile,
+        line: 1,
+        column: 12,
+    };
+    assert_eq!(read(b"{\"format\": "), Err(ReadError::Syntax(syntax)));
     assert_eq!(read(b"[1, 2]"), Err(ReadError::NotABundle));
 }
 
@@ -145,9 +155,14 @@ fn problem_list_is_capped() {
     for i in 0..300 {
         v["contacts"][i]["emails"][0] = "x".into();
     }
-    let p = problems(&v.to_string());
-    assert_eq!(p.len(), MAX_PROBLEMS + 1);
-    assert_eq!(p[MAX_PROBLEMS], "… and 100 more problem(s)");
+    let e = read(v.to_string().as_bytes()).unwrap_err();
+    assert_eq!(e.problems().len(), MAX_PROBLEMS);
+    assert_eq!(e.problem_count(), 300);
+    crate::i18n::set_lang(crate::i18n::Lang::En);
+    assert_eq!(
+        crate::error::more_problems(&e).as_deref(),
+        Some("… and 100 more problems")
+    );
 }
 
 #[cfg(not(target_arch = "wasm32"))]

@@ -20,14 +20,6 @@ pub enum AccountType {
 impl AccountType {
     pub const ALL: [AccountType; 3] = [Self::Individual, Self::Company, Self::Other];
 
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Individual => "Individual",
-            Self::Company => "Company",
-            Self::Other => "Other",
-        }
-    }
-
     /// The stable code used in URLs, forms and bundles.
     pub fn code(self) -> &'static str {
         match self {
@@ -56,15 +48,16 @@ impl Address {
     /// The address with every part trimmed and checked; problems go to
     /// `errors` under `<prefix>street`, `<prefix>city`, ...
     pub fn checked(&self, errors: &mut ValidationErrors, prefix: &str) -> Address {
-        let mut part = |name: &str, label: &str, value: &str| {
+        use super::validation::Label;
+        let mut part = |name: &str, label: Label, value: &str| {
             super::validation::text_field(errors, &format!("{prefix}{name}"), label, value, false)
         };
         Address {
-            street: part("street", "Street", &self.street),
-            city: part("city", "City", &self.city),
-            state: part("state", "State or region", &self.state),
-            postal_code: part("postal_code", "Postal code", &self.postal_code),
-            country: part("country", "Country", &self.country),
+            street: part("street", Label::Street, &self.street),
+            city: part("city", Label::City, &self.city),
+            state: part("state", Label::State, &self.state),
+            postal_code: part("postal_code", Label::PostalCode, &self.postal_code),
+            country: part("country", Label::Country, &self.country),
         }
     }
 
@@ -129,27 +122,19 @@ pub const FORBIDDEN_NAME_CHARS: [char; 7] = [':', '"', '/', '\\', '|', '?', '*']
 /// Checks an account name that is about to be saved (already trimmed and
 /// non-empty or generated). Problems are reported under `field`.
 pub fn check_account_name(errors: &mut ValidationErrors, field: &str, name: &str) {
+    use super::validation::{Label, Problem, MAX_NAME_CHARS};
     if name.is_empty() {
-        errors.push(field, "Account name is required");
+        errors.push(field, Problem::Required(Label::AccountName));
         return;
     }
     if let Some(c) = name.chars().find(|c| FORBIDDEN_NAME_CHARS.contains(c)) {
-        errors.push(
-            field,
-            format!("Account name cannot contain the character {c} (not allowed: : \" / \\ | ? *)"),
-        );
+        errors.push(field, Problem::ForbiddenChar(Label::AccountName, c));
     }
-    if name.chars().count() > super::validation::MAX_NAME_CHARS {
-        errors.push(
-            field,
-            format!(
-                "Account name is longer than {} characters",
-                super::validation::MAX_NAME_CHARS
-            ),
-        );
+    if name.chars().count() > MAX_NAME_CHARS {
+        errors.push(field, Problem::TooLong(Label::AccountName, MAX_NAME_CHARS));
     }
     if name.chars().any(char::is_control) {
-        errors.push(field, "Account name contains a control character");
+        errors.push(field, Problem::ControlChar(Label::AccountName));
     }
 }
 
@@ -170,8 +155,13 @@ mod tests {
         for c in FORBIDDEN_NAME_CHARS {
             let mut e = ValidationErrors::default();
             check_account_name(&mut e, "account.name", &format!("Smith{c}Family"));
-            let msg = e.for_field("account.name").unwrap_or_default();
-            assert!(msg.contains(&format!("character {c} ")), "{msg}");
+            assert_eq!(
+                e.for_field("account.name"),
+                Some(&crate::domain::validation::Problem::ForbiddenChar(
+                    crate::domain::validation::Label::AccountName,
+                    c
+                ))
+            );
         }
     }
 

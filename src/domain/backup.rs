@@ -101,30 +101,6 @@ pub enum Reminder {
     },
 }
 
-impl Reminder {
-    /// The reminder's sentence.
-    pub fn message(&self) -> String {
-        match self {
-            Self::NotPersistent { last_export: None } => {
-                "This browser may clear Clientbook's data to free space, and there is no backup yet. Export a copy to keep it safe.".into()
-            }
-            Self::NotPersistent {
-                last_export: Some(at),
-            } => format!(
-                "This browser may clear Clientbook's data to free space. Your last backup is from {}.",
-                at.date_iso()
-            ),
-            Self::Overdue {
-                last_export: None, ..
-            } => "You have not exported a backup of your data yet.".into(),
-            Self::Overdue {
-                last_export: Some(at),
-                days,
-            } => format!("Your last backup is {days} days old (from {}).", at.date_iso()),
-        }
-    }
-}
-
 /// Whether to remind now, and why.
 pub fn reminder(state: &BackupState, facts: &Facts) -> Option<Reminder> {
     if facts.demo || !facts.has_data {
@@ -282,19 +258,6 @@ mod tests {
             reminder(&state, &later),
             Some(Reminder::Overdue { days: 15, .. })
         ));
-    }
-
-    #[test]
-    fn messages_say_why_and_since_when() {
-        let m = Reminder::Overdue {
-            last_export: days_ago(20),
-            days: 20,
-        }
-        .message();
-        assert_eq!(m, "Your last backup is 20 days old (from 2026-11-02).");
-        assert!(Reminder::NotPersistent { last_export: None }
-            .message()
-            .contains("no backup yet"));
     }
 
     #[test]

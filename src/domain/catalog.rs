@@ -5,7 +5,7 @@ use super::account::Account;
 use super::contact::Contact;
 use super::ids::{FieldId, MemberId, RoleId, TagId, TemplateId};
 use super::search::normalize;
-use super::validation::{text_field, ValidationErrors, MAX_NAME_CHARS};
+use super::validation::{text_field, ItemKind, Label, LineKind, Problem, ValidationErrors, MAX_NAME_CHARS};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -33,13 +33,6 @@ pub enum TeamRole {
 
 impl TeamRole {
     pub const ALL: [TeamRole; 3] = [Self::Owner, Self::Admin, Self::Employee];
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Owner => "Owner",
-            Self::Admin => "Admin",
-            Self::Employee => "Employee",
-        }
-    }
     pub fn code(self) -> &'static str {
         match self {
             Self::Owner => "owner",
@@ -102,17 +95,6 @@ pub enum FieldKind {
 }
 
 impl FieldKind {
-    pub fn label(&self) -> &'static str {
-        match self {
-            Self::Text => "Text",
-            Self::Number => "Number",
-            Self::Date => "Date",
-            Self::YesNo => "Yes/No",
-            Self::Dropdown(_) => "Dropdown",
-            Self::Email => "Email",
-            Self::Phone => "Phone",
-        }
-    }
     pub fn code(&self) -> &'static str {
         match self {
             Self::Text => "text",
@@ -125,15 +107,7 @@ impl FieldKind {
         }
     }
     /// Codes of every kind, for pickers.
-    pub const CODES: [(&'static str, &'static str); 7] = [
-        ("text", "Text"),
-        ("number", "Number"),
-        ("date", "Date"),
-        ("yesno", "Yes/No"),
-        ("dropdown", "Dropdown"),
-        ("email", "Email"),
-        ("phone", "Phone"),
-    ];
+    pub const CODES: [&'static str; 7] = ["text", "number", "date", "yesno", "dropdown", "email", "phone"];
     pub fn from_code(code: &str, options: Vec<String>) -> Option<Self> {
         Some(match code {
             "text" => Self::Text,
@@ -159,7 +133,8 @@ pub struct FieldDef {
 impl FieldDef {
     /// Checks and normalises a typed value. Empty means "not set" and is
     /// always accepted. Returns the value to store.
-    pub fn check_value(&self, raw: &str) -> Result<String, String> {
+    pub fn check_value(&self, raw: &str) -> Result<String, Problem> {
+        let label = || Label::Custom(self.label.clone());
         let v = raw.trim();
         if v.is_empty() {
             return Ok(String::new());
@@ -173,33 +148,30 @@ impl FieldDef {
                     .ok()
                     .filter(|n| n.is_finite())
                     .map(|_| normalised)
-                    .ok_or_else(|| format!("{} must be a number", self.label))
+                    .ok_or_else(|| Problem::NotANumber(label()))
             }
             FieldKind::Date => super::time::parse_date(v)
                 .map(|_| v.to_owned())
-                .ok_or_else(|| format!("{} must be a date as YYYY-MM-DD", self.label)),
+                .ok_or_else(|| Problem::NotADate(label())),
             FieldKind::YesNo => match v {
                 "yes" | "no" => Ok(v.to_owned()),
-                _ => Err(format!("{} must be yes or no", self.label)),
+                _ => Err(Problem::NotYesNo(label())),
             },
             FieldKind::Dropdown(options) => options
                 .iter()
                 .find(|o| o.as_str() == v)
                 .cloned()
-                .ok_or_else(|| format!("{} must be one of: {}", self.label, options.join(", "))),
+                .ok_or_else(|| Problem::NotAnOption(label(), options.clone())),
             FieldKind::Email => super::email::Email::parse(v)
                 .map(|e| e.to_string())
-                .map_err(|e| format!("{}: {e}", self.label)),
+                .map_err(|e| Problem::EmailField(label(), e)),
             FieldKind::Phone => {
                 if v.chars().all(|c| c.is_ascii_digit() || " +-()./".contains(c))
                     && v.chars().any(|c| c.is_ascii_digit())
                 {
                     Ok(v.to_owned())
                 } else {
-                    Err(format!(
-                        "{} must be a phone number (digits, spaces, + - ( ) . /)",
-                        self.label
-                    ))
+                    Err(Problem::NotAPhone(label()))
                 }
             }
         }
@@ -315,7 +287,7 @@ impl Catalog {
                 Ok(v) => {
                     values.insert(def.id.clone(), v);
                 }
-                Err(msg) => errors.push(format!("{prefix}custom.{}", def.id), msg),
+                Err(problem) => errors.push(format!("{prefix}custom.{}", def.id), problem),
             }
         }
         values
@@ -346,33 +318,30 @@ impl Catalog {
         };
         match item {
             CatalogItem::Tag(t) => {
-                let name = text_field(&mut e, "name", "Tag name", &t.name, true);
+                let name = text_field(&mut e, "name", Label::TagName, &t.name, true);
                 if name.chars().count() > MAX_TAG_CHARS {
-                    e.push(
-                        "name",
-                        format!("Tag name is longer than {MAX_TAG_CHARS} characters"),
-                    );
+                    e.push("name", Problem::TooLong(Label::TagName, MAX_TAG_CHARS));
                 }
                 if !TAG_COLORS.contains(&t.color.as_str()) {
-                    e.push("color", "Pick one of the tag colours");
+                    e.push("color", Problem::TagColor);
                 }
                 if clash(
                     &mut self.tags.iter().map(|x| (x.id.as_str(), x.name.as_str())),
                     &name,
                 ) {
-                    e.push("name", format!("A tag named {name} already exists"));
+                    e.push("name", Problem::NameTaken(ItemKind::Tag, name));
                 }
             }
             CatalogItem::Member(m) => {
-                text_field(&mut e, "name", "Name", &m.name, true);
+                text_field(&mut e, "name", Label::MemberName, &m.name, true);
                 if let Err(err) = super::email::Email::parse(&m.email) {
-                    e.push("email", err.to_string());
+                    e.push("email", Problem::Email(err));
                 } else if self
                     .members
                     .iter()
                     .any(|x| x.id != m.id && x.email.eq_ignore_ascii_case(m.email.trim()))
                 {
-                    e.push("email", "Another team member has this email");
+                    e.push("email", Problem::MemberEmailTaken);
                 }
                 if m.role == TeamRole::Owner
                     && self
@@ -380,7 +349,7 @@ impl Catalog {
                         .iter()
                         .any(|x| x.id != m.id && x.role == TeamRole::Owner)
                 {
-                    e.push("role", "The practice already has an owner");
+                    e.push("role", Problem::OwnerExists);
                 }
                 if m.role != TeamRole::Owner
                     && self
@@ -388,56 +357,53 @@ impl Catalog {
                         .iter()
                         .any(|x| x.id == m.id && x.role == TeamRole::Owner)
                 {
-                    e.push("role", "The owner stays the owner");
+                    e.push("role", Problem::OwnerStays);
                 }
             }
             CatalogItem::Role(r) => {
-                let name = text_field(&mut e, "name", "Role name", &r.name, true);
+                let name = text_field(&mut e, "name", Label::RoleName, &r.name, true);
                 if clash(
                     &mut self.roles.iter().map(|x| (x.id.as_str(), x.name.as_str())),
                     &name,
                 ) {
-                    e.push("name", format!("A role named {name} already exists"));
+                    e.push("name", Problem::NameTaken(ItemKind::Role, name));
                 }
             }
             CatalogItem::Field(f) => {
-                let label = text_field(&mut e, "label", "Field name", &f.label, true);
+                let label = text_field(&mut e, "label", Label::FieldName, &f.label, true);
                 let same_target = self.fields.iter().filter(|x| x.target == f.target);
                 if clash(
                     &mut same_target.map(|x| (x.id.as_str(), x.label.as_str())),
                     &label,
                 ) {
-                    e.push("label", format!("A field named {label} already exists"));
+                    e.push("label", Problem::NameTaken(ItemKind::Field, label));
                 }
                 if let FieldKind::Dropdown(options) = &f.kind {
                     if options.iter().all(|o| o.trim().is_empty()) {
-                        e.push("options", "A dropdown needs at least one option");
+                        e.push("options", Problem::NeedsOption);
                     }
-                    check_lines(&mut e, "options", "option", options);
+                    check_lines(&mut e, "options", LineKind::Option, options);
                 }
             }
             CatalogItem::Template(t) => {
-                let name = text_field(&mut e, "name", "Template name", &t.name, true);
+                let name = text_field(&mut e, "name", Label::TemplateName, &t.name, true);
                 if t.folders.iter().all(|f| f.trim().is_empty()) {
-                    e.push("folders", "A template needs at least one folder");
+                    e.push("folders", Problem::NeedsFolder);
                 }
-                check_lines(&mut e, "folders", "folder", &t.folders);
+                check_lines(&mut e, "folders", LineKind::Folder, &t.folders);
                 for f in &t.folders {
                     if let Some(c) = f
                         .chars()
                         .find(|c| super::account::FORBIDDEN_NAME_CHARS.contains(c))
                     {
-                        e.push(
-                            "folders",
-                            format!("Folder names cannot contain the character {c}"),
-                        );
+                        e.push("folders", Problem::FolderChar(c));
                     }
                 }
                 if clash(
                     &mut self.templates.iter().map(|x| (x.id.as_str(), x.name.as_str())),
                     &name,
                 ) {
-                    e.push("name", format!("A template named {name} already exists"));
+                    e.push("name", Problem::NameTaken(ItemKind::Template, name));
                 }
             }
         }
@@ -448,20 +414,17 @@ impl Catalog {
 /// Checks the lines of a list (dropdown options, template folders): each one
 /// a plain, not too long line, none listed twice (ignoring case and accents).
 /// Blank lines are ignored (they are dropped before saving).
-fn check_lines(e: &mut ValidationErrors, field: &str, what: &str, lines: &[String]) {
+fn check_lines(e: &mut ValidationErrors, field: &str, what: LineKind, lines: &[String]) {
     let mut seen = Vec::new();
     for line in lines.iter().map(|l| l.trim()).filter(|l| !l.is_empty()) {
         if line.chars().count() > MAX_NAME_CHARS {
-            e.push(
-                field,
-                format!("The {what} {line} is longer than {MAX_NAME_CHARS} characters"),
-            );
+            e.push(field, Problem::LineTooLong(what, line.to_owned(), MAX_NAME_CHARS));
         } else if line.chars().any(char::is_control) {
-            e.push(field, format!("The {what} {line} contains a control character"));
+            e.push(field, Problem::LineControlChar(what, line.to_owned()));
         }
         let key = normalize(line);
         if seen.contains(&key) {
-            e.push(field, format!("The {what} {line} is listed twice"));
+            e.push(field, Problem::LineTwice(what, line.to_owned()));
         } else {
             seen.push(key);
         }
@@ -528,14 +491,14 @@ impl CatalogItem {
         }
     }
 
-    /// What kind of item this is, in words ("tag", "team member", ...).
-    pub fn kind_label(&self) -> &'static str {
+    /// What kind of item this is.
+    pub fn kind(&self) -> ItemKind {
         match self {
-            Self::Tag(_) => "tag",
-            Self::Member(_) => "team member",
-            Self::Role(_) => "account role",
-            Self::Field(_) => "custom field",
-            Self::Template(_) => "folder template",
+            Self::Tag(_) => ItemKind::Tag,
+            Self::Member(_) => ItemKind::Member,
+            Self::Role(_) => ItemKind::Role,
+            Self::Field(_) => ItemKind::Field,
+            Self::Template(_) => ItemKind::Template,
         }
     }
 }
@@ -550,17 +513,6 @@ pub struct Uses {
 impl Uses {
     pub fn is_none(&self) -> bool {
         self.accounts == 0 && self.contacts == 0
-    }
-
-    /// "2 accounts, 1 contact", or "not used".
-    pub fn describe(&self) -> String {
-        let count = |n: usize, one: &str| format!("{n} {one}{}", if n == 1 { "" } else { "s" });
-        match (self.accounts, self.contacts) {
-            (0, 0) => "not used".to_owned(),
-            (a, 0) => count(a, "account"),
-            (0, c) => count(c, "contact"),
-            (a, c) => format!("{}, {}", count(a, "account"), count(c, "contact")),
-        }
     }
 }
 
@@ -653,7 +605,13 @@ mod tests {
         assert!(def(FieldKind::YesNo).check_value("maybe").is_err());
         let dd = def(FieldKind::Dropdown(vec!["Monthly".into(), "Yearly".into()]));
         assert_eq!(dd.check_value("Yearly"), Ok("Yearly".into()));
-        assert!(dd.check_value("Weekly").unwrap_err().contains("Monthly, Yearly"));
+        assert_eq!(
+            dd.check_value("Weekly"),
+            Err(Problem::NotAnOption(
+                Label::Custom("Value".into()),
+                vec!["Monthly".into(), "Yearly".into()]
+            ))
+        );
         assert!(def(FieldKind::Email).check_value("x@").is_err());
         assert_eq!(
             def(FieldKind::Phone).check_value("+40 (21) 123-4567"),
@@ -779,7 +737,7 @@ mod tests {
             "switches are for employees"
         );
         assert_eq!(member.name(), "Ann");
-        assert_eq!(member.kind_label(), "team member");
+        assert_eq!(member.kind(), ItemKind::Member);
         let empty = CatalogItem::Template(FolderTemplate {
             id: ids.id(),
             name: "Tax".into(),
@@ -799,17 +757,20 @@ mod tests {
             kind: FieldKind::Dropdown(vec!["Monthly".into(), "MONTHLY".into()]),
         });
         let e = Catalog::default().check(&dropdown);
-        assert_eq!(e.for_field("options"), Some("The option MONTHLY is listed twice"));
+        assert_eq!(
+            e.for_field("options"),
+            Some(&Problem::LineTwice(LineKind::Option, "MONTHLY".into()))
+        );
         let template = CatalogItem::Template(FolderTemplate {
             id: ids.id(),
             name: "Payroll".into(),
             folders: vec!["Pay\tslips".into(), "Bank".into(), "Bänk".into(), "a/b".into()],
         });
         let e = Catalog::default().check(&template);
-        let messages: Vec<&str> = e.0.iter().map(|x| x.message.as_str()).collect();
-        assert!(messages.contains(&"The folder Pay\tslips contains a control character"));
-        assert!(messages.contains(&"The folder Bänk is listed twice"));
-        assert!(messages.contains(&"Folder names cannot contain the character /"));
+        let problems: Vec<&Problem> = e.0.iter().map(|x| &x.problem).collect();
+        assert!(problems.contains(&&Problem::LineControlChar(LineKind::Folder, "Pay\tslips".into())));
+        assert!(problems.contains(&&Problem::LineTwice(LineKind::Folder, "Bänk".into())));
+        assert!(problems.contains(&&Problem::FolderChar('/')));
         let fine = CatalogItem::Template(FolderTemplate {
             id: ids.id(),
             name: "Payroll".into(),
@@ -907,11 +868,22 @@ mod tests {
             },
             "team and role count once"
         );
-        assert_eq!(of(role.as_str()).describe(), "1 account");
-        assert_eq!(of(field.as_str()).describe(), "2 accounts, 1 contact");
+        assert_eq!(
+            of(role.as_str()),
+            Uses {
+                accounts: 1,
+                contacts: 0
+            }
+        );
+        assert_eq!(
+            of(field.as_str()),
+            Uses {
+                accounts: 2,
+                contacts: 1
+            }
+        );
         assert_eq!(of(template.as_str()).accounts, 1);
         assert!(of("nothing").is_none());
-        assert_eq!(of("nothing").describe(), "not used");
         assert_eq!(
             field_values(&field, &accounts, [&contact]),
             BTreeMap::from([("Monthly".to_owned(), 2), ("Yearly".to_owned(), 1)])

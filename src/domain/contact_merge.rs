@@ -63,19 +63,33 @@ pub struct MergeOutcome {
     /// Every account linked to any of the contacts, in id order.
     pub accounts: Vec<AccountId>,
     /// Accounts several of the contacts were linked to, with what the one
-    /// link keeps ("description “CEO”, signer priority 1").
-    pub joined_links: Vec<(AccountId, String)>,
+    /// link keeps (its description and signer priority, and each email's
+    /// switches).
+    pub joined_links: Vec<(AccountId, JoinedLink)>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+/// What the one link left of several keeps.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct JoinedLink {
+    /// The descriptions joined (empty when there were none).
+    pub description: String,
+    pub signer_priority: Option<u32>,
+}
+
+/// Why a merge cannot be done (the interface words it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum MergeError {
-    #[error("Choose at least two contacts to merge.")]
+    /// Fewer than two contacts.
+    #[error("too few contacts")]
     TooFew,
-    #[error("A contact to merge is chosen twice, or is the one that stays.")]
+    /// A contact chosen twice, or both kept and merged.
+    #[error("a contact repeated")]
     Repeated,
-    #[error("A chosen value belongs to a contact that is not being merged.")]
+    /// A chosen value of a contact not being merged.
+    #[error("unknown pick")]
     UnknownPick,
-    #[error("A contact to merge is missing.")]
+    /// A contact to merge is missing.
+    #[error("missing contact")]
     Missing,
 }
 
@@ -104,10 +118,12 @@ pub fn value(c: &Contact, field: &MergeField) -> String {
 /// `contacts` in the order to show them (the survivor first, say).
 pub fn differences(contacts: &[Contact], catalog: &Catalog) -> Vec<Difference> {
     let mut fields = vec![
-        (MergeField::Name, "Name".to_owned()),
-        (MergeField::MainEmail, "Main email".to_owned()),
-        (MergeField::Address, "Address".to_owned()),
-        (MergeField::DateOfBirth, "Date of birth".to_owned()),
+        // Built-in fields have no label of the practice's: the interface
+        // names them.
+        (MergeField::Name, String::new()),
+        (MergeField::MainEmail, String::new()),
+        (MergeField::Address, String::new()),
+        (MergeField::DateOfBirth, String::new()),
     ];
     let used: BTreeSet<&FieldId> = contacts.iter().flat_map(|c| c.custom.keys()).collect();
     for f in catalog.fields_for(FieldTarget::Contact) {
@@ -118,7 +134,7 @@ pub fn differences(contacts: &[Contact], catalog: &Catalog) -> Vec<Difference> {
     // Values of fields no longer in the catalog still merge; they show by id.
     for id in used {
         if catalog.field(id).is_none() {
-            fields.push((MergeField::Custom(id.clone()), "(deleted field)".to_owned()));
+            fields.push((MergeField::Custom(id.clone()), String::new()));
         }
     }
     fields
@@ -263,15 +279,13 @@ pub fn merge(
         link.description = descriptions.join(" / ");
         link.sync_emails(&keys);
         if ls.len() > 1 {
-            let mut kept = Vec::new();
-            if !link.description.is_empty() {
-                kept.push(format!("description “{}”", link.description));
-            }
-            if let Some(p) = link.signer_priority {
-                kept.push(format!("signer priority {p}"));
-            }
-            kept.push("each email's switches".to_owned());
-            joined_links.push(((*account).clone(), kept.join(", ")));
+            joined_links.push((
+                (*account).clone(),
+                JoinedLink {
+                    description: link.description.clone(),
+                    signer_priority: link.signer_priority,
+                },
+            ));
         }
         let unchanged = ls.len() == 1 && ls[0].contact_id == survivor.id && *ls[0] == link;
         if !unchanged {
@@ -350,11 +364,19 @@ mod tests {
         katie.address.city = "Cluj".into();
         katie.custom.insert(note.id.clone(), "Acme Ltd".into());
         katie.created_at = Timestamp(5);
-        let diffs: Vec<String> = differences(&[kate.clone(), katie.clone()], &catalog)
+        let diffs: Vec<(MergeField, String)> = differences(&[kate.clone(), katie.clone()], &catalog)
             .into_iter()
-            .map(|d| d.label)
+            .map(|d| (d.field, d.label))
             .collect();
-        assert_eq!(diffs, ["Name", "Main email", "Date of birth", "Company"]);
+        assert_eq!(
+            diffs,
+            [
+                (MergeField::Name, String::new()),
+                (MergeField::MainEmail, String::new()),
+                (MergeField::DateOfBirth, String::new()),
+                (MergeField::Custom(note.id.clone()), "Company".into())
+            ]
+        );
         let choices = MergeChoices {
             survivor: kate.id.clone(),
             others: vec![katie.id.clone()],
@@ -430,7 +452,10 @@ mod tests {
             out.joined_links[0],
             (
                 family,
-                "description “Primary contact”, signer priority 1, each email's switches".to_owned()
+                JoinedLink {
+                    description: "Primary contact".into(),
+                    signer_priority: Some(1),
+                }
             )
         );
     }

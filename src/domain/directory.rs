@@ -130,12 +130,23 @@ impl ContactRow {
     }
 }
 
+/// Words that mark a link description as the primary contact, in the
+/// practitioners' languages (matched after case and accent folding):
+/// "primary", "Hauptkontakt", "hoofdcontact", "contact principal".
+const PRIMARY_WORDS: [&str; 4] = ["primary", "haupt", "hoofd", "principal"];
+
+/// Whether a link's description says the contact is the primary one.
+pub fn is_primary(description: &str) -> bool {
+    let folded = normalize(description);
+    PRIMARY_WORDS.iter().any(|w| folded.contains(w))
+}
+
 impl LinkRow {
     pub fn of(l: &Link) -> Self {
         Self {
             account_id: l.account_id.clone(),
             contact_id: l.contact_id.clone(),
-            primary: normalize(&l.description).contains("primary"),
+            primary: is_primary(&l.description),
             signer_priority: l.signer_priority,
             pending: l
                 .email_access

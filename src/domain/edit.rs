@@ -7,7 +7,7 @@ use super::contact::Contact;
 use super::email::Email;
 use super::ids::{FieldId, MemberId, TagId, TemplateId};
 use super::time::Timestamp;
-use super::validation::{text_field, ValidationErrors};
+use super::validation::{text_field, Label, Problem, ValidationErrors};
 use std::collections::BTreeMap;
 
 /// What the edit form holds.
@@ -49,12 +49,18 @@ impl AccountEdit {
         now: Timestamp,
     ) -> Result<Account, ValidationErrors> {
         let mut e = ValidationErrors::default();
-        let name = text_field(&mut e, "name", "Account name", &self.name, true);
+        let name = text_field(&mut e, "name", Label::AccountName, &self.name, true);
         if !name.is_empty() {
             check_account_name(&mut e, "name", &name);
         }
         let company = if self.kind == AccountType::Company {
-            text_field(&mut e, "company_name", "Company name", &self.company_name, false)
+            text_field(
+                &mut e,
+                "company_name",
+                Label::CompanyName,
+                &self.company_name,
+                false,
+            )
         } else {
             String::new()
         };
@@ -131,9 +137,9 @@ impl ContactEdit {
         now: Timestamp,
     ) -> Result<Contact, ValidationErrors> {
         let mut e = ValidationErrors::default();
-        let first_name = text_field(&mut e, "first_name", "First name", &self.first_name, true);
-        let middle_name = text_field(&mut e, "middle_name", "Middle name", &self.middle_name, false);
-        let last_name = text_field(&mut e, "last_name", "Last name", &self.last_name, true);
+        let first_name = text_field(&mut e, "first_name", Label::FirstName, &self.first_name, true);
+        let middle_name = text_field(&mut e, "middle_name", Label::MiddleName, &self.middle_name, false);
+        let last_name = text_field(&mut e, "last_name", Label::LastName, &self.last_name, true);
         let mut emails: Vec<Email> = Vec::new();
         for (i, raw) in self.emails.iter().enumerate() {
             if raw.trim().is_empty() {
@@ -141,22 +147,22 @@ impl ContactEdit {
             }
             match Email::parse(raw) {
                 Ok(m) if emails.iter().any(|x| x.key() == m.key()) => {
-                    e.push(format!("emails[{i}]"), format!("{m} is listed twice"));
+                    e.push(format!("emails[{i}]"), Problem::EmailListedTwice(m.to_string()));
                 }
                 Ok(m) => emails.push(m),
-                Err(err) => e.push(format!("emails[{i}]"), err.to_string()),
+                Err(err) => e.push(format!("emails[{i}]"), Problem::Email(err)),
             }
         }
         let mut phones = Vec::new();
         for (i, raw) in self.phones.iter().enumerate() {
-            let p = text_field(&mut e, &format!("phones[{i}]"), "Phone", raw, false);
+            let p = text_field(&mut e, &format!("phones[{i}]"), Label::Phone, raw, false);
             if !p.is_empty() {
                 phones.push(p);
             }
         }
         let dob = self.date_of_birth.trim().to_owned();
         if !dob.is_empty() && super::time::parse_date(&dob).is_none() {
-            e.push("date_of_birth", "Date of birth must be a date as YYYY-MM-DD");
+            e.push("date_of_birth", Problem::NotADate(Label::DateOfBirth));
         }
         let address = self.address.checked(&mut e, "address.");
         let custom = catalog.check_custom(&mut e, "", FieldTarget::Contact, &self.custom);
@@ -218,10 +224,13 @@ mod tests {
         edit.name = "Smith | Ltd".into();
         edit.custom.insert(fee.id.clone(), "a lot".into());
         let e = edit.apply(&before, &catalog, Timestamp(9)).expect_err("invalid");
-        assert!(e.for_field("name").unwrap_or_default().contains("character |"));
+        assert_eq!(
+            e.for_field("name"),
+            Some(&Problem::ForbiddenChar(Label::AccountName, '|'))
+        );
         assert_eq!(
             e.for_field(&format!("custom.{}", fee.id)),
-            Some("Fee must be a number")
+            Some(&Problem::NotANumber(Label::Custom("Fee".into())))
         );
     }
 
@@ -264,10 +273,10 @@ mod tests {
         let e = edit
             .apply(&before, &Catalog::default(), Timestamp(2))
             .expect_err("invalid");
-        assert!(e
-            .for_field("emails[3]")
-            .unwrap_or_default()
-            .contains("listed twice"));
+        assert_eq!(
+            e.for_field("emails[3]"),
+            Some(&Problem::EmailListedTwice("KATE@example.com".into()))
+        );
         assert!(e.for_field("emails[4]").is_some());
         assert!(e.for_field("date_of_birth").is_some());
         assert!(e.for_field("first_name").is_some());

@@ -8,18 +8,21 @@ use std::fmt;
 #[serde(transparent)]
 pub struct Email(String);
 
-/// Why a string is not an email address.
+/// Why a string is not an email address (the interface words it).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum EmailError {
-    #[error("email address is empty")]
+    #[error("empty")]
     Empty,
-    #[error("not an email address: it needs one @ with a name before it and a domain after it")]
+    /// Not one @ with a name before it and a domain after it.
+    #[error("no name@domain shape")]
     Shape,
-    #[error("not an email address: it contains a space")]
+    #[error("contains a space")]
     Space,
-    #[error("not an email address: the domain after @ needs a dot, as in example.com")]
+    /// The domain after @ has no dot.
+    #[error("domain without a dot")]
     Domain,
-    #[error("email address is longer than 254 characters")]
+    /// Longer than 254 characters.
+    #[error("too long")]
     TooLong,
 }
 

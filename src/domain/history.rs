@@ -86,51 +86,16 @@ pub enum Change {
     },
 }
 
-fn quoted(s: &str) -> String {
-    if s.is_empty() {
-        "(empty)".to_owned()
-    } else {
-        format!("“{s}”")
-    }
-}
+/// `by` when the practitioner made the change (not a team member they
+/// view Clientbook as); the interface words it ("You").
+pub const YOU: &str = "You";
 
-impl Change {
-    /// One line for the history list.
-    pub fn describe(&self) -> String {
-        match self {
-            Self::Created => "Account created".into(),
-            Self::Renamed { from, to } => format!("Name changed from {} to {}", quoted(from), quoted(to)),
-            Self::TypeChanged { from, to } => format!("Type changed from {} to {}", from.label(), to.label()),
-            Self::CompanyNameChanged { from, to } => {
-                format!("Company name changed from {} to {}", quoted(from), quoted(to))
-            }
-            Self::AddressChanged => "Address changed".into(),
-            Self::PhotoChanged => "Photo changed".into(),
-            Self::TagAdded { tag } => format!("Tag {tag} added"),
-            Self::TagRemoved { tag } => format!("Tag {tag} removed"),
-            Self::MemberAssigned { member } => format!("{member} assigned"),
-            Self::MemberRemoved { member } => format!("{member} removed"),
-            Self::RoleAssigned { role, member } => format!("{member} assigned as {role}"),
-            Self::RoleRemoved { role, member } => format!("{member} no longer {role}"),
-            Self::FieldChanged { field, from, to } => {
-                format!("{field} changed from {} to {}", quoted(from), quoted(to))
-            }
-            Self::FolderTemplateChanged { to } => format!("Folder template set to {to}"),
-            Self::Archived => "Account archived".into(),
-            Self::Restored => "Account restored".into(),
-            Self::ContactLinked { contact } => format!("Contact {contact} linked"),
-            Self::ContactUnlinked { contact } => format!("Contact {contact} unlinked"),
-            Self::EmailMoved { email, from, to } => {
-                format!(
-                    "Email {email} moved from contact {} to {} by an import",
-                    quoted(from),
-                    quoted(to)
-                )
-            }
-            Self::ContactsMerged { merged, into } => format!("Contacts merged: {merged} into {into}"),
-        }
-    }
-}
+/// In [`Change::FolderTemplateChanged`], the default template (entries made
+/// before this was a code say `default`).
+pub const DEFAULT_TEMPLATE: &str = "";
+/// In [`Change::FieldChanged`], a field deleted since (entries made before
+/// this was a code say `(deleted field)`).
+pub const DELETED_FIELD: &str = "";
 
 /// Everything that differs between two versions of an account, as history
 /// changes, with names looked up in the catalog.
@@ -211,7 +176,7 @@ pub fn account_changes(before: &Account, after: &Account, catalog: &Catalog) -> 
         if from != to {
             let field = catalog
                 .field(id)
-                .map_or_else(|| "(deleted field)".to_owned(), |f| f.label.clone());
+                .map_or_else(|| DELETED_FIELD.to_owned(), |f| f.label.clone());
             out.push(Change::FieldChanged { field, from, to });
         }
     }
@@ -220,7 +185,7 @@ pub fn account_changes(before: &Account, after: &Account, catalog: &Catalog) -> 
             .folder_template
             .as_ref()
             .and_then(|t| catalog.template(t))
-            .map_or_else(|| "default".to_owned(), |t| t.name.clone());
+            .map_or_else(|| DEFAULT_TEMPLATE.to_owned(), |t| t.name.clone());
         out.push(Change::FolderTemplateChanged { to });
     }
     match (before.archived, after.archived) {
@@ -281,25 +246,27 @@ mod tests {
         after.tags.push(tag.id.clone());
         after.team.push(ann.id.clone());
         after.archived = true;
-        let lines: Vec<String> = account_changes(&before, &after, &catalog)
-            .iter()
-            .map(Change::describe)
-            .collect();
         assert_eq!(
-            lines,
+            account_changes(&before, &after, &catalog),
             [
-                "Name changed from “Smith” to “Smith Family”",
-                "Type changed from Individual to Other",
-                "Tag VIP added",
-                "Ann assigned",
-                "Account archived",
+                Change::Renamed {
+                    from: "Smith".into(),
+                    to: "Smith Family".into()
+                },
+                Change::TypeChanged {
+                    from: AccountType::Individual,
+                    to: AccountType::Other
+                },
+                Change::TagAdded { tag: "VIP".into() },
+                Change::MemberAssigned { member: "Ann".into() },
+                Change::Archived,
             ]
         );
-        let back: Vec<String> = account_changes(&after, &before, &catalog)
-            .iter()
-            .map(Change::describe)
-            .collect();
-        assert!(back.contains(&"Ann removed".to_owned()) && back.contains(&"Account restored".to_owned()));
+        let back = account_changes(&after, &before, &catalog);
+        assert!(
+            back.contains(&Change::MemberRemoved { member: "Ann".into() })
+                && back.contains(&Change::Restored)
+        );
         assert!(account_changes(&before, &before, &catalog).is_empty());
     }
 }

@@ -14,25 +14,27 @@ fn encode(s: &str) -> String {
     out
 }
 
-/// The `mailto:` address of an invitation to the client portal for
-/// `email`, with an optional personal message.
-pub fn invitation_mailto(email: &str, contact_name: &str, account_name: &str, message: &str) -> String {
-    let subject = format!("Your client portal access for {account_name}");
-    let mut body = format!("Dear {contact_name},\n\n");
-    if !message.trim().is_empty() {
-        body.push_str(message.trim());
-        body.push_str("\n\n");
-    }
-    body.push_str(&format!(
-        "You have been given access to our client portal for {account_name}. \
-         Please activate your login with this email address ({email}).\n\nKind regards"
-    ));
+/// The `mailto:` address of a message to `email` (the words of an
+/// invitation come from the interface, in the practitioner's language).
+pub fn mailto(email: &str, subject: &str, body: &str) -> String {
     format!(
         "mailto:{}?subject={}&body={}",
         encode(email),
-        encode(&subject),
-        encode(&body)
+        encode(subject),
+        encode(body)
     )
+}
+
+/// The body of an invitation: greeting, the personal message (if any), the
+/// invitation itself and the closing, separated by blank lines.
+pub fn invitation_body(greeting: &str, message: &str, invitation: &str, closing: &str) -> String {
+    let mut parts = vec![greeting];
+    if !message.trim().is_empty() {
+        parts.push(message.trim());
+    }
+    parts.push(invitation);
+    parts.push(closing);
+    parts.join("\n\n")
 }
 
 #[cfg(test)]
@@ -41,14 +43,24 @@ mod tests {
 
     #[test]
     fn builds_an_encoded_mailto() {
-        let url = invitation_mailto(
-            "kate+tax@example.com",
-            "Kate Müller",
-            "Kate's LLC",
-            "See you & thanks",
+        let body = invitation_body(
+            "Dear Kate Müller,",
+            " See you & thanks ",
+            "Welcome.",
+            "Kind regards",
         );
-        assert!(url.starts_with("mailto:kate%2Btax%40example.com?subject=Your%20client%20portal"));
-        assert!(url.contains("Kate%27s%20LLC"));
+        assert_eq!(
+            body,
+            "Dear Kate Müller,\n\nSee you & thanks\n\nWelcome.\n\nKind regards"
+        );
+        assert_eq!(
+            invitation_body("Hi,", "  ", "Welcome.", "Bye"),
+            "Hi,\n\nWelcome.\n\nBye"
+        );
+        let url = mailto("kate+tax@example.com", "Portal for Kate's LLC", &body);
+        assert!(
+            url.starts_with("mailto:kate%2Btax%40example.com?subject=Portal%20for%20Kate%27s%20LLC&body=")
+        );
         assert!(url.contains("M%C3%BCller"));
         assert!(url.contains("See%20you%20%26%20thanks"));
         assert!(!url.contains(' ') && !url.contains('\n'));

@@ -28,13 +28,6 @@ pub enum SortOrder {
 impl SortOrder {
     pub const ALL: [SortOrder; 2] = [Self::Name, Self::Newest];
 
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Name => "Name (A–Z)",
-            Self::Newest => "Date created (newest first)",
-        }
-    }
-
     pub fn code(self) -> &'static str {
         match self {
             Self::Name => "name",
@@ -114,7 +107,7 @@ pub fn filter_accounts(
 }
 
 /// Each account's primary contact: the contact whose link description says
-/// "primary", else the one with the lowest signer priority, else the first
+/// "primary" (or the same in German, Dutch, French or Romanian), else the one with the lowest signer priority, else the first
 /// alphabetically. `contact_key` gives a contact's sort key (or `None` if
 /// the contact is missing, then the link is ignored).
 pub fn primary_contacts<'a, K: Ord + ?Sized + 'a>(
@@ -228,25 +221,6 @@ pub fn bulk_changes(accounts: &[Account], op: &BulkOp, at: Timestamp) -> Vec<(Ac
             })
         })
         .collect()
-}
-
-/// "3 accounts", "1 account".
-pub fn accounts_phrase(n: usize) -> String {
-    format!("{n} account{}", if n == 1 { "" } else { "s" })
-}
-
-/// The confirmation shown after a bulk action that changed `n` accounts;
-/// `name` is the tag's or team member's name.
-pub fn bulk_message(op: &BulkOp, name: &str, n: usize) -> String {
-    let accounts = accounts_phrase(n);
-    match op {
-        BulkOp::AddTag(_) => format!("Tag {name} added to {accounts}"),
-        BulkOp::RemoveTag(_) => format!("Tag {name} removed from {accounts}"),
-        BulkOp::Assign(_) => format!("{name} assigned to {accounts}"),
-        BulkOp::Unassign(_) => format!("{name} unassigned from {accounts}"),
-        BulkOp::Archive => format!("{accounts} archived"),
-        BulkOp::Restore => format!("{accounts} restored"),
-    }
 }
 
 // ----- search ---------------------------------------------------------------
@@ -929,6 +903,17 @@ mod tests {
         let ghost_rows = link_rows(&[link(&a, &ghost)]);
         assert!(primary_contacts(&ghost_rows, key).is_empty());
         assert_eq!(accounts_per_contact(&rows).get(&zed.id), Some(&2));
+        // "Primary" in the practitioners' other languages counts too.
+        for word in [
+            "Hauptkontakt",
+            "Hoofdcontact",
+            "Contact principal",
+            "Persoană de contact principală",
+        ] {
+            let mut marked = link(&a, &zed);
+            marked.description = word.into();
+            assert!(LinkRow::of(&marked).primary, "{word}");
+        }
     }
 
     #[test]
@@ -989,25 +974,6 @@ mod tests {
         let back: Vec<Account> = archived.into_iter().map(|(_, a)| a).collect();
         assert_eq!(bulk_changes(&back, &BulkOp::Restore, Timestamp(9)).len(), 2);
         assert!(bulk_changes(&both, &BulkOp::Restore, Timestamp(9)).is_empty());
-    }
-
-    #[test]
-    fn bulk_messages_read_well() {
-        let mut ids = SeededIds::new(5);
-        assert_eq!(
-            bulk_message(&BulkOp::AddTag(ids.id()), "VIP", 3),
-            "Tag VIP added to 3 accounts"
-        );
-        assert_eq!(
-            bulk_message(&BulkOp::RemoveTag(ids.id()), "VIP", 1),
-            "Tag VIP removed from 1 account"
-        );
-        assert_eq!(
-            bulk_message(&BulkOp::Assign(ids.id()), "Ann", 2),
-            "Ann assigned to 2 accounts"
-        );
-        assert_eq!(bulk_message(&BulkOp::Archive, "", 2), "2 accounts archived");
-        assert_eq!(bulk_message(&BulkOp::Restore, "", 1), "1 account restored");
     }
 
     fn index(ids: &mut SeededIds) -> (SearchIndex, Vec<Account>) {

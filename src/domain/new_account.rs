@@ -8,7 +8,7 @@ use super::email::Email;
 use super::ids::{AccountId, ContactId, FieldId, IdSource, TagId, TemplateId};
 use super::link::{EmailAccess, Link};
 use super::time::Timestamp;
-use super::validation::{text_field, ValidationErrors};
+use super::validation::{text_field, Label, Problem, ValidationErrors};
 use std::collections::BTreeMap;
 
 /// A new person typed into step 2.
@@ -68,18 +68,12 @@ fn catalog_values(
     custom: &BTreeMap<FieldId, String>,
 ) -> (Vec<TagId>, BTreeMap<FieldId, String>) {
     if tags.iter().any(|t| catalog.tag(t).is_none()) {
-        errors.push(
-            format!("{prefix}tags"),
-            "A chosen tag no longer exists; choose again",
-        );
+        errors.push(format!("{prefix}tags"), Problem::TagGone);
     }
     let kept_tags = catalog.known_tags(tags);
     for id in custom.keys() {
         if !catalog.fields_for(target).any(|f| &f.id == id) {
-            errors.push(
-                format!("{prefix}custom.{id}"),
-                "This custom field no longer exists",
-            );
+            errors.push(format!("{prefix}custom.{id}"), Problem::FieldGone);
         }
     }
     let values = catalog.check_custom(errors, prefix, target, custom);
@@ -102,27 +96,30 @@ impl NewContactDraft {
         now: Timestamp,
     ) -> (Contact, Link) {
         let at = |f: &str| format!("{prefix}{f}");
-        let first = text_field(errors, &at("first_name"), "First name", &self.first_name, true);
-        let last = text_field(errors, &at("last_name"), "Last name", &self.last_name, true);
-        let phone = text_field(errors, &at("phone"), "Phone", &self.phone, false);
+        let first = text_field(
+            errors,
+            &at("first_name"),
+            Label::FirstName,
+            &self.first_name,
+            true,
+        );
+        let last = text_field(errors, &at("last_name"), Label::LastName, &self.last_name, true);
+        let phone = text_field(errors, &at("phone"), Label::Phone, &self.phone, false);
         let mut emails = Vec::new();
         if self.email.trim().is_empty() {
             if self.login {
-                errors.push(at("email"), "Portal login needs an email address");
+                errors.push(at("email"), Problem::LoginNeedsEmail);
             }
         } else {
             match Email::parse(&self.email) {
                 Ok(e) if seen_emails.contains(&e.key()) => {
-                    errors.push(
-                        at("email"),
-                        format!("{e} is already used by another contact of this account"),
-                    );
+                    errors.push(at("email"), Problem::EmailTwiceInAccount(e.to_string()));
                 }
                 Ok(e) => {
                     seen_emails.push(e.key());
                     emails.push(e);
                 }
-                Err(e) => errors.push(at("email"), e.to_string()),
+                Err(e) => errors.push(at("email"), Problem::Email(e)),
             }
         }
         let (tags, custom) = catalog_values(
@@ -198,7 +195,7 @@ impl NewAccountDraft {
     /// Validates step 1 only (type and names), for the "Next" button.
     pub fn check_step1(&self) -> ValidationErrors {
         let mut errors = ValidationErrors::default();
-        let name = text_field(&mut errors, "account.name", "Account name", &self.name, false);
+        let name = text_field(&mut errors, "account.name", Label::AccountName, &self.name, false);
         if !name.is_empty() {
             check_account_name(&mut errors, "account.name", &name);
         }
@@ -206,7 +203,7 @@ impl NewAccountDraft {
             let company = text_field(
                 &mut errors,
                 "account.company_name",
-                "Company name",
+                Label::CompanyName,
                 &self.company_name,
                 false,
             );
@@ -242,14 +239,11 @@ impl NewAccountDraft {
         );
         if let Some(t) = &self.folder_template {
             if catalog.template(t).is_none() {
-                errors.push(
-                    "account.folder_template",
-                    "This folder template no longer exists; choose again",
-                );
+                errors.push("account.folder_template", Problem::TemplateGone);
             }
         }
         if self.contacts.is_empty() {
-            errors.push("contacts", "Add at least one contact: every account needs one");
+            errors.push("contacts", Problem::NeedsContact);
         }
         let account_id = ids.account_id();
         let mut new_contacts = Vec::new();
@@ -274,7 +268,7 @@ impl NewAccountDraft {
                 }
                 ContactDraft::Existing(c) => {
                     if seen_contacts.contains(&c.id) {
-                        errors.push(at("contact"), format!("{} is linked twice", c.display_name()));
+                        errors.push(at("contact"), Problem::LinkedTwice(c.display_name()));
                         continue;
                     }
                     seen_contacts.push(c.id.clone());
@@ -368,15 +362,12 @@ impl NewAccount {
         let mut errors = ValidationErrors::default();
         for (id, found) in self.linked_existing().into_iter().zip(existing) {
             if !found {
-                errors.push("contacts", format!("The contact {id} no longer exists"));
+                errors.push("contacts", Problem::ContactGone(id.to_string()));
             }
         }
         for ((field, email), owner) in self.new_email_keys().into_iter().zip(owners) {
             if owner.is_some() {
-                errors.push(
-                    field,
-                    format!("{email} already belongs to another contact: link that contact instead"),
-                );
+                errors.push(field, Problem::EmailTaken(email));
             }
         }
         errors
@@ -494,10 +485,10 @@ mod tests {
             vec![person("Kate", "Smith", "")],
         );
         let e = build(&d).expect_err("invalid");
-        assert!(e
-            .for_field("account.name")
-            .unwrap_or_default()
-            .contains("character /"));
+        assert_eq!(
+            e.for_field("account.name"),
+            Some(&Problem::ForbiddenChar(Label::AccountName, '/'))
+        );
         let d = draft(
             AccountType::Company,
             "",
@@ -505,10 +496,9 @@ mod tests {
             vec![person("Kate", "Smith", "")],
         );
         let e = build(&d).expect_err("invalid");
-        assert!(
-            e.for_field("account.company_name")
-                .unwrap_or_default()
-                .contains("character ?"),
+        assert_eq!(
+            e.for_field("account.company_name"),
+            Some(&Problem::ForbiddenChar(Label::AccountName, '?')),
             "{e}"
         );
     }
@@ -524,15 +514,15 @@ mod tests {
         let e = build(&d).expect_err("invalid");
         assert_eq!(
             e.for_field("contacts[0].first_name"),
-            Some("First name is required")
+            Some(&Problem::Required(Label::FirstName))
         );
-        assert!(e
-            .for_field("contacts[0].email")
-            .unwrap_or_default()
-            .starts_with("not an email address"));
+        assert_eq!(
+            e.for_field("contacts[0].email"),
+            Some(&Problem::Email(crate::domain::email::EmailError::Shape))
+        );
         assert_eq!(
             e.for_field("contacts[1].last_name"),
-            Some("Last name is required")
+            Some(&Problem::Required(Label::LastName))
         );
         assert!(e.for_field("contacts[1].email").is_some());
         // No generated name is possible yet, but that is the contact's problem.
@@ -746,9 +736,9 @@ mod tests {
         assert!(new.check_against_store(&[], &[None]).is_empty());
         let owner = Some(ContactId::from_random([1; 16]));
         let e = new.check_against_store(&[], &[owner]);
-        assert!(e
-            .for_field("contacts[0].email")
-            .unwrap_or_default()
-            .contains("link that contact"));
+        assert_eq!(
+            e.for_field("contacts[0].email"),
+            Some(&Problem::EmailTaken("k@s.io".into()))
+        );
     }
 }

@@ -2,7 +2,7 @@
 
 use super::ids::{AccountId, NoteId};
 use super::time::Timestamp;
-use super::validation::ValidationErrors;
+use super::validation::{Problem, ValidationErrors};
 use serde::{Deserialize, Serialize};
 
 /// Longest note we accept (about 20 pages of text).
@@ -24,12 +24,9 @@ pub fn check_note_text(text: &str) -> Result<String, ValidationErrors> {
     let mut e = ValidationErrors::default();
     let t = text.trim();
     if t.is_empty() {
-        e.push("text", "A note cannot be empty");
+        e.push("text", Problem::NoteEmpty);
     } else if t.chars().count() > MAX_NOTE_CHARS {
-        e.push(
-            "text",
-            format!("A note can have at most {MAX_NOTE_CHARS} characters"),
-        );
+        e.push("text", Problem::NoteTooLong(MAX_NOTE_CHARS));
     }
     e.into_result(t.to_owned())
 }

@@ -14,9 +14,13 @@ impl Timestamp {
 
     /// The UTC calendar date as `YYYY-MM-DD`.
     pub fn date_iso(self) -> String {
-        let days = self.0.div_euclid(86_400_000);
-        let (y, m, d) = civil_from_days(days);
+        let (y, m, d) = self.ymd();
         format!("{y:04}-{m:02}-{d:02}")
+    }
+
+    /// The UTC calendar date as (year, month, day).
+    pub fn ymd(self) -> (i64, u32, u32) {
+        civil_from_days(self.0.div_euclid(86_400_000))
     }
 }
 

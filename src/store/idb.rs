@@ -60,10 +60,7 @@ fn js_error(e: &JsValue) -> StoreError {
             "InvalidStateError" => StoreError::Closed,
             "ConstraintError" => {
                 let mut v = ValidationErrors::default();
-                v.push(
-                    "contacts",
-                    "An email address or record would be stored twice; nothing was saved",
-                );
+                v.push("contacts", crate::domain::validation::Problem::StoredTwice);
                 StoreError::Rejected(v)
             }
             name => StoreError::Backend(format!("{name}: {}", d.message())),

@@ -252,7 +252,7 @@ impl Tx for MemoryTx<'_> {
                         // IndexedDB's ConstraintError, as the IndexedDB backend reports it.
                         return Err(StoreError::rejected(
                             "contacts",
-                            "An email address or record would be stored twice; nothing was saved",
+                            crate::domain::validation::Problem::StoredTwice,
                         ));
                     }
                 }

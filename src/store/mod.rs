@@ -25,45 +25,68 @@ pub mod idb;
 
 pub use repo::{OnProgress, Repo, Run, Stage, STEP_RECORDS};
 
+use crate::domain::validation::Problem;
 use crate::domain::ValidationErrors;
 use serde::{de::DeserializeOwned, Serialize};
 
-/// What can go wrong in storage. The texts are for the practitioner.
+/// What can go wrong in storage. The practitioner reads the words
+/// `src/error.rs` makes of it; these texts are for logs and tests.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum StoreError {
     /// The change breaks a rule that depends on what is stored (an email
     /// already used, the last contact of an account). Nothing was written.
     #[error("{0}")]
     Rejected(ValidationErrors),
-    #[error("An account with this id already exists")]
+    #[error("an account with this id already exists")]
     AlreadyExists,
-    #[error("{0} no longer exists on this device (deleted in another tab?). Nothing was changed.")]
-    NotFound(&'static str),
-    #[error("This was changed in another tab or window meanwhile. Nothing was saved; reload to see the latest version.")]
+    /// Gone from this device (deleted in another tab?). Nothing was changed.
+    #[error("{0:?} not found")]
+    NotFound(Missing),
+    /// Changed in another tab meanwhile. Nothing was saved.
+    #[error("changed meanwhile")]
     Conflict,
-    #[error("This browser offers no local database here ({0}). Private windows and some settings block it.")]
+    /// No IndexedDB here (private windows, settings); the reason.
+    #[error("no local database: {0}")]
     Unavailable(String),
-    #[error("Your data was saved by a newer version of Clientbook. Reload the page to get it.")]
+    /// Asked for the store before the database was open.
+    #[error("the database is not open yet")]
+    NotOpenYet,
+    /// The data was saved by a newer Clientbook.
+    #[error("data of a newer version")]
     NewerVersion,
-    #[error(
-        "Another Clientbook tab is using an older version of the data. Close it (or reload it) to continue."
-    )]
+    /// Another tab keeps an older version of the data open.
+    #[error("blocked by another tab")]
     Blocked,
-    #[error("The local database was closed (another tab updated Clientbook, or the browser cleared it). Reload the page.")]
+    /// The connection was closed (another tab upgraded, or the browser).
+    #[error("database closed")]
     Closed,
-    #[error("The device's storage is full. Nothing was saved; free some space and try again.")]
+    /// The device's storage is full. Nothing was saved.
+    #[error("storage full")]
     QuotaExceeded,
-    #[error("A stored {store} record could not be read ({reason}).")]
+    #[error("a stored {store} record could not be read ({reason})")]
     Corrupt { store: &'static str, reason: String },
-    #[error("Saving failed: {0}. Nothing was changed.")]
+    /// Any other failure of the database; its own words. Nothing was changed.
+    #[error("saving failed: {0}")]
     Backend(String),
+}
+
+/// What was not found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Missing {
+    Account,
+    Contact,
+    Link,
+    /// A Settings item.
+    Item,
+    /// A file chosen for import.
+    File,
 }
 
 impl StoreError {
     /// A refusal about one field.
-    pub fn rejected(field: &str, message: impl Into<String>) -> Self {
+    pub fn rejected(field: &str, problem: Problem) -> Self {
         let mut e = ValidationErrors::default();
-        e.push(field, message);
+        e.push(field, problem);
         Self::Rejected(e)
     }
 }

@@ -3,7 +3,7 @@
 use super::records::{AccountRecord, ContactRecord, PhotoRecord};
 use super::schema::{self as s};
 use super::summary::{self, Summarised};
-use super::{Backend, Key, StoreError, Tx};
+use super::{Backend, Key, Missing, StoreError, Tx};
 use crate::bundle::merge::{incoming_email_keys, merge, wanted, Choices, Plan, Records, StoredKeys, Writes};
 use crate::bundle::vcard::{self, import::OnMatch, VcardFile};
 use crate::bundle::Contents;
@@ -15,6 +15,7 @@ use crate::domain::history::{self, Change, HistoryEntry};
 use crate::domain::ids::{IdSource, NoteId, SeededIds};
 use crate::domain::note::Note;
 use crate::domain::search::normalize;
+use crate::domain::validation::Problem;
 use crate::domain::{Account, AccountId, Contact, ContactId, Link, NewAccount};
 use crate::domain::{Timestamp, ValidationErrors};
 use serde::de::DeserializeOwned;
@@ -57,10 +58,7 @@ async fn check_emails_free<T: Tx>(tx: &T, contact: &Contact, field: &str) -> Res
     for key in contact.email_keys() {
         if let Some(owner) = tx.key_by_index(s::CONTACTS, s::CONTACTS_BY_EMAIL, &key).await? {
             if owner != contact.id.as_str() {
-                return Err(StoreError::rejected(
-                    field,
-                    format!("{key} already belongs to another contact: link that contact instead"),
-                ));
+                return Err(StoreError::rejected(field, Problem::EmailTaken(key)));
             }
         }
     }
@@ -1099,7 +1097,7 @@ impl<B: Backend> Repo<B> {
         let tx = self.backend.write(&[s::ACCOUNTS, s::HISTORY])?;
         for (before, after) in changes {
             match account_in(&tx, &before.id).await? {
-                None => return Err(StoreError::NotFound("This account")),
+                None => return Err(StoreError::NotFound(Missing::Account)),
                 Some(stored) if &stored != before => return Err(StoreError::Conflict),
                 Some(_) => {}
             }
@@ -1123,7 +1121,7 @@ impl<B: Backend> Repo<B> {
     ) -> Result<(), StoreError> {
         let tx = self.backend.write(&[s::ACCOUNTS, s::PHOTOS, s::HISTORY])?;
         match account_in(&tx, &before.id).await? {
-            None => return Err(StoreError::NotFound("This account")),
+            None => return Err(StoreError::NotFound(Missing::Account)),
             Some(stored) if &stored != before => return Err(StoreError::Conflict),
             Some(_) => {}
         }
@@ -1154,13 +1152,13 @@ impl<B: Backend> Repo<B> {
             .exists(s::ACCOUNTS, &Key::one(link.account_id.as_str()))
             .await?
         {
-            return Err(StoreError::NotFound("This account"));
+            return Err(StoreError::NotFound(Missing::Account));
         }
         if !tx
             .exists(s::CONTACTS, &Key::one(link.contact_id.as_str()))
             .await?
         {
-            return Err(StoreError::NotFound("This contact"));
+            return Err(StoreError::NotFound(Missing::Contact));
         }
         tx.put(s::LINKS, link)?;
         put_history(&tx, history)?;
@@ -1180,13 +1178,10 @@ impl<B: Backend> Repo<B> {
             .by_index::<Link>(s::LINKS, s::LINKS_BY_ACCOUNT, account.as_str())
             .await?;
         if !links.iter().any(|l| &l.contact_id == contact) {
-            return Err(StoreError::NotFound("This link"));
+            return Err(StoreError::NotFound(Missing::Link));
         }
         if links.len() == 1 {
-            return Err(StoreError::rejected(
-                "contacts",
-                "This is the account's only contact: every account needs at least one. Link or create another contact first.",
-            ));
+            return Err(StoreError::rejected("contacts", Problem::LastContact));
         }
         tx.delete(s::LINKS, &Key::pair(account.as_str(), contact.as_str()))?;
         put_history(&tx, history)?;
@@ -1207,7 +1202,7 @@ impl<B: Backend> Repo<B> {
             .exists(s::ACCOUNTS, &Key::one(link.account_id.as_str()))
             .await?
         {
-            return Err(StoreError::NotFound("This account"));
+            return Err(StoreError::NotFound(Missing::Account));
         }
         if tx.exists(s::CONTACTS, &Key::one(contact.id.as_str())).await? {
             return Err(StoreError::AlreadyExists);
@@ -1224,7 +1219,7 @@ impl<B: Backend> Repo<B> {
     pub async fn update_contact(&self, before: &Contact, after: &Contact) -> Result<(), StoreError> {
         let tx = self.backend.write(&[s::CONTACTS, s::LINKS])?;
         match contact_in(&tx, &before.id).await? {
-            None => return Err(StoreError::NotFound("This contact")),
+            None => return Err(StoreError::NotFound(Missing::Contact)),
             Some(stored) if &stored != before => return Err(StoreError::Conflict),
             Some(_) => {}
         }
@@ -1270,14 +1265,11 @@ impl<B: Backend> Repo<B> {
         after: &CatalogItem,
     ) -> Result<(), StoreError> {
         if before.id() != after.id() || std::mem::discriminant(before) != std::mem::discriminant(after) {
-            return Err(StoreError::rejected(
-                "item",
-                "An edit cannot turn one item into another",
-            ));
+            return Err(StoreError::rejected("item", Problem::KindChanged));
         }
         let tx = self.backend.write(&[s::CATALOG])?;
         match tx.get::<CatalogItem>(s::CATALOG, &Key::one(before.id())).await? {
-            None => return Err(StoreError::NotFound("This item")),
+            None => return Err(StoreError::NotFound(Missing::Item)),
             Some(stored) if &stored != before => return Err(StoreError::Conflict),
             Some(_) => {}
         }
@@ -1295,14 +1287,11 @@ impl<B: Backend> Repo<B> {
     pub async fn delete_catalog_item(&self, id: &str) -> Result<(), StoreError> {
         let tx = self.backend.write(&[s::CATALOG, s::ACCOUNTS, s::CONTACTS])?;
         let Some(item) = tx.get::<CatalogItem>(s::CATALOG, &Key::one(id)).await? else {
-            return Err(StoreError::NotFound("This item"));
+            return Err(StoreError::NotFound(Missing::Item));
         };
         if let CatalogItem::Member(m) = &item {
             if m.role == TeamRole::Owner {
-                return Err(StoreError::rejected(
-                    "role",
-                    "The practice owner cannot be removed",
-                ));
+                return Err(StoreError::rejected("role", Problem::OwnerNotRemovable));
             }
         }
         for mut a in tx.all::<Account>(s::ACCOUNTS).await? {
@@ -1353,7 +1342,7 @@ impl<B: Backend> Repo<B> {
             .exists(s::ACCOUNTS, &Key::one(note.account_id.as_str()))
             .await?
         {
-            return Err(StoreError::NotFound("This account"));
+            return Err(StoreError::NotFound(Missing::Account));
         }
         tx.put(s::NOTES, note)?;
         tx.commit().await
@@ -1385,7 +1374,7 @@ impl<B: Backend> Repo<B> {
         let mut links = Vec::new();
         for id in std::iter::once(&choices.survivor).chain(&choices.others) {
             let Some(c) = contact_in(&tx, id).await? else {
-                return Err(StoreError::NotFound("A contact to merge"));
+                return Err(StoreError::NotFound(Missing::Contact));
             };
             if !seen.contains(&c) {
                 return Err(StoreError::Conflict);
@@ -1397,14 +1386,14 @@ impl<B: Backend> Repo<B> {
             contacts.push(c);
         }
         let outcome = contact_merge::merge(&contacts, &links, choices, at)
-            .map_err(|e| StoreError::rejected("contacts", e.to_string()))?;
+            .map_err(|e| StoreError::rejected("contacts", Problem::Merge(e)))?;
         // "Katie Smith into Kate Smith (now Katie Smith)" when the kept
         // contact takes another's name.
         let (was, now) = (contacts[0].display_name(), outcome.contact.display_name());
         let into = if was == now {
             was
         } else {
-            format!("{was} (now {now})")
+            crate::i18n::tf(crate::i18n::Key::MergedNowNamed, &[("was", &was), ("now", &now)])
         };
         let merged = contacts[1..]
             .iter()

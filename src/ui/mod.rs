@@ -9,11 +9,13 @@
 
 pub mod components;
 pub mod demo;
+pub mod lang;
 pub mod nav;
 pub mod pages;
 pub mod services;
 pub mod storage;
 
+use crate::i18n::{t, Key};
 use crate::route::Route;
 use components::{BackupReminder, DemoBar, RemoteChangesBanner, Sidebar, UpdateBanner};
 use leptos::prelude::*;
@@ -28,6 +30,15 @@ pub fn App() -> impl IntoView {
         route.track();
         services.page_changed();
     });
+    // A new language renders the whole shell anew: every text is read from
+    // the catalogue as it renders.
+    move || {
+        services.language.current.track();
+        shell(services, route)
+    }
+}
+
+fn shell(services: Services, route: ReadSignal<Route>) -> impl IntoView {
     let reload = move |_| {
         if let Some(w) = web_sys::window() {
             let _ = w.location().reload();
@@ -38,7 +49,7 @@ pub fn App() -> impl IntoView {
             ev.prevent_default();
             focus_main();
         }>
-            "Skip to content"
+            {t(Key::SkipToContent)}
         </a>
         <div class="shell">
             <Sidebar />
@@ -48,22 +59,21 @@ pub fn App() -> impl IntoView {
                 <RemoteChangesBanner />
                 <BackupReminder />
                 {move || match services.db.get() {
-                    DbState::Opening => view! { <p class="muted" role="status">"Opening your data…"</p> }.into_any(),
+                    DbState::Opening => view! { <p class="muted" role="status">{t(Key::OpeningData)}</p> }.into_any(),
                     DbState::Blocked => {
                         view! {
                             <div class="banner warning" role="alert">
-                                "Another Clientbook tab is still using an older version of your data. "
-                                "Close or reload that tab; this one continues by itself."
+                                {t(Key::DbBlocked)}
                             </div>
                         }
                             .into_any()
                     }
-                    DbState::Failed(message) => {
+                    DbState::Failed(error) => {
                         view! {
                             <div class="banner error" role="alert">
-                                <p>{message}</p>
+                                <p>{error.user_message()}</p>
                                 <button type="button" class="btn" on:click=reload>
-                                    "Reload"
+                                    {t(Key::Reload)}
                                 </button>
                             </div>
                         }
@@ -106,4 +116,11 @@ pub fn focus_main() {
     {
         let _ = el.focus();
     }
+}
+
+/// The text of `key` with `middle` (bold text, a link) in place of its
+/// placeholder `{name}`.
+pub fn around(key: crate::i18n::Key, name: &str, middle: impl IntoView) -> impl IntoView {
+    let (before, after) = crate::i18n::around(key, name);
+    (before, middle, after)
 }

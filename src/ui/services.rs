@@ -40,7 +40,7 @@ pub enum DbState {
     Blocked,
     Ready,
     /// Could not open, or the connection was lost: the message says what to do.
-    Failed(String),
+    Failed(AppError),
 }
 
 #[derive(Clone, Copy)]
@@ -61,6 +61,8 @@ pub struct Services {
     pub remote_changes: RwSignal<bool>,
     /// Typed into a form or a note since the last reload.
     typing: StoredValue<bool>,
+    /// The interface language (chosen in Settings, or the browser's).
+    pub language: crate::ui::lang::Language,
     /// The demo practice is open (its own database).
     pub demo: RwSignal<bool>,
     /// Counts database openings: hooks and openings of an earlier one
@@ -127,6 +129,7 @@ impl Services {
             persist_asked: StoredValue::new(false),
             remote_changes: RwSignal::new(false),
             typing: StoredValue::new(false),
+            language: crate::ui::lang::Language::start(),
             demo: RwSignal::new(crate::ui::demo::remembered()),
             generation: StoredValue::new(0),
             on_message: StoredValue::new_local(None),
@@ -283,7 +286,7 @@ impl Services {
             })),
             on_lost: Some(Rc::new(move |e: StoreError| {
                 if current() {
-                    db.set(DbState::Failed(AppError::from(e).user_message()))
+                    db.set(DbState::Failed(AppError::from(e)))
                 }
             })),
         };
@@ -309,7 +312,7 @@ impl Services {
                         self.post_changed();
                     }
                 }
-                Err(e) => db.set(DbState::Failed(AppError::from(e).user_message())),
+                Err(e) => db.set(DbState::Failed(AppError::from(e))),
             }
         });
     }
@@ -329,13 +332,15 @@ impl Services {
     pub fn store(&self) -> Result<Rc<AppStore>, AppError> {
         self.store
             .with_value(|s| s.clone())
-            .ok_or_else(|| AppError::from(StoreError::Unavailable("the database is not open yet".into())))
+            .ok_or_else(|| AppError::from(StoreError::NotOpenYet))
     }
 
     /// Who is making changes, for history entries and notes.
     pub fn actor(&self) -> String {
-        self.viewing_as
-            .with_untracked(|m| m.as_ref().map_or_else(|| "You".to_owned(), |m| m.name.clone()))
+        self.viewing_as.with_untracked(|m| {
+            m.as_ref()
+                .map_or_else(|| crate::domain::history::YOU.to_owned(), |m| m.name.clone())
+        })
     }
 
     /// Whether the current viewer may see this account (owner: everything).

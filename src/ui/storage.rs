@@ -36,21 +36,3 @@ pub async fn estimate() -> Option<(f64, f64)> {
     let estimate: web_sys::StorageEstimate = value.unchecked_into();
     Some((estimate.get_usage()?, estimate.get_quota()?))
 }
-
-/// Bytes as a short text: "340 KB", "1.2 MB", "2.5 GB".
-pub fn size_text(bytes: f64) -> String {
-    const UNITS: [&str; 5] = ["bytes", "KB", "MB", "GB", "TB"];
-    let mut value = bytes.max(0.0);
-    let mut unit = 0;
-    while value >= 1000.0 && unit < UNITS.len() - 1 {
-        value /= 1000.0;
-        unit += 1;
-    }
-    if unit == 0 {
-        format!("{value:.0} {}", UNITS[unit])
-    } else if value < 10.0 {
-        format!("{value:.1} {}", UNITS[unit])
-    } else {
-        format!("{value:.0} {}", UNITS[unit])
-    }
-}

@@ -19,6 +19,10 @@ export default defineConfig({
   use: {
     baseURL: `http://127.0.0.1:${PORT}/`,
     browserName: 'chromium',
+    // The interface follows the browser's language: the suites select by
+    // English text, so they run in English whatever the machine's locale
+    // (i18n.spec.js sets its own per test).
+    locale: 'en-US',
     headless: true,
     launchOptions: {
       executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',

@@ -145,7 +145,7 @@ pub fn accounts(accounts: &[&Account], links: &[Link], contacts: &[Contact], cat
     for a in accounts {
         let mut cells = vec![
             a.name.clone(),
-            a.kind.label().to_owned(),
+            type_name(a.kind).to_owned(),
             a.company_name.clone(),
             a.address.street.clone(),
             a.address.city.clone(),
@@ -221,4 +221,14 @@ pub fn contacts(contacts: &[&Contact], links: &[Link], accounts: &[Account], cat
         rows.push(row);
     }
     super::write(&rows)
+}
+
+/// The account type as the file writes it: English, like the header (the
+/// file is data to exchange, read back by `plan::parse_type`).
+fn type_name(kind: crate::domain::AccountType) -> &'static str {
+    match kind {
+        crate::domain::AccountType::Individual => "Individual",
+        crate::domain::AccountType::Company => "Company",
+        crate::domain::AccountType::Other => "Other",
+    }
 }

@@ -7,6 +7,8 @@
 use crate::domain::catalog::{Catalog, FieldTarget};
 use crate::domain::ids::{FieldId, RoleId};
 use crate::domain::search::normalize;
+use crate::domain::validation::Label;
+use crate::i18n::{t, tf, Key};
 
 /// A part of a postal address.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -35,14 +37,26 @@ impl Part {
             Self::Country => "country",
         }
     }
-    pub fn label(self) -> &'static str {
+    /// The part's name in problems about it.
+    pub fn field_label(self) -> Label {
         match self {
-            Self::Street => "Street",
-            Self::City => "City",
-            Self::State => "State or region",
-            Self::PostalCode => "Postal code",
-            Self::Country => "Country",
+            Self::Street => Label::Street,
+            Self::City => Label::City,
+            Self::State => Label::State,
+            Self::PostalCode => Label::PostalCode,
+            Self::Country => Label::Country,
         }
+    }
+
+    /// The part's name in the mapping screen.
+    fn name(self) -> &'static str {
+        t(match self {
+            Self::Street => Key::LabelStreet,
+            Self::City => Key::LabelCity,
+            Self::State => Key::LabelState,
+            Self::PostalCode => Key::LabelPostalCode,
+            Self::Country => Key::LabelCountry,
+        })
     }
 }
 
@@ -180,36 +194,46 @@ impl Target {
     /// What the mapping screen calls the target.
     pub fn label(&self, catalog: &Catalog) -> String {
         use Target::*;
+        let deleted_field = || t(Key::HistoryDeletedField);
         match self {
-            Skip => "Don't import".into(),
-            AccountName => "Account name".into(),
-            AccountType => "Account type".into(),
-            CompanyName => "Company name".into(),
-            AccountAddress(p) => format!("Account {}", p.label().to_lowercase()),
-            AccountTags => "Account tags".into(),
-            TeamMembers => "Team members".into(),
-            Role(id) => format!(
-                "Account role: {}",
-                catalog.role(id).map_or("(deleted role)", |r| r.name.as_str())
+            Skip => t(Key::CsvDontImport).into(),
+            AccountName => t(Key::LabelAccountName).into(),
+            AccountType => t(Key::AccountType).into(),
+            CompanyName => t(Key::LabelCompanyName).into(),
+            AccountAddress(p) => tf(Key::CsvAccountPart, &[("part", p.name())]),
+            AccountTags => t(Key::CsvAccountTags).into(),
+            TeamMembers => t(Key::TeamMembers).into(),
+            Role(id) => tf(
+                Key::CsvAccountRole,
+                &[(
+                    "role",
+                    catalog.role(id).map_or(t(Key::DeletedRole), |r| r.name.as_str()),
+                )],
             ),
-            AccountField(id) => format!(
-                "Account field: {}",
-                catalog.field(id).map_or("(deleted field)", |f| f.label.as_str())
+            AccountField(id) => tf(
+                Key::CsvAccountField,
+                &[(
+                    "field",
+                    catalog.field(id).map_or(deleted_field(), |f| f.label.as_str()),
+                )],
             ),
-            AccountNote => "Account note".into(),
-            FirstName => "First name".into(),
-            MiddleName => "Middle name".into(),
-            LastName => "Last name".into(),
-            FullName => "Full name (first and last)".into(),
-            Email => "Email".into(),
-            OtherEmails => "Other emails".into(),
-            Phone => "Phone".into(),
-            ContactAddress(p) => p.label().into(),
-            DateOfBirth => "Date of birth".into(),
-            ContactTags => "Contact tags".into(),
-            ContactField(id) => format!(
-                "Contact field: {}",
-                catalog.field(id).map_or("(deleted field)", |f| f.label.as_str())
+            AccountNote => t(Key::CsvAccountNote).into(),
+            FirstName => t(Key::LabelFirstName).into(),
+            MiddleName => t(Key::LabelMiddleName).into(),
+            LastName => t(Key::LabelLastName).into(),
+            FullName => t(Key::CsvFullName).into(),
+            Email => t(Key::FieldKindEmail).into(),
+            OtherEmails => t(Key::CsvOtherEmails).into(),
+            Phone => t(Key::LabelPhone).into(),
+            ContactAddress(p) => p.name().into(),
+            DateOfBirth => t(Key::LabelDateOfBirth).into(),
+            ContactTags => t(Key::ContactTags).into(),
+            ContactField(id) => tf(
+                Key::CsvContactField,
+                &[(
+                    "field",
+                    catalog.field(id).map_or(deleted_field(), |f| f.label.as_str()),
+                )],
             ),
         }
     }
@@ -243,7 +267,7 @@ pub fn choices(catalog: &Catalog) -> Vec<(&'static str, Vec<Target>)> {
             .fields_for(FieldTarget::Contact)
             .map(|f| ContactField(f.id.clone())),
     );
-    vec![("Account", account), ("Contact", contact)]
+    vec![(t(Key::NavNewAccount), account), (t(Key::ContactColumn), contact)]
 }
 
 /// The form headers are compared in: lower case, accents folded, only

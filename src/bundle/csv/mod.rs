@@ -20,6 +20,8 @@ pub mod export;
 pub mod guess;
 pub mod plan;
 
+use crate::i18n::{tf, tn, Key};
+
 /// Files larger than this are refused before reading (about 100,000 rows
 /// of a typical client list).
 pub const MAX_CSV_BYTES: usize = 32 * 1024 * 1024;
@@ -38,17 +40,6 @@ pub enum Encoding {
     /// Not valid UTF-8: read as Windows-1252 (Western European, Excel's
     /// default "CSV" on Windows).
     Windows1252,
-}
-
-impl Encoding {
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Utf8 => "UTF-8",
-            Self::Utf8Bom => "UTF-8 (with BOM)",
-            Self::Utf16Le | Self::Utf16Be => "UTF-16",
-            Self::Windows1252 => "Windows-1252 (not UTF-8)",
-        }
-    }
 }
 
 /// One row under the header.
@@ -70,22 +61,31 @@ pub struct Table {
     pub encoding: Encoding,
 }
 
-/// Why a file was refused.
+/// Why a file was refused (`src/error.rs` words it). The problems of
+/// `Invalid` are already worded, each with its row, in the current
+/// language (through the catalogue, `crate::i18n`).
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum CsvError {
-    #[error("The file is {0} bytes; CSV files over {MAX_CSV_BYTES} bytes (32 MiB) are refused. Split it into smaller files.")]
+    /// Over [`MAX_CSV_BYTES`]; the file's size.
+    #[error("{0} bytes: too large")]
     TooLarge(usize),
-    #[error("The file is empty: there is no header row.")]
+    /// No header row.
+    #[error("empty")]
     Empty,
-    #[error("This looks like an Excel workbook, not a CSV file. In Excel, choose File → Save As → “CSV UTF-8 (comma delimited)” and import that file.")]
+    /// An Excel workbook, not a CSV file.
+    #[error("a workbook")]
     Workbook,
-    #[error("This is not a text file (it contains binary data), so it cannot be a CSV file.")]
+    /// Binary data, not text.
+    #[error("binary")]
     Binary,
-    #[error("The file has more than {MAX_ROWS} rows; split it into smaller files.")]
+    /// More than [`MAX_ROWS`] rows.
+    #[error("too many rows")]
     TooManyRows,
-    #[error("The file has more than {MAX_COLUMNS} columns; it is probably not a client list.")]
+    /// More than [`MAX_COLUMNS`] columns.
+    #[error("too many columns")]
     TooManyColumns,
-    #[error("The file has {} problem(s); nothing was imported.", .0.len())]
+    /// The problems, and how many more there were than listed.
+    #[error("{} problem(s)", .0.len())]
     Invalid(Vec<String>),
 }
 
@@ -151,9 +151,7 @@ fn decode(bytes: &[u8]) -> Result<(String, Encoding), CsvError> {
     let (text, encoding) = if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
         let text = std::str::from_utf8(rest).map_err(|e| {
             let row = 1 + rest[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count();
-            CsvError::Invalid(vec![format!(
-                "line {row}: not valid UTF-8, although the file starts with a UTF-8 mark (BOM); save it again as “CSV UTF-8”"
-            )])
+            CsvError::Invalid(vec![tf(Key::CsvNotUtf8, &[("row", &row.to_string())])])
         })?;
         (text.to_owned(), Encoding::Utf8Bom)
     } else if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
@@ -269,9 +267,7 @@ fn records(text: &str, sep: char, problems: &mut Vec<String>) -> Result<Vec<(usi
         }
     }
     if quoted {
-        problems.push(format!(
-            "row {number}: a quoted cell is not closed (a \" is missing); everything after it was read as one cell"
-        ));
+        problems.push(tf(Key::CsvQuoteNotClosed, &[("row", &number.to_string())]));
     }
     if !record.is_empty() || !cell.is_empty() || quoted {
         end_record(&mut record, &mut cell, &mut number);
@@ -310,14 +306,18 @@ pub fn read(bytes: &[u8]) -> Result<Table, CsvError> {
         }
         if cells.len() != width {
             if problems.len() < super::MAX_PROBLEMS {
-                problems.push(format!(
-                    "row {number}: {} cells, but the header has {width} columns{}",
-                    cells.len(),
-                    if cells.len() > width {
-                        " (is a cell with a separator not in quotes?)"
-                    } else {
-                        ""
-                    }
+                let key = if cells.len() > width {
+                    Key::CsvTooManyCells
+                } else {
+                    Key::CsvTooFewCells
+                };
+                problems.push(tf(
+                    key,
+                    &[
+                        ("row", &number.to_string()),
+                        ("cells", &cells.len().to_string()),
+                        ("columns", &width.to_string()),
+                    ],
                 ));
             } else {
                 more += 1;
@@ -331,7 +331,7 @@ pub fn read(bytes: &[u8]) -> Result<Table, CsvError> {
     }
     if !problems.is_empty() {
         if more > 0 {
-            problems.push(format!("… and {more} more problem(s)"));
+            problems.push(tn(Key::BundleMoreProblems, more, &[]));
         }
         return Err(CsvError::Invalid(problems));
     }

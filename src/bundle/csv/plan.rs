@@ -23,8 +23,10 @@ use crate::domain::ids::{AccountId, ContactId, FieldId, IdSource, MemberId, TagI
 use crate::domain::note::{check_note_text, Note};
 use crate::domain::search::normalize;
 use crate::domain::time::parse_date;
-use crate::domain::validation::{text_field, ValidationErrors};
+use crate::domain::validation::{text_field, Label, Problem, ValidationErrors};
 use crate::domain::{Account, AccountType, Address, Contact, Email, Link, Timestamp};
+use crate::error::problem_text;
+use crate::i18n::{t, tf, tn, Key};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// What an import makes of the rows.
@@ -42,11 +44,11 @@ pub enum Mode {
 impl Mode {
     pub const ALL: [Mode; 3] = [Self::AccountsAndContacts, Self::AccountsOnly, Self::ContactsOnly];
     pub fn label(self) -> &'static str {
-        match self {
-            Self::AccountsAndContacts => "Accounts and contacts",
-            Self::AccountsOnly => "Accounts only",
-            Self::ContactsOnly => "Contacts only",
-        }
+        t(match self {
+            Self::AccountsAndContacts => Key::CsvModeBoth,
+            Self::AccountsOnly => Key::CsvModeAccounts,
+            Self::ContactsOnly => Key::CsvModeContacts,
+        })
     }
     pub fn code(self) -> &'static str {
         match self {
@@ -124,7 +126,7 @@ impl Problems {
     fn finish(mut self) -> Vec<String> {
         if self.count > self.list.len() {
             let more = self.count - self.list.len();
-            self.list.push(format!("… and {more} more problem(s)"));
+            self.list.push(tn(Key::BundleMoreProblems, more, &[]));
         }
         self.list
     }
@@ -133,22 +135,32 @@ impl Problems {
 /// How a problem names a column: by its header, or by its letter.
 pub fn column_name(table: &Table, col: usize) -> String {
     match table.headers.get(col) {
-        Some(h) if !h.is_empty() => format!("column \"{h}\""),
-        _ => format!("column {}", column_letter(col)),
+        Some(h) if !h.is_empty() => tf(Key::CsvColumnNamed, &[("name", h)]),
+        _ => tf(Key::CsvColumnLetter, &[("letter", &column_letter(col))]),
     }
 }
 
-/// Turns a list of `place: message` problems into validation errors (for
-/// the repository, which refuses an import with them).
+/// Turns the (worded) problems into validation errors, for the
+/// repository, which refuses an import with them.
 pub fn into_errors(problems: Vec<String>) -> ValidationErrors {
     let mut e = ValidationErrors::default();
     for p in problems {
-        match p.split_once(": ") {
-            Some((place, message)) => e.push(place, message),
-            None => e.push("file", p),
-        }
+        e.push("file", Problem::Worded(p));
     }
     e
+}
+
+/// "row 5, column "Email"" (or "row 5" when no column applies).
+fn at_row(row: usize, column: Option<String>) -> String {
+    match column {
+        Some(c) => tf(Key::CsvAtRowColumn, &[("row", &row.to_string()), ("column", &c)]),
+        None => tf(Key::CsvAtRow, &[("row", &row.to_string())]),
+    }
+}
+
+/// A problem with its place: "row 5, column "Email": not an email address".
+fn located(place: &str, message: &str) -> String {
+    tf(Key::ProblemAt, &[("path", place), ("problem", message)])
 }
 
 // ----- values -------------------------------------------------------------
@@ -280,7 +292,7 @@ pub fn parse_date_cell(value: &str, day_first: Option<bool>) -> Result<DateCell,
         let s = format!("{y:04}-{m:02}-{d:02}");
         parse_date(&s).map(|_| s)
     };
-    let not_a_date = || format!("“{v}” is not a date; write it as YYYY-MM-DD (for example 1980-05-12)");
+    let not_a_date = || tf(Key::CsvNotADate, &[("value", v)]);
     let sep = date.chars().find(|c| matches!(c, '-' | '.' | '/'));
     let parts: Vec<&str> = match sep {
         Some(s) => date.split(s).collect(),
@@ -294,9 +306,7 @@ pub fn parse_date_cell(value: &str, day_first: Option<bool>) -> Result<DateCell,
     let found = if parts[0].len() == 4 {
         iso(a, b, c)
     } else if parts[2].len() != 4 {
-        return Err(format!(
-            "“{v}”: write the year with four digits (for example 1980-05-12)"
-        ));
+        return Err(tf(Key::CsvYearDigits, &[("value", v)]));
     } else if sep == Some('/') {
         match (iso(c, b, a), iso(c, a, b)) {
             (Some(x), Some(y)) if x != y && day_first.is_some() => {
@@ -307,7 +317,10 @@ pub fn parse_date_cell(value: &str, day_first: Option<bool>) -> Result<DateCell,
                 }
             }
             (Some(x), Some(y)) if x != y => {
-                return Err(format!("“{v}” could be {x} or {y}; write it as YYYY-MM-DD"))
+                return Err(tf(
+                    Key::CsvAmbiguousDate,
+                    &[("value", v), ("first", &x), ("second", &y)],
+                ))
             }
             (x, y) => x.or(y),
         }
@@ -324,18 +337,21 @@ fn field_value(def: &FieldDef, raw: &str, day_first: Option<bool>) -> Result<Str
     match &def.kind {
         FieldKind::YesNo if !v.is_empty() => parse_yes_no(v)
             .map(str::to_owned)
-            .ok_or_else(|| format!("{} must be yes or no", def.label)),
-        FieldKind::Dropdown(options) if !v.is_empty() => options
-            .iter()
-            .find(|o| key(o) == key(v))
-            .cloned()
-            .ok_or_else(|| format!("{} must be one of: {}", def.label, options.join(", "))),
+            .ok_or_else(|| problem_text(&Problem::NotYesNo(Label::Custom(def.label.clone())))),
+        FieldKind::Dropdown(options) if !v.is_empty() => {
+            options.iter().find(|o| key(o) == key(v)).cloned().ok_or_else(|| {
+                problem_text(&Problem::NotAnOption(
+                    Label::Custom(def.label.clone()),
+                    options.clone(),
+                ))
+            })
+        }
         FieldKind::Date => match parse_date_cell(v, day_first)? {
             DateCell::Date(d) => Ok(d),
             DateCell::Empty => Ok(String::new()),
-            DateCell::NoYear => Err(format!("“{v}” has no year; write it as YYYY-MM-DD")),
+            DateCell::NoYear => Err(tf(Key::CsvNoYear, &[("value", v)])),
         },
-        _ => def.check_value(v),
+        _ => def.check_value(v).map_err(|p| problem_text(&p)),
     }
 }
 
@@ -383,12 +399,13 @@ impl<'a> Lookup<'a> {
             return Ok(id.clone());
         }
         if name.chars().count() > MAX_TAG_CHARS {
-            return Err(format!(
-                "the tag “{name}” is longer than {MAX_TAG_CHARS} characters"
+            return Err(tf(
+                Key::CsvTagTooLong,
+                &[("name", name), ("max", &MAX_TAG_CHARS.to_string())],
             ));
         }
         if name.chars().any(char::is_control) {
-            return Err(format!("the tag “{name}” contains a control character"));
+            return Err(tf(Key::CsvTagControlChar, &[("name", name)]));
         }
         let n = self.catalog.tags.len() + self.new_tags.len();
         let tag = Tag {
@@ -435,11 +452,7 @@ impl<'a> Lookup<'a> {
             match find(name) {
                 Some(m) if !out.contains(&m) => out.push(m),
                 Some(_) => {}
-                None => {
-                    return Err(format!(
-                        "no team member is called “{name}” (add them in Settings → Team first, or choose “Don't import” for this column)"
-                    ))
-                }
+                None => return Err(tf(Key::CsvNoSuchMember, &[("name", name)])),
             }
         }
         Ok(out)
@@ -552,18 +565,18 @@ fn parse_row(
             continue;
         }
         let mut fail = |message: String| {
-            problems.push(format!(
-                "row {number}, {}: {message}",
-                column_name(job.table, col)
+            problems.push(located(
+                &at_row(number, Some(column_name(job.table, col))),
+                &message,
             ))
         };
         // A one-line text value, checked like a typed one.
-        let text = |label: &str, fail: &mut dyn FnMut(String)| {
+        let text = |label: Label, fail: &mut dyn FnMut(String)| {
             let mut e = ValidationErrors::default();
             let v = text_field(&mut e, "v", label, raw, false);
             match e.0.into_iter().next() {
                 Some(err) => {
-                    fail(err.message);
+                    fail(problem_text(&err.problem));
                     None
                 }
                 None => Some(Cell { value: v, col }),
@@ -577,24 +590,26 @@ fn parse_row(
         match target {
             Target::Skip => {}
             Target::AccountName => {
-                if let Some(c) = text("Account name", &mut fail) {
+                if let Some(c) = text(Label::AccountName, &mut fail) {
                     let mut e = ValidationErrors::default();
                     check_account_name(&mut e, "v", &c.value);
                     match e.0.into_iter().next() {
-                        Some(err) => fail(err.message),
+                        Some(err) => fail(problem_text(&err.problem)),
                         None => r.account_name = Some(c),
                     }
                 }
             }
             Target::AccountType => match parse_type(raw) {
                 Some(t) => r.kind = Some(Cell { value: t, col }),
-                None => fail(format!(
-                    "“{raw}” is not an account type (Individual, Company or Other)"
-                )),
+                None => fail(tf(Key::CsvNotAType, &[("value", raw)])),
             },
-            Target::CompanyName => r.company = text("Company name", &mut fail),
-            Target::AccountAddress(p) => r.account_address[address_index(*p)] = text(p.label(), &mut fail),
-            Target::ContactAddress(p) => r.contact_address[address_index(*p)] = text(p.label(), &mut fail),
+            Target::CompanyName => r.company = text(Label::CompanyName, &mut fail),
+            Target::AccountAddress(p) => {
+                r.account_address[address_index(*p)] = text(p.field_label(), &mut fail)
+            }
+            Target::ContactAddress(p) => {
+                r.contact_address[address_index(*p)] = text(p.field_label(), &mut fail)
+            }
             Target::AccountTags => match lookup.tags(raw, ids) {
                 Ok(t) => r.account_tags.extend(t),
                 Err(m) => fail(m),
@@ -633,27 +648,27 @@ fn parse_row(
             }
             Target::AccountNote => match check_note_text(raw) {
                 Ok(t) => r.notes.push(t),
-                Err(e) => fail(e.to_string()),
+                Err(e) => fail(e.0.first().map(|f| problem_text(&f.problem)).unwrap_or_default()),
             },
-            Target::FirstName => r.first = text("First name", &mut fail),
-            Target::MiddleName => r.middle = text("Middle name", &mut fail),
-            Target::LastName => r.last = text("Last name", &mut fail),
-            Target::FullName => full_name = text("Name", &mut fail),
+            Target::FirstName => r.first = text(Label::FirstName, &mut fail),
+            Target::MiddleName => r.middle = text(Label::MiddleName, &mut fail),
+            Target::LastName => r.last = text(Label::LastName, &mut fail),
+            Target::FullName => full_name = text(Label::MemberName, &mut fail),
             Target::Email | Target::OtherEmails => {
                 for part in split_emails(raw) {
                     match Email::parse(part) {
                         Ok(e) if *target == Target::Email => main_emails.push(e),
                         Ok(e) => other_emails.push(e),
-                        Err(err) => fail(err.to_string()),
+                        Err(err) => fail(problem_text(&Problem::Email(err))),
                     }
                 }
             }
             Target::Phone => {
                 for part in split_phones(raw) {
                     let mut e = ValidationErrors::default();
-                    let p = text_field(&mut e, "v", "Phone", part, false);
+                    let p = text_field(&mut e, "v", Label::Phone, part, false);
                     match e.0.into_iter().next() {
-                        Some(err) => fail(err.message),
+                        Some(err) => fail(problem_text(&err.problem)),
                         None => r.phones.push(p),
                     }
                 }
@@ -707,11 +722,17 @@ fn set_once<T: PartialEq + std::fmt::Display + Clone>(
     problems: &mut Problems,
 ) {
     match slot {
-        Some(s) if s.value != value => problems.push(format!(
-            "{}: “{value}” differs from “{}” on row {} for the same {what}",
-            place(),
-            s.value,
-            s.row
+        Some(s) if s.value != value => problems.push(located(
+            &place(),
+            &tf(
+                Key::CsvDiffers,
+                &[
+                    ("value", &value.to_string()),
+                    ("earlier", &s.value.to_string()),
+                    ("row", &s.row.to_string()),
+                    ("what", what),
+                ],
+            ),
         )),
         Some(_) => {}
         None => *slot = Some(Set { value, row }),
@@ -751,7 +772,7 @@ struct ContactSlot {
 
 impl std::fmt::Display for AccountTypeShown {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.0.label())
+        f.write_str(crate::i18n::names::account_type(self.0))
     }
 }
 
@@ -833,10 +854,12 @@ fn contact_name_key(c: &Contact) -> String {
 fn check_mapping(job: &Job, catalog: &Catalog, problems: &mut Problems) -> Vec<String> {
     let table = job.table;
     if job.mapping.len() != table.headers.len() {
-        problems.push(format!(
-            "the mapping has {} columns but the file has {}; choose the file again",
-            job.mapping.len(),
-            table.headers.len()
+        problems.push(tf(
+            Key::CsvMappingLength,
+            &[
+                ("mapped", &job.mapping.len().to_string()),
+                ("columns", &table.headers.len().to_string()),
+            ],
         ));
         return Vec::new();
     }
@@ -845,11 +868,13 @@ fn check_mapping(job: &Job, catalog: &Catalog, problems: &mut Problems) -> Vec<S
     for (col, t) in job.mapping.iter().enumerate() {
         if !t.repeatable() {
             if let Some(&other) = first_col.get(t) {
-                problems.push(format!(
-                    "{} and {} are both mapped to {}; choose one of them",
-                    column_name(table, other),
-                    column_name(table, col),
-                    t.label(catalog)
+                problems.push(tf(
+                    Key::CsvMappedTwice,
+                    &[
+                        ("first", &column_name(table, other)),
+                        ("second", &column_name(table, col)),
+                        ("target", &t.label(catalog)),
+                    ],
                 ));
             } else {
                 first_col.insert(t, col);
@@ -861,9 +886,9 @@ fn check_mapping(job: &Job, catalog: &Catalog, problems: &mut Problems) -> Vec<S
             _ => false,
         };
         if gone {
-            problems.push(format!(
-                "{}: it is mapped to something deleted meanwhile in Settings; choose again",
-                column_name(table, col)
+            problems.push(located(
+                &column_name(table, col),
+                crate::i18n::t(Key::CsvMappedGone),
             ));
         }
         if *t != Target::Skip && !job.settings.mode.uses(t.side()) {
@@ -872,17 +897,20 @@ fn check_mapping(job: &Job, catalog: &Catalog, problems: &mut Problems) -> Vec<S
     }
     let mapped = |t: &Target| job.mapping.contains(t);
     match job.settings.mode {
-        Mode::AccountsOnly if !mapped(&Target::AccountName) => problems.push(
-            "“Accounts only” finds each account by its name: map a column to Account name".to_owned(),
-        ),
+        Mode::AccountsOnly if !mapped(&Target::AccountName) => {
+            problems.push(t(Key::CsvAccountsOnlyNeedsName).to_owned())
+        }
         Mode::ContactsOnly
-            if ![Target::Email, Target::FirstName, Target::LastName, Target::FullName]
-                .iter()
-                .any(mapped) =>
+            if ![
+                Target::Email,
+                Target::FirstName,
+                Target::LastName,
+                Target::FullName,
+            ]
+            .iter()
+            .any(mapped) =>
         {
-            problems.push(
-                "“Contacts only” needs the contacts' names or emails: map a column to First name, Last name, Full name or Email".to_owned(),
-            )
+            problems.push(t(Key::CsvContactsOnlyNeedsName).to_owned())
         }
         Mode::AccountsAndContacts
             if ![
@@ -896,9 +924,7 @@ fn check_mapping(job: &Job, catalog: &Catalog, problems: &mut Problems) -> Vec<S
             .iter()
             .any(mapped) =>
         {
-            problems.push(
-                "map a column to Account name, or to the contacts' names or emails, so each row can be put in an account".to_owned(),
-            )
+            problems.push(t(Key::CsvNeedsNameOrEmail).to_owned())
         }
         _ => {}
     }
@@ -909,10 +935,14 @@ fn check_mapping(job: &Job, catalog: &Catalog, problems: &mut Problems) -> Vec<S
 fn rows_phrase(rows: &[usize]) -> String {
     let shown: Vec<String> = rows.iter().take(10).map(ToString::to_string).collect();
     let more = if rows.len() > 10 { ", …" } else { "" };
-    format!(
-        "row{} {}{more}",
-        if rows.len() == 1 { "" } else { "s" },
-        shown.join(", ")
+    let list = format!("{}{more}", shown.join(", "));
+    tf(
+        if rows.len() == 1 {
+            Key::CsvOneRow
+        } else {
+            Key::CsvSeveralRows
+        },
+        &[("list", &list)],
     )
 }
 
@@ -933,10 +963,9 @@ pub fn plan(
     let mode = job.settings.mode;
     let mut warnings = Vec::new();
     if !ignored.is_empty() {
-        warnings.push(format!(
-            "In “{}”, these columns are not imported: {}.",
-            mode.label(),
-            ignored.join(", ")
+        warnings.push(tf(
+            Key::CsvColumnsNotImported,
+            &[("mode", mode.label()), ("columns", &ignored.join(", "))],
         ));
     }
     let mut lookup = Lookup::new(&catalog);
@@ -945,7 +974,7 @@ pub fn plan(
         match lookup.tag(name, ids) {
             Ok(t) if !batch_tags.contains(&t) => batch_tags.push(t),
             Ok(_) => {}
-            Err(m) => problems.push(format!("tags for the whole import: {m}")),
+            Err(m) => problems.push(located(t(Key::CsvBatchTags), &m)),
         }
     }
     let day_first = date_orders(job);
@@ -979,10 +1008,7 @@ pub fn plan(
         if problems.count > before {
             continue;
         }
-        let place = |col: Option<usize>| match col {
-            Some(c) => format!("row {n}, {}", column_name(job.table, c)),
-            None => format!("row {n}"),
-        };
+        let place = |col: Option<usize>| at_row(n, col.map(|c| column_name(job.table, c)));
 
         // The stored contact, by email.
         let keys: Vec<String> = v.emails.iter().map(Email::key).collect();
@@ -997,11 +1023,16 @@ pub fn plan(
             if let Some(&ci) = s.contact_by_email.get(k) {
                 match stored_contact {
                     Some(other) if other != ci => {
-                        problems.push(format!(
-                            "{}: {k} belongs to “{}” here, another email of the row to “{}”; a row is one person",
-                            place(email_col),
-                            stored.contacts[ci].display_name(),
-                            stored.contacts[other].display_name()
+                        problems.push(located(
+                            &place(email_col),
+                            &tf(
+                                Key::CsvEmailsOfTwoStored,
+                                &[
+                                    ("email", k),
+                                    ("first", &stored.contacts[ci].display_name()),
+                                    ("second", &stored.contacts[other].display_name()),
+                                ],
+                            ),
                         ));
                         clash = true;
                     }
@@ -1014,9 +1045,12 @@ pub fn plan(
             if let Some(&(slot, first)) = contact_by_email.get(k) {
                 match file_contact {
                     Some((other, other_row)) if other != slot => {
-                        problems.push(format!(
-                            "{}: its emails are those of two different contacts of this file (rows {other_row} and {first}); a row is one person",
-                            place(email_col)
+                        problems.push(located(
+                            &place(email_col),
+                            &tf(
+                                Key::CsvEmailsOfTwoRows,
+                                &[("first", &other_row.to_string()), ("second", &first.to_string())],
+                            ),
                         ));
                         clash = true;
                     }
@@ -1026,10 +1060,15 @@ pub fn plan(
         }
         if let (Some(ci), Some((slot, first))) = (stored_contact, file_contact) {
             if contact_by_stored.get(&ci).is_some_and(|&s2| s2 != slot) {
-                problems.push(format!(
-                    "{}: its emails are those of two different contacts (row {first} and “{}” here); a row is one person",
-                    place(email_col),
-                    stored.contacts[ci].display_name()
+                problems.push(located(
+                    &place(email_col),
+                    &tf(
+                        Key::CsvEmailsOfRowAndStored,
+                        &[
+                            ("row", &first.to_string()),
+                            ("name", &stored.contacts[ci].display_name()),
+                        ],
+                    ),
                 ));
                 clash = true;
             }
@@ -1050,10 +1089,9 @@ pub fn plan(
                     let mut e = ValidationErrors::default();
                     check_account_name(&mut e, "v", &g.value);
                     if let Some(err) = e.0.into_iter().next() {
-                        problems.push(format!(
-                            "{}: the account name made from it: {}",
-                            place(Some(g.col)),
-                            err.message
+                        problems.push(located(
+                            &place(Some(g.col)),
+                            &tf(Key::CsvMadeName, &[("problem", &problem_text(&err.problem))]),
                         ));
                         continue;
                     }
@@ -1061,10 +1099,7 @@ pub fn plan(
                 }
                 _ => {
                     let col = job.mapping.iter().position(|t| *t == Target::AccountName);
-                    problems.push(format!(
-                        "{}: no account name, and no contact or company name to make one from",
-                        place(col)
-                    ));
+                    problems.push(located(&place(col), t(Key::CsvNoAccountName)));
                     continue;
                 }
             };
@@ -1073,10 +1108,9 @@ pub fn plan(
                 match s.accounts_by_name.get(name.as_str()).map(Vec::as_slice) {
                     Some([one]) => Some(*one),
                     Some(several) if several.len() > 1 => {
-                        problems.push(format!(
-                            "{}: {} accounts are named “{name}” here; rename one so the file can tell them apart",
-                            place(name_col),
-                            several.len()
+                        problems.push(located(
+                            &place(name_col),
+                            &tn(Key::CsvSeveralNamed, several.len(), &[("name", &name)]),
                         ));
                         continue;
                     }
@@ -1102,9 +1136,9 @@ pub fn plan(
                 None
             };
             if mode == Mode::AccountsOnly && stored_account.is_none() {
-                problems.push(format!(
-                    "{}: no account is named “{name}” here (“Accounts only” changes existing accounts; choose “Accounts and contacts” to create it)",
-                    place(name_col)
+                problems.push(located(
+                    &place(name_col),
+                    &tf(Key::CsvNoAccountNamed, &[("name", &name)]),
                 ));
                 continue;
             }
@@ -1186,7 +1220,7 @@ pub fn plan(
         // The row's values go to the slots.
         if let Some(a) = account_slot {
             let slot = &mut accounts[a];
-            let what = format!("account “{}”", slot.name);
+            let what = tf(Key::CsvSameAccount, &[("name", &slot.name)]);
             if let Some(k) = &v.kind {
                 let value = AccountTypeShown(k.value);
                 set_once(
@@ -1241,7 +1275,7 @@ pub fn plan(
         }
         if let Some(c) = contact_slot {
             let slot = &mut contacts[c];
-            let what = "contact";
+            let what = t(Key::CsvSameContact);
             for (field, value) in [
                 (&mut slot.first, &v.first),
                 (&mut slot.middle, &v.middle),
@@ -1302,16 +1336,15 @@ pub fn plan(
         }
     }
     if !empty_rows.is_empty() {
-        warnings.push(format!(
-            "Nothing to import in “{}” on {}.",
-            mode.label(),
-            rows_phrase(&empty_rows)
+        warnings.push(tf(
+            Key::CsvNothingOnRows,
+            &[("mode", mode.label()), ("rows", &rows_phrase(&empty_rows))],
         ));
     }
     if !no_year_rows.is_empty() {
-        warnings.push(format!(
-            "Birthdays without a year are not imported ({}).",
-            rows_phrase(&no_year_rows)
+        warnings.push(tf(
+            Key::CsvBirthdaysNoYear,
+            &[("rows", &rows_phrase(&no_year_rows))],
         ));
     }
     if problems.count > 0 {
@@ -1346,24 +1379,29 @@ struct Slots {
 }
 
 /// "row 5, column "Last Name": ..." for a new contact without a name part.
-fn missing_name(job: &Job, row: usize, what: &str, target: &Target) -> String {
+fn missing_name(job: &Job, row: usize, target: &Target) -> String {
     let col = job
         .mapping
         .iter()
         .position(|t| t == target)
         .or_else(|| job.mapping.iter().position(|t| *t == Target::FullName));
+    let first = *target == Target::FirstName;
     match col {
-        Some(c) => format!(
-            "row {row}, {}: a new contact needs a {what}",
-            column_name(job.table, c)
-        ),
-        None => format!(
-            "row {row}: a new contact needs a {what}; map a column to {}",
-            if what == "first name" {
-                "First name"
+        Some(c) => located(
+            &at_row(row, Some(column_name(job.table, c))),
+            t(if first {
+                Key::CsvNeedsFirstName
             } else {
-                "Last name"
-            }
+                Key::CsvNeedsLastName
+            }),
+        ),
+        None => located(
+            &at_row(row, None),
+            t(if first {
+                Key::CsvNeedsFirstNameMap
+            } else {
+                Key::CsvNeedsLastNameMap
+            }),
         ),
     }
 }
@@ -1418,15 +1456,10 @@ fn build(
         }
         if base.is_none() {
             if c.first_name.is_empty() {
-                problems.push(missing_name(
-                    job,
-                    slot.first_row,
-                    "first name",
-                    &Target::FirstName,
-                ));
+                problems.push(missing_name(job, slot.first_row, &Target::FirstName));
             }
             if c.last_name.is_empty() {
-                problems.push(missing_name(job, slot.first_row, "last name", &Target::LastName));
+                problems.push(missing_name(job, slot.first_row, &Target::LastName));
             }
         }
         for e in &slot.emails {
@@ -1503,12 +1536,12 @@ fn build(
             None => {
                 if !linked.contains(&i) {
                     let place = match slot.name_col {
-                        Some(c) => format!("row {}, {}", slot.first_row, column_name(job.table, c)),
-                        None => format!("row {}", slot.first_row),
+                        Some(c) => at_row(slot.first_row, Some(column_name(job.table, c))),
+                        None => at_row(slot.first_row, None),
                     };
-                    problems.push(format!(
-                        "{place}: the new account “{}” has no contact; every account needs one (fill in a contact's name or email on one of its rows)",
-                        a.name
+                    problems.push(located(
+                        &place,
+                        &tf(Key::CsvAccountWithoutContact, &[("name", &a.name)]),
                     ));
                 }
                 vec![Change::Created]
@@ -1594,9 +1627,9 @@ fn build(
     }
     let mut warnings = Vec::new();
     if !company_dropped.is_empty() {
-        warnings.push(format!(
-            "A company name is kept only for Company accounts; it is not imported on {} (set their Account type to Company to keep it).",
-            rows_phrase(&company_dropped)
+        warnings.push(tf(
+            Key::CsvCompanyDropped,
+            &[("rows", &rows_phrase(&company_dropped))],
         ));
     }
     Some(Outcome {
@@ -1728,7 +1761,11 @@ pub fn preview(
             PreviewRow {
                 number: row.number,
                 account,
-                kind: v.kind.as_ref().map_or("", |k| k.value.label()).to_owned(),
+                kind: v
+                    .kind
+                    .as_ref()
+                    .map_or("", |k| crate::i18n::names::account_type(k.value))
+                    .to_owned(),
                 contact,
                 emails: v.emails.iter().map(|e| e.as_str()).collect::<Vec<_>>().join(", "),
                 phones: v.phones.join(", "),

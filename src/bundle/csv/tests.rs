@@ -145,7 +145,8 @@ fn whole_file_refusals() {
     assert_eq!(read(wide.as_bytes()), Err(CsvError::TooManyColumns));
     let long = "a\n1\n".repeat(MAX_ROWS / 2 + 2);
     assert_eq!(read(long.as_bytes()), Err(CsvError::TooManyRows));
-    assert!(CsvError::TooLarge(1).to_string().contains("32 MiB"));
+    crate::i18n::set_lang(crate::i18n::Lang::En);
+    assert!(crate::error::csv_error_text(&CsvError::TooLarge(1)).contains("32 MiB"));
 }
 
 // ----- writing ------------------------------------------------------------
@@ -618,7 +619,7 @@ fn import(
     s: &Settings,
     at: i64,
 ) -> Result<crate::bundle::merge::Plan, Vec<String>> {
-    let t = read(text).map_err(|e| vec![e.to_string()])?;
+    let t = read(text).map_err(|e| vec![crate::error::csv_error_text(&e)])?;
     let catalog = pollster::block_on(store.catalog()).unwrap();
     let mapping = guess(&t.headers, &catalog);
     import_mapped(store, &t, &mapping, s, at)
@@ -649,7 +650,11 @@ fn import_mapped(
     ));
     match r {
         Ok(p) => Ok(p),
-        Err(crate::store::StoreError::Rejected(e)) => Err(e.0.iter().map(ToString::to_string).collect()),
+        Err(crate::store::StoreError::Rejected(e)) => Err(e
+            .0
+            .iter()
+            .map(|f| crate::error::problem_text(&f.problem))
+            .collect()),
         Err(e) => panic!("{e}"),
     }
 }
@@ -931,7 +936,7 @@ fn accounts_only_changes_existing_accounts_and_creates_none() {
         .history
         .iter()
         .filter(|h| h.account_id == smith.id && h.at == Timestamp(20))
-        .map(|h| h.change.describe())
+        .map(|h| crate::i18n::names::history_change(&h.change))
         .collect();
     assert!(lines.contains(&"Tag Priority added".to_owned()), "{lines:?}");
     assert!(lines.contains(&"Ann Lee assigned".to_owned()), "{lines:?}");
@@ -1155,7 +1160,7 @@ fn too_many_problems_are_cut_short() {
     }
     let e = outcome(&Contents::default(), &text, &settings(Mode::AccountsAndContacts)).unwrap_err();
     assert_eq!(e.len(), crate::bundle::MAX_PROBLEMS + 1);
-    assert_eq!(e.last().unwrap(), "… and 300 more problem(s)");
+    assert_eq!(e.last().unwrap(), "… and 300 more problems");
     assert!(
         e[117].starts_with("row 119, column \"Email\": not an email address"),
         "{}",

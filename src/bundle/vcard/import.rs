@@ -11,7 +11,7 @@
 //! birth, a custom field), the practitioner's [`OnMatch`] decides.
 //! Emails, phones and tags are never removed by an import.
 
-use crate::bundle::merge::{Plan, Writes};
+use crate::bundle::merge::{Differs, DiffersIn, Plan, PlanNote, SharedEmail, Writes};
 use crate::bundle::Contents;
 use crate::domain::catalog::{CatalogItem, FieldDef, FieldKind, FieldTarget, Tag};
 use crate::domain::duplicates::phone_key;
@@ -112,7 +112,7 @@ struct Incoming {
     custom: BTreeMap<FieldId, (String, String)>,
 }
 
-fn incoming(card: &Card, r: &mut Resolver, ids: &mut impl IdSource, notes: &mut Vec<String>) -> Incoming {
+fn incoming(card: &Card, r: &mut Resolver, ids: &mut impl IdSource, notes: &mut Vec<PlanNote>) -> Incoming {
     let tags = card.categories.iter().map(|c| r.tag(c, ids)).collect();
     let mut custom = BTreeMap::new();
     for (label, value) in &card.fields {
@@ -122,11 +122,12 @@ fn incoming(card: &Card, r: &mut Resolver, ids: &mut impl IdSource, notes: &mut 
                 custom.insert(def.id.clone(), (def.label.clone(), v));
             }
             Ok(_) => {}
-            Err(message) => notes.push(format!(
-                "{}: “{value}” is not kept ({message}; the field here is {}).",
-                card.label(),
-                def.kind.label()
-            )),
+            Err(problem) => notes.push(PlanNote::ValueNotKept {
+                card: card.label(),
+                value: value.clone(),
+                problem,
+                kind: def.kind.clone(),
+            }),
         }
     }
     Incoming {
@@ -160,23 +161,23 @@ fn new_contact(id: ContactId, i: Incoming, at: Timestamp) -> Contact {
 }
 
 /// Fields where both have a value and the values differ.
-fn differences(c: &Contact, i: &Incoming) -> Vec<String> {
+fn differences(c: &Contact, i: &Incoming) -> Vec<DiffersIn> {
     let mut out = Vec::new();
     let names = |a: &str, b: &str, d: &str| (a.to_owned(), b.to_owned(), d.to_owned());
     if names(&c.first_name, &c.middle_name, &c.last_name)
         != names(&i.first_name, &i.middle_name, &i.last_name)
     {
-        out.push("name".to_owned());
+        out.push(DiffersIn::Name);
     }
     if !c.address.is_empty() && !i.address.is_empty() && c.address != i.address {
-        out.push("address".to_owned());
+        out.push(DiffersIn::Address);
     }
     if !c.date_of_birth.is_empty() && !i.date_of_birth.is_empty() && c.date_of_birth != i.date_of_birth {
-        out.push("date of birth".to_owned());
+        out.push(DiffersIn::DateOfBirth);
     }
     for (id, (label, v)) in &i.custom {
         if c.custom.get(id).is_some_and(|here| !here.is_empty() && here != v) {
-            out.push(label.clone());
+            out.push(DiffersIn::Field(label.clone()));
         }
     }
     out
@@ -277,11 +278,11 @@ pub fn plan(
         // An email of another contact here stays with that contact.
         for (e, i) in &email_matches {
             if *i != target {
-                plan.shared_email.push(format!(
-                    "{e}: on {} in the file, and on “{}” here, which keeps it",
-                    card.label(),
-                    stored.contacts[*i].display_name()
-                ));
+                plan.shared_email.push(SharedEmail {
+                    email: e.to_string(),
+                    in_file: card.label(),
+                    here: stored.contacts[*i].display_name(),
+                });
                 inc.emails.retain(|x| x.key() != e.key());
             }
         }
@@ -294,12 +295,11 @@ pub fn plan(
             current.insert(target, combine(&now, &inc, false));
             continue;
         }
-        plan.same_id.push(format!(
-            "{} and “{}” here differ in: {}",
-            card.label(),
-            now.display_name(),
-            differ.join(", ")
-        ));
+        plan.same_id.push(Differs::Card {
+            card: card.label(),
+            here: now.display_name(),
+            fields: differ,
+        });
         match on_match {
             OnMatch::KeepMine => {
                 kept.insert(target);

@@ -253,14 +253,20 @@ pub fn parse(line: &Logical) -> Result<Prop, String> {
     let name = full.rsplit('.').next().unwrap_or(full);
     if name.is_empty() || !name.chars().all(is_name_char) {
         let shown: String = full.chars().take(40).collect();
-        return Err(format!("not a property name: {shown:?}"));
+        return Err(crate::i18n::tf(
+            crate::i18n::Key::VcardNotAPropertyName,
+            &[("name", &format!("{shown:?}"))],
+        ));
     }
     let mut params: Vec<(String, Vec<String>)> = Vec::new();
     let bytes = s.as_bytes();
     let mut i = name_end;
     while i < bytes.len() && bytes[i] == b';' {
         if params.len() == MAX_PARAMS {
-            return Err(format!("more than {MAX_PARAMS} parameters"));
+            return Err(crate::i18n::tf(
+                crate::i18n::Key::VcardTooManyParams,
+                &[("max", &MAX_PARAMS.to_string())],
+            ));
         }
         i += 1;
         let start = i;
@@ -276,7 +282,7 @@ pub fn parse(line: &Logical) -> Result<Prop, String> {
                     let close = s[i + 1..]
                         .find('"')
                         .map(|p| i + 1 + p)
-                        .ok_or("a quoted parameter value has no closing quote")?;
+                        .ok_or(crate::i18n::t(crate::i18n::Key::VcardUnclosedQuote))?;
                     values.push(caret_decode(&s[i + 1..close]));
                     i = close + 1;
                 } else {
@@ -303,7 +309,7 @@ pub fn parse(line: &Logical) -> Result<Prop, String> {
         }
     }
     if i >= bytes.len() || bytes[i] != b':' {
-        return Err("not a property: no colon after the parameters".into());
+        return Err(crate::i18n::t(crate::i18n::Key::VcardNoColon).into());
     }
     Ok(Prop {
         line: line.line,

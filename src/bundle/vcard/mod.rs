@@ -74,9 +74,12 @@ impl Card {
             .join(" ")
     }
 
-    /// `card 3 “Kate Smith”`.
+    /// `card 3 “Kate Smith”`, in the current language.
     pub fn label(&self) -> String {
-        format!("card {} “{}”", self.number, self.display_name())
+        crate::i18n::tf(
+            crate::i18n::Key::VcardCardLabel,
+            &[("card", &self.number.to_string()), ("name", &self.display_name())],
+        )
     }
 }
 
@@ -88,14 +91,17 @@ pub struct VcardFile {
     pub left_out: Vec<String>,
 }
 
-/// Why a file was refused.
+/// Why a file was refused (`src/error.rs` words it; the problems of
+/// `Invalid` are worded, each with its card and line, as they are found).
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum ReadError {
-    #[error("The file is {0} bytes; vCard files over {MAX_BYTES} bytes (32 MiB) are refused.")]
+    /// Over [`MAX_BYTES`]; the file's size.
+    #[error("{0} bytes: too large")]
     TooLarge(usize),
-    #[error("The file holds no vCard (no BEGIN:VCARD line).")]
+    /// No BEGIN:VCARD line.
+    #[error("no cards")]
     NoCards,
-    #[error("The file has {} problem(s); nothing was imported.", .0.len())]
+    #[error("{} problem(s)", .0.len())]
     Invalid(Vec<String>),
 }
 
@@ -116,17 +122,21 @@ struct Problems {
 }
 
 impl Problems {
-    fn push(&mut self, place: impl std::fmt::Display, message: impl std::fmt::Display) {
+    fn push(&mut self, place: impl AsRef<str>, message: impl AsRef<str>) {
         self.count += 1;
         if self.lines.len() < MAX_PROBLEMS {
-            self.lines.push(format!("{place}: {message}"));
+            self.lines.push(crate::i18n::tf(
+                crate::i18n::Key::ProblemAt,
+                &[("path", place.as_ref()), ("problem", message.as_ref())],
+            ));
         }
     }
 
     fn finish(mut self) -> Vec<String> {
         if self.count > self.lines.len() {
             let more = self.count - self.lines.len();
-            self.lines.push(format!("… and {more} more problem(s)"));
+            self.lines
+                .push(crate::i18n::tn(crate::i18n::Key::BundleMoreProblems, more, &[]));
         }
         self.lines
     }
@@ -134,10 +144,11 @@ impl Problems {
 
 /// What was left out, by property and reason, with the cards it was in.
 #[derive(Default)]
-struct LeftOut(Vec<(String, &'static str, Vec<usize>)>);
+struct LeftOut(Vec<(String, Option<crate::i18n::Key>, Vec<usize>)>);
 
 impl LeftOut {
-    fn add(&mut self, prop: &str, what: &'static str, card: usize) {
+    /// `what`: why it is not kept (`None`: Clientbook has no field for it).
+    fn add(&mut self, prop: &str, what: Option<crate::i18n::Key>, card: usize) {
         match self.0.iter_mut().find(|(p, w, _)| p == prop && *w == what) {
             Some((_, _, cards)) => {
                 if cards.last() != Some(&card) {
@@ -149,22 +160,32 @@ impl LeftOut {
     }
 
     fn lines(self) -> Vec<String> {
+        use crate::i18n::{t, tf, Key};
         self.0
             .into_iter()
             .map(|(prop, what, cards)| {
                 let shown: Vec<String> = cards.iter().take(10).map(ToString::to_string).collect();
-                let mut which = format!(
-                    "{} {}",
-                    if cards.len() == 1 { "card" } else { "cards" },
-                    shown.join(", ")
-                );
+                let mut list = shown.join(", ");
                 if cards.len() > 10 {
-                    which.push_str(&format!(" and {} more", cards.len() - 10));
+                    list = tf(
+                        Key::VcardAndMore,
+                        &[("list", &list), ("more", &(cards.len() - 10).to_string())],
+                    );
                 }
-                if what.is_empty() {
-                    format!("{prop}: Clientbook has no field for it ({which})")
-                } else {
-                    format!("{prop}: not kept — {what} ({which})")
+                let which = tf(
+                    if cards.len() == 1 {
+                        Key::VcardOneCard
+                    } else {
+                        Key::VcardSeveralCards
+                    },
+                    &[("list", &list)],
+                );
+                match what {
+                    None => tf(Key::VcardNoFieldFor, &[("property", &prop), ("cards", &which)]),
+                    Some(why) => tf(
+                        Key::VcardNotKept,
+                        &[("property", &prop), ("why", t(why)), ("cards", &which)],
+                    ),
                 }
             })
             .collect()

@@ -5,8 +5,10 @@ use super::lex::{self, Charset, Prop};
 use super::{Card, LeftOut, Problems, ReadError, VcardFile, COMPANY, JOB_TITLE, MAX_BYTES, MAX_CARDS, NOTE};
 use crate::domain::catalog::MAX_TAG_CHARS;
 use crate::domain::search::normalize;
-use crate::domain::validation::MAX_NAME_CHARS;
+use crate::domain::validation::{Problem, MAX_NAME_CHARS};
 use crate::domain::{Address, ContactId, Email};
+use crate::error::problem_text;
+use crate::i18n::{t, tf, Key};
 use std::collections::HashMap;
 
 /// Properties that only describe the file or the card itself, or repeat
@@ -48,10 +50,8 @@ pub fn read(bytes: &[u8]) -> Result<VcardFile, ReadError> {
             Ok(p) => p,
             Err(message) => {
                 match &open {
-                    Some((n, begin, _)) => {
-                        problems.push(format!("card {n} (line {begin}), line {}", logical.line), message)
-                    }
-                    None => problems.push(format!("line {}", logical.line), message),
+                    Some((n, begin, _)) => problems.push(card_line(*n, *begin, logical.line), message),
+                    None => problems.push(line_at(logical.line), message),
                 }
                 continue;
             }
@@ -60,8 +60,8 @@ pub fn read(bytes: &[u8]) -> Result<VcardFile, ReadError> {
         match (prop.name.as_str(), &mut open) {
             ("BEGIN", Some((n, begin, _))) if is_vcard => {
                 problems.push(
-                    format!("card {n} (line {begin})"),
-                    format!("no END:VCARD before the next BEGIN:VCARD (line {})", prop.line),
+                    card_at(*n, *begin),
+                    tf(Key::VcardNoEndBeforeBegin, &[("line", &prop.line.to_string())]),
                 );
                 numbered += 1;
                 if numbered > MAX_CARDS {
@@ -73,8 +73,11 @@ pub fn read(bytes: &[u8]) -> Result<VcardFile, ReadError> {
                 numbered += 1;
                 if numbered > MAX_CARDS {
                     problems.push(
-                        format!("line {}", prop.line),
-                        format!("more than {MAX_CARDS} cards; split the file"),
+                        line_at(prop.line),
+                        tf(
+                            Key::VcardTooManyCards,
+                            &[("max", &crate::i18n::number(MAX_CARDS as i64))],
+                        ),
                     );
                     break;
                 }
@@ -88,13 +91,16 @@ pub fn read(bytes: &[u8]) -> Result<VcardFile, ReadError> {
                 }
             }
             ("END", None) if is_vcard => {
-                problems.push(format!("line {}", prop.line), "END:VCARD without BEGIN:VCARD");
+                problems.push(line_at(prop.line), t(Key::VcardEndWithoutBegin));
             }
             (_, Some((n, begin, props))) => {
                 if props.len() == MAX_PROPERTIES {
                     problems.push(
-                        format!("card {n} (line {begin})"),
-                        format!("more than {MAX_PROPERTIES} properties"),
+                        card_at(*n, *begin),
+                        tf(
+                            Key::VcardTooManyProperties,
+                            &[("max", &crate::i18n::number(MAX_PROPERTIES as i64))],
+                        ),
                     );
                 }
                 if props.len() <= MAX_PROPERTIES {
@@ -102,16 +108,13 @@ pub fn read(bytes: &[u8]) -> Result<VcardFile, ReadError> {
                 }
             }
             (_, None) => problems.push(
-                format!("line {}", prop.line),
-                format!("{} outside a card (expected BEGIN:VCARD)", prop.name),
+                line_at(prop.line),
+                tf(Key::VcardOutsideCard, &[("property", &prop.name)]),
             ),
         }
     }
     if let Some((n, begin, _)) = open {
-        problems.push(
-            format!("card {n} (line {begin})"),
-            "no END:VCARD before the end of the file",
-        );
+        problems.push(card_at(n, begin), t(Key::VcardNoEndAtEnd));
     }
     check_across(&cards, &mut problems);
     if problems.count > 0 {
@@ -122,9 +125,7 @@ pub fn read(bytes: &[u8]) -> Result<VcardFile, ReadError> {
     }
     let mut notes = Vec::new();
     if charset == Charset::Windows1252 {
-        notes.push(
-            "The file is not UTF-8 text: it was read as Windows-1252 (Western European). Check accented letters in the preview.".to_owned(),
-        );
+        notes.push(t(Key::VcardReadAsWindows1252).to_owned());
     }
     notes.extend(left_out.lines());
     Ok(VcardFile {
@@ -140,8 +141,14 @@ fn check_across(cards: &[Card], problems: &mut Problems) {
         for e in &c.emails {
             match owner.get(&e.key()) {
                 Some(&first) => problems.push(
-                    format!("card {} (line {}), EMAIL", c.number, c.line),
-                    format!("{e} is also on card {first}"),
+                    tf(
+                        Key::VcardCardProperty,
+                        &[("card", &card_at(c.number, c.line)), ("property", "EMAIL")],
+                    ),
+                    tf(
+                        Key::VcardEmailOnTwoCards,
+                        &[("email", e.as_str()), ("card", &first.to_string())],
+                    ),
                 ),
                 None => {
                     owner.insert(e.key(), c.number);
@@ -167,15 +174,13 @@ fn decoded(prop: &Prop) -> Result<String, String> {
         Some("iso-8859-1" | "latin1" | "iso-8859-15" | "windows-1252" | "cp1252" | "us-ascii") => {
             Ok(bytes.iter().map(|&b| lex::cp1252(b)).collect())
         }
-        Some(other) => Err(format!(
-            "CHARSET={other} is not supported (UTF-8, ISO-8859-1 and Windows-1252 are)"
-        )),
+        Some(other) => Err(tf(Key::VcardCharset, &[("charset", other)])),
     }
 }
 
 /// One line of text: line breaks and tabs become `joiner`/spaces, then
 /// checked for length and other control characters.
-fn one_line(s: &str, joiner: &str, max: usize) -> Result<String, String> {
+fn one_line(s: &str, joiner: &str, max: usize) -> Result<String, LineIssue> {
     let joined = s
         .split(['\n', '\r'])
         .map(|l| l.replace('\t', " ").trim().to_owned())
@@ -183,12 +188,33 @@ fn one_line(s: &str, joiner: &str, max: usize) -> Result<String, String> {
         .collect::<Vec<_>>()
         .join(joiner);
     if joined.chars().any(char::is_control) {
-        return Err("contains a control character".into());
+        return Err(LineIssue::ControlChar);
     }
     if joined.chars().count() > max {
-        return Err(format!("longer than {max} characters"));
+        return Err(LineIssue::TooLong(max));
     }
     Ok(joined)
+}
+
+/// What is wrong with a line of text.
+#[derive(Clone, Copy, Debug)]
+enum LineIssue {
+    ControlChar,
+    TooLong(usize),
+}
+
+impl LineIssue {
+    /// "the name is longer than 200 characters", with `subject` (a key
+    /// naming what the line is) in the current language.
+    fn about(self, subject: Key) -> String {
+        match self {
+            LineIssue::ControlChar => tf(Key::VcardControlChar, &[("subject", t(subject))]),
+            LineIssue::TooLong(max) => tf(
+                Key::VcardTooLong,
+                &[("subject", t(subject)), ("max", &max.to_string())],
+            ),
+        }
+    }
 }
 
 /// A structured value's components (`;`), each a list (`,`) of escaped
@@ -290,7 +316,10 @@ fn build(
     };
     let mut report = |prop: &Prop, message: String| {
         problems.push(
-            format!("card {number} (line {}), {}", prop.line, prop.name),
+            tf(
+                Key::VcardCardProperty,
+                &[("card", &card_at(number, prop.line)), ("property", &prop.name)],
+            ),
             message,
         );
     };
@@ -306,10 +335,7 @@ fn build(
         if prop.name == "VERSION" {
             let v = prop.value.trim();
             if !["2.1", "3.0", "4.0"].contains(&v) {
-                report(
-                    prop,
-                    format!("{v:?} is not a vCard version Clientbook reads (2.1, 3.0, 4.0)"),
-                );
+                report(prop, tf(Key::VcardVersion, &[("version", &format!("{v:?}"))]));
             }
             continue;
         }
@@ -321,7 +347,7 @@ fn build(
             continue;
         }
         if prop.name == "PHOTO" {
-            left_out.add("PHOTO", "photos: contacts in Clientbook have no photo", number);
+            left_out.add("PHOTO", Some(Key::VcardLeftPhotos), number);
             continue;
         }
         let value = match decoded(prop) {
@@ -337,20 +363,20 @@ fn build(
                 let mut next = || parts.next().unwrap_or_default();
                 let (last, first, middle, prefix, suffix) = (next(), next(), next(), next(), next());
                 if !prefix.is_empty() || !suffix.is_empty() {
-                    left_out.add("N", "name prefixes and suffixes (Dr., Jr., ...)", number);
+                    left_out.add("N", Some(Key::VcardLeftNameAffixes), number);
                 }
-                let checked: Result<Vec<String>, String> = [first, middle, last]
+                let checked: Result<Vec<String>, LineIssue> = [first, middle, last]
                     .iter()
                     .map(|p| one_line(p, " ", MAX_NAME_CHARS))
                     .collect();
                 match checked {
                     Ok(v) => n_name = Some((v[0].clone(), v[1].clone(), v[2].clone())),
-                    Err(m) => report(prop, format!("a name part is {m}")),
+                    Err(m) => report(prop, m.about(Key::VcardNamePart)),
                 }
             }
             "FN" => match one_line(&lex::unescape(&value), " ", MAX_NAME_CHARS) {
                 Ok(v) => full_name = v,
-                Err(m) => report(prop, format!("the name is {m}")),
+                Err(m) => report(prop, m.about(Key::VcardTheName)),
             },
             "EMAIL" => {
                 let text = lex::unescape(&value);
@@ -367,7 +393,7 @@ fn build(
                             emails.push((prop.pref(), e));
                         }
                     }
-                    Err(err) => report(prop, err.to_string()),
+                    Err(err) => report(prop, problem_text(&Problem::Email(err))),
                 }
             }
             "TEL" => {
@@ -387,7 +413,7 @@ fn build(
                             phones.push((prop.pref(), t));
                         }
                     }
-                    Err(m) => report(prop, format!("the phone number is {m}")),
+                    Err(m) => report(prop, m.about(Key::VcardThePhone)),
                 }
             }
             "ADR" => {
@@ -400,7 +426,7 @@ fn build(
                     .collect::<Vec<_>>()
                     .join(", ");
                 let (city, state, postal_code, country) = (next(), next(), next(), next());
-                let checked: Result<Vec<String>, String> = [street, city, state, postal_code, country]
+                let checked: Result<Vec<String>, LineIssue> = [street, city, state, postal_code, country]
                     .iter()
                     .map(|p| one_line(p, ", ", MAX_NAME_CHARS))
                     .collect();
@@ -417,7 +443,7 @@ fn build(
                             addresses.push((prop.pref(), a));
                         }
                     }
-                    Err(m) => report(prop, format!("an address part is {m}")),
+                    Err(m) => report(prop, m.about(Key::VcardAddressPart)),
                 }
             }
             "BDAY" => {
@@ -426,18 +452,15 @@ fn build(
                     .next()
                     .is_some_and(|v| v.eq_ignore_ascii_case("text"));
                 if text {
-                    left_out.add("BDAY", "birthdays written as text", number);
+                    left_out.add("BDAY", Some(Key::VcardLeftBirthdayText), number);
                     continue;
                 }
                 match birthday(&lex::unescape(&value)) {
                     Birthday::Date(d) => card.date_of_birth = d,
-                    Birthday::NoYear => left_out.add("BDAY", "birthdays without a year", number),
+                    Birthday::NoYear => left_out.add("BDAY", Some(Key::VcardLeftBirthdayNoYear), number),
                     Birthday::NotADate => report(
                         prop,
-                        format!(
-                            "{:?} is not a date (expected YYYY-MM-DD or YYYYMMDD)",
-                            value.trim()
-                        ),
+                        tf(Key::VcardNotADate, &[("value", &format!("{:?}", value.trim()))]),
                     ),
                 }
             }
@@ -450,13 +473,13 @@ fn build(
                 match one_line(&org, " ", MAX_NAME_CHARS) {
                     Ok(o) if o.is_empty() => {}
                     Ok(o) => orgs.push((prop.pref(), o)),
-                    Err(m) => report(prop, format!("the organisation is {m}")),
+                    Err(m) => report(prop, m.about(Key::VcardTheOrganisation)),
                 }
             }
             "TITLE" => match one_line(&lex::unescape(&value), " ", MAX_NAME_CHARS) {
                 Ok(t) if t.is_empty() => {}
                 Ok(t) => titles.push(t),
-                Err(m) => report(prop, format!("the title is {m}")),
+                Err(m) => report(prop, m.about(Key::VcardTheTitle)),
             },
             "NOTE" => {
                 let n = lex::unescape(&value);
@@ -469,7 +492,7 @@ fn build(
                     let name = match one_line(&lex::unescape(raw), " ", MAX_TAG_CHARS) {
                         Ok(n) => n,
                         Err(m) => {
-                            report(prop, format!("a category (tag name) is {m}"));
+                            report(prop, m.about(Key::VcardCategory));
                             continue;
                         }
                     };
@@ -484,21 +507,21 @@ fn build(
                 let label = match one_line(label, " ", MAX_NAME_CHARS) {
                     Ok(l) if !l.is_empty() => l,
                     Ok(_) => {
-                        report(prop, "needs a field name in X-LABEL".into());
+                        report(prop, t(Key::VcardNeedsLabel).to_owned());
                         continue;
                     }
                     Err(m) => {
-                        report(prop, format!("the field name (X-LABEL) is {m}"));
+                        report(prop, m.about(Key::VcardFieldName));
                         continue;
                     }
                 };
                 match one_line(&lex::unescape(&value), " ", MAX_NAME_CHARS) {
                     Ok(v) if v.is_empty() => {}
                     Ok(v) => card.fields.push((label, v)),
-                    Err(m) => report(prop, format!("the value is {m}")),
+                    Err(m) => report(prop, m.about(Key::VcardTheValue)),
                 }
             }
-            other => left_out.add(other, "", number),
+            other => left_out.add(other, None, number),
         }
     }
     // Names: N first, else the formatted name split at its last word.
@@ -508,10 +531,7 @@ fn build(
         middle.clear();
     }
     if first.is_empty() && last.is_empty() {
-        problems.push(
-            format!("card {number} (line {line})"),
-            "no name: a card needs N or FN",
-        );
+        problems.push(card_at(number, line), t(Key::VcardNoName));
     }
     (card.first_name, card.middle_name, card.last_name) = (first, middle, last);
     emails.sort_by_key(|(p, _)| *p);
@@ -520,20 +540,12 @@ fn build(
     card.phones = phones.into_iter().map(|(_, p)| p).collect();
     addresses.sort_by_key(|(p, _)| *p);
     if addresses.len() > 1 {
-        left_out.add(
-            "ADR",
-            "further addresses: a contact has one address (the preferred or first is kept)",
-            number,
-        );
+        left_out.add("ADR", Some(Key::VcardLeftAddresses), number);
     }
     card.address = addresses.into_iter().next().map(|(_, a)| a).unwrap_or_default();
     orgs.sort_by_key(|(p, _)| *p);
     if orgs.len() > 1 {
-        left_out.add(
-            "ORG",
-            "further organisations (the preferred or first is kept)",
-            number,
-        );
+        left_out.add("ORG", Some(Key::VcardLeftOrganisations), number);
     }
     if let Some((_, org)) = orgs.into_iter().next() {
         card.fields.push((COMPANY.to_owned(), org));
@@ -553,11 +565,7 @@ fn build(
             .filter(|c| !c.is_control())
             .collect::<String>();
         let note = if flat.chars().count() > MAX_NAME_CHARS {
-            left_out.add(
-                "NOTE",
-                "the end of notes longer than 200 characters (the field keeps the first 200)",
-                number,
-            );
+            left_out.add("NOTE", Some(Key::VcardLeftLongNotes), number);
             let mut cut: String = flat.chars().take(MAX_NAME_CHARS - 1).collect();
             cut = cut.trim_end().to_owned();
             cut.push('…');
@@ -568,4 +576,25 @@ fn build(
         card.fields.push((NOTE.to_owned(), note));
     }
     (problems.count == before).then_some(card)
+}
+
+/// "line 12".
+fn line_at(line: usize) -> String {
+    tf(Key::VcardLine, &[("line", &line.to_string())])
+}
+
+/// "card 3 (line 41)".
+fn card_at(card: usize, line: usize) -> String {
+    tf(
+        Key::VcardCardAt,
+        &[("card", &card.to_string()), ("line", &line.to_string())],
+    )
+}
+
+/// "card 3 (line 41), line 45".
+fn card_line(card: usize, begin: usize, line: usize) -> String {
+    tf(
+        Key::VcardCardLine,
+        &[("card", &card_at(card, begin)), ("line", &line.to_string())],
+    )
 }

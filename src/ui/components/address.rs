@@ -1,6 +1,7 @@
 //! The address inputs, shared by the account and contact forms.
 
 use crate::domain::{Address, ValidationErrors};
+use crate::i18n::{t, Key};
 use crate::ui::components::TextField;
 use leptos::prelude::*;
 
@@ -46,19 +47,19 @@ pub fn AddressFields(
     prefix: &'static str,
 ) -> impl IntoView {
     let err =
-        move |f: &'static str| Signal::derive(move || errors.with(|e| e.for_field(f).map(str::to_owned)));
+        move |f: &'static str| Signal::derive(move || errors.with(|e| crate::error::field_message(e, f)));
     let id = move |part: &str| format!("{prefix}-{part}");
     view! {
         <fieldset class="group">
-            <legend>"Address"</legend>
-            <TextField id=id("street") label="Street" value=form.street error=err("address.street") />
+            <legend>t(Key::Address)</legend>
+            <TextField id=id("street") label=t(Key::LabelStreet) value=form.street error=err("address.street") />
             <div class="row">
-                <TextField id=id("postal") label="Postal code" value=form.postal_code error=err("address.postal_code") />
-                <TextField id=id("city") label="City" value=form.city error=err("address.city") />
+                <TextField id=id("postal") label=t(Key::LabelPostalCode) value=form.postal_code error=err("address.postal_code") />
+                <TextField id=id("city") label=t(Key::LabelCity) value=form.city error=err("address.city") />
             </div>
             <div class="row">
-                <TextField id=id("state") label="State or region" value=form.state error=err("address.state") />
-                <TextField id=id("country") label="Country" value=form.country error=err("address.country") />
+                <TextField id=id("state") label=t(Key::LabelState) value=form.state error=err("address.state") />
+                <TextField id=id("country") label=t(Key::LabelCountry) value=form.country error=err("address.country") />
             </div>
         </fieldset>
     }

@@ -6,6 +6,7 @@
 
 use crate::domain::backup::{reminder, Facts};
 use crate::error::AppError;
+use crate::i18n::{t, Key};
 use crate::ui::components::progress::{measure, now_ms, Progress};
 use crate::ui::components::ErrorBanner;
 use crate::ui::pages::data::write_and_download;
@@ -92,8 +93,8 @@ pub fn BackupReminder() -> impl IntoView {
                 .flatten()
                 .map(|why| {
                     view! {
-                        <div class="banner warning backup-reminder" role="region" aria-label="Backup reminder">
-                            <span>{why.message()}</span>
+                        <div class="banner warning backup-reminder" role="region" aria-label=t(Key::BackupReminder)>
+                            <span>{crate::i18n::names::backup_reminder(&why)}</span>
                             <span class="backup-actions">
                                 <button
                                     type="button"
@@ -103,7 +104,7 @@ pub fn BackupReminder() -> impl IntoView {
                                         export.dispatch_local(());
                                     }
                                 >
-                                    "Export now"
+                                    {t(Key::ExportNow)}
                                 </button>
                                 <button
                                     type="button"
@@ -113,7 +114,7 @@ pub fn BackupReminder() -> impl IntoView {
                                         snooze.dispatch_local(());
                                     }
                                 >
-                                    "Remind me later"
+                                    {t(Key::RemindMeLater)}
                                 </button>
                             </span>
                         </div>

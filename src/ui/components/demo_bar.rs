@@ -2,6 +2,7 @@
 //! above every page, a bar saying that this is the demo, with "Reset demo"
 //! (a fresh demo practice) and "Leave demo" (back to the real data).
 
+use crate::i18n::{t, Key};
 use crate::ui::components::ErrorBanner;
 use crate::ui::services::{change, failure, use_services};
 use leptos::prelude::*;
@@ -13,7 +14,7 @@ pub fn DemoBadge() -> impl IntoView {
     view! {
         <Show when=move || services.demo.get()>
             <span class="demo-badge" data-testid="demo-badge">
-                "DEMO"
+                {t(Key::DemoBadge)}
             </span>
         </Show>
     }
@@ -27,10 +28,10 @@ pub fn DemoBar() -> impl IntoView {
     let reset_error = failure(reset);
     view! {
         <Show when=move || services.demo.get()>
-            <div class="demo-bar" role="region" aria-label="Demo mode">
-                <span class="demo-badge">"DEMO"</span>
+            <div class="demo-bar" role="region" aria-label=t(Key::DemoMode)>
+                <span class="demo-badge">{t(Key::DemoBadge)}</span>
                 <span class="demo-text">
-                    "You are exploring a demo practice with made-up clients. Changes stay in the demo; your own data is untouched and comes back when you leave."
+                    {t(Key::DemoExplained)}
                 </span>
                 <span class="demo-actions">
                     <button
@@ -41,10 +42,10 @@ pub fn DemoBar() -> impl IntoView {
                             reset.dispatch_local(());
                         }
                     >
-                        "Reset demo"
+                        {t(Key::ResetDemo)}
                     </button>
                     <button type="button" class="btn primary" on:click=move |_| services.leave_demo()>
-                        "Leave demo"
+                        {t(Key::LeaveDemo)}
                     </button>
                 </span>
             </div>

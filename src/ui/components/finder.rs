@@ -3,6 +3,7 @@
 
 use crate::domain::search::normalize;
 use crate::domain::{Contact, ContactId};
+use crate::i18n::{t, tf, Key};
 use crate::ui::components::TextField;
 use crate::ui::services::read;
 use leptos::prelude::*;
@@ -40,13 +41,13 @@ pub fn ContactFinder(
             .collect::<Vec<_>>()
     };
     view! {
-        <TextField id=id label="Find a contact by name or email" value=query />
+        <TextField id=id label=t(Key::FindContact) value=query />
         <ul class="item-list" aria-live="polite">
             {move || {
                 matches()
                     .into_iter()
                     .map(|c| {
-                        let label = format!("Link {}", c.display_name());
+                        let label = tf(Key::LinkName, &[("name", &c.display_name())]);
                         let email = c.main_email().map(|e| e.to_string()).unwrap_or_default();
                         let name = c.display_name();
                         view! {

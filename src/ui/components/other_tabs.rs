@@ -1,6 +1,7 @@
 //! "Changes were saved in another tab": shown instead of reloading while
 //! the practitioner types in a form or a note here (see `services.rs`).
 
+use crate::i18n::{t, Key};
 use crate::ui::services::use_services;
 use leptos::prelude::*;
 
@@ -10,13 +11,11 @@ pub fn RemoteChangesBanner() -> impl IntoView {
     view! {
         <Show when=move || services.remote_changes.get()>
             <div class="banner info" role="status">
-                <span>
-                    "Changes were saved in another tab. Save or cancel what you are editing to see them, or "
-                </span>
+                <span>{t(Key::RemoteChangesSaved)} " "</span>
                 <button type="button" class="btn" on:click=move |_| services.reload_all()>
-                    "Show them now"
+                    {t(Key::RemoteChangesShow)}
                 </button>
-                <span>" (what you typed here is not kept)."</span>
+                <span>" " {t(Key::RemoteChangesLost)}</span>
             </div>
         </Show>
     }

@@ -3,6 +3,7 @@
 
 use crate::domain::catalog::{FieldDef, FieldKind, Tag};
 use crate::domain::ids::{FieldId, TagId};
+use crate::i18n::{t, Key};
 use crate::ui::components::TagChip;
 use leptos::prelude::*;
 use std::collections::BTreeMap;
@@ -59,7 +60,10 @@ pub fn CustomFieldInput(
         FieldKind::YesNo | FieldKind::Dropdown(_) => {
             let options: Vec<(String, String)> = match &def.kind {
                 FieldKind::Dropdown(opts) => opts.iter().map(|o| (o.clone(), o.clone())).collect(),
-                _ => vec![("yes".into(), "Yes".into()), ("no".into(), "No".into())],
+                _ => vec![
+                    ("yes".into(), t(Key::Yes).into()),
+                    ("no".into(), t(Key::No).into()),
+                ],
             };
             let current = value.get_untracked();
             view! {
@@ -129,7 +133,7 @@ pub fn MapFieldInput(
     view! { <CustomFieldInput def value error prefix /> }
 }
 
-/// The "Custom fields" group of an edit form: one input per field, errors
+/// The t(Key::CustomFields) group of an edit form: one input per field, errors
 /// read under `custom.<field id>`. Nothing when there are no fields.
 #[component]
 pub fn CustomFieldsGroup(
@@ -139,12 +143,12 @@ pub fn CustomFieldsGroup(
     (!fields.is_empty()).then(|| {
         view! {
             <fieldset class="group">
-                <legend>"Custom fields"</legend>
+                <legend>t(Key::CustomFields)</legend>
                 {fields
                     .into_iter()
                     .map(|(def, value)| {
                         let path = format!("custom.{}", def.id);
-                        let error = Signal::derive(move || errors.with(|e| e.for_field(&path).map(str::to_owned)));
+                        let error = Signal::derive(move || errors.with(|e| crate::error::field_message(e, &path)));
                         view! { <CustomFieldInput def value error /> }
                     })
                     .collect_view()}

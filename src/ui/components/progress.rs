@@ -9,25 +9,34 @@
 //! inside an IndexedDB transaction: awaiting a timer there lets the browser
 //! commit it half-done (the repository paces its writes itself).
 
+use crate::i18n::{bytes, number, tf, tn, Key};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 /// How long a slice of work runs before the browser gets a turn.
 pub const SLICE_MS: f64 = 30.0;
 
+/// What a progress bar counts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unit {
+    /// "12,000 of 30,000 records".
+    Records,
+    /// Bytes, shown as sizes: "3.2 MB of 25 MB".
+    Bytes,
+}
+
 /// How far a long piece of work has come.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Progress {
-    /// What is being done ("Checking the records").
+    /// What is being done ("Checking the records"), from the catalogue.
     pub what: String,
     pub done: usize,
     pub total: usize,
-    /// What is counted ("records", "KB").
-    pub unit: &'static str,
+    pub unit: Unit,
 }
 
 impl Progress {
-    pub fn new(what: impl Into<String>, done: usize, total: usize, unit: &'static str) -> Self {
+    pub fn new(what: impl Into<String>, done: usize, total: usize, unit: Unit) -> Self {
         Self {
             what: what.into(),
             done: done.min(total),
@@ -36,28 +45,23 @@ impl Progress {
         }
     }
 
-    /// "12,000 of 30,000 records".
+    /// "12,000 of 30,000 records", in the current language.
     pub fn counts(&self) -> String {
-        format!(
-            "{} of {} {}",
-            thousands(self.done),
-            thousands(self.total),
-            self.unit
-        )
-    }
-}
-
-/// A whole number with a comma every three digits.
-pub fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
+        match self.unit {
+            Unit::Records => tn(
+                Key::ProgressRecords,
+                self.total,
+                &[("done", &number(self.done as i64))],
+            ),
+            Unit::Bytes => tf(
+                Key::ProgressOf,
+                &[
+                    ("done", &bytes(self.done as f64)),
+                    ("total", &bytes(self.total as f64)),
+                ],
+            ),
         }
-        out.push(c);
     }
-    out
 }
 
 /// A labelled progress bar with counts; nothing while `progress` is `None`.

@@ -10,6 +10,7 @@
 //! pages that never search never pay for it.
 
 use crate::domain::listing::{SearchIndex, SearchResults};
+use crate::i18n::{t, tf, tn, Key};
 use crate::route::Route;
 use crate::ui::nav::navigate;
 use crate::ui::services::use_services;
@@ -220,18 +221,18 @@ pub fn Search() -> impl IntoView {
             return String::new();
         }
         match index.get() {
-            None => "Searching…".to_owned(),
-            Some(Err(e)) => format!("Search is unavailable: {}", e.user_message()),
+            None => t(Key::Searching).to_owned(),
+            Some(Err(e)) => tf(Key::SearchUnavailable, &[("reason", &e.user_message())]),
             Some(Ok(_)) => results.with(|r| {
                 if r.is_empty() {
-                    "No accounts or contacts match.".to_owned()
+                    t(Key::SearchNoMatch).to_owned()
                 } else {
-                    let plural =
-                        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
-                    format!(
-                        "{}, {}",
-                        plural(r.total_accounts, "account", "accounts"),
-                        plural(r.total_contacts, "contact", "contacts")
+                    tf(
+                        Key::UsesBoth,
+                        &[
+                            ("accounts", &tn(Key::UsesAccounts, r.total_accounts, &[])),
+                            ("contacts", &tn(Key::UsesContacts, r.total_contacts, &[])),
+                        ],
                     )
                 }
             }),
@@ -252,7 +253,7 @@ pub fn Search() -> impl IntoView {
     view! {
         <div class="search" role="search">
             <label for=INPUT_ID class="search-label">
-                "Search clients"
+                {t(Key::SearchClients)}
             </label>
             <input
                 id=INPUT_ID
@@ -261,7 +262,7 @@ pub fn Search() -> impl IntoView {
                 role="combobox"
                 autocomplete="off"
                 spellcheck="false"
-                placeholder="Name or email  ( / )"
+                placeholder=t(Key::SearchPlaceholder)
                 aria-keyshortcuts="/"
                 aria-autocomplete="list"
                 aria-expanded=move || expanded.get().to_string()
@@ -286,7 +287,7 @@ pub fn Search() -> impl IntoView {
             <Show when=move || expanded.get()>
                 <div class="search-popup" on:mousedown=|ev| ev.prevent_default()>
                     <p class="search-status">{status}</p>
-                    <div id=LISTBOX_ID role="listbox" aria-label="Search results">
+                    <div id=LISTBOX_ID role="listbox" aria-label=t(Key::SearchResults)>
                         {move || {
                             let r = results.get();
                             let accounts_n = r.accounts.len();
@@ -295,7 +296,7 @@ pub fn Search() -> impl IntoView {
                                     .then(|| {
                                         view! {
                                             <div class="search-more" role="presentation">
-                                                {format!("and {} more — type more to narrow", total - shown)}
+                                                {tn(Key::SearchMore, total - shown, &[])}
                                             </div>
                                         }
                                     })
@@ -306,7 +307,7 @@ pub fn Search() -> impl IntoView {
                                         view! {
                                             <div role="group" aria-labelledby="client-search-accounts">
                                                 <div id="client-search-accounts" class="search-group" role="presentation">
-                                                    "Accounts"
+                                                    {t(Key::Accounts)}
                                                 </div>
                                                 {r
                                                     .accounts
@@ -314,9 +315,9 @@ pub fn Search() -> impl IntoView {
                                                     .enumerate()
                                                     .map(|(i, a)| {
                                                         let detail = if a.archived {
-                                                            format!("{} · archived", a.kind.label())
+                                                            tf(Key::SearchArchived, &[("type", crate::i18n::names::account_type(a.kind))])
                                                         } else {
-                                                            a.kind.label().to_owned()
+                                                            crate::i18n::names::account_type(a.kind).to_owned()
                                                         };
                                                         view! {
                                                             <div
@@ -341,7 +342,7 @@ pub fn Search() -> impl IntoView {
                                         view! {
                                             <div role="group" aria-labelledby="client-search-contacts">
                                                 <div id="client-search-contacts" class="search-group" role="presentation">
-                                                    "Contacts"
+                                                    {t(Key::Contacts)}
                                                 </div>
                                                 {r
                                                     .contacts
@@ -352,7 +353,7 @@ pub fn Search() -> impl IntoView {
                                                         let accounts = if c.accounts.is_empty() {
                                                             String::new()
                                                         } else {
-                                                            format!("Accounts: {}", c.accounts.join(", "))
+                                                            tf(Key::SearchContactAccounts, &[("accounts", &c.accounts.join(", "))])
                                                         };
                                                         view! {
                                                             <div

@@ -1,6 +1,7 @@
 //! The left sidebar: the New menu and the main sections.
 
 use super::ViewingAs;
+use crate::i18n::{t, Key};
 use crate::route::Route;
 use crate::ui::nav::use_route;
 use leptos::prelude::*;
@@ -15,7 +16,7 @@ pub fn Sidebar() -> impl IntoView {
         }
     };
     view! {
-        <nav class="sidebar" aria-label="Main">
+        <nav class="sidebar" aria-label=t(Key::NavMain)>
             <a class="brand" href=Route::clients().href()>
                 "Clientbook"
                 <super::DemoBadge />
@@ -29,12 +30,12 @@ pub fn Sidebar() -> impl IntoView {
                     aria-expanded=move || open.get().to_string()
                     on:click=move |_| open.update(|o| *o = !*o)
                 >
-                    "+ New"
+                    {t(Key::NavNew)}
                 </button>
                 <Show when=move || open.get()>
-                    <div class="menu" role="menu" aria-label="Create new">
+                    <div class="menu" role="menu" aria-label=t(Key::NavCreateNew)>
                         <a role="menuitem" href=Route::NewAccount.href() on:click=move |_| open.set(false)>
-                            "Account"
+                            {t(Key::NavNewAccount)}
                         </a>
                     </div>
                 </Show>
@@ -51,7 +52,7 @@ pub fn Sidebar() -> impl IntoView {
                                 .then_some("page")
                         }
                     >
-                        "Clients"
+                        {t(Key::NavClients)}
                     </a>
                 </li>
                 <li>
@@ -59,7 +60,7 @@ pub fn Sidebar() -> impl IntoView {
                         href=Route::Settings.href()
                         aria-current=move || matches!(route.get(), Route::Settings).then_some("page")
                     >
-                        "Settings"
+                        {t(Key::NavSettings)}
                     </a>
                 </li>
                 <li>
@@ -67,7 +68,7 @@ pub fn Sidebar() -> impl IntoView {
                         href=Route::Data.href()
                         aria-current=move || matches!(route.get(), Route::Data).then_some("page")
                     >
-                        "Import & export"
+                        {t(Key::NavData)}
                     </a>
                 </li>
             </ul>

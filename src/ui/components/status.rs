@@ -1,11 +1,12 @@
 //! Loading and error states.
 
 use crate::error::AppError;
+use crate::i18n::{t, Key};
 use leptos::prelude::*;
 
 #[component]
 pub fn Loading() -> impl IntoView {
-    view! { <p class="muted" role="status">"Loading…"</p> }
+    view! { <p class="muted" role="status">{t(Key::Loading)}</p> }
 }
 
 /// An error as one clear sentence.

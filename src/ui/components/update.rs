@@ -5,6 +5,7 @@
 //! "Reload" calls its `window.clientbookApplyUpdate()`, which activates the
 //! new worker and reloads every tab onto the new version.
 
+use crate::i18n::{t, Key};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -32,9 +33,9 @@ pub fn UpdateBanner() -> impl IntoView {
     view! {
         <Show when=move || ready.get()>
             <div class="banner info update-banner" role="status">
-                <span>"A new version of Clientbook is ready. "</span>
+                <span>{t(Key::UpdateReady)} " "</span>
                 <button type="button" class="btn" on:click=move |_| apply_update()>
-                    "Reload"
+                    {t(Key::Reload)}
                 </button>
             </div>
         </Show>

@@ -1,6 +1,7 @@
 //! Says, on every page, that the practitioner is viewing Clientbook as a
 //! team member (set from Settings → Team), with the way back.
 
+use crate::i18n::{names, t, Key};
 use crate::ui::services::use_services;
 use leptos::prelude::*;
 
@@ -17,16 +18,15 @@ pub fn ViewingAs() -> impl IntoView {
                         view! {
                             <div class="viewing-as">
                                 <p>
-                                    "Viewing as "
-                                    <strong>{m.name.clone()}</strong>
-                                    {format!(" ({})", m.role.label())}
+                                    {crate::ui::around(Key::ViewingAsName, "name", view! { <strong>{m.name.clone()}</strong> })}
+                                    {format!(" ({})", names::team_role(m.role))}
                                 </p>
                                 <button
                                     type="button"
                                     class="btn small"
                                     on:click=move |_| services.viewing_as.set(None)
                                 >
-                                    "Back to my own view"
+                                    {t(Key::ViewingAsBack)}
                                 </button>
                             </div>
                         }

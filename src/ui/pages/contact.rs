@@ -9,6 +9,7 @@ use crate::domain::edit::ContactEdit;
 use crate::domain::history::{self, Change};
 use crate::domain::search::normalize;
 use crate::domain::{Account, Contact, ContactId, EmailAccess, Link, ValidationErrors};
+use crate::i18n::{t, tf, tn, Key};
 use crate::route::Route;
 use crate::store::StoreError;
 use crate::ui::components::{
@@ -45,8 +46,8 @@ pub fn ContactPage(id: ContactId) -> impl IntoView {
         None => view! { <Loading /> }.into_any(),
         Some(Err(e)) => view! { <ErrorBanner error=e /> }.into_any(),
         Some(Ok(None)) => view! {
-            <h1>"Contact not found"</h1>
-            <a href=Route::clients().href()>"Back to Clients"</a>
+            <h1>{t(Key::ContactNotFound)}</h1>
+            <a href=Route::clients().href()>{t(Key::BackToClients)}</a>
         }
         .into_any(),
         Some(Ok(Some(d))) => view! { <ContactView details=d /> }.into_any(),
@@ -77,9 +78,9 @@ fn ContactView(details: Details) -> impl IntoView {
                     let _ = web_sys::Url::revoke_object_url(&old);
                 }
                 last_url.set_value(Some(url));
-                exported.set(Some(format!("Downloaded {name}.")));
+                exported.set(Some(tf(Key::DownloadedFile, &[("file", &name)])));
             }
-            Err(e) => exported.set(Some(format!("The file could not be made: {e}"))),
+            Err(e) => exported.set(Some(tf(Key::FileNotMade, &[("reason", &e)]))),
         }
     };
     view! {
@@ -88,31 +89,32 @@ fn ContactView(details: Details) -> impl IntoView {
             <div class="profile-title">
                 <h1>{c.display_name()}</h1>
                 <p class="muted">
-                    "Contact · "
-                    {format!("{} account{}", details.accounts.len(), if details.accounts.len() == 1 { "" } else { "s" })}
+                    {t(Key::ContactColumn)}
+                    " · "
+                    {tn(Key::UsesAccounts, details.accounts.len(), &[])}
                     " "
                     <TagList tags=c.tags.clone() catalog=details.catalog.clone() />
                 </p>
             </div>
             <div class="profile-actions">
-                <button type="button" class="btn" title="This contact as a vCard 4.0 file (.vcf)" on:click=export>
-                    "Export vCard"
+                <button type="button" class="btn" title=t(Key::ExportContactVcardTitle) on:click=export>
+                    {t(Key::ExportVcard)}
                 </button>
                 <p class="notice" role="status">{move || exported.get()}</p>
             </div>
         </header>
         <section class="card" aria-labelledby="contact-details">
             <div class="card-header">
-                <h2 id="contact-details">"Personal details"</h2>
+                <h2 id="contact-details">{t(Key::PersonalDetails)}</h2>
                 <Show when=move || !editing.get()>
                     <button
                         type="button"
                         class="btn"
-                        aria-label="Edit personal details"
+                        aria-label=t(Key::EditPersonalDetails)
                         on:click=move |_| editing.set(true)
                         disabled=!manage
                     >
-                        "Edit"
+                        {t(Key::Edit)}
                     </button>
                 </Show>
             </div>
@@ -154,25 +156,28 @@ fn ContactFacts(contact: Contact, catalog: Catalog) -> impl IntoView {
         .join(", ");
     let custom: Vec<(String, String)> = catalog
         .fields_for(FieldTarget::Contact)
-        .map(|f| (f.label.clone(), c.custom.get(&f.id).cloned().unwrap_or_default()))
+        .map(|f| {
+            let raw = c.custom.get(&f.id).map(String::as_str).unwrap_or_default();
+            (f.label.clone(), crate::i18n::names::field_value(&f.kind, raw))
+        })
         .collect();
     view! {
         <dl class="facts">
-            <dt>"Name"</dt>
+            <dt>{t(Key::LabelName)}</dt>
             <dd>{c.display_name()}</dd>
-            <dt>"Main email"</dt>
+            <dt>{t(Key::MainEmail)}</dt>
             <dd>{dash(main)}</dd>
-            <dt>"Additional emails"</dt>
+            <dt>{t(Key::AdditionalEmails)}</dt>
             <dd>{dash(more)}</dd>
-            <dt>"Phone"</dt>
+            <dt>{t(Key::LabelPhone)}</dt>
             <dd>{dash(c.phones.join(", "))}</dd>
-            <dt>"Address"</dt>
+            <dt>{t(Key::Address)}</dt>
             <dd>{dash(address)}</dd>
-            <dt>"Date of birth"</dt>
-            <dd>{dash(c.date_of_birth.clone())}</dd>
+            <dt>{t(Key::LabelDateOfBirth)}</dt>
+            <dd>{dash(crate::i18n::iso_date(&c.date_of_birth))}</dd>
             {custom
                 .into_iter()
-                .map(|(label, value)| view! { <dt>{label}</dt> <dd>{dash(value)}</dd> })
+                .map(|(label, value)| view! { <dt>{label}</dt> <dd>{value}</dd> })
                 .collect_view()}
         </dl>
     }
@@ -200,11 +205,11 @@ fn ListField(
                     .into_iter()
                     .enumerate()
                     .map(|(i, v)| {
-                        let field_label = if path == "emails" && i == 0 { "Main email".to_owned() } else { format!("{label} {}", i + 1) };
+                        let field_label = if path == "emails" && i == 0 { t(Key::MainEmail).to_owned() } else { format!("{label} {}", i + 1) };
                         let input_id = format!("{id}-{i}");
                         let error_path = format!("{path}[{i}]");
-                        let error = Signal::derive(move || errors.with(|e| e.for_field(&error_path).map(str::to_owned)));
-                        let remove_label = format!("Remove {field_label}");
+                        let error = Signal::derive(move || errors.with(|e| crate::error::field_message(e, &error_path)));
+                        let remove_label = tf(Key::RemoveWhat, &[("what", &field_label)]);
                         view! {
                             <div class="list-row">
                                 <div class="field">
@@ -231,7 +236,7 @@ fn ListField(
                                         }
                                     })
                                 >
-                                    "Remove"
+                                    {t(Key::Remove)}
                                 </button>
                             </div>
                         }
@@ -281,7 +286,7 @@ fn EditContact(contact: Contact, catalog: Catalog, editing: RwSignal<bool>) -> i
     let cat = StoredValue::new(catalog.clone());
     let custom_values = StoredValue::new(custom.clone());
     let err =
-        move |f: &'static str| Signal::derive(move || errors.with(|e| e.for_field(f).map(str::to_owned)));
+        move |f: &'static str| Signal::derive(move || errors.with(|e| crate::error::field_message(e, f)));
     let submit = move || {
         let edit = ContactEdit {
             first_name: first.get_untracked(),
@@ -319,18 +324,18 @@ fn EditContact(contact: Contact, catalog: Catalog, editing: RwSignal<bool>) -> i
             }}
             {move || {
                 errors
-                    .with(|e| e.for_field("emails").map(str::to_owned))
+                    .with(|e| crate::error::field_message(e, "emails"))
                     .map(|m| view! { <div class="banner error" role="alert">{m}</div> })
             }}
             <div class="row">
-                <TextField id="contact-first" label="First name" value=first error=err("first_name") />
-                <TextField id="contact-middle" label="Middle name" value=middle error=err("middle_name") />
-                <TextField id="contact-last" label="Last name" value=last error=err("last_name") />
+                <TextField id="contact-first" label=t(Key::LabelFirstName) value=first error=err("first_name") />
+                <TextField id="contact-middle" label=t(Key::LabelMiddleName) value=middle error=err("middle_name") />
+                <TextField id="contact-last" label=t(Key::LabelLastName) value=last error=err("last_name") />
             </div>
-            <ListField id="contact-email" label="Email" add_label="+ Add email" values=emails errors path="emails" kind="email" />
-            <ListField id="contact-phone" label="Phone" add_label="+ Add phone" values=phones errors path="phones" kind="tel" />
+            <ListField id="contact-email" label=t(Key::FieldKindEmail) add_label=t(Key::AddEmail) values=emails errors path="emails" kind="email" />
+            <ListField id="contact-phone" label=t(Key::LabelPhone) add_label=t(Key::AddPhone) values=phones errors path="phones" kind="tel" />
             <div class="field">
-                <label for="contact-dob">"Date of birth"</label>
+                <label for="contact-dob">{t(Key::LabelDateOfBirth)}</label>
                 <input
                     id="contact-dob"
                     type="date"
@@ -339,7 +344,7 @@ fn EditContact(contact: Contact, catalog: Catalog, editing: RwSignal<bool>) -> i
                     aria-describedby="contact-dob-error"
                 />
                 <p class="error-text" id="contact-dob-error" role="alert">
-                    {move || errors.with(|e| e.for_field("date_of_birth").map(str::to_owned))}
+                    {move || errors.with(|e| crate::error::field_message(e, "date_of_birth"))}
                 </p>
             </div>
             <AddressFields form=address errors prefix="contact" />
@@ -347,7 +352,7 @@ fn EditContact(contact: Contact, catalog: Catalog, editing: RwSignal<bool>) -> i
                 .then(|| {
                     view! {
                         <fieldset class="group">
-                            <legend>"Tags"</legend>
+                            <legend>{t(Key::Tags)}</legend>
                             <TagPicker tags=catalog.tags.clone() selected=tags prefix="contact" />
                         </fieldset>
                     }
@@ -355,10 +360,10 @@ fn EditContact(contact: Contact, catalog: Catalog, editing: RwSignal<bool>) -> i
             <CustomFieldsGroup fields=custom.clone() errors />
             <div class="actions">
                 <button type="button" class="btn" on:click=move |_| editing.set(false)>
-                    "Cancel"
+                    {t(Key::Cancel)}
                 </button>
                 <button type="submit" class="btn primary">
-                    "Save personal details"
+                    {t(Key::SavePersonalDetails)}
                 </button>
             </div>
         </form>
@@ -431,7 +436,7 @@ fn ContactAccounts(details: Details) -> impl IntoView {
     };
     view! {
         <section class="card" aria-labelledby="contact-accounts">
-            <h2 id="contact-accounts">"Accounts"</h2>
+            <h2 id="contact-accounts">{t(Key::Accounts)}</h2>
             {move || {
                 failure(save_link).get().or_else(|| failure(unlink).get()).map(|e| view! { <ErrorBanner error=e /> })
             }}
@@ -455,11 +460,11 @@ fn ContactAccounts(details: Details) -> impl IntoView {
                             <li class="contact-card">
                                 <div class="contact-card-head">
                                     <a class="contact-name" href=Route::account(account.id.clone()).href()>{name.clone()}</a>
-                                    <span class="badge">{account.kind.label()}</span>
+                                    <span class="badge">{crate::i18n::names::account_type(account.kind)}</span>
                                     {(!description.is_empty()).then(|| view! { <em>{description}</em> })}
                                     <Show when=move || manage>
-                                        <button type="button" class="btn link danger" aria-label=format!("Unlink from {name}") on:click=do_unlink>
-                                            "Unlink"
+                                        <button type="button" class="btn link danger" aria-label=tf(Key::UnlinkFrom, &[("name", &name)]) on:click=do_unlink>
+                                            {t(Key::Unlink)}
                                         </button>
                                     </Show>
                                 </div>
@@ -475,19 +480,19 @@ fn ContactAccounts(details: Details) -> impl IntoView {
                     fallback=move || {
                         view! {
                             <button type="button" class="btn" on:click=move |_| picking.set(true)>
-                                "Link to another account"
+                                {t(Key::LinkToAnotherAccount)}
                             </button>
                         }
                     }
                 >
                     <div class="sub-form">
-                        <TextField id="link-account-query" label="Find an account by name" value=query />
+                        <TextField id="link-account-query" label=t(Key::FindAccountByName) value=query />
                         <ul class="item-list" aria-live="polite">
                             {move || {
                                 candidates()
                                     .into_iter()
                                     .map(|a| {
-                                        let label = format!("Link to {}", a.name);
+                                        let label = tf(Key::LinkTo, &[("name", &a.name)]);
                                         view! {
                                             <li>
                                                 {a.name.clone()}
@@ -502,7 +507,7 @@ fn ContactAccounts(details: Details) -> impl IntoView {
                             }}
                         </ul>
                         <button type="button" class="btn" on:click=move |_| picking.set(false)>
-                            "Cancel"
+                            {t(Key::Cancel)}
                         </button>
                     </div>
                 </Show>

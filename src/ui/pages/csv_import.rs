@@ -14,6 +14,7 @@ use crate::bundle::csv::{self, Table};
 use crate::bundle::merge::{merge, Plan};
 use crate::domain::catalog::Catalog;
 use crate::error::AppError;
+use crate::i18n::{t, tf, tn, Key};
 use crate::store::StoreError;
 use crate::ui::components::ErrorBanner;
 use crate::ui::services::{now, use_services, BrowserIds};
@@ -70,14 +71,12 @@ fn failure_view(f: Failure) -> AnyView {
             view! {
                 <div class="banner error" role="alert">
                     <p>
-                        {format!(
-                            "The file has {n} problem(s); nothing was imported. Correct the file (or the column choices) and check again.",
-                        )}
+                        {tn(Key::CsvProblemsCheckAgain, n, &[])}
                     </p>
                     <ul class="problems">{p.into_iter().map(|l| view! { <li>{l}</li> }).collect_view()}</ul>
                 </div>
             }
-                .into_any()
+            .into_any()
         }
     }
 }
@@ -91,12 +90,22 @@ fn tag_names(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// The file's encoding, as the mapping screen names it.
+fn encoding_name(e: csv::Encoding) -> &'static str {
+    match e {
+        csv::Encoding::Utf8 => "UTF-8",
+        csv::Encoding::Utf8Bom => t(Key::EncodingUtf8Bom),
+        csv::Encoding::Utf16Le | csv::Encoding::Utf16Be => "UTF-16",
+        csv::Encoding::Windows1252 => t(Key::EncodingWindows1252),
+    }
+}
+
 fn separator_name(c: char) -> &'static str {
     match c {
-        ',' => "commas",
-        ';' => "semicolons",
-        '\t' => "tabs",
-        _ => "another character",
+        ',' => t(Key::SepCommas),
+        ';' => t(Key::SepSemicolons),
+        '\t' => t(Key::SepTabs),
+        _ => t(Key::SepOther),
     }
 }
 
@@ -128,7 +137,9 @@ pub fn CsvImportCard() -> impl IntoView {
         let by = services.actor();
         async move {
             let Picked::Ready { table, .. } = ready else {
-                return Err(Failure::App(StoreError::NotFound("The chosen file").into()));
+                return Err(Failure::App(
+                    StoreError::NotFound(crate::store::Missing::File).into(),
+                ));
             };
             let store = services.store()?;
             let stored = store.export().await?;
@@ -156,7 +167,9 @@ pub fn CsvImportCard() -> impl IntoView {
         let by = services.actor();
         async move {
             let Picked::Ready { table, .. } = ready else {
-                return Err(Failure::App(StoreError::NotFound("The chosen file").into()));
+                return Err(Failure::App(
+                    StoreError::NotFound(crate::store::Missing::File).into(),
+                ));
             };
             let store = services.store()?;
             let at = now();
@@ -212,7 +225,7 @@ pub fn CsvImportCard() -> impl IntoView {
         import.value().set(None);
         if file.size() > csv::MAX_CSV_BYTES as f64 {
             picked.set(Picked::Refused {
-                message: csv::CsvError::TooLarge(file.size() as usize).to_string(),
+                message: crate::error::csv_error_text(&csv::CsvError::TooLarge(file.size() as usize)),
                 problems: vec![],
             });
             return;
@@ -221,8 +234,10 @@ pub fn CsvImportCard() -> impl IntoView {
         let name = file.name();
         leptos::task::spawn_local(async move {
             let read = match file_bytes(&file).await {
-                Err(e) => Err((format!("The file could not be read: {e}"), vec![])),
-                Ok(bytes) => csv::read(&bytes).map_err(|e| (e.to_string(), e.problems().to_vec())),
+                Err(e) => Err((tf(Key::FileUnreadable, &[("reason", &e)]), vec![])),
+                Ok(bytes) => {
+                    csv::read(&bytes).map_err(|e| (crate::error::csv_error_text(&e), e.problems().to_vec()))
+                }
             };
             let next = match read {
                 Err((message, problems)) => Picked::Refused { message, problems },
@@ -245,16 +260,14 @@ pub fn CsvImportCard() -> impl IntoView {
 
     view! {
         <section class="card" aria-labelledby="csv-title">
-            <h2 id="csv-title">"Import a CSV file"</h2>
-            <p>
-                "Clients from a spreadsheet or another program (Excel, Google Contacts, Outlook, another CRM): one contact per row; rows with the same account name become one account. You match the columns to fields and see what would change before anything is written."
-            </p>
-            <label for="csv-file">"CSV file (.csv)"</label>
+            <h2 id="csv-title">{t(Key::CsvImportTitle)}</h2>
+            <p>{t(Key::CsvImportIntro)}</p>
+            <label for="csv-file">{t(Key::CsvFileLabel)}</label>
             " "
             <input id="csv-file" type="file" accept=".csv,text/csv,.tsv,.txt,text/plain" on:change=chosen />
             {move || match picked.get() {
                 Picked::Nothing => ().into_any(),
-                Picked::Reading => view! { <p role="status">"Reading the file…"</p> }.into_any(),
+                Picked::Reading => view! { <p role="status">{t(Key::CsvReading)}</p> }.into_any(),
                 Picked::Refused { message, problems } => {
                     view! {
                         <div class="banner error" role="alert">
@@ -293,11 +306,11 @@ pub fn CsvImportCard() -> impl IntoView {
                                     check.dispatch_local(());
                                 }
                             >
-                                {move || if check.pending().get() { "Checking…" } else { "Check and preview" }}
+                                {move || if check.pending().get() { t(Key::CsvChecking) } else { t(Key::CsvCheckAndPreview) }}
                             </button>
                             " "
                             <button type="button" class="btn" on:click=move |_| picked.set(Picked::Nothing)>
-                                "Cancel"
+                                {t(Key::Cancel)}
                             </button>
                         </div>
                         {move || {
@@ -319,7 +332,7 @@ pub fn CsvImportCard() -> impl IntoView {
                     .map(|p| {
                         view! {
                             <div class="banner success" role="status">
-                                <p>"CSV import finished."</p>
+                                <p>{t(Key::CsvImportFinished)}</p>
                                 {plan_table(&p)}
                             </div>
                         }
@@ -334,17 +347,17 @@ pub fn CsvImportCard() -> impl IntoView {
 fn CheckedStep(checked: Checked, import: Action<(), Result<Plan, Failure>>) -> impl IntoView {
     let nothing = checked.plan.changes_nothing();
     view! {
-        <h3>"What the import would do"</h3>
-        <p>{format!("{} rows checked: no problems.", checked.rows)}</p>
+        <h3>{t(Key::CsvWhatItWouldDo)}</h3>
+        <p>{tn(Key::CsvRowsChecked, checked.rows, &[])}</p>
         {plan_table(&checked.plan)}
         {(!checked.new_tags.is_empty())
-            .then(|| view! { <p>"New tags: " {checked.new_tags.join(", ")}</p> })}
-        {lines("Left aside", checked.warnings.clone())}
-        {lines("Also", checked.plan.notes.clone())}
+            .then(|| view! { <p>{tf(Key::CsvNewTags, &[("tags", &checked.new_tags.join(", "))])}</p> })}
+        {lines(t(Key::CsvLeftAside), checked.warnings.clone())}
+        {lines(t(Key::PlanAlso), checked.plan.notes.iter().map(crate::i18n::names::plan_note).collect())}
         {nothing
             .then(|| {
                 view! {
-                    <p role="status">"Everything in this file is already here: importing it changes nothing."</p>
+                    <p role="status">{t(Key::NothingToImport)}</p>
                 }
             })}
         {move || import.value().get().and_then(|r| r.err()).map(failure_view)}
@@ -356,7 +369,7 @@ fn CheckedStep(checked: Checked, import: Action<(), Result<Plan, Failure>>) -> i
                 import.dispatch_local(());
             }
         >
-            {move || if import.pending().get() { "Importing…" } else { "Import" }}
+            {move || if import.pending().get() { t(Key::Importing) } else { t(Key::Import) }}
         </button>
     }
 }
@@ -375,11 +388,13 @@ fn MappingStep(
     notify: RwSignal<bool>,
     settings: Memo<Settings>,
 ) -> impl IntoView {
-    let about = format!(
-        "{} rows · {} · separated by {}",
+    let about = tn(
+        Key::CsvAbout,
         table.rows.len(),
-        table.encoding.label(),
-        separator_name(table.separator)
+        &[
+            ("encoding", encoding_name(table.encoding)),
+            ("separator", separator_name(table.separator)),
+        ],
     );
     let groups = Memo::new(move |_| catalog.with(|c| guess::choices(c)));
     let columns = table
@@ -388,7 +403,7 @@ fn MappingStep(
         .enumerate()
         .map(|(i, header)| {
             let title = if header.is_empty() {
-                format!("Column {}", csv::column_letter(i))
+                tf(Key::CsvColumnTitle, &[("letter", &csv::column_letter(i))])
             } else {
                 header.clone()
             };
@@ -408,7 +423,7 @@ fn MappingStep(
                     }
                 })
                 .collect();
-            let label = format!("Import column {title} as");
+            let label = tf(Key::CsvImportColumnAs, &[("column", &title)]);
             view! {
                 <tr>
                     <th scope="row">{title}</th>
@@ -427,7 +442,7 @@ fn MappingStep(
                             }
                         >
                             <option value="skip" prop:selected=move || mapping.with(|m| m.get(i) == Some(&Target::Skip))>
-                                "Don't import"
+                                {t(Key::CsvDontImport)}
                             </option>
                             {move || {
                                 let c = catalog.get();
@@ -481,40 +496,41 @@ fn MappingStep(
                     on:change=move |_| mode.set(m)
                 />
                 {m.label()}
+                " — "
                 <span class="muted">{hint}</span>
             </label>
         }
     };
     let links_off = move || mode.get() != Mode::AccountsAndContacts;
     view! {
-        <h3>"Match the columns of " {name}</h3>
+        <h3>{tf(Key::CsvMatchColumns, &[("file", &name)])}</h3>
         <p class="muted">{about}</p>
         <div class="table-scroll">
             <table class="mapping">
                 <thead>
                     <tr>
-                        <th scope="col">"Column"</th>
-                        <th scope="col">"First values"</th>
-                        <th scope="col">"Import as"</th>
+                        <th scope="col">{t(Key::CsvColumn)}</th>
+                        <th scope="col">{t(Key::CsvFirstValues)}</th>
+                        <th scope="col">{t(Key::CsvImportAs)}</th>
                     </tr>
                 </thead>
                 <tbody>{columns}</tbody>
             </table>
         </div>
         <fieldset class="radio-group">
-            <legend>"What to import"</legend>
-            {radio(Mode::AccountsAndContacts, " — accounts with their contacts; rows with the same account name are one account")}
-            {radio(Mode::AccountsOnly, " — change existing accounts (tags, team, roles, fields), found by their exact name")}
-            {radio(Mode::ContactsOnly, " — contacts without accounts")}
+            <legend>{t(Key::CsvWhatToImport)}</legend>
+            {radio(Mode::AccountsAndContacts, t(Key::CsvModeBothHint))}
+            {radio(Mode::AccountsOnly, t(Key::CsvModeAccountsHint))}
+            {radio(Mode::ContactsOnly, t(Key::CsvModeContactsHint))}
         </fieldset>
         <fieldset class="batch">
-            <legend>"For the whole import"</legend>
+            <legend>{t(Key::CsvForWholeImport)}</legend>
             <label for="csv-tags">
                 {move || {
                     if mode.get() == Mode::ContactsOnly {
-                        "Tags for every imported contact (separated by commas; new ones are created)"
+                        t(Key::CsvTagsEveryContact)
                     } else {
-                        "Tags for every imported account (separated by commas; new ones are created)"
+                        t(Key::CsvTagsEveryAccount)
                     }
                 }}
             </label>
@@ -533,7 +549,7 @@ fn MappingStep(
                     prop:checked=move || login.get()
                     on:change=move |ev| login.set(event_target_checked(&ev))
                 />
-                "Login: portal access for the imported emails"
+                {t(Key::CsvLoginForAll)}
             </label>
             <label for="csv-notify">
                 <input
@@ -543,22 +559,22 @@ fn MappingStep(
                     prop:checked=move || notify.get()
                     on:change=move |ev| notify.set(event_target_checked(&ev))
                 />
-                "Notify: system notifications to the imported emails"
+                {t(Key::CsvNotifyForAll)}
             </label>
         </fieldset>
-        <h3>"The first rows, as they would be imported"</h3>
+        <h3>{t(Key::CsvFirstRows)}</h3>
         <div class="table-scroll">
             <table class="csv-preview">
                 <thead>
                     <tr>
-                        <th scope="col">"Row"</th>
-                        <th scope="col">"Account"</th>
-                        <th scope="col">"Type"</th>
-                        <th scope="col">"Contact"</th>
-                        <th scope="col">"Emails"</th>
-                        <th scope="col">"Phones"</th>
-                        <th scope="col">"Tags"</th>
-                        <th scope="col">"Problems"</th>
+                        <th scope="col">{t(Key::CsvRow)}</th>
+                        <th scope="col">{t(Key::NavNewAccount)}</th>
+                        <th scope="col">{t(Key::TypeColumn)}</th>
+                        <th scope="col">{t(Key::ContactColumn)}</th>
+                        <th scope="col">{t(Key::CsvEmails)}</th>
+                        <th scope="col">{t(Key::CsvPhones)}</th>
+                        <th scope="col">{t(Key::Tags)}</th>
+                        <th scope="col">{t(Key::CsvProblems)}</th>
                     </tr>
                 </thead>
                 <tbody>

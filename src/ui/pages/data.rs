@@ -11,8 +11,11 @@
 use crate::bundle::merge::{Choices, OnSameId, OnSharedEmail, Plan};
 use crate::bundle::{self, Contents, Meta, ReadError, Reader};
 use crate::error::AppError;
-use crate::store::{Run, Stage, StoreError};
-use crate::ui::components::progress::{measure, now_ms, run_sliced, yield_to_browser};
+use crate::error::{located, more_problems, read_error_text};
+use crate::i18n::number;
+use crate::i18n::{names, t, tf, tn, Key};
+use crate::store::{Missing, Run, Stage, StoreError};
+use crate::ui::components::progress::{measure, now_ms, run_sliced, yield_to_browser, Unit};
 use crate::ui::components::{ErrorBanner, Loading, Progress, ProgressBar};
 use crate::ui::services::{now, read, use_services, BrowserIds};
 use leptos::prelude::*;
@@ -25,22 +28,30 @@ use wasm_bindgen_futures::JsFuture;
 enum Loaded {
     Nothing,
     Reading,
-    Refused { message: String, problems: Vec<String> },
-    Ready { name: String, contents: Arc<Contents> },
+    /// Why the file was refused, and its problems (with their paths).
+    Refused {
+        message: String,
+        problems: Vec<String>,
+    },
+    Ready {
+        name: String,
+        contents: Arc<Contents>,
+    },
 }
 
 /// A store's progress report as the bar shows it.
-pub(crate) fn stage_progress(stage: Stage, done: usize, total: usize, writing: &'static str) -> Progress {
-    match stage {
-        Stage::Comparing => Progress::new("Comparing with the data on this device", done, total, "records"),
-        Stage::Writing => Progress::new(writing, done, total, "records"),
-    }
+pub(crate) fn stage_progress(stage: Stage, done: usize, total: usize, writing: Key) -> Progress {
+    let what = match stage {
+        Stage::Comparing => Key::ProgressComparing,
+        Stage::Writing => writing,
+    };
+    Progress::new(t(what), done, total, Unit::Records)
 }
 
 pub(crate) fn js_error(e: JsValue) -> String {
     e.as_string()
         .or_else(|| js_sys::JSON::stringify(&e).ok().and_then(|s| s.as_string()))
-        .unwrap_or_else(|| "unknown error".into())
+        .unwrap_or_else(|| t(Key::UnknownError).into())
 }
 
 /// Starts a download of `text` (of type `mime`) as `name`; returns the
@@ -108,10 +119,10 @@ pub(crate) async fn write_and_download(
         Some(p) => {
             let report = |w: &bundle::Writer| {
                 p.set(Some(Progress::new(
-                    "Writing the file",
+                    t(Key::ProgressWritingFile),
                     w.done(),
                     w.total(),
-                    "records",
+                    Unit::Records,
                 )));
             };
             let step = |w: &mut bundle::Writer| {
@@ -131,13 +142,20 @@ pub(crate) async fn write_and_download(
     }
     let name = format!("{stem}-{}.json", at.date_iso());
     let url = download_parts(&name, &parts, "application/json").map_err(StoreError::Backend)?;
-    let message = format!(
-        "Downloaded {name}: {} accounts, {} contacts ({} KB).",
-        contents.accounts.len(),
-        contents.contacts.len(),
-        bytes.div_ceil(1024)
-    );
-    Ok((message, url))
+    Ok((downloaded(&name, contents, bytes), url))
+}
+
+/// "Downloaded clientbook-2025-01-31.json: 3 accounts, 4 contacts (2.1 KB)."
+fn downloaded(name: &str, contents: &Contents, size: usize) -> String {
+    tf(
+        Key::Downloaded,
+        &[
+            ("file", name),
+            ("accounts", &tn(Key::UsesAccounts, contents.accounts.len(), &[])),
+            ("contacts", &tn(Key::UsesContacts, contents.contacts.len(), &[])),
+            ("size", &crate::i18n::bytes(size as f64)),
+        ],
+    )
 }
 
 /// [`write_and_download`] in one go (small exports, e.g. chosen accounts).
@@ -150,13 +168,7 @@ pub(crate) fn download_bundle(contents: &Contents, stem: &str) -> Result<(String
     let text = bundle::write(contents, &meta);
     let name = format!("{stem}-{}.json", at.date_iso());
     let url = download(&name, &text, "application/json").map_err(StoreError::Backend)?;
-    let message = format!(
-        "Downloaded {name}: {} accounts, {} contacts ({} KB).",
-        contents.accounts.len(),
-        contents.contacts.len(),
-        text.len().div_ceil(1024)
-    );
-    Ok((message, url))
+    Ok((downloaded(&name, contents, text.len()), url))
 }
 
 /// Reads the whole file into memory (before any transaction starts), in
@@ -184,10 +196,10 @@ fn counts_row(what: &'static str, c: bundle::merge::Counts) -> impl IntoView {
     view! {
         <tr>
             <th scope="row">{what}</th>
-            <td>{c.created}</td>
-            <td>{c.updated}</td>
-            <td>{c.unchanged}</td>
-            <td>{c.kept}</td>
+            <td>{number(c.created as i64)}</td>
+            <td>{number(c.updated as i64)}</td>
+            <td>{number(c.unchanged as i64)}</td>
+            <td>{number(c.kept as i64)}</td>
         </tr>
     }
 }
@@ -198,18 +210,18 @@ pub(crate) fn plan_table(plan: &Plan) -> impl IntoView {
         <table class="plan">
             <thead>
                 <tr>
-                    <th scope="col">"Records"</th>
-                    <th scope="col">"Created"</th>
-                    <th scope="col">"Updated"</th>
-                    <th scope="col">"Unchanged"</th>
-                    <th scope="col">"Kept as here"</th>
+                    <th scope="col">{t(Key::Records)}</th>
+                    <th scope="col">{t(Key::PlanCreated)}</th>
+                    <th scope="col">{t(Key::Updated)}</th>
+                    <th scope="col">{t(Key::Unchanged)}</th>
+                    <th scope="col">{t(Key::KeptAsHere)}</th>
                 </tr>
             </thead>
             <tbody>
-                {counts_row("Accounts", plan.accounts)}
-                {counts_row("Contacts", plan.contacts)}
-                {counts_row("Links", plan.links)}
-                {counts_row("Other (settings, notes, history)", plan.other)}
+                {counts_row(t(Key::Accounts), plan.accounts)}
+                {counts_row(t(Key::Contacts), plan.contacts)}
+                {counts_row(t(Key::Links), plan.links)}
+                {counts_row(t(Key::OtherRecords), plan.other)}
             </tbody>
         </table>
     }
@@ -221,10 +233,10 @@ pub(crate) fn lines(title: &'static str, items: Vec<String>) -> impl IntoView {
         let shown = items.len().min(50);
         let more = items.len() - shown;
         view! {
-            <h3>{title} " (" {items.len()} ")"</h3>
+            <h3>{tf(Key::TitleCount, &[("title", title), ("count", &number(items.len() as i64))])}</h3>
             <ul class="problems">
                 {items.into_iter().take(shown).map(|l| view! { <li>{l}</li> }).collect_view()}
-                {(more > 0).then(|| view! { <li>"… and " {more} " more"</li> })}
+                {(more > 0).then(|| view! { <li>{tn(Key::AndMore, more, &[])}</li> })}
             </ul>
         }
     })
@@ -236,7 +248,7 @@ pub fn DataPage() -> impl IntoView {
     let owner_view = move || services.viewing_as.with(Option::is_none);
     view! {
         <header class="page-header">
-            <h1>"Import & export"</h1>
+            <h1>{t(Key::NavData)}</h1>
         </header>
         {move || {
             if owner_view() {
@@ -251,7 +263,7 @@ pub fn DataPage() -> impl IntoView {
             } else {
                 view! {
                     <p class="banner warning">
-                        "Import and export are for the practitioner: stop viewing as a team member to use them."
+                        {t(Key::DataOwnerOnly)}
                     </p>
                 }
                     .into_any()
@@ -291,9 +303,9 @@ fn ExportCard() -> impl IntoView {
     });
     view! {
         <section class="card" aria-labelledby="export-title">
-            <h2 id="export-title">"Export"</h2>
+            <h2 id="export-title">{t(Key::Export)}</h2>
             <p>
-                "Everything on this device (accounts, contacts, links, settings, notes and history; not photos) as one JSON bundle file, to keep or to import on another device."
+                {t(Key::ExportIntro)}
             </p>
             {move || error.get().map(|e| view! { <ErrorBanner error=e /> })}
             <ProgressBar progress=progress />
@@ -305,11 +317,11 @@ fn ExportCard() -> impl IntoView {
                     export.dispatch_local(());
                 }
             >
-                "Export everything"
+                {t(Key::ExportEverything)}
             </button>
             {move || {
                 (export.pending().get() && progress.with(Option::is_none))
-                    .then(|| view! { <p class="muted">"Reading everything on this device…"</p> })
+                    .then(|| view! { <p class="muted">{t(Key::ReadingEverything)}</p> })
             }}
             {move || done.get().map(|m| view! { <p role="status">{m}</p> })}
         </section>
@@ -323,10 +335,10 @@ async fn read_bundle(bytes: Vec<u8>, progress: RwSignal<Option<Progress>>) -> Re
     let report = |r: &Reader| {
         progress.set(Some(match r.stage() {
             bundle::Stage::Scanning { done, total } => {
-                Progress::new("Reading the file", done / 1024, total / 1024, "KB")
+                Progress::new(t(Key::ProgressReadingFile), done, total, Unit::Bytes)
             }
             bundle::Stage::Checking { done, total } => {
-                Progress::new("Checking the records", done, total, "records")
+                Progress::new(t(Key::ProgressChecking), done, total, Unit::Records)
             }
         }));
     };
@@ -357,7 +369,7 @@ fn ImportCard() -> impl IntoView {
                     let store = services.store()?;
                     let started = now_ms();
                     let report = |stage, done, total| {
-                        planning.set(Some(stage_progress(stage, done, total, "Comparing")));
+                        planning.set(Some(stage_progress(stage, done, total, Key::ProgressComparing)));
                     };
                     let plan = store.import_plan_with(&contents, ch, &report).await;
                     planning.set(None);
@@ -373,12 +385,12 @@ fn ImportCard() -> impl IntoView {
         let ch = choices.get_untracked();
         async move {
             let Loaded::Ready { contents, .. } = l else {
-                return Err(AppError::from(StoreError::NotFound("The chosen file")));
+                return Err(AppError::from(StoreError::NotFound(Missing::File)));
             };
             let store = services.store()?;
             let started = now_ms();
             let report = |stage, done, total| {
-                writing.set(Some(stage_progress(stage, done, total, "Importing")));
+                writing.set(Some(stage_progress(stage, done, total, Key::ProgressImporting)));
             };
             let run = Run {
                 at: now(),
@@ -412,17 +424,17 @@ fn ImportCard() -> impl IntoView {
         let name = file.name();
         if file.size() > bundle::MAX_BYTES as f64 {
             loaded.set(Loaded::Refused {
-                message: ReadError::TooLarge(file.size() as usize).to_string(),
+                message: read_error_text(&ReadError::TooLarge(file.size() as usize)),
                 problems: vec![],
             });
             return;
         }
         loaded.set(Loaded::Reading);
         reading.set(Some(Progress::new(
-            "Reading the file",
+            t(Key::ProgressReadingFile),
             0,
-            (file.size() / 1024.0) as usize,
-            "KB",
+            file.size() as usize,
+            Unit::Bytes,
         )));
         // The file is read and checked whole before any transaction starts.
         leptos::task::spawn_local(async move {
@@ -430,7 +442,7 @@ fn ImportCard() -> impl IntoView {
             yield_to_browser().await;
             let next = match file_bytes(&file).await {
                 Err(e) => Loaded::Refused {
-                    message: format!("The file could not be read: {e}"),
+                    message: tf(Key::FileUnreadable, &[("reason", &e)]),
                     problems: vec![],
                 },
                 Ok(bytes) => match read_bundle(bytes, reading).await {
@@ -439,8 +451,13 @@ fn ImportCard() -> impl IntoView {
                         contents: Arc::new(contents),
                     },
                     Err(e) => Loaded::Refused {
-                        message: e.to_string(),
-                        problems: e.problems().to_vec(),
+                        message: read_error_text(&e),
+                        problems: e
+                            .problems()
+                            .iter()
+                            .map(located)
+                            .chain(more_problems(&e))
+                            .collect(),
                     },
                 },
             };
@@ -472,11 +489,11 @@ fn ImportCard() -> impl IntoView {
     };
     view! {
         <section class="card" aria-labelledby="import-title">
-            <h2 id="import-title">"Import"</h2>
+            <h2 id="import-title">{t(Key::Import)}</h2>
             <p>
-                "Add the contents of a Clientbook bundle to this device. The whole file is checked first; you see what would change before anything is written."
+                {t(Key::ImportIntro)}
             </p>
-            <label for="import-file">"Bundle file (.json)"</label>
+            <label for="import-file">{t(Key::BundleFile)}</label>
             " "
             <input
                 id="import-file"
@@ -489,7 +506,7 @@ fn ImportCard() -> impl IntoView {
                 Loaded::Nothing => ().into_any(),
                 Loaded::Reading => {
                     view! {
-                        <p role="status">"Reading and checking the file…"</p>
+                        <p role="status">{t(Key::ReadingFile)}</p>
                         <ProgressBar progress=reading />
                     }
                         .into_any()
@@ -512,7 +529,7 @@ fn ImportCard() -> impl IntoView {
                 }
                 Loaded::Ready { name, .. } => {
                     view! {
-                        <h3>"Preview of " {name}</h3>
+                        <h3>{tf(Key::PreviewOf, &[("file", &name)])}</h3>
                         {move || match plan.get() {
                             None => view! { <Loading /> <ProgressBar progress=planning /> }.into_any(),
                             Some(Err(e)) => view! { <ErrorBanner error=e /> }.into_any(),
@@ -521,24 +538,24 @@ fn ImportCard() -> impl IntoView {
                                 let nothing = p.changes_nothing();
                                 view! {
                                     {plan_table(&p)}
-                                    {lines("Same record, different content", p.same_id.clone())}
-                                    {lines("Email already used by another contact", p.shared_email.clone())}
-                                    {lines("Also", p.notes.clone())}
-                                    {nothing.then(|| view! { <p role="status">"Everything in this file is already here: importing it changes nothing."</p> })}
+                                    {lines(t(Key::SameRecordDiffers), p.same_id.iter().map(names::differs).collect())}
+                                    {lines(t(Key::EmailUsedByOther), p.shared_email.iter().map(names::shared_email).collect())}
+                                    {lines(t(Key::PlanAlso), p.notes.iter().map(names::plan_note).collect())}
+                                    {nothing.then(|| view! { <p role="status">{t(Key::NothingToImport)}</p> })}
                                 }
                                     .into_any()
                             }
                         }}
                         <fieldset class="radio-group">
-                            <legend>"When a record is here and in the file with different content"</legend>
-                            {radio("same-id", "same-id-mine", "Keep mine", |c| c.same_id == OnSameId::KeepMine, |c| c.same_id = OnSameId::KeepMine)}
-                            {radio("same-id", "same-id-theirs", "Take theirs", |c| c.same_id == OnSameId::TakeTheirs, |c| c.same_id = OnSameId::TakeTheirs)}
+                            <legend>{t(Key::WhenSameId)}</legend>
+                            {radio("same-id", "same-id-mine", t(Key::KeepMine), |c| c.same_id == OnSameId::KeepMine, |c| c.same_id = OnSameId::KeepMine)}
+                            {radio("same-id", "same-id-theirs", t(Key::TakeTheirs), |c| c.same_id == OnSameId::TakeTheirs, |c| c.same_id = OnSameId::TakeTheirs)}
                         </fieldset>
                         <fieldset class="radio-group">
-                            <legend>"When a contact in the file has an email of another contact here"</legend>
-                            {radio("shared-email", "shared-email-mine", "Keep mine (link the contact here instead)", |c| c.shared_email == OnSharedEmail::KeepMine, |c| c.shared_email = OnSharedEmail::KeepMine)}
-                            {radio("shared-email", "shared-email-both", "Keep both (import the contact without that email)", |c| c.shared_email == OnSharedEmail::KeepBoth, |c| c.shared_email = OnSharedEmail::KeepBoth)}
-                            {radio("shared-email", "shared-email-theirs", "Take theirs (the email moves to the contact from the file)", |c| c.shared_email == OnSharedEmail::TakeTheirs, |c| c.shared_email = OnSharedEmail::TakeTheirs)}
+                            <legend>{t(Key::WhenSharedEmail)}</legend>
+                            {radio("shared-email", "shared-email-mine", t(Key::KeepMineLink), |c| c.shared_email == OnSharedEmail::KeepMine, |c| c.shared_email = OnSharedEmail::KeepMine)}
+                            {radio("shared-email", "shared-email-both", t(Key::KeepBoth), |c| c.shared_email == OnSharedEmail::KeepBoth, |c| c.shared_email = OnSharedEmail::KeepBoth)}
+                            {radio("shared-email", "shared-email-theirs", t(Key::TakeTheirsEmail), |c| c.shared_email == OnSharedEmail::TakeTheirs, |c| c.shared_email = OnSharedEmail::TakeTheirs)}
                         </fieldset>
                         {move || import.value().get().and_then(|r| r.err()).map(|e| view! { <ErrorBanner error=e /> })}
                         <ProgressBar progress=writing />
@@ -550,7 +567,7 @@ fn ImportCard() -> impl IntoView {
                                 import.dispatch_local(());
                             }
                         >
-                            {move || if import.pending().get() { "Importing…" } else { "Import" }}
+                            {move || if import.pending().get() { t(Key::Importing) } else { t(Key::Import) }}
                         </button>
                         " "
                         <button
@@ -559,7 +576,7 @@ fn ImportCard() -> impl IntoView {
                             disabled=move || import.pending().get()
                             on:click=move |_| loaded.set(Loaded::Nothing)
                         >
-                            "Cancel"
+                            {t(Key::Cancel)}
                         </button>
                     }
                         .into_any()
@@ -571,7 +588,7 @@ fn ImportCard() -> impl IntoView {
                     .map(|p| {
                         view! {
                             <div class="banner success" role="status">
-                                <p>"Import finished."</p>
+                                <p>{t(Key::ImportFinished)}</p>
                                 {plan_table(&p)}
                             </div>
                         }
@@ -591,7 +608,7 @@ fn UndoCard() -> impl IntoView {
         let store = services.store()?;
         let started = now_ms();
         let report = |stage, done, total| {
-            progress.set(Some(stage_progress(stage, done, total, "Undoing the import")));
+            progress.set(Some(stage_progress(stage, done, total, Key::ProgressUndoing)));
         };
         let undone = store.undo_import_with(&report).await;
         progress.set(None);
@@ -606,7 +623,7 @@ fn UndoCard() -> impl IntoView {
     });
     view! {
         <section class="card" aria-labelledby="undo-title">
-            <h2 id="undo-title">"Undo last import"</h2>
+            <h2 id="undo-title">{t(Key::UndoLastImport)}</h2>
             {move || undo.value().get().and_then(|r| r.err()).map(|e| view! { <ErrorBanner error=e /> })}
             {move || match last.get() {
                 None => view! { <Loading /> }.into_any(),
@@ -614,7 +631,7 @@ fn UndoCard() -> impl IntoView {
                 Some(Ok(None)) => {
                     view! {
                         <p>
-                            {move || if done.get() { "The last import was undone." } else { "There is no import to undo." }}
+                            {move || if done.get() { t(Key::ImportUndone) } else { t(Key::NoImportToUndo) }}
                         </p>
                     }
                         .into_any()
@@ -622,8 +639,7 @@ fn UndoCard() -> impl IntoView {
                 Some(Ok(Some(at))) => {
                     view! {
                         <p>
-                            "The last import (" {at.date_iso()}
-                            ") can be undone: what it added is removed and what it overwrote is put back, as it was before the import (changes made to those records since then are undone too)."
+                            {tf(Key::UndoExplained, &[("date", &crate::i18n::date(at))])}
                         </p>
                         <ProgressBar progress=progress />
                         <button
@@ -634,7 +650,7 @@ fn UndoCard() -> impl IntoView {
                                 undo.dispatch_local(());
                             }
                         >
-                            "Undo last import"
+                            {t(Key::UndoLastImport)}
                         </button>
                     }
                         .into_any()

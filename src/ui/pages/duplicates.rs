@@ -12,6 +12,7 @@ use crate::domain::contact_merge::{self, MergeChoices, MergeField};
 use crate::domain::duplicates::{self, Group};
 use crate::domain::{Account, AccountId, Contact, ContactId, Link, Timestamp};
 use crate::error::AppError;
+use crate::i18n::{names, t, tf, tn, Key};
 use crate::route::{ClientsView, Route};
 use crate::store::StoreError;
 use crate::ui::components::{ErrorBanner, Loading, TagList};
@@ -147,16 +148,14 @@ pub fn DuplicatesPage() -> impl IntoView {
     let dismiss = change(|store, ids: Vec<ContactId>| async move { store.dismiss_duplicates(&ids).await });
     Effect::new(move || {
         if let Some(Ok(())) = undo.value().get() {
-            notice.set(Some(
-                "The merge was undone: the contacts and their links are as they were.".into(),
-            ));
+            notice.set(Some(t(Key::MergeUndone).into()));
         }
     });
 
     view! {
         <header class="page-header">
-            <h1>"Duplicate contacts"</h1>
-            <a href=Route::Clients(ClientsView::Contacts).href()>"Back to contacts"</a>
+            <h1>{t(Key::DuplicateContacts)}</h1>
+            <a href=Route::Clients(ClientsView::Contacts).href()>{t(Key::BackToContacts)}</a>
         </header>
         <p class="notice" role="status">{move || notice.get()}</p>
         {move || failure(undo).get().or_else(|| failure(dismiss).get()).map(|e| view! { <ErrorBanner error=e /> })}
@@ -173,8 +172,8 @@ pub fn DuplicatesPage() -> impl IntoView {
                     {last
                         .map(|(at, what)| {
                             view! {
-                                <div class="banner info" role="region" aria-label="Last merge">
-                                    <span>{format!("Last merge ({}): {what}.", at.date_iso())}</span>
+                                <div class="banner info" role="region" aria-label=t(Key::LastMerge)>
+                                    <span>{tf(Key::LastMergeWhat, &[("date", &crate::i18n::date(at)), ("what", &what)])}</span>
                                     <button
                                         type="button"
                                         class="btn"
@@ -184,19 +183,15 @@ pub fn DuplicatesPage() -> impl IntoView {
                                             undo.dispatch_local(());
                                         }
                                     >
-                                        "Undo merge"
+                                        {t(Key::UndoMerge)}
                                     </button>
                                 </div>
                             }
                         })}
                     <p class="muted list-count">
-                        {format!(
-                            "{count} group{} of probable duplicates among {} contacts.",
-                            if count == 1 { "" } else { "s" },
-                            f.checked,
-                        )}
+                        {tn(Key::DuplicateGroups, count, &[("contacts", &tn(Key::UsesContacts, f.checked, &[]))])}
                     </p>
-                    {(!manage).then(|| view! { <p class="muted">"You can see these contacts but not merge them."</p> })}
+                    {(!manage).then(|| view! { <p class="muted">{t(Key::CannotMerge)}</p> })}
                     {(dismissed > 0)
                         .then(|| {
                             view! {
@@ -209,15 +204,12 @@ pub fn DuplicatesPage() -> impl IntoView {
                                             dismiss.dispatch_local(Vec::new());
                                         }
                                     >
-                                        {format!(
-                                            "Offer again the {dismissed} group{} marked “not duplicates”",
-                                            if dismissed == 1 { "" } else { "s" },
-                                        )}
+                                        {tn(Key::OfferAgain, dismissed, &[])}
                                     </button>
                                 </p>
                             }
                         })}
-                    {(count == 0).then(|| view! { <div class="empty"><p>"No probable duplicates."</p></div> })}
+                    {(count == 0).then(|| view! { <div class="empty"><p>{t(Key::NoDuplicates)}</p></div> })}
                     <ol class="dup-groups">
                         {move || {
                             let data = data.clone();
@@ -233,7 +225,7 @@ pub fn DuplicatesPage() -> impl IntoView {
                             .then(|| {
                                 view! {
                                     <button type="button" class="btn" on:click=move |_| shown.update(|n| *n += PAGE)>
-                                        {format!("Show {} more", (count - shown.get()).min(PAGE))}
+                                        {tn(Key::ShowMore, (count - shown.get()).min(PAGE), &[])}
                                     </button>
                                 }
                             })
@@ -278,7 +270,7 @@ fn GroupCard(
     let not_duplicates = {
         let ids = ids.clone();
         move |_| {
-            notice.set(Some("Marked as not duplicates.".into()));
+            notice.set(Some(t(Key::MarkedNotDuplicates).into()));
             dismiss.dispatch_local(ids.clone());
         }
     };
@@ -287,14 +279,14 @@ fn GroupCard(
         <li class="card dup-group" aria-labelledby=labelled_by>
             <h2 id=heading>{title}</h2>
             <ul class="reasons">
-                {group.reasons.iter().map(|r| view! { <li>{r.describe()}</li> }).collect_view()}
+                {group.reasons.iter().map(|r| view! { <li>{names::duplicate_reason(r)}</li> }).collect_view()}
             </ul>
             <div class="actions-row">
                 <button type="button" class="btn" aria-expanded=move || is_open_label().to_string() on:click=toggle>
-                    "Compare and merge"
+                    {t(Key::CompareAndMerge)}
                 </button>
                 <button type="button" class="btn" disabled=!manage on:click=not_duplicates>
-                    "Not duplicates"
+                    {t(Key::NotDuplicates)}
                 </button>
             </div>
             <Show when=is_open>
@@ -380,10 +372,7 @@ fn MergePanel(
     Effect::new(move || {
         if let Some(Ok(())) = merge.value().get() {
             open.set(None);
-            notice.set(Some(
-                "Contacts merged. Each account concerned records it in its history; “Undo merge” above puts everything back."
-                    .into(),
-            ));
+            notice.set(Some(t(Key::ContactsMergedNotice).into()));
         }
     });
     let group_key = ids.first().map(ToString::to_string).unwrap_or_default();
@@ -406,7 +395,7 @@ fn MergePanel(
                 <table class="compare">
                     <thead>
                         <tr>
-                            <th scope="col">"Field"</th>
+                            <th scope="col">{t(Key::FieldColumn)}</th>
                             {columns
                                 .iter()
                                 .map(|c| {
@@ -433,7 +422,7 @@ fn MergePanel(
                                                         });
                                                     }
                                                 />
-                                                <label for=for_keep>"Keep this contact" <span class="sr-only">{format!(" {name}")}</span></label>
+                                                <label for=for_keep>{t(Key::KeepThisContact)} <span class="sr-only">{format!(" {name}")}</span></label>
                                             </div>
                                             <div class="choice">
                                                 <input
@@ -454,7 +443,7 @@ fn MergePanel(
                                                         }
                                                     }
                                                 />
-                                                <label for=for_in>"Merge" <span class="sr-only">{format!(" {name}")}</span></label>
+                                                <label for=for_in>{t(Key::MergeVerb)} <span class="sr-only">{format!(" {name}")}</span></label>
                                             </div>
                                         </th>
                                     }
@@ -464,22 +453,22 @@ fn MergePanel(
                     </thead>
                     <tbody>
                         <tr>
-                            <th scope="row">"Emails"</th>
+                            <th scope="row">{t(Key::CsvEmails)}</th>
                             {columns.iter().map(|c| view! { <td>{c.emails.iter().map(|e| e.to_string()).collect::<Vec<_>>().join(", ")}</td> }).collect_view()}
                         </tr>
                         <tr>
-                            <th scope="row">"Phones"</th>
+                            <th scope="row">{t(Key::CsvPhones)}</th>
                             {columns.iter().map(|c| view! { <td>{c.phones.join(", ")}</td> }).collect_view()}
                         </tr>
                         <tr>
-                            <th scope="row">"Tags"</th>
+                            <th scope="row">{t(Key::Tags)}</th>
                             {columns
                                 .iter()
                                 .map(|c| view! { <td><TagList tags=c.tags.clone() catalog=tags_catalog.clone() /></td> })
                                 .collect_view()}
                         </tr>
                         <tr>
-                            <th scope="row">"Accounts"</th>
+                            <th scope="row">{t(Key::Accounts)}</th>
                             {columns
                                 .iter()
                                 .map(|c| {
@@ -496,7 +485,7 @@ fn MergePanel(
                                 .enumerate()
                                 .map(|(row, d)| {
                                     let field = d.field.clone();
-                                    let label = d.label.clone();
+                                    let label = names::merge_field(&d.field, &d.label).to_owned();
                                     let values: HashMap<ContactId, String> = d.values.into_iter().collect();
                                     let cells = all.with_value(|all| all.iter().map(|c| c.id.clone()).collect::<Vec<_>>());
                                     view! {
@@ -513,7 +502,7 @@ fn MergePanel(
                                                     let for_id = input_id.clone();
                                                     let (f1, f2) = (field.clone(), field.clone());
                                                     let (id1, id2) = (id.clone(), id.clone());
-                                                    let shown = if value.is_empty() { "(empty)".to_owned() } else { value };
+                                                    let shown = if value.is_empty() { t(Key::Empty).to_owned() } else { value };
                                                     let who = names.with_value(|n| n.get(&id).cloned().unwrap_or_default());
                                                     view! {
                                                         <td>
@@ -532,7 +521,7 @@ fn MergePanel(
                                                             />
                                                             <label for=for_id>
                                                                 {shown}
-                                                                <span class="sr-only">{format!(" ({label} of {who})")}</span>
+                                                                <span class="sr-only">" " {tf(Key::ValueOf, &[("field", &label), ("name", &who)])}</span>
                                                             </label>
                                                         </td>
                                                     }
@@ -548,7 +537,7 @@ fn MergePanel(
                 </table>
             </div>
             {move || match preview.get() {
-                Err(e) => view! { <p class="banner warning">{e.to_string()}</p> }.into_any(),
+                Err(e) => view! { <p class="banner warning">{crate::error::problem_text(&crate::domain::validation::Problem::Merge(e))}</p> }.into_any(),
                 Ok(out) => {
                     let joined: Vec<String> = out
                         .joined_links
@@ -556,22 +545,22 @@ fn MergePanel(
                         .map(|(a, kept)| {
                             let name = account_names
                                 .with_value(|n| n.get(a).cloned())
-                                .unwrap_or_else(|| "An account you cannot see".to_owned());
-                            format!("{name}: several of them were linked; the one link keeps {kept}.")
+                                .unwrap_or_else(|| t(Key::HiddenAccount).to_owned());
+                            tf(Key::JoinedLinks, &[("account", &name), ("kept", &names::joined_link(kept))])
                         })
                         .collect();
                     view! {
                         <div class="merge-result">
-                            <h3>"The merged contact"</h3>
+                            <h3>{t(Key::MergedContact)}</h3>
                             <dl class="facts">
-                                <dt>"Name"</dt>
+                                <dt>{t(Key::LabelName)}</dt>
                                 <dd>{out.contact.display_name()}</dd>
-                                <dt>"Emails"</dt>
+                                <dt>{t(Key::CsvEmails)}</dt>
                                 <dd>{out.contact.emails.iter().map(|e| e.to_string()).collect::<Vec<_>>().join(", ")}</dd>
-                                <dt>"Phones"</dt>
+                                <dt>{t(Key::CsvPhones)}</dt>
                                 <dd>{out.contact.phones.join(", ")}</dd>
-                                <dt>"Accounts"</dt>
-                                <dd>{format!("{} (every link kept, with its description, signer priority and email switches)", out.accounts.len())}</dd>
+                                <dt>{t(Key::Accounts)}</dt>
+                                <dd>{tn(Key::EveryLinkKept, out.accounts.len(), &[])}</dd>
                             </dl>
                             {(!joined.is_empty()).then(|| view! { <ul>{joined.into_iter().map(|j| view! { <li>{j}</li> }).collect_view()}</ul> })}
                         </div>
@@ -586,7 +575,7 @@ fn MergePanel(
                 disabled=move || !manage || merge.pending().get() || preview.with(Result::is_err)
                 on:click=do_merge
             >
-                {move || format!("Merge {} contacts", chosen.with(Vec::len))}
+                {move || tn(Key::MergeNContacts, chosen.with(Vec::len), &[])}
             </button>
         </div>
     }

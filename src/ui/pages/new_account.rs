@@ -2,12 +2,13 @@
 //! Everything is validated before anything is written; problems show next to
 //! their fields and nothing is saved until all of them are fixed.
 
-use crate::domain::catalog::{Catalog, FieldTarget, DEFAULT_FOLDER};
+use crate::domain::catalog::{Catalog, FieldTarget};
 use crate::domain::history::{self, Change};
 use crate::domain::ids::{FieldId, TagId, TemplateId};
 use crate::domain::new_account::ContactDraft;
 use crate::domain::{AccountType, Contact, NewAccount, NewAccountDraft, NewContactDraft, ValidationErrors};
 use crate::error::AppError;
+use crate::i18n::{t, tf, Key};
 use crate::route::Route;
 use crate::ui::components::{CheckField, ContactFinder, MapFieldInput, TagPicker, TextField};
 use crate::ui::nav::navigate;
@@ -75,9 +76,9 @@ pub fn NewAccountPage() -> impl IntoView {
     let services = use_services();
     if !services.may_manage() {
         return view! {
-            <h1>"New account"</h1>
+            <h1>{t(Key::NewAccount)}</h1>
             <div class="banner warning" role="alert">
-                "The team member you are viewing as cannot manage accounts, so cannot create one."
+                {t(Key::CannotCreateAccount)}
             </div>
         }
         .into_any();
@@ -108,7 +109,7 @@ pub fn NewAccountPage() -> impl IntoView {
         contacts: contacts.get_untracked().iter().map(ContactForm::draft).collect(),
     };
     let error_for = move |field: &'static str| {
-        Signal::derive(move || errors.with(|e| e.for_field(field).map(str::to_owned)))
+        Signal::derive(move || errors.with(|e| crate::error::field_message(e, field)))
     };
 
     let create = Action::new_local(move |new: &NewAccount| {
@@ -182,12 +183,12 @@ pub fn NewAccountPage() -> impl IntoView {
 
     view! {
         <header class="page-header">
-            <h1>"New account"</h1>
+            <h1>{t(Key::NewAccount)}</h1>
             <p class="steps" aria-live="polite">
                 {move || match step.get() {
-                    1 => "Step 1 of 2: account info",
-                    2 => "Step 2 of 2: contacts",
-                    _ => "Account created: portal invitations",
+                    1 => t(Key::Step1),
+                    2 => t(Key::Step2),
+                    _ => t(Key::StepInvite),
                 }}
             </p>
         </header>
@@ -202,7 +203,7 @@ pub fn NewAccountPage() -> impl IntoView {
         >
             <Show when=move || step.get() == 1>
                 <fieldset class="radio-group">
-                    <legend>"Account type"</legend>
+                    <legend>{t(Key::AccountType)}</legend>
                     {AccountType::ALL
                         .into_iter()
                         .map(|t| {
@@ -218,7 +219,7 @@ pub fn NewAccountPage() -> impl IntoView {
                                         prop:checked=move || kind.get() == t
                                         on:change=move |_| kind.set(t)
                                     />
-                                    {t.label()}
+                                    {crate::i18n::names::account_type(t)}
                                 </label>
                             }
                         })
@@ -226,15 +227,15 @@ pub fn NewAccountPage() -> impl IntoView {
                 </fieldset>
                 <TextField
                     id="account-name"
-                    label="Account name"
+                    label=t(Key::LabelAccountName)
                     value=name
                     error=error_for("account.name")
-                    hint="Leave empty to use the contact's name (or the company name)."
+                    hint=t(Key::AccountNameHint)
                 />
                 <Show when=move || kind.get() == AccountType::Company>
                     <TextField
                         id="company-name"
-                        label="Company name"
+                        label=t(Key::LabelCompanyName)
                         value=company
                         error=error_for("account.company_name")
                         autocomplete="organization"
@@ -250,14 +251,14 @@ pub fn NewAccountPage() -> impl IntoView {
                             .then(|| {
                                 view! {
                                     <fieldset class="group">
-                                        <legend>"Tags"</legend>
+                                        <legend>{t(Key::Tags)}</legend>
                                         <TagPicker tags=c.tags.clone() selected=tags prefix="new-account" />
                                         <p class="error-text" role="alert">{error_for("account.tags")}</p>
                                     </fieldset>
                                 }
                             })}
                         <div class="field">
-                            <label for="folder-template">"Folder template"</label>
+                            <label for="folder-template">{t(Key::FolderTemplate)}</label>
                             <select
                                 id="folder-template"
                                 aria-describedby="folder-template-hint"
@@ -267,7 +268,7 @@ pub fn NewAccountPage() -> impl IntoView {
                                 }
                             >
                                 <option value="" selected=template.get_untracked().is_none()>
-                                    "Default"
+                                    {t(Key::DefaultTemplate)}
                                 </option>
                                 {templates
                                     .into_iter()
@@ -278,7 +279,7 @@ pub fn NewAccountPage() -> impl IntoView {
                                     .collect_view()}
                             </select>
                             <p class="hint" id="folder-template-hint">
-                                {format!("Default: one top-level folder, “{DEFAULT_FOLDER}”.")}
+                                {tf(Key::DefaultFolderHint, &[("folder", t(Key::DefaultFolder))])}
                             </p>
                             <p class="error-text" role="alert">{error_for("account.folder_template")}</p>
                         </div>
@@ -286,13 +287,13 @@ pub fn NewAccountPage() -> impl IntoView {
                             .then(|| {
                                 view! {
                                     <fieldset class="group">
-                                        <legend>"Custom fields"</legend>
+                                        <legend>{t(Key::CustomFields)}</legend>
                                         {fields
                                             .into_iter()
                                             .map(|def| {
                                                 let path = format!("account.custom.{}", def.id);
                                                 let error = Signal::derive(move || {
-                                                    errors.with(|e| e.for_field(&path).map(str::to_owned))
+                                                    errors.with(|e| crate::error::field_message(e, &path))
                                                 });
                                                 view! { <MapFieldInput def values=custom error prefix="account-" /> }
                                             })
@@ -304,29 +305,29 @@ pub fn NewAccountPage() -> impl IntoView {
                 }}
                 <div class="actions">
                     <a class="btn" href=Route::clients().href()>
-                        "Cancel"
+                        {t(Key::Cancel)}
                     </a>
                     <button type="submit" class="btn primary">
-                        "Continue"
+                        {t(Key::Continue)}
                     </button>
                 </div>
             </Show>
             <Show when=move || step.get() == 2>
                 <p class="error-text" role="alert">
-                    {move || errors.with(|e| e.for_field("contacts").map(str::to_owned))}
+                    {move || errors.with(|e| crate::error::field_message(e, "contacts"))}
                 </p>
                 <For each=move || contacts.get() key=|c| c.key let:form>
                     <ContactFields form contacts errors catalog=Signal::derive(cat) />
                 </For>
                 <button type="button" class="btn link" on:click=add_contact>
-                    "+ Add another contact"
+                    {t(Key::AddAnotherContact)}
                 </button>
                 <div class="actions">
                     <button type="button" class="btn" on:click=move |_| step.set(1)>
-                        "Back"
+                        {t(Key::Back)}
                     </button>
                     <button type="submit" class="btn primary" disabled=move || create.pending().get()>
-                        {move || if create.pending().get() { "Creating…" } else { "Create account" }}
+                        {move || if create.pending().get() { t(Key::Creating) } else { t(Key::CreateAccount) }}
                     </button>
                 </div>
             </Show>
@@ -365,13 +366,11 @@ fn InviteStep(new: NewAccount) -> impl IntoView {
         .collect();
     view! {
         <section class="form" aria-labelledby="invite-heading">
-            <h2 id="invite-heading">"Invite to the client portal?"</h2>
-            <p>
-                "Login is on for these emails. Invite them now (your mail program opens with a ready message), or skip and invite later from the account's Info tab."
-            </p>
+            <h2 id="invite-heading">{t(Key::InviteToPortal)}</h2>
+            <p>{t(Key::InviteStepText)}</p>
             {move || crate::ui::services::failure(save).get().map(|e| view! { <crate::ui::components::ErrorBanner error=e /> })}
             <div class="field">
-                <label for="invite-message">"Personal message (optional)"</label>
+                <label for="invite-message">{t(Key::PersonalMessage)}</label>
                 <textarea
                     id="invite-message"
                     rows="3"
@@ -384,7 +383,7 @@ fn InviteStep(new: NewAccount) -> impl IntoView {
                     .into_iter()
                     .map(|(link, name, email)| {
                         let sent = RwSignal::new(false);
-                        let label = format!("Invite {email}");
+                        let label = tf(Key::InviteEmail, &[("email", &email)]);
                         let (name2, email2) = (name.clone(), email.clone());
                         let link = StoredValue::new(link);
                         let invite = move |_| {
@@ -394,7 +393,7 @@ fn InviteStep(new: NewAccount) -> impl IntoView {
                             }
                             save.dispatch_local(l);
                             sent.set(true);
-                            let url = crate::domain::invite::invitation_mailto(
+                            let url = crate::i18n::names::invitation_mailto(
                                 &email2,
                                 &name2,
                                 &account.with_value(|a| a.name.clone()),
@@ -415,12 +414,12 @@ fn InviteStep(new: NewAccount) -> impl IntoView {
                                     fallback=move || {
                                         view! {
                                             <button type="button" class="btn primary" aria-label=label.clone() on:click=invite.clone()>
-                                                "Invite"
+                                                {t(Key::Invite)}
                                             </button>
                                         }
                                     }
                                 >
-                                    <span class="badge">"Invitation recorded"</span>
+                                    <span class="badge">{t(Key::InvitationRecorded)}</span>
                                 </Show>
                             </li>
                         }
@@ -429,10 +428,10 @@ fn InviteStep(new: NewAccount) -> impl IntoView {
             </ul>
             <div class="actions">
                 <a class="btn" href=Route::account(new.account.id.clone()).href()>
-                    "Skip"
+                    {t(Key::Skip)}
                 </a>
                 <a class="btn primary" href=Route::account(new.account.id.clone()).href()>
-                    "Done: open the account"
+                    {t(Key::DoneOpenAccount)}
                 </a>
             </div>
         </section>
@@ -468,7 +467,7 @@ fn ContactFields(
     let error_for = move |field: &'static str| {
         Signal::derive(move || {
             let path = format!("contacts[{}].{field}", index.get());
-            errors.with(|e| e.for_field(&path).map(str::to_owned))
+            errors.with(|e| crate::error::field_message(e, &path))
         })
     };
     let id = move |field: &str| format!("contact-{key}-{field}");
@@ -492,7 +491,7 @@ fn ContactFields(
     };
     view! {
         <fieldset class="contact-form">
-            <legend>{move || format!("Contact {}", index.get() + 1)}</legend>
+            <legend>{move || tf(Key::ContactN, &[("number", &(index.get() + 1).to_string())])}</legend>
             {move || match form.linked.get() {
                 Some(c) => {
                     let emails = c.emails.iter().map(|e| e.to_string()).collect::<Vec<_>>().join(", ");
@@ -501,9 +500,11 @@ fn ContactFields(
                             <strong>{c.display_name()}</strong>
                             " "
                             <span class="muted">{emails}</span>
-                            " (existing contact, will be linked) "
+                            " "
+                            {t(Key::ExistingWillBeLinked)}
+                            " "
                             <button type="button" class="btn link" on:click=move |_| form.linked.set(None)>
-                                "Enter a new contact instead"
+                                {t(Key::EnterNewInstead)}
                             </button>
                         </p>
                         <p class="error-text" role="alert">{error_for("contact")}</p>
@@ -516,14 +517,14 @@ fn ContactFields(
                         <div class="row">
                             <TextField
                                 id=id("first-name")
-                                label="First name"
+                                label=t(Key::LabelFirstName)
                                 value=form.first
                                 error=error_for("first_name")
                                 autocomplete="off"
                             />
                             <TextField
                                 id=id("last-name")
-                                label="Last name"
+                                label=t(Key::LabelLastName)
                                 value=form.last
                                 error=error_for("last_name")
                                 autocomplete="off"
@@ -532,7 +533,7 @@ fn ContactFields(
                         <div class="row">
                             <TextField
                                 id=id("email")
-                                label="Email"
+                                label=t(Key::FieldKindEmail)
                                 kind="email"
                                 value=form.email
                                 error=error_for("email")
@@ -541,7 +542,7 @@ fn ContactFields(
                             />
                             <TextField
                                 id=id("phone")
-                                label="Phone"
+                                label=t(Key::LabelPhone)
                                 kind="tel"
                                 value=form.phone
                                 error=error_for("phone")
@@ -554,13 +555,13 @@ fn ContactFields(
                                 .map(|owner| {
                                     view! {
                                         <p class="banner warning" role="status">
-                                            {format!(
-                                                "{} already belongs to {}. ",
-                                                form.email.get_untracked().trim(),
-                                                owner.display_name(),
+                                            {tf(
+                                                Key::EmailBelongsTo,
+                                                &[("email", form.email.get_untracked().trim()), ("name", &owner.display_name())],
                                             )}
+                                            " "
                                             <button type="button" class="btn link" on:click=link_owner>
-                                                {format!("Link {} instead", owner.display_name())}
+                                                {tf(Key::LinkInstead, &[("name", &owner.display_name())])}
                                             </button>
                                         </p>
                                     }
@@ -574,7 +575,7 @@ fn ContactFields(
                                     .then(|| {
                                         view! {
                                             <fieldset class="group">
-                                                <legend>"Contact tags"</legend>
+                                                <legend>{t(Key::ContactTags)}</legend>
                                                 <TagPicker tags=c.tags.clone() selected=form.tags prefix=format!("contact-{key}") />
                                             </fieldset>
                                         }
@@ -585,17 +586,17 @@ fn ContactFields(
                                         let def_id = def.id.clone();
                                         let error = Signal::derive(move || {
                                             let path = format!("contacts[{}].custom.{}", index.get(), def_id);
-                                            errors.with(|e| e.for_field(&path).map(str::to_owned))
+                                            errors.with(|e| crate::error::field_message(e, &path))
                                         });
                                         view! { <MapFieldInput def values=form.custom error prefix=format!("contact-{key}-") /> }
                                     })
                                     .collect_view()}
                             }
                         }}
-                        <div class="switches" role="group" aria-label="Portal and notifications">
-                            <CheckField id=id("login") label="Login (portal access)" value=form.login />
-                            <CheckField id=id("notify") label="Notify" value=form.notify />
-                            <CheckField id=id("sync") label="Email sync" value=form.sync />
+                        <div class="switches" role="group" aria-label=t(Key::PortalAndNotifications)>
+                            <CheckField id=id("login") label=t(Key::LoginPortalAccess) value=form.login />
+                            <CheckField id=id("notify") label=t(Key::SwitchNotify) value=form.notify />
+                            <CheckField id=id("sync") label=t(Key::SwitchEmailSync) value=form.sync />
                         </div>
                     }
                         .into_any()
@@ -603,7 +604,7 @@ fn ContactFields(
             }}
             <Show when=move || { contacts.with(|c| c.len() > 1) }>
                 <button type="button" class="btn link danger" on:click=remove>
-                    {move || format!("Remove contact {}", index.get() + 1)}
+                    {move || tf(Key::RemoveContactN, &[("number", &(index.get() + 1).to_string())])}
                 </button>
             </Show>
         </fieldset>
@@ -624,7 +625,7 @@ fn FindExisting(form: ContactForm, key: u32) -> impl IntoView {
             fallback=move || {
                 view! {
                     <button type="button" class="btn link" on:click=move |_| open.set(true)>
-                        "Link an existing contact instead"
+                        {t(Key::LinkExistingInstead)}
                     </button>
                 }
             }
@@ -632,7 +633,7 @@ fn FindExisting(form: ContactForm, key: u32) -> impl IntoView {
             <div class="sub-form">
                 <ContactFinder id=format!("contact-{key}-find") on_pick=pick />
                 <button type="button" class="btn" on:click=move |_| open.set(false)>
-                    "Cancel"
+                    {t(Key::Cancel)}
                 </button>
             </div>
         </Show>

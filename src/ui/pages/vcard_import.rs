@@ -9,6 +9,7 @@
 use crate::bundle::merge::Plan;
 use crate::bundle::vcard::{self, import::OnMatch, VcardFile};
 use crate::error::AppError;
+use crate::i18n::{names, t, tf, tn, Key};
 use crate::store::StoreError;
 use crate::ui::components::{ErrorBanner, Loading};
 use crate::ui::pages::data::{file_bytes, lines, plan_table};
@@ -50,7 +51,7 @@ pub fn VcardImportCard() -> impl IntoView {
         let m = on_match.get_untracked();
         async move {
             let Loaded::Ready { file, .. } = l else {
-                return Err(AppError::from(StoreError::NotFound("The chosen file")));
+                return Err(AppError::from(StoreError::NotFound(crate::store::Missing::File)));
             };
             let store = services.store()?;
             Ok::<_, AppError>(store.import_vcard(&file, m, now(), &mut BrowserIds).await?)
@@ -75,7 +76,7 @@ pub fn VcardImportCard() -> impl IntoView {
         import.value().set(None);
         if file.size() > vcard::MAX_BYTES as f64 {
             loaded.set(Loaded::Refused {
-                message: vcard::ReadError::TooLarge(file.size() as usize).to_string(),
+                message: crate::error::vcard_error_text(&vcard::ReadError::TooLarge(file.size() as usize)),
                 problems: vec![],
             });
             return;
@@ -86,7 +87,7 @@ pub fn VcardImportCard() -> impl IntoView {
         leptos::task::spawn_local(async move {
             let next = match file_bytes(&file).await {
                 Err(e) => Loaded::Refused {
-                    message: format!("The file could not be read: {e}"),
+                    message: tf(Key::FileUnreadable, &[("reason", &e)]),
                     problems: vec![],
                 },
                 Ok(bytes) => match vcard::read(&bytes) {
@@ -95,7 +96,7 @@ pub fn VcardImportCard() -> impl IntoView {
                         file: Arc::new(file),
                     },
                     Err(e) => Loaded::Refused {
-                        message: e.to_string(),
+                        message: crate::error::vcard_error_text(&e),
                         problems: e.problems().to_vec(),
                     },
                 },
@@ -119,16 +120,16 @@ pub fn VcardImportCard() -> impl IntoView {
     };
     view! {
         <section class="card" aria-labelledby="vcard-title">
-            <h2 id="vcard-title">"Import contacts from vCard"</h2>
+            <h2 id="vcard-title">{t(Key::VcardImportTitle)}</h2>
             <p>
-                "Contacts from a phone or an address book (.vcf, vCard 2.1, 3.0 or 4.0). A card with the email (or the vCard UID) of a contact here updates that contact instead of adding a duplicate. Imported contacts belong to no account until you link them."
+                {t(Key::VcardImportIntro)}
             </p>
-            <label for="vcard-file">"vCard file (.vcf)"</label>
+            <label for="vcard-file">{t(Key::VcardFileLabel)}</label>
             " "
             <input id="vcard-file" type="file" accept=".vcf,.vcard,text/vcard,text/x-vcard" on:change=chosen />
             {move || match loaded.get() {
                 Loaded::Nothing => ().into_any(),
-                Loaded::Reading => view! { <p role="status">"Reading and checking the file…"</p> }.into_any(),
+                Loaded::Reading => view! { <p role="status">{t(Key::ReadingFile)}</p> }.into_any(),
                 Loaded::Refused { message, problems } => {
                     view! {
                         <div class="banner error" role="alert">
@@ -149,8 +150,8 @@ pub fn VcardImportCard() -> impl IntoView {
                     let cards = file.cards.len();
                     let left_out = file.left_out.clone();
                     view! {
-                        <h3>"Preview of " {name}</h3>
-                        <p>{format!("{cards} card{} read.", if cards == 1 { "" } else { "s" })}</p>
+                        <h3>{tf(Key::PreviewOf, &[("file", &name)])}</h3>
+                        <p>{tn(Key::VcardCardsRead, cards, &[])}</p>
                         {move || match plan.get() {
                             None => view! { <Loading /> }.into_any(),
                             Some(Err(e)) => view! { <ErrorBanner error=e /> }.into_any(),
@@ -159,20 +160,20 @@ pub fn VcardImportCard() -> impl IntoView {
                                 let nothing = p.changes_nothing();
                                 view! {
                                     {plan_table(&p)}
-                                    {lines("Matches a contact here, with different values", p.same_id.clone())}
-                                    {lines("Email of another contact here", p.shared_email.clone())}
-                                    {lines("Also", p.notes.clone())}
-                                    {nothing.then(|| view! { <p role="status">"Everything in this file is already here: importing it changes nothing."</p> })}
+                                    {lines(t(Key::VcardMatchesDiffer), p.same_id.iter().map(names::differs).collect())}
+                                    {lines(t(Key::VcardEmailOfOther), p.shared_email.iter().map(names::shared_email).collect())}
+                                    {lines(t(Key::PlanAlso), p.notes.iter().map(names::plan_note).collect())}
+                                    {nothing.then(|| view! { <p role="status">{t(Key::NothingToImport)}</p> })}
                                 }
                                     .into_any()
                             }
                         }}
-                        {lines("Not kept from the file", left_out)}
+                        {lines(t(Key::VcardNotKeptFromFile), left_out)}
                         <fieldset class="radio-group wrap">
-                            <legend>"When a card matches a contact here and their values differ"</legend>
-                            {radio("vcard-match-mine", "Keep mine (only fill in what is empty here)", OnMatch::KeepMine)}
-                            {radio("vcard-match-theirs", "Take theirs (the card's values replace mine)", OnMatch::TakeTheirs)}
-                            {radio("vcard-match-both", "Keep both (add the card as another contact)", OnMatch::KeepBoth)}
+                            <legend>{t(Key::VcardWhenMatch)}</legend>
+                            {radio("vcard-match-mine", t(Key::VcardKeepMine), OnMatch::KeepMine)}
+                            {radio("vcard-match-theirs", t(Key::VcardTakeTheirs), OnMatch::TakeTheirs)}
+                            {radio("vcard-match-both", t(Key::VcardKeepBoth), OnMatch::KeepBoth)}
                         </fieldset>
                         {move || import.value().get().and_then(|r| r.err()).map(|e| view! { <ErrorBanner error=e /> })}
                         <button
@@ -183,11 +184,11 @@ pub fn VcardImportCard() -> impl IntoView {
                                 import.dispatch_local(());
                             }
                         >
-                            {move || if import.pending().get() { "Importing…" } else { "Import contacts" }}
+                            {move || if import.pending().get() { t(Key::Importing) } else { t(Key::ImportContacts) }}
                         </button>
                         " "
                         <button type="button" class="btn" on:click=move |_| loaded.set(Loaded::Nothing)>
-                            "Cancel"
+                            {t(Key::Cancel)}
                         </button>
                     }
                         .into_any()
@@ -199,7 +200,7 @@ pub fn VcardImportCard() -> impl IntoView {
                     .map(|p| {
                         view! {
                             <div class="banner success" role="status">
-                                <p>"vCard import finished."</p>
+                                <p>{t(Key::VcardImportFinished)}</p>
                                 {plan_table(&p)}
                             </div>
                         }

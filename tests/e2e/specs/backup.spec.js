@@ -85,7 +85,7 @@ test('an old backup is reminded; Export now downloads everything and hides the r
   // Recorded: the reminder stays away after a reload, and Settings shows the date.
   await page.reload();
   await page.getByRole('link', { name: 'Settings' }).click();
-  await expect(page.getByTestId('last-backup')).toHaveText(`Last backup: ${new Date().toISOString().slice(0, 10)}.`);
+  await expect(page.getByTestId('last-backup')).toHaveText(`Last backup: ${new Date().toLocaleDateString('en-US', { month: 'short', day: 'numeric', year: 'numeric', timeZone: 'UTC' })}.`);
   await expect(reminder(page)).toHaveCount(0);
   errors.assertNone();
 });

@@ -62,7 +62,7 @@ test('export, then import into a fresh profile gives the same data', async ({ pa
   expect(exported.format).toBe('clientbook-bundle');
   expect(exported.version).toBe(1);
   expect(exported.accounts.map((a) => a.name)).toEqual(['Ștefănescu & Co']);
-  await expect(page.getByRole('status').filter({ hasText: 'Downloaded' })).toContainText('1 accounts, 1 contacts');
+  await expect(page.getByRole('status').filter({ hasText: 'Downloaded' })).toContainText('1 account, 1 contact');
 
   const fresh = await browser.newContext();
   const other = await fresh.newPage();
@@ -125,7 +125,7 @@ test('a large import can be undone in one step', async ({ page }) => {
   const n = 5000;
   const started = Date.now();
   await page.getByLabel('Bundle file (.json)').setInputFiles(file('big.json', bundle(n)));
-  await expect(page.getByRole('row', { name: /^Accounts/ }).getByRole('cell').first()).toHaveText(String(n));
+  await expect(page.getByRole('row', { name: /^Accounts/ }).getByRole('cell').first()).toHaveText(n.toLocaleString('en-US'));
   const checked = Date.now();
   await page.getByRole('button', { name: 'Import', exact: true }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Import finished.' })).toBeVisible({ timeout: 60_000 });

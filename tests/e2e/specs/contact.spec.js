@@ -24,7 +24,7 @@ test('edit a contact: names, emails, date of birth; switches follow the emails',
 
   await expect(page.getByRole('heading', { level: 1, name: 'Ana Maria Pop' })).toBeVisible();
   await expect(page.getByText('ana.work@pop.example').first()).toBeVisible();
-  await expect(page.getByText('1984-07-09')).toBeVisible();
+  await expect(page.getByText('Jul 9, 1984')).toBeVisible();
   // The new email has its own switches for the account, off by default.
   const sync = page.getByRole('checkbox', { name: 'Email sync for ana.work@pop.example' });
   await expect(sync).not.toBeChecked();

@@ -122,7 +122,7 @@ test('a file with a bad row is refused with its row and column and writes nothin
   await expect(page.getByLabel('Import column E-Mail as')).toHaveValue('email');
   await page.getByRole('button', { name: 'Check and preview' }).click();
   const alert = csvCard(page).getByRole('alert');
-  await expect(alert).toContainText('The file has 1 problem(s); nothing was imported.');
+  await expect(alert).toContainText('The file has 1 problem; nothing was imported.');
   await expect(alert).toContainText('row 118, column "E-Mail": not an email address');
   await expect(csvCard(page).getByRole('button', { name: 'Import', exact: true })).toHaveCount(0);
   expect(await count(page, 'accounts')).toBe(0);
@@ -193,7 +193,7 @@ test('Export CSV writes the filtered list with formulas made harmless, and it im
   expect(rows).toHaveLength(1);
   expect(rows[0].startsWith("'=1+2 Family,Individual,")).toBe(true);
   expect(rows[0]).toContain(',Eve,,Ștefan,eve@example.ro,');
-  await expect(page.getByText(/^Downloaded clientbook-accounts-.*: 1 accounts\.$/)).toBeVisible();
+  await expect(page.getByText(/^Downloaded clientbook-accounts-.*: 1 account\.$/)).toBeVisible();
 
   // The Contacts tab exports its own list.
   await page.getByRole('navigation', { name: 'Clients' }).getByRole('link', { name: /^Contacts/ }).click();
@@ -237,11 +237,11 @@ test('a CSV of 20,000 rows is read, checked and imported', async ({ page }) => {
   }
   const started = Date.now();
   await page.getByLabel('CSV file (.csv)').setInputFiles(file('big.csv', lines.join('\n')));
-  await expect(page.getByText('20000 rows · UTF-8 · separated by commas')).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByText('20,000 rows · UTF-8 · separated by commas')).toBeVisible({ timeout: 60_000 });
   const read = Date.now();
   await page.getByRole('button', { name: 'Check and preview' }).click();
   const card = csvCard(page);
-  await expect(created(card, 'Contacts')).toHaveText('20000', { timeout: 60_000 });
+  await expect(created(card, 'Contacts')).toHaveText('20,000', { timeout: 60_000 });
   const checked = Date.now();
   await card.getByRole('button', { name: 'Import', exact: true }).click();
   await expect(page.getByRole('status').filter({ hasText: 'CSV import finished.' })).toBeVisible({ timeout: 120_000 });

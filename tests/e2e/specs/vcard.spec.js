@@ -87,7 +87,7 @@ test('import a .vcf with folded lines, quoted-printable and photos; undo it', as
   await openContacts(page);
   await page.getByRole('link', { name: 'Ștefan Popescu' }).click();
   await expect(page.getByText('Popescu & Asociații SRL, Cluj-Napoca — consultanță fiscală și contabilitate')).toBeVisible();
-  await expect(page.getByText('1985-04-12')).toBeVisible();
+  await expect(page.getByText('Apr 12, 1985')).toBeVisible();
 
   // The card with Kate's email updated her: one more email, a phone.
   await openContacts(page);
@@ -112,7 +112,7 @@ test('a .vcf with a bad email is refused with its card and line, and nothing is 
     'EMAIL:bad one@example', 'END:VCARD', ''].join('\n');
   await page.getByLabel('vCard file (.vcf)').setInputFiles(vcf('bad.vcf', bad));
   const alert = page.getByRole('alert');
-  await expect(alert).toContainText('The file has 1 problem(s); nothing was imported.');
+  await expect(alert).toContainText('The file has 1 problem; nothing was imported.');
   await expect(alert).toContainText('card 2 (line 8), EMAIL: not an email address: it contains a space');
   await expect(page.getByRole('button', { name: 'Import contacts' })).toHaveCount(0);
   errors.assertNone();
@@ -187,14 +187,14 @@ test('a 5,000-card file is checked, previewed and imported in one step', async (
   const text = `${cards.join('\r\n')}\r\n`;
   const started = Date.now();
   await page.getByLabel('vCard file (.vcf)').setInputFiles(vcf('big.vcf', text));
-  await expect(page.getByText(`${n} cards read.`)).toBeVisible({ timeout: 60_000 });
-  await expect(page.getByRole('row', { name: /^Contacts/ }).getByRole('cell').first()).toHaveText(String(n), { timeout: 60_000 });
+  await expect(page.getByText(`${n.toLocaleString('en-US')} cards read.`)).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByRole('row', { name: /^Contacts/ }).getByRole('cell').first()).toHaveText(n.toLocaleString('en-US'), { timeout: 60_000 });
   const checked = Date.now();
   await page.getByRole('button', { name: 'Import contacts' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'vCard import finished.' })).toBeVisible({ timeout: 60_000 });
   const imported = Date.now();
   console.log(`vCard of ${n} cards (${text.length} bytes): read, checked and planned in ${checked - started} ms; imported in ${imported - checked} ms`);
   await openContacts(page);
-  await expect(page.getByText(`${n} of ${n} contacts`)).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByText(`${n.toLocaleString('en-US')} of ${n.toLocaleString('en-US')} contacts`)).toBeVisible({ timeout: 30_000 });
   errors.assertNone();
 });

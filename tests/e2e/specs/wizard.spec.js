@@ -47,9 +47,10 @@ test('tags, folder template, custom fields; invitation offered after creation', 
   const facts = page.getByRole('region', { name: 'Account info' });
   await expect(facts.getByText('Company files: Payroll, Year-end')).toBeVisible();
   await expect(facts.getByText('Yearly')).toBeVisible();
-  await expect(facts.getByText('2025-12-31')).toBeVisible();
+  // Dates and numbers are shown in the interface language's format.
+  await expect(facts.getByText('Dec 31, 2025')).toBeVisible();
   await page.getByRole('region', { name: /^Contacts/ }).getByRole('link', { name: 'Ioana Pop' }).click();
-  await expect(page.getByText('2019')).toBeVisible();
+  await expect(page.getByText('2,019')).toBeVisible();
   errors.assertNone();
 });
 

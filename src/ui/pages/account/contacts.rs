@@ -5,10 +5,11 @@
 
 use super::Profile;
 use crate::domain::history::{self, Change, HistoryEntry};
-use crate::domain::invite::invitation_mailto;
 use crate::domain::link::NotifyPrefs;
 use crate::domain::{Account, Contact, EmailAccess, Link, NewContactDraft, ValidationErrors};
 use crate::error::AppError;
+use crate::i18n::names::invitation_mailto;
+use crate::i18n::{t, tf, Key};
 use crate::route::Route;
 use crate::ui::components::{CheckField, ContactFinder, ErrorBanner, TextField};
 use crate::ui::services::{change, failure, now, use_services, BrowserIds};
@@ -42,7 +43,7 @@ pub fn Contacts(profile: Profile) -> impl IntoView {
     let linked_ids: Vec<_> = profile.contacts.iter().map(|(_, c)| c.id.clone()).collect();
     view! {
         <section class="card" aria-labelledby="contacts-heading">
-            <h2 id="contacts-heading">{format!("Contacts ({count})")}</h2>
+            <h2 id="contacts-heading">{tf(Key::ContactsCount, &[("count", &crate::i18n::number(count as i64))])}</h2>
             {move || {
                 failure(save_link).get().or_else(|| failure(unlink).get()).map(|e| view! { <ErrorBanner error=e /> })
             }}
@@ -132,11 +133,11 @@ fn ContactCard(
                     <button
                         type="button"
                         class="btn link danger"
-                        aria-label=format!("Unlink {}", contact_name.get_value())
-                        title=(count == 1).then_some("Every account needs at least one contact")
+                        aria-label=tf(Key::UnlinkName, &[("name", &contact_name.get_value())])
+                        title=(count == 1).then_some(t(Key::EveryAccountNeedsContact))
                         on:click=do_unlink.clone()
                     >
-                        "Unlink"
+                        {t(Key::Unlink)}
                     </button>
                 </Show>
             </div>
@@ -148,30 +149,30 @@ fn ContactCard(
                             <span>
                                 {move || {
                                     let d = link.with_value(|l| l.description.clone());
-                                    if d.is_empty() { "No description".to_owned() } else { d }
+                                    if d.is_empty() { t(Key::NoDescription).to_owned() } else { d }
                                 }}
                             </span>
                             <Show when=move || manage>
                                 " "
                                 <button type="button" class="btn link" on:click=move |_| editing.set(true)>
-                                    "Edit description"
+                                    {t(Key::EditDescription)}
                                 </button>
                             </Show>
                         }
                     }
                 >
                     <div class="inline-form">
-                        <TextField id=description_id.clone() label="Description for this account" value=description />
+                        <TextField id=description_id.clone() label=t(Key::DescriptionForAccount) value=description />
                         <button type="button" class="btn primary" on:click=save_description>
-                            "Save description"
+                            {t(Key::SaveDescription)}
                         </button>
                         <button type="button" class="btn" on:click=move |_| editing.set(false)>
-                            "Cancel"
+                            {t(Key::Cancel)}
                         </button>
                     </div>
                 </Show>
                 <div class="field inline">
-                    <label for=priority_id.clone()>"Signer priority"</label>
+                    <label for=priority_id.clone()>{t(Key::SignerPriority)}</label>
                     <select id=priority_id on:change=set_priority disabled=!manage>
                         <option value="" selected=priority.is_none()>"—"</option>
                         {(1..=count.max(5) as u32)
@@ -198,33 +199,33 @@ pub fn EmailSwitches(
     let contact_name = StoredValue::new(name.clone());
     {
         if contact.emails.is_empty() {
-            view! { <p class="muted">"No email: portal access needs one."</p> }.into_any()
+            view! { <p class="muted">{t(Key::NoEmailNoPortal)}</p> }.into_any()
         } else {
             view! {
-                    <table class="email-switches">
-                        <caption class="visually-hidden">{format!("Email settings of {name} for this account")}</caption>
-                        <thead>
-                            <tr>
-                                <th scope="col">"Email"</th>
-                                <th scope="col">"Login"</th>
-                                <th scope="col">"Notify"</th>
-                                <th scope="col">"Email sync"</th>
-                                <th scope="col">"Signatory"</th>
-                                <th scope="col">"Portal"</th>
-                            </tr>
-                        </thead>
-                        <tbody>
-                            {contact
-                                .email_keys()
-                                .into_iter()
-                                .map(|email| {
-                                    view! { <EmailRow email link account contact_name save_link manage /> }
-                                })
-                                .collect_view()}
-                        </tbody>
-                    </table>
-                }
-                    .into_any()
+                <table class="email-switches">
+                    <caption class="visually-hidden">{tf(Key::EmailSettingsOf, &[("name", &name)])}</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">{t(Key::FieldKindEmail)}</th>
+                            <th scope="col">{t(Key::SwitchLogin)}</th>
+                            <th scope="col">{t(Key::SwitchNotify)}</th>
+                            <th scope="col">{t(Key::SwitchEmailSync)}</th>
+                            <th scope="col">{t(Key::SwitchSignatory)}</th>
+                            <th scope="col">{t(Key::Portal)}</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {contact
+                            .email_keys()
+                            .into_iter()
+                            .map(|email| {
+                                view! { <EmailRow email link account contact_name save_link manage /> }
+                            })
+                            .collect_view()}
+                    </tbody>
+                </table>
+            }
+            .into_any()
         }
     }
 }
@@ -284,7 +285,12 @@ fn EmailRow(
         let at = now();
         update(&|a| a.activated_at = Some(at));
     };
-    let label = move |what: &str| format!("{what} for {}", email.get_value());
+    let label = move |what: Key| {
+        tf(
+            Key::SwitchFor,
+            &[("switch", t(what)), ("email", &email.get_value())],
+        )
+    };
     let login_switch = move |ev: leptos::ev::Event| {
         if event_target_checked(&ev) {
             asking.set(true);
@@ -294,10 +300,10 @@ fn EmailRow(
         }
     };
     let status = match (access.login, access.invited_at, access.activated_at) {
-        (false, _, _) => "No portal access".to_owned(),
-        (true, _, Some(t)) => format!("Activated {}", t.date_iso()),
-        (true, Some(t), None) => format!("Invited {} · pending", t.date_iso()),
-        (true, None, None) => "Not invited yet".to_owned(),
+        (false, _, _) => t(Key::NoPortalAccess).to_owned(),
+        (true, _, Some(at)) => tf(Key::ActivatedOn, &[("date", &crate::i18n::date(at))]),
+        (true, Some(at), None) => tf(Key::InvitedPending, &[("date", &crate::i18n::date(at))]),
+        (true, None, None) => t(Key::NotInvitedYet).to_owned(),
     };
     let message_id = format!(
         "invite-message-{}",
@@ -310,22 +316,22 @@ fn EmailRow(
             <td>
                 <input
                     type="checkbox"
-                    aria-label=label("Login")
+                    aria-label=label(Key::SwitchLogin)
                     prop:checked=move || access.login || asking.get()
                     on:change=login_switch
                     disabled=!manage
                 />
             </td>
             <td>
-                {switch(label("Notify"), access.notify, manage, move |on| update(&|a| a.notify = on))}
+                {switch(label(Key::SwitchNotify), access.notify, manage, move |on| update(&|a| a.notify = on))}
                 <details class="prefs">
-                    <summary>"Types"</summary>
+                    <summary>{t(Key::NotifyTypes)}</summary>
                     {[
-                        ("New messages", prefs.messages, (|p, on| p.messages = on) as fn(&mut NotifyPrefs, bool)),
-                        ("Documents", prefs.documents, |p, on| p.documents = on),
-                        ("Organizers", prefs.organizers, |p, on| p.organizers = on),
-                        ("Invoices", prefs.invoices, |p, on| p.invoices = on),
-                        ("Signature requests", prefs.signatures, |p, on| p.signatures = on),
+                        (t(Key::NotifyMessages), prefs.messages, (|p, on| p.messages = on) as fn(&mut NotifyPrefs, bool)),
+                        (t(Key::NotifyDocuments), prefs.documents, |p, on| p.documents = on),
+                        (t(Key::NotifyOrganizers), prefs.organizers, |p, on| p.organizers = on),
+                        (t(Key::NotifyInvoices), prefs.invoices, |p, on| p.invoices = on),
+                        (t(Key::NotifySignatures), prefs.signatures, |p, on| p.signatures = on),
                     ]
                         .into_iter()
                         .map(|(text, on, set)| {
@@ -347,8 +353,8 @@ fn EmailRow(
                         .collect_view()}
                 </details>
             </td>
-            <td>{switch(label("Email sync"), access.email_sync, manage, move |on| update(&|a| a.email_sync = on))}</td>
-            <td>{switch(label("Signatory"), access.signatory, manage, move |on| update(&|a| a.signatory = on))}</td>
+            <td>{switch(label(Key::SwitchEmailSync), access.email_sync, manage, move |on| update(&|a| a.email_sync = on))}</td>
+            <td>{switch(label(Key::SwitchSignatory), access.signatory, manage, move |on| update(&|a| a.signatory = on))}</td>
             <td class="portal">
                 <span>{status}</span>
                 {(access.login && manage)
@@ -356,7 +362,7 @@ fn EmailRow(
                         view! {
                             " "
                             <button type="button" class="btn link" on:click=move |_| asking.set(true)>
-                                {if access.invited_at.is_some() { "Resend invitation" } else { "Invite" }}
+                                {if access.invited_at.is_some() { t(Key::ResendInvitation) } else { t(Key::Invite) }}
                             </button>
                         }
                     })}
@@ -365,14 +371,14 @@ fn EmailRow(
                         view! {
                             " "
                             <button type="button" class="btn link" on:click=activate>
-                                "Mark as activated"
+                                {t(Key::MarkAsActivated)}
                             </button>
                         }
                     })}
                 <Show when=move || asking.get()>
-                    <div class="invite-box" role="group" aria-label=label("Portal invitation")>
-                        <p>{format!("Invite {} to the client portal now?", email.get_value())}</p>
-                        <label for=message_id.clone()>"Personal message (optional)"</label>
+                    <div class="invite-box" role="group" aria-label=label(Key::PortalInvitation)>
+                        <p>{tf(Key::InviteNow, &[("email", &email.get_value())])}</p>
+                        <label for=message_id.clone()>{t(Key::PersonalMessage)}</label>
                         <textarea
                             id=message_id.clone()
                             rows="2"
@@ -381,10 +387,10 @@ fn EmailRow(
                         ></textarea>
                         <div class="actions">
                             <button type="button" class="btn" on:click=skip>
-                                "Skip"
+                                {t(Key::Skip)}
                             </button>
                             <button type="button" class="btn primary" on:click=invite>
-                                "Send invitation"
+                                {t(Key::SendInvitation)}
                             </button>
                         </div>
                     </div>
@@ -437,7 +443,7 @@ fn CreateContact(account: Account, catalog: crate::domain::catalog::Catalog) -> 
         None => {}
     });
     let err =
-        move |f: &'static str| Signal::derive(move || errors.with(|e| e.for_field(f).map(str::to_owned)));
+        move |f: &'static str| Signal::derive(move || errors.with(|e| crate::error::field_message(e, f)));
     let submit = move || {
         let draft = NewContactDraft {
             first_name: first.get_untracked(),
@@ -471,7 +477,7 @@ fn CreateContact(account: Account, catalog: crate::domain::catalog::Catalog) -> 
             fallback=move || {
                 view! {
                     <button type="button" class="btn" on:click=move |_| open.set(true)>
-                        "Create contact"
+                        {t(Key::CreateContact)}
                     </button>
                 }
             }
@@ -484,7 +490,7 @@ fn CreateContact(account: Account, catalog: crate::domain::catalog::Catalog) -> 
                     submit();
                 }
             >
-                <h3>"New contact"</h3>
+                <h3>{t(Key::NewContact)}</h3>
                 {move || {
                     failure(add)
                         .get()
@@ -492,24 +498,24 @@ fn CreateContact(account: Account, catalog: crate::domain::catalog::Catalog) -> 
                         .map(|e| view! { <ErrorBanner error=e /> })
                 }}
                 <div class="row">
-                    <TextField id="new-contact-first" label="First name" value=first error=err("first_name") />
-                    <TextField id="new-contact-last" label="Last name" value=last error=err("last_name") />
+                    <TextField id="new-contact-first" label=t(Key::LabelFirstName) value=first error=err("first_name") />
+                    <TextField id="new-contact-last" label=t(Key::LabelLastName) value=last error=err("last_name") />
                 </div>
                 <div class="row">
-                    <TextField id="new-contact-email" label="Email" kind="email" value=email error=err("email") />
-                    <TextField id="new-contact-phone" label="Phone" kind="tel" value=phone error=err("phone") />
+                    <TextField id="new-contact-email" label=t(Key::FieldKindEmail) kind="email" value=email error=err("email") />
+                    <TextField id="new-contact-phone" label=t(Key::LabelPhone) kind="tel" value=phone error=err("phone") />
                 </div>
                 <div class="switches">
-                    <CheckField id="new-contact-login" label="Login (portal access)" value=login />
-                    <CheckField id="new-contact-notify" label="Notify" value=notify />
-                    <CheckField id="new-contact-sync" label="Email sync" value=sync />
+                    <CheckField id="new-contact-login" label=t(Key::LoginPortalAccess) value=login />
+                    <CheckField id="new-contact-notify" label=t(Key::SwitchNotify) value=notify />
+                    <CheckField id="new-contact-sync" label=t(Key::SwitchEmailSync) value=sync />
                 </div>
                 <div class="actions">
                     <button type="button" class="btn" on:click=move |_| open.set(false)>
-                        "Cancel"
+                        {t(Key::Cancel)}
                     </button>
                     <button type="submit" class="btn primary">
-                        "Add contact"
+                        {t(Key::AddContact)}
                     </button>
                 </div>
             </form>
@@ -556,16 +562,16 @@ fn LinkExisting(
             fallback=move || {
                 view! {
                     <button type="button" class="btn" on:click=move |_| open.set(true)>
-                        "Link existing contact"
+                        {t(Key::LinkExistingContact)}
                     </button>
                 }
             }
         >
             <div class="sub-form">
-                <h3>"Link an existing contact"</h3>
+                <h3>{t(Key::LinkAnExistingContact)}</h3>
                 <ContactFinder id="link-contact-query" exclude=linked.get_value() on_pick=link_contact />
                 <button type="button" class="btn" on:click=move |_| open.set(false)>
-                    "Cancel"
+                    {t(Key::Cancel)}
                 </button>
             </div>
         </Show>

@@ -9,6 +9,7 @@ use crate::domain::history::{self, account_changes, Change, HistoryEntry};
 use crate::domain::ids::{IdSource, MemberId, RoleId};
 use crate::domain::{Account, ValidationErrors};
 use crate::error::AppError;
+use crate::i18n::{t, tf, Key};
 use crate::route::Route;
 use crate::ui::components::{
     AddressFields, AddressForm, CustomFieldsGroup, ErrorBanner, TagList, TagPicker, TextField,
@@ -72,21 +73,21 @@ fn AccountInfo(profile: Profile) -> impl IntoView {
     view! {
         <section class="card" aria-labelledby="account-info">
             <div class="card-header">
-                <h2 id="account-info">"Account info"</h2>
+                <h2 id="account-info">{t(Key::AccountInfo)}</h2>
                 <div class="card-actions">
                     <Show when=move || !editing.get()>
                         <button
                             type="button"
                             class="btn"
-                            aria-label="Edit account info"
+                            aria-label=t(Key::EditAccountInfo)
                             on:click=move |_| editing.set(true)
                             disabled=!manage
                         >
-                            "Edit"
+                            {t(Key::Edit)}
                         </button>
                     </Show>
                     <button type="button" class="btn" on:click=archive disabled=!manage>
-                        {if archived { "Restore account" } else { "Archive account" }}
+                        {if archived { t(Key::RestoreAccount) } else { t(Key::ArchiveAccount) }}
                     </button>
                 </div>
             </div>
@@ -124,30 +125,43 @@ fn AccountFacts(account: Account, catalog: crate::domain::catalog::Catalog) -> i
     .map(|s| s.as_str())
     .collect::<Vec<_>>()
     .join(", ");
-    let folders = catalog.folders(a.folder_template.as_ref()).join(", ");
-    let template = a
-        .folder_template
-        .as_ref()
-        .and_then(|t| catalog.template(t))
-        .map_or_else(|| "Default".to_owned(), |t| t.name.clone());
+    let folders = match a.folder_template.as_ref().and_then(|id| catalog.template(id)) {
+        Some(template) => tf(
+            Key::TemplateFolders,
+            &[
+                ("template", &template.name),
+                ("folders", &template.folders.join(", ")),
+            ],
+        ),
+        None => tf(
+            Key::TemplateFolders,
+            &[
+                ("template", t(Key::DefaultTemplate)),
+                ("folders", t(Key::DefaultFolder)),
+            ],
+        ),
+    };
     let custom: Vec<(String, String)> = catalog
         .fields_for(FieldTarget::Account)
-        .map(|f| (f.label.clone(), a.custom.get(&f.id).cloned().unwrap_or_default()))
+        .map(|f| {
+            let raw = a.custom.get(&f.id).map(String::as_str).unwrap_or_default();
+            (f.label.clone(), crate::i18n::names::field_value(&f.kind, raw))
+        })
         .collect();
     view! {
         <dl class="facts">
-            <dt>"Name"</dt>
+            <dt>{t(Key::LabelName)}</dt>
             <dd>{a.name.clone()}</dd>
-            <dt>"Type"</dt>
-            <dd>{a.kind.label()}</dd>
+            <dt>{t(Key::TypeColumn)}</dt>
+            <dd>{crate::i18n::names::account_type(a.kind)}</dd>
             {(a.kind == AccountType::Company)
                 .then(|| view! {
-                    <dt>"Company name"</dt>
+                    <dt>{t(Key::LabelCompanyName)}</dt>
                     <dd>{a.company_name.clone()}</dd>
                 })}
-            <dt>"Address"</dt>
+            <dt>{t(Key::Address)}</dt>
             <dd>{if address.is_empty() { "—".to_owned() } else { address }}</dd>
-            <dt>"Tags"</dt>
+            <dt>{t(Key::Tags)}</dt>
             <dd>
                 {if a.tags.is_empty() {
                     view! { "—" }.into_any()
@@ -155,21 +169,21 @@ fn AccountFacts(account: Account, catalog: crate::domain::catalog::Catalog) -> i
                     view! { <TagList tags=a.tags.clone() catalog=catalog.clone() /> }.into_any()
                 }}
             </dd>
-            <dt>"Team members"</dt>
+            <dt>{t(Key::TeamMembers)}</dt>
             <dd>{if team.is_empty() { "—".to_owned() } else { team.join(", ") }}</dd>
-            <dt>"Folders"</dt>
-            <dd>{format!("{template}: {folders}")}</dd>
+            <dt>{t(Key::FoldersColumn)}</dt>
+            <dd>{folders}</dd>
             {custom
                 .into_iter()
                 .map(|(label, value)| {
                     view! {
                         <dt>{label}</dt>
-                        <dd>{if value.is_empty() { "—".to_owned() } else { value }}</dd>
+                        <dd>{value}</dd>
                     }
                 })
                 .collect_view()}
-            <dt>"Created"</dt>
-            <dd>{a.created_at.date_iso()}</dd>
+            <dt>{t(Key::Created)}</dt>
+            <dd>{crate::i18n::date(a.created_at)}</dd>
         </dl>
     }
 }
@@ -204,7 +218,7 @@ fn EditAccount(
     let cat = StoredValue::new(catalog.clone());
     let custom_values = StoredValue::new(custom.clone());
     let err =
-        move |f: &'static str| Signal::derive(move || errors.with(|e| e.for_field(f).map(str::to_owned)));
+        move |f: &'static str| Signal::derive(move || errors.with(|e| crate::error::field_message(e, f)));
 
     let submit = move || {
         let edit = AccountEdit {
@@ -242,7 +256,7 @@ fn EditAccount(
             }
         >
             <fieldset class="radio-group">
-                <legend>"Account type"</legend>
+                <legend>{t(Key::AccountType)}</legend>
                 {AccountType::ALL
                     .into_iter()
                     .map(|t| {
@@ -257,23 +271,23 @@ fn EditAccount(
                                     prop:checked=move || kind.get() == t
                                     on:change=move |_| kind.set(t)
                                 />
-                                {t.label()}
+                                {crate::i18n::names::account_type(t)}
                             </label>
                         }
                     })
                     .collect_view()}
             </fieldset>
-            <TextField id="edit-name" label="Account name" value=name error=err("name") />
+            <TextField id="edit-name" label=t(Key::LabelAccountName) value=name error=err("name") />
             <Show when=move || kind.get() == AccountType::Company>
-                <TextField id="edit-company" label="Company name" value=company error=err("company_name") />
+                <TextField id="edit-company" label=t(Key::LabelCompanyName) value=company error=err("company_name") />
             </Show>
             <AddressFields form=address errors prefix="edit" />
             <fieldset class="group">
-                <legend>"Tags"</legend>
+                <legend>{t(Key::Tags)}</legend>
                 {if catalog.tags.is_empty() {
                     view! {
                         <p class="muted">
-                            "No tags yet. " <a href=Route::Settings.href()>"Create tags in Settings"</a>
+                            {t(Key::NoTagsYet)} " " <a href=Route::Settings.href()>{t(Key::CreateTagsInSettings)}</a>
                         </p>
                     }
                         .into_any()
@@ -282,11 +296,11 @@ fn EditAccount(
                 }}
             </fieldset>
             <fieldset class="group">
-                <legend>"Team members with access"</legend>
+                <legend>{t(Key::TeamMembersWithAccess)}</legend>
                 {if catalog.members.is_empty() {
                     view! {
                         <p class="muted">
-                            "No team members yet. " <a href=Route::Settings.href()>"Add them in Settings"</a>
+                            {t(Key::NoMembersYet)} " " <a href=Route::Settings.href()>{t(Key::AddMembersInSettings)}</a>
                         </p>
                     }
                         .into_any()
@@ -314,7 +328,7 @@ fn EditAccount(
                                             });
                                         }
                                     />
-                                    {format!("{} ({})", m.name, m.role.label())}
+                                    {format!("{} ({})", m.name, crate::i18n::names::team_role(m.role))}
                                 </label>
                             }
                         })
@@ -323,7 +337,7 @@ fn EditAccount(
                 }}
             </fieldset>
             <div class="field">
-                <label for="edit-template">"Folder template"</label>
+                <label for="edit-template">{t(Key::FolderTemplate)}</label>
                 <select
                     id="edit-template"
                     on:change=move |ev| {
@@ -332,7 +346,7 @@ fn EditAccount(
                     }
                 >
                     <option value="" selected=template.get_untracked().is_none()>
-                        "Default (Client uploaded documents)"
+                        {tf(Key::DefaultTemplateOption, &[("folder", t(Key::DefaultFolder))])}
                     </option>
                     {catalog
                         .templates
@@ -351,10 +365,10 @@ fn EditAccount(
             <CustomFieldsGroup fields=custom.clone() errors />
             <div class="actions">
                 <button type="button" class="btn" on:click=move |_| editing.set(false)>
-                    "Cancel"
+                    {t(Key::Cancel)}
                 </button>
                 <button type="submit" class="btn primary">
-                    "Save account info"
+                    {t(Key::SaveAccountInfo)}
                 </button>
             </div>
         </form>
@@ -418,30 +432,31 @@ fn Roles(profile: Profile) -> impl IntoView {
             let role = profile
                 .catalog
                 .role(&r.role)
-                .map_or_else(|| "(deleted role)".to_owned(), |x| x.name.clone());
+                .map_or_else(|| t(Key::DeletedRole).to_owned(), |x| x.name.clone());
             let member = profile
                 .catalog
                 .member(&r.member)
-                .map_or_else(|| "(former member)".to_owned(), |x| x.name.clone());
+                .map_or_else(|| t(Key::FormerMember).to_owned(), |x| x.name.clone());
             (r.clone(), role, member)
         })
         .collect();
     let role_error = Signal::derive(move || {
         failure(create_role).get().map(|e| {
             e.field_errors()
-                .map_or_else(|| e.user_message(), |f| f.to_string())
+                .and_then(|f| f.0.first())
+                .map_or_else(|| e.user_message(), |f| crate::error::problem_text(&f.problem))
         })
     });
     view! {
         <section class="card" aria-labelledby="roles-heading">
-            <h2 id="roles-heading">"Account roles"</h2>
+            <h2 id="roles-heading">{t(Key::AccountRoles)}</h2>
             {move || failure(save).get().map(|e| view! { <ErrorBanner error=e /> })}
-            {(assignments.is_empty()).then(|| view! { <p class="muted">"No roles assigned."</p> })}
+            {(assignments.is_empty()).then(|| view! { <p class="muted">{t(Key::NoRolesAssigned)}</p> })}
             <ul class="item-list">
                 {assignments
                     .into_iter()
                     .map(|(assignment, role, member)| {
-                        let label = format!("Remove {member} as {role}");
+                        let label = tf(Key::RemoveMemberAsRole, &[("member", &member), ("role", &role)]);
                         let remove = move |_| {
                             let before = account.get_value();
                             let mut after = before.clone();
@@ -457,7 +472,7 @@ fn Roles(profile: Profile) -> impl IntoView {
                                 {member}
                                 " "
                                 <button type="button" class="btn link danger" aria-label=label on:click=remove disabled=!manage>
-                                    "Remove"
+                                    {t(Key::Remove)}
                                 </button>
                             </li>
                         }
@@ -466,16 +481,16 @@ fn Roles(profile: Profile) -> impl IntoView {
             </ul>
             <div class="row compact">
                 <div class="field">
-                    <label for="assign-role">"Role"</label>
+                    <label for="assign-role">{t(Key::RoleColumn)}</label>
                     <select id="assign-role" on:change=move |ev| pick_role.set(event_target_value(&ev))>
-                        <option value="">"Choose a role"</option>
+                        <option value="">{t(Key::ChooseRole)}</option>
                         {profile.catalog.roles.iter().map(|r| view! { <option value=r.id.to_string()>{r.name.clone()}</option> }).collect_view()}
                     </select>
                 </div>
                 <div class="field">
-                    <label for="assign-member">"Team member"</label>
+                    <label for="assign-member">{t(Key::TeamMember)}</label>
                     <select id="assign-member" on:change=move |ev| pick_member.set(event_target_value(&ev))>
-                        <option value="">"Choose a team member"</option>
+                        <option value="">{t(Key::ChooseMember)}</option>
                         {profile
                             .catalog
                             .members
@@ -486,12 +501,12 @@ fn Roles(profile: Profile) -> impl IntoView {
                 </div>
             </div>
             <button type="button" class="btn" on:click=assign disabled=!manage>
-                "Assign role"
+                {t(Key::AssignRole)}
             </button>
             <div class="inline-form">
-                <TextField id="new-role" label="New role" value=new_role error=role_error />
+                <TextField id="new-role" label=t(Key::NewRole) value=new_role error=role_error />
                 <button type="button" class="btn" on:click=add_role disabled=!manage>
-                    "Create role"
+                    {t(Key::CreateRole)}
                 </button>
             </div>
         </section>
@@ -502,9 +517,9 @@ fn Roles(profile: Profile) -> impl IntoView {
 fn LinkedAccounts(profile: Profile) -> impl IntoView {
     view! {
         <section class="card" aria-labelledby="linked-heading">
-            <h2 id="linked-heading">"Linked accounts"</h2>
+            <h2 id="linked-heading">{t(Key::LinkedAccounts)}</h2>
             {if profile.linked.is_empty() {
-                view! { <p class="muted">"No other account shares a contact with this one."</p> }.into_any()
+                view! { <p class="muted">{t(Key::NoLinkedAccounts)}</p> }.into_any()
             } else {
                 view! {
                     <ul class="item-list">
@@ -516,7 +531,7 @@ fn LinkedAccounts(profile: Profile) -> impl IntoView {
                                     <li>
                                         <a href=Route::account(a.id.clone()).href()>{a.name.clone()}</a>
                                         " "
-                                        <span class="badge">{a.kind.label()}</span>
+                                        <span class="badge">{crate::i18n::names::account_type(a.kind)}</span>
                                     </li>
                                 }
                             })
@@ -536,7 +551,7 @@ fn History(profile: Profile) -> impl IntoView {
     let entries = StoredValue::new(profile.history);
     view! {
         <section class="card" aria-labelledby="history-heading">
-            <h2 id="history-heading">"History of changes"</h2>
+            <h2 id="history-heading">{t(Key::HistoryOfChanges)}</h2>
             <ol class="item-list history">
                 {move || {
                     let shown = if expanded.get() { total } else { LATEST };
@@ -547,16 +562,21 @@ fn History(profile: Profile) -> impl IntoView {
                         .map(|h| {
                             view! {
                                 <li>
-                                    <span>{h.change.describe()}</span>
+                                    <span>{crate::i18n::names::history_change(&h.change)}</span>
                                     <br />
-                                    <span class="muted small">{format!("{} · {}", h.by, h.at.date_iso())}</span>
+                                    <span class="muted small">
+                                        {tf(
+                                            Key::NoteMeta,
+                                            &[("by", crate::i18n::names::actor(&h.by)), ("date", &crate::i18n::date(h.at))],
+                                        )}
+                                    </span>
                                 </li>
                             }
                         })
                         .collect_view()
                 }}
             </ol>
-            <ViewAll total expanded what="changes" />
+            <ViewAll total expanded what=Key::ViewAllChanges />
         </section>
     }
 }

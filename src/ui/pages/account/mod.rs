@@ -10,6 +10,7 @@ use crate::domain::catalog::Catalog;
 use crate::domain::history::HistoryEntry;
 use crate::domain::note::Note;
 use crate::domain::{Account, AccountId, Contact, Link};
+use crate::i18n::{t, tf, tn, Key};
 use crate::route::{AccountTab, Route};
 use crate::store::StoreError;
 use crate::ui::components::{ErrorBanner, Loading, TagList};
@@ -56,15 +57,15 @@ pub fn AccountPage(id: AccountId, tab: AccountTab) -> impl IntoView {
         None => view! { <Loading /> }.into_any(),
         Some(Err(e)) => view! { <ErrorBanner error=e /> }.into_any(),
         Some(Ok(None)) => view! {
-            <h1>"Account not found"</h1>
-            <p>"This account does not exist on this device."</p>
-            <a href=Route::clients().href()>"Back to Clients"</a>
+            <h1>{t(Key::AccountNotFound)}</h1>
+            <p>{t(Key::AccountNotHere)}</p>
+            <a href=Route::clients().href()>{t(Key::BackToClients)}</a>
         }
         .into_any(),
         Some(Ok(Some(p))) if !services.may_see(&p.account) => view! {
-            <h1>"No access"</h1>
-            <p>"The team member you are viewing as has no access to this account."</p>
-            <a href=Route::clients().href()>"Back to Clients"</a>
+            <h1>{t(Key::NoAccess)}</h1>
+            <p>{t(Key::NoAccessText)}</p>
+            <a href=Route::clients().href()>{t(Key::BackToClients)}</a>
         }
         .into_any(),
         Some(Ok(Some(p))) => view! { <ProfileView profile=p tab=tab /> }.into_any(),
@@ -84,7 +85,9 @@ pub fn initials(name: &str) -> String {
 #[component]
 pub fn Avatar(#[prop(into)] name: String, #[prop(optional_no_strip)] photo: Option<String>) -> impl IntoView {
     match photo {
-        Some(src) => view! { <img class="avatar" src=src alt=format!("Photo of {name}") /> }.into_any(),
+        Some(src) => {
+            view! { <img class="avatar" src=src alt=tf(Key::PhotoOf, &[("name", &name)]) /> }.into_any()
+        }
         None => view! { <div class="avatar" aria-hidden="true">{initials(&name)}</div> }.into_any(),
     }
 }
@@ -107,16 +110,16 @@ fn ProfileView(profile: Profile, tab: AccountTab) -> impl IntoView {
             <div class="profile-title">
                 <h1>{a.name.clone()}</h1>
                 <p class="muted">
-                    <span class="badge">{a.kind.label()}</span>
-                    {a.archived.then(|| view! { " " <span class="badge archived">"Archived"</span> })}
+                    <span class="badge">{crate::i18n::names::account_type(a.kind)}</span>
+                    {a.archived.then(|| view! { " " <span class="badge archived">{t(Key::BadgeArchived)}</span> })}
                     " "
                     <TagList tags=a.tags.clone() catalog=profile.catalog.clone() />
                 </p>
             </div>
         </header>
-        <nav class="tabs" aria-label="Account sections">
-            {tab_link(AccountTab::Overview, "Overview")}
-            {tab_link(AccountTab::Info, "Info")}
+        <nav class="tabs" aria-label=t(Key::AccountSections)>
+            {tab_link(AccountTab::Overview, t(Key::TabOverview))}
+            {tab_link(AccountTab::Info, t(Key::TabInfo))}
         </nav>
         {match tab {
             AccountTab::Overview => view! { <overview::Overview profile=profile /> }.into_any(),
@@ -130,7 +133,12 @@ pub const LATEST: usize = 5;
 
 /// "View all (N)" / "Show fewer" for a section that shows the latest items.
 #[component]
-pub fn ViewAll(total: usize, expanded: RwSignal<bool>, #[prop(into)] what: String) -> impl IntoView {
+pub fn ViewAll(
+    total: usize,
+    expanded: RwSignal<bool>,
+    /// "View all {n} notes": a text with plural forms.
+    what: Key,
+) -> impl IntoView {
     (total > LATEST).then(|| {
         view! {
             <button
@@ -139,7 +147,7 @@ pub fn ViewAll(total: usize, expanded: RwSignal<bool>, #[prop(into)] what: Strin
                 aria-expanded=move || expanded.get().to_string()
                 on:click=move |_| expanded.update(|e| *e = !*e)
             >
-                {move || if expanded.get() { "Show fewer".to_owned() } else { format!("View all {total} {what}") }}
+                {move || if expanded.get() { t(Key::ShowFewer).to_owned() } else { tn(what, total, &[]) }}
             </button>
         }
     })

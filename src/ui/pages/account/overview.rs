@@ -7,6 +7,7 @@ use crate::domain::ids::IdSource;
 use crate::domain::note::{check_note_text, Note};
 use crate::domain::Timestamp;
 use crate::error::AppError;
+use crate::i18n::{t, tf, Key};
 use crate::route::{AccountTab, Route};
 use crate::ui::components::ErrorBanner;
 use crate::ui::services::{change, failure, now, use_services, BrowserIds};
@@ -46,17 +47,17 @@ fn Notes(profile: Profile) -> impl IntoView {
             draft.set(String::new());
             draft_error.set(None);
         }
-        Err(e) => draft_error.set(e.0.first().map(|f| f.message.clone())),
+        Err(e) => draft_error.set(e.0.first().map(|f| crate::error::problem_text(&f.problem))),
     };
     let total = profile.notes.len();
     let notes = StoredValue::new(profile.notes);
     let editable = services.may_manage();
     view! {
         <section class="card" aria-labelledby="notes-heading">
-            <h2 id="notes-heading">{format!("Notes ({total})")}</h2>
+            <h2 id="notes-heading">{tf(Key::NotesCount, &[("count", &crate::i18n::number(total as i64))])}</h2>
             {move || failure(save).get().or_else(|| failure(delete).get()).map(|e| view! { <ErrorBanner error=e /> })}
             <div class="field">
-                <label for="new-note">"New note"</label>
+                <label for="new-note">{t(Key::NewNote)}</label>
                 <textarea
                     id="new-note"
                     rows="3"
@@ -71,7 +72,7 @@ fn Notes(profile: Profile) -> impl IntoView {
                 </p>
             </div>
             <button type="button" class="btn primary" on:click=add disabled=!editable>
-                "Add note"
+                {t(Key::AddNote)}
             </button>
             <ul class="item-list">
                 {move || {
@@ -84,7 +85,7 @@ fn Notes(profile: Profile) -> impl IntoView {
                         .collect_view()
                 }}
             </ul>
-            <ViewAll total expanded what="notes" />
+            <ViewAll total expanded what=Key::ViewAllNotes />
         </section>
     }
 }
@@ -103,12 +104,12 @@ fn NoteItem(
     let note = StoredValue::new(note);
     let field_id = format!("note-{}", note.with_value(|n| n.id.to_string()));
     let meta = note.with_value(|n| {
-        let edited = if n.updated_at != n.created_at {
-            " (edited)"
+        let (by, date) = (crate::i18n::names::actor(&n.by), crate::i18n::date(n.created_at));
+        if n.updated_at != n.created_at {
+            tf(Key::NoteMetaEdited, &[("by", by), ("date", &date)])
         } else {
-            ""
-        };
-        format!("{} · {}{edited}", n.by, n.created_at.date_iso())
+            tf(Key::NoteMeta, &[("by", by), ("date", &date)])
+        }
     });
     let save_edit = move |_| match check_note_text(&text.get_untracked()) {
         Ok(t) => {
@@ -118,7 +119,7 @@ fn NoteItem(
             save.dispatch_local(n);
             editing.set(false);
         }
-        Err(e) => error.set(e.0.first().map(|f| f.message.clone())),
+        Err(e) => error.set(e.0.first().map(|f| crate::error::problem_text(&f.problem))),
     };
     view! {
         <li class="note">
@@ -131,7 +132,7 @@ fn NoteItem(
                 }
             >
                 <label class="visually-hidden" for=field_id.clone()>
-                    "Edit note"
+                    {t(Key::EditNote)}
                 </label>
                 <textarea
                     id=field_id.clone()
@@ -141,10 +142,10 @@ fn NoteItem(
                 ></textarea>
                 <p class="error-text" role="alert">{move || error.get()}</p>
                 <button type="button" class="btn primary" on:click=save_edit>
-                    "Save note"
+                    {t(Key::SaveNote)}
                 </button>
                 <button type="button" class="btn" on:click=move |_| editing.set(false)>
-                    "Cancel"
+                    {t(Key::Cancel)}
                 </button>
             </Show>
             <p class="muted small">{meta}</p>
@@ -154,17 +155,18 @@ fn NoteItem(
                     fallback=move || {
                         view! {
                             <button type="button" class="btn link" on:click=move |_| editing.set(true)>
-                                "Edit"
+                                {t(Key::Edit)}
                             </button>
                             " "
                             <button type="button" class="btn link danger" on:click=move |_| confirming.set(true)>
-                                "Delete"
+                                {t(Key::Delete)}
                             </button>
                         }
                     }
                 >
-                    <span role="group" aria-label="Confirm deleting the note">
-                        "Delete this note? "
+                    <span role="group" aria-label=t(Key::ConfirmDeleteNote)>
+                        {t(Key::DeleteThisNote)}
+                        " "
                         <button
                             type="button"
                             class="btn danger"
@@ -172,11 +174,11 @@ fn NoteItem(
                                 delete.dispatch_local(note.get_value());
                             }
                         >
-                            "Delete note"
+                            {t(Key::DeleteNote)}
                         </button>
                         " "
                         <button type="button" class="btn" on:click=move |_| confirming.set(false)>
-                            "Keep it"
+                            {t(Key::KeepIt)}
                         </button>
                     </span>
                 </Show>
@@ -200,9 +202,15 @@ fn LoginActivity(profile: Profile) -> impl IntoView {
     for (link, contact) in &profile.contacts {
         for access in link.email_access.iter().filter(|a| a.login) {
             let (status, at) = match (access.activated_at, access.invited_at) {
-                (Some(t), _) => (format!("Activated {}", t.date_iso()), Some(t)),
-                (None, Some(t)) => (format!("Invited {} · not activated yet", t.date_iso()), Some(t)),
-                (None, None) => ("Portal access on · not invited yet".to_owned(), None),
+                (Some(at), _) => (
+                    tf(Key::ActivatedOn, &[("date", &crate::i18n::date(at))]),
+                    Some(at),
+                ),
+                (None, Some(at)) => (
+                    tf(Key::InvitedNotActivated, &[("date", &crate::i18n::date(at))]),
+                    Some(at),
+                ),
+                (None, None) => (t(Key::PortalOnNotInvited).to_owned(), None),
             };
             rows.push(Activity {
                 who: contact.display_name(),
@@ -218,10 +226,10 @@ fn LoginActivity(profile: Profile) -> impl IntoView {
     let rows = StoredValue::new(rows);
     view! {
         <section class="card" aria-labelledby="login-heading">
-            <h2 id="login-heading">"Login activity"</h2>
+            <h2 id="login-heading">{t(Key::LoginActivity)}</h2>
             {(total == 0)
                 .then(|| {
-                    view! { <p class="muted">"No contact of this account has portal access yet."</p> }
+                    view! { <p class="muted">{t(Key::NoPortalAccessYet)}</p> }
                 })}
             <ul class="item-list">
                 {move || {
@@ -243,7 +251,7 @@ fn LoginActivity(profile: Profile) -> impl IntoView {
                         .collect_view()
                 }}
             </ul>
-            <ViewAll total expanded what="logins" />
+            <ViewAll total expanded what=Key::ViewAllLogins />
         </section>
     }
 }
@@ -253,7 +261,9 @@ fn ContactsSummary(profile: Profile) -> impl IntoView {
     let info = Route::Account(profile.account.id.clone(), AccountTab::Info).href();
     view! {
         <section class="card" aria-labelledby="contacts-summary-heading">
-            <h2 id="contacts-summary-heading">{format!("Contacts ({})", profile.contacts.len())}</h2>
+            <h2 id="contacts-summary-heading">
+                {tf(Key::ContactsCount, &[("count", &crate::i18n::number(profile.contacts.len() as i64))])}
+            </h2>
             <ul class="item-list">
                 {profile
                     .contacts
@@ -272,7 +282,7 @@ fn ContactsSummary(profile: Profile) -> impl IntoView {
                     })
                     .collect_view()}
             </ul>
-            <a href=info>"Manage contacts in Info"</a>
+            <a href=info>{t(Key::ManageContactsInInfo)}</a>
         </section>
     }
 }

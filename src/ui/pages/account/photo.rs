@@ -2,8 +2,10 @@
 //! scaled down in the browser, stored locally (nothing is uploaded anywhere).
 
 use crate::domain::history::{self, Change, HistoryEntry};
+use crate::domain::validation::{PhotoProblem, Problem};
 use crate::domain::Account;
 use crate::error::AppError;
+use crate::i18n::{t, Key};
 use crate::store::StoreError;
 use crate::ui::components::ErrorBanner;
 use crate::ui::services::{change, failure, now, use_services, BrowserIds};
@@ -15,8 +17,8 @@ use wasm_bindgen_futures::JsFuture;
 const PHOTO_SIDE: u32 = 192;
 
 /// Reads an image file and returns it as a square JPEG `data:` URL.
-async fn square_photo(file: web_sys::File) -> Result<String, String> {
-    let unreadable = |_| "This file could not be read as an image".to_owned();
+async fn square_photo(file: web_sys::File) -> Result<String, PhotoProblem> {
+    let unreadable = |_| PhotoProblem::Unreadable;
     let url = web_sys::Url::create_object_url_with_blob(&file).map_err(unreadable)?;
     let img = web_sys::HtmlImageElement::new().map_err(unreadable)?;
     img.set_src(&url);
@@ -25,17 +27,17 @@ async fn square_photo(file: web_sys::File) -> Result<String, String> {
     decoded.map_err(unreadable)?;
     let (w, h) = (f64::from(img.natural_width()), f64::from(img.natural_height()));
     if w < 1.0 || h < 1.0 {
-        return Err("This image is empty".into());
+        return Err(PhotoProblem::Empty);
     }
     let side = w.min(h);
     let document = web_sys::window()
         .and_then(|w| w.document())
-        .ok_or("No document")?;
+        .ok_or(PhotoProblem::CannotDraw)?;
     let canvas: web_sys::HtmlCanvasElement = document
         .create_element("canvas")
         .map_err(unreadable)?
         .dyn_into()
-        .map_err(|_| "No canvas".to_owned())?;
+        .map_err(|_| PhotoProblem::CannotDraw)?;
     canvas.set_width(PHOTO_SIDE);
     canvas.set_height(PHOTO_SIDE);
     let ctx: web_sys::CanvasRenderingContext2d = canvas
@@ -43,7 +45,7 @@ async fn square_photo(file: web_sys::File) -> Result<String, String> {
         .ok()
         .flatten()
         .and_then(|c| c.dyn_into().ok())
-        .ok_or("This browser cannot draw images")?;
+        .ok_or(PhotoProblem::CannotDraw)?;
     let target = f64::from(PHOTO_SIDE);
     ctx.draw_image_with_html_image_element_and_sw_and_sh_and_dx_and_dy_and_dw_and_dh(
         &img,
@@ -70,7 +72,7 @@ pub fn PhotoControls(account: Account, photo: Option<String>, manage: bool) -> i
     let save = change(|store, (before, photo, log): PhotoChange| async move {
         store.set_photo(&before, photo.as_deref(), &log).await
     });
-    let problem = RwSignal::new(None::<String>);
+    let problem = RwSignal::new(None::<PhotoProblem>);
     let account = StoredValue::new(account);
     let stamp = move || {
         account.with_value(|a| {
@@ -110,11 +112,11 @@ pub fn PhotoControls(account: Account, photo: Option<String>, manage: bool) -> i
             {move || {
                 problem
                     .get()
-                    .map(|m| view! { <ErrorBanner error=AppError::from(StoreError::rejected("photo", m)) /> })
+                    .map(|m| view! { <ErrorBanner error=AppError::from(StoreError::rejected("photo", Problem::Photo(m))) /> })
             }}
             <Show when=move || manage>
                 <label class="btn" for="photo-file">
-                    {if has_photo { "Change photo" } else { "Upload photo" }}
+                    {if has_photo { t(Key::ChangePhoto) } else { t(Key::UploadPhoto) }}
                 </label>
                 <input id="photo-file" class="visually-hidden" type="file" accept="image/*" on:change=chosen />
                 {has_photo
@@ -128,7 +130,7 @@ pub fn PhotoControls(account: Account, photo: Option<String>, manage: bool) -> i
                                     save.dispatch_local((account.get_value(), None, stamp()));
                                 }
                             >
-                                "Remove photo"
+                                {t(Key::RemovePhoto)}
                             </button>
                         }
                     })}

@@ -10,6 +10,7 @@ use crate::domain::ids::{MemberId, TagId};
 use crate::domain::listing::{self, AccountFilter, BulkOp, SortOrder};
 use crate::domain::{AccountId, AccountType};
 use crate::error::AppError;
+use crate::i18n::{t, tf, tn, Key};
 use crate::route::Route;
 use crate::ui::components::TagList;
 use crate::ui::services::{now, use_services, BrowserIds};
@@ -167,19 +168,19 @@ pub fn AccountsList(archived: bool, data: DataSignal) -> impl IntoView {
                         }
                     />
                     <label for=label_for class="sr-only">
-                        {format!("Select {}", a.name)}
+                        {tf(Key::SelectName, &[("name", &a.name)])}
                     </label>
                 </div>
                 <div role="cell" class="c-name">
                     <a href=Route::account(id).href()>{a.name.clone()}</a>
                 </div>
-                <div role="cell">{a.kind.label()}</div>
+                <div role="cell">{crate::i18n::names::account_type(a.kind)}</div>
                 <div role="cell" class="c-tags">
                     <TagList tags=a.tags.clone() catalog=d.catalog.clone() />
                 </div>
                 <div role="cell">{d.team_names(a)}</div>
                 <div role="cell">{primary}</div>
-                <div role="cell">{a.created_at.date_iso()}</div>
+                <div role="cell">{crate::i18n::date(a.created_at)}</div>
             })
         }
     };
@@ -192,7 +193,7 @@ pub fn AccountsList(archived: bool, data: DataSignal) -> impl IntoView {
         <p class="muted list-count" role="status">
             {move || {
                 let (n, m) = (count.get(), total.get());
-                format!("{n} of {}", listing::accounts_phrase(m))
+                tn(Key::AccountsShown, m, &[("shown", &crate::i18n::number(n as i64))])
             }}
         </p>
         <BulkBar archived data rows selected />
@@ -208,7 +209,7 @@ pub fn AccountsList(archived: bool, data: DataSignal) -> impl IntoView {
                 }
             }
         >
-            <VirtualRows label="Accounts" class="cols-accounts" count=count row scroller>
+            <VirtualRows label=t(Key::Accounts) class="cols-accounts" count=count row scroller>
                 <div role="columnheader" class="c-check">
                     <input
                         id="select-all"
@@ -218,18 +219,18 @@ pub fn AccountsList(archived: bool, data: DataSignal) -> impl IntoView {
                         on:change=toggle_all
                     />
                     <label for="select-all" class="sr-only">
-                        {move || format!("Select all {}", listing::accounts_phrase(count.get()))}
+                        {move || tn(Key::SelectAllAccounts, count.get(), &[])}
                     </label>
                 </div>
                 <div role="columnheader" aria-sort=sort_attr(SortOrder::Name, "ascending")>
-                    "Name"
+                    {t(Key::LabelName)}
                 </div>
-                <div role="columnheader">"Type"</div>
-                <div role="columnheader">"Tags"</div>
-                <div role="columnheader">"Team"</div>
-                <div role="columnheader">"Primary contact"</div>
+                <div role="columnheader">{t(Key::TypeColumn)}</div>
+                <div role="columnheader">{t(Key::Tags)}</div>
+                <div role="columnheader">{t(Key::Team)}</div>
+                <div role="columnheader">{t(Key::PrimaryContact)}</div>
                 <div role="columnheader" aria-sort=sort_attr(SortOrder::Newest, "descending")>
-                    "Created"
+                    {t(Key::Created)}
                 </div>
             </VirtualRows>
         </Show>
@@ -242,9 +243,9 @@ fn Empty(archived: bool, narrowed: Signal<bool>, clear: Callback<()>) -> impl In
         if narrowed.get() {
             view! {
                 <div class="empty">
-                    <p>"No accounts match these filters."</p>
+                    <p>{t(Key::NoAccountsMatch)}</p>
                     <button type="button" class="btn" on:click=move |_| clear.run(())>
-                        "Clear filters"
+                        {t(Key::ClearFilters)}
                     </button>
                 </div>
             }
@@ -252,17 +253,17 @@ fn Empty(archived: bool, narrowed: Signal<bool>, clear: Callback<()>) -> impl In
         } else if archived {
             view! {
                 <div class="empty">
-                    <p>"No archived accounts."</p>
-                    <a href=Route::clients().href()>"Back to active accounts"</a>
+                    <p>{t(Key::NoArchivedAccounts)}</p>
+                    <a href=Route::clients().href()>{t(Key::BackToActive)}</a>
                 </div>
             }
             .into_any()
         } else {
             view! {
                 <div class="empty">
-                    <p>"No client accounts yet."</p>
+                    <p>{t(Key::NoAccountsYet)}</p>
                     <a class="btn primary" href=Route::NewAccount.href()>
-                        "New account"
+                        {t(Key::NewAccount)}
                     </a>
                 </div>
             }
@@ -318,7 +319,7 @@ fn Filters(
     view! {
         <div class="filters">
             <div class="field">
-                <label for="filter-name">"Filter by name"</label>
+                <label for="filter-name">{t(Key::FilterByName)}</label>
                 <input
                     id="filter-name"
                     type="search"
@@ -328,17 +329,17 @@ fn Filters(
                 />
             </div>
             <div class="field">
-                <label for="filter-type">"Filter by type"</label>
+                <label for="filter-type">{t(Key::FilterByType)}</label>
                 <select id="filter-type" on:change=move |ev| kind.set(parse_opt(&event_target_value(&ev), AccountType::from_code))>
                     <option value="" prop:selected=move || kind.get().is_none()>
-                        "All types"
+                        {t(Key::AllTypes)}
                     </option>
                     {AccountType::ALL
                         .into_iter()
                         .map(|t| {
                             view! {
                                 <option value=t.code() prop:selected=move || kind.get() == Some(t)>
-                                    {t.label()}
+                                    {crate::i18n::names::account_type(t)}
                                 </option>
                             }
                         })
@@ -346,10 +347,10 @@ fn Filters(
                 </select>
             </div>
             <div class="field">
-                <label for="filter-tag">"Filter by tag"</label>
+                <label for="filter-tag">{t(Key::FilterByTag)}</label>
                 <select id="filter-tag" on:change=move |ev| tag.set(parse_opt(&event_target_value(&ev), TagId::parse))>
                     <option value="" prop:selected=move || tag.get().is_none()>
-                        "All tags"
+                        {t(Key::AllTags)}
                     </option>
                     {move || {
                         tags()
@@ -367,10 +368,10 @@ fn Filters(
                 </select>
             </div>
             <div class="field">
-                <label for="filter-member">"Filter by team member"</label>
+                <label for="filter-member">{t(Key::FilterByMember)}</label>
                 <select id="filter-member" on:change=move |ev| member.set(parse_opt(&event_target_value(&ev), MemberId::parse))>
                     <option value="" prop:selected=move || member.get().is_none()>
-                        "All team members"
+                        {t(Key::AllMembers)}
                     </option>
                     {move || {
                         members()
@@ -388,14 +389,14 @@ fn Filters(
                 </select>
             </div>
             <div class="field">
-                <label for="sort-by">"Sort by"</label>
+                <label for="sort-by">{t(Key::SortBy)}</label>
                 <select id="sort-by" on:change=move |ev| sort.set(SortOrder::from_code(&event_target_value(&ev)))>
                     {SortOrder::ALL
                         .into_iter()
                         .map(|s| {
                             view! {
                                 <option value=s.code() prop:selected=move || sort.get() == s>
-                                    {s.label()}
+                                    {crate::i18n::names::sort_order(s)}
                                 </option>
                             }
                         })
@@ -454,10 +455,7 @@ fn BulkBar(
             let at = now();
             let pairs = listing::bulk_changes(&chosen, &req.op, at);
             if pairs.is_empty() {
-                return Ok((
-                    false,
-                    "Nothing to change: the selected accounts are already like that.".to_owned(),
-                ));
+                return Ok((false, t(Key::NothingToChange).to_owned()));
             }
             let history: Vec<HistoryEntry> = pairs
                 .iter()
@@ -472,7 +470,10 @@ fn BulkBar(
                 })
                 .collect();
             store.update_accounts(&pairs, &history).await?;
-            Ok::<(bool, String), AppError>((true, listing::bulk_message(&req.op, &req.name, pairs.len())))
+            Ok::<(bool, String), AppError>((
+                true,
+                crate::i18n::names::bulk_message(&req.op, &req.name, pairs.len()),
+            ))
         }
     });
     Effect::new(move |_| match save.value().get() {
@@ -548,21 +549,21 @@ fn BulkBar(
             {move || notice.get()}
         </p>
         <Show when=move || { count() > 0 }>
-            <section class="bulk" aria-label="Bulk actions">
+            <section class="bulk" aria-label=t(Key::BulkActions)>
                 <p class="bulk-count">
-                    <strong>{move || format!("{} selected", count())}</strong>
+                    <strong>{move || tn(Key::NSelected, count(), &[])}</strong>
                     <button type="button" class="btn link" on:click=move |_| selected.set(HashSet::new())>
-                        "Clear selection"
+                        {t(Key::ClearSelection)}
                     </button>
                 </p>
                 <Show when=move || !services.may_manage()>
-                    <p class="muted">"You can see these accounts but not change them."</p>
+                    <p class="muted">{t(Key::CanSeeNotChange)}</p>
                 </Show>
                 <PickAndApply
                     id="bulk-tag"
-                    label="Tag"
-                    missing="No tags yet — "
-                    missing_link="create them in Settings"
+                    label=t(Key::TagColumn)
+                    missing=t(Key::NoTagsYetDash)
+                    missing_link=t(Key::CreateThemInSettings)
                     options=Signal::derive(move || {
                         data.with(|d| {
                             d.as_ref()
@@ -572,12 +573,12 @@ fn BulkBar(
                     })
                     chosen=Signal::derive(move || tag_choice().map(|t| t.to_string()))
                     on_choose=Callback::new(move |v: String| bulk_tag.set(TagId::parse(&v)))
-                    first=("Add tag", Callback::new(move |_| {
+                    first=(t(Key::AddTag), Callback::new(move |_| {
                         if let Some(t) = tag_choice() {
                             run(BulkOp::AddTag(t));
                         }
                     }))
-                    second=("Remove tag", Callback::new(move |_| {
+                    second=(t(Key::RemoveTag), Callback::new(move |_| {
                         if let Some(t) = tag_choice() {
                             run(BulkOp::RemoveTag(t));
                         }
@@ -586,9 +587,9 @@ fn BulkBar(
                 />
                 <PickAndApply
                     id="bulk-member"
-                    label="Team member"
-                    missing="No team members yet — "
-                    missing_link="add them in Settings"
+                    label=t(Key::TeamMember)
+                    missing=t(Key::NoMembersYetDash)
+                    missing_link=t(Key::AddThemInSettings)
                     options=Signal::derive(move || {
                         data.with(|d| {
                             d.as_ref()
@@ -598,12 +599,12 @@ fn BulkBar(
                     })
                     chosen=Signal::derive(move || member_choice().map(|m| m.to_string()))
                     on_choose=Callback::new(move |v: String| bulk_member.set(MemberId::parse(&v)))
-                    first=("Assign", Callback::new(move |_| {
+                    first=(t(Key::Assign), Callback::new(move |_| {
                         if let Some(m) = member_choice() {
                             run(BulkOp::Assign(m));
                         }
                     }))
-                    second=("Unassign", Callback::new(move |_| {
+                    second=(t(Key::Unassign), Callback::new(move |_| {
                         if let Some(m) = member_choice() {
                             run(BulkOp::Unassign(m));
                         }
@@ -617,21 +618,21 @@ fn BulkBar(
                         disabled=locked
                         on:click=move |_| run(if archived { BulkOp::Restore } else { BulkOp::Archive })
                     >
-                        {if archived { "Restore" } else { "Archive" }}
+                        {if archived { t(Key::Restore) } else { t(Key::Archive) }}
                     </button>
                 </div>
                 <div class="bulk-group">
                     <button
                         type="button"
                         class="btn"
-                        title="A JSON bundle with these accounts, all their contacts and the settings they use"
+                        title=t(Key::ExportSelectedTitle)
                         disabled=move || export.pending().get() || services.viewing_as.with(Option::is_some)
                         on:click=move |_| {
                             let ids: Vec<AccountId> = selected.with_untracked(|s| s.iter().cloned().collect());
                             export.dispatch_local(ids);
                         }
                     >
-                        "Export selected"
+                        {t(Key::ExportSelected)}
                     </button>
                 </div>
             </section>

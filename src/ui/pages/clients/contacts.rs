@@ -8,6 +8,7 @@ use crate::bundle::vcard;
 use crate::domain::search::normalize;
 use crate::domain::{Contact, ContactId};
 use crate::error::AppError;
+use crate::i18n::{t, tf, tn, Key};
 use crate::route::Route;
 use crate::store::StoreError;
 use crate::ui::components::TagList;
@@ -120,7 +121,7 @@ pub fn ContactsList(data: DataSignal) -> impl IntoView {
                         }
                     />
                     <label for=label_for class="sr-only">
-                        {format!("Select {}", c.display_name())}
+                        {tf(Key::SelectName, &[("name", &c.display_name())])}
                     </label>
                 </div>
                 <div role="cell" class="c-name">
@@ -131,7 +132,7 @@ pub fn ContactsList(data: DataSignal) -> impl IntoView {
                 <div role="cell" class="c-tags">
                     <TagList tags=c.tags.clone() catalog=d.catalog.clone() />
                 </div>
-                <div role="cell" class="c-number">{accounts.to_string()}</div>
+                <div role="cell" class="c-number">{crate::i18n::number(accounts as i64)}</div>
             })
         }
     };
@@ -139,7 +140,7 @@ pub fn ContactsList(data: DataSignal) -> impl IntoView {
     view! {
         <div class="filters">
             <div class="field">
-                <label for="filter-contacts">"Filter by name or email"</label>
+                <label for="filter-contacts">{t(Key::FilterContacts)}</label>
                 <input
                     id="filter-contacts"
                     type="search"
@@ -153,10 +154,10 @@ pub fn ContactsList(data: DataSignal) -> impl IntoView {
         <p class="muted list-count" role="status">
             {move || {
                 let (n, m) = (count.get(), total.get());
-                format!("{n} of {m} contact{}", if m == 1 { "" } else { "s" })
+                tn(Key::ContactsShown, m, &[("shown", &crate::i18n::number(n as i64))])
             }}
             " · "
-            <a href=Route::Duplicates.href()>"Find duplicates"</a>
+            <a href=Route::Duplicates.href()>{t(Key::FindDuplicates)}</a>
         </p>
         <ExportBar data rows selected />
         <Show
@@ -165,9 +166,9 @@ pub fn ContactsList(data: DataSignal) -> impl IntoView {
                 if total.get() > 0 {
                     view! {
                         <div class="empty">
-                            <p>"No contacts match this filter."</p>
+                            <p>{t(Key::NoContactsMatch)}</p>
                             <button type="button" class="btn" on:click=move |_| text.set(String::new())>
-                                "Clear filter"
+                                {t(Key::ClearFilter)}
                             </button>
                         </div>
                     }
@@ -175,13 +176,13 @@ pub fn ContactsList(data: DataSignal) -> impl IntoView {
                 } else {
                     view! {
                         <div class="empty">
-                            <p>"No contacts yet. Contacts are added with their accounts, or imported from a vCard file."</p>
+                            <p>{t(Key::NoContactsYet)}</p>
                             <a class="btn primary" href=Route::NewAccount.href()>
-                                "New account"
+                                {t(Key::NewAccount)}
                             </a>
                             " "
                             <a class="btn" href=Route::Data.href()>
-                                "Import contacts"
+                                {t(Key::ImportContacts)}
                             </a>
                         </div>
                     }
@@ -189,7 +190,7 @@ pub fn ContactsList(data: DataSignal) -> impl IntoView {
                 }
             }
         >
-            <VirtualRows label="Contacts" class="cols-contacts" count=count row scroller>
+            <VirtualRows label=t(Key::Contacts) class="cols-contacts" count=count row scroller>
                 <div role="columnheader" class="c-check">
                     <input
                         id="select-all-contacts"
@@ -199,16 +200,16 @@ pub fn ContactsList(data: DataSignal) -> impl IntoView {
                         on:change=toggle_all
                     />
                     <label for="select-all-contacts" class="sr-only">
-                        {move || format!("Select all {} contacts", count.get())}
+                        {move || tn(Key::SelectAllContacts, count.get(), &[])}
                     </label>
                 </div>
                 <div role="columnheader" aria-sort="ascending">
-                    "Name"
+                    {t(Key::LabelName)}
                 </div>
-                <div role="columnheader">"Email"</div>
-                <div role="columnheader">"Phone"</div>
-                <div role="columnheader">"Tags"</div>
-                <div role="columnheader">"Accounts"</div>
+                <div role="columnheader">{t(Key::FieldKindEmail)}</div>
+                <div role="columnheader">{t(Key::LabelPhone)}</div>
+                <div role="columnheader">{t(Key::Tags)}</div>
+                <div role="columnheader">{t(Key::Accounts)}</div>
             </VirtualRows>
         </Show>
     }
@@ -236,16 +237,18 @@ fn ExportBar(
             let text = vcard::write(&chosen, &catalog);
             let name = format!("clientbook-contacts-{}.vcf", now().date_iso());
             let url = download(&name, &text, "text/vcard").map_err(|e| {
-                AppError::from(StoreError::Backend(format!("the file could not be made: {e}")))
+                AppError::from(StoreError::Backend(tf(Key::FileNotMadeReason, &[("reason", &e)])))
             })?;
             if let Some(old) = last_url.get_value() {
                 let _ = web_sys::Url::revoke_object_url(&old);
             }
             last_url.set_value(Some(url));
-            Ok::<String, AppError>(format!(
-                "Downloaded {name}: {} contact{}.",
-                chosen.len(),
-                if chosen.len() == 1 { "" } else { "s" }
+            Ok::<String, AppError>(tf(
+                Key::DownloadedCsv,
+                &[
+                    ("file", &name),
+                    ("what", &tn(Key::UsesContacts, chosen.len(), &[])),
+                ],
             ))
         }
     });
@@ -276,16 +279,16 @@ fn ExportBar(
             {move || notice.get()}
         </p>
         <Show when=move || { count() > 0 }>
-            <section class="bulk" aria-label="Selected contacts">
+            <section class="bulk" aria-label=t(Key::SelectedContacts)>
                 <p class="bulk-count">
-                    <strong>{move || format!("{} selected", count())}</strong>
+                    <strong>{move || tn(Key::NSelected, count(), &[])}</strong>
                     <button type="button" class="btn link" on:click=move |_| selected.set(HashSet::new())>
-                        "Clear selection"
+                        {t(Key::ClearSelection)}
                     </button>
                 </p>
                 <div class="bulk-group">
-                    <button type="button" class="btn" title="A vCard 4.0 file with these contacts" on:click=export>
-                        "Export vCard"
+                    <button type="button" class="btn" title=t(Key::ExportVcardTitle) on:click=export>
+                        {t(Key::ExportVcard)}
                     </button>
                 </div>
             </section>

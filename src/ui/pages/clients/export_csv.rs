@@ -1,4 +1,4 @@
-//! "Export CSV" of the Clients lists: the rows the current filters show,
+//! t(Key::ExportCsv) of the Clients lists: the rows the current filters show,
 //! as a spreadsheet file (`bundle::csv::export`) the importer reads back.
 
 use super::{DataSignal, Shared};
@@ -6,6 +6,7 @@ use crate::bundle::csv::export;
 use crate::domain::catalog::Catalog;
 use crate::domain::{Account, Contact};
 use crate::error::AppError;
+use crate::i18n::{t, tf, tn, Key};
 use crate::store::StoreError;
 use crate::ui::pages::data::download;
 use crate::ui::services::{now, use_services};
@@ -48,7 +49,11 @@ pub fn ExportCsv(which: Which, data: DataSignal, rows: Memo<Shared<Vec<usize>>>)
                         &all.contacts,
                         &Catalog::from_items(all.catalog.clone()),
                     );
-                    ("clientbook-accounts", text, format!("{} accounts", chosen.len()))
+                    (
+                        "clientbook-accounts",
+                        text,
+                        tn(Key::UsesAccounts, chosen.len(), &[]),
+                    )
                 }
                 Which::Contacts => {
                     let by_id: HashMap<&str, &Contact> =
@@ -63,18 +68,22 @@ pub fn ExportCsv(which: Which, data: DataSignal, rows: Memo<Shared<Vec<usize>>>)
                         &all.accounts,
                         &Catalog::from_items(all.catalog.clone()),
                     );
-                    ("clientbook-contacts", text, format!("{} contacts", chosen.len()))
+                    (
+                        "clientbook-contacts",
+                        text,
+                        tn(Key::UsesContacts, chosen.len(), &[]),
+                    )
                 }
             };
             let name = format!("{stem}-{}.csv", now().date_iso());
             let url = download(&name, &text, "text/csv;charset=utf-8").map_err(|e| {
-                AppError::from(StoreError::Backend(format!("the file could not be made: {e}")))
+                AppError::from(StoreError::Backend(tf(Key::FileNotMadeReason, &[("reason", &e)])))
             })?;
             if let Some(old) = last_url.get_value() {
                 let _ = web_sys::Url::revoke_object_url(&old);
             }
             last_url.set_value(Some(url));
-            Ok::<String, AppError>(format!("Downloaded {name}: {n}."))
+            Ok::<String, AppError>(tf(Key::DownloadedCsv, &[("file", &name), ("what", &n)]))
         }
     });
     Effect::new(move |_| match make.value().get() {
@@ -107,13 +116,13 @@ pub fn ExportCsv(which: Which, data: DataSignal, rows: Memo<Shared<Vec<usize>>>)
             <button
                 type="button"
                 class="btn"
-                title="The rows these filters show, as a CSV file for spreadsheets (and for importing back)"
+                title=t(Key::ExportCsvTitle)
                 disabled=move || {
                     services.viewing_as.with(Option::is_some) || rows.with(|r| r.is_empty()) || make.pending().get()
                 }
                 on:click=run
             >
-                "Export CSV"
+                {t(Key::ExportCsv)}
             </button>
             <span class="muted" role="status">
                 {move || message.get()}

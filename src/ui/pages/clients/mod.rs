@@ -21,6 +21,7 @@ use crate::domain::listing::{self, IdMap, PendingInvite};
 use crate::domain::search::normalize;
 use crate::domain::{AccountId, ContactId};
 use crate::error::AppError;
+use crate::i18n::{t, Key};
 use crate::route::{ClientsView, Route};
 use crate::ui::components::{ErrorBanner, Loading};
 use crate::ui::services::{read, use_services};
@@ -278,9 +279,9 @@ pub fn ClientsPage(view: ClientsView) -> impl IntoView {
 
     view! {
         <header class="page-header">
-            <h1>"Clients"</h1>
+            <h1>{t(Key::NavClients)}</h1>
             <a class="btn primary" href=Route::NewAccount.href()>
-                "New account"
+                {t(Key::NewAccount)}
             </a>
         </header>
         <Tabs view data />
@@ -304,7 +305,13 @@ pub fn ClientsPage(view: ClientsView) -> impl IntoView {
 #[component]
 fn Tabs(view: ClientsView, data: DataSignal) -> impl IntoView {
     let count = move |f: fn(&Prepared) -> usize| {
-        move || data.with(|d| d.as_ref().map(|d| f(d).to_string()).unwrap_or_default())
+        move || {
+            data.with(|d| {
+                d.as_ref()
+                    .map(|d| crate::i18n::number(f(d) as i64))
+                    .unwrap_or_default()
+            })
+        }
     };
     let current = move |on: bool| on.then_some("page");
     let accounts_tab = view != ClientsView::Contacts;
@@ -320,16 +327,16 @@ fn Tabs(view: ClientsView, data: DataSignal) -> impl IntoView {
         }
     };
     view! {
-        <nav class="tabs" aria-label="Clients">
+        <nav class="tabs" aria-label=t(Key::NavClients)>
             <ul>
                 <li>
                     <a href=Route::clients().href() aria-current=current(accounts_tab)>
-                        "Accounts"
+                        {t(Key::Accounts)}
                     </a>
                 </li>
                 <li>
                     <a href=Route::Clients(ClientsView::Contacts).href() aria-current=current(!accounts_tab)>
-                        "Contacts"
+                        {t(Key::Contacts)}
                         " "
                         <span class="count">{count(Prepared::contact_count)}</span>
                     </a>
@@ -339,11 +346,11 @@ fn Tabs(view: ClientsView, data: DataSignal) -> impl IntoView {
         {accounts_tab
             .then(|| {
                 view! {
-                    <nav class="subtabs" aria-label="Account views">
+                    <nav class="subtabs" aria-label=t(Key::AccountViews)>
                         <ul>
-                            {sub(ClientsView::Active, "Active", |d| d.active_count)}
-                            {sub(ClientsView::Pending, "Pending activation", |d| d.pending.len())}
-                            {sub(ClientsView::Archived, "Archived", |d| d.archived_count)}
+                            {sub(ClientsView::Active, t(Key::ViewActive), |d| d.active_count)}
+                            {sub(ClientsView::Pending, t(Key::ViewPending), |d| d.pending.len())}
+                            {sub(ClientsView::Archived, t(Key::ViewArchived), |d| d.archived_count)}
                         </ul>
                     </nav>
                 }

@@ -4,9 +4,10 @@
 
 use super::virtual_rows::VirtualRows;
 use super::DataSignal;
-use crate::domain::invite::invitation_mailto;
 use crate::domain::{AccountId, ContactId};
 use crate::error::AppError;
+use crate::i18n::names::invitation_mailto;
+use crate::i18n::{t, tf, tn, Key};
 use crate::route::Route;
 use crate::store::StoreError;
 use crate::ui::services::{now, use_services};
@@ -37,10 +38,10 @@ pub fn PendingList(data: DataSignal) -> impl IntoView {
             let mut link = store
                 .link(&change.account, &change.contact)
                 .await?
-                .ok_or(StoreError::NotFound("This link"))?;
+                .ok_or(StoreError::NotFound(crate::store::Missing::Link))?;
             let access = link
                 .access_mut(&change.email)
-                .ok_or(StoreError::NotFound("This email"))?;
+                .ok_or(StoreError::NotFound(crate::store::Missing::Link))?;
             if change.resend {
                 access.invited_at = Some(now());
             } else {
@@ -82,9 +83,9 @@ pub fn PendingList(data: DataSignal) -> impl IntoView {
             if let Some(w) = web_sys::window() {
                 let _ = w.location().set_href(&url);
             }
-            format!("Invitation to {} opened in your mail program", p.email)
+            tf(Key::InvitationOpened, &[("email", &p.email)])
         } else {
-            format!("Portal login of {} marked as activated", p.email)
+            tf(Key::LoginMarkedActivated, &[("email", &p.email)])
         };
         notice.set(None);
         save.dispatch_local(LinkChange {
@@ -103,8 +104,14 @@ pub fn PendingList(data: DataSignal) -> impl IntoView {
             let &(a, c) = d.ends.get(p.link)?;
             let account = d.account_row(a)?;
             let contact = d.contact_row(c)?;
-            let resend_label = format!("Resend invitation to {} for {}", p.email, account.name);
-            let activated_label = format!("Mark {} as activated for {}", p.email, account.name);
+            let resend_label = tf(
+                Key::ResendInvitationTo,
+                &[("email", &p.email), ("account", &account.name)],
+            );
+            let activated_label = tf(
+                Key::MarkActivatedFor,
+                &[("email", &p.email), ("account", &account.name)],
+            );
             Some(view! {
                 <div role="cell" class="c-name">
                     <a href=Route::account(account.id.clone()).href()>{account.name.clone()}</a>
@@ -113,7 +120,7 @@ pub fn PendingList(data: DataSignal) -> impl IntoView {
                     <a href=Route::Contact(contact.id.clone()).href()>{contact.display_name()}</a>
                 </div>
                 <div role="cell" class="c-email">{p.email.clone()}</div>
-                <div role="cell">{p.invited_at.date_iso()}</div>
+                <div role="cell">{crate::i18n::date(p.invited_at)}</div>
                 <div role="cell" class="c-actions">
                     <button
                         type="button"
@@ -122,7 +129,7 @@ pub fn PendingList(data: DataSignal) -> impl IntoView {
                         disabled=locked
                         on:click=move |_| act(i, true)
                     >
-                        "Resend invitation"
+                        {t(Key::ResendInvitation)}
                     </button>
                     <button
                         type="button"
@@ -131,7 +138,7 @@ pub fn PendingList(data: DataSignal) -> impl IntoView {
                         disabled=locked
                         on:click=move |_| act(i, false)
                     >
-                        "Mark as activated"
+                        {t(Key::MarkAsActivated)}
                     </button>
                 </div>
             })
@@ -147,7 +154,7 @@ pub fn PendingList(data: DataSignal) -> impl IntoView {
         <p class="muted list-count">
             {move || {
                 let n = count.get();
-                format!("{n} invitation{} waiting for activation", if n == 1 { "" } else { "s" })
+                tn(Key::InvitationsWaiting, n, &[])
             }}
         </p>
         <Show
@@ -155,22 +162,22 @@ pub fn PendingList(data: DataSignal) -> impl IntoView {
             fallback=|| {
                 view! {
                     <div class="empty">
-                        <p>"No portal invitations are waiting for activation."</p>
+                        <p>{t(Key::NoInvitationsWaiting)}</p>
                         <a class="btn primary" href=Route::NewAccount.href()>
-                            "New account"
+                            {t(Key::NewAccount)}
                         </a>
                     </div>
                 }
             }
         >
-            <VirtualRows label="Pending activation" class="cols-pending" count=count row scroller>
-                <div role="columnheader">"Account"</div>
-                <div role="columnheader">"Contact"</div>
-                <div role="columnheader">"Email"</div>
+            <VirtualRows label=t(Key::ViewPending) class="cols-pending" count=count row scroller>
+                <div role="columnheader">{t(Key::NavNewAccount)}</div>
+                <div role="columnheader">{t(Key::ContactColumn)}</div>
+                <div role="columnheader">{t(Key::FieldKindEmail)}</div>
                 <div role="columnheader" aria-sort="descending">
-                    "Invited"
+                    {t(Key::Invited)}
                 </div>
-                <div role="columnheader">"Actions"</div>
+                <div role="columnheader">{t(Key::Actions)}</div>
             </VirtualRows>
         </Show>
     }

@@ -40,7 +40,7 @@ where
     R: Fn(usize) -> V + Send + Sync + Clone + 'static,
     V: IntoView + 'static,
 {
-    let id = format!("rows-{}", label.to_lowercase().replace(' ', "-"));
+    let id = format!("rows-{}", class.trim_start_matches("cols-"));
     let top = RwSignal::new(0.0_f64);
     let height = RwSignal::new(640.0_f64);
     let measure = move || {

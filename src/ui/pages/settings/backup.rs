@@ -4,6 +4,7 @@
 
 use crate::domain::backup::{RemindAfter, REMIND_AFTER_CHOICES};
 use crate::error::AppError;
+use crate::i18n::{t, tf, tn, Key};
 use crate::ui::components::backup::export_everything;
 use crate::ui::components::{ErrorBanner, Loading};
 use crate::ui::services::{change, failure, now, read, use_services};
@@ -55,15 +56,15 @@ pub(super) fn BackupSection() -> impl IntoView {
         <section class="card settings-section" aria-labelledby="settings-backups">
             <div class="section-header">
                 <h2 id="settings-backups" tabindex="-1">
-                    "Backups"
+                    {t(Key::Backups)}
                 </h2>
             </div>
             <p class="intro muted">
-                "A backup is a bundle file with everything (as Import & export → Export everything makes). Keep it somewhere other than this browser."
+                {t(Key::BackupsIntro)}
             </p>
             <Show
                 when=move || !services.demo.get()
-                fallback=|| view! { <p>"Backups are about your own data: leave the demo to manage them."</p> }
+                fallback=|| view! { <p>{t(Key::BackupsNotInDemo)}</p> }
             >
                 {move || match status.get() {
                     None => view! { <Loading /> }.into_any(),
@@ -71,13 +72,13 @@ pub(super) fn BackupSection() -> impl IntoView {
                     Some(Ok((state, _))) => {
                         let current = code(state.remind_after);
                         let last = match state.last_export {
-                            Some(at) => format!("Last backup: {}.", at.date_iso()),
-                            None => "No backup exported yet.".to_owned(),
+                            Some(at) => tf(Key::LastBackup, &[("date", &crate::i18n::date(at))]),
+                            None => t(Key::NoBackupYet).to_owned(),
                         };
                         view! {
                             <p data-testid="last-backup">{last}</p>
                             <label class="field">
-                                <span>"Remind me when the last backup is older than"</span>
+                                <span>{t(Key::RemindWhenOlder)}</span>
                                 <select on:change=on_choice prop:value=current.clone()>
                                     {REMIND_AFTER_CHOICES
                                         .into_iter()
@@ -86,13 +87,13 @@ pub(super) fn BackupSection() -> impl IntoView {
                                             let selected = value == current;
                                             view! {
                                                 <option value=value selected=selected>
-                                                    {format!("{d} days")}
+                                                    {tn(Key::NDays, d as usize, &[])}
                                                 </option>
                                             }
                                         })
                                         .collect_view()}
                                     <option value="never" selected=current == "never">
-                                        "Never remind me"
+                                        {t(Key::NeverRemind)}
                                     </option>
                                 </select>
                             </label>
@@ -110,7 +111,7 @@ pub(super) fn BackupSection() -> impl IntoView {
                         export.dispatch_local(());
                     }
                 >
-                    "Export a backup now"
+                    {t(Key::ExportBackupNow)}
                 </button>
                 <p class="muted" role="status">
                     {move || done.get()}

@@ -2,6 +2,7 @@
 //! Clientbook without touching the practitioner's data (`ui::demo`).
 
 use crate::domain::demo::DemoSize;
+use crate::i18n::{t, tf, tn, Key};
 use crate::ui::services::use_services;
 use leptos::prelude::*;
 
@@ -13,7 +14,7 @@ pub(super) fn DemoSection() -> impl IntoView {
         <section class="card settings-section" aria-labelledby="settings-demo">
             <div class="section-header">
                 <h2 id="settings-demo" tabindex="-1">
-                    "Demo practice"
+                    {t(Key::DemoPractice)}
                 </h2>
             </div>
             <Show
@@ -21,20 +22,22 @@ pub(super) fn DemoSection() -> impl IntoView {
                 fallback=move || {
                     view! {
                         <p class="intro muted">
-                            {format!(
-                                "Try Clientbook on a made-up firm: {} accounts and {} contacts, with tags, a team, account roles, custom fields, notes and history. It lives in a separate database on this device; your own data is not touched, and comes back when you leave the demo.",
-                                size.accounts,
-                                size.contacts,
+                            {tf(
+                                Key::DemoIntro,
+                                &[
+                                    ("accounts", &tn(Key::UsesAccounts, size.accounts, &[])),
+                                    ("contacts", &tn(Key::UsesContacts, size.contacts, &[])),
+                                ],
                             )}
                         </p>
                         <button type="button" class="btn primary" on:click=move |_| services.load_demo()>
-                            "Load demo practice"
+                            {t(Key::LoadDemo)}
                         </button>
                     }
                 }
             >
                 <p class="intro muted">
-                    "The demo practice is open. Reset demo (at the top of the page) brings it back as it was; Leave demo returns to your own data."
+                    {tf(Key::DemoOpen, &[("reset", t(Key::ResetDemo)), ("leave", t(Key::LeaveDemo))])}
                 </p>
             </Show>
         </section>

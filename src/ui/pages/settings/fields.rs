@@ -5,6 +5,7 @@ use super::widgets::{ConfirmDelete, Editor, SelectField, TextAreaField};
 use super::{open_in, Kind, Open, Page, RowActions};
 use crate::domain::catalog::{field_values, CatalogItem, FieldDef, FieldKind, FieldTarget};
 use crate::domain::ids::IdSource;
+use crate::i18n::{names, t, tf, Key};
 use crate::ui::components::TextField;
 use crate::ui::services::BrowserIds;
 use leptos::prelude::*;
@@ -15,12 +16,11 @@ pub(super) fn FieldsSection(page: Page) -> impl IntoView {
         <section class="card settings-section" aria-labelledby="settings-fields">
             <div class="section-header">
                 <h2 id="settings-fields" tabindex="-1">
-                    "Custom fields"
+                    {t(Key::CustomFields)}
                 </h2>
             </div>
             <p class="muted intro">
-                "Extra facts to keep on accounts or contacts, such as a tax id or a billing frequency. \
-                 The type decides what may be typed in."
+                {t(Key::FieldsIntro)}
             </p>
             <FieldList page target=FieldTarget::Account />
             <FieldList page target=FieldTarget::Contact />
@@ -31,8 +31,8 @@ pub(super) fn FieldsSection(page: Page) -> impl IntoView {
 /// "Dropdown: Monthly, Yearly", "Text", ...
 fn kind_text(kind: &FieldKind) -> String {
     match kind {
-        FieldKind::Dropdown(options) => format!("Dropdown: {}", options.join(", ")),
-        other => other.label().to_owned(),
+        FieldKind::Dropdown(options) => tf(Key::DropdownOptions, &[("options", &options.join(", "))]),
+        other => names::field_kind(other).to_owned(),
     }
 }
 
@@ -46,15 +46,15 @@ fn FieldList(page: Page, target: FieldTarget) -> impl IntoView {
     };
     let (title, add_label, empty, heading_id) = match target {
         FieldTarget::Account => (
-            "Account fields",
-            "Add account field",
-            "No account fields yet.",
+            t(Key::AccountFields),
+            t(Key::AddAccountField),
+            t(Key::NoAccountFields),
             "settings-account-fields",
         ),
         FieldTarget::Contact => (
-            "Contact fields",
-            "Add contact field",
-            "No contact fields yet.",
+            t(Key::ContactFields),
+            t(Key::AddContactField),
+            t(Key::NoContactFields),
             "settings-contact-fields",
         ),
     };
@@ -72,11 +72,11 @@ fn FieldList(page: Page, target: FieldTarget) -> impl IntoView {
                 <table class="list" aria-label=title>
                     <thead>
                         <tr>
-                            <th scope="col">"Field"</th>
-                            <th scope="col">"Type"</th>
-                            <th scope="col">"Used by"</th>
+                            <th scope="col">{t(Key::FieldColumn)}</th>
+                            <th scope="col">{t(Key::TypeColumn)}</th>
+                            <th scope="col">{t(Key::UsedBy)}</th>
                             <th scope="col">
-                                <span class="visually-hidden">"Actions"</span>
+                                <span class="visually-hidden">{t(Key::Actions)}</span>
                             </th>
                         </tr>
                     </thead>
@@ -88,7 +88,7 @@ fn FieldList(page: Page, target: FieldTarget) -> impl IntoView {
                                 <td>
                                     {
                                         let id = field.id.clone();
-                                        move || page.uses_of(id.as_str()).describe()
+                                        move || crate::i18n::names::uses(&page.uses_of(id.as_str()))
                                     }
                                 </td>
                                 <td class="row-actions">
@@ -137,14 +137,12 @@ fn FieldForm(page: Page, target: FieldTarget, before: Option<FieldDef>) -> impl 
         .unwrap_or_default();
     let locked = !stored.is_empty();
     let stored = StoredValue::new(stored);
-    let what = match target {
-        FieldTarget::Account => "account",
-        FieldTarget::Contact => "contact",
+    let title = match (target, before.as_ref()) {
+        (FieldTarget::Account, None) => t(Key::NewAccountField).to_owned(),
+        (FieldTarget::Contact, None) => t(Key::NewContactField).to_owned(),
+        (FieldTarget::Account, Some(f)) => tf(Key::EditAccountField, &[("name", &f.label)]),
+        (FieldTarget::Contact, Some(f)) => tf(Key::EditContactField, &[("name", &f.label)]),
     };
-    let title = before.as_ref().map_or_else(
-        || format!("New {what} field"),
-        |f| format!("Edit {what} field {}", f.label),
-    );
     let submit = Callback::new(move |_| {
         let lines = options.get_untracked().lines().map(str::to_owned).collect();
         let Some(kind) = FieldKind::from_code(&kind.get_untracked(), lines) else {
@@ -172,26 +170,28 @@ fn FieldForm(page: Page, target: FieldTarget, before: Option<FieldDef>) -> impl 
     };
     view! {
         <Editor page title submit>
-            <TextField id="field-label" label="Field name" value=label error=page.error_for("label") autocomplete="off" />
+            <TextField id="field-label" label=t(Key::LabelFieldName) value=label error=page.error_for("label") autocomplete="off" />
             <SelectField
                 id="field-kind"
-                label="Type"
+                label=t(Key::TypeColumn)
                 value=kind
-                options=FieldKind::CODES.to_vec()
+                options=FieldKind::CODES
+                    .iter()
+                    .map(|code| {
+                        let kind = FieldKind::from_code(code, Vec::new()).unwrap_or(FieldKind::Text);
+                        (*code, names::field_kind(&kind))
+                    })
+                    .collect()
                 disabled=locked
-                hint=if locked {
-                    "Records already hold values for this field, so its type stays as it is."
-                } else {
-                    "What may be typed in: a number, a date as YYYY-MM-DD, yes or no, one option of a list..."
-                }
+                hint=if locked { t(Key::FieldTypeLocked) } else { t(Key::FieldTypeHint) }
             />
             <Show when=dropdown>
                 <TextAreaField
                     id="field-options"
-                    label="Options"
+                    label=t(Key::Options)
                     value=options
                     error=page.error_for("options")
-                    hint="One option per line, in the order they are offered."
+                    hint=t(Key::OptionsHint)
                 />
                 {move || {
                     let gone = orphans();
@@ -199,10 +199,7 @@ fn FieldForm(page: Page, target: FieldTarget, before: Option<FieldDef>) -> impl 
                         .then(|| {
                             view! {
                                 <p class="banner warning" role="status">
-                                    {format!(
-                                        "Values in use that are no longer options: {}. Those records keep their value until it is edited.",
-                                        gone.join(", "),
-                                    )}
+                                    {tf(Key::OrphanValues, &[("values", &gone.join(", "))])}
                                 </p>
                             }
                         })

@@ -1,11 +1,12 @@
 //! The team: the owner (the practitioner), admins and employees. Employees
 //! see the accounts they are assigned to (or all of them) and may or may
-//! not edit them. "View as" previews Clientbook as that person sees it.
+//! not edit them. t(Key::ViewAs) previews Clientbook as that person sees it.
 
 use super::widgets::{ConfirmDelete, Editor, SelectField};
 use super::{open_in, Kind, Open, Page, RowActions, SectionHeader};
 use crate::domain::catalog::{CatalogItem, TeamMember, TeamRole};
 use crate::domain::ids::IdSource;
+use crate::i18n::{t, tf, Key};
 use crate::ui::components::{CheckField, TextField};
 use crate::ui::services::BrowserIds;
 use leptos::prelude::*;
@@ -13,11 +14,11 @@ use leptos::prelude::*;
 /// What a member may do, in words.
 fn access(m: &TeamMember) -> &'static str {
     match (m.sees_all(), m.can_manage()) {
-        _ if m.role != TeamRole::Employee => "All accounts, can edit",
-        (true, true) => "All accounts, can edit",
-        (true, false) => "All accounts, view only",
-        (false, true) => "Assigned accounts, can edit",
-        (false, false) => "Assigned accounts, view only",
+        _ if m.role != TeamRole::Employee => t(Key::AccessAllEdit),
+        (true, true) => t(Key::AccessAllEdit),
+        (true, false) => t(Key::AccessAllView),
+        (false, true) => t(Key::AccessAssignedEdit),
+        (false, false) => t(Key::AccessAssignedView),
     }
 }
 
@@ -32,26 +33,26 @@ pub(super) fn TeamSection(page: Page) -> impl IntoView {
                 page
                 kind=Kind::Member
                 heading_id="settings-team"
-                title="Team"
-                intro="Who works in the practice. Owner and admins see and edit every account; employees see the accounts they are assigned to unless allowed more."
-                add_label="Add team member"
+                title=t(Key::Team)
+                intro=t(Key::TeamIntro)
+                add_label=t(Key::AddTeamMember)
             />
             <Show when=no_owner>
                 <p class="hint-box">
-                    "Start with yourself: add your name and email as the practice owner."
+                    {t(Key::StartWithYourself)}
                 </p>
             </Show>
             <Show when=move || !members().is_empty()>
-                <table class="list" aria-label="Team">
+                <table class="list" aria-label=t(Key::Team)>
                     <thead>
                         <tr>
-                            <th scope="col">"Name"</th>
-                            <th scope="col">"Email"</th>
-                            <th scope="col">"Role"</th>
-                            <th scope="col">"Access"</th>
-                            <th scope="col">"Assigned to"</th>
+                            <th scope="col">{t(Key::LabelName)}</th>
+                            <th scope="col">{t(Key::FieldKindEmail)}</th>
+                            <th scope="col">{t(Key::RoleColumn)}</th>
+                            <th scope="col">{t(Key::AccessColumn)}</th>
+                            <th scope="col">{t(Key::AssignedTo)}</th>
                             <th scope="col">
-                                <span class="visually-hidden">"Actions"</span>
+                                <span class="visually-hidden">{t(Key::Actions)}</span>
                             </th>
                         </tr>
                     </thead>
@@ -92,13 +93,12 @@ fn MemberRow(page: Page, member: TeamMember) -> impl IntoView {
     let view_as = {
         let member = member.clone();
         move |_| {
-            page.status
-                .set(format!("You now see Clientbook as {} sees it.", member.name));
+            page.status.set(tf(Key::NowViewingAs, &[("name", &member.name)]));
             services.viewing_as.set(Some(member.clone()));
         }
     };
     let stop = move |_| {
-        page.status.set("Back to your own view.".to_owned());
+        page.status.set(t(Key::BackToOwnView).to_owned());
         services.viewing_as.set(None);
     };
     let name = member.name.clone();
@@ -107,9 +107,9 @@ fn MemberRow(page: Page, member: TeamMember) -> impl IntoView {
         move || {
             let uses = page.uses_of(id.as_str());
             if uses.is_none() {
-                "no accounts".to_owned()
+                t(Key::NoAccounts).to_owned()
             } else {
-                uses.describe()
+                crate::i18n::names::uses(&uses)
             }
         }
     };
@@ -117,9 +117,9 @@ fn MemberRow(page: Page, member: TeamMember) -> impl IntoView {
         <tr>
             <td>{member.name.clone()}</td>
             <td>{member.email.clone()}</td>
-            <td>{member.role.label()}</td>
+            <td>{crate::i18n::names::team_role(member.role)}</td>
             <td>{access(&member)}</td>
-            <td>{move || if is_owner { "every account".to_owned() } else { assigned() }}</td>
+            <td>{move || if is_owner { t(Key::EveryAccount).to_owned() } else { assigned() }}</td>
             <td class="row-actions">
                 {(!is_owner)
                     .then(|| {
@@ -135,10 +135,10 @@ fn MemberRow(page: Page, member: TeamMember) -> impl IntoView {
                                             <button
                                                 type="button"
                                                 class="btn small"
-                                                aria-label=format!("View as {name}")
+                                                aria-label=tf(Key::ViewAsName, &[("name", &name)])
                                                 on:click=view_as.clone()
                                             >
-                                                "View as"
+                                                {t(Key::ViewAs)}
                                             </button>
                                         }
                                     }
@@ -147,10 +147,10 @@ fn MemberRow(page: Page, member: TeamMember) -> impl IntoView {
                                 <button
                                     type="button"
                                     class="btn small"
-                                    aria-label=format!("Stop viewing as {name}")
+                                    aria-label=tf(Key::StopViewingAsName, &[("name", &name)])
                                     on:click=stop
                                 >
-                                    "Stop viewing as"
+                                    {t(Key::StopViewingAs)}
                                 </button>
                             </Show>
                         }
@@ -189,11 +189,11 @@ fn MemberForm(page: Page, before: Option<TeamMember>) -> impl IntoView {
     let roles: Vec<(&'static str, &'static str)> = TeamRole::ALL
         .into_iter()
         .filter(|r| *r != TeamRole::Owner || owner_free)
-        .map(|r| (r.code(), r.label()))
+        .map(|r| (r.code(), crate::i18n::names::team_role(r)))
         .collect();
     let title = before.as_ref().map_or_else(
-        || "New team member".to_owned(),
-        |m| format!("Edit team member {}", m.name),
+        || t(Key::NewTeamMember).to_owned(),
+        |m| tf(Key::EditTeamMember, &[("name", &m.name)]),
     );
     let submit = Callback::new(move |_| {
         let after = CatalogItem::Member(TeamMember {
@@ -210,10 +210,10 @@ fn MemberForm(page: Page, before: Option<TeamMember>) -> impl IntoView {
     view! {
         <Editor page title submit>
             <div class="row">
-                <TextField id="member-name" label="Name" value=name error=page.error_for("name") autocomplete="off" />
+                <TextField id="member-name" label=t(Key::LabelName) value=name error=page.error_for("name") autocomplete="off" />
                 <TextField
                     id="member-email"
-                    label="Email"
+                    label=t(Key::FieldKindEmail)
                     kind="email"
                     value=email
                     error=page.error_for("email")
@@ -222,21 +222,17 @@ fn MemberForm(page: Page, before: Option<TeamMember>) -> impl IntoView {
             </div>
             <SelectField
                 id="member-role"
-                label="Role"
+                label=t(Key::RoleColumn)
                 value=role
                 options=roles
                 error=page.error_for("role")
                 disabled=is_owner
-                hint=if is_owner {
-                    "The practice owner stays the owner."
-                } else {
-                    "Admins see and edit every account and change Settings. Employees work on their accounts."
-                }
+                hint=if is_owner { t(Key::OwnerStaysHint) } else { t(Key::RoleHint) }
             />
             <Show when=employee>
-                <div class="switches" role="group" aria-label="What this employee may do">
-                    <CheckField id="member-view-all" label="Sees all accounts (not only assigned ones)" value=view_all />
-                    <CheckField id="member-manage" label="Can edit accounts" value=manage />
+                <div class="switches" role="group" aria-label=t(Key::EmployeeMay)>
+                    <CheckField id="member-view-all" label=t(Key::SeesAllAccounts) value=view_all />
+                    <CheckField id="member-manage" label=t(Key::CanEditAccounts) value=manage />
                 </div>
             </Show>
         </Editor>

@@ -13,6 +13,7 @@
 mod backup;
 mod demo;
 mod fields;
+mod language;
 mod members;
 mod roles;
 mod storage;
@@ -23,6 +24,7 @@ mod widgets;
 use crate::domain::catalog::{uses, Catalog, CatalogItem, FieldTarget, TeamRole, Uses};
 use crate::domain::{Account, Contact, ValidationErrors};
 use crate::error::AppError;
+use crate::i18n::{t, tf, Key};
 use crate::store::StoreError;
 use crate::ui::components::{ErrorBanner, Loading};
 use crate::ui::services::{read, use_services, Services};
@@ -82,6 +84,11 @@ impl Kind {
             Kind::Template => "template-name",
         }
     }
+}
+
+/// "tag VIP": a Settings item in a sentence.
+fn item_what(item: &CatalogItem) -> String {
+    format!("{} {}", crate::i18n::names::item_kind(item.kind()), item.name())
 }
 
 /// Id of an item's Edit button (where focus returns after editing it).
@@ -152,7 +159,7 @@ impl Page {
     /// The problem with one field of the open form.
     fn error_for(&self, field: &'static str) -> Signal<Option<String>> {
         let errors = self.errors;
-        Signal::derive(move || errors.with(|e| e.for_field(field).map(str::to_owned)))
+        Signal::derive(move || errors.with(|e| crate::error::field_message(e, field)))
     }
 
     fn clear_messages(&self) {
@@ -300,7 +307,7 @@ pub fn SettingsPage() -> impl IntoView {
             page.clear_messages();
             page.open.set(None);
             page.status
-                .set(format!("Saved {} {}.", item.kind_label(), item.name()));
+                .set(tf(Key::SavedWhat, &[("what", &item_what(&item))]));
             page.focus_after_load.set_value(Some(edit_button_id(item.id())));
             services.changed();
         }
@@ -312,7 +319,7 @@ pub fn SettingsPage() -> impl IntoView {
             page.clear_messages();
             page.open.set(None);
             page.status
-                .set(format!("Deleted {} {}.", item.kind_label(), item.name()));
+                .set(tf(Key::DeletedWhat, &[("what", &item_what(&item))]));
             page.focus_after_load
                 .set_value(Some(Kind::of(&item).add_button_id().to_owned()));
             services.changed();
@@ -321,18 +328,20 @@ pub fn SettingsPage() -> impl IntoView {
         None => {}
     });
 
-    let sections: [(&str, &str); 5] = [
-        ("settings-tags", "Tags"),
-        ("settings-team", "Team"),
-        ("settings-roles", "Account roles"),
-        ("settings-fields", "Custom fields"),
-        ("settings-templates", "Folder templates"),
+    let sections: [(&str, &str); 7] = [
+        ("settings-tags", t(Key::Tags)),
+        ("settings-team", t(Key::Team)),
+        ("settings-roles", t(Key::AccountRoles)),
+        ("settings-fields", t(Key::CustomFields)),
+        ("settings-templates", t(Key::FolderTemplates)),
+        ("settings-language", t(Key::LanguageTitle)),
+        ("settings-storage", t(Key::StorageTitle)),
     ];
     view! {
         <header class="page-header">
-            <h1>"Settings"</h1>
+            <h1>{t(Key::SettingsTitle)}</h1>
         </header>
-        <nav class="settings-nav" aria-label="Settings sections">
+        <nav class="settings-nav" aria-label=t(Key::SettingsSections)>
             <ul>
                 {sections
                     .into_iter()
@@ -364,6 +373,7 @@ pub fn SettingsPage() -> impl IntoView {
             <fields::FieldsSection page />
             <templates::TemplatesSection page />
         </Show>
+        <language::LanguageSection />
         <storage::StorageSection />
         <backup::BackupSection />
         <demo::DemoSection />
@@ -382,12 +392,7 @@ fn ViewingAsNote(page: Page) -> impl IntoView {
             .map(|m| {
                 view! {
                     <p class="banner warning">
-                        {format!(
-                            "You are viewing Clientbook as {} (Employee): Settings are read-only. \
-                             Only the owner and admins change them; \
-                             \"Back to my own view\" is in the sidebar.",
-                            m.name,
-                        )}
+                        {tf(Key::SettingsReadOnly, &[("name", &m.name), ("back", t(Key::ViewingAsBack))])}
                     </p>
                 }
             })
@@ -434,7 +439,7 @@ fn RowActions(
     #[prop(default = true)]
     deletable: bool,
 ) -> impl IntoView {
-    let what = format!("{} {}", item.kind_label(), item.name());
+    let what = item_what(&item);
     let (edit_item, delete_item) = (item.clone(), item.clone());
     let edit_id = edit_button_id(item.id());
     let delete_id = delete_button_id(item.id());
@@ -444,13 +449,13 @@ fn RowActions(
                 type="button"
                 class="btn small"
                 id=edit_id.clone()
-                aria-label=format!("Edit {what}")
+                aria-label=tf(Key::EditWhat, &[("what", &what)])
                 on:click={
                     let item = edit_item.clone();
                     move |_| page.show(Open::Edit(item.clone()))
                 }
             >
-                "Edit"
+                {t(Key::Edit)}
             </button>
             {deletable
                 .then(|| {
@@ -460,10 +465,10 @@ fn RowActions(
                             type="button"
                             class="btn small danger"
                             id=delete_id.clone()
-                            aria-label=format!("Delete {what}")
+                            aria-label=tf(Key::DeleteWhat, &[("what", &what)])
                             on:click=move |_| page.show(Open::Delete(item.clone()))
                         >
-                            "Delete"
+                            {t(Key::Delete)}
                         </button>
                     }
                 })}

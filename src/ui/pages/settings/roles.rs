@@ -5,6 +5,7 @@ use super::widgets::{ConfirmDelete, Editor};
 use super::{open_in, Kind, Open, Page, RowActions, SectionHeader};
 use crate::domain::catalog::{AccountRole, CatalogItem};
 use crate::domain::ids::IdSource;
+use crate::i18n::{t, tf, Key};
 use crate::ui::components::TextField;
 use crate::ui::services::BrowserIds;
 use leptos::prelude::*;
@@ -19,21 +20,21 @@ pub(super) fn RolesSection(page: Page) -> impl IntoView {
                 page
                 kind=Kind::Role
                 heading_id="settings-roles"
-                title="Account roles"
-                intro="What a team member does for an account, such as Preparer or Reviewer. Roles are assigned on each account."
-                add_label="Add account role"
+                title=t(Key::AccountRoles)
+                intro=t(Key::RolesIntro)
+                add_label=t(Key::AddAccountRole)
             />
             <Show
                 when=move || !roles().is_empty()
-                fallback=|| view! { <p class="empty-line">"No account roles yet."</p> }
+                fallback=|| view! { <p class="empty-line">{t(Key::NoRolesYet)}</p> }
             >
-                <table class="list" aria-label="Account roles">
+                <table class="list" aria-label=t(Key::AccountRoles)>
                     <thead>
                         <tr>
-                            <th scope="col">"Role"</th>
-                            <th scope="col">"Used by"</th>
+                            <th scope="col">{t(Key::RoleColumn)}</th>
+                            <th scope="col">{t(Key::UsedBy)}</th>
                             <th scope="col">
-                                <span class="visually-hidden">"Actions"</span>
+                                <span class="visually-hidden">{t(Key::Actions)}</span>
                             </th>
                         </tr>
                     </thead>
@@ -44,7 +45,7 @@ pub(super) fn RolesSection(page: Page) -> impl IntoView {
                                 <td>
                                     {
                                         let id = role.id.clone();
-                                        move || page.uses_of(id.as_str()).describe()
+                                        move || crate::i18n::names::uses(&page.uses_of(id.as_str()))
                                     }
                                 </td>
                                 <td class="row-actions">
@@ -71,8 +72,8 @@ pub(super) fn RolesSection(page: Page) -> impl IntoView {
 fn RoleForm(page: Page, before: Option<AccountRole>) -> impl IntoView {
     let name = RwSignal::new(before.as_ref().map(|r| r.name.clone()).unwrap_or_default());
     let title = before.as_ref().map_or_else(
-        || "New account role".to_owned(),
-        |r| format!("Edit account role {}", r.name),
+        || t(Key::NewAccountRole).to_owned(),
+        |r| tf(Key::EditAccountRole, &[("name", &r.name)]),
     );
     let submit = Callback::new(move |_| {
         let id = before.as_ref().map_or_else(|| BrowserIds.id(), |r| r.id.clone());
@@ -84,7 +85,7 @@ fn RoleForm(page: Page, before: Option<AccountRole>) -> impl IntoView {
     });
     view! {
         <Editor page title submit>
-            <TextField id="role-name" label="Role name" value=name error=page.error_for("name") autocomplete="off" />
+            <TextField id="role-name" label=t(Key::LabelRoleName) value=name error=page.error_for("name") autocomplete="off" />
         </Editor>
     }
 }

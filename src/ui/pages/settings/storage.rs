@@ -3,9 +3,10 @@
 //! (`Services::changed`); here the practitioner sees the answer and can ask
 //! again.
 
+use crate::i18n::{bytes, t, tf, Key};
 use crate::ui::components::Loading;
 use crate::ui::services::use_services;
-use crate::ui::storage::{estimate, persist, persisted, size_text};
+use crate::ui::storage::{estimate, persist, persisted};
 use leptos::prelude::*;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -41,34 +42,32 @@ pub(super) fn StorageSection() -> impl IntoView {
         <section class="card settings-section" aria-labelledby="settings-storage">
             <div class="section-header">
                 <h2 id="settings-storage" tabindex="-1">
-                    "Storage"
+                    {t(Key::StorageTitle)}
                 </h2>
             </div>
             <p class="intro muted">
-                "Your data is kept in this browser, on this device. Browsers may clear a site's data when the device runs out of space, unless it is stored persistently."
+                {t(Key::StorageIntro)}
             </p>
             {move || match state.get() {
                 None => view! { <Loading /> }.into_any(),
                 Some(s) => {
                     let persistence = match s.persisted {
-                        Some(true) => "On: this browser will not clear Clientbook's data to free space.",
-                        Some(false) => {
-                            "Off: this browser may clear Clientbook's data when the device runs low on space. Keep a backup."
-                        }
-                        None => "Unknown: this browser does not say.",
+                        Some(true) => t(Key::PersistOn),
+                        Some(false) => t(Key::PersistOff),
+                        None => t(Key::PersistUnknown),
                     };
                     let usage = match s.estimate {
                         Some((used, quota)) => {
-                            format!("{} used of {} available to Clientbook.", size_text(used), size_text(quota))
+                            tf(Key::StorageUsage, &[("used", &bytes(used)), ("quota", &bytes(quota))])
                         }
-                        None => "This browser does not say how much space is used.".to_owned(),
+                        None => t(Key::StorageUsageUnknown).to_owned(),
                     };
                     let not_kept = s.persisted == Some(false);
                     view! {
                         <dl class="storage-facts">
-                            <dt>"Persistent storage"</dt>
+                            <dt>{t(Key::PersistentStorage)}</dt>
                             <dd data-testid="persistence">{persistence}</dd>
-                            <dt>"Space"</dt>
+                            <dt>{t(Key::Space)}</dt>
                             <dd data-testid="storage-usage">{usage}</dd>
                         </dl>
                         <Show when=move || not_kept>
@@ -80,7 +79,7 @@ pub(super) fn StorageSection() -> impl IntoView {
                                     ask.dispatch_local(());
                                 }
                             >
-                                "Ask to keep the data"
+                                {t(Key::AskToKeep)}
                             </button>
                         </Show>
                     }
@@ -90,9 +89,7 @@ pub(super) fn StorageSection() -> impl IntoView {
             <p class="muted" role="status">
                 {move || {
                     refused()
-                        .then_some(
-                            "The browser said no. Browsers usually agree once Clientbook is installed as an app or bookmarked, or after you have used it for a while.",
-                        )
+                        .then_some(t(Key::PersistRefused))
                 }}
             </p>
         </section>

@@ -4,6 +4,7 @@ use super::widgets::{ConfirmDelete, Editor};
 use super::{open_in, Kind, Open, Page, RowActions, SectionHeader};
 use crate::domain::catalog::{CatalogItem, Tag, MAX_TAG_CHARS, TAG_COLORS};
 use crate::domain::ids::IdSource;
+use crate::i18n::{t, tf, Key};
 use crate::ui::components::{TagChip, TextField};
 use crate::ui::services::BrowserIds;
 use leptos::prelude::*;
@@ -18,21 +19,21 @@ pub(super) fn TagsSection(page: Page) -> impl IntoView {
                 page
                 kind=Kind::Tag
                 heading_id="settings-tags"
-                title="Tags"
-                intro="Short coloured labels to group accounts and contacts (for example VIP or Late payer)."
-                add_label="Add tag"
+                title=t(Key::Tags)
+                intro=t(Key::TagsIntro)
+                add_label=t(Key::AddTag)
             />
             <Show
                 when=move || !tags().is_empty()
-                fallback=|| view! { <p class="empty-line">"No tags yet."</p> }
+                fallback=|| view! { <p class="empty-line">{t(Key::NoTagsYet)}</p> }
             >
-                <table class="list" aria-label="Tags">
+                <table class="list" aria-label=t(Key::Tags)>
                     <thead>
                         <tr>
-                            <th scope="col">"Tag"</th>
-                            <th scope="col">"Used by"</th>
+                            <th scope="col">{t(Key::TagColumn)}</th>
+                            <th scope="col">{t(Key::UsedBy)}</th>
                             <th scope="col">
-                                <span class="visually-hidden">"Actions"</span>
+                                <span class="visually-hidden">{t(Key::Actions)}</span>
                             </th>
                         </tr>
                     </thead>
@@ -45,7 +46,7 @@ pub(super) fn TagsSection(page: Page) -> impl IntoView {
                                 <td>
                                     {
                                         let id = tag.id.clone();
-                                        move || page.uses_of(id.as_str()).describe()
+                                        move || crate::i18n::names::uses(&page.uses_of(id.as_str()))
                                     }
                                 </td>
                                 <td class="row-actions">
@@ -77,9 +78,10 @@ fn TagForm(page: Page, before: Option<Tag>) -> impl IntoView {
             .map(|t| t.color.clone())
             .unwrap_or_else(|| TAG_COLORS[0].to_owned()),
     );
-    let title = before
-        .as_ref()
-        .map_or_else(|| "New tag".to_owned(), |t| format!("Edit tag {}", t.name));
+    let title = before.as_ref().map_or_else(
+        || t(Key::NewTag).to_owned(),
+        |tag| tf(Key::EditTag, &[("name", &tag.name)]),
+    );
     let submit = Callback::new(move |_| {
         let id = before.as_ref().map_or_else(|| BrowserIds.id(), |t| t.id.clone());
         let after = CatalogItem::Tag(Tag {
@@ -94,17 +96,17 @@ fn TagForm(page: Page, before: Option<Tag>) -> impl IntoView {
         <Editor page title submit>
             <TextField
                 id="tag-name"
-                label="Tag name"
+                label=t(Key::LabelTagName)
                 value=name
                 error=page.error_for("name")
-                hint="Up to 40 characters."
+                hint=t(Key::TagNameHint)
                 autocomplete="off"
             />
             <fieldset
                 class="radio-group colors"
                 aria-describedby=move || color_error.get().map(|_| "tag-color-error")
             >
-                <legend>"Colour"</legend>
+                <legend>{t(Key::Colour)}</legend>
                 {TAG_COLORS
                     .into_iter()
                     .map(|c| {
@@ -131,10 +133,10 @@ fn TagForm(page: Page, before: Option<Tag>) -> impl IntoView {
                 {move || color_error.get()}
             </p>
             <p class="preview">
-                "Preview: "
+                {t(Key::Preview)}
                 {move || {
                     let shown = name.get().trim().chars().take(MAX_TAG_CHARS).collect::<String>();
-                    let shown = if shown.is_empty() { "Tag name".to_owned() } else { shown };
+                    let shown = if shown.is_empty() { t(Key::LabelTagName).to_owned() } else { shown };
                     view! { <TagChip name=shown color=color.get() /> }
                 }}
             </p>
@@ -144,14 +146,14 @@ fn TagForm(page: Page, before: Option<Tag>) -> impl IntoView {
 
 /// The colour's name, for its label.
 fn color_name(code: &str) -> &'static str {
-    match code {
-        "blue" => "Blue",
-        "green" => "Green",
-        "amber" => "Amber",
-        "red" => "Red",
-        "purple" => "Purple",
-        "teal" => "Teal",
-        "pink" => "Pink",
-        _ => "Grey",
-    }
+    t(match code {
+        "blue" => Key::ColorBlue,
+        "green" => Key::ColorGreen,
+        "amber" => Key::ColorAmber,
+        "red" => Key::ColorRed,
+        "purple" => Key::ColorPurple,
+        "teal" => Key::ColorTeal,
+        "pink" => Key::ColorPink,
+        _ => Key::ColorGrey,
+    })
 }

@@ -2,8 +2,9 @@
 
 use super::widgets::{ConfirmDelete, Editor, TextAreaField};
 use super::{open_in, Kind, Open, Page, RowActions, SectionHeader};
-use crate::domain::catalog::{CatalogItem, FolderTemplate, DEFAULT_FOLDER};
+use crate::domain::catalog::{CatalogItem, FolderTemplate};
 use crate::domain::ids::IdSource;
+use crate::i18n::{t, tf, Key};
 use crate::ui::components::TextField;
 use crate::ui::services::BrowserIds;
 use leptos::prelude::*;
@@ -18,23 +19,23 @@ pub(super) fn TemplatesSection(page: Page) -> impl IntoView {
                 page
                 kind=Kind::Template
                 heading_id="settings-templates"
-                title="Folder templates"
-                intro="The folders an account's documents are sorted into. An account without a template has one folder."
-                add_label="Add folder template"
+                title=t(Key::FolderTemplates)
+                intro=t(Key::TemplatesIntro)
+                add_label=t(Key::AddFolderTemplate)
             />
-            <p class="muted">{format!("Default folder: {DEFAULT_FOLDER}")}</p>
+            <p class="muted">{tf(Key::DefaultFolderIs, &[("folder", t(Key::DefaultFolder))])}</p>
             <Show
                 when=move || !templates().is_empty()
-                fallback=|| view! { <p class="empty-line">"No folder templates yet."</p> }
+                fallback=|| view! { <p class="empty-line">{t(Key::NoTemplatesYet)}</p> }
             >
-                <table class="list" aria-label="Folder templates">
+                <table class="list" aria-label=t(Key::FolderTemplates)>
                     <thead>
                         <tr>
-                            <th scope="col">"Template"</th>
-                            <th scope="col">"Folders"</th>
-                            <th scope="col">"Used by"</th>
+                            <th scope="col">{t(Key::TemplateColumn)}</th>
+                            <th scope="col">{t(Key::FoldersColumn)}</th>
+                            <th scope="col">{t(Key::UsedBy)}</th>
                             <th scope="col">
-                                <span class="visually-hidden">"Actions"</span>
+                                <span class="visually-hidden">{t(Key::Actions)}</span>
                             </th>
                         </tr>
                     </thead>
@@ -54,7 +55,7 @@ pub(super) fn TemplatesSection(page: Page) -> impl IntoView {
                                 <td>
                                     {
                                         let id = template.id.clone();
-                                        move || page.uses_of(id.as_str()).describe()
+                                        move || crate::i18n::names::uses(&page.uses_of(id.as_str()))
                                     }
                                 </td>
                                 <td class="row-actions">
@@ -84,8 +85,8 @@ fn TemplateForm(page: Page, before: Option<FolderTemplate>) -> impl IntoView {
     let name = RwSignal::new(before.as_ref().map(|t| t.name.clone()).unwrap_or_default());
     let folders = RwSignal::new(before.as_ref().map(|t| t.folders.join("\n")).unwrap_or_default());
     let title = before.as_ref().map_or_else(
-        || "New folder template".to_owned(),
-        |t| format!("Edit folder template {}", t.name),
+        || t(Key::NewFolderTemplate).to_owned(),
+        |template| tf(Key::EditFolderTemplate, &[("name", &template.name)]),
     );
     let submit = Callback::new(move |_| {
         let after = CatalogItem::Template(FolderTemplate {
@@ -97,13 +98,13 @@ fn TemplateForm(page: Page, before: Option<FolderTemplate>) -> impl IntoView {
     });
     view! {
         <Editor page title submit>
-            <TextField id="template-name" label="Template name" value=name error=page.error_for("name") autocomplete="off" />
+            <TextField id="template-name" label=t(Key::LabelTemplateName) value=name error=page.error_for("name") autocomplete="off" />
             <TextAreaField
                 id="template-folders"
-                label="Folders"
+                label=t(Key::FoldersColumn)
                 value=folders
                 error=page.error_for("folders")
-                hint="One folder per line, in order. Not allowed in folder names: : \" / \\ | ? *"
+                hint=t(Key::FoldersHint)
                 rows=6
             />
         </Editor>

@@ -2,6 +2,7 @@
 //! a multi-line field, a select, and the frame every editor shares.
 
 use super::Page;
+use crate::i18n::{names, t, tf, Key};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -145,10 +146,10 @@ pub fn Editor(
             {children()}
             <div class="actions">
                 <button type="button" class="btn" on:click=move |_| page.cancel()>
-                    "Cancel"
+                    {t(Key::Cancel)}
                 </button>
                 <button type="submit" class="btn primary" disabled=move || pending.get()>
-                    {move || if pending.get() { "Saving…" } else { "Save" }}
+                    {move || if pending.get() { t(Key::Saving) } else { t(Key::Save) }}
                 </button>
             </div>
         </form>
@@ -159,24 +160,24 @@ pub fn Editor(
 #[component]
 pub fn ConfirmDelete(page: Page, item: crate::domain::catalog::CatalogItem) -> impl IntoView {
     let uses = page.uses_of(item.id());
-    let what = format!("{} {}", item.kind_label(), item.name());
+    let what = super::item_what(&item);
+    let used = names::uses(&uses);
     let consequence = match &item {
-        crate::domain::catalog::CatalogItem::Template(_) if !uses.is_none() => format!(
-            "Accounts that use it ({}) get the default folder ({}) instead.",
-            uses.describe(),
-            crate::domain::catalog::DEFAULT_FOLDER
+        crate::domain::catalog::CatalogItem::Template(_) if !uses.is_none() => tf(
+            Key::DeleteTemplateConsequence,
+            &[("uses", &used), ("folder", t(Key::DefaultFolder))],
         ),
         crate::domain::catalog::CatalogItem::Field(_) if !uses.is_none() => {
-            format!("Its values are removed from {}.", uses.describe())
+            tf(Key::DeleteFieldConsequence, &[("uses", &used)])
         }
         crate::domain::catalog::CatalogItem::Member(_) if !uses.is_none() => {
-            format!("They are unassigned from {}.", uses.describe())
+            tf(Key::DeleteMemberConsequence, &[("uses", &used)])
         }
-        _ if !uses.is_none() => format!("It is removed from {}.", uses.describe()),
-        _ => "Nothing uses it yet.".to_owned(),
+        _ if !uses.is_none() => tf(Key::DeleteItemConsequence, &[("uses", &used)]),
+        _ => t(Key::DeleteUnused).to_owned(),
     };
     let pending = page.delete.pending();
-    let confirm_label = format!("Delete {what}");
+    let confirm_label = tf(Key::DeleteWhat, &[("what", &what)]);
     view! {
         <div class="confirm" role="group" aria-labelledby="confirm-question" on:keydown=move |ev| {
             if ev.key() == "Escape" {
@@ -185,15 +186,16 @@ pub fn ConfirmDelete(page: Page, item: crate::domain::catalog::CatalogItem) -> i
             }
         }>
             <p id="confirm-question">
-                <strong>{format!("Delete {what}?")}</strong>
+                <strong>{tf(Key::DeleteWhatQuestion, &[("what", &what)])}</strong>
                 " "
                 {consequence}
-                " This cannot be undone."
+                " "
+                {t(Key::CannotBeUndone)}
             </p>
             {move || page.banner.get().map(|m| view! { <div class="banner error" role="alert">{m}</div> })}
             <div class="actions">
                 <button type="button" id="confirm-cancel" class="btn" on:click=move |_| page.cancel()>
-                    "Cancel"
+                    {t(Key::Cancel)}
                 </button>
                 <button
                     type="button"
