@@ -465,6 +465,40 @@ mod tests {
     }
 
     #[test]
+    fn broken_json_says_where_in_every_language() {
+        let e = ReadError::Syntax(Syntax {
+            expected: Expected::EitherChar(',', ']'),
+            found: Found::Char('}'),
+            line: 1,
+            column: 12,
+        });
+        set_lang(Lang::En);
+        assert_eq!(
+            read_error_text(&e),
+            "The file is not valid JSON: expected `,` or `]`, found `}` at line 1, column 12"
+        );
+        set_lang(Lang::De);
+        assert_eq!(
+            read_error_text(&e),
+            "Die Datei ist kein gültiges JSON: erwartet: `,` oder `]`, gefunden: `}` (Zeile 1, Spalte 12)"
+        );
+        let e = ReadError::Syntax(Syntax {
+            expected: Expected::Value,
+            found: Found::Byte(1),
+            line: 12_000,
+            column: 7,
+        });
+        set_lang(Lang::Ro);
+        assert_eq!(
+            read_error_text(&e),
+            "Fișierul nu este JSON valid: așteptat: o valoare, găsit: octetul 0x01 (linia 12.000, coloana 7)"
+        );
+        set_lang(Lang::En);
+        let twice = FieldError::new("version", Problem::Bundle(BundleProblem::FieldTwice));
+        assert_eq!(located(&twice), "version: appears twice");
+    }
+
+    #[test]
     fn bundle_errors_count_their_problems() {
         set_lang(Lang::En);
         let e = ReadError::Invalid {

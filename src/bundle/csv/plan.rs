@@ -954,6 +954,31 @@ pub fn plan(
     ids: &mut impl IdSource,
     at: Timestamp,
 ) -> Result<Outcome, Vec<String>> {
+    let never = |_: usize, _: usize| None::<std::future::Ready<()>>;
+    let mut work = std::pin::pin!(plan_paced(stored, job, ids, at, never));
+    let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+    // Never paused, so ready at the first poll (the loop only says so).
+    loop {
+        if let std::task::Poll::Ready(out) = std::future::Future::poll(work.as_mut(), &mut cx) {
+            return out;
+        }
+    }
+}
+
+/// Rows planned between two calls of the `pause` of [`plan_paced`].
+pub const ROWS_PER_STEP: usize = 200;
+
+/// [`plan`], calling `pause(rows done, rows in all)` every
+/// [`ROWS_PER_STEP`] rows and awaiting the future it gives, if any (the
+/// page gives the browser a turn there and moves a progress bar). Pure:
+/// the caller decides what a pause is.
+pub async fn plan_paced<F: std::future::Future<Output = ()>>(
+    stored: &Contents,
+    job: &Job<'_>,
+    ids: &mut impl IdSource,
+    at: Timestamp,
+    mut pause: impl FnMut(usize, usize) -> Option<F>,
+) -> Result<Outcome, Vec<String>> {
     let catalog = Catalog::from_items(stored.catalog.iter().cloned());
     let mut problems = Problems::default();
     let ignored = check_mapping(job, &catalog, &mut problems);
@@ -992,7 +1017,13 @@ pub fn plan(
     let mut empty_rows = Vec::new();
     let mut no_year_rows = Vec::new();
 
-    for row in &job.table.rows {
+    let total = job.table.rows.len();
+    for (i, row) in job.table.rows.iter().enumerate() {
+        if i > 0 && i % ROWS_PER_STEP == 0 {
+            if let Some(turn) = pause(i, total) {
+                turn.await;
+            }
+        }
         let n = row.number;
         let before = problems.count;
         let v = parse_row(job, &day_first, &row.cells, n, &mut lookup, ids, &mut problems);

@@ -21,6 +21,8 @@ pub const SLICE_MS: f64 = 30.0;
 pub enum Unit {
     /// "12,000 of 30,000 records".
     Records,
+    /// Rows of a CSV file: "4,000 of 20,000 rows".
+    Rows,
     /// Bytes, shown as sizes: "3.2 MB of 25 MB".
     Bytes,
 }
@@ -50,6 +52,11 @@ impl Progress {
         match self.unit {
             Unit::Records => tn(
                 Key::ProgressRecords,
+                self.total,
+                &[("done", &number(self.done as i64))],
+            ),
+            Unit::Rows => tn(
+                Key::ProgressRows,
                 self.total,
                 &[("done", &number(self.done as i64))],
             ),

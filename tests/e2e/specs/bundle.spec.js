@@ -199,7 +199,7 @@ test('a large import shows a moving progress bar and the page keeps responding',
   await page.getByLabel('Bundle file (.json)').setInputFiles(path);
   await expect(page.getByRole('heading', { name: /^Preview of big.json/ })).toBeVisible({ timeout: 300_000 });
   const accountsRow = page.getByRole('row', { name: /^Accounts/ });
-  await expect(accountsRow.getByRole('cell').first()).toHaveText('10000', { timeout: 300_000 });
+  await expect(accountsRow.getByRole('cell').first()).toHaveText('10,000', { timeout: 300_000 });
   const read = await watched(page);
   expectMoving(read.bars['Checking the records'], 'checking');
   expect(read.max['Checking the records']).toBe(5 + 3 + 2 + 2 + 1 + 10_000 + 20_000 + big.links.length + big.notes.length + big.history.length);
