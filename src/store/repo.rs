@@ -559,7 +559,7 @@ async fn write_import<T: Tx, I: IdSource>(
 fn quiet_run(at: Timestamp, salt: usize) -> Run<'static, SeededIds> {
     Run {
         at,
-        by: "You".into(),
+        by: history::YOU.into(),
         ids: SeededIds::new(at.0 as u64 ^ 0x1e55_0a7e_u64 ^ ((salt as u64) << 32)),
         progress: &|_, _, _| {},
     }
@@ -927,7 +927,7 @@ impl<B: Backend> Repo<B> {
         let (plan, w) = vcard::import::plan(&stored, file, on_match, ids, at);
         let run = Run {
             at,
-            by: "You".into(),
+            by: history::YOU.into(),
             ids,
             progress: &|_, _, _| {},
         };
