@@ -23,6 +23,8 @@ pub enum Unit {
     Records,
     /// Rows of a CSV file: "4,000 of 20,000 rows".
     Rows,
+    /// Cards of a vCard file: "1,000 of 5,000 cards".
+    Cards,
     /// Bytes, shown as sizes: "3.2 MB of 25 MB".
     Bytes,
 }
@@ -57,6 +59,11 @@ impl Progress {
             ),
             Unit::Rows => tn(
                 Key::ProgressRows,
+                self.total,
+                &[("done", &number(self.done as i64))],
+            ),
+            Unit::Cards => tn(
+                Key::ProgressCards,
                 self.total,
                 &[("done", &number(self.done as i64))],
             ),

@@ -172,9 +172,9 @@ pub fn CsvImportCard() -> impl IntoView {
                 })
             };
             let planned = plan::plan_paced(&stored, &job, &mut BrowserIds, now(), pause).await;
-            checking.set(None);
-            measure("csv-check", started);
-            match planned {
+            // The merge in a task of its own.
+            yield_to_browser().await;
+            let checked = match planned {
                 Ok(o) => Ok(Checked {
                     plan: merge(&stored, &o.contents, plan::CHOICES).0,
                     warnings: o.warnings,
@@ -182,7 +182,10 @@ pub fn CsvImportCard() -> impl IntoView {
                     rows: o.rows,
                 }),
                 Err(problems) => Err(Failure::Problems(problems)),
-            }
+            };
+            checking.set(None);
+            measure("csv-check", started);
+            checked
         }
     });
     let import = Action::new_local(move |(): &()| {
