@@ -95,7 +95,7 @@ mod tests {
             let mut ours = list.clone();
             let mut std = list;
             sort_by(&mut ours, |a, b| a.0.cmp(&b.0));
-            std.sort_by(|a, b| a.0.cmp(&b.0));
+            std.sort_by_key(|p| p.0);
             prop_assert_eq!(&ours, &std);
             let mut by_key = std.clone();
             sort_by_key(&mut by_key, |p| std::cmp::Reverse(p.1));
