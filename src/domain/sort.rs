@@ -69,7 +69,6 @@ fn permute<T>(items: &mut [T], mut order: Vec<u32>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use proptest::prelude::*;
 
     #[test]
     fn sorts_like_the_standard_library_and_keeps_equal_elements_in_order() {
@@ -88,6 +87,13 @@ mod tests {
         sort(&mut empty);
         assert!(empty.is_empty());
     }
+}
+
+// Property tests run natively only (proptest needs OS randomness).
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
 
     proptest! {
         #[test]
