@@ -34,9 +34,11 @@ lint:
 	cargo clippy --all-targets -- -D warnings
 	cargo clippy $(WASM) --all-targets -- -D warnings
 
-## test-native: the pure layers and the in-memory store
+## test-native: the pure layers and the in-memory store; the file readers'
+## fuzz target at 10,000 cases and the bundle round trip at 1,000 (plain
+## `cargo test` runs 256 of each)
 test-native:
-	cargo test
+	CLIENTBOOK_FUZZ_CASES=10000 CLIENTBOOK_ROUNDTRIP_CASES=1000 cargo test
 
 ## test-wasm: the IndexedDB store in headless Chromium
 test-wasm:

@@ -81,8 +81,14 @@ fn main() {
         text.len(),
         plan.contacts.created
     );
+    let created: Vec<_> = writes
+        .create
+        .contacts
+        .into_iter()
+        .map(|c| c.into_owned())
+        .collect();
     let t = Instant::now();
-    let out = vcard::write(&writes.create.contacts, &Catalog::default());
+    let out = vcard::write(&created, &Catalog::default());
     println!(
         "vCard 4.0 of 5,000 contacts written in {:.1} ms ({} bytes)",
         t.elapsed().as_secs_f64() * 1000.0,

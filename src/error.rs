@@ -6,6 +6,7 @@
 //! practitioner's own data (names, labels) are never translated.
 
 use crate::bundle::csv::CsvError;
+use crate::bundle::read::{Expected, Found, Syntax};
 use crate::bundle::ReadError;
 use crate::domain::account::FORBIDDEN_NAME_CHARS;
 use crate::domain::catalog::FieldTarget;
@@ -217,6 +218,8 @@ fn bundle_problem_text(b: &BundleProblem) -> String {
     match b {
         B::Missing => t(Key::BundleMissing).to_owned(),
         B::NotAList => t(Key::BundleNotAList).to_owned(),
+        B::FieldTwice => t(Key::BundleFieldTwice).to_owned(),
+        B::Unreadable => t(Key::BundleUnreadable).to_owned(),
         B::Malformed(detail) => tf(Key::BundleMalformed, &[("detail", detail)]),
         B::Version => t(Key::BundleVersion).to_owned(),
         B::UnknownField => t(Key::BundleUnknownField).to_owned(),
@@ -317,6 +320,11 @@ pub fn read_error_text(e: &ReadError) -> String {
         ),
         ReadError::TooDeep => tf(Key::BundleTooDeep, &[("max", &MAX_DEPTH.to_string())]),
         ReadError::NotJson(reason) => tf(Key::BundleNotJson, &[("reason", reason)]),
+        ReadError::Syntax(at) => tf(Key::BundleNotJson, &[("reason", &syntax_text(at))]),
+        ReadError::FieldName(reason) => tf(
+            Key::BundleNotJson,
+            &[("reason", &tf(Key::JsonFieldNameUnreadable, &[("reason", reason)]))],
+        ),
         ReadError::NotABundle => t(Key::BundleNotABundle).to_owned(),
         ReadError::Newer(v) => tf(
             Key::BundleNewer,
@@ -324,6 +332,37 @@ pub fn read_error_text(e: &ReadError) -> String {
         ),
         ReadError::Invalid { .. } => tn(Key::BundleInvalid, e.problem_count(), &[]),
     }
+}
+
+/// Where and why the scan of a bundle found it is not JSON: "expected `,`
+/// or `]`, found `}` at line 1, column 12".
+fn syntax_text(at: &Syntax) -> String {
+    let char = |c: char| tf(Key::JsonChar, &[("char", &c.to_string())]);
+    let expected = match at.expected {
+        Expected::JsonValue => t(Key::JsonExpectJsonValue).to_owned(),
+        Expected::Value => t(Key::JsonExpectValue).to_owned(),
+        Expected::FieldName => t(Key::JsonExpectFieldName).to_owned(),
+        Expected::Char(c) => char(c),
+        Expected::EitherChar(a, b) => tf(Key::JsonEither, &[("a", &char(a)), ("b", &char(b))]),
+        Expected::MatchingBracket => t(Key::JsonExpectMatchingBracket).to_owned(),
+        Expected::EndOfFile => t(Key::JsonEndOfFile).to_owned(),
+        Expected::RestOfValue => t(Key::JsonExpectRestOfValue).to_owned(),
+        Expected::RestOfObject => t(Key::JsonExpectRestOfObject).to_owned(),
+    };
+    let found = match at.found {
+        Found::Char(c) => char(c),
+        Found::Byte(b) => tf(Key::JsonByte, &[("byte", &format!("{b:#04x}"))]),
+        Found::EndOfFile => t(Key::JsonEndOfFile).to_owned(),
+    };
+    tf(
+        Key::JsonSyntax,
+        &[
+            ("expected", &expected),
+            ("found", &found),
+            ("line", &i18n::number(at.line as i64)),
+            ("column", &i18n::number(at.column as i64)),
+        ],
+    )
 }
 
 /// The words for a refused CSV file (its problems, if any, are listed
@@ -423,6 +462,40 @@ mod tests {
             problem_text(&Problem::ForbiddenChar(Label::AccountName, '/')),
             "Account name cannot contain the character / (not allowed: : \" / \\ | ? *)"
         );
+    }
+
+    #[test]
+    fn broken_json_says_where_in_every_language() {
+        let e = ReadError::Syntax(Syntax {
+            expected: Expected::EitherChar(',', ']'),
+            found: Found::Char('}'),
+            line: 1,
+            column: 12,
+        });
+        set_lang(Lang::En);
+        assert_eq!(
+            read_error_text(&e),
+            "The file is not valid JSON: expected `,` or `]`, found `}` at line 1, column 12"
+        );
+        set_lang(Lang::De);
+        assert_eq!(
+            read_error_text(&e),
+            "Die Datei ist kein gültiges JSON: erwartet: `,` oder `]`, gefunden: `}` (Zeile 1, Spalte 12)"
+        );
+        let e = ReadError::Syntax(Syntax {
+            expected: Expected::Value,
+            found: Found::Byte(1),
+            line: 12_000,
+            column: 7,
+        });
+        set_lang(Lang::Ro);
+        assert_eq!(
+            read_error_text(&e),
+            "Fișierul nu este JSON valid: așteptat: o valoare, găsit: octetul 0x01 (linia 12.000, coloana 7)"
+        );
+        set_lang(Lang::En);
+        let twice = FieldError::new("version", Problem::Bundle(BundleProblem::FieldTwice));
+        assert_eq!(located(&twice), "version: appears twice");
     }
 
     #[test]

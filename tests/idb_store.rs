@@ -219,3 +219,89 @@ async fn raw_open(name: &str, version: Option<u32>) -> Result<web_sys::IdbDataba
     wasm_bindgen_futures::JsFuture::from(promise).await?;
     Ok(req.result()?.unchecked_into())
 }
+
+/// Records cross into JavaScript as JSON text (one `JSON.parse` per batch
+/// on writes, one `JSON.stringify` per page on reads). This checks that the
+/// objects are exactly those `serde-wasm-bindgen` (the previous way) made,
+/// so stored records keep their shape, and logs what each way costs for
+/// 10,000 contacts, the best of three rounds (README.md, "Performance
+/// notes"; no time is asserted).
+#[wasm_bindgen_test]
+async fn records_cross_to_javascript_the_same_whichever_way() {
+    use serde::Serialize;
+    use wasm_bindgen::JsValue;
+    let now = || {
+        web_sys::window()
+            .and_then(|w| w.performance())
+            .map_or(0.0, |p| p.now())
+    };
+    let contacts = clientbook::bundle::fixtures::sample(10_000, 8).contacts;
+    let by_fields = || -> Vec<JsValue> {
+        contacts
+            .iter()
+            .map(|c| {
+                c.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+                    .expect("to js")
+            })
+            .collect()
+    };
+    let one_by_one = || -> Vec<JsValue> {
+        contacts
+            .iter()
+            .map(|c| js_sys::JSON::parse(&serde_json::to_string(c).expect("json")).expect("parse"))
+            .collect()
+    };
+    let batched = || -> Vec<JsValue> {
+        let mut out = Vec::new();
+        for batch in contacts.chunks(256) {
+            let array: js_sys::Array = js_sys::JSON::parse(&serde_json::to_string(batch).expect("json"))
+                .expect("parse")
+                .unchecked_into();
+            out.extend(array.iter());
+        }
+        out
+    };
+    let text = |v: &JsValue| String::from(js_sys::JSON::stringify(v).expect("stringify"));
+    let (a, b, c) = (by_fields(), one_by_one(), batched());
+    for i in 0..contacts.len() {
+        assert_eq!(text(&a[i]), text(&b[i]));
+        assert_eq!(text(&a[i]), text(&c[i]));
+    }
+    let all: js_sys::Array = c.iter().collect();
+    let read_by_fields = || -> Vec<clientbook::domain::Contact> {
+        all.iter()
+            .map(|v| serde_wasm_bindgen::from_value(v).expect("from js"))
+            .collect()
+    };
+    let read_as_text = || -> Vec<clientbook::domain::Contact> {
+        serde_json::from_str(&text(&all.clone().into())).expect("from json")
+    };
+    assert_eq!(read_by_fields(), contacts);
+    assert_eq!(read_as_text(), contacts);
+    let mut best = [f64::MAX; 5];
+    for _ in 0..3 {
+        let t = now();
+        drop(by_fields());
+        best[0] = best[0].min(now() - t);
+        let t = now();
+        drop(one_by_one());
+        best[1] = best[1].min(now() - t);
+        let t = now();
+        drop(batched());
+        best[2] = best[2].min(now() - t);
+        let t = now();
+        drop(read_by_fields());
+        best[3] = best[3].min(now() - t);
+        let t = now();
+        drop(read_as_text());
+        best[4] = best[4].min(now() - t);
+    }
+    web_sys::console::log_1(
+        &format!(
+            "10,000 contacts to JS: field by field {:.0} ms, JSON.parse each {:.0} ms, JSON.parse per 256 {:.0} ms; \
+             back: field by field {:.0} ms, one JSON.stringify {:.0} ms",
+            best[0], best[1], best[2], best[3], best[4]
+        )
+        .into(),
+    );
+}

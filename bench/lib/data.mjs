@@ -185,12 +185,11 @@ export function probeQuery(bundle) {
 }
 
 /** The app refuses bundle files larger than this (bundle::MAX_BYTES). */
-export const MAX_IMPORT_BYTES = 64 * 1024 * 1024;
+export const MAX_IMPORT_BYTES = 256 * 1024 * 1024;
 
 /**
- * The file(s) to import through the app. A bundle within the app's 64 MiB
- * limit is imported whole. A larger one (100,000 contacts is about 300 MB)
- * would be refused, so it is split into parts that are each a valid bundle
+ * The file(s) to import through the app. A bundle within the app's 256 MiB
+ * limit is imported whole. A larger one would be refused, so it is split into parts that are each a valid bundle
  * under the limit, written without indentation: the accounts in `k`
  * contiguous runs (in the file's order, by id), each part with its
  * accounts' links, notes and history, every contact those links name (a
@@ -244,7 +243,7 @@ export function importParts(bundlePath, bundle) {
         return f;
       });
       writeFileSync(partsStamp, `${stamp}\n${files.join('\n')}\n`);
-      console.log(`  over the app's 64 MiB import limit: split into ${k} parts of ${texts.map((t) => (Buffer.byteLength(t) / 1048576).toFixed(1)).join(', ')} MiB`);
+      console.log(`  over the app's 256 MiB import limit: split into ${k} parts of ${texts.map((t) => (Buffer.byteLength(t) / 1048576).toFixed(1)).join(', ')} MiB`);
       return files;
     }
   }

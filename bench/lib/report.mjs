@@ -113,7 +113,7 @@ export function tableCells(results) {
 const NOTE_FRAME =
   '¹ Frame time is the interval between requestAnimationFrame callbacks, which cannot be shorter than one display frame (16.7 ms at 60 Hz): checked as ≤ 17 ms.';
 const NOTE_SPLIT =
-  "² The bundle is larger than the app's 64 MiB import limit, so it is imported as that many valid parts, one after the other; the time is their sum, and the baseline writes the same parts.";
+  "² The bundle is larger than the app's 256 MiB import limit, so it is imported as that many valid parts, one after the other; the time is their sum, and the baseline writes the same parts.";
 
 /** The notes under the table (the second only when some import was split). */
 export function footnotes(results) {

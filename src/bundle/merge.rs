@@ -3,13 +3,22 @@
 //! the bundle's, with the practitioner's choice per kind of conflict. Pure,
 //! so the repository runs the very same function for the preview and inside
 //! the write transaction.
+//!
+//! `stored` need not be everything on the device: [`merge`] only looks at
+//! the whole catalog, the stored records that have the id of a record in
+//! the file, and the stored contacts that have one of the file's emails,
+//! with all their links. [`wanted`] says which records those are, given the
+//! keys of what is stored, so the repository reads only them.
 
 use super::Contents;
 use crate::domain::catalog::{CatalogItem, TeamRole};
+use crate::domain::history::HistoryEntry;
+use crate::domain::note::Note;
 use crate::domain::validation::ItemKind;
-use crate::domain::{ContactId, Link};
+use crate::domain::{Account, AccountId, Contact, ContactId, Link};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// A record with the same id in the file and on this device, with different content.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -29,6 +38,9 @@ pub enum OnSharedEmail {
     KeepMine,
     /// Import the file's contact too, without the shared email(s).
     KeepBoth,
+    /// Import the file's contact with the email; the contact here loses it
+    /// (its accounts' history says so).
+    TakeTheirs,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -58,7 +70,8 @@ pub struct Plan {
     pub same_id: Vec<Differs>,
     /// Emails of a contact in the file that belong to another contact here.
     pub shared_email: Vec<SharedEmail>,
-    /// Other things the import changes on the way (an owner made an admin).
+    /// Other things the import changes on the way (an owner made an admin,
+    /// an email that moves from one contact to another).
     pub notes: Vec<PlanNote>,
 }
 
@@ -104,6 +117,9 @@ pub struct SharedEmail {
 pub enum PlanNote {
     /// The owner in the file (named) becomes an admin: this device has its own.
     OwnerBecomesAdmin(String),
+    /// "Take theirs": `email` moves from the contact `from` here to the
+    /// contact `to` of the file (the history of their accounts records it).
+    EmailMoves { email: String, from: String, to: String },
     /// A value of a vCard (`card`, its label) that does not fit the custom
     /// field of the same name here (of `kind`), so is not kept.
     ValueNotKept {
@@ -122,54 +138,144 @@ impl Plan {
     }
 }
 
-/// The records to write: `update` replaces stored records (whose old
-/// versions are in `replaced`), `create` adds new ones.
+/// Records to write: the file's own (borrowed) or changed on the way.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Writes {
-    pub update: Contents,
-    pub create: Contents,
-    pub replaced: Contents,
+pub struct Records<'a> {
+    pub catalog: Vec<Cow<'a, CatalogItem>>,
+    pub accounts: Vec<Cow<'a, Account>>,
+    pub contacts: Vec<Cow<'a, Contact>>,
+    pub links: Vec<Cow<'a, Link>>,
+    pub notes: Vec<Cow<'a, Note>>,
+    pub history: Vec<Cow<'a, HistoryEntry>>,
 }
 
-// One decision, with the lists it feeds; a struct would only rename them.
-#[allow(clippy::too_many_arguments)]
-fn decide<T: Clone + PartialEq>(
-    stored: Option<&T>,
-    incoming: T,
-    choice: OnSameId,
-    counts: &mut Counts,
-    conflicts: &mut Vec<Differs>,
-    describe: impl FnOnce() -> Differs,
-    update: &mut Vec<T>,
-    create: &mut Vec<T>,
-    replaced: &mut Vec<T>,
-) {
-    match stored {
-        None => {
-            counts.created += 1;
-            create.push(incoming);
+impl<'a> From<&'a Contents> for Records<'a> {
+    fn from(c: &'a Contents) -> Self {
+        fn all<T: Clone>(v: &[T]) -> Vec<Cow<'_, T>> {
+            v.iter().map(Cow::Borrowed).collect()
         }
-        Some(s) if *s == incoming => counts.unchanged += 1,
-        Some(s) => {
-            conflicts.push(describe());
-            match choice {
-                OnSameId::KeepMine => counts.kept += 1,
-                OnSameId::TakeTheirs => {
-                    counts.updated += 1;
-                    replaced.push(s.clone());
-                    update.push(incoming);
+        Self {
+            catalog: all(&c.catalog),
+            accounts: all(&c.accounts),
+            contacts: all(&c.contacts),
+            links: all(&c.links),
+            notes: all(&c.notes),
+            history: all(&c.history),
+        }
+    }
+}
+
+impl Records<'_> {
+    /// How many records there are.
+    pub fn len(&self) -> usize {
+        self.catalog.len()
+            + self.accounts.len()
+            + self.contacts.len()
+            + self.links.len()
+            + self.notes.len()
+            + self.history.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// The records to write: `update` replaces stored records (whose old
+/// versions are in `replaced`), `create` adds new ones. Contacts that give
+/// up an email come first in `update.contacts`, so the email is free before
+/// another contact takes it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Writes<'a> {
+    pub update: Records<'a>,
+    pub create: Records<'a>,
+    pub replaced: Contents,
+    /// Emails that move from a contact here to one from the file.
+    pub moved: Vec<EmailMove>,
+}
+
+impl Writes<'_> {
+    /// How many records will be written.
+    pub fn len(&self) -> usize {
+        self.update.len() + self.create.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// An email that an import moves from one contact to another, and the
+/// accounts of either contact (whose history records it).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EmailMove {
+    pub email: String,
+    /// The contact here that had it, by name.
+    pub from: String,
+    /// The contact from the file that gets it, by name.
+    pub to: String,
+    pub accounts: Vec<AccountId>,
+}
+
+/// Where one kind of record goes: counts, conflict lines, and the lists.
+struct Sink<'p, 'w, 'a, T: Clone> {
+    counts: &'p mut Counts,
+    conflicts: &'p mut Vec<Differs>,
+    update: &'w mut Vec<Cow<'a, T>>,
+    create: &'w mut Vec<Cow<'a, T>>,
+    replaced: &'w mut Vec<T>,
+}
+
+impl<'a, T: Clone + PartialEq> Sink<'_, '_, 'a, T> {
+    /// One decision: create, leave unchanged, replace or keep (same id,
+    /// different content, per `choice`). `describe` is only called for a conflict.
+    fn decide(
+        &mut self,
+        stored: Option<&T>,
+        incoming: Cow<'a, T>,
+        choice: OnSameId,
+        describe: impl FnOnce(&T) -> Differs,
+    ) {
+        match stored {
+            None => {
+                self.counts.created += 1;
+                self.create.push(incoming);
+            }
+            Some(s) if *s == *incoming => self.counts.unchanged += 1,
+            Some(s) => {
+                self.conflicts.push(describe(&incoming));
+                match choice {
+                    OnSameId::KeepMine => self.counts.kept += 1,
+                    OnSameId::TakeTheirs => {
+                        self.counts.updated += 1;
+                        self.replaced.push(s.clone());
+                        self.update.push(incoming);
+                    }
                 }
             }
         }
     }
 }
 
-/// Merges `incoming` (a validated bundle) into `stored` (everything on the
-/// device). Records only here are never touched.
-pub fn merge(stored: &Contents, incoming: &Contents, choices: Choices) -> (Plan, Writes) {
+/// Merges `incoming` (a validated bundle) into `stored` (see the module
+/// documentation for what it must hold). Records only here are never
+/// touched. The records to write borrow from `incoming` where they are the
+/// file's own.
+pub fn merge<'a>(stored: &Contents, incoming: &'a Contents, choices: Choices) -> (Plan, Writes<'a>) {
     let mut plan = Plan::default();
     let mut w = Writes::default();
     let same = choices.same_id;
+    macro_rules! sink {
+        ($counts:ident, $kind:ident) => {
+            Sink {
+                counts: &mut plan.$counts,
+                conflicts: &mut plan.same_id,
+                update: &mut w.update.$kind,
+                create: &mut w.create.$kind,
+                replaced: &mut w.replaced.$kind,
+            }
+        };
+    }
 
     // Catalog. A second owner becomes an admin.
     let stored_catalog: HashMap<&str, &CatalogItem> = stored.catalog.iter().map(|i| (i.id(), i)).collect();
@@ -178,46 +284,34 @@ pub fn merge(stored: &Contents, incoming: &Contents, choices: Choices) -> (Plan,
         _ => None,
     });
     for item in &incoming.catalog {
-        let mut item = item.clone();
-        if let CatalogItem::Member(m) = &mut item {
+        let mut item = Cow::Borrowed(item);
+        if let CatalogItem::Member(m) = &*item {
             if m.role == TeamRole::Owner && owner.as_ref().is_some_and(|o| o != &m.id) {
-                m.role = TeamRole::Admin;
                 plan.notes.push(PlanNote::OwnerBecomesAdmin(m.name.clone()));
+                if let CatalogItem::Member(m) = item.to_mut() {
+                    m.role = TeamRole::Admin;
+                }
             }
         }
-        let name = item.name().to_owned();
-        let kind = item.kind();
-        decide(
-            stored_catalog.get(item.id()).copied(),
-            item,
-            same,
-            &mut plan.other,
-            &mut plan.same_id,
-            || Differs::Item(kind, name),
-            &mut w.update.catalog,
-            &mut w.create.catalog,
-            &mut w.replaced.catalog,
-        );
+        let s = stored_catalog.get(item.id()).copied();
+        sink!(other, catalog).decide(s, item, same, |i| Differs::Item(i.kind(), i.name().to_owned()));
     }
 
     // Accounts (a stored account keeps its photo).
     let stored_accounts: HashMap<_, _> = stored.accounts.iter().map(|a| (&a.id, a)).collect();
-    for a in &incoming.accounts {
-        let mut a = a.clone();
+    let accounts: &[Account] = if stored.accounts.is_empty() {
+        all_new(&mut plan.accounts, &mut w.create.accounts, &incoming.accounts);
+        &[]
+    } else {
+        &incoming.accounts
+    };
+    for a in accounts {
         let s = stored_accounts.get(&a.id).copied();
-        a.has_photo = s.is_some_and(|s| s.has_photo);
-        let name = a.name.clone();
-        decide(
-            s,
-            a,
-            same,
-            &mut plan.accounts,
-            &mut plan.same_id,
-            || Differs::Account(name),
-            &mut w.update.accounts,
-            &mut w.create.accounts,
-            &mut w.replaced.accounts,
-        );
+        let mut a = Cow::Borrowed(a);
+        if s.is_some_and(|s| s.has_photo != a.has_photo) {
+            a.to_mut().has_photo = s.is_some_and(|s| s.has_photo);
+        }
+        sink!(accounts, accounts).decide(s, a, same, |a| Differs::Account(a.name.clone()));
     }
 
     // Contacts: shared emails first (they decide which contact a link ends at).
@@ -227,125 +321,282 @@ pub fn merge(stored: &Contents, incoming: &Contents, choices: Choices) -> (Plan,
         .iter()
         .flat_map(|c| c.email_keys().into_iter().map(move |k| (k, &c.id)))
         .collect();
-    let mut redirect: HashMap<ContactId, ContactId> = HashMap::new();
-    // The emails each contact will have after the import.
-    let mut final_emails: HashMap<ContactId, Vec<String>> = stored
-        .contacts
-        .iter()
-        .map(|c| (c.id.clone(), c.email_keys()))
-        .collect();
-    for c in &incoming.contacts {
-        let mut c = c.clone();
-        let clashes: Vec<(String, ContactId)> = c
-            .email_keys()
-            .into_iter()
-            .filter_map(|k| match email_owner.get(&k) {
-                Some(o) if **o != c.id => Some((k, (*o).clone())),
+    let mut redirect: HashMap<&ContactId, &ContactId> = HashMap::new();
+    // The emails a contact ends up with, where they are not those the
+    // file gives it (links follow them).
+    let mut emails_after: HashMap<ContactId, Vec<String>> = HashMap::new();
+    // "Take theirs": contacts here that give up emails (their new version),
+    // and which email goes to which contact of the file.
+    let mut losers: BTreeMap<&ContactId, Contact> = BTreeMap::new();
+    let mut moves: Vec<(String, &ContactId, &ContactId, String)> = Vec::new();
+    let contacts: &[Contact] = if stored.contacts.is_empty() {
+        all_new(&mut plan.contacts, &mut w.create.contacts, &incoming.contacts);
+        &[]
+    } else {
+        &incoming.contacts
+    };
+    for orig in contacts {
+        let s = stored_contacts.get(&orig.id).copied();
+        // Whether the file's version of this contact is written.
+        let written = match s {
+            None => true,
+            Some(s) => s != orig && same == OnSameId::TakeTheirs,
+        };
+        let mut c = Cow::Borrowed(orig);
+        let keys = if email_owner.is_empty() {
+            Vec::new()
+        } else {
+            c.email_keys()
+        };
+        let clashes: Vec<(&String, &ContactId)> = keys
+            .iter()
+            .filter_map(|k| match email_owner.get(k) {
+                Some(o) if **o != c.id => Some((k, *o)),
                 _ => None,
             })
             .collect();
-        if let Some((_, first_owner)) = clashes.first() {
+        if let Some(&(_, first_owner)) = clashes.first() {
             for (k, o) in &clashes {
                 let here = stored_contacts
                     .get(o)
                     .map(|s| s.display_name())
                     .unwrap_or_default();
                 plan.shared_email.push(SharedEmail {
-                    email: k.clone(),
+                    email: (*k).clone(),
                     in_file: c.display_name(),
                     here,
                 });
             }
             match choices.shared_email {
                 OnSharedEmail::KeepMine => {
-                    redirect.insert(c.id.clone(), first_owner.clone());
+                    redirect.insert(&orig.id, first_owner);
                     continue;
                 }
                 OnSharedEmail::KeepBoth => {
-                    let keys: BTreeSet<&String> = clashes.iter().map(|(k, _)| k).collect();
-                    c.emails.retain(|e| !keys.contains(&e.key()));
+                    let gone: HashSet<&String> = clashes.iter().map(|(k, _)| *k).collect();
+                    c.to_mut().emails.retain(|e| !gone.contains(&e.key()));
                 }
+                OnSharedEmail::TakeTheirs if written => {
+                    for (k, o) in &clashes {
+                        let Some(owner) = stored_contacts.get(o) else {
+                            continue;
+                        };
+                        let loser = losers.entry(*o).or_insert_with(|| (*owner).clone());
+                        loser.emails.retain(|e| e.key() != **k);
+                        let (from, to) = (owner.display_name(), c.display_name());
+                        plan.notes.push(PlanNote::EmailMoves {
+                            email: (*k).clone(),
+                            from: from.clone(),
+                            to,
+                        });
+                        moves.push(((*k).clone(), *o, &orig.id, from));
+                    }
+                }
+                // The file's contact is not written (kept as here): nothing moves.
+                OnSharedEmail::TakeTheirs => {}
             }
         }
-        let s = stored_contacts.get(&c.id).copied();
-        let taken = s.is_none() || same == OnSameId::TakeTheirs;
-        if taken {
-            final_emails.insert(c.id.clone(), c.email_keys());
+        if written {
+            if matches!(c, Cow::Owned(_)) {
+                emails_after.insert(c.id.clone(), c.email_keys());
+            }
+        } else if let Some(s) = s {
+            emails_after.insert(s.id.clone(), s.email_keys());
         }
-        let name = c.display_name();
-        decide(
-            s,
-            c,
-            same,
-            &mut plan.contacts,
-            &mut plan.same_id,
-            || Differs::Contact(name),
-            &mut w.update.contacts,
-            &mut w.create.contacts,
-            &mut w.replaced.contacts,
-        );
+        sink!(contacts, contacts).decide(s, c, same, |c| Differs::Contact(c.display_name()));
+    }
+    // A contact that gives up an email is saved without it, before anyone
+    // takes it, unless the file's version of it (which cannot have the
+    // email: a file has each email once) replaces it anyway.
+    let mut first = Vec::new();
+    for (id, loser) in losers {
+        if w.update.contacts.iter().any(|c| &c.id == id) {
+            continue;
+        }
+        if let Some(s) = stored_contacts.get(id) {
+            emails_after.insert(id.clone(), loser.email_keys());
+            plan.contacts.updated += 1;
+            w.replaced.contacts.push((*s).clone());
+            first.push(Cow::Owned(loser));
+        }
+    }
+    first.append(&mut w.update.contacts);
+    w.update.contacts = first;
+    // Contacts here that the file's links are redirected to keep their emails.
+    for to in redirect.values() {
+        if !emails_after.contains_key(*to) {
+            if let Some(s) = stored_contacts.get(to) {
+                emails_after.insert((*to).clone(), s.email_keys());
+            }
+        }
     }
 
     // Links: follow redirects, then the per-email switches follow the
     // emails the contact ends up with.
-    let stored_links: BTreeMap<_, _> = stored
+    let stored_links: HashMap<_, _> = stored
         .links
         .iter()
         .map(|l| ((&l.account_id, &l.contact_id), l))
         .collect();
-    let mut seen = BTreeSet::new();
-    for l in &incoming.links {
-        let mut l: Link = l.clone();
-        if let Some(to) = redirect.get(&l.contact_id) {
-            l.contact_id = to.clone();
-        }
-        if !seen.insert((l.account_id.clone(), l.contact_id.clone())) {
+    // The file has each pair once: only a redirect can make a pair twice.
+    let mut seen: HashSet<(&AccountId, &ContactId)> = HashSet::new();
+    let track = !redirect.is_empty() || !moves.is_empty();
+    let links: &[Link] = if stored.links.is_empty() && !track && emails_after.is_empty() {
+        all_new(&mut plan.links, &mut w.create.links, &incoming.links);
+        &[]
+    } else {
+        &incoming.links
+    };
+    for l in links {
+        let to = redirect.get(&l.contact_id).copied();
+        if track && !seen.insert((&l.account_id, to.unwrap_or(&l.contact_id))) {
             continue;
         }
-        if let Some(keys) = final_emails.get(&l.contact_id) {
-            l.sync_emails(keys);
+        let mut l = Cow::Borrowed(l);
+        if let Some(to) = to {
+            l.to_mut().contact_id = to.clone();
+        }
+        if let Some(keys) = emails_after.get(&l.contact_id) {
+            let current = l.email_access.iter().map(|a| &a.email);
+            if !current.eq(keys.iter()) {
+                l.to_mut().sync_emails(keys);
+            }
         }
         let s = stored_links.get(&(&l.account_id, &l.contact_id)).copied();
-        decide(
-            s,
-            l,
-            same,
-            &mut plan.links,
-            &mut plan.same_id,
-            || Differs::Link,
-            &mut w.update.links,
-            &mut w.create.links,
-            &mut w.replaced.links,
-        );
+        sink!(links, links).decide(s, l, same, |_| Differs::Link);
+    }
+    // The stored links of contacts that gave up an email lose its switches.
+    if !moves.is_empty() {
+        for l in &stored.links {
+            if seen.contains(&(&l.account_id, &l.contact_id)) || moves.iter().all(|m| m.1 != &l.contact_id) {
+                continue;
+            }
+            let mut after = l.clone();
+            if let Some(keys) = emails_after.get(&l.contact_id) {
+                after.sync_emails(keys);
+            }
+            if after != *l {
+                plan.links.updated += 1;
+                w.replaced.links.push(l.clone());
+                w.update.links.push(Cow::Owned(after));
+            }
+        }
+        let names: HashMap<&ContactId, String> = incoming
+            .contacts
+            .iter()
+            .map(|c| (&c.id, c.display_name()))
+            .collect();
+        for (email, from_id, to_id, from) in moves {
+            let mut accounts: Vec<AccountId> = Vec::new();
+            let on = stored.links.iter().filter(|l| &l.contact_id == from_id);
+            let to = incoming.links.iter().filter(|l| &l.contact_id == to_id);
+            for l in on.chain(to) {
+                if !accounts.contains(&l.account_id) {
+                    accounts.push(l.account_id.clone());
+                }
+            }
+            w.moved.push(EmailMove {
+                email,
+                from,
+                to: names.get(to_id).cloned().unwrap_or_default(),
+                accounts,
+            });
+        }
     }
 
     let stored_notes: HashMap<_, _> = stored.notes.iter().map(|n| (&n.id, n)).collect();
-    for n in &incoming.notes {
-        decide(
-            stored_notes.get(&n.id).copied(),
-            n.clone(),
-            same,
-            &mut plan.other,
-            &mut plan.same_id,
-            || Differs::Note,
-            &mut w.update.notes,
-            &mut w.create.notes,
-            &mut w.replaced.notes,
-        );
+    let notes: &[Note] = if stored.notes.is_empty() {
+        all_new(&mut plan.other, &mut w.create.notes, &incoming.notes);
+        &[]
+    } else {
+        &incoming.notes
+    };
+    for n in notes {
+        let s = stored_notes.get(&n.id).copied();
+        sink!(other, notes).decide(s, Cow::Borrowed(n), same, |_| Differs::Note);
     }
     let stored_history: HashMap<_, _> = stored.history.iter().map(|h| (&h.id, h)).collect();
-    for h in &incoming.history {
-        decide(
-            stored_history.get(&h.id).copied(),
-            h.clone(),
-            same,
-            &mut plan.other,
-            &mut plan.same_id,
-            || Differs::History,
-            &mut w.update.history,
-            &mut w.create.history,
-            &mut w.replaced.history,
-        );
+    let history: &[HistoryEntry] = if stored.history.is_empty() {
+        all_new(&mut plan.other, &mut w.create.history, &incoming.history);
+        &[]
+    } else {
+        &incoming.history
+    };
+    for h in history {
+        let s = stored_history.get(&h.id).copied();
+        sink!(other, history).decide(s, Cow::Borrowed(h), same, |_| Differs::History);
     }
     (plan, w)
+}
+
+/// Records of a kind none of which is stored (the usual case: new data):
+/// all created as they are in the file, with no lookups.
+fn all_new<'a, T: Clone>(counts: &mut Counts, create: &mut Vec<Cow<'a, T>>, items: &'a [T]) {
+    counts.created += items.len();
+    create.extend(items.iter().map(Cow::Borrowed));
+}
+
+/// Every (lower-cased) email of the file's contacts.
+pub fn incoming_email_keys(incoming: &Contents) -> Vec<String> {
+    incoming.contacts.iter().flat_map(Contact::email_keys).collect()
+}
+
+/// What is stored, as cheap to read as possible: primary keys only, and
+/// which stored contact has each of the file's emails.
+#[derive(Clone, Debug, Default)]
+pub struct StoredKeys {
+    pub accounts: HashSet<String>,
+    pub contacts: HashSet<String>,
+    /// Every stored link, as (account id, contact id).
+    pub links: Vec<(String, String)>,
+    pub notes: HashSet<String>,
+    pub history: HashSet<String>,
+    /// Email (lower-cased) → the id of the stored contact that has it, for
+    /// the file's emails.
+    pub email_owners: HashMap<String, String>,
+}
+
+/// The stored records [`merge`] needs (by key), given what is stored.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Wanted {
+    pub accounts: Vec<String>,
+    pub contacts: Vec<String>,
+    pub links: Vec<(String, String)>,
+    pub notes: Vec<String>,
+    pub history: Vec<String>,
+}
+
+/// Which stored records an import of `incoming` must read: those with the
+/// id of a record in the file, the contacts that have one of the file's
+/// emails, and every link of those contacts.
+pub fn wanted(incoming: &Contents, keys: &StoredKeys) -> Wanted {
+    fn both<'a>(ids: impl Iterator<Item = &'a str>, stored: &HashSet<String>) -> Vec<String> {
+        let mut out: Vec<String> = ids.filter(|id| stored.contains(*id)).map(str::to_owned).collect();
+        out.sort();
+        out.dedup();
+        out
+    }
+    let mut contacts = both(incoming.contacts.iter().map(|c| c.id.as_str()), &keys.contacts);
+    let owners: HashSet<&str> = keys.email_owners.values().map(String::as_str).collect();
+    contacts.extend(owners.iter().map(|o| (*o).to_owned()));
+    contacts.sort();
+    contacts.dedup();
+    let pairs: HashSet<(&str, &str)> = incoming
+        .links
+        .iter()
+        .map(|l| (l.account_id.as_str(), l.contact_id.as_str()))
+        .collect();
+    let links = keys
+        .links
+        .iter()
+        .filter(|(a, c)| pairs.contains(&(a.as_str(), c.as_str())) || owners.contains(c.as_str()))
+        .cloned()
+        .collect();
+    Wanted {
+        accounts: both(incoming.accounts.iter().map(|a| a.id.as_str()), &keys.accounts),
+        contacts,
+        links,
+        notes: both(incoming.notes.iter().map(|n| n.id.as_str()), &keys.notes),
+        history: both(incoming.history.iter().map(|h| h.id.as_str()), &keys.history),
+    }
 }

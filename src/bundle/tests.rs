@@ -1,6 +1,7 @@
 use super::fixtures::sample;
 use super::*;
 use crate::domain::EmailAccess;
+use serde_json::Value;
 
 fn meta() -> Meta {
     Meta {
@@ -137,7 +138,13 @@ fn newer_versions_big_files_and_nesting_bombs_are_refused_cleanly() {
     assert_eq!(read(deep_in_string.as_bytes()), Err(ReadError::NotABundle));
     let big = vec![b' '; MAX_BYTES + 1];
     assert_eq!(read(&big), Err(ReadError::TooLarge(MAX_BYTES + 1)));
-    assert!(matches!(read(b"{\"format\": "), Err(ReadError::NotJson(_))));
+    let syntax = crate::bundle::read::Syntax {
+        expected: crate::bundle::read::Expected::RestOfObject,
+        found: crate::bundle::read::Found::EndOfFile,
+        line: 1,
+        column: 12,
+    };
+    assert_eq!(read(b"{\"format\": "), Err(ReadError::Syntax(syntax)));
     assert_eq!(read(b"[1, 2]"), Err(ReadError::NotABundle));
 }
 
@@ -174,19 +181,32 @@ mod property {
             .prop_filter("not blank", |s| !s.trim().is_empty())
     }
 
+    /// Cases: 256 by default; `make test` runs more (`CLIENTBOOK_ROUNDTRIP_CASES`).
+    fn cases() -> u32 {
+        std::env::var("CLIENTBOOK_ROUNDTRIP_CASES")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(256)
+    }
+
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(256))]
+        #![proptest_config(ProptestConfig { cases: cases(), failure_persistence: None, ..ProptestConfig::default() })]
         #[test]
         fn export_import_export_is_byte_identical(
-            names in proptest::collection::vec((name(), name(), note()), 1..6),
+            names in proptest::collection::vec((name(), name(), name(), note()), 1..6),
+            texts in proptest::collection::vec(name(), 3),
             seed in any::<u64>(),
         ) {
             let mut c = sample(names.len(), seed);
-            for (i, (account, first, text)) in names.into_iter().enumerate() {
+            for (i, (account, first, last, text)) in names.into_iter().enumerate() {
                 c.accounts[i].name = account;
                 c.contacts[i].first_name = first;
+                c.contacts[i].last_name = last;
                 c.notes[i].text = text;
             }
+            c.accounts[0].address.city = texts[0].clone();
+            c.links[0].description = texts[1].clone();
+            c.history[0].by = texts[2].clone();
             let text = write(&c, &meta());
             let (read_back, m) = read(text.as_bytes()).map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
             let store = MemoryStore::in_memory();
@@ -196,10 +216,6 @@ mod property {
             prop_assert_eq!(write(&again, &m), text);
         }
 
-        #[test]
-        fn reading_arbitrary_bytes_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
-            let _ = read(&bytes);
-        }
     }
 }
 

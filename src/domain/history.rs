@@ -78,6 +78,12 @@ pub enum Change {
     ContactUnlinked {
         contact: String,
     },
+    /// An import gave an email of one contact to another ("take theirs").
+    EmailMoved {
+        email: String,
+        from: String,
+        to: String,
+    },
     /// Contacts of this account merged into one (`merged`: their names).
     ContactsMerged {
         merged: String,

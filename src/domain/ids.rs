@@ -112,6 +112,13 @@ pub trait IdSource {
     }
 }
 
+/// A borrowed source is a source (a caller lends its own to a longer task).
+impl<T: IdSource + ?Sized> IdSource for &mut T {
+    fn next_bytes(&mut self) -> [u8; 16] {
+        (**self).next_bytes()
+    }
+}
+
 /// Id types made from 16 random bytes.
 pub trait FromRandom {
     fn from_random_bytes(bytes: [u8; 16]) -> Self;

@@ -131,6 +131,10 @@ pub enum PhotoProblem {
 pub enum BundleProblem {
     Missing,
     NotAList,
+    /// A field of the envelope given twice.
+    FieldTwice,
+    /// A record the reader could not read (and could not say why).
+    Unreadable,
     /// The reader's own words about a value of the wrong type (serde).
     Malformed(String),
     Version,

@@ -127,6 +127,10 @@ pub fn history_change(change: &Change) -> String {
         Change::Restored => t(Key::HistoryRestored).to_owned(),
         Change::ContactLinked { contact } => tf(Key::HistoryContactLinked, &[("contact", contact)]),
         Change::ContactUnlinked { contact } => tf(Key::HistoryContactUnlinked, &[("contact", contact)]),
+        Change::EmailMoved { email, from, to } => tf(
+            Key::HistoryEmailMoved,
+            &[("email", email), ("from", &quoted(from)), ("to", &quoted(to))],
+        ),
         Change::ContactsMerged { merged, into } => {
             tf(Key::HistoryContactsMerged, &[("merged", merged), ("into", into)])
         }
@@ -292,6 +296,10 @@ pub fn shared_email(s: &SharedEmail) -> String {
 pub fn plan_note(n: &PlanNote) -> String {
     match n {
         PlanNote::OwnerBecomesAdmin(name) => tf(Key::OwnerBecomesAdmin, &[("name", name)]),
+        PlanNote::EmailMoves { email, from, to } => tf(
+            Key::EmailMovesNote,
+            &[("email", email), ("from", from), ("to", to)],
+        ),
         PlanNote::ValueNotKept {
             card,
             value,

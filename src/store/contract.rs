@@ -50,6 +50,10 @@ macro_rules! store_contract_tests {
             failed_import_leaves_everything_as_before,
             export_of_chosen_accounts_carries_only_what_they_use,
             undo_of_an_import_leaves_no_link_to_what_it_removes,
+            take_theirs_moves_a_shared_email_with_history_and_undo_restores,
+            take_theirs_for_a_contact_kept_as_here_moves_nothing,
+            import_and_undo_report_progress_and_leave_other_records_alone,
+            import_plan_reads_only_what_the_file_touches,
             backup_facts_are_kept_and_the_clock_starts_with_the_first_data,
             replacing_everything_leaves_only_the_new_practice_or_nothing,
             import_with_derives_from_what_is_stored_and_undo_restores,
@@ -986,6 +990,206 @@ pub async fn undo_of_an_import_leaves_no_link_to_what_it_removes<B: Backend>(sto
     assert!(ok(store.undo_import().await, "undo"));
     assert_eq!(export_text(store).await, before);
     assert_eq!(ok(store.links().await, "links").len(), 1);
+}
+
+pub async fn take_theirs_moves_a_shared_email_with_history_and_undo_restores<B: Backend>(store: &Repo<B>) {
+    use crate::bundle::merge::{Choices, OnSharedEmail};
+    use crate::store::{Run, Stage};
+    // Here: Ana Pop (ana@x.io and pop@x.io) in the account "Mine".
+    let mine = new_account(1, "Mine", vec![person("Ana", "Pop", "ana@x.io")]);
+    let mut ana = mine.new_contacts[0].clone();
+    ana.emails.push(ok(Email::parse("pop@x.io"), "email"));
+    let mut with_two = mine.clone();
+    with_two.new_contacts[0] = ana.clone();
+    with_two.links[0].sync_emails(&ana.email_keys());
+    create(store, &with_two).await;
+    let before = export_text(store).await;
+    // The file: another contact with ANA@x.io, in an account of its own.
+    let mut theirs = crate::bundle::fixtures::sample(1, 31);
+    theirs.contacts[0].emails = vec![ok(Email::parse("ANA@x.io"), "email")];
+    let keys = theirs.contacts[0].email_keys();
+    theirs.links[0].sync_emails(&keys);
+    let choices = Choices {
+        shared_email: OnSharedEmail::TakeTheirs,
+        ..Choices::default()
+    };
+    let plan = ok(store.import_plan(&theirs, choices).await, "plan");
+    assert_eq!(plan.shared_email.len(), 1, "{plan:?}");
+    let moves = crate::bundle::merge::PlanNote::EmailMoves {
+        email: "ana@x.io".into(),
+        from: "Ana Pop".into(),
+        to: "Ana0 Müller".into(),
+    };
+    assert!(plan.notes.contains(&moves), "{plan:?}");
+    assert_eq!((plan.contacts.created, plan.contacts.updated), (1, 1));
+    let seen = std::cell::RefCell::new(Vec::new());
+    let report = |stage: Stage, done: usize, total: usize| seen.borrow_mut().push((stage, done, total));
+    let run = Run {
+        at: Timestamp(40),
+        by: "Olga".into(),
+        ids: SeededIds::new(41),
+        progress: &report,
+    };
+    ok(store.import_run(&theirs, choices, run).await, "import");
+    // The email now belongs to the file's contact; Ana keeps her other one.
+    let owner = ok(store.contact_by_email("ana@x.io").await, "by email").map(|c| c.id);
+    assert_eq!(owner, Some(theirs.contacts[0].id.clone()));
+    let ana_now = ok(store.contact(&ana.id).await, "ana").map(|c| c.email_keys());
+    assert_eq!(ana_now, Some(vec!["pop@x.io".to_owned()]));
+    // Her link lost the moved email's switches.
+    let links = ok(store.contact_accounts(&ana.id).await, "links");
+    let emails: Vec<&str> = links[0].0.email_access.iter().map(|a| a.email.as_str()).collect();
+    assert_eq!(emails, ["pop@x.io"]);
+    // Both accounts' history says so.
+    for account in [&mine.account.id, &theirs.accounts[0].id] {
+        let h = ok(store.history(account).await, "history");
+        assert!(
+            h.iter().any(|e| e.by == "Olga"
+                && e.change
+                    == Change::EmailMoved {
+                        email: "ana@x.io".into(),
+                        from: "Ana Pop".into(),
+                        to: "Ana0 Müller".into(),
+                    }),
+            "{h:?}"
+        );
+    }
+    let last = seen.borrow().last().copied();
+    assert!(
+        matches!(last, Some((Stage::Writing, d, t)) if d == t && t > 0),
+        "{last:?}"
+    );
+    // Undo puts everything back, the email with Ana.
+    assert!(ok(store.undo_import().await, "undo"));
+    assert_eq!(export_text(store).await, before);
+    let owner = ok(store.contact_by_email("ana@x.io").await, "by email").map(|c| c.id);
+    assert_eq!(owner, Some(ana.id.clone()));
+}
+
+pub async fn take_theirs_for_a_contact_kept_as_here_moves_nothing<B: Backend>(store: &Repo<B>) {
+    use crate::bundle::merge::{Choices, OnSharedEmail};
+    // Here: Ana (ana@x.io) and Bo (bo@x.io).
+    let mine = new_account(
+        2,
+        "Mine",
+        vec![person("Ana", "Pop", "ana@x.io"), person("Bo", "Li", "bo@x.io")],
+    );
+    create(store, &mine).await;
+    let before = export_text(store).await;
+    // The file has Bo with Ana's email: Bo differs, and "keep mine" keeps him
+    // as he is here, so nothing is written for him and the email stays.
+    let mut file = ok(store.export().await, "export");
+    let bo = file.contacts.iter_mut().find(|c| c.first_name == "Bo").map(|c| {
+        c.emails = vec![ok(Email::parse("ana@x.io"), "email")];
+        c.clone()
+    });
+    let bo = ok(bo.ok_or("no Bo"), "Bo");
+    file.contacts.retain(|c| c.id == bo.id);
+    file.links.retain(|l| l.contact_id == bo.id);
+    for l in &mut file.links {
+        l.sync_emails(&bo.email_keys());
+    }
+    let choices = Choices {
+        shared_email: OnSharedEmail::TakeTheirs,
+        ..Choices::default()
+    };
+    let plan = ok(store.import(&file, choices, Timestamp(9)).await, "import");
+    assert_eq!(plan.contacts.kept, 1, "{plan:?}");
+    assert_eq!(plan.contacts.updated, 0, "{plan:?}");
+    let owner = ok(store.contact_by_email("ana@x.io").await, "by email").map(|c| c.first_name);
+    assert_eq!(owner.as_deref(), Some("Ana"));
+    let after = export_text(store).await;
+    // Only the (unchanged) link may have been rewritten: nothing else moved.
+    assert_eq!(after, before);
+}
+
+pub async fn import_and_undo_report_progress_and_leave_other_records_alone<B: Backend>(store: &Repo<B>) {
+    use crate::store::{Run, Stage};
+    // Records here whose ids fall between the imported ones (undo deletes
+    // runs of neighbouring keys: these must survive).
+    for seed in 0..6u64 {
+        let a = new_account(
+            100 + seed,
+            &format!("Here {seed}"),
+            vec![person("Kim", &format!("Here{seed}"), &format!("k{seed}@x.io"))],
+        );
+        create(store, &a).await;
+    }
+    let before = export_text(store).await;
+    let big = crate::bundle::fixtures::sample(crate::store::STEP_RECORDS / 2 + 7, 33);
+    let seen = std::cell::RefCell::new(Vec::new());
+    let report = |stage: Stage, done: usize, total: usize| seen.borrow_mut().push((stage, done, total));
+    let run = Run {
+        at: Timestamp(50),
+        by: "You".into(),
+        ids: SeededIds::new(51),
+        progress: &report,
+    };
+    let plan = ok(store.import_run(&big, Default::default(), run).await, "import");
+    assert_eq!(plan.accounts.created, big.accounts.len());
+    {
+        let seen = seen.borrow();
+        let writes: Vec<(usize, usize)> = seen
+            .iter()
+            .filter(|(s, _, _)| *s == Stage::Writing)
+            .map(|(_, d, t)| (*d, *t))
+            .collect();
+        assert!(
+            writes.len() >= 2,
+            "progress during the write, not only at the end: {writes:?}"
+        );
+        assert!(writes.windows(2).all(|w| w[0].0 <= w[1].0), "{writes:?}");
+        assert_eq!(writes.last().map(|w| w.0), Some(big.len()));
+    }
+    seen.borrow_mut().clear();
+    assert!(ok(store.undo_import_with(&report).await, "undo"));
+    assert_eq!(export_text(store).await, before);
+    let last = seen.borrow().last().copied();
+    assert!(
+        matches!(last, Some((Stage::Writing, d, t)) if d == t && t >= big.len()),
+        "{last:?}"
+    );
+}
+
+pub async fn import_plan_reads_only_what_the_file_touches<B: Backend>(store: &Repo<B>) {
+    use crate::store::Stage;
+    let sample = crate::bundle::fixtures::sample(4, 34);
+    ok(
+        store.import(&sample, Default::default(), Timestamp(5)).await,
+        "import",
+    );
+    // A second file: one account the same, one changed, one new, and a
+    // contact with an email that is here already (on another contact).
+    let mut file = crate::bundle::fixtures::sample(2, 35);
+    file.accounts.push(sample.accounts[0].clone());
+    let mut changed = sample.accounts[1].clone();
+    changed.name = "Changed".into();
+    file.accounts.push(changed);
+    file.contacts[0].emails = vec![ok(Email::parse("new@x.io"), "email")];
+    file.contacts[1].emails = sample.contacts[2].emails.clone();
+    for c in &file.contacts {
+        let keys = c.email_keys();
+        for l in file.links.iter_mut().filter(|l| l.contact_id == c.id) {
+            l.sync_emails(&keys);
+        }
+    }
+    let seen = std::cell::RefCell::new(Vec::new());
+    let report = |stage: Stage, done: usize, total: usize| seen.borrow_mut().push((stage, done, total));
+    let plan = ok(
+        store.import_plan_with(&file, Default::default(), &report).await,
+        "plan",
+    );
+    assert_eq!(
+        (plan.accounts.created, plan.accounts.unchanged, plan.accounts.kept),
+        (2, 1, 1),
+        "{plan:?}"
+    );
+    assert_eq!(plan.shared_email.len(), 1, "{plan:?}");
+    assert!(seen.borrow().iter().all(|(s, _, _)| *s == Stage::Comparing));
+    // The same plan as against everything stored.
+    let everything = ok(store.export().await, "export");
+    let (full, _) = crate::bundle::merge::merge(&everything, &file, Default::default());
+    assert_eq!(plan, full);
 }
 
 pub async fn backup_facts_are_kept_and_the_clock_starts_with_the_first_data<B: Backend>(store: &Repo<B>) {

@@ -81,21 +81,25 @@ fn corrupt(store: &'static str, e: impl std::fmt::Display) -> StoreError {
 
 /// Awaits one request: its result, or the error that failed it. The
 /// request's own `resolve`/`reject` are the handlers, so no Rust closure is
-/// allocated (or leaked) per request.
-async fn request(r: &IdbRequest) -> Result<JsValue, StoreError> {
+/// allocated (or leaked) per request. The handlers are set at the call, so
+/// a request may be issued now and awaited later (after other awaits).
+fn request(r: &IdbRequest) -> impl std::future::Future<Output = Result<JsValue, StoreError>> {
     let promise = js_sys::Promise::new(&mut |resolve, reject| {
         r.set_onsuccess(Some(&resolve));
         r.set_onerror(Some(&reject));
     });
-    let outcome = JsFuture::from(promise).await;
-    r.set_onsuccess(None);
-    r.set_onerror(None);
-    match outcome {
-        Ok(_) => r.result().map_err(|e| js_error(&e)),
-        Err(_) => Err(match r.error() {
-            Ok(Some(d)) => js_error(&d.into()),
-            _ => StoreError::Backend("a database request failed".into()),
-        }),
+    let r = r.clone();
+    async move {
+        let outcome = JsFuture::from(promise).await;
+        r.set_onsuccess(None);
+        r.set_onerror(None);
+        match outcome {
+            Ok(_) => r.result().map_err(|e| js_error(&e)),
+            Err(_) => Err(match r.error() {
+                Ok(Some(d)) => js_error(&d.into()),
+                _ => StoreError::Backend("a database request failed".into()),
+            }),
+        }
     }
 }
 
@@ -105,6 +109,9 @@ pub struct IdbTx {
     /// Resolves on `complete`, rejects on `abort`; only for readwrite.
     done: Option<JsFuture>,
     finished: bool,
+    /// Object stores already looked up (a bulk write asks for the same one
+    /// thousands of times).
+    stores: RefCell<Vec<(&'static str, IdbObjectStore)>>,
 }
 
 impl IdbTx {
@@ -116,6 +123,7 @@ impl IdbTx {
             tx,
             done: None,
             finished: false,
+            stores: RefCell::default(),
         })
     }
 
@@ -134,11 +142,17 @@ impl IdbTx {
             tx,
             done: Some(JsFuture::from(promise)),
             finished: false,
+            stores: RefCell::default(),
         })
     }
 
-    fn store(&self, name: &str) -> Result<IdbObjectStore, StoreError> {
-        self.tx.object_store(name).map_err(|e| js_error(&e))
+    fn store(&self, name: &'static str) -> Result<IdbObjectStore, StoreError> {
+        if let Some((_, s)) = self.stores.borrow().iter().find(|(n, _)| *n == name) {
+            return Ok(s.clone());
+        }
+        let s = self.tx.object_store(name).map_err(|e| js_error(&e))?;
+        self.stores.borrow_mut().push((name, s.clone()));
+        Ok(s)
     }
 
     /// Commits and waits until the browser reports the data durable.
@@ -173,15 +187,59 @@ fn names(stores: &[&str]) -> js_sys::Array {
 
 // ---------------------------------------------------------------------------
 // Values
+//
+// Records cross between Rust and JavaScript as JSON text: many records are
+// turned into one JSON array and parsed by `JSON.parse` in one call (a
+// write), or a whole result is turned into text by `JSON.stringify` in one
+// call and read by serde_json (a read). Both are several times faster than
+// building or reading each object field by field across the boundary
+// (README.md, "Performance notes").
 
-fn to_js<T: Serialize>(value: &T) -> Result<JsValue, StoreError> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| StoreError::Backend(format!("could not prepare a record: {e}")))
+/// Records per `JSON.parse` call of a bulk write.
+const PUT_BATCH: usize = 256;
+
+/// Records per request of a whole-store read.
+const READ_PAGE: u32 = 2_000;
+
+/// Keys per request of a read of every key.
+const KEYS_PAGE: u32 = 20_000;
+
+/// A record's primary key, read through its store's key path.
+fn key_of(store: &IdbObjectStore, record: &JsValue) -> Result<JsValue, StoreError> {
+    let path = store.key_path().map_err(|e| js_error(&e))?;
+    let get = |p: &JsValue| js_sys::Reflect::get(record, p).map_err(|e| js_error(&e));
+    match path.dyn_ref::<js_sys::Array>() {
+        Some(parts) => {
+            let key = js_sys::Array::new();
+            for p in parts.iter() {
+                key.push(&get(&p)?);
+            }
+            Ok(key.into())
+        }
+        None => get(&path),
+    }
 }
 
-fn from_js<T: DeserializeOwned>(store: &'static str, value: JsValue) -> Result<T, StoreError> {
-    serde_wasm_bindgen::from_value(value).map_err(|e| corrupt(store, e))
+fn serialize<T: Serialize + ?Sized>(value: &T) -> Result<String, StoreError> {
+    serde_json::to_string(value).map_err(|e| StoreError::Backend(format!("could not prepare a record: {e}")))
+}
+
+fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, StoreError> {
+    js_sys::JSON::parse(&serialize(value)?).map_err(|e| js_error(&e))
+}
+
+/// Any JavaScript value that is plain data, as text (`undefined` becomes `null`).
+fn js_text(store: &'static str, value: &JsValue) -> Result<String, StoreError> {
+    if value.is_undefined() {
+        return Ok("null".into());
+    }
+    js_sys::JSON::stringify(value)
+        .map(String::from)
+        .map_err(|e| corrupt(store, js_error(&e)))
+}
+
+fn from_js<T: DeserializeOwned>(store: &'static str, value: &JsValue) -> Result<T, StoreError> {
+    serde_json::from_str(&js_text(store, value)?).map_err(|e| corrupt(store, e))
 }
 
 fn key_js(key: &Key) -> JsValue {
@@ -195,12 +253,16 @@ fn key_js(key: &Key) -> JsValue {
     }
 }
 
-fn optional(value: JsValue) -> Option<JsValue> {
-    (!value.is_undefined() && !value.is_null()).then_some(value)
+/// A key as IndexedDB gives it: one string, or an array of strings.
+#[derive(serde::Deserialize)]
+#[serde(untagged)]
+enum RawKey {
+    One(String),
+    Many(Vec<String>),
 }
 
-fn array(value: JsValue) -> js_sys::Array {
-    value.dyn_into::<js_sys::Array>().unwrap_or_default()
+fn optional(value: JsValue) -> Option<JsValue> {
+    (!value.is_undefined() && !value.is_null()).then_some(value)
 }
 
 // ---------------------------------------------------------------------------
@@ -361,6 +423,31 @@ impl Drop for IdbBackend {
     }
 }
 
+impl IdbTx {
+    /// Issues `ask` for each item, awaits the last request (requests of a
+    /// transaction finish in order), then reads every result as JSON.
+    async fn many<I, T: DeserializeOwned>(
+        &self,
+        store: &'static str,
+        items: &[I],
+        ask: impl Fn(&I) -> Result<IdbRequest, JsValue>,
+    ) -> Result<Vec<Option<T>>, StoreError> {
+        let mut requests = Vec::with_capacity(items.len());
+        for item in items {
+            requests.push(ask(item).map_err(|e| js_error(&e))?);
+        }
+        let Some(last) = requests.last() else {
+            return Ok(Vec::new());
+        };
+        request(last).await?;
+        let results = js_sys::Array::new_with_length(requests.len() as u32);
+        for (i, r) in requests.iter().enumerate() {
+            results.set(i as u32, r.result().map_err(|e| js_error(&e))?);
+        }
+        from_js(store, &results)
+    }
+}
+
 impl super::Tx for IdbTx {
     async fn get<T: DeserializeOwned>(
         &self,
@@ -369,16 +456,45 @@ impl super::Tx for IdbTx {
     ) -> Result<Option<T>, StoreError> {
         let req = self.store(store)?.get(&key_js(key)).map_err(|e| js_error(&e))?;
         optional(request(&req).await?)
-            .map(|v| from_js(store, v))
+            .map(|v| from_js(store, &v))
             .transpose()
     }
 
-    async fn all<T: DeserializeOwned>(&self, store: &'static str) -> Result<Vec<T>, StoreError> {
-        let req = self.store(store)?.get_all().map_err(|e| js_error(&e))?;
-        array(request(&req).await?)
-            .iter()
-            .map(|v| from_js(store, v))
-            .collect()
+    /// Reads the store in pages of [`READ_PAGE`] records (each page is
+    /// turned into objects by the browser in one go: smaller pages, shorter
+    /// pauses). The first page is asked for at the call, so several stores
+    /// can be read at once.
+    #[allow(clippy::manual_async_fn)]
+    fn all<T: DeserializeOwned>(
+        &self,
+        store: &'static str,
+    ) -> impl std::future::Future<Output = Result<Vec<T>, StoreError>> {
+        let os = self.store(store);
+        let first = os.clone().and_then(|s| {
+            s.get_all_with_key_and_limit(&JsValue::NULL, READ_PAGE)
+                .map_err(|e| js_error(&e))
+        });
+        let first = first.map(|req| request(&req));
+        async move {
+            let os = os?;
+            let mut page = first?.await?;
+            let mut out = Vec::new();
+            loop {
+                let array: js_sys::Array = page.unchecked_into();
+                let n = array.length();
+                let last = (n == READ_PAGE).then(|| array.get(n - 1));
+                out.extend(from_js::<Vec<T>>(store, &array)?);
+                let Some(last) = last else {
+                    return Ok(out);
+                };
+                let after = web_sys::IdbKeyRange::lower_bound_with_open(&key_of(&os, &last)?, true)
+                    .map_err(|e| js_error(&e))?;
+                let req = os
+                    .get_all_with_key_and_limit(&after, READ_PAGE)
+                    .map_err(|e| js_error(&e))?;
+                page = request(&req).await?;
+            }
+        }
     }
 
     async fn by_index<T: DeserializeOwned>(
@@ -391,10 +507,7 @@ impl super::Tx for IdbTx {
         let req = by
             .get_all_with_key(&JsValue::from_str(value))
             .map_err(|e| js_error(&e))?;
-        array(request(&req).await?)
-            .iter()
-            .map(|v| from_js(store, v))
-            .collect()
+        from_js(store, &request(&req).await?)
     }
 
     async fn exists(&self, store: &'static str, key: &Key) -> Result<bool, StoreError> {
@@ -421,6 +534,51 @@ impl super::Tx for IdbTx {
         Ok(optional(request(&req).await?).and_then(|v| v.as_string()))
     }
 
+    /// In pages of [`KEYS_PAGE`] keys (shorter pauses for a big store).
+    async fn keys(&self, store: &'static str) -> Result<Vec<Key>, StoreError> {
+        let os = self.store(store)?;
+        let mut range = JsValue::NULL;
+        let mut out = Vec::new();
+        loop {
+            let req = os
+                .get_all_keys_with_key_and_limit(&range, KEYS_PAGE)
+                .map_err(|e| js_error(&e))?;
+            let page: js_sys::Array = request(&req).await?.unchecked_into();
+            let n = page.length();
+            let keys: Vec<RawKey> = from_js(store, &page)?;
+            out.extend(keys.into_iter().map(|k| match k {
+                RawKey::One(one) => Key(vec![one]),
+                RawKey::Many(many) => Key(many),
+            }));
+            if n < KEYS_PAGE {
+                return Ok(out);
+            }
+            range = web_sys::IdbKeyRange::lower_bound_with_open(&page.get(n - 1), true)
+                .map_err(|e| js_error(&e))?
+                .into();
+        }
+    }
+
+    async fn get_many<T: DeserializeOwned>(
+        &self,
+        store: &'static str,
+        keys: &[Key],
+    ) -> Result<Vec<Option<T>>, StoreError> {
+        let os = self.store(store)?;
+        self.many(store, keys, |k| os.get(&key_js(k))).await
+    }
+
+    async fn keys_by_index(
+        &self,
+        store: &'static str,
+        index: &'static str,
+        values: &[String],
+    ) -> Result<Vec<Option<String>>, StoreError> {
+        let by = self.store(store)?.index(index).map_err(|e| js_error(&e))?;
+        self.many(store, values, |v| by.get_key(&JsValue::from_str(v)))
+            .await
+    }
+
     fn put<T: Serialize>(&self, store: &'static str, value: &T) -> Result<(), StoreError> {
         self.store(store)?
             .put(&to_js(value)?)
@@ -428,11 +586,39 @@ impl super::Tx for IdbTx {
             .map(|_| ())
     }
 
+    fn put_many<T: Serialize>(&self, store: &'static str, values: &[T]) -> Result<(), StoreError> {
+        let os = self.store(store)?;
+        for batch in values.chunks(PUT_BATCH) {
+            let array: js_sys::Array = to_js(batch)?.unchecked_into();
+            for value in array.iter() {
+                os.put(&value).map_err(|e| js_error(&e))?;
+            }
+        }
+        Ok(())
+    }
+
     fn delete(&self, store: &'static str, key: &Key) -> Result<(), StoreError> {
         self.store(store)?
             .delete(&key_js(key))
             .map_err(|e| js_error(&e))
             .map(|_| ())
+    }
+
+    fn delete_range(&self, store: &'static str, first: &Key, last: &Key) -> Result<(), StoreError> {
+        let range = web_sys::IdbKeyRange::bound(&key_js(first), &key_js(last)).map_err(|e| js_error(&e))?;
+        self.store(store)?
+            .delete(&range)
+            .map_err(|e| js_error(&e))
+            .map(|_| ())
+    }
+
+    async fn settle(&self, store: &'static str) -> Result<(), StoreError> {
+        // A request finishes after every request issued before it.
+        let req = self
+            .store(store)?
+            .count_with_key(&JsValue::from_str(""))
+            .map_err(|e| js_error(&e))?;
+        request(&req).await.map(|_| ())
     }
 
     fn clear(&self, store: &'static str) -> Result<(), StoreError> {

@@ -190,6 +190,39 @@ impl Tx for MemoryTx<'_> {
         })
     }
 
+    async fn keys(&self, store: &'static str) -> Result<Vec<Key>, StoreError> {
+        self.table(store, |t| Ok(t.records.keys().cloned().collect()))
+    }
+
+    async fn get_many<T: DeserializeOwned>(
+        &self,
+        store: &'static str,
+        keys: &[Key],
+    ) -> Result<Vec<Option<T>>, StoreError> {
+        self.table(store, |t| {
+            keys.iter()
+                .map(|k| t.records.get(k).map(|v| decode(store, v)).transpose())
+                .collect()
+        })
+    }
+
+    async fn keys_by_index(
+        &self,
+        store: &'static str,
+        index: &'static str,
+        values: &[String],
+    ) -> Result<Vec<Option<String>>, StoreError> {
+        let mut out = Vec::with_capacity(values.len());
+        for v in values {
+            out.push(self.key_by_index(store, index, v).await?);
+        }
+        Ok(out)
+    }
+
+    async fn settle(&self, store: &'static str) -> Result<(), StoreError> {
+        self.table(store, |_| Ok(()))
+    }
+
     fn put<T: Serialize>(&self, store: &'static str, value: &T) -> Result<(), StoreError> {
         if !self.writable {
             return Err(StoreError::Backend("write in a read-only transaction".into()));
@@ -239,6 +272,27 @@ impl Tx for MemoryTx<'_> {
         self.table(store, |_| Ok(()))?;
         if let Some(t) = self.work.borrow_mut().get_mut(store) {
             t.records.remove(key);
+        }
+        Ok(())
+    }
+
+    fn delete_range(&self, store: &'static str, first: &Key, last: &Key) -> Result<(), StoreError> {
+        if !self.writable {
+            return Err(StoreError::Backend("write in a read-only transaction".into()));
+        }
+        self.table(store, |_| Ok(()))?;
+        if first > last {
+            return Ok(());
+        }
+        if let Some(t) = self.work.borrow_mut().get_mut(store) {
+            let gone: Vec<Key> = t
+                .records
+                .range(first.clone()..=last.clone())
+                .map(|(k, _)| k.clone())
+                .collect();
+            for k in gone {
+                t.records.remove(&k);
+            }
         }
         Ok(())
     }

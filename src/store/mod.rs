@@ -23,7 +23,7 @@ pub mod summary;
 #[cfg(target_arch = "wasm32")]
 pub mod idb;
 
-pub use repo::Repo;
+pub use repo::{OnProgress, Repo, Run, Stage, STEP_RECORDS};
 
 use crate::domain::validation::Problem;
 use crate::domain::ValidationErrors;
@@ -130,8 +130,44 @@ pub trait Tx {
         index: &'static str,
         value: &str,
     ) -> Result<Option<String>, StoreError>;
+    /// Every primary key of a store, in order (no record is read).
+    async fn keys(&self, store: &'static str) -> Result<Vec<Key>, StoreError>;
+    /// Several records by key, asked for together; `None` where there is none.
+    async fn get_many<T: DeserializeOwned>(
+        &self,
+        store: &'static str,
+        keys: &[Key],
+    ) -> Result<Vec<Option<T>>, StoreError>;
+    /// For each value, the (single-field) primary key of the record whose
+    /// index has it, asked for together.
+    async fn keys_by_index(
+        &self,
+        store: &'static str,
+        index: &'static str,
+        values: &[String],
+    ) -> Result<Vec<Option<String>>, StoreError>;
     fn put<T: Serialize>(&self, store: &'static str, value: &T) -> Result<(), StoreError>;
+    /// Issues a put per value, in order (IndexedDB converts them together).
+    fn put_many<T: Serialize>(&self, store: &'static str, values: &[T]) -> Result<(), StoreError> {
+        values.iter().try_for_each(|v| self.put(store, v))
+    }
     fn delete(&self, store: &'static str, key: &Key) -> Result<(), StoreError>;
+    /// Deletes every record whose key is between `first` and `last`
+    /// (inclusive, in the store's key order), with one request.
+    fn delete_range(&self, store: &'static str, first: &Key, last: &Key) -> Result<(), StoreError>;
+    /// Deletes a run of records: `keys` must be every key the store has
+    /// from the first to the last (as [`Tx::keys`] gave them in this
+    /// transaction). One request (a range), for any number of keys.
+    fn delete_run(&self, store: &'static str, keys: &[Key]) -> Result<(), StoreError> {
+        match (keys.first(), keys.last()) {
+            (Some(first), Some(last)) => self.delete_range(store, first, last),
+            _ => Ok(()),
+        }
+    }
+    /// Waits (on an IndexedDB request of `store`, never a timer) until every
+    /// request issued so far is done. A long write calls it every few
+    /// thousand records, so the page can show its progress meanwhile.
+    async fn settle(&self, store: &'static str) -> Result<(), StoreError>;
     /// Deletes every record of a store (issued like `put`).
     fn clear(&self, store: &'static str) -> Result<(), StoreError>;
     async fn commit(self) -> Result<(), StoreError>;

@@ -4,7 +4,7 @@ use super::records::{AccountRecord, ContactRecord, PhotoRecord};
 use super::schema::{self as s};
 use super::summary::{self, Summarised};
 use super::{Backend, Key, Missing, StoreError, Tx};
-use crate::bundle::merge::{merge, Choices, Plan, Writes};
+use crate::bundle::merge::{incoming_email_keys, merge, wanted, Choices, Plan, Records, StoredKeys, Writes};
 use crate::bundle::vcard::{self, import::OnMatch, VcardFile};
 use crate::bundle::Contents;
 use crate::domain::backup::{BackupState, RemindAfter};
@@ -18,8 +18,10 @@ use crate::domain::search::normalize;
 use crate::domain::validation::Problem;
 use crate::domain::{Account, AccountId, Contact, ContactId, Link, NewAccount};
 use crate::domain::{Timestamp, ValidationErrors};
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeSet;
+use std::borrow::Cow;
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// The order of every account list: normalised name, then id. A key, so a
 /// sort normalises each name once, not once per comparison.
@@ -40,17 +42,11 @@ pub struct Repo<B> {
 
 /// Reads inside a transaction, shared by reads and checks before writes.
 async fn account_in<T: Tx>(tx: &T, id: &AccountId) -> Result<Option<Account>, StoreError> {
-    Ok(tx
-        .get::<AccountRecord>(s::ACCOUNTS, &Key::one(id.as_str()))
-        .await?
-        .map(|r| r.account))
+    tx.get::<Account>(s::ACCOUNTS, &Key::one(id.as_str())).await
 }
 
 async fn contact_in<T: Tx>(tx: &T, id: &ContactId) -> Result<Option<Contact>, StoreError> {
-    Ok(tx
-        .get::<ContactRecord>(s::CONTACTS, &Key::one(id.as_str()))
-        .await?
-        .map(|r| r.contact))
+    tx.get::<Contact>(s::CONTACTS, &Key::one(id.as_str())).await
 }
 
 async fn catalog_in<T: Tx>(tx: &T) -> Result<Catalog, StoreError> {
@@ -71,26 +67,125 @@ async fn check_emails_free<T: Tx>(tx: &T, contact: &Contact, field: &str) -> Res
 
 /// Every record of the stores a bundle carries, in one transaction.
 async fn everything_in<T: Tx>(tx: &T) -> Result<Contents, StoreError> {
+    // Every read is asked for before the first is awaited (IndexedDB reads
+    // the next store while this one is converted).
+    let catalog = tx.all::<CatalogItem>(s::CATALOG);
+    let accounts = tx.all::<Account>(s::ACCOUNTS);
+    let contacts = tx.all::<Contact>(s::CONTACTS);
+    let links = tx.all::<Link>(s::LINKS);
+    let notes = tx.all::<Note>(s::NOTES);
+    let history = tx.all::<HistoryEntry>(s::HISTORY);
     let mut c = Contents {
-        catalog: tx.all::<CatalogItem>(s::CATALOG).await?,
-        accounts: tx
-            .all::<AccountRecord>(s::ACCOUNTS)
-            .await?
-            .into_iter()
-            .map(|r| r.account)
-            .collect(),
-        contacts: tx
-            .all::<ContactRecord>(s::CONTACTS)
-            .await?
-            .into_iter()
-            .map(|r| r.contact)
-            .collect(),
-        links: tx.all::<Link>(s::LINKS).await?,
-        notes: tx.all::<Note>(s::NOTES).await?,
-        history: tx.all::<HistoryEntry>(s::HISTORY).await?,
+        catalog: catalog.await?,
+        accounts: accounts.await?,
+        contacts: contacts.await?,
+        links: links.await?,
+        notes: notes.await?,
+        history: history.await?,
     };
     c.sort();
     Ok(c)
+}
+
+/// Records per lookup batch and per write step of an import or undo: the
+/// page gets a chance to paint (and to show progress) between steps.
+pub const STEP_RECORDS: usize = 1_000;
+
+/// The part of the stored data an import of `incoming` needs (see
+/// [`crate::bundle::merge`]): the whole catalog, the stored records with
+/// the ids of the file's records, and the stored contacts that have one of
+/// the file's emails, with all their links. Reads keys first, then only
+/// those records.
+async fn stored_for<T: Tx>(
+    tx: &T,
+    incoming: &Contents,
+    progress: OnProgress<'_>,
+) -> Result<Contents, StoreError> {
+    fn ones(keys: Vec<Key>) -> HashSet<String> {
+        keys.into_iter().filter_map(|k| k.0.into_iter().next()).collect()
+    }
+    let contacts = ones(tx.keys(s::CONTACTS).await?);
+    let mut email_owners = HashMap::new();
+    if !contacts.is_empty() {
+        let emails = incoming_email_keys(incoming);
+        for (i, batch) in emails.chunks(STEP_RECORDS).enumerate() {
+            progress(Stage::Comparing, i * STEP_RECORDS, emails.len());
+            let owners = tx.keys_by_index(s::CONTACTS, s::CONTACTS_BY_EMAIL, batch).await?;
+            for (email, owner) in batch.iter().zip(owners) {
+                if let Some(o) = owner {
+                    email_owners.insert(email.clone(), o);
+                }
+            }
+        }
+    }
+    let keys = StoredKeys {
+        accounts: ones(tx.keys(s::ACCOUNTS).await?),
+        contacts,
+        links: tx
+            .keys(s::LINKS)
+            .await?
+            .into_iter()
+            .filter_map(|k| match <[String; 2]>::try_from(k.0) {
+                Ok([a, c]) => Some((a, c)),
+                Err(_) => None,
+            })
+            .collect(),
+        notes: ones(tx.keys(s::NOTES).await?),
+        history: ones(tx.keys(s::HISTORY).await?),
+        email_owners,
+    };
+    let want = wanted(incoming, &keys);
+    let mut got = Got {
+        tx,
+        done: 0,
+        total: want.accounts.len()
+            + want.contacts.len()
+            + want.links.len()
+            + want.notes.len()
+            + want.history.len(),
+        progress,
+    };
+    Ok(Contents {
+        catalog: tx.all::<CatalogItem>(s::CATALOG).await?,
+        accounts: got
+            .many(s::ACCOUNTS, want.accounts.iter().map(|k| Key::one(k)))
+            .await?,
+        contacts: got
+            .many(s::CONTACTS, want.contacts.iter().map(|k| Key::one(k)))
+            .await?,
+        links: got
+            .many(s::LINKS, want.links.iter().map(|(a, c)| Key::pair(a, c)))
+            .await?,
+        notes: got.many(s::NOTES, want.notes.iter().map(|k| Key::one(k))).await?,
+        history: got
+            .many(s::HISTORY, want.history.iter().map(|k| Key::one(k)))
+            .await?,
+    })
+}
+
+/// Reads records by key in batches, reporting progress.
+struct Got<'a, T> {
+    tx: &'a T,
+    done: usize,
+    total: usize,
+    progress: OnProgress<'a>,
+}
+
+impl<T: Tx> Got<'_, T> {
+    async fn many<R: DeserializeOwned>(
+        &mut self,
+        store: &'static str,
+        keys: impl Iterator<Item = Key>,
+    ) -> Result<Vec<R>, StoreError> {
+        let keys: Vec<Key> = keys.collect();
+        let mut out = Vec::new();
+        for batch in keys.chunks(STEP_RECORDS) {
+            (self.progress)(Stage::Comparing, self.done, self.total);
+            out.extend(self.tx.get_many::<R>(store, batch).await?.into_iter().flatten());
+            self.done += batch.len();
+        }
+        Ok(out)
+    }
 }
 
 /// The stores an import writes.
@@ -107,6 +202,19 @@ const IMPORT_STORES: [&str; 8] = [
 
 /// The `meta` key of the last import's snapshot.
 const LAST_IMPORT: &str = "last_import";
+
+/// The `meta` key of part `i` of the last import's snapshot.
+fn part_key(i: usize) -> String {
+    format!("{LAST_IMPORT}/{i:06}")
+}
+
+/// Every part key sorts between these two.
+fn snapshot_parts() -> (Key, Key) {
+    (
+        Key::one(&format!("{LAST_IMPORT}/")),
+        Key::one(&format!("{LAST_IMPORT}/~")),
+    )
+}
 
 /// The stores a merge of contacts writes.
 const MERGE_STORES: [&str; 4] = [s::CONTACTS, s::LINKS, s::HISTORY, s::META];
@@ -153,71 +261,308 @@ struct CreatedKeys {
     history: Vec<String>,
 }
 
+impl CreatedKeys {
+    fn append(&mut self, mut more: CreatedKeys) {
+        self.catalog.append(&mut more.catalog);
+        self.accounts.append(&mut more.accounts);
+        self.contacts.append(&mut more.contacts);
+        self.links.append(&mut more.links);
+        self.notes.append(&mut more.notes);
+        self.history.append(&mut more.history);
+    }
+}
+
 /// What "Undo last import" needs: what the import created (to delete) and
-/// the records it overwrote, as they were.
+/// the records it overwrote, as they were (only those: a snapshot of an
+/// import into an empty device is just a list of keys). The lists are kept
+/// in `parts` records of at most [`STEP_RECORDS`] entries per list (keys
+/// `last_import/000000`, ...), so no single record is huge: reading or
+/// writing one never blocks the page for long. (A snapshot written before
+/// parts existed has its lists inline.)
 #[derive(Serialize, Deserialize)]
 struct ImportSnapshot {
     key: String,
     at: Timestamp,
+    #[serde(default)]
+    parts: usize,
+    #[serde(default)]
+    created: CreatedKeys,
+    #[serde(default)]
+    replaced: Contents,
+}
+
+/// One part of a snapshot.
+#[derive(Serialize, Deserialize)]
+struct SnapshotPart {
+    key: String,
     created: CreatedKeys,
     replaced: Contents,
 }
 
-/// Issues the puts of `c` (no awaiting: they land at the commit).
-fn put_all<T: Tx>(tx: &T, c: &Contents) -> Result<(), StoreError> {
-    for i in &c.catalog {
-        tx.put(s::CATALOG, i)?;
+/// Part `i` of a snapshot: entries `i * n ..` of each list, at most `n`
+/// per list. Made part by part while the snapshot is written (making all
+/// the keys of a big import at once would hold up the page).
+fn snapshot_piece(create: &Records<'_>, replaced: &Contents, i: usize, n: usize) -> SnapshotPart {
+    fn slice<T>(v: &[T], i: usize, n: usize) -> &[T] {
+        let from = i.saturating_mul(n).min(v.len());
+        &v[from..from.saturating_add(n).min(v.len())]
     }
-    for a in &c.accounts {
-        tx.put(s::ACCOUNTS, &AccountRecord::new(a))?;
+    fn ids<T>(v: &[T], i: usize, n: usize, id: impl Fn(&T) -> String) -> Vec<String> {
+        slice(v, i, n).iter().map(id).collect()
     }
-    for ct in &c.contacts {
-        tx.put(s::CONTACTS, &ContactRecord::new(ct))?;
+    let c = create;
+    SnapshotPart {
+        key: part_key(i),
+        created: CreatedKeys {
+            catalog: ids(&c.catalog, i, n, |x| x.id().to_owned()),
+            accounts: ids(&c.accounts, i, n, |x| x.id.to_string()),
+            contacts: ids(&c.contacts, i, n, |x| x.id.to_string()),
+            links: slice(&c.links, i, n)
+                .iter()
+                .map(|l| (l.account_id.to_string(), l.contact_id.to_string()))
+                .collect(),
+            notes: ids(&c.notes, i, n, |x| x.id.to_string()),
+            history: ids(&c.history, i, n, |x| x.id.to_string()),
+        },
+        replaced: Contents {
+            catalog: slice(&replaced.catalog, i, n).to_vec(),
+            accounts: slice(&replaced.accounts, i, n).to_vec(),
+            contacts: slice(&replaced.contacts, i, n).to_vec(),
+            links: slice(&replaced.links, i, n).to_vec(),
+            notes: slice(&replaced.notes, i, n).to_vec(),
+            history: slice(&replaced.history, i, n).to_vec(),
+        },
     }
-    for l in &c.links {
-        tx.put(s::LINKS, l)?;
+}
+
+/// How many parts a snapshot of these lists takes, at most `n` entries per list.
+fn snapshot_pieces(create: &Records<'_>, replaced: &Contents, n: usize) -> usize {
+    [
+        create.catalog.len(),
+        create.accounts.len(),
+        create.contacts.len(),
+        create.links.len(),
+        create.notes.len(),
+        create.history.len(),
+        replaced.catalog.len(),
+        replaced.accounts.len(),
+        replaced.contacts.len(),
+        replaced.links.len(),
+        replaced.notes.len(),
+        replaced.history.len(),
+    ]
+    .into_iter()
+    .map(|len| len.div_ceil(n))
+    .max()
+    .unwrap_or(0)
+}
+
+/// Runs of neighbouring keys (in the store's order) for which `gone` holds:
+/// each run is deleted with one request ([`Tx::delete_run`]).
+fn runs(keys: Vec<Key>, gone: impl Fn(&Key) -> bool) -> Vec<Vec<Key>> {
+    let mut out: Vec<Vec<Key>> = Vec::new();
+    let mut open = false;
+    for k in keys {
+        if !gone(&k) {
+            open = false;
+            continue;
+        }
+        match out.last_mut() {
+            Some(run) if open => run.push(k),
+            _ => {
+                out.push(vec![k]);
+                open = true;
+            }
+        }
     }
-    for n in &c.notes {
-        tx.put(s::NOTES, n)?;
+    out
+}
+
+/// A record's id and account (what undo needs of notes and history).
+#[derive(Deserialize)]
+struct OfAccount {
+    id: String,
+    account_id: String,
+}
+
+/// The ids of the records of `store` (notes or history) that belong to one of `accounts`.
+async fn of_accounts<T: Tx>(
+    tx: &T,
+    store: &'static str,
+    accounts: &HashSet<&str>,
+) -> Result<Vec<String>, StoreError> {
+    let all: Vec<OfAccount> = tx.all(store).await?;
+    Ok(all
+        .into_iter()
+        .filter(|r| accounts.contains(r.account_id.as_str()))
+        .map(|r| r.id)
+        .collect())
+}
+
+/// What a long import or undo is doing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stage {
+    /// Reading the stored records the change touches.
+    Comparing,
+    /// Writing.
+    Writing,
+}
+
+/// Called with the stage, how many records are done and how many there are.
+pub type OnProgress<'a> = &'a dyn Fn(Stage, usize, usize);
+
+/// Who runs a long change, and who watches it.
+pub struct Run<'a, I> {
+    pub at: Timestamp,
+    /// The name history entries give as the author.
+    pub by: String,
+    /// Fresh ids for the history entries the change writes.
+    pub ids: I,
+    pub progress: OnProgress<'a>,
+}
+
+/// Issues a long run of writes in steps of [`STEP_RECORDS`], letting the
+/// page paint and reporting progress between steps. Between steps it awaits
+/// one IndexedDB request, never a timer.
+struct Pacer<'a, T> {
+    tx: &'a T,
+    done: usize,
+    total: usize,
+    since: usize,
+    progress: OnProgress<'a>,
+}
+
+impl<T: Tx> Pacer<'_, T> {
+    async fn wrote(&mut self, n: usize) -> Result<(), StoreError> {
+        self.done += n;
+        self.since += n;
+        if self.since >= STEP_RECORDS {
+            self.since = 0;
+            (self.progress)(Stage::Writing, self.done.min(self.total), self.total);
+            self.tx.settle(s::META).await?;
+        }
+        Ok(())
     }
-    put_history(tx, &c.history)
+
+    async fn put<R: Serialize>(&mut self, store: &'static str, records: &[R]) -> Result<(), StoreError> {
+        for batch in records.chunks(STEP_RECORDS) {
+            self.tx.put_many(store, batch)?;
+            self.wrote(batch.len()).await?;
+        }
+        Ok(())
+    }
+
+    async fn put_all(&mut self, c: &Records<'_>) -> Result<(), StoreError> {
+        self.put(s::CATALOG, &c.catalog).await?;
+        for batch in c.accounts.chunks(STEP_RECORDS) {
+            let records: Vec<AccountRecord> = batch.iter().map(|a| AccountRecord::new(a)).collect();
+            self.put(s::ACCOUNTS, &records).await?;
+        }
+        for batch in c.contacts.chunks(STEP_RECORDS) {
+            let records: Vec<ContactRecord> = batch.iter().map(|c| ContactRecord::new(c)).collect();
+            self.put(s::CONTACTS, &records).await?;
+        }
+        self.put(s::LINKS, &c.links).await?;
+        self.put(s::NOTES, &c.notes).await?;
+        self.put(s::HISTORY, &c.history).await
+    }
 }
 
 fn put_history<T: Tx>(tx: &T, history: &[HistoryEntry]) -> Result<(), StoreError> {
     history.iter().try_for_each(|h| tx.put(s::HISTORY, h))
 }
 
-/// Writes an import's records (bundle, CSV or vCard) and its undo
-/// snapshot, then commits (an import that changes nothing writes nothing
-/// and keeps the old snapshot).
-async fn write_import<T: Tx>(tx: T, plan: &Plan, w: Writes, at: Timestamp) -> Result<(), StoreError> {
+/// Issues the puts of `c` (no awaiting: they land at the commit).
+fn put_all<T: Tx>(tx: &T, c: &Contents) -> Result<(), StoreError> {
+    tx.put_many(s::CATALOG, &c.catalog)?;
+    let accounts: Vec<AccountRecord> = c.accounts.iter().map(AccountRecord::new).collect();
+    tx.put_many(s::ACCOUNTS, &accounts)?;
+    let contacts: Vec<ContactRecord> = c.contacts.iter().map(ContactRecord::new).collect();
+    tx.put_many(s::CONTACTS, &contacts)?;
+    tx.put_many(s::LINKS, &c.links)?;
+    tx.put_many(s::NOTES, &c.notes)?;
+    put_history(tx, &c.history)
+}
+
+/// Writes an import's records (bundle, CSV or vCard) and its undo snapshot
+/// (in parts), then commits; an import that changes nothing writes nothing
+/// and keeps the old snapshot. Emails that move to a contact of the file
+/// ("take theirs") get a history entry on the accounts of both contacts.
+/// Progress is reported, and the page may paint, every [`STEP_RECORDS`].
+async fn write_import<T: Tx, I: IdSource>(
+    tx: T,
+    plan: &Plan,
+    mut w: Writes<'_>,
+    mut run: Run<'_, I>,
+) -> Result<(), StoreError> {
     if plan.changes_nothing() {
         return Ok(());
     }
-    let c = &w.create;
+    for m in std::mem::take(&mut w.moved) {
+        let change = Change::EmailMoved {
+            email: m.email,
+            from: m.from,
+            to: m.to,
+        };
+        for account in &m.accounts {
+            let entries = history::entries(&mut run.ids, account, run.at, &run.by, vec![change.clone()]);
+            w.create.history.extend(entries.into_iter().map(Cow::Owned));
+        }
+    }
+    let mut pacer = Pacer {
+        tx: &tx,
+        done: 0,
+        total: w.len(),
+        since: 0,
+        progress: run.progress,
+    };
+    // Contacts that give up an email are saved without it first, so it is
+    // free (the unique email index) before another contact takes it.
+    let freeing: Vec<Contact> = w
+        .update
+        .contacts
+        .iter()
+        .filter_map(|after| {
+            let before = w.replaced.contacts.iter().find(|b| b.id == after.id)?;
+            let keep = after.email_keys();
+            let mut interim = before.clone();
+            interim.emails.retain(|e| keep.contains(&e.key()));
+            (interim.emails.len() < before.emails.len()).then_some(interim)
+        })
+        .collect();
+    let freeing: Vec<ContactRecord> = freeing.iter().map(ContactRecord::new).collect();
+    tx.put_many(s::CONTACTS, &freeing)?;
+    pacer.put_all(&w.update).await?;
+    pacer.put_all(&w.create).await?;
+    // The snapshot replaces the previous one (and its parts).
+    let (first, last) = snapshot_parts();
+    tx.delete_range(s::META, &first, &last)?;
+    let parts = snapshot_pieces(&w.create, &w.replaced, STEP_RECORDS);
+    for i in 0..parts {
+        tx.put(s::META, &snapshot_piece(&w.create, &w.replaced, i, STEP_RECORDS))?;
+        tx.settle(s::META).await?;
+    }
     let snapshot = ImportSnapshot {
         key: LAST_IMPORT.to_owned(),
-        at,
-        created: CreatedKeys {
-            catalog: c.catalog.iter().map(|i| i.id().to_owned()).collect(),
-            accounts: c.accounts.iter().map(|a| a.id.to_string()).collect(),
-            contacts: c.contacts.iter().map(|x| x.id.to_string()).collect(),
-            links: c
-                .links
-                .iter()
-                .map(|l| (l.account_id.to_string(), l.contact_id.to_string()))
-                .collect(),
-            notes: c.notes.iter().map(|n| n.id.to_string()).collect(),
-            history: c.history.iter().map(|h| h.id.to_string()).collect(),
-        },
-        replaced: w.replaced,
+        at: run.at,
+        parts,
+        created: CreatedKeys::default(),
+        replaced: Contents::default(),
     };
-    // Updates first, so an email a stored contact gives up is free
-    // before a new contact takes it.
-    put_all(&tx, &w.update)?;
-    put_all(&tx, &w.create)?;
     tx.put(s::META, &snapshot)?;
+    (run.progress)(Stage::Writing, pacer.total, pacer.total);
     tx.commit().await
+}
+
+/// A run with no one watching, by "You", with ids derived from `at` and
+/// `salt` (for callers that pass none).
+fn quiet_run(at: Timestamp, salt: usize) -> Run<'static, SeededIds> {
+    Run {
+        at,
+        by: history::YOU.into(),
+        ids: SeededIds::new(at.0 as u64 ^ 0x1e55_0a7e_u64 ^ ((salt as u64) << 32)),
+        progress: &|_, _, _| {},
+    }
 }
 
 impl<B: Backend> Repo<B> {
@@ -297,12 +642,7 @@ impl<B: Backend> Repo<B> {
     /// All accounts, ordered by accent- and case-insensitive name.
     pub async fn accounts(&self) -> Result<Vec<Account>, StoreError> {
         let tx = self.backend.read(&[s::ACCOUNTS])?;
-        let mut all: Vec<Account> = tx
-            .all::<AccountRecord>(s::ACCOUNTS)
-            .await?
-            .into_iter()
-            .map(|r| r.account)
-            .collect();
+        let mut all: Vec<Account> = tx.all::<Account>(s::ACCOUNTS).await?;
         all.sort_by_cached_key(account_key);
         Ok(all)
     }
@@ -314,12 +654,7 @@ impl<B: Backend> Repo<B> {
     /// All contacts, alphabetical.
     pub async fn contacts(&self) -> Result<Vec<Contact>, StoreError> {
         let tx = self.backend.read(&[s::CONTACTS])?;
-        let mut all: Vec<Contact> = tx
-            .all::<ContactRecord>(s::CONTACTS)
-            .await?
-            .into_iter()
-            .map(|r| r.contact)
-            .collect();
+        let mut all: Vec<Contact> = tx.all::<Contact>(s::CONTACTS).await?;
         all.sort_by_cached_key(contact_key);
         Ok(all)
     }
@@ -333,10 +668,7 @@ impl<B: Backend> Repo<B> {
         let tx = self.backend.read(&[s::CONTACTS])?;
         let key = email.trim().to_lowercase();
         match tx.key_by_index(s::CONTACTS, s::CONTACTS_BY_EMAIL, &key).await? {
-            Some(id) => Ok(tx
-                .get::<ContactRecord>(s::CONTACTS, &Key::one(&id))
-                .await?
-                .map(|r| r.contact)),
+            Some(id) => tx.get::<Contact>(s::CONTACTS, &Key::one(&id)).await,
             None => Ok(None),
         }
     }
@@ -508,24 +840,51 @@ impl<B: Backend> Repo<B> {
     }
 
     /// The dry run: what [`Repo::import`] would do with these choices.
+    /// Reads only the stored records the file touches.
     pub async fn import_plan(&self, bundle: &Contents, choices: Choices) -> Result<Plan, StoreError> {
-        Ok(merge(&self.export().await?, bundle, choices).0)
+        self.import_plan_with(bundle, choices, &|_, _, _| {}).await
     }
 
-    /// Imports a validated bundle in one transaction, keeping a snapshot of
-    /// what it overwrites for [`Repo::undo_import`] (replacing the previous
-    /// snapshot; an import that changes nothing keeps it). The plan is made
-    /// again inside the transaction, so it matches what is written.
+    /// [`Repo::import_plan`], reporting how far the reading has come.
+    pub async fn import_plan_with(
+        &self,
+        bundle: &Contents,
+        choices: Choices,
+        progress: OnProgress<'_>,
+    ) -> Result<Plan, StoreError> {
+        let tx = self.backend.read(&IMPORT_STORES[..6])?;
+        let stored = stored_for(&tx, bundle, progress).await?;
+        Ok(merge(&stored, bundle, choices).0)
+    }
+
+    /// [`Repo::import_run`] without progress, by "You", with ids for its
+    /// history entries derived from `at` (the app passes random ones).
     pub async fn import(
         &self,
         bundle: &Contents,
         choices: Choices,
         at: Timestamp,
     ) -> Result<Plan, StoreError> {
+        self.import_run(bundle, choices, quiet_run(at, bundle.len()))
+            .await
+    }
+
+    /// Imports a validated bundle in one transaction, keeping a snapshot of
+    /// what it overwrites for [`Repo::undo_import`] (replacing the previous
+    /// snapshot; an import that changes nothing keeps it). The plan is made
+    /// again inside the transaction, so it matches what is written. Emails
+    /// that move to a contact of the file ("take theirs") get a history
+    /// entry on the accounts of both contacts.
+    pub async fn import_run<I: IdSource>(
+        &self,
+        bundle: &Contents,
+        choices: Choices,
+        run: Run<'_, I>,
+    ) -> Result<Plan, StoreError> {
         let tx = self.backend.write(&IMPORT_STORES)?;
-        let stored = everything_in(&tx).await?;
+        let stored = stored_for(&tx, bundle, run.progress).await?;
         let (plan, w) = merge(&stored, bundle, choices);
-        write_import(tx, &plan, w, at).await?;
+        write_import(tx, &plan, w, run).await?;
         Ok(plan)
     }
 
@@ -542,7 +901,7 @@ impl<B: Backend> Repo<B> {
         let stored = everything_in(&tx).await?;
         let incoming = make(&stored).map_err(StoreError::Rejected)?;
         let (plan, w) = merge(&stored, &incoming, choices);
-        write_import(tx, &plan, w, at).await?;
+        write_import(tx, &plan, w, quiet_run(at, incoming.len())).await?;
         Ok(plan)
     }
 
@@ -566,65 +925,116 @@ impl<B: Backend> Repo<B> {
         let tx = self.backend.write(&IMPORT_STORES)?;
         let stored = everything_in(&tx).await?;
         let (plan, w) = vcard::import::plan(&stored, file, on_match, ids, at);
-        write_import(tx, &plan, w, at).await?;
+        let run = Run {
+            at,
+            by: history::YOU.into(),
+            ids,
+            progress: &|_, _, _| {},
+        };
+        write_import(tx, &plan, w, run).await?;
         Ok(plan)
     }
 
     /// When the last import that can be undone happened.
     pub async fn last_import(&self) -> Result<Option<Timestamp>, StoreError> {
+        #[derive(Deserialize)]
+        struct At {
+            at: Timestamp,
+        }
         let tx = self.backend.read(&[s::META])?;
-        Ok(tx
-            .get::<ImportSnapshot>(s::META, &Key::one(LAST_IMPORT))
-            .await?
-            .map(|s| s.at))
+        Ok(tx.get::<At>(s::META, &Key::one(LAST_IMPORT)).await?.map(|s| s.at))
+    }
+
+    /// [`Repo::undo_import_with`] without progress.
+    pub async fn undo_import(&self) -> Result<bool, StoreError> {
+        self.undo_import_with(&|_, _, _| {}).await
     }
 
     /// Puts back what the last import changed, in one transaction: deletes
     /// what it created, restores what it overwrote. `false` when there is
-    /// nothing to undo.
-    pub async fn undo_import(&self) -> Result<bool, StoreError> {
+    /// nothing to undo. `progress` is called with (records done, records to
+    /// do) every few thousand records.
+    pub async fn undo_import_with(&self, progress: OnProgress<'_>) -> Result<bool, StoreError> {
         let tx = self.backend.write(&IMPORT_STORES)?;
-        let Some(snap) = tx.get::<ImportSnapshot>(s::META, &Key::one(LAST_IMPORT)).await? else {
+        let Some(mut snap) = tx.get::<ImportSnapshot>(s::META, &Key::one(LAST_IMPORT)).await? else {
             return Ok(false);
         };
+        for i in 0..snap.parts {
+            let part = tx.get::<SnapshotPart>(s::META, &Key::one(&part_key(i))).await?;
+            let part = part.ok_or_else(|| StoreError::Corrupt {
+                store: s::META,
+                reason: format!("part {i} of the last import's snapshot is missing"),
+            })?;
+            snap.created.append(part.created);
+            let (r, mut more) = (&mut snap.replaced, part.replaced);
+            r.catalog.append(&mut more.catalog);
+            r.accounts.append(&mut more.accounts);
+            r.contacts.append(&mut more.contacts);
+            r.links.append(&mut more.links);
+            r.notes.append(&mut more.notes);
+            r.history.append(&mut more.history);
+        }
         let c = &snap.created;
         // Links, notes and history made since on records the import created
         // go with them (never a link to a missing contact).
-        let gone_accounts: BTreeSet<&str> = c.accounts.iter().map(String::as_str).collect();
-        let gone_contacts: BTreeSet<&str> = c.contacts.iter().map(String::as_str).collect();
-        for l in tx.all::<Link>(s::LINKS).await? {
-            if gone_accounts.contains(l.account_id.as_str()) || gone_contacts.contains(l.contact_id.as_str())
-            {
-                tx.delete(s::LINKS, &Key::pair(l.account_id.as_str(), l.contact_id.as_str()))?;
-            }
-        }
-        for n in tx.all::<Note>(s::NOTES).await? {
-            if gone_accounts.contains(n.account_id.as_str()) {
-                tx.delete(s::NOTES, &Key::one(n.id.as_str()))?;
-            }
-        }
-        for h in tx.all::<HistoryEntry>(s::HISTORY).await? {
-            if gone_accounts.contains(h.account_id.as_str()) {
-                tx.delete(s::HISTORY, &Key::one(h.id.as_str()))?;
-            }
-        }
-        for (a, ct) in &c.links {
-            tx.delete(s::LINKS, &Key::pair(a, ct))?;
-        }
-        for (store, ids) in [
-            (s::NOTES, &c.notes),
-            (s::HISTORY, &c.history),
-            (s::CONTACTS, &c.contacts),
-            (s::ACCOUNTS, &c.accounts),
-            (s::PHOTOS, &c.accounts),
-            (s::CATALOG, &c.catalog),
+        let gone_accounts: HashSet<&str> = c.accounts.iter().map(String::as_str).collect();
+        let gone_contacts: HashSet<&str> = c.contacts.iter().map(String::as_str).collect();
+        let created_links: HashSet<(&str, &str)> =
+            c.links.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+        let notes_since = of_accounts(&tx, s::NOTES, &gone_accounts).await?;
+        let history_since = of_accounts(&tx, s::HISTORY, &gone_accounts).await?;
+        let set = |ids: &[String], more: &[String]| -> HashSet<String> {
+            ids.iter().chain(more).cloned().collect()
+        };
+        let (notes, history) = (set(&c.notes, &notes_since), set(&c.history, &history_since));
+        let (contacts, catalog) = (set(&c.contacts, &[]), set(&c.catalog, &[]));
+        let one = |set: &HashSet<String>, k: &Key| k.0.first().is_some_and(|id| set.contains(id));
+        let accounts = set(&c.accounts, &[]);
+        let mut deletes = Vec::new();
+        deletes.push((
+            s::LINKS,
+            runs(tx.keys(s::LINKS).await?, |k| match k.0.as_slice() {
+                [a, ct] => {
+                    gone_accounts.contains(a.as_str())
+                        || gone_contacts.contains(ct.as_str())
+                        || created_links.contains(&(a.as_str(), ct.as_str()))
+                }
+                _ => false,
+            }),
+        ));
+        for (store, gone) in [
+            (s::NOTES, &notes),
+            (s::HISTORY, &history),
+            (s::CONTACTS, &contacts),
+            (s::ACCOUNTS, &accounts),
+            (s::PHOTOS, &accounts),
+            (s::CATALOG, &catalog),
         ] {
-            for id in ids {
-                tx.delete(store, &Key::one(id))?;
+            deletes.push((store, runs(tx.keys(store).await?, |k| one(gone, k))));
+        }
+        let total = deletes
+            .iter()
+            .flat_map(|(_, runs)| runs.iter().map(Vec::len))
+            .sum::<usize>()
+            + snap.replaced.len();
+        let mut pacer = Pacer {
+            tx: &tx,
+            done: 0,
+            total,
+            since: 0,
+            progress,
+        };
+        for (store, runs) in deletes {
+            for run in runs {
+                tx.delete_run(store, &run)?;
+                pacer.wrote(run.len()).await?;
             }
         }
-        put_all(&tx, &snap.replaced)?;
+        pacer.put_all(&Records::from(&snap.replaced)).await?;
         tx.delete(s::META, &Key::one(LAST_IMPORT))?;
+        let (first, last) = snapshot_parts();
+        tx.delete_range(s::META, &first, &last)?;
+        progress(Stage::Writing, total, total);
         tx.commit().await?;
         Ok(true)
     }
@@ -884,8 +1294,7 @@ impl<B: Backend> Repo<B> {
                 return Err(StoreError::rejected("role", Problem::OwnerNotRemovable));
             }
         }
-        for record in tx.all::<AccountRecord>(s::ACCOUNTS).await? {
-            let mut a = record.account;
+        for mut a in tx.all::<Account>(s::ACCOUNTS).await? {
             let before = a.clone();
             match &item {
                 CatalogItem::Tag(t) => a.tags.retain(|x| x != &t.id),
@@ -908,8 +1317,7 @@ impl<B: Backend> Repo<B> {
             }
         }
         if matches!(item, CatalogItem::Tag(_) | CatalogItem::Field(_)) {
-            for record in tx.all::<ContactRecord>(s::CONTACTS).await? {
-                let mut c = record.contact;
+            for mut c in tx.all::<Contact>(s::CONTACTS).await? {
                 let before = c.clone();
                 match &item {
                     CatalogItem::Tag(t) => c.tags.retain(|x| x != &t.id),

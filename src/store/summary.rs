@@ -178,6 +178,29 @@ fn entry_of<T: Serialize>(store: &str, value: &T) -> Result<Option<(String, Entr
     }))
 }
 
+/// The entry a record of a summarised store stands for, from its JSON.
+fn entry_of_json(store: &str, json: &str) -> Result<Option<(String, Entry)>, StoreError> {
+    fn decode<R: DeserializeOwned>(json: &str) -> Result<R, StoreError> {
+        serde_json::from_str(json)
+            .map_err(|e| StoreError::Backend(format!("could not prepare a record: {e}")))
+    }
+    Ok(Some(match store {
+        s::ACCOUNTS => {
+            let a: Account = decode(json)?;
+            (chunk_of(a.id.as_str()), Entry::account(&AccountRow::of(&a)))
+        }
+        s::CONTACTS => {
+            let c: Contact = decode(json)?;
+            (chunk_of(c.id.as_str()), Entry::contact(&ContactRow::of(&c)))
+        }
+        s::LINKS => {
+            let l: Link = decode(json)?;
+            (chunk_of(l.account_id.as_str()), Entry::link(&LinkRow::of(&l)))
+        }
+        _ => return Ok(None),
+    }))
+}
+
 /// The entry key (and chunk) a deleted record had.
 fn key_of_deleted(store: &str, key: &Key) -> Option<(String, String)> {
     match (store, key.0.as_slice()) {
@@ -212,8 +235,14 @@ impl<T: Tx> Tx for SummarisedTx<T> {
         self.inner.get(store, key).await
     }
 
-    async fn all<R: DeserializeOwned>(&self, store: &'static str) -> Result<Vec<R>, StoreError> {
-        self.inner.all(store).await
+    /// The inner future itself, so a backend that issues its request at
+    /// the call (IndexedDB) still does.
+    #[allow(clippy::manual_async_fn)]
+    fn all<R: DeserializeOwned>(
+        &self,
+        store: &'static str,
+    ) -> impl std::future::Future<Output = Result<Vec<R>, StoreError>> {
+        self.inner.all(store)
     }
 
     async fn by_index<R: DeserializeOwned>(
@@ -264,6 +293,73 @@ impl<T: Tx> Tx for SummarisedTx<T> {
                 .push((e.key, Some(e.line)));
         }
         Ok(())
+    }
+
+    async fn keys(&self, store: &'static str) -> Result<Vec<Key>, StoreError> {
+        self.inner.keys(store).await
+    }
+
+    async fn get_many<R: DeserializeOwned>(
+        &self,
+        store: &'static str,
+        keys: &[Key],
+    ) -> Result<Vec<Option<R>>, StoreError> {
+        self.inner.get_many(store, keys).await
+    }
+
+    async fn keys_by_index(
+        &self,
+        store: &'static str,
+        index: &'static str,
+        values: &[String],
+    ) -> Result<Vec<Option<String>>, StoreError> {
+        self.inner.keys_by_index(store, index, values).await
+    }
+
+    /// The batch is serialised once: each record's entry is read from its
+    /// JSON, and the same JSON goes on to the inner backend.
+    fn put_many<R: Serialize>(&self, store: &'static str, values: &[R]) -> Result<(), StoreError> {
+        if !summarised(store) {
+            return self.inner.put_many(store, values);
+        }
+        let prepare = |e: serde_json::Error| StoreError::Backend(format!("could not prepare a record: {e}"));
+        let text = serde_json::to_string(values).map_err(prepare)?;
+        let raws: Vec<&serde_json::value::RawValue> = serde_json::from_str(&text).map_err(prepare)?;
+        {
+            let mut changes = self.changes.borrow_mut();
+            for raw in &raws {
+                if let Some((chunk, e)) = entry_of_json(store, raw.get())? {
+                    changes.entry(chunk).or_default().push((e.key, Some(e.line)));
+                }
+            }
+        }
+        self.inner.put_many(store, &raws)
+    }
+
+    /// Only for stores outside the directory: a range of a summarised
+    /// store must be deleted with [`Tx::delete_run`], which names its keys.
+    fn delete_range(&self, store: &'static str, first: &Key, last: &Key) -> Result<(), StoreError> {
+        if summarised(store) {
+            return Err(StoreError::Backend(format!(
+                "a range of {store} must be deleted by its keys (delete_run)"
+            )));
+        }
+        self.inner.delete_range(store, first, last)
+    }
+
+    fn delete_run(&self, store: &'static str, keys: &[Key]) -> Result<(), StoreError> {
+        self.inner.delete_run(store, keys)?;
+        let mut changes = self.changes.borrow_mut();
+        for key in keys {
+            if let Some((chunk, k)) = key_of_deleted(store, key) {
+                changes.entry(chunk).or_default().push((k, None));
+            }
+        }
+        Ok(())
+    }
+
+    async fn settle(&self, store: &'static str) -> Result<(), StoreError> {
+        self.inner.settle(store).await
     }
 
     fn delete(&self, store: &'static str, key: &Key) -> Result<(), StoreError> {

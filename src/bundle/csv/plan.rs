@@ -954,6 +954,32 @@ pub fn plan(
     ids: &mut impl IdSource,
     at: Timestamp,
 ) -> Result<Outcome, Vec<String>> {
+    let never = |_: usize, _: usize| None::<std::future::Ready<()>>;
+    let mut work = std::pin::pin!(plan_paced(stored, job, ids, at, never));
+    let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+    // Never paused, so ready at the first poll (the loop only says so).
+    loop {
+        if let std::task::Poll::Ready(out) = std::future::Future::poll(work.as_mut(), &mut cx) {
+            return out;
+        }
+    }
+}
+
+/// Rows planned between two calls of the `pause` of [`plan_paced`].
+pub const ROWS_PER_STEP: usize = 200;
+
+/// [`plan`], calling `pause(rows done, rows in all)` every
+/// [`ROWS_PER_STEP`] rows (and every as many records made from them, with
+/// every row done) and awaiting the future it gives, if any (the page gives
+/// the browser a turn there and moves a progress bar). Pure: the caller
+/// decides what a pause is.
+pub async fn plan_paced<F: std::future::Future<Output = ()>>(
+    stored: &Contents,
+    job: &Job<'_>,
+    ids: &mut impl IdSource,
+    at: Timestamp,
+    mut pause: impl FnMut(usize, usize) -> Option<F>,
+) -> Result<Outcome, Vec<String>> {
     let catalog = Catalog::from_items(stored.catalog.iter().cloned());
     let mut problems = Problems::default();
     let ignored = check_mapping(job, &catalog, &mut problems);
@@ -992,7 +1018,13 @@ pub fn plan(
     let mut empty_rows = Vec::new();
     let mut no_year_rows = Vec::new();
 
-    for row in &job.table.rows {
+    let total = job.table.rows.len();
+    for (i, row) in job.table.rows.iter().enumerate() {
+        if i > 0 && i % ROWS_PER_STEP == 0 {
+            if let Some(turn) = pause(i, total) {
+                turn.await;
+            }
+        }
         let n = row.number;
         let before = problems.count;
         let v = parse_row(job, &day_first, &row.cells, n, &mut lookup, ids, &mut problems);
@@ -1358,7 +1390,19 @@ pub fn plan(
         contacts,
         links,
     };
-    match build(stored, &s, job, &catalog, slots, ids, at, &mut problems) {
+    match build(
+        stored,
+        &s,
+        job,
+        &catalog,
+        slots,
+        ids,
+        at,
+        &mut problems,
+        &mut pause,
+    )
+    .await
+    {
         Some(mut o) => {
             warnings.append(&mut o.warnings);
             o.warnings = warnings;
@@ -1406,18 +1450,33 @@ fn missing_name(job: &Job, row: usize, target: &Target) -> String {
     }
 }
 
-/// Account, contact and link records from the slots, with history and notes.
+/// Account, contact and link records from the slots, with history and
+/// notes; `pause(rows, rows)` every [`ROWS_PER_STEP`] records (see
+/// [`plan_paced`]).
 #[allow(clippy::too_many_arguments)]
-fn build(
+async fn build<F: std::future::Future<Output = ()>>(
     stored: &Contents,
-    s: &Stored,
-    job: &Job,
+    s: &Stored<'_>,
+    job: &Job<'_>,
     catalog: &Catalog,
     slots: Slots,
     ids: &mut impl IdSource,
     at: Timestamp,
     problems: &mut Problems,
+    pause: &mut impl FnMut(usize, usize) -> Option<F>,
 ) -> Option<Outcome> {
+    let rows = job.table.rows.len();
+    let mut made = 0usize;
+    macro_rules! turn {
+        () => {
+            made += 1;
+            if made % ROWS_PER_STEP == 0 {
+                if let Some(turn) = pause(rows, rows) {
+                    turn.await;
+                }
+            }
+        };
+    }
     let settings = job.settings;
     let mut names = catalog.clone();
     names.tags.extend(slots.new_tags.iter().cloned());
@@ -1429,6 +1488,7 @@ fn build(
     // Contacts first: links follow their final emails.
     let mut emails_changed = Vec::with_capacity(slots.contacts.len());
     for slot in &slots.contacts {
+        turn!();
         let base = slot.stored.map(|i| &stored.contacts[i]);
         let mut c = base.cloned().unwrap_or_else(|| Contact {
             id: ids.contact_id(),
@@ -1497,6 +1557,7 @@ fn build(
         notes_here.entry(&n.account_id).or_default().insert(n.text.trim());
     }
     for (i, slot) in slots.accounts.iter().enumerate() {
+        turn!();
         let base = slot.stored.map(|i| &stored.accounts[i]);
         let mut a = base.cloned().unwrap_or_else(|| Account {
             id: ids.account_id(),
@@ -1575,6 +1636,7 @@ fn build(
     // Links, with the switches for the imported emails.
     let mut written: HashSet<(AccountId, ContactId)> = HashSet::new();
     for (&(ai, ci), keys) in &slots.links {
+        turn!();
         let (account, contact) = (&out.accounts[ai], &out.contacts[ci]);
         let found = s.link_index.get(&(&account.id, &contact.id));
         let mut l = found.map(|&i| stored.links[i].clone()).unwrap_or_else(|| Link {

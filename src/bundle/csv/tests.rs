@@ -1353,3 +1353,69 @@ fn an_empty_clientbook_gets_the_same_accounts_contacts_and_tags() {
     import(&fresh, csv.as_bytes(), &settings(Mode::AccountsAndContacts), 20).unwrap();
     assert_eq!(essence(&export(&fresh)), essence(&original));
 }
+
+#[test]
+fn a_paced_plan_pauses_every_few_hundred_rows_and_gives_the_same_records() {
+    let mut text = String::from("Account name,First name,Last name,Email\n");
+    for i in 0..1_050 {
+        text.push_str(&format!("Account {},P{i},Person,p{i}@example.com\n", i / 2));
+    }
+    let t = table(&text);
+    let mapping = guess(&t.headers, &Catalog::default());
+    let s = settings(Mode::AccountsAndContacts);
+    let job = Job {
+        table: &t,
+        mapping: &mapping,
+        settings: &s,
+        by: "",
+    };
+    let whole = plan::plan(&Contents::default(), &job, &mut SeededIds::new(1), Timestamp(1)).unwrap();
+    // Each pause is a future that is pending once (as a turn for the
+    // browser would be), polled by hand.
+    struct Turn(bool);
+    impl std::future::Future for Turn {
+        type Output = ();
+        fn poll(mut self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<()> {
+            if self.0 {
+                std::task::Poll::Ready(())
+            } else {
+                self.0 = true;
+                cx.waker().wake_by_ref();
+                std::task::Poll::Pending
+            }
+        }
+    }
+    let mut pauses = Vec::new();
+    let mut ids = SeededIds::new(1);
+    let empty = Contents::default();
+    let mut polls = 0;
+    let out = {
+        let paced = plan::plan_paced(&empty, &job, &mut ids, Timestamp(1), |done, total| {
+            pauses.push((done, total));
+            Some(Turn(false))
+        });
+        let mut paced = std::pin::pin!(paced);
+        let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+        loop {
+            polls += 1;
+            if let std::task::Poll::Ready(out) = std::future::Future::poll(paced.as_mut(), &mut cx) {
+                break out;
+            }
+        }
+    };
+    assert_eq!(out.unwrap(), whole);
+    // Rows: at 200, 400, ... 1,000; then the 525 accounts, 1,050 contacts
+    // and 1,050 links made of them, every 200 records, all rows done.
+    assert_eq!(
+        pauses[..5],
+        [
+            (200, 1_050),
+            (400, 1_050),
+            (600, 1_050),
+            (800, 1_050),
+            (1_000, 1_050)
+        ]
+    );
+    assert_eq!(pauses[5..], [(1_050, 1_050); 2_625 / 200]);
+    assert_eq!(polls, pauses.len() + 1);
+}

@@ -19,6 +19,7 @@ use crate::domain::ids::{FieldId, IdSource, TagId};
 use crate::domain::search::normalize;
 use crate::domain::{Contact, ContactId, Email, Timestamp};
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use super::{Card, VcardFile};
@@ -234,7 +235,32 @@ pub fn plan(
     on_match: OnMatch,
     ids: &mut impl IdSource,
     at: Timestamp,
-) -> (Plan, Writes) {
+) -> (Plan, Writes<'static>) {
+    let never = |_: usize, _: usize| None::<std::future::Ready<()>>;
+    let mut work = std::pin::pin!(plan_paced(stored, file, on_match, ids, at, never));
+    let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+    // Never paused, so ready at the first poll (the loop only says so).
+    loop {
+        if let std::task::Poll::Ready(out) = std::future::Future::poll(work.as_mut(), &mut cx) {
+            return out;
+        }
+    }
+}
+
+/// Cards planned between two calls of the `pause` of [`plan_paced`].
+pub const CARDS_PER_STEP: usize = 200;
+
+/// [`plan`], calling `pause(cards done, cards in all)` every
+/// [`CARDS_PER_STEP`] cards and awaiting the future it gives, if any (the
+/// page gives the browser a turn there and moves a progress bar).
+pub async fn plan_paced<F: std::future::Future<Output = ()>>(
+    stored: &Contents,
+    file: &VcardFile,
+    on_match: OnMatch,
+    ids: &mut impl IdSource,
+    at: Timestamp,
+    mut pause: impl FnMut(usize, usize) -> Option<F>,
+) -> (Plan, Writes<'static>) {
     let mut plan = Plan::default();
     let mut w = Writes::default();
     let mut resolver = Resolver::new(&stored.catalog);
@@ -255,7 +281,13 @@ pub fn plan(
     let mut current: BTreeMap<usize, Contact> = BTreeMap::new();
     let mut kept: BTreeSet<usize> = BTreeSet::new();
 
-    for card in &file.cards {
+    let total = file.cards.len();
+    for (i, card) in file.cards.iter().enumerate() {
+        if i > 0 && i % CARDS_PER_STEP == 0 {
+            if let Some(turn) = pause(i, total) {
+                turn.await;
+            }
+        }
         let uid_match = card.uid.as_ref().and_then(|u| by_id.get(u)).copied();
         let email_matches: Vec<(&Email, usize)> = card
             .emails
@@ -271,7 +303,7 @@ pub fn plan(
                 .unwrap_or_else(|| ids.contact_id());
             taken.insert(id.clone());
             plan.contacts.created += 1;
-            w.create.contacts.push(new_contact(id, inc, at));
+            w.create.contacts.push(Cow::Owned(new_contact(id, inc, at)));
             continue;
         };
         // An email of another contact here stays with that contact.
@@ -314,7 +346,7 @@ pub fn plan(
                 let id = ids.contact_id();
                 taken.insert(id.clone());
                 plan.contacts.created += 1;
-                w.create.contacts.push(new_contact(id, inc, at));
+                w.create.contacts.push(Cow::Owned(new_contact(id, inc, at)));
             }
         }
     }
@@ -339,12 +371,12 @@ pub fn plan(
                 if synced != *l {
                     plan.links.updated += 1;
                     w.replaced.links.push(l.clone());
-                    w.update.links.push(synced);
+                    w.update.links.push(Cow::Owned(synced));
                 }
             }
         }
         w.replaced.contacts.push(before.clone());
-        w.update.contacts.push(after);
+        w.update.contacts.push(Cow::Owned(after));
     }
 
     // Only the tags and fields a written contact uses are made.
@@ -363,7 +395,7 @@ pub fn plan(
     for item in resolver.made {
         if used.contains(item.id()) {
             plan.other.created += 1;
-            w.create.catalog.push(item);
+            w.create.catalog.push(Cow::Owned(item));
         }
     }
     (plan, w)

@@ -270,14 +270,19 @@ pub fn birthday(raw: &str) -> Birthday {
     }
 }
 
+/// `s` without a leading ASCII `prefix` (any case), if it starts with it.
+/// (Slicing `s` at the prefix's length could cut a character in two.)
+fn strip_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
+    let head = s.get(..prefix.len())?;
+    head.eq_ignore_ascii_case(prefix)
+        .then(|| s.get(prefix.len()..))
+        .flatten()
+}
+
 /// The contact id a UID names, when it is one of ours or a UUID.
 pub fn uid(raw: &str) -> Option<ContactId> {
     let v = raw.trim();
-    let v = if v.len() >= 9 && v[..9].eq_ignore_ascii_case("urn:uuid:") {
-        &v[9..]
-    } else {
-        v
-    };
+    let v = strip_ci(v, "urn:uuid:").unwrap_or(v);
     let hex: String = v
         .chars()
         .filter(|c| *c != '-')
@@ -376,11 +381,9 @@ fn build(
             "EMAIL" => {
                 let text = lex::unescape(&value);
                 let text = text.trim();
-                let text = if text.len() > 7 && text[..7].eq_ignore_ascii_case("mailto:") {
-                    &text[7..]
-                } else {
-                    text
-                };
+                let text = strip_ci(text, "mailto:")
+                    .filter(|rest| !rest.is_empty())
+                    .unwrap_or(text);
                 if text.is_empty() {
                     continue;
                 }
@@ -400,11 +403,9 @@ fn build(
                     .next()
                     .is_none_or(|v| !v.eq_ignore_ascii_case("text"));
                 let text = text.trim();
-                let text = if uri && text.len() > 4 && text[..4].eq_ignore_ascii_case("tel:") {
-                    &text[4..]
-                } else {
-                    text
-                };
+                let text = strip_ci(text, "tel:")
+                    .filter(|rest| uri && !rest.is_empty())
+                    .unwrap_or(text);
                 match one_line(text, " ", MAX_NAME_CHARS) {
                     Ok(t) if t.is_empty() => {}
                     Ok(t) => {

@@ -752,3 +752,63 @@ mod round_trip {
         }
     }
 }
+
+/// Found by the fuzz target (`tests/fuzz_readers.rs`): values with a
+/// character of several bytes where a `mailto:`, `tel:` or `urn:uuid:`
+/// prefix is looked for used to cut it in two and panic.
+#[test]
+fn several_byte_characters_where_a_prefix_is_looked_for_do_not_panic() {
+    let card = "BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Zoë\r\nEMAIL:zoe@ex”mple.com\r\nTEL:+4éé\r\nUID:urn:uu”d:1\r\nEND:VCARD\r\n";
+    let _ = read(card.as_bytes());
+    let ok = "BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Zoë\r\nEMAIL:MAILTO:zoe@example.com\r\nEND:VCARD\r\n";
+    let f = read(ok.as_bytes()).unwrap();
+    assert_eq!(f.cards[0].emails[0].as_str(), "zoe@example.com");
+    assert_eq!(uid("urn:uuid:é"), None);
+}
+
+#[test]
+fn a_paced_plan_pauses_every_few_hundred_cards_and_gives_the_same_plan() {
+    use crate::bundle::vcard::import::{plan, plan_paced, OnMatch};
+    use crate::domain::ids::SeededIds;
+    use crate::domain::Timestamp;
+    let mut text = String::new();
+    for i in 0..450 {
+        text.push_str(&format!(
+            "BEGIN:VCARD\r\nVERSION:4.0\r\nFN:P{i} Person\r\nN:Person;P{i};;;\r\nEMAIL:p{i}@example.com\r\nEND:VCARD\r\n"
+        ));
+    }
+    let file = crate::bundle::vcard::read(text.as_bytes()).unwrap();
+    let stored = crate::bundle::Contents::default();
+    let whole = plan(
+        &stored,
+        &file,
+        OnMatch::KeepMine,
+        &mut SeededIds::new(3),
+        Timestamp(5),
+    );
+    let mut pauses = Vec::new();
+    let mut ids = SeededIds::new(3);
+    let paced = {
+        let work = plan_paced(
+            &stored,
+            &file,
+            OnMatch::KeepMine,
+            &mut ids,
+            Timestamp(5),
+            |done, total| {
+                pauses.push((done, total));
+                Some(std::future::ready(()))
+            },
+        );
+        let mut work = std::pin::pin!(work);
+        let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+        loop {
+            if let std::task::Poll::Ready(out) = std::future::Future::poll(work.as_mut(), &mut cx) {
+                break out;
+            }
+        }
+    };
+    assert_eq!(paced, whole);
+    assert_eq!(whole.0.contacts.created, 450);
+    assert_eq!(pauses, [(200, 450), (400, 450)]);
+}

@@ -7,17 +7,28 @@
 use crate::domain::backup::{reminder, Facts};
 use crate::error::AppError;
 use crate::i18n::{t, Key};
+use crate::ui::components::progress::{measure, now_ms, Progress};
 use crate::ui::components::ErrorBanner;
-use crate::ui::pages::data::download_bundle;
+use crate::ui::pages::data::write_and_download;
 use crate::ui::services::{now, use_services, AppStore, Services};
 use leptos::prelude::*;
 
 /// Exports everything as a bundle file and records it as the latest backup
 /// (every tab's reminder then hides). Returns what to tell the practitioner
-/// and the object URL of the download (to revoke later).
-pub async fn export_everything(services: Services, store: &AppStore) -> Result<(String, String), AppError> {
+/// and the object URL of the download (to revoke later). With `progress`,
+/// the file is written in slices and the bar shows how far it has come.
+pub async fn export_everything(
+    services: Services,
+    store: &AppStore,
+    progress: Option<RwSignal<Option<Progress>>>,
+) -> Result<(String, String), AppError> {
+    let started = now_ms();
     let contents = store.export().await?;
-    let (message, url) = download_bundle(&contents, "clientbook")?;
+    measure("export-read", started);
+    let written = now_ms();
+    let (message, url) = write_and_download(&contents, "clientbook", progress).await?;
+    measure("export-write", written);
+    measure("export", started);
     store.record_export(now()).await?;
     services.changed();
     Ok((message, url))
@@ -50,7 +61,7 @@ pub fn BackupReminder() -> impl IntoView {
     let last_url = StoredValue::new(None::<String>);
     let export = Action::new_local(move |(): &()| async move {
         let outcome = match services.store() {
-            Ok(store) => export_everything(services, &store).await,
+            Ok(store) => export_everything(services, &store, None).await,
             Err(e) => Err(e),
         };
         match outcome {

@@ -16,7 +16,8 @@ use crate::domain::catalog::Catalog;
 use crate::error::AppError;
 use crate::i18n::{t, tf, tn, Key};
 use crate::store::StoreError;
-use crate::ui::components::ErrorBanner;
+use crate::ui::components::progress::{measure, now_ms, yield_to_browser, Unit, SLICE_MS};
+use crate::ui::components::{ErrorBanner, Progress, ProgressBar};
 use crate::ui::services::{now, use_services, BrowserIds};
 use leptos::prelude::*;
 use std::sync::Arc;
@@ -120,6 +121,7 @@ pub fn CsvImportCard() -> impl IntoView {
     let login = RwSignal::new(false);
     let notify = RwSignal::new(false);
     let summary = RwSignal::new(None::<Plan>);
+    let checking = RwSignal::new(None::<Progress>);
     let settings = Memo::new(move |_| {
         let both = mode.get() == Mode::AccountsAndContacts;
         Settings {
@@ -149,7 +151,30 @@ pub fn CsvImportCard() -> impl IntoView {
                 settings: &settings,
                 by: &by,
             };
-            match plan::plan(&stored, &job, &mut BrowserIds, now()) {
+            // The rows are checked in slices: the page paints the bar and
+            // answers between them.
+            let started = now_ms();
+            let slice_cell = std::cell::Cell::new(started);
+            let slice = &slice_cell;
+            let pause = |done: usize, total: usize| {
+                if now_ms() - slice.get() < SLICE_MS {
+                    return None;
+                }
+                checking.set(Some(Progress::new(
+                    t(Key::ProgressCheckingRows),
+                    done,
+                    total,
+                    Unit::Rows,
+                )));
+                Some(async move {
+                    yield_to_browser().await;
+                    slice.set(now_ms());
+                })
+            };
+            let planned = plan::plan_paced(&stored, &job, &mut BrowserIds, now(), pause).await;
+            // The merge in a task of its own.
+            yield_to_browser().await;
+            let checked = match planned {
                 Ok(o) => Ok(Checked {
                     plan: merge(&stored, &o.contents, plan::CHOICES).0,
                     warnings: o.warnings,
@@ -157,7 +182,10 @@ pub fn CsvImportCard() -> impl IntoView {
                     rows: o.rows,
                 }),
                 Err(problems) => Err(Failure::Problems(problems)),
-            }
+            };
+            checking.set(None);
+            measure("csv-check", started);
+            checked
         }
     });
     let import = Action::new_local(move |(): &()| {
@@ -313,6 +341,7 @@ pub fn CsvImportCard() -> impl IntoView {
                                 {t(Key::Cancel)}
                             </button>
                         </div>
+                        <ProgressBar progress=checking />
                         {move || {
                             check
                                 .value()

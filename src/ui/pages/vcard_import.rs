@@ -8,10 +8,13 @@
 
 use crate::bundle::merge::Plan;
 use crate::bundle::vcard::{self, import::OnMatch, VcardFile};
+use crate::domain::ids::SeededIds;
+use crate::domain::Timestamp;
 use crate::error::AppError;
 use crate::i18n::{names, t, tf, tn, Key};
 use crate::store::StoreError;
-use crate::ui::components::{ErrorBanner, Loading};
+use crate::ui::components::progress::{measure, now_ms, yield_to_browser, Unit, SLICE_MS};
+use crate::ui::components::{ErrorBanner, Loading, Progress, ProgressBar};
 use crate::ui::pages::data::{file_bytes, lines, plan_table};
 use crate::ui::services::{now, use_services, BrowserIds};
 use leptos::prelude::*;
@@ -32,6 +35,7 @@ pub fn VcardImportCard() -> impl IntoView {
     let loaded = RwSignal::new(Loaded::Nothing);
     let on_match = RwSignal::new(OnMatch::KeepMine);
     let summary = RwSignal::new(None::<Plan>);
+    let checking = RwSignal::new(None::<Progress>);
     let plan = LocalResource::new(move || {
         services.revision.track();
         let l = loaded.get();
@@ -39,8 +43,41 @@ pub fn VcardImportCard() -> impl IntoView {
         async move {
             match l {
                 Loaded::Ready { file, .. } => {
+                    // What `Repo::import_vcard_plan` does, with the cards
+                    // checked in slices: the page paints the bar and answers
+                    // between them.
                     let store = services.store()?;
-                    Ok(Some(store.import_vcard_plan(&file, m).await?))
+                    let stored = store.export().await?;
+                    let started = now_ms();
+                    let slice_cell = std::cell::Cell::new(started);
+                    let slice = &slice_cell;
+                    let pause = |done: usize, total: usize| {
+                        if now_ms() - slice.get() < SLICE_MS {
+                            return None;
+                        }
+                        checking.set(Some(Progress::new(
+                            t(Key::ProgressCheckingCards),
+                            done,
+                            total,
+                            Unit::Cards,
+                        )));
+                        Some(async move {
+                            yield_to_browser().await;
+                            slice.set(now_ms());
+                        })
+                    };
+                    let (plan, _) = vcard::import::plan_paced(
+                        &stored,
+                        &file,
+                        m,
+                        &mut SeededIds::new(0),
+                        Timestamp(0),
+                        pause,
+                    )
+                    .await;
+                    checking.set(None);
+                    measure("vcard-check", started);
+                    Ok(Some(plan))
                 }
                 _ => Ok::<_, AppError>(None),
             }
@@ -153,7 +190,7 @@ pub fn VcardImportCard() -> impl IntoView {
                         <h3>{tf(Key::PreviewOf, &[("file", &name)])}</h3>
                         <p>{tn(Key::VcardCardsRead, cards, &[])}</p>
                         {move || match plan.get() {
-                            None => view! { <Loading /> }.into_any(),
+                            None => view! { <Loading /> <ProgressBar progress=checking /> }.into_any(),
                             Some(Err(e)) => view! { <ErrorBanner error=e /> }.into_any(),
                             Some(Ok(None)) => ().into_any(),
                             Some(Ok(Some(p))) => {

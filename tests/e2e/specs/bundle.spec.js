@@ -1,8 +1,11 @@
 // JSON bundles: export, import into a fresh browser profile, whole-file
-// refusal of a bad bundle (nothing written), undo of an import.
+// refusal of a bad bundle (nothing written), undo of an import, a large
+// import with a moving progress bar on a page that stays responsive, and
+// "take theirs" for an email that belongs to another contact.
 import { test, expect } from '@playwright/test';
 import fs from 'node:fs';
 import { openApp, createAccount, watchForErrors, hexId } from './helpers.js';
+import { generate } from './gen-bundle.js';
 
 const address = { street: '', city: '', state: '', postal_code: '', country: '' };
 const prefs = { messages: true, documents: true, organizers: true, invoices: true, signatures: true };
@@ -144,5 +147,121 @@ test('a large import can be undone in one step', async ({ page }) => {
   expect(await count(page, 'contacts')).toBe(1);
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Clients' }).click();
   await expect(page.getByRole('link', { name: 'Already here' })).toBeVisible();
+  errors.assertNone();
+});
+
+/** Starts counting animation frames and recording every value any progress
+ * bar shows (by its label), in the page. */
+async function watchPage(page) {
+  await page.evaluate(() => {
+    const w = (window.__watch = { frames: 0, bars: {}, max: {} });
+    const tick = () => { w.frames++; requestAnimationFrame(tick); };
+    requestAnimationFrame(tick);
+    const seen = (bar) => {
+      const label = bar.getAttribute('aria-label');
+      const list = (w.bars[label] ??= []);
+      const v = Number(bar.getAttribute('value'));
+      if (list[list.length - 1] !== v) list.push(v);
+      w.max[label] = Number(bar.getAttribute('max'));
+    };
+    // The bar may be drawn anew at each change: look at added nodes too.
+    new MutationObserver((records) => {
+      for (const r of records) {
+        if (r.type === 'attributes' && r.target.matches('progress')) seen(r.target);
+        for (const n of r.addedNodes) {
+          if (n.nodeType !== 1) continue;
+          if (n.matches('progress')) seen(n);
+          n.querySelectorAll('progress').forEach(seen);
+        }
+      }
+    }).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['value'] });
+  });
+}
+
+const watched = (page) => page.evaluate(() => ({ frames: window.__watch.frames, bars: window.__watch.bars, max: window.__watch.max }));
+
+/** The values a bar showed, checked: several, rising, ending at the total. */
+function expectMoving(values, label) {
+  expect(values, `${label}: ${JSON.stringify(values)}`).toBeTruthy();
+  expect(values.length, `${label} showed ${JSON.stringify(values)}`).toBeGreaterThanOrEqual(3);
+  for (let i = 1; i < values.length; i++) expect(values[i], label).toBeGreaterThan(values[i - 1]);
+}
+
+test('a large import shows a moving progress bar and the page keeps responding', async ({ page }) => {
+  test.setTimeout(600_000);
+  const errors = watchForErrors(page);
+  await openApp(page);
+  await openData(page);
+  const big = generate({ accounts: 10_000, seed: 5 });
+  const path = test.info().outputPath('big.json');
+  fs.writeFileSync(path, JSON.stringify(big));
+  await watchPage(page);
+  await page.getByLabel('Bundle file (.json)').setInputFiles(path);
+  await expect(page.getByRole('heading', { name: /^Preview of big.json/ })).toBeVisible({ timeout: 300_000 });
+  const accountsRow = page.getByRole('row', { name: /^Accounts/ });
+  await expect(accountsRow.getByRole('cell').first()).toHaveText('10,000', { timeout: 300_000 });
+  const read = await watched(page);
+  expectMoving(read.bars['Checking the records'], 'checking');
+  expect(read.max['Checking the records']).toBe(5 + 3 + 2 + 2 + 1 + 10_000 + 20_000 + big.links.length + big.notes.length + big.history.length);
+  // The page painted many frames while it read 25 MB (it never froze for long).
+  expect(read.frames).toBeGreaterThan(20);
+
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
+  await expect(page.getByRole('progressbar', { name: 'Importing' })).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByText(/^[\d,]+ of [\d,]+ records$/).first()).toBeVisible();
+  await expect(page.getByRole('status').filter({ hasText: 'Import finished.' })).toBeVisible({ timeout: 300_000 });
+  const written = await watched(page);
+  expectMoving(written.bars['Importing'], 'importing');
+  expect(written.frames - read.frames).toBeGreaterThan(20);
+  expect(await count(page, 'accounts')).toBe(10_000);
+  expect(await count(page, 'contacts')).toBe(20_000);
+  expect(await count(page, 'links')).toBe(big.links.length);
+  errors.assertNone();
+});
+
+test('take theirs: an email of a contact here moves to the contact from the file, and history says so', async ({ page }) => {
+  const errors = watchForErrors(page);
+  await openApp(page);
+  await createAccount(page, { name: 'Already here', first: 'Ana', last: 'Pop', email: 'ana@example.com' });
+  await expect(page.getByRole('heading', { level: 1, name: 'Already here' })).toBeVisible();
+  await openData(page);
+  const file = bundle(2);
+  file.contacts[1].emails = ['Ana@Example.com'];
+  file.contacts[1].first_name = 'Ana';
+  file.contacts[1].last_name = 'Popescu';
+  file.links[1].emails[0].email = 'ana@example.com';
+  await page.getByLabel('Bundle file (.json)').setInputFiles({ name: 'theirs.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(file)) });
+  await expect(page.getByRole('heading', { name: 'Preview of theirs.json' })).toBeVisible();
+  await expect(page.getByText('ana@example.com: “Ana Popescu” in the file, “Ana Pop” here')).toBeVisible();
+  await page.getByLabel('Take theirs (the email moves to the contact from the file)').check();
+  await expect(page.getByText('ana@example.com moves from “Ana Pop” (on this device) to “Ana Popescu” (from the file); the history of their accounts records it.')).toBeVisible();
+  await expect(page.getByRole('row', { name: /^Contacts/ }).getByRole('cell').nth(1)).toHaveText('1');
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Import finished.' })).toBeVisible();
+
+  const history = async (name) => {
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Clients' }).click();
+    await page.getByRole('link', { name, exact: true }).click();
+    await page.getByRole('navigation', { name: 'Account sections' }).getByRole('link', { name: 'Info' }).click();
+    return page.getByRole('region', { name: 'History of changes' });
+  };
+  const line = 'Email ana@example.com moved from contact “Ana Pop” to “Ana Popescu” by an import';
+  await expect((await history('Already here')).getByText(line)).toBeVisible();
+  await expect((await history('Account 1')).getByText(line)).toBeVisible();
+  const contacts = () => page.getByRole('region', { name: /^Contacts \(/ });
+  await expect(contacts().getByRole('link', { name: 'Ana Popescu' })).toBeVisible();
+  await expect(contacts().getByText('ana@example.com')).toBeVisible();
+  // Ana Pop keeps her account, without the email (and its switches).
+  await history('Already here');
+  await expect(contacts().getByRole('link', { name: 'Ana Pop', exact: true })).toBeVisible();
+  await expect(contacts().getByText('ana@example.com')).toHaveCount(0);
+
+  // Undo gives the email back.
+  await openData(page);
+  await page.getByRole('button', { name: 'Undo last import' }).click();
+  await expect(page.getByText('The last import was undone.')).toBeVisible();
+  await history('Already here');
+  await expect(contacts().getByText('ana@example.com')).toBeVisible();
+  await expect(page.getByRole('region', { name: 'History of changes' }).getByText(line)).toHaveCount(0);
   errors.assertNone();
 });

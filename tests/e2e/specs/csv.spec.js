@@ -239,10 +239,26 @@ test('a CSV of 20,000 rows is read, checked and imported', async ({ page }) => {
   await page.getByLabel('CSV file (.csv)').setInputFiles(file('big.csv', lines.join('\n')));
   await expect(page.getByText('20,000 rows · UTF-8 · separated by commas')).toBeVisible({ timeout: 60_000 });
   const read = Date.now();
+  // Count frames and every value the check's progress bar shows.
+  await page.evaluate(() => {
+    const w = (window.__check = { frames: 0, values: [] });
+    const tick = () => { w.frames++; requestAnimationFrame(tick); };
+    requestAnimationFrame(tick);
+    const look = () => document.querySelectorAll('progress[aria-label="Checking the rows"]').forEach((p) => {
+      const v = Number(p.getAttribute('value'));
+      if (w.values[w.values.length - 1] !== v) w.values.push(v);
+    });
+    new MutationObserver(look).observe(document.body, { subtree: true, childList: true, attributes: true });
+  });
   await page.getByRole('button', { name: 'Check and preview' }).click();
   const card = csvCard(page);
   await expect(created(card, 'Contacts')).toHaveText('20,000', { timeout: 60_000 });
   const checked = Date.now();
+  // The rows were checked in slices: the bar moved and the page painted.
+  const seen = await page.evaluate(() => window.__check);
+  expect(seen.values.length, JSON.stringify(seen.values)).toBeGreaterThanOrEqual(2);
+  for (let i = 1; i < seen.values.length; i++) expect(seen.values[i]).toBeGreaterThan(seen.values[i - 1]);
+  expect(seen.frames).toBeGreaterThan(5);
   await card.getByRole('button', { name: 'Import', exact: true }).click();
   await expect(page.getByRole('status').filter({ hasText: 'CSV import finished.' })).toBeVisible({ timeout: 120_000 });
   const imported = Date.now();

@@ -5,6 +5,7 @@
 import { test, expect } from '@playwright/test';
 import { watchForErrors } from './helpers.js';
 import { accountRecord, contactRecord, hexId, linkRecord, seed } from './seed.js';
+import { generate } from './gen-bundle.js';
 
 /** Opens the app at `hash` and waits until the page shows `heading`. */
 async function open(page, hash, heading) {
@@ -33,6 +34,59 @@ test.describe('a German browser', () => {
     await page.getByRole('button', { name: 'Tag hinzufügen' }).click();
     await page.getByRole('button', { name: 'Speichern' }).click();
     await expect(page.locator('#tag-name-error')).toHaveText('Tag-Name ist erforderlich');
+    errors.assertNone();
+  });
+
+  test('imports a bundle in German: progress, problems with their place, take theirs, history', async ({ page }) => {
+    const errors = watchForErrors(page);
+    await open(page, '#/clients', 'Mandanten');
+    const ana = contactRecord({ first: 'Ana', last: 'Pop', email: 'ana@example.com' });
+    const here = accountRecord({ name: 'Schon hier' });
+    await seed(page, { accounts: [here], contacts: [ana], links: [linkRecord({ account: here.id, contact: ana.id, email: 'ana@example.com' })] });
+    await open(page, '#/data', 'Import & Export');
+    // Every label and count any progress bar shows.
+    await page.evaluate(() => {
+      const seen = (window.__bars = new Set());
+      const look = () => document.querySelectorAll('progress').forEach((p) => seen.add(`${p.getAttribute('aria-label')}: ${p.getAttribute('aria-valuetext')}`));
+      new MutationObserver(look).observe(document.body, { subtree: true, childList: true, attributes: true });
+    });
+    const input = page.getByLabel('Paketdatei (.json)');
+    const asFile = (name, text) => ({ name, mimeType: 'application/json', buffer: Buffer.from(text) });
+
+    // Broken JSON: where the reader stopped, in German.
+    const broken = '{"format": "clientbook-bundle", "accounts": [1, 2}';
+    await input.setInputFiles(asFile('kaputt.json', broken));
+    await expect(page.getByRole('alert')).toContainText(
+      `Die Datei ist kein gültiges JSON: erwartet: \`,\` oder \`]\`, gefunden: \`}\` (Zeile 1, Spalte ${broken.length})`);
+
+    // A record with a problem: its path as it is, the problem in German.
+    const bad = generate({ accounts: 3, seed: 11 });
+    bad.links[0].account_id = 'f'.repeat(32);
+    await input.setInputFiles(asFile('fehler.json', JSON.stringify(bad)));
+    await expect(page.getByRole('alert')).toContainText(`links[0].account_id: kein Konto hat die ID ${'f'.repeat(32)}`);
+
+    // A large file: the bars are worded and counted in German.
+    const big = generate({ accounts: 2000, seed: 12 });
+    big.contacts[0].emails = ['ana@example.com'];
+    big.links.filter((l) => l.contact_id === big.contacts[0].id).forEach((l) => { l.emails = l.emails.slice(0, 1); l.emails[0].email = 'ana@example.com'; });
+    await input.setInputFiles(asFile('gross.json', JSON.stringify(big)));
+    await expect(page.getByRole('heading', { name: 'Vorschau von gross.json' })).toBeVisible({ timeout: 120_000 });
+    await expect(page.getByRole('row', { name: /^Konten/ }).getByRole('cell').first()).toHaveText('2.000');
+    const c0 = big.contacts[0];
+    const name = [c0.first_name, c0.middle_name, c0.last_name].filter(Boolean).join(' ');
+    await expect(page.getByText(`ana@example.com: „${name}“ in der Datei, „Ana Pop“ hier`)).toBeVisible();
+    await page.getByLabel('Die aus der Datei übernehmen (die E-Mail-Adresse geht an den Kontakt aus der Datei)').check();
+    await expect(page.getByText(`ana@example.com wechselt von „Ana Pop“ (auf diesem Gerät) zu „${name}“ (aus der Datei); der Verlauf ihrer Konten vermerkt das.`)).toBeVisible();
+    await page.getByRole('button', { name: 'Importieren', exact: true }).click();
+    await expect(page.getByRole('status').filter({ hasText: 'Import abgeschlossen.' })).toBeVisible({ timeout: 120_000 });
+    const bars = await page.evaluate(() => [...window.__bars]);
+    expect(bars.some((b) => /^Datensätze werden geprüft: [\d.]+ von [\d.]+ Datensätzen$/.test(b)), bars.join('\n')).toBe(true);
+    expect(bars.some((b) => /^Import läuft: [\d.]+ von [\d.]+ Datensätzen$/.test(b)), bars.join('\n')).toBe(true);
+
+    // The history of the account here says where the email went.
+    await page.goto(`./#/accounts/${here.id}/info`);
+    await expect(page.getByRole('region', { name: 'Änderungsverlauf' }))
+      .toContainText(`E-Mail-Adresse ana@example.com durch einen Import von Kontakt „Ana Pop“ zu „${name}“ verschoben`);
     errors.assertNone();
   });
 });

@@ -245,18 +245,22 @@ fn EmailRow(
     let asking = RwSignal::new(false);
     let message = RwSignal::new(String::new());
     let email = StoredValue::new(email);
-    // Applies `f` to this email's switches and saves the link.
+    // Applies `f` to this email's switches in the card's copy of the link
+    // (so a second switch flipped before the first save is back builds on
+    // it, instead of saving the link as first shown without the first
+    // change) and saves the link.
     let update = move |f: &dyn Fn(&mut EmailAccess)| {
-        let mut l = link.get_value();
         let key = email.get_value();
-        if l.access(&key).is_none() {
-            l.email_access
-                .push(EmailAccess::new(key.clone(), false, false, false));
-        }
-        if let Some(a) = l.access_mut(&key) {
-            f(a);
-        }
-        save_link.dispatch_local((l, Vec::new()));
+        link.update_value(|l| {
+            if l.access(&key).is_none() {
+                l.email_access
+                    .push(EmailAccess::new(key.clone(), false, false, false));
+            }
+            if let Some(a) = l.access_mut(&key) {
+                f(a);
+            }
+        });
+        save_link.dispatch_local((link.get_value(), Vec::new()));
     };
     let invite = move |_| {
         let at = now();

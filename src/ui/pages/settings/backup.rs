@@ -28,7 +28,7 @@ pub(super) fn BackupSection() -> impl IntoView {
     let last_url = StoredValue::new(None::<String>);
     let export = Action::new_local(move |(): &()| async move {
         let outcome = match services.store() {
-            Ok(store) => export_everything(services, &store).await,
+            Ok(store) => export_everything(services, &store, None).await,
             Err(e) => Err(e),
         };
         match outcome {
