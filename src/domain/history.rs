@@ -91,13 +91,70 @@ pub enum Change {
     },
 }
 
+/// The kinds of change, as `what` names them. Kept in step with [`Change`]
+/// by the compiler: `Kind::of` (tests) matches every change, and
+/// [`Change::deserialize`] every kind.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize)]
+enum Kind {
+    Created,
+    Renamed,
+    TypeChanged,
+    CompanyNameChanged,
+    AddressChanged,
+    PhotoChanged,
+    TagAdded,
+    TagRemoved,
+    MemberAssigned,
+    MemberRemoved,
+    RoleAssigned,
+    RoleRemoved,
+    FieldChanged,
+    FolderTemplateChanged,
+    Archived,
+    Restored,
+    ContactLinked,
+    ContactUnlinked,
+    EmailMoved,
+    ContactsMerged,
+}
+
+#[cfg(test)]
+impl Kind {
+    /// The kind of a change (a new kind of change does not compile until
+    /// it is added to [`Kind`], and then to the deserializer).
+    fn of(change: &Change) -> Kind {
+        match change {
+            Change::Created => Kind::Created,
+            Change::Renamed { .. } => Kind::Renamed,
+            Change::TypeChanged { .. } => Kind::TypeChanged,
+            Change::CompanyNameChanged { .. } => Kind::CompanyNameChanged,
+            Change::AddressChanged => Kind::AddressChanged,
+            Change::PhotoChanged => Kind::PhotoChanged,
+            Change::TagAdded { .. } => Kind::TagAdded,
+            Change::TagRemoved { .. } => Kind::TagRemoved,
+            Change::MemberAssigned { .. } => Kind::MemberAssigned,
+            Change::MemberRemoved { .. } => Kind::MemberRemoved,
+            Change::RoleAssigned { .. } => Kind::RoleAssigned,
+            Change::RoleRemoved { .. } => Kind::RoleRemoved,
+            Change::FieldChanged { .. } => Kind::FieldChanged,
+            Change::FolderTemplateChanged { .. } => Kind::FolderTemplateChanged,
+            Change::Archived => Kind::Archived,
+            Change::Restored => Kind::Restored,
+            Change::ContactLinked { .. } => Kind::ContactLinked,
+            Change::ContactUnlinked { .. } => Kind::ContactUnlinked,
+            Change::EmailMoved { .. } => Kind::EmailMoved,
+            Change::ContactsMerged { .. } => Kind::ContactsMerged,
+        }
+    }
+}
+
 impl<'de> Deserialize<'de> for Change {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use serde::de::{value::StrDeserializer, Error};
         /// Every field any kind of change has; each kind takes its own.
         #[derive(Deserialize)]
         struct Fields {
-            what: String,
+            what: Kind,
             from: Option<String>,
             to: Option<String>,
             tag: Option<String>,
@@ -105,30 +162,10 @@ impl<'de> Deserialize<'de> for Change {
             role: Option<String>,
             field: Option<String>,
             contact: Option<String>,
+            email: Option<String>,
             merged: Option<String>,
             into: Option<String>,
         }
-        const KINDS: &[&str] = &[
-            "Created",
-            "Renamed",
-            "TypeChanged",
-            "CompanyNameChanged",
-            "AddressChanged",
-            "PhotoChanged",
-            "TagAdded",
-            "TagRemoved",
-            "MemberAssigned",
-            "MemberRemoved",
-            "RoleAssigned",
-            "RoleRemoved",
-            "FieldChanged",
-            "FolderTemplateChanged",
-            "Archived",
-            "Restored",
-            "ContactLinked",
-            "ContactUnlinked",
-            "ContactsMerged",
-        ];
         fn need<E: Error>(value: Option<String>, name: &'static str) -> Result<String, E> {
             value.ok_or_else(|| E::missing_field(name))
         }
@@ -136,63 +173,67 @@ impl<'de> Deserialize<'de> for Change {
             AccountType::deserialize(StrDeserializer::<E>::new(&need::<E>(value, name)?))
         }
         let f = Fields::deserialize(deserializer)?;
-        Ok(match f.what.as_str() {
-            "Created" => Change::Created,
-            "Renamed" => Change::Renamed {
+        Ok(match f.what {
+            Kind::Created => Change::Created,
+            Kind::Renamed => Change::Renamed {
                 from: need(f.from, "from")?,
                 to: need(f.to, "to")?,
             },
-            "TypeChanged" => Change::TypeChanged {
+            Kind::TypeChanged => Change::TypeChanged {
                 from: kind(f.from, "from")?,
                 to: kind(f.to, "to")?,
             },
-            "CompanyNameChanged" => Change::CompanyNameChanged {
+            Kind::CompanyNameChanged => Change::CompanyNameChanged {
                 from: need(f.from, "from")?,
                 to: need(f.to, "to")?,
             },
-            "AddressChanged" => Change::AddressChanged,
-            "PhotoChanged" => Change::PhotoChanged,
-            "TagAdded" => Change::TagAdded {
+            Kind::AddressChanged => Change::AddressChanged,
+            Kind::PhotoChanged => Change::PhotoChanged,
+            Kind::TagAdded => Change::TagAdded {
                 tag: need(f.tag, "tag")?,
             },
-            "TagRemoved" => Change::TagRemoved {
+            Kind::TagRemoved => Change::TagRemoved {
                 tag: need(f.tag, "tag")?,
             },
-            "MemberAssigned" => Change::MemberAssigned {
+            Kind::MemberAssigned => Change::MemberAssigned {
                 member: need(f.member, "member")?,
             },
-            "MemberRemoved" => Change::MemberRemoved {
+            Kind::MemberRemoved => Change::MemberRemoved {
                 member: need(f.member, "member")?,
             },
-            "RoleAssigned" => Change::RoleAssigned {
+            Kind::RoleAssigned => Change::RoleAssigned {
                 role: need(f.role, "role")?,
                 member: need(f.member, "member")?,
             },
-            "RoleRemoved" => Change::RoleRemoved {
+            Kind::RoleRemoved => Change::RoleRemoved {
                 role: need(f.role, "role")?,
                 member: need(f.member, "member")?,
             },
-            "FieldChanged" => Change::FieldChanged {
+            Kind::FieldChanged => Change::FieldChanged {
                 field: need(f.field, "field")?,
                 from: need(f.from, "from")?,
                 to: need(f.to, "to")?,
             },
-            "FolderTemplateChanged" => Change::FolderTemplateChanged {
+            Kind::FolderTemplateChanged => Change::FolderTemplateChanged {
                 to: need(f.to, "to")?,
             },
-            "Archived" => Change::Archived,
-            "Restored" => Change::Restored,
-            "ContactLinked" => Change::ContactLinked {
+            Kind::Archived => Change::Archived,
+            Kind::Restored => Change::Restored,
+            Kind::ContactLinked => Change::ContactLinked {
                 contact: need(f.contact, "contact")?,
             },
-            "ContactUnlinked" => Change::ContactUnlinked {
+            Kind::ContactUnlinked => Change::ContactUnlinked {
                 contact: need(f.contact, "contact")?,
             },
-            "ContactsMerged" => Change::ContactsMerged {
+            Kind::EmailMoved => Change::EmailMoved {
+                email: need(f.email, "email")?,
+                from: need(f.from, "from")?,
+                to: need(f.to, "to")?,
+            },
+            Kind::ContactsMerged => Change::ContactsMerged {
                 merged: need(f.merged, "merged")?,
                 into: need(f.into, "into")?,
             },
-            other => return Err(D::Error::unknown_variant(other, KINDS)),
         })
     }
 }
@@ -374,11 +415,19 @@ mod tests {
             Change::Restored,
             Change::ContactLinked { contact: s("Bo") },
             Change::ContactUnlinked { contact: s("Bo") },
+            Change::EmailMoved {
+                email: s("bo@example.com"),
+                from: s("Bo"),
+                to: s("Bob"),
+            },
             Change::ContactsMerged {
                 merged: s("Bo, Bob"),
                 into: s("Bo"),
             },
         ];
+        // One of every kind: the list grows with `Kind`.
+        let kinds: std::collections::HashSet<Kind> = all.iter().map(Kind::of).collect();
+        assert_eq!(kinds.len(), all.len());
         for change in all {
             let json = serde_json::to_string(&change).unwrap();
             let back: Change = serde_json::from_str(&json).unwrap();
