@@ -45,6 +45,8 @@ const median = (xs) => pct(xs, 50);
 async function launch(dir) {
   const context = await chromium.launchPersistentContext(dir, {
     executablePath: '/usr/bin/chromium', headless: true, args: FLAGS, serviceWorkers: 'block',
+    // The interface follows the browser's language; this script reads it in English.
+    locale: 'en-US',
   });
   await context.addInitScript(instrument);
   const page = context.pages()[0] ?? (await context.newPage());

@@ -4,7 +4,6 @@
 use super::virtual_rows::VirtualRows;
 use super::{DataSignal, Shared};
 use crate::domain::catalog::Catalog;
-use crate::domain::directory::AccountRow;
 use crate::domain::history::{self, HistoryEntry};
 use crate::domain::ids::{MemberId, TagId};
 use crate::domain::listing::{self, AccountFilter, BulkOp, SortOrder};
@@ -51,9 +50,7 @@ pub fn AccountsList(archived: bool, data: DataSignal) -> impl IntoView {
             Shared::new(
                 d.as_ref()
                     .map(|d| {
-                        let rows: Vec<&AccountRow> =
-                            d.accounts.iter().filter_map(|&i| d.account_row(i)).collect();
-                        listing::filter_accounts(&rows, &d.name_keys, &f, s)
+                        listing::filter_accounts(&d.dir, &d.accounts, &f, s)
                     })
                     .unwrap_or_default(),
             )
@@ -105,8 +102,8 @@ pub fn AccountsList(archived: bool, data: DataSignal) -> impl IntoView {
                         .filter(|&&i| {
                             d.accounts
                                 .get(i)
-                                .and_then(|&row| d.account_row(row))
-                                .is_some_and(|a| s.contains(&a.id))
+                                .and_then(|&row| d.dir.account_id(row))
+                                .is_some_and(|id| s.contains(&id))
                         })
                         .count();
                     (n > 0 && n == r.len(), n > 0 && n < r.len())
@@ -121,10 +118,7 @@ pub fn AccountsList(archived: bool, data: DataSignal) -> impl IntoView {
             let ids = rows.with_untracked(|r| {
                 r.iter()
                     .filter_map(|&i| {
-                        d.accounts
-                            .get(i)
-                            .and_then(|&row| d.account_row(row))
-                            .map(|a| a.id.clone())
+                        d.accounts.get(i).and_then(|&row| d.dir.account_id(row))
                     })
                     .collect()
             });
@@ -178,7 +172,7 @@ pub fn AccountsList(archived: bool, data: DataSignal) -> impl IntoView {
                 <div role="cell" class="c-tags">
                     <TagList tags=a.tags.clone() catalog=d.catalog.clone() />
                 </div>
-                <div role="cell">{d.team_names(a)}</div>
+                <div role="cell">{d.team_names(&a)}</div>
                 <div role="cell">{primary}</div>
                 <div role="cell">{crate::i18n::date(a.created_at)}</div>
             })
@@ -516,9 +510,8 @@ fn BulkBar(
         let ids: Vec<AccountId> = selected.with_untracked(|s| {
             rows.with_untracked(|r| {
                 r.iter()
-                    .filter_map(|&i| d.accounts.get(i).and_then(|&row| d.account_row(row)))
-                    .filter(|a| s.contains(&a.id))
-                    .map(|a| a.id.clone())
+                    .filter_map(|&i| d.accounts.get(i).and_then(|&row| d.dir.account_id(row)))
+                    .filter(|id| s.contains(id))
                     .collect()
             })
         });
