@@ -10,7 +10,7 @@
 //!
 //! ```text
 //! A  id  name  kind(i|c|o)  archived(0|1)  created_at  tags  team  name-key
-//! C  id  first  middle  last  emails  first-phone  tags  sort-key  search-key  name-key-length
+//! C  id  first  middle  last  first-phone  tags  sort-key  name-key  emails  emails-key
 //! L  account_id  contact_id  primary(0|1)  signer_priority  pending(email, invited_at, ...)
 //! ```
 //!
@@ -19,9 +19,10 @@
 //! are worked out when a line is written, so starting the app never
 //! normalises a name: `name-key` is the account name normalised (see
 //! [`normalize`]), `sort-key` the contact's alphabetical key ("last first
-//! middle"), `search-key` the contact's normalised display name, a space,
-//! and its normalised emails separated by spaces; the name part is its
-//! first `name-key-length` bytes.
+//! middle"), `name-key` the contact's normalised display name, and
+//! `emails-key` its normalised emails, left empty when they are the emails
+//! as typed (almost always: then `name-key` and `emails`, side by side in
+//! the line, are the contact's search key as they stand).
 //!
 //! In memory ([`Directory`]) the text is kept as read, one buffer per
 //! chunk, and every entry is a small fixed-size struct of positions into
@@ -94,18 +95,19 @@ impl ContactRow {
         self.emails.first().map(String::as_str)
     }
 
-    /// The search key: the normalised display name, a space, the normalised
-    /// emails separated by spaces; and the length of the name part.
+    /// The normalised emails, separated by U+001F.
+    fn emails_key(&self) -> String {
+        let keys: Vec<String> = self.emails.iter().map(|e| normalize(e)).collect();
+        keys.join("\u{1f}")
+    }
+
+    /// The search key: the normalised display name, a tab, the normalised
+    /// emails separated by U+001F; and the length of the name part.
     pub fn search_key(&self) -> (String, usize) {
         let mut key = normalize(&self.display_name());
         let split = key.len();
-        key.push(' ');
-        for (n, e) in self.emails.iter().enumerate() {
-            if n > 0 {
-                key.push(' ');
-            }
-            key.push_str(&normalize(e));
-        }
+        key.push('\t');
+        key.push_str(&self.emails_key());
         (key, split)
     }
 }
@@ -440,9 +442,40 @@ impl Parser {
             "C" => {
                 let id = id_num(&unescape(f.next()?))?;
                 let (first, middle, last) = (f.next()?, f.next()?, f.next()?);
-                let (emails, phone, tags) = (f.next()?, f.next()?, f.next()?);
-                let (sort_key, search_key) = (f.next()?, f.next()?);
-                let split: u32 = f.next()?.parse().ok()?;
+                let (phone, tags, sort_key) = (f.next()?, f.next()?, f.next()?);
+                let (name_key, emails, emails_key) = (f.next()?, f.next()?, f.next()?);
+                if f.next().is_some() {
+                    return None;
+                }
+                // The search key: name-key, tab, emails as they stand in the
+                // line when it can (no escapes, emails already normalised).
+                let (search_key, split) = if emails_key.is_empty()
+                    && !name_key.contains('\\')
+                    && !emails.contains('\\')
+                {
+                    let start = name_key.as_ptr() as usize - text.as_ptr() as usize;
+                    let end = emails.as_ptr() as usize - text.as_ptr() as usize + emails.len();
+                    let span = Span {
+                        buf,
+                        start: start as u32,
+                        end: end as u32,
+                    };
+                    (span, name_key.len() as u32)
+                } else {
+                    let name_key = unescape(name_key);
+                    let emails_key = if emails_key.is_empty() { emails } else { emails_key };
+                    let side = &mut self.d.bufs[0];
+                    let start = side.len() as u32;
+                    side.push_str(&name_key);
+                    side.push('\t');
+                    side.push_str(&unescape(emails_key));
+                    let span = Span {
+                        buf: 0,
+                        start,
+                        end: side.len() as u32,
+                    };
+                    (span, name_key.len() as u32)
+                };
                 let from = self.d.emails.len() as u32;
                 for e in emails.split(LIST).filter(|s| !s.is_empty()) {
                     let s = self.span(buf, text, e);
@@ -455,7 +488,7 @@ impl Parser {
                     last: self.span(buf, text, last),
                     phone: self.span(buf, text, phone),
                     sort_key: self.span(buf, text, sort_key),
-                    search_key: self.span(buf, text, search_key),
+                    search_key,
                     split,
                     emails: (from, self.d.emails.len() as u32),
                     tags: self.small(tags, false),
@@ -528,13 +561,28 @@ impl Directory {
     /// cannot read are skipped (and counted), so one damaged entry never
     /// hides the rest. Each chunk is kept as the buffer its entries point
     /// into (nothing is copied).
-    pub fn parse(chunks: impl IntoIterator<Item = String>) -> (Self, usize) {
+    pub fn parse(chunks: Vec<String>) -> (Self, usize) {
         let mut p = Parser {
             d: Self::default(),
             tag_pos: HashMap::new(),
             member_pos: HashMap::new(),
             bad: 0,
         };
+        // Sized once (growing vectors of 100,000 entries copies them).
+        let (mut accounts, mut contacts, mut links) = (0, 0, 0);
+        for line in chunks.iter().flat_map(|c| c.split('\n')) {
+            match line.as_bytes().first() {
+                Some(b'A') => accounts += 1,
+                Some(b'C') => contacts += 1,
+                Some(b'L') => links += 1,
+                _ => {}
+            }
+        }
+        p.d.accounts.reserve_exact(accounts);
+        p.d.contacts.reserve_exact(contacts);
+        p.d.links.reserve_exact(links);
+        p.d.emails.reserve(contacts * 2);
+        p.d.bufs.reserve_exact(chunks.len());
         for chunk in chunks {
             p.chunk(chunk);
         }
@@ -543,7 +591,7 @@ impl Directory {
 
     /// The directory of these records (tests, and rebuilding the stored one).
     pub fn of(accounts: &[Account], contacts: &[Contact], links: &[Link]) -> Self {
-        Self::parse([Rows::of(accounts, contacts, links).to_text()]).0
+        Self::parse(vec![Rows::of(accounts, contacts, links).to_text()]).0
     }
 
     fn text(&self, s: Span) -> &str {
@@ -693,6 +741,19 @@ impl Directory {
             .map(|&(s, at)| (self.text(s), Timestamp(at)))
     }
 
+    /// Items in the alphabetical order of their account rows (see
+    /// [`Self::account_order`]).
+    pub fn sort_accounts_by<T: Copy>(&self, items: &mut [T], row: impl Fn(T) -> u32) {
+        sort_by_prefix(items, |t| self.account_key(row(t)), |a, b| {
+            self.account_order(row(a), row(b))
+        });
+    }
+
+    /// Contact rows in alphabetical order (see [`Self::contact_order`]).
+    pub fn sort_contacts(&self, rows: &mut [u32]) {
+        sort_by_prefix(rows, |r| self.contact_sort_key(r), |a, b| self.contact_order(a, b));
+    }
+
     /// Alphabetical order of account rows: normalised name, then id.
     pub fn account_order(&self, a: u32, b: u32) -> std::cmp::Ordering {
         let id = |i: u32| self.accounts.get(i as usize).map_or(0, |a| a.id);
@@ -747,6 +808,30 @@ impl Directory {
             + self.emails.capacity() * std::mem::size_of::<Span>()
             + self.small.capacity() * 4
             + self.pending.capacity() * std::mem::size_of::<(Span, i64)>()
+    }
+}
+
+/// Sorts rows by `order`, comparing first the first 8 bytes of their keys
+/// held side by side (the rows' text is spread over the whole directory;
+/// reading it for every comparison costs a cache miss each time).
+fn sort_by_prefix<'a, T: Copy>(
+    items: &mut [T],
+    key: impl Fn(T) -> &'a str,
+    order: impl Fn(T, T) -> std::cmp::Ordering,
+) {
+    let mut keyed: Vec<(u64, T)> = items
+        .iter()
+        .map(|&t| {
+            let mut p = [0u8; 8];
+            for (d, s) in p.iter_mut().zip(key(t).bytes()) {
+                *d = s;
+            }
+            (u64::from_be_bytes(p), t)
+        })
+        .collect();
+    keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| order(a.1, b.1)));
+    for (item, (_, t)) in items.iter_mut().zip(keyed) {
+        *item = t;
     }
 }
 
@@ -862,18 +947,25 @@ impl Entry {
             escape_into(part, &mut line);
         }
         line.push('\t');
-        push_list(c.emails.iter().map(String::as_str), &mut line);
-        line.push('\t');
         escape_into(&c.phone, &mut line);
         line.push('\t');
         push_list(c.tags.iter().map(TagId::as_str), &mut line);
         line.push('\t');
         escape_into(&c.sort_key(), &mut line);
-        let (search, split) = c.search_key();
         line.push('\t');
-        escape_into(&search, &mut line);
+        escape_into(&normalize(&c.display_name()), &mut line);
         line.push('\t');
-        line.push_str(&split.to_string());
+        let start = line.len();
+        push_list(c.emails.iter().map(String::as_str), &mut line);
+        let typed = line[start..].to_owned();
+        line.push('\t');
+        // Left empty when the emails as typed are their keys already.
+        let keys: Vec<String> = c.emails.iter().map(|e| normalize(e)).collect();
+        let mut normalised = String::new();
+        push_list(keys.iter().map(String::as_str), &mut normalised);
+        if normalised != typed {
+            line.push_str(&normalised);
+        }
         Self { key, line }
     }
 
@@ -918,6 +1010,7 @@ mod tests {
         c.contacts[0].first_name = "Zoë\t".into();
         c.contacts[0].last_name = "Ștefan \\ Müller".into();
         c.contacts[0].phones = vec!["+1 \\ 2".into()];
+        c.contacts[1].emails = vec![crate::domain::Email::parse("Kate.Smith@Example.COM").unwrap()];
         c.links[0].description = "PRIMARY contact".into();
         c.links[0].signer_priority = Some(3);
         if let Some(a) = c.links[0].email_access.first_mut() {
@@ -930,9 +1023,18 @@ mod tests {
             rows.links[0].pending.len(),
             usize::from(!c.links[0].email_access.is_empty())
         );
-        let (back, bad) = Directory::parse([rows.to_text()]);
+        let (back, bad) = Directory::parse(vec![rows.to_text()]);
         assert_eq!(bad, 0);
         assert_eq!(back.rows(), rows);
+        // Search keys, whether read in place or put together (escapes,
+        // emails with capitals).
+        for j in 0..back.contact_count() as u32 {
+            let row = back.contact(j).unwrap();
+            let (key, split) = back.contact_search_key(j);
+            assert_eq!((key.to_owned(), split), row.search_key(), "{row:?}");
+        }
+        let kate = back.contact(1).unwrap();
+        assert!(back.contact_search_key(1).0.ends_with("kate.smith@example.com"), "{kate:?}");
     }
 
     #[test]
@@ -1014,7 +1116,7 @@ mod tests {
             "0".repeat(32),
             d.to_text()
         );
-        let (back, bad) = Directory::parse([text]);
+        let (back, bad) = Directory::parse(vec![text]);
         assert_eq!(bad, 3);
         assert_eq!(back.rows(), d);
     }

@@ -85,7 +85,7 @@ pub fn filter_accounts(d: &Directory, rows: &[u32], filter: &AccountFilter, orde
         .collect();
     let row = |i: usize| rows[i];
     match order {
-        SortOrder::Name => out.sort_by(|&a, &b| d.account_order(row(a), row(b))),
+        SortOrder::Name => d.sort_accounts_by(&mut out, row),
         SortOrder::Newest => out.sort_by(|&a, &b| {
             d.account_created(row(b))
                 .cmp(&d.account_created(row(a)))
@@ -241,15 +241,19 @@ impl SearchResults {
 }
 
 /// The entries of one kind, in display order: entry `i` is row `rows[i]`
-/// of the directory, whose normalised key the directory holds (contacts:
-/// the name part, then after a space the emails; see
-/// [`Directory::contact_search_key`]). `mask[i]` has a bit for every byte
-/// value class the key holds, so most entries are ruled out without
-/// looking at their text.
+/// of the directory. Their normalised keys (stored in the directory; for
+/// contacts the name part, then after a separator the emails, see
+/// [`Directory::contact_search_key`]) are copied side by side into one
+/// buffer, in display order, so a scan reads memory in order: entry `i` is
+/// `text[start[i]..start[i + 1]]`, its name part ends at `split[i]`.
+/// `mask[i]` has a bit for every byte value class the key holds, so most
+/// entries are ruled out without looking at their text.
 #[derive(Clone, Debug, Default)]
 struct Keys {
-    contacts: bool,
     rows: Vec<u32>,
+    text: String,
+    start: Vec<u32>,
+    split: Vec<u32>,
     mask: Vec<u64>,
     name_mask: Vec<u64>,
 }
@@ -288,64 +292,65 @@ fn contains(hay: &[u8], needle: &[u8]) -> bool {
 
 impl Keys {
     fn new(d: &Directory, rows: Vec<u32>, contacts: bool) -> Self {
+        let n = rows.len();
         let mut k = Self {
-            contacts,
-            mask: Vec::with_capacity(rows.len()),
-            name_mask: Vec::with_capacity(rows.len()),
             rows: Vec::new(),
+            text: String::new(),
+            start: Vec::with_capacity(n + 1),
+            split: Vec::with_capacity(n),
+            mask: Vec::with_capacity(n),
+            name_mask: Vec::with_capacity(n),
         };
+        let key = |row: u32| {
+            if contacts {
+                d.contact_search_key(row)
+            } else {
+                let key = d.account_key(row);
+                (key, key.len())
+            }
+        };
+        k.text.reserve(rows.iter().map(|&r| key(r).0.len()).sum());
         for &row in &rows {
-            let (whole, split) = k.key(d, row);
+            let (whole, split) = key(row);
+            k.start.push(k.text.len() as u32);
+            k.split.push((k.text.len() + split) as u32);
+            k.text.push_str(whole);
             k.name_mask.push(mask_of(&whole.as_bytes()[..split]));
             k.mask.push(mask_of(whole.as_bytes()));
         }
+        k.start.push(k.text.len() as u32);
         k.rows = rows;
         k
-    }
-
-    /// The whole key of a row and the length of its name part.
-    fn key<'d>(&self, d: &'d Directory, row: u32) -> (&'d str, usize) {
-        if self.contacts {
-            d.contact_search_key(row)
-        } else {
-            let key = d.account_key(row);
-            (key, key.len())
-        }
     }
 
     fn len(&self) -> usize {
         self.mask.len()
     }
 
-    fn whole<'d>(&self, d: &'d Directory, i: usize) -> &'d str {
-        self.rows.get(i).map_or("", |&r| self.key(d, r).0)
+    fn whole(&self, i: usize) -> &str {
+        &self.text[self.start[i] as usize..self.start[i + 1] as usize]
     }
 
-    fn name<'d>(&self, d: &'d Directory, i: usize) -> &'d str {
-        self.rows.get(i).map_or("", |&r| {
-            let (key, split) = self.key(d, r);
-            &key[..split]
-        })
+    fn name(&self, i: usize) -> &str {
+        &self.text[self.start[i] as usize..self.split[i] as usize]
     }
 
-    fn rest<'d>(&self, d: &'d Directory, i: usize) -> &'d str {
-        self.rows.get(i).map_or("", |&r| {
-            let (key, split) = self.key(d, r);
-            key.get(split + 1..).unwrap_or("")
-        })
+    fn rest(&self, i: usize) -> &str {
+        let (s, e) = (self.split[i] as usize + 1, self.start[i + 1] as usize);
+        self.text.get(s..e.max(s)).unwrap_or("")
     }
 
     /// Whether every word (with its mask) occurs in the name part (`name`)
     /// or anywhere.
-    fn has_all(&self, d: &Directory, i: usize, words: &[(&[u8], u64, bool)], name: bool) -> bool {
-        let m = if name { self.name_mask[i] } else { self.mask[i] };
-        if words.iter().any(|&(_, wm, _)| m & wm != wm) {
-            return false;
-        }
-        let hay = if name { self.name(d, i) } else { self.whole(d, i) };
+    fn has_all(&self, i: usize, words: &[(&[u8], u64, bool)], name: bool) -> bool {
+        let (m, hay) = if name {
+            (self.name_mask[i], self.name(i))
+        } else {
+            (self.mask[i], self.whole(i))
+        };
         words
             .iter()
-            .all(|&(w, _, exact)| exact || contains(hay.as_bytes(), w))
+            .all(|&(w, wm, exact)| m & wm == wm && (exact || contains(hay.as_bytes(), w)))
     }
 }
 
@@ -359,8 +364,8 @@ struct LastQuery {
 }
 
 /// Everything the sidebar search looks through: positions into the
-/// directory, in display order, and the keys' masks (the keys themselves
-/// are the directory's, never copied).
+/// directory in display order, and the keys (worked out when the directory
+/// was written) side by side in one buffer per kind.
 #[derive(Debug, Default)]
 pub struct SearchIndex {
     account_keys: Keys,
@@ -485,7 +490,7 @@ impl SearchIndex {
     ) -> Self {
         let d = &**directory;
         let mut accounts: Vec<u32> = (0..d.account_count() as u32).filter(|&a| visible(a)).collect();
-        accounts.sort_unstable_by(|&a, &b| d.account_order(a, b));
+        d.sort_accounts_by(&mut accounts, |r| r);
         // Per account row, its position in the index (or NONE: hidden).
         let mut position = vec![NONE; d.account_count()];
         for (pos, &a) in accounts.iter().enumerate() {
@@ -530,7 +535,7 @@ impl SearchIndex {
                 }
             })
             .collect();
-        contacts.sort_unstable_by(|&a, &b| d.contact_order(a, b));
+        d.sort_contacts(&mut contacts);
         let mut from = Vec::with_capacity(contacts.len() + 1);
         let mut contact_accounts = Vec::new();
         for &c in &contacts {
@@ -592,12 +597,12 @@ impl SearchIndex {
         let mut best_archived = Best::new(limit);
         let mut check_account = |i: u32| {
             let iu = i as usize;
-            if ak.has_all(d, iu, &words, false) {
+            if ak.has_all(iu, &words, false) {
                 matched_accounts.push(i);
                 let archived = ak.rows.get(iu).is_some_and(|&r| d.account_archived(r));
                 let b = if archived { &mut best_archived } else { &mut best };
                 if !b.full() {
-                    b.offer_key(ak.whole(d, iu), first, i);
+                    b.offer_key(ak.whole(iu), first, i);
                 }
             }
         };
@@ -616,15 +621,15 @@ impl SearchIndex {
         let mut by_email = Best::new(limit);
         let mut check_contact = |i: u32| {
             let iu = i as usize;
-            if ck.has_all(d, iu, &words, true) {
+            if ck.has_all(iu, &words, true) {
                 matched_contacts.push(i);
                 if !by_name.full() {
-                    by_name.offer_key(ck.name(d, iu), first, i);
+                    by_name.offer_key(ck.name(iu), first, i);
                 }
-            } else if ck.has_all(d, iu, &words, false) {
+            } else if ck.has_all(iu, &words, false) {
                 matched_contacts.push(i);
                 if !by_email.full() {
-                    by_email.offer_key(ck.rest(d, iu), first, i);
+                    by_email.offer_key(ck.rest(iu), first, i);
                 }
             }
         };
@@ -1124,7 +1129,7 @@ mod timing {
                 });
             }
         }
-        let d = std::sync::Arc::new(Directory::parse([d.to_text()]).0);
+        let d = std::sync::Arc::new(Directory::parse(vec![d.to_text()]).0);
         let t = std::time::Instant::now();
         let idx = SearchIndex::build(&d, |_| true, true);
         println!("build {:?}", t.elapsed());

@@ -162,7 +162,7 @@ impl Prepared {
         self.contact_list.get_or_init(|| {
             let d = &*self.dir;
             let mut rows = self.visible_contacts.clone();
-            rows.sort_unstable_by(|&a, &b| d.contact_order(a, b));
+            d.sort_contacts(&mut rows);
             ContactList { rows }
         })
     }
