@@ -36,10 +36,10 @@ use super::account::{Account, AccountType};
 use super::contact::Contact;
 use super::ids::{AccountId, ContactId, MemberId, TagId};
 use super::link::Link;
+use super::listing::IdMap;
 use super::search::normalize;
 use super::time::Timestamp;
 use std::borrow::Cow;
-use super::listing::IdMap;
 use std::collections::HashMap;
 
 /// An account as the lists see it.
@@ -449,33 +449,31 @@ impl Parser {
                 }
                 // The search key: name-key, tab, emails as they stand in the
                 // line when it can (no escapes, emails already normalised).
-                let (search_key, split) = if emails_key.is_empty()
-                    && !name_key.contains('\\')
-                    && !emails.contains('\\')
-                {
-                    let start = name_key.as_ptr() as usize - text.as_ptr() as usize;
-                    let end = emails.as_ptr() as usize - text.as_ptr() as usize + emails.len();
-                    let span = Span {
-                        buf,
-                        start: start as u32,
-                        end: end as u32,
+                let (search_key, split) =
+                    if emails_key.is_empty() && !name_key.contains('\\') && !emails.contains('\\') {
+                        let start = name_key.as_ptr() as usize - text.as_ptr() as usize;
+                        let end = emails.as_ptr() as usize - text.as_ptr() as usize + emails.len();
+                        let span = Span {
+                            buf,
+                            start: start as u32,
+                            end: end as u32,
+                        };
+                        (span, name_key.len() as u32)
+                    } else {
+                        let name_key = unescape(name_key);
+                        let emails_key = if emails_key.is_empty() { emails } else { emails_key };
+                        let side = &mut self.d.bufs[0];
+                        let start = side.len() as u32;
+                        side.push_str(&name_key);
+                        side.push('\t');
+                        side.push_str(&unescape(emails_key));
+                        let span = Span {
+                            buf: 0,
+                            start,
+                            end: side.len() as u32,
+                        };
+                        (span, name_key.len() as u32)
                     };
-                    (span, name_key.len() as u32)
-                } else {
-                    let name_key = unescape(name_key);
-                    let emails_key = if emails_key.is_empty() { emails } else { emails_key };
-                    let side = &mut self.d.bufs[0];
-                    let start = side.len() as u32;
-                    side.push_str(&name_key);
-                    side.push('\t');
-                    side.push_str(&unescape(emails_key));
-                    let span = Span {
-                        buf: 0,
-                        start,
-                        end: side.len() as u32,
-                    };
-                    (span, name_key.len() as u32)
-                };
                 let from = self.d.emails.len() as u32;
                 for e in emails.split(LIST).filter(|s| !s.is_empty()) {
                     let s = self.span(buf, text, e);
@@ -651,7 +649,9 @@ impl Directory {
     }
     pub fn account_tags(&self, i: u32) -> impl Iterator<Item = &TagId> {
         let r = self.accounts.get(i as usize).map_or((0, 0), |a| a.tags);
-        self.smalls(r).iter().filter_map(|&t| self.tag_ids.get(t as usize))
+        self.smalls(r)
+            .iter()
+            .filter_map(|&t| self.tag_ids.get(t as usize))
     }
     pub fn account_team(&self, i: u32) -> impl Iterator<Item = &MemberId> {
         let r = self.accounts.get(i as usize).map_or((0, 0), |a| a.team);
@@ -744,14 +744,20 @@ impl Directory {
     /// Items in the alphabetical order of their account rows (see
     /// [`Self::account_order`]).
     pub fn sort_accounts_by<T: Copy>(&self, items: &mut [T], row: impl Fn(T) -> u32) {
-        sort_by_prefix(items, |t| self.account_key(row(t)), |a, b| {
-            self.account_order(row(a), row(b))
-        });
+        sort_by_prefix(
+            items,
+            |t| self.account_key(row(t)),
+            |a, b| self.account_order(row(a), row(b)),
+        );
     }
 
     /// Contact rows in alphabetical order (see [`Self::contact_order`]).
     pub fn sort_contacts(&self, rows: &mut [u32]) {
-        sort_by_prefix(rows, |r| self.contact_sort_key(r), |a, b| self.contact_order(a, b));
+        sort_by_prefix(
+            rows,
+            |r| self.contact_sort_key(r),
+            |a, b| self.contact_order(a, b),
+        );
     }
 
     /// Alphabetical order of account rows: normalised name, then id.
@@ -1034,7 +1040,10 @@ mod tests {
             assert_eq!((key.to_owned(), split), row.search_key(), "{row:?}");
         }
         let kate = back.contact(1).unwrap();
-        assert!(back.contact_search_key(1).0.ends_with("kate.smith@example.com"), "{kate:?}");
+        assert!(
+            back.contact_search_key(1).0.ends_with("kate.smith@example.com"),
+            "{kate:?}"
+        );
     }
 
     #[test]

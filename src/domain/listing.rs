@@ -782,17 +782,11 @@ mod tests {
 
         let all = AccountFilter::default();
         assert_eq!(
-            names(
-                &list,
-                &filter_accounts(&d, &k, &all, SortOrder::Name)
-            ),
+            names(&list, &filter_accounts(&d, &k, &all, SortOrder::Name)),
             ["acme", "Émile Blanc", "Zoë Adams"]
         );
         assert_eq!(
-            names(
-                &list,
-                &filter_accounts(&d, &k, &all, SortOrder::Newest)
-            ),
+            names(&list, &filter_accounts(&d, &k, &all, SortOrder::Newest)),
             ["Zoë Adams", "Émile Blanc", "acme"]
         );
         let individuals = AccountFilter {
@@ -800,10 +794,7 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(
-            names(
-                &list,
-                &filter_accounts(&d, &k, &individuals, SortOrder::Name)
-            ),
+            names(&list, &filter_accounts(&d, &k, &individuals, SortOrder::Name)),
             ["Émile Blanc", "Zoë Adams"]
         );
         let vip_and_ann = AccountFilter {
@@ -812,10 +803,7 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(
-            names(
-                &list,
-                &filter_accounts(&d, &k, &vip_and_ann, SortOrder::Name)
-            ),
+            names(&list, &filter_accounts(&d, &k, &vip_and_ann, SortOrder::Name)),
             ["Émile Blanc"]
         );
         let text = AccountFilter {
@@ -823,10 +811,7 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(
-            names(
-                &list,
-                &filter_accounts(&d, &k, &text, SortOrder::Name)
-            ),
+            names(&list, &filter_accounts(&d, &k, &text, SortOrder::Name)),
             ["Zoë Adams"]
         );
         assert!(text.is_narrowed() && !all.is_narrowed());
@@ -835,10 +820,7 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(
-            names(
-                &list,
-                &filter_accounts(&d, &k, &archived, SortOrder::Name)
-            ),
+            names(&list, &filter_accounts(&d, &k, &archived, SortOrder::Name)),
             ["Old Trust"]
         );
     }

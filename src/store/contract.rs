@@ -1408,18 +1408,21 @@ pub async fn directory_follows_writes_and_is_rebuilt_when_missing<B: Backend>(st
         );
     }
     ok(raw.commit().await, "commit");
-    let third = new_account(79, "Émile Blanc", vec![person("Émile", "Blanc", "emile@example.com")]);
+    let third = new_account(
+        79,
+        "Émile Blanc",
+        vec![person("Émile", "Blanc", "emile@example.com")],
+    );
     ok(store.create_account(&third, &[]).await, "create third");
     let d = ok(store.directory().await, "rebuilt from old").rows().sorted();
     let records = ok(store.directory_from_records().await, "records").sorted();
     assert_eq!(d, records);
     assert_eq!(d.accounts.len(), 3);
-    let marker: Option<super::summary::Chunk> =
-        ok(store.backend().read(&[schema::SUMMARY]), "raw read")
-            .get(schema::SUMMARY, &Key::one("format"))
-            .await
-            .ok()
-            .flatten();
+    let marker: Option<super::summary::Chunk> = ok(store.backend().read(&[schema::SUMMARY]), "raw read")
+        .get(schema::SUMMARY, &Key::one("format"))
+        .await
+        .ok()
+        .flatten();
     assert_eq!(marker.map(|m| m.text), Some(super::summary::FORMAT.to_owned()));
 }
 

@@ -117,7 +117,13 @@ pub async fn rebuild<T: Tx>(tx: &T) -> Result<Vec<String>, StoreError> {
         }
     }
     for (chunk, t) in chunks {
-        tx.put(s::SUMMARY, &Chunk { chunk, text: t.clone() })?;
+        tx.put(
+            s::SUMMARY,
+            &Chunk {
+                chunk,
+                text: t.clone(),
+            },
+        )?;
         out.push(t);
     }
     tx.put(

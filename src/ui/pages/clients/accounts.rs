@@ -49,9 +49,7 @@ pub fn AccountsList(archived: bool, data: DataSignal) -> impl IntoView {
         data.with(|d| {
             Shared::new(
                 d.as_ref()
-                    .map(|d| {
-                        listing::filter_accounts(&d.dir, &d.accounts, &f, s)
-                    })
+                    .map(|d| listing::filter_accounts(&d.dir, &d.accounts, &f, s))
                     .unwrap_or_default(),
             )
         })
@@ -117,9 +115,7 @@ pub fn AccountsList(archived: bool, data: DataSignal) -> impl IntoView {
         } else if let Some(d) = data.get_untracked() {
             let ids = rows.with_untracked(|r| {
                 r.iter()
-                    .filter_map(|&i| {
-                        d.accounts.get(i).and_then(|&row| d.dir.account_id(row))
-                    })
+                    .filter_map(|&i| d.accounts.get(i).and_then(|&row| d.dir.account_id(row)))
                     .collect()
             });
             selected.set(ids);

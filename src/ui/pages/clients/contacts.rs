@@ -86,7 +86,12 @@ pub fn ContactsList(data: DataSignal) -> impl IntoView {
         } else if let Some(d) = data.get_untracked() {
             let ids = rows.with_untracked(|r| {
                 r.iter()
-                    .filter_map(|&i| d.contact_list().rows.get(i).and_then(|&row| d.dir.contact_id(row)))
+                    .filter_map(|&i| {
+                        d.contact_list()
+                            .rows
+                            .get(i)
+                            .and_then(|&row| d.dir.contact_id(row))
+                    })
                     .collect()
             });
             selected.set(ids);
@@ -266,7 +271,12 @@ fn ExportBar(
         let ids: Vec<ContactId> = selected.with_untracked(|s| {
             rows.with_untracked(|r| {
                 r.iter()
-                    .filter_map(|&i| d.contact_list().rows.get(i).and_then(|&row| d.dir.contact_id(row)))
+                    .filter_map(|&i| {
+                        d.contact_list()
+                            .rows
+                            .get(i)
+                            .and_then(|&row| d.dir.contact_id(row))
+                    })
                     .filter(|id| s.contains(id))
                     .collect()
             })

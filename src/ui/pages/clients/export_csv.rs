@@ -104,7 +104,12 @@ pub fn ExportCsv(which: Which, data: DataSignal, rows: Memo<Shared<Vec<usize>>>)
                 .collect(),
             Which::Contacts => positions
                 .iter()
-                .filter_map(|&i| d.contact_list().rows.get(i).and_then(|&row| d.dir.contact_id(row)))
+                .filter_map(|&i| {
+                    d.contact_list()
+                        .rows
+                        .get(i)
+                        .and_then(|&row| d.dir.contact_id(row))
+                })
                 .map(|id| id.to_string())
                 .collect(),
         };

@@ -17,8 +17,8 @@ mod virtual_rows;
 
 use crate::domain::catalog::Catalog;
 use crate::domain::directory::{AccountRow, ContactRow, Directory};
-use crate::domain::listing::{self, PendingInvite};
 use crate::domain::ids::MemberId;
+use crate::domain::listing::{self, PendingInvite};
 use crate::error::AppError;
 use crate::i18n::{t, Key};
 use crate::route::{ClientsView, Route};
@@ -207,7 +207,11 @@ pub fn ClientsPage(view: ClientsView) -> impl IntoView {
             Some(Ok(c)) => c,
             _ => return None,
         };
-        Some(Shared::new(Prepared::new(dir, catalog, services.limited_viewer())))
+        Some(Shared::new(Prepared::new(
+            dir,
+            catalog,
+            services.limited_viewer(),
+        )))
     });
     let error = Memo::new(
         move |_| match (services.directory.get().flatten(), catalog.get()) {
