@@ -560,32 +560,14 @@ impl Directory {
     /// hides the rest. Each chunk is kept as the buffer its entries point
     /// into (nothing is copied).
     pub fn parse(chunks: Vec<String>) -> (Self, usize) {
-        Self::default().parse_into(chunks)
-    }
-
-    /// An empty directory with room for this many entries: made before the
-    /// chunks are read, its large vectors come before the memory the read
-    /// leaves behind (wasm memory never shrinks; see README, Performance).
-    pub fn with_capacity(accounts: usize, contacts: usize, links: usize) -> Self {
-        let mut d = Self::default();
-        d.accounts.reserve_exact(accounts);
-        d.contacts.reserve_exact(contacts);
-        d.links.reserve_exact(links);
-        d.emails.reserve_exact(contacts * 2);
-        d.bufs.reserve_exact(65);
-        d
-    }
-
-    /// [`Self::parse`] into this (empty) directory.
-    pub fn parse_into(self, chunks: Vec<String>) -> (Self, usize) {
         let mut p = Parser {
-            d: self,
+            d: Self::default(),
             tag_pos: HashMap::new(),
             member_pos: HashMap::new(),
             bad: 0,
         };
         // Sized once (growing vectors of 100,000 entries copies them).
-        let (mut accounts, mut contacts, mut links) = (0usize, 0usize, 0usize);
+        let (mut accounts, mut contacts, mut links) = (0, 0, 0);
         for line in chunks.iter().flat_map(|c| c.split('\n')) {
             match line.as_bytes().first() {
                 Some(b'A') => accounts += 1,
@@ -594,16 +576,11 @@ impl Directory {
                 _ => {}
             }
         }
-        let d = &mut p.d;
-        d.accounts
-            .reserve_exact(accounts.saturating_sub(d.accounts.capacity()));
-        d.contacts
-            .reserve_exact(contacts.saturating_sub(d.contacts.capacity()));
-        d.links.reserve_exact(links.saturating_sub(d.links.capacity()));
-        d.emails
-            .reserve((contacts * 2).saturating_sub(d.emails.capacity()));
-        d.bufs
-            .reserve_exact((chunks.len() + 1).saturating_sub(d.bufs.capacity()));
+        p.d.accounts.reserve_exact(accounts);
+        p.d.contacts.reserve_exact(contacts);
+        p.d.links.reserve_exact(links);
+        p.d.emails.reserve(contacts * 2);
+        p.d.bufs.reserve_exact(chunks.len());
         for chunk in chunks {
             p.chunk(chunk);
         }
@@ -1080,12 +1057,8 @@ mod tests {
             .map(|ls| ls.iter().map(|l| format!("{l}\n")).collect())
             .collect();
         assert!(chunks.len() > 3);
-        // Sized beforehand (too small, as counts may be) or not: the same.
-        let (sized, bad) = Directory::with_capacity(3, 1, 0).parse_into(chunks.clone());
-        assert_eq!(bad, 0);
         let (back, bad) = Directory::parse(chunks);
         assert_eq!(bad, 0);
-        assert_eq!(sized.rows(), back.rows());
         assert_eq!(back.rows().sorted(), rows.sorted());
     }
 

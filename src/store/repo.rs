@@ -235,17 +235,7 @@ impl<B: Backend> Repo<B> {
     /// and link, read from the stored directory (a few large values); built
     /// from the records, and stored, when there is none yet.
     pub async fn directory(&self) -> Result<Directory, StoreError> {
-        let tx = self
-            .backend
-            .read(&[s::ACCOUNTS, s::CONTACTS, s::LINKS, s::SUMMARY])?;
-        // Room for the entries first, then the chunks (see `with_capacity`).
-        let empty = Directory::with_capacity(
-            tx.count(s::ACCOUNTS).await?,
-            tx.count(s::CONTACTS).await?,
-            tx.count(s::LINKS).await?,
-        );
-        let stored = summary::read(&tx).await?;
-        drop(tx);
+        let stored = summary::read(&self.backend.read(&[s::SUMMARY])?).await?;
         let chunks = match stored {
             Some(chunks) => chunks,
             None => {
@@ -257,7 +247,7 @@ impl<B: Backend> Repo<B> {
                 chunks
             }
         };
-        Ok(empty.parse_into(chunks).0)
+        Ok(Directory::parse(chunks).0)
     }
 
     /// The directory as the records say it should be (tests: the stored one
