@@ -5,7 +5,7 @@
 // and keeps that profile as a template under /tmp, then measures on copies.
 //
 //   node bench/scratch/perf.mjs [--dist dist] [--sizes 1000,10000,100000]
-//                               [--port 8117] [--reps 3] [--profile] [--profile-dir /tmp]
+//                               [--port 8117] [--reps 3] [--profile] [--profile-dir /tmp] [--settle ms]
 //
 // `make bench` (bench/run.mjs) is the reference harness; this one exists to
 // measure one change quickly (no import step, data seeded directly).
@@ -31,6 +31,8 @@ const PORT = Number(opt('port', 8117));
 const REPS = Number(opt('reps', 3));
 const PROFILE = args.includes('--profile');
 const PROFILE_DIR = opt('profile-dir', tmpdir());
+// Milliseconds to wait after the cold start before measuring memory.
+const SETTLE = Number(opt('settle', 0));
 const TEMPLATES = opt('templates', '/tmp/clientbook-perf-templates');
 const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
   '--disable-component-update', '--disable-sync', '--no-first-run'];
@@ -46,6 +48,8 @@ const median = (xs) => pct(xs, 50);
 async function launch(dir) {
   const context = await chromium.launchPersistentContext(dir, {
     executablePath: '/usr/bin/chromium', headless: true, args: FLAGS, serviceWorkers: 'block',
+    // The interface follows the browser's language; this script reads it in English.
+    locale: 'en-US',
   });
   await context.addInitScript(instrument);
   const page = context.pages()[0] ?? (await context.newPage());
@@ -293,6 +297,7 @@ async function measure(n, reps) {
       }
       out.cold.push(cold);
       if (last) {
+        if (SETTLE) await page.waitForTimeout(SETTLE);
         await cdp.send('HeapProfiler.collectGarbage');
         const heap = await cdp.send('Runtime.getHeapUsage');
         const wasm = await page.evaluate(wasmBytes);

@@ -86,14 +86,13 @@ pub fn Search() -> impl IntoView {
     // the viewer changes, never per keystroke.
     let index = Memo::new(move |_| match services.directory.get().flatten() {
         Some(Ok(dir)) => {
-            let sees_all = services
-                .viewing_as
-                .with(|m| m.as_ref().is_none_or(|m| m.sees_all()));
-            Some(Ok(Index(Arc::new(SearchIndex::build(
-                &dir,
-                |a| services.may_see_team(&a.team),
-                sees_all,
-            )))))
+            let viewer = services.limited_viewer();
+            let visible = {
+                let dir = dir.clone();
+                move |a: u32| viewer.as_ref().is_none_or(|m| dir.account_has_member(a, m))
+            };
+            let sees_all = services.limited_viewer().is_none();
+            Some(Ok(Index(Arc::new(SearchIndex::build(&dir, visible, sees_all)))))
         }
         Some(Err(e)) => Some(Err(e)),
         None => None,

@@ -4,7 +4,6 @@
 use super::virtual_rows::VirtualRows;
 use super::{DataSignal, Shared};
 use crate::domain::catalog::Catalog;
-use crate::domain::directory::AccountRow;
 use crate::domain::history::{self, HistoryEntry};
 use crate::domain::ids::{MemberId, TagId};
 use crate::domain::listing::{self, AccountFilter, BulkOp, SortOrder};
@@ -66,11 +65,7 @@ pub fn AccountsList(archived: bool, data: DataSignal) -> impl IntoView {
         data.with(|d| {
             Shared::new(
                 d.as_ref()
-                    .map(|d| {
-                        let rows: Vec<&AccountRow> =
-                            d.accounts.iter().filter_map(|&i| d.account_row(i)).collect();
-                        listing::filter_accounts(&rows, &d.name_keys, &f, s)
-                    })
+                    .map(|d| listing::filter_accounts(&d.dir, &d.accounts, &f, s))
                     .unwrap_or_default(),
             )
         })
@@ -121,8 +116,8 @@ pub fn AccountsList(archived: bool, data: DataSignal) -> impl IntoView {
                         .filter(|&&i| {
                             d.accounts
                                 .get(i)
-                                .and_then(|&row| d.account_row(row))
-                                .is_some_and(|a| s.contains(&a.id))
+                                .and_then(|&row| d.dir.account_id(row))
+                                .is_some_and(|id| s.contains(&id))
                         })
                         .count();
                     (n > 0 && n == r.len(), n > 0 && n < r.len())
@@ -136,12 +131,7 @@ pub fn AccountsList(archived: bool, data: DataSignal) -> impl IntoView {
         } else if let Some(d) = data.get_untracked() {
             let ids = rows.with_untracked(|r| {
                 r.iter()
-                    .filter_map(|&i| {
-                        d.accounts
-                            .get(i)
-                            .and_then(|&row| d.account_row(row))
-                            .map(|a| a.id.clone())
-                    })
+                    .filter_map(|&i| d.accounts.get(i).and_then(|&row| d.dir.account_id(row)))
                     .collect()
             });
             selected.set(ids);
@@ -570,9 +560,8 @@ fn BulkBar(
         let ids: Vec<AccountId> = selected.with_untracked(|s| {
             rows.with_untracked(|r| {
                 r.iter()
-                    .filter_map(|&i| d.accounts.get(i).and_then(|&row| d.account_row(row)))
-                    .filter(|a| s.contains(&a.id))
-                    .map(|a| a.id.clone())
+                    .filter_map(|&i| d.accounts.get(i).and_then(|&row| d.dir.account_id(row)))
+                    .filter(|id| s.contains(id))
                     .collect()
             })
         });

@@ -44,10 +44,13 @@ pub fn ContactsList(data: DataSignal) -> impl IntoView {
                 d.as_ref()
                     .map(|d| {
                         d.contact_list()
-                            .keys
+                            .rows
                             .iter()
                             .enumerate()
-                            .filter(|(_, key)| words.iter().all(|w| key.contains(w)))
+                            .filter(|&(_, &row)| {
+                                let key = d.dir.contact_search_key(row).0;
+                                words.iter().all(|w| key.contains(w))
+                            })
                             .map(|(i, _)| i)
                             .collect::<Vec<_>>()
                     })
@@ -83,8 +86,8 @@ pub fn ContactsList(data: DataSignal) -> impl IntoView {
                             d.contact_list()
                                 .rows
                                 .get(i)
-                                .and_then(|&row| d.contact_row(row))
-                                .is_some_and(|c| s.contains(&c.id))
+                                .and_then(|&row| d.dir.contact_id(row))
+                                .is_some_and(|id| s.contains(&id))
                         })
                         .count();
                     (n > 0 && n == r.len(), n > 0 && n < r.len())
@@ -98,8 +101,12 @@ pub fn ContactsList(data: DataSignal) -> impl IntoView {
         } else if let Some(d) = data.get_untracked() {
             let ids = rows.with_untracked(|r| {
                 r.iter()
-                    .filter_map(|&i| d.contact_list().rows.get(i).and_then(|&row| d.contact_row(row)))
-                    .map(|c| c.id.clone())
+                    .filter_map(|&i| {
+                        d.contact_list()
+                            .rows
+                            .get(i)
+                            .and_then(|&row| d.dir.contact_id(row))
+                    })
                     .collect()
             });
             selected.set(ids);
@@ -323,9 +330,13 @@ fn ExportBar(
         let ids: Vec<ContactId> = selected.with_untracked(|s| {
             rows.with_untracked(|r| {
                 r.iter()
-                    .filter_map(|&i| d.contact_list().rows.get(i).and_then(|&row| d.contact_row(row)))
-                    .filter(|c| s.contains(&c.id))
-                    .map(|c| c.id.clone())
+                    .filter_map(|&i| {
+                        d.contact_list()
+                            .rows
+                            .get(i)
+                            .and_then(|&row| d.dir.contact_id(row))
+                    })
+                    .filter(|id| s.contains(id))
                     .collect()
             })
         });
