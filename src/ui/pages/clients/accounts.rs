@@ -157,7 +157,7 @@ pub fn AccountsList(archived: bool, data: DataSignal) -> impl IntoView {
                     select: tf(Key::SelectName, &[("name", &a.name)]),
                     name: a.name.clone(),
                     kind: crate::i18n::names::account_type(a.kind),
-                    team: d.team_names(a),
+                    team: d.team_names(&a),
                     primary: d
                         .primary
                         .get(row as usize)
