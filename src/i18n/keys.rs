@@ -823,7 +823,6 @@ keys! {
     VcardEmailOnTwoCards,
     VcardCharset,
     VcardVersion,
-    VcardLeftPhotos,
     VcardLeftNameAffixes,
     VcardLeftBirthdayText,
     VcardLeftBirthdayNoYear,
@@ -939,5 +938,17 @@ keys! {
     NDays,
     NeverRemind,
     ExportBackupNow,
+    // Contact photos
+    VcardLeftPhotoLinks,
+    VcardLeftPhotoTypes,
+    VcardLeftPhotoTooLarge,
+    VcardLeftPhotoMore,
+    VcardPhotoBadChar,
+    VcardPhotoBadLength,
+    DiffersInPhoto,
+    PlanPhotos,
+    HistoryContactPhotoChanged,
+    HistoryContactPhotoRemoved,
+    PhotoNotAPhoto,
     // (end)
 }
