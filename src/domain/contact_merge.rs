@@ -322,7 +322,8 @@ mod tests {
     #[test]
     fn the_contact_that_stays_keeps_its_photo_or_takes_the_first_other() {
         let mut ids = SeededIds::new(3);
-        let (a, b, c): (ContactId, ContactId, ContactId) = (ids.contact_id(), ids.contact_id(), ids.contact_id());
+        let (a, b, c): (ContactId, ContactId, ContactId) =
+            (ids.contact_id(), ids.contact_id(), ids.contact_id());
         let photo = |id: &ContactId, d: &str| ContactPhoto {
             contact_id: id.clone(),
             data: d.to_owned(),

@@ -259,7 +259,10 @@ mod tests {
             photo_from_base64(&base64_encode(b"%PDF-1.4")),
             Err(PhotoIssue::NotAnImage)
         );
-        assert!(matches!(photo_from_base64("/9j/*"), Err(PhotoIssue::NotBase64(_))));
+        assert!(matches!(
+            photo_from_base64("/9j/*"),
+            Err(PhotoIssue::NotBase64(_))
+        ));
         // Exactly the limit is kept, one byte more is not.
         let mut big = vec![0xff, 0xd8, 0xff];
         big.resize(MAX_PHOTO_BYTES, 0);

@@ -131,8 +131,12 @@ pub fn history_change(change: &Change) -> String {
             Key::HistoryEmailMoved,
             &[("email", email), ("from", &quoted(from)), ("to", &quoted(to))],
         ),
-        Change::ContactPhotoChanged { contact } => tf(Key::HistoryContactPhotoChanged, &[("contact", contact)]),
-        Change::ContactPhotoRemoved { contact } => tf(Key::HistoryContactPhotoRemoved, &[("contact", contact)]),
+        Change::ContactPhotoChanged { contact } => {
+            tf(Key::HistoryContactPhotoChanged, &[("contact", contact)])
+        }
+        Change::ContactPhotoRemoved { contact } => {
+            tf(Key::HistoryContactPhotoRemoved, &[("contact", contact)])
+        }
         Change::ContactsMerged { merged, into } => {
             tf(Key::HistoryContactsMerged, &[("merged", merged), ("into", into)])
         }

@@ -815,12 +815,18 @@ pub async fn contact_photos_are_stored_apart_with_history_and_removable<B: Backe
         }],
     );
     ok(store.set_contact_photo(&ana, Some(data), &line).await, "photo");
-    assert_eq!(ok(store.contact_photo(&ana).await, "photo").as_deref(), Some(data));
+    assert_eq!(
+        ok(store.contact_photo(&ana).await, "photo").as_deref(),
+        Some(data)
+    );
     let lines: Vec<String> = ok(store.history(&new.account.id).await, "history")
         .iter()
         .map(|h| crate::i18n::names::history_change(&h.change))
         .collect();
-    assert!(lines.contains(&"Photo of Ana Pop changed".to_owned()), "{lines:?}");
+    assert!(
+        lines.contains(&"Photo of Ana Pop changed".to_owned()),
+        "{lines:?}"
+    );
     // Apart from the contact and from account photos.
     assert_eq!(ok(store.photo(&new.account.id).await, "account photo"), None);
     assert_eq!(
@@ -828,7 +834,10 @@ pub async fn contact_photos_are_stored_apart_with_history_and_removable<B: Backe
         new.new_contacts
     );
     let stranger = ContactId::from_random([0xcd; 16]);
-    let many = ok(store.contact_photos(&[stranger.clone(), ana.clone()]).await, "many");
+    let many = ok(
+        store.contact_photos(&[stranger.clone(), ana.clone()]).await,
+        "many",
+    );
     assert_eq!(many.len(), 1);
     assert_eq!(many.get(&ana).map(String::as_str), Some(data));
     // Refused: a contact that does not exist, or something not a photo.
@@ -851,7 +860,12 @@ pub async fn contact_photos_are_stored_apart_with_history_and_removable<B: Backe
     ok(store.set_contact_photo(&ana, Some(data), &[]).await, "again");
     assert_ne!(after, before);
     // Replacing everything (the demo) leaves no photo behind.
-    ok(store.replace_everything(&crate::bundle::Contents::default()).await, "replace");
+    ok(
+        store
+            .replace_everything(&crate::bundle::Contents::default())
+            .await,
+        "replace",
+    );
     assert_eq!(ok(store.contact_photo(&ana).await, "gone"), None);
 }
 
@@ -1516,10 +1530,16 @@ pub async fn vcard_photos_are_written_with_the_import_and_undo_puts_back<B: Back
             .await,
         "again",
     );
-    assert!(again.changes_nothing() && again.photos.unchanged == 2, "{again:?}");
+    assert!(
+        again.changes_nothing() && again.photos.unchanged == 2,
+        "{again:?}"
+    );
     assert!(ok(store.undo_import().await, "undo"));
     assert_eq!(export_text(store).await, before);
-    assert_eq!(ok(store.contact_photo(&ana).await, "restored").as_deref(), Some(gif));
+    assert_eq!(
+        ok(store.contact_photo(&ana).await, "restored").as_deref(),
+        Some(gif)
+    );
     assert_eq!(ok(store.contact_photo(&radu).await, "removed"), None);
 
     // A photo added to a contact without one is removed by undo too.
@@ -1631,7 +1651,10 @@ pub async fn merging_contacts_keeps_one_photo_and_undo_restores_them<B: Backend>
     let (family, _, _) = two_kates(store).await;
     let (kate, katie) = (family.new_contacts[0].clone(), family.new_contacts[1].clone());
     let katies = "data:image/png;base64,iVBORw0KGgo=";
-    ok(store.set_contact_photo(&katie.id, Some(katies), &[]).await, "photo");
+    ok(
+        store.set_contact_photo(&katie.id, Some(katies), &[]).await,
+        "photo",
+    );
     let seen = ok(store.contacts().await, "contacts");
     let choices = MergeChoices {
         survivor: kate.id.clone(),
@@ -1645,11 +1668,17 @@ pub async fn merging_contacts_keeps_one_photo_and_undo_restores_them<B: Backend>
         "merge",
     );
     // Kate had none: she takes Katie's, and no photo is left without its contact.
-    assert_eq!(ok(store.contact_photo(&kate.id).await, "kept").as_deref(), Some(katies));
+    assert_eq!(
+        ok(store.contact_photo(&kate.id).await, "kept").as_deref(),
+        Some(katies)
+    );
     assert_eq!(ok(store.contact_photo(&katie.id).await, "merged away"), None);
     assert!(ok(store.undo_merge().await, "undo"));
     assert_eq!(ok(store.contact_photo(&kate.id).await, "Kate's"), None);
-    assert_eq!(ok(store.contact_photo(&katie.id).await, "Katie's").as_deref(), Some(katies));
+    assert_eq!(
+        ok(store.contact_photo(&katie.id).await, "Katie's").as_deref(),
+        Some(katies)
+    );
 
     // Both have one: the one that stays keeps its own.
     let kates = "data:image/gif;base64,R0lGODlh";
@@ -1661,11 +1690,20 @@ pub async fn merging_contacts_keeps_one_photo_and_undo_restores_them<B: Backend>
             .await,
         "merge",
     );
-    assert_eq!(ok(store.contact_photo(&kate.id).await, "own").as_deref(), Some(kates));
+    assert_eq!(
+        ok(store.contact_photo(&kate.id).await, "own").as_deref(),
+        Some(kates)
+    );
     assert_eq!(ok(store.contact_photo(&katie.id).await, "gone"), None);
     assert!(ok(store.undo_merge().await, "undo"));
-    assert_eq!(ok(store.contact_photo(&kate.id).await, "Kate's").as_deref(), Some(kates));
-    assert_eq!(ok(store.contact_photo(&katie.id).await, "Katie's").as_deref(), Some(katies));
+    assert_eq!(
+        ok(store.contact_photo(&kate.id).await, "Kate's").as_deref(),
+        Some(kates)
+    );
+    assert_eq!(
+        ok(store.contact_photo(&katie.id).await, "Katie's").as_deref(),
+        Some(katies)
+    );
 }
 
 pub async fn merging_a_contact_changed_meanwhile_is_refused<B: Backend>(store: &Repo<B>) {

@@ -1010,7 +1010,10 @@ impl<B: Backend> Repo<B> {
 
     /// What a vCard import's plan reads: every record a bundle carries, and
     /// the photos of the stored contacts the file's cards with a photo name.
-    pub async fn vcard_stored(&self, file: &VcardFile) -> Result<(Contents, vcard::import::StoredPhotos), StoreError> {
+    pub async fn vcard_stored(
+        &self,
+        file: &VcardFile,
+    ) -> Result<(Contents, vcard::import::StoredPhotos), StoreError> {
         let mut stores = IMPORT_STORES[..6].to_vec();
         stores.push(s::CONTACT_PHOTOS);
         let tx = self.backend.read(&stores)?;
@@ -1271,7 +1274,10 @@ impl<B: Backend> Repo<B> {
         history: &[HistoryEntry],
     ) -> Result<(), StoreError> {
         if photo.is_some_and(|p| !is_photo_data_url(p)) {
-            return Err(StoreError::rejected("photo", Problem::Photo(PhotoProblem::NotAPhoto)));
+            return Err(StoreError::rejected(
+                "photo",
+                Problem::Photo(PhotoProblem::NotAPhoto),
+            ));
         }
         let tx = self
             .backend

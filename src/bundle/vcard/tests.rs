@@ -443,7 +443,14 @@ fn a_card_with_a_known_email_updates_that_contact() {
     // Only adds: a new email, a phone (not the same number written
     // differently), a tag. No choice needed.
     let f = card_text("FN:Someone Else\nN:Smith\\, Jr\\\\;Kate\\; \"K\";;;\nEMAIL:KATE@example.com\nEMAIL:new@x.io\nTEL:0721 234 567\nTEL:555 0101\nCATEGORIES:New tag");
-    let (p, w) = plan(&stored, &HashMap::new(), &f, OnMatch::KeepMine, &mut ids, Timestamp(50));
+    let (p, w) = plan(
+        &stored,
+        &HashMap::new(),
+        &f,
+        OnMatch::KeepMine,
+        &mut ids,
+        Timestamp(50),
+    );
     assert_eq!((p.contacts.updated, p.contacts.created), (1, 0), "{p:?}");
     assert!(p.same_id.is_empty(), "{p:?}");
     let after = &w.update.contacts[0];
@@ -469,7 +476,14 @@ fn differing_values_follow_the_choice() {
     let here = kate(&mut ids, &Catalog::default());
     let stored = stored_with(vec![here.clone()], vec![], vec![]);
     let f = card_text("N:Smyth;Katherine;;;\nEMAIL:k@x.io\nEMAIL:other@x.io\nBDAY:1981-01-01");
-    let (p, w) = plan(&stored, &HashMap::new(), &f, OnMatch::KeepMine, &mut ids, Timestamp(9));
+    let (p, w) = plan(
+        &stored,
+        &HashMap::new(),
+        &f,
+        OnMatch::KeepMine,
+        &mut ids,
+        Timestamp(9),
+    );
     let same: Vec<String> = p.same_id.iter().map(crate::i18n::names::differs).collect();
     assert_eq!(
         same,
@@ -483,7 +497,14 @@ fn differing_values_follow_the_choice() {
     assert_eq!(w.update.contacts[0].first_name, here.first_name);
     assert_eq!(w.update.contacts[0].date_of_birth, "1980-02-29");
 
-    let (p, w) = plan(&stored, &HashMap::new(), &f, OnMatch::TakeTheirs, &mut ids, Timestamp(9));
+    let (p, w) = plan(
+        &stored,
+        &HashMap::new(),
+        &f,
+        OnMatch::TakeTheirs,
+        &mut ids,
+        Timestamp(9),
+    );
     assert_eq!(p.contacts.updated, 1);
     let after = &w.update.contacts[0];
     assert_eq!(
@@ -492,7 +513,14 @@ fn differing_values_follow_the_choice() {
     );
     assert_eq!(after.email_keys(), ["kate@example.com", "k@x.io", "other@x.io"]);
 
-    let (p, w) = plan(&stored, &HashMap::new(), &f, OnMatch::KeepBoth, &mut ids, Timestamp(9));
+    let (p, w) = plan(
+        &stored,
+        &HashMap::new(),
+        &f,
+        OnMatch::KeepBoth,
+        &mut ids,
+        Timestamp(9),
+    );
     assert_eq!((p.contacts.created, p.contacts.updated), (1, 0));
     let twin = &w.create.contacts[0];
     assert_ne!(twin.id, here.id);
@@ -500,7 +528,14 @@ fn differing_values_follow_the_choice() {
 
     // Only the same values: nothing to do.
     let same = card_text("N:Smith\\, Jr\\\\;Kate\\; \"K\";;;\nEMAIL:k@x.io");
-    let (p, _) = plan(&stored, &HashMap::new(), &same, OnMatch::KeepMine, &mut ids, Timestamp(9));
+    let (p, _) = plan(
+        &stored,
+        &HashMap::new(),
+        &same,
+        OnMatch::KeepMine,
+        &mut ids,
+        Timestamp(9),
+    );
     assert!(p.changes_nothing() && p.contacts.unchanged == 1, "{p:?}");
 }
 
@@ -513,7 +548,14 @@ fn an_email_of_another_contact_stays_with_it() {
     b.emails = vec![Email::parse("b@x.io").unwrap()];
     let stored = stored_with(vec![a.clone(), b.clone()], vec![], vec![]);
     let f = card_text("N:Smith\\, Jr\\\\;Kate\\; \"K\";;;\nEMAIL:a@x.io\nEMAIL:b@x.io");
-    let (p, w) = plan(&stored, &HashMap::new(), &f, OnMatch::KeepMine, &mut ids, Timestamp(9));
+    let (p, w) = plan(
+        &stored,
+        &HashMap::new(),
+        &f,
+        OnMatch::KeepMine,
+        &mut ids,
+        Timestamp(9),
+    );
     assert_eq!(p.shared_email.len(), 1, "{p:?}");
     assert_eq!(p.shared_email[0].email, "b@x.io", "{p:?}");
     assert!(p.shared_email[0].in_file.starts_with("card 1"), "{p:?}");
@@ -529,7 +571,14 @@ fn a_uid_names_the_contact_and_new_cards_keep_it() {
     let text = write_contact(&here, &Catalog::default())
         .replace("EMAIL;PREF=1:Kate@Example.com", "EMAIL:kate2@example.com");
     let f = read(text.as_bytes()).unwrap();
-    let (p, w) = plan(&stored, &HashMap::new(), &f, OnMatch::KeepMine, &mut ids, Timestamp(9));
+    let (p, w) = plan(
+        &stored,
+        &HashMap::new(),
+        &f,
+        OnMatch::KeepMine,
+        &mut ids,
+        Timestamp(9),
+    );
     assert_eq!(p.contacts.updated, 1, "{p:?}");
     assert_eq!(w.update.contacts[0].id, here.id);
     let (p, w) = plan(
@@ -559,7 +608,14 @@ fn fields_and_tags_are_made_once_and_values_must_fit() {
             .as_bytes(),
     )
     .unwrap();
-    let (p, w) = plan(&stored, &HashMap::new(), &f, OnMatch::KeepMine, &mut ids, Timestamp(9));
+    let (p, w) = plan(
+        &stored,
+        &HashMap::new(),
+        &f,
+        OnMatch::KeepMine,
+        &mut ids,
+        Timestamp(9),
+    );
     assert_eq!(p.contacts.created, 2);
     assert_eq!(
         w.create.catalog.len(),
@@ -948,14 +1004,24 @@ fn exported_photos_are_folded_and_come_back_equal() {
     // import → export → import: the same contact and photo.
     let first = read(text.as_bytes()).unwrap();
     assert_eq!(first.cards[0].photo.as_deref(), Some(photo.as_str()));
-    let (p, w) = plan(&Contents::default(), &HashMap::new(), &first, OnMatch::KeepMine, &mut ids, Timestamp(3));
+    let (p, w) = plan(
+        &Contents::default(),
+        &HashMap::new(),
+        &first,
+        OnMatch::KeepMine,
+        &mut ids,
+        Timestamp(3),
+    );
     assert_eq!(p.photos.created, 1);
     let imported = w.create.contacts[0].clone().into_owned();
     assert_eq!(w.photos.len(), 1);
-    assert_eq!((&w.photos[0].contact_id, w.photos[0].data.as_str()), (&imported.id, photo.as_str()));
+    assert_eq!(
+        (&w.photos[0].contact_id, w.photos[0].data.as_str()),
+        (&imported.id, photo.as_str())
+    );
     let made: Vec<CatalogItem> = w.create.catalog.iter().map(|c| c.clone().into_owned()).collect();
     let again = crate::bundle::vcard::write_with(
-        &[imported.clone()],
+        std::slice::from_ref(&imported),
         &Catalog::from_items(made),
         &HashMap::from([(imported.id.clone(), w.photos[0].data.clone())]),
     );
@@ -973,11 +1039,21 @@ fn a_card_photo_fills_an_empty_one_and_follows_the_choice_where_both_differ() {
     let f = card_text(&format!(
         "N:Smith\\, Jr\\\\;Kate\\; \"K\";;;\nEMAIL:k@x.io\nPHOTO:{png}"
     ));
-    assert_eq!(super::import::photo_candidates(&stored, &f), [here.id.clone()]);
+    assert_eq!(
+        super::import::photo_candidates(&stored, &f),
+        std::slice::from_ref(&here.id)
+    );
     assert!(super::import::photo_candidates(&stored, &card_text("FN:No Photo\nEMAIL:k@x.io")).is_empty());
 
     // No photo here: the card's is added (the contact itself unchanged).
-    let (p, w) = plan(&stored, &HashMap::new(), &f, OnMatch::KeepMine, &mut ids, Timestamp(9));
+    let (p, w) = plan(
+        &stored,
+        &HashMap::new(),
+        &f,
+        OnMatch::KeepMine,
+        &mut ids,
+        Timestamp(9),
+    );
     assert_eq!((p.photos.created, p.contacts.unchanged), (1, 1), "{p:?}");
     assert!(!p.changes_nothing() && p.same_id.is_empty());
     assert_eq!(w.photos[0].contact_id, here.id);
@@ -1008,6 +1084,9 @@ fn a_card_photo_fills_an_empty_one_and_follows_the_choice_where_both_differ() {
     let (p, w) = plan(&stored, &other, &f, OnMatch::KeepBoth, &mut ids, Timestamp(9));
     assert_eq!((p.contacts.created, p.photos.created), (1, 1));
     assert_eq!(w.photos.len(), 1);
-    assert_eq!(w.photos[0].contact_id, w.create.contacts[0].id, "the new contact gets it");
+    assert_eq!(
+        w.photos[0].contact_id, w.create.contacts[0].id,
+        "the new contact gets it"
+    );
     assert!(w.replaced_photos.is_empty());
 }
