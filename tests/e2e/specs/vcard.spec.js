@@ -161,7 +161,7 @@ test('contact photo: upload on the contact page, history on the account, in the 
   await expect(photo).toHaveCount(0);
   await expect(page.getByRole('button', { name: 'Remove photo' })).toHaveCount(0);
   await page.getByRole('link', { name: 'Pop family' }).first().click();
-  await page.getByRole('link', { name: 'Info' }).click();
+  await page.getByRole('link', { name: 'Info', exact: true }).click();
   const history = page.getByRole('region', { name: 'History of changes' });
   await expect(history.getByText('Photo of Ana Pop changed')).toBeVisible();
   await expect(history.getByText('Photo of Ana Pop removed')).toBeVisible();
