@@ -213,7 +213,10 @@ async fn a_version_3_database_gets_the_contact_photos_store_and_keeps_its_contac
         let v3 = IdbBackend::open_version(&name, 3, Hooks::default())
             .await
             .expect("open v3");
-        assert!(v3.write(&[schema::CONTACT_PHOTOS]).is_err(), "no such store in version 3");
+        assert!(
+            v3.write(&[schema::CONTACT_PHOTOS]).is_err(),
+            "no such store in version 3"
+        );
         let tx = v3.write(&[schema::CONTACTS]).expect("tx");
         let old = serde_json::json!({
             "id": "0123456789abcdef0123456789abcdef",
@@ -232,11 +235,20 @@ async fn a_version_3_database_gets_the_contact_photos_store_and_keeps_its_contac
         .await
         .expect("upgrade to current");
     let ana = clientbook::domain::ContactId::parse("0123456789abcdef0123456789abcdef").expect("id");
-    assert_eq!(store.contact(&ana).await.expect("contact").map(|c| c.first_name), Some("Ana".to_owned()));
+    assert_eq!(
+        store.contact(&ana).await.expect("contact").map(|c| c.first_name),
+        Some("Ana".to_owned())
+    );
     assert_eq!(store.contact_photo(&ana).await.expect("no photo"), None);
     let data = "data:image/png;base64,iVBORw0KGgo=";
-    store.set_contact_photo(&ana, Some(data), &[]).await.expect("photo");
-    assert_eq!(store.contact_photo(&ana).await.expect("photo").as_deref(), Some(data));
+    store
+        .set_contact_photo(&ana, Some(data), &[])
+        .await
+        .expect("photo");
+    assert_eq!(
+        store.contact_photo(&ana).await.expect("photo").as_deref(),
+        Some(data)
+    );
     drop(store);
     IdbStore::delete_database(&name).await.expect("delete");
 }
