@@ -70,6 +70,7 @@ fn main() {
     let t = Instant::now();
     let (plan, writes) = vcard::import::plan(
         &Contents::default(),
+        &Default::default(),
         &file,
         OnMatch::KeepMine,
         &mut ids,

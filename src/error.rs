@@ -209,6 +209,7 @@ fn photo_text(p: &PhotoProblem) -> String {
         PhotoProblem::Unreadable => t(Key::PhotoUnreadable).to_owned(),
         PhotoProblem::Empty => t(Key::PhotoEmpty).to_owned(),
         PhotoProblem::CannotDraw => t(Key::PhotoCannotDraw).to_owned(),
+        PhotoProblem::NotAPhoto => t(Key::PhotoNotAPhoto).to_owned(),
     }
 }
 

@@ -116,6 +116,8 @@ async fn fresh_database_has_the_current_schema() {
         schema::LINKS,
         schema::META,
         schema::SUMMARY,
+        schema::PHOTOS,
+        schema::CONTACT_PHOTOS,
     ] {
         assert!(names.contains(s), "missing store {s}");
     }
@@ -199,6 +201,55 @@ async fn a_version_1_database_is_upgraded_in_place_and_keeps_its_data() {
     assert_eq!(dir.account_count(), 1);
     assert_eq!(dir.account_name(0), "Old Ltd");
     assert_eq!(dir.account_key(0), "old ltd");
+    drop(store);
+    IdbStore::delete_database(&name).await.expect("delete");
+}
+
+#[wasm_bindgen_test]
+async fn a_version_3_database_gets_the_contact_photos_store_and_keeps_its_contacts() {
+    use clientbook::store::idb::IdbBackend;
+    use clientbook::store::{Backend, Tx};
+    let name = unique_name();
+    {
+        let v3 = IdbBackend::open_version(&name, 3, Hooks::default())
+            .await
+            .expect("open v3");
+        assert!(
+            v3.write(&[schema::CONTACT_PHOTOS]).is_err(),
+            "no such store in version 3"
+        );
+        let tx = v3.write(&[schema::CONTACTS]).expect("tx");
+        let old = serde_json::json!({
+            "id": "0123456789abcdef0123456789abcdef",
+            "first_name": "Ana",
+            "last_name": "Pop",
+            "emails": ["ana@x.io"],
+            "created_at": 1,
+            "updated_at": 1,
+            "name_key": "pop ana",
+            "email_keys": ["ana@x.io"]
+        });
+        tx.put(schema::CONTACTS, &old).expect("put");
+        tx.commit().await.expect("commit");
+    }
+    let store = IdbStore::open(&name, Hooks::default())
+        .await
+        .expect("upgrade to current");
+    let ana = clientbook::domain::ContactId::parse("0123456789abcdef0123456789abcdef").expect("id");
+    assert_eq!(
+        store.contact(&ana).await.expect("contact").map(|c| c.first_name),
+        Some("Ana".to_owned())
+    );
+    assert_eq!(store.contact_photo(&ana).await.expect("no photo"), None);
+    let data = "data:image/png;base64,iVBORw0KGgo=";
+    store
+        .set_contact_photo(&ana, Some(data), &[])
+        .await
+        .expect("photo");
+    assert_eq!(
+        store.contact_photo(&ana).await.expect("photo").as_deref(),
+        Some(data)
+    );
     drop(store);
     IdbStore::delete_database(&name).await.expect("delete");
 }

@@ -14,6 +14,7 @@ use super::Contents;
 use crate::domain::catalog::{CatalogItem, TeamRole};
 use crate::domain::history::HistoryEntry;
 use crate::domain::note::Note;
+use crate::domain::photo::ContactPhoto;
 use crate::domain::validation::ItemKind;
 use crate::domain::{Account, AccountId, Contact, ContactId, Link};
 use serde::{Deserialize, Serialize};
@@ -66,6 +67,8 @@ pub struct Plan {
     pub links: Counts,
     /// Catalog items, notes and history entries together.
     pub other: Counts,
+    /// Contact photos (only vCard files carry them).
+    pub photos: Counts,
     /// Records that differ on this device and in the file.
     pub same_id: Vec<Differs>,
     /// Emails of a contact in the file that belong to another contact here.
@@ -100,6 +103,7 @@ pub enum DiffersIn {
     Name,
     Address,
     DateOfBirth,
+    Photo,
     /// A custom field, by its label.
     Field(String),
 }
@@ -132,7 +136,7 @@ pub enum PlanNote {
 
 impl Plan {
     pub fn changes_nothing(&self) -> bool {
-        [self.accounts, self.contacts, self.links, self.other]
+        [self.accounts, self.contacts, self.links, self.other, self.photos]
             .iter()
             .all(|c| c.created == 0 && c.updated == 0)
     }
@@ -192,12 +196,16 @@ pub struct Writes<'a> {
     pub replaced: Contents,
     /// Emails that move from a contact here to one from the file.
     pub moved: Vec<EmailMove>,
+    /// Contact photos to store (vCard files only), and the stored photos
+    /// they replace, as they were.
+    pub photos: Vec<ContactPhoto>,
+    pub replaced_photos: Vec<ContactPhoto>,
 }
 
 impl Writes<'_> {
     /// How many records will be written.
     pub fn len(&self) -> usize {
-        self.update.len() + self.create.len()
+        self.update.len() + self.create.len() + self.photos.len()
     }
 
     pub fn is_empty(&self) -> bool {

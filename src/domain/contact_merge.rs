@@ -4,14 +4,16 @@
 //! them: every email, phone and tag, and every account link with its
 //! description, signer priority and per-email switches. When several of the
 //! contacts were linked to the same account, the links become one (and the
-//! outcome says how). Pure: the repository runs it inside the write
-//! transaction on the stored records.
+//! outcome says how). A photo is kept too: the contact that stays keeps
+//! its own, or takes the first of the others' ([`kept_photo`]). Pure: the
+//! repository runs it inside the write transaction on the stored records.
 
 use super::catalog::{Catalog, FieldTarget};
 use super::contact::Contact;
 use super::duplicates::phone_key;
 use super::ids::{AccountId, ContactId, FieldId};
 use super::link::Link;
+use super::photo::ContactPhoto;
 use super::time::Timestamp;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -302,9 +304,37 @@ pub fn merge(
     })
 }
 
+/// The photo the merged contact has: that of the first of `order` (the
+/// one that stays, then the others in the order chosen) that has one.
+pub fn kept_photo<'a>(order: &[ContactId], photos: &'a [ContactPhoto]) -> Option<&'a str> {
+    order.iter().find_map(|id| {
+        photos
+            .iter()
+            .find(|p| &p.contact_id == id)
+            .map(|p| p.data.as_str())
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_contact_that_stays_keeps_its_photo_or_takes_the_first_other() {
+        let mut ids = SeededIds::new(3);
+        let (a, b, c): (ContactId, ContactId, ContactId) =
+            (ids.contact_id(), ids.contact_id(), ids.contact_id());
+        let photo = |id: &ContactId, d: &str| ContactPhoto {
+            contact_id: id.clone(),
+            data: d.to_owned(),
+        };
+        let order = [a.clone(), b.clone(), c.clone()];
+        assert_eq!(kept_photo(&order, &[]), None);
+        let all = [photo(&c, "C"), photo(&a, "A"), photo(&b, "B")];
+        assert_eq!(kept_photo(&order, &all), Some("A"));
+        assert_eq!(kept_photo(&order, &all[..1]), Some("C"));
+        assert_eq!(kept_photo(&order, &[photo(&c, "C"), photo(&b, "B")]), Some("B"));
+    }
     use crate::domain::catalog::{CatalogItem, FieldDef, FieldKind};
     use crate::domain::ids::{IdSource, SeededIds};
     use crate::domain::{Email, EmailAccess};

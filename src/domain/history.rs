@@ -84,6 +84,14 @@ pub enum Change {
         from: String,
         to: String,
     },
+    /// A photo given to (or changed for) a contact of this account, named.
+    ContactPhotoChanged {
+        contact: String,
+    },
+    /// The photo of a contact of this account removed.
+    ContactPhotoRemoved {
+        contact: String,
+    },
     /// Contacts of this account merged into one (`merged`: their names).
     ContactsMerged {
         merged: String,

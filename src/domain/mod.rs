@@ -21,6 +21,7 @@ pub mod link;
 pub mod listing;
 pub mod new_account;
 pub mod note;
+pub mod photo;
 pub mod search;
 pub mod sort;
 pub mod time;

@@ -124,6 +124,8 @@ pub enum PhotoProblem {
     Empty,
     /// The browser cannot draw images (no canvas).
     CannotDraw,
+    /// Not a `data:` URL of a JPEG, PNG, GIF or WebP image.
+    NotAPhoto,
 }
 
 /// What is wrong in a bundle file, at a path.

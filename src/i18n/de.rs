@@ -802,7 +802,6 @@ pub(super) fn text(key: Key) -> &'static str {
         VcardEmailOnTwoCards => "{email} steht auch auf Karte {card}",
         VcardCharset => "CHARSET={charset} wird nicht unterstützt (unterstützt werden UTF-8, ISO-8859-1 und Windows-1252)",
         VcardVersion => "{version} ist keine vCard-Version, die Clientbook liest (2.1, 3.0, 4.0)",
-        VcardLeftPhotos => "Fotos: Kontakte haben in Clientbook kein Foto",
         VcardLeftNameAffixes => "Namenszusätze davor und danach (Dr., jun., …)",
         VcardLeftBirthdayText => "als Text geschriebene Geburtstage",
         VcardLeftBirthdayNoYear => "Geburtstage ohne Jahreszahl",
@@ -918,6 +917,18 @@ pub(super) fn text(key: Key) -> &'static str {
         NDays => "{n} Tag|{n} Tage",
         NeverRemind => "Nie erinnern",
         ExportBackupNow => "Jetzt eine Sicherung exportieren",
+        // Contact photos
+        VcardLeftPhotoLinks => "Fotos als Link auf eine andere Stelle: Nur Fotos in der Datei selbst werden übernommen",
+        VcardLeftPhotoTypes => "Fotos, die keine JPEG-, PNG-, GIF- oder WebP-Bilder sind",
+        VcardLeftPhotoTooLarge => "Fotos größer als 1 MB",
+        VcardLeftPhotoMore => "weitere Fotos: Ein Kontakt hat ein Foto (das bevorzugte oder erste wird übernommen)",
+        VcardPhotoBadChar => "das Foto ist kein gültiges Base64: {char} an Zeichen {position}",
+        VcardPhotoBadLength => "das Foto ist kein gültiges Base64: Es ist abgeschnitten oder hat Text nach seinem Ende",
+        DiffersInPhoto => "Foto",
+        PlanPhotos => "Kontaktfotos",
+        HistoryContactPhotoChanged => "Foto von {contact} geändert",
+        HistoryContactPhotoRemoved => "Foto von {contact} entfernt",
+        PhotoNotAPhoto => "kein Foto, das Clientbook speichert (ein JPEG-, PNG-, GIF- oder WebP-Bild von höchstens 1 MB)",
         // (end)
     }
 }

@@ -802,7 +802,6 @@ pub(super) fn text(key: Key) -> &'static str {
         VcardEmailOnTwoCards => "{email} is also on card {card}",
         VcardCharset => "CHARSET={charset} is not supported (UTF-8, ISO-8859-1 and Windows-1252 are)",
         VcardVersion => "{version} is not a vCard version Clientbook reads (2.1, 3.0, 4.0)",
-        VcardLeftPhotos => "photos: contacts in Clientbook have no photo",
         VcardLeftNameAffixes => "name prefixes and suffixes (Dr., Jr., ...)",
         VcardLeftBirthdayText => "birthdays written as text",
         VcardLeftBirthdayNoYear => "birthdays without a year",
@@ -918,6 +917,18 @@ pub(super) fn text(key: Key) -> &'static str {
         NDays => "{n} day|{n} days",
         NeverRemind => "Never remind me",
         ExportBackupNow => "Export a backup now",
+        // Contact photos
+        VcardLeftPhotoLinks => "photos given as a link to elsewhere: only photos inside the file are kept",
+        VcardLeftPhotoTypes => "photos that are not JPEG, PNG, GIF or WebP images",
+        VcardLeftPhotoTooLarge => "photos larger than 1 MB",
+        VcardLeftPhotoMore => "further photos: a contact has one photo (the preferred or first is kept)",
+        VcardPhotoBadChar => "the photo is not valid base64: {char} at character {position}",
+        VcardPhotoBadLength => "the photo is not valid base64: it is cut short or has text after its end",
+        DiffersInPhoto => "photo",
+        PlanPhotos => "Contact photos",
+        HistoryContactPhotoChanged => "Photo of {contact} changed",
+        HistoryContactPhotoRemoved => "Photo of {contact} removed",
+        PhotoNotAPhoto => "not a photo Clientbook keeps (a JPEG, PNG, GIF or WebP image of at most 1 MB)",
         // (end)
     }
 }

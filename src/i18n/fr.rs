@@ -802,7 +802,6 @@ pub(super) fn text(key: Key) -> &'static str {
         VcardEmailOnTwoCards => "{email} figure aussi sur la fiche {card}",
         VcardCharset => "CHARSET={charset} n’est pas pris en charge (UTF-8, ISO-8859-1 et Windows-1252 le sont)",
         VcardVersion => "{version} n’est pas une version vCard que Clientbook sait lire (2.1, 3.0, 4.0)",
-        VcardLeftPhotos => "photos\u{a0}: les contacts n’ont pas de photo dans Clientbook",
         VcardLeftNameAffixes => "préfixes et suffixes de nom (Dr, Jr, …)",
         VcardLeftBirthdayText => "anniversaires écrits en texte",
         VcardLeftBirthdayNoYear => "anniversaires sans année",
@@ -918,6 +917,18 @@ pub(super) fn text(key: Key) -> &'static str {
         NDays => "{n} jour|{n} jours",
         NeverRemind => "Ne jamais me le rappeler",
         ExportBackupNow => "Exporter une sauvegarde maintenant",
+        // Contact photos
+        VcardLeftPhotoLinks => "photos données par un lien vers ailleurs\u{a0}: seules les photos contenues dans le fichier sont conservées",
+        VcardLeftPhotoTypes => "photos qui ne sont pas des images JPEG, PNG, GIF ou WebP",
+        VcardLeftPhotoTooLarge => "photos de plus de 1\u{a0}Mo",
+        VcardLeftPhotoMore => "autres photos\u{a0}: un contact a une seule photo (la préférée ou la première est conservée)",
+        VcardPhotoBadChar => "la photo n’est pas du base64 valide\u{a0}: {char} au caractère {position}",
+        VcardPhotoBadLength => "la photo n’est pas du base64 valide\u{a0}: elle est tronquée ou suivie de texte après sa fin",
+        DiffersInPhoto => "photo",
+        PlanPhotos => "Photos des contacts",
+        HistoryContactPhotoChanged => "Photo de {contact} modifiée",
+        HistoryContactPhotoRemoved => "Photo de {contact} supprimée",
+        PhotoNotAPhoto => "pas une photo que Clientbook conserve (une image JPEG, PNG, GIF ou WebP d’au plus 1\u{a0}Mo)",
         // (end)
     }
 }

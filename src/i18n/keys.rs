@@ -851,7 +851,6 @@ keys! {
     VcardEmailOnTwoCards,
     VcardCharset,
     VcardVersion,
-    VcardLeftPhotos,
     VcardLeftNameAffixes,
     VcardLeftBirthdayText,
     VcardLeftBirthdayNoYear,
@@ -967,5 +966,17 @@ keys! {
     NDays,
     NeverRemind,
     ExportBackupNow,
+    // Contact photos
+    VcardLeftPhotoLinks,
+    VcardLeftPhotoTypes,
+    VcardLeftPhotoTooLarge,
+    VcardLeftPhotoMore,
+    VcardPhotoBadChar,
+    VcardPhotoBadLength,
+    DiffersInPhoto,
+    PlanPhotos,
+    HistoryContactPhotoChanged,
+    HistoryContactPhotoRemoved,
+    PhotoNotAPhoto,
     // (end)
 }

@@ -131,6 +131,12 @@ pub fn history_change(change: &Change) -> String {
             Key::HistoryEmailMoved,
             &[("email", email), ("from", &quoted(from)), ("to", &quoted(to))],
         ),
+        Change::ContactPhotoChanged { contact } => {
+            tf(Key::HistoryContactPhotoChanged, &[("contact", contact)])
+        }
+        Change::ContactPhotoRemoved { contact } => {
+            tf(Key::HistoryContactPhotoRemoved, &[("contact", contact)])
+        }
         Change::ContactsMerged { merged, into } => {
             tf(Key::HistoryContactsMerged, &[("merged", merged), ("into", into)])
         }
@@ -275,6 +281,7 @@ pub fn differs(d: &Differs) -> String {
                     DiffersIn::Name => t(Key::DiffersInName),
                     DiffersIn::Address => t(Key::DiffersInAddress),
                     DiffersIn::DateOfBirth => t(Key::DiffersInDateOfBirth),
+                    DiffersIn::Photo => t(Key::DiffersInPhoto),
                     DiffersIn::Field(label) => label,
                 })
                 .collect();

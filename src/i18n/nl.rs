@@ -802,7 +802,6 @@ pub(super) fn text(key: Key) -> &'static str {
         VcardEmailOnTwoCards => "{email} staat ook op kaart {card}",
         VcardCharset => "CHARSET={charset} wordt niet ondersteund (UTF-8, ISO-8859-1 en Windows-1252 wel)",
         VcardVersion => "{version} is geen vCard-versie die Clientbook leest (2.1, 3.0, 4.0)",
-        VcardLeftPhotos => "foto's: contacten hebben in Clientbook geen foto",
         VcardLeftNameAffixes => "voor- en achtervoegsels bij namen (dr., jr., …)",
         VcardLeftBirthdayText => "verjaardagen die als tekst zijn geschreven",
         VcardLeftBirthdayNoYear => "verjaardagen zonder jaar",
@@ -918,6 +917,18 @@ pub(super) fn text(key: Key) -> &'static str {
         NDays => "{n} dag|{n} dagen",
         NeverRemind => "Nooit herinneren",
         ExportBackupNow => "Nu een back-up exporteren",
+        // Contact photos
+        VcardLeftPhotoLinks => "foto's als link naar elders: alleen foto's in het bestand zelf worden bewaard",
+        VcardLeftPhotoTypes => "foto's die geen JPEG-, PNG-, GIF- of WebP-afbeelding zijn",
+        VcardLeftPhotoTooLarge => "foto's groter dan 1 MB",
+        VcardLeftPhotoMore => "extra foto's: een contact heeft één foto (de voorkeurs- of eerste foto wordt bewaard)",
+        VcardPhotoBadChar => "de foto is geen geldige base64: {char} op teken {position}",
+        VcardPhotoBadLength => "de foto is geen geldige base64: hij is afgebroken of heeft tekst na het einde",
+        DiffersInPhoto => "foto",
+        PlanPhotos => "Contactfoto's",
+        HistoryContactPhotoChanged => "Foto van {contact} gewijzigd",
+        HistoryContactPhotoRemoved => "Foto van {contact} verwijderd",
+        PhotoNotAPhoto => "geen foto die Clientbook bewaart (een JPEG-, PNG-, GIF- of WebP-afbeelding van hoogstens 1 MB)",
         // (end)
     }
 }

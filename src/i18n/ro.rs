@@ -802,7 +802,6 @@ pub(super) fn text(key: Key) -> &'static str {
         VcardEmailOnTwoCards => "{email} apare și pe fișa {card}",
         VcardCharset => "CHARSET={charset} nu este acceptat (sunt acceptate UTF-8, ISO-8859-1 și Windows-1252)",
         VcardVersion => "{version} nu este o versiune vCard pe care Clientbook o citește (2.1, 3.0, 4.0)",
-        VcardLeftPhotos => "fotografii: contactele din Clientbook nu au fotografie",
         VcardLeftNameAffixes => "prefixe și sufixe ale numelui (Dr., Jr., …)",
         VcardLeftBirthdayText => "zile de naștere scrise ca text",
         VcardLeftBirthdayNoYear => "zile de naștere fără an",
@@ -918,6 +917,18 @@ pub(super) fn text(key: Key) -> &'static str {
         NDays => "{n} zi|{n} zile|{n} de zile",
         NeverRemind => "Nu-mi amintiți niciodată",
         ExportBackupNow => "Exportați acum o copie de siguranță",
+        // Contact photos
+        VcardLeftPhotoLinks => "fotografii date ca legătură către altă parte: se păstrează doar fotografiile din fișier",
+        VcardLeftPhotoTypes => "fotografii care nu sunt imagini JPEG, PNG, GIF sau WebP",
+        VcardLeftPhotoTooLarge => "fotografii mai mari de 1 MB",
+        VcardLeftPhotoMore => "fotografii suplimentare: un contact are o singură fotografie (se păstrează cea preferată sau prima)",
+        VcardPhotoBadChar => "fotografia nu este base64 valid: {char} la caracterul {position}",
+        VcardPhotoBadLength => "fotografia nu este base64 valid: este trunchiată sau are text după sfârșit",
+        DiffersInPhoto => "fotografie",
+        PlanPhotos => "Fotografii ale contactelor",
+        HistoryContactPhotoChanged => "Fotografia lui {contact} schimbată",
+        HistoryContactPhotoRemoved => "Fotografia lui {contact} ștearsă",
+        PhotoNotAPhoto => "nu este o fotografie pe care Clientbook o păstrează (o imagine JPEG, PNG, GIF sau WebP de cel mult 1 MB)",
         // (end)
     }
 }

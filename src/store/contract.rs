@@ -43,6 +43,9 @@ macro_rules! store_contract_tests {
             catalog_edits_name_the_version_they_started_from,
             notes_newest_first_and_deletable,
             photos_are_stored_apart_and_removable,
+            contact_photos_are_stored_apart_with_history_and_removable,
+            vcard_photos_are_written_with_the_import_and_undo_puts_back,
+            merging_contacts_keeps_one_photo_and_undo_restores_them,
             linked_accounts_share_a_contact,
             bundle_export_import_export_is_identical,
             import_twice_changes_nothing_the_second_time,
@@ -795,6 +798,77 @@ pub async fn photos_are_stored_apart_and_removable<B: Backend>(store: &Repo<B>) 
     assert_eq!(ok(store.photo(&new.account.id).await, "photo"), None);
 }
 
+pub async fn contact_photos_are_stored_apart_with_history_and_removable<B: Backend>(store: &Repo<B>) {
+    let new = new_account(101, "Pictured family", vec![person("Ana", "Pop", "ana@x.io")]);
+    create(store, &new).await;
+    let ana = new.new_contacts[0].id.clone();
+    let before = export_text(store).await;
+    assert_eq!(ok(store.contact_photo(&ana).await, "none yet"), None);
+    let data = "data:image/png;base64,iVBORw0KGgo=";
+    let line = history::entries(
+        &mut SeededIds::new(4),
+        &new.account.id,
+        Timestamp(9),
+        "You",
+        vec![Change::ContactPhotoChanged {
+            contact: "Ana Pop".into(),
+        }],
+    );
+    ok(store.set_contact_photo(&ana, Some(data), &line).await, "photo");
+    assert_eq!(
+        ok(store.contact_photo(&ana).await, "photo").as_deref(),
+        Some(data)
+    );
+    let lines: Vec<String> = ok(store.history(&new.account.id).await, "history")
+        .iter()
+        .map(|h| crate::i18n::names::history_change(&h.change))
+        .collect();
+    assert!(
+        lines.contains(&"Photo of Ana Pop changed".to_owned()),
+        "{lines:?}"
+    );
+    // Apart from the contact and from account photos.
+    assert_eq!(ok(store.photo(&new.account.id).await, "account photo"), None);
+    assert_eq!(
+        ok(store.contacts_by_id(std::slice::from_ref(&ana)).await, "contact"),
+        new.new_contacts
+    );
+    let stranger = ContactId::from_random([0xcd; 16]);
+    let many = ok(
+        store.contact_photos(&[stranger.clone(), ana.clone()]).await,
+        "many",
+    );
+    assert_eq!(many.len(), 1);
+    assert_eq!(many.get(&ana).map(String::as_str), Some(data));
+    // Refused: a contact that does not exist, or something not a photo.
+    assert_eq!(
+        store.set_contact_photo(&stranger, Some(data), &[]).await,
+        Err(StoreError::NotFound(Missing::Contact))
+    );
+    for not in ["https://example.com/a.jpg", "data:image/svg+xml;base64,PHN2Zz4="] {
+        assert!(matches!(
+            store.set_contact_photo(&ana, Some(not), &[]).await,
+            Err(StoreError::Rejected(_))
+        ));
+    }
+    assert_eq!(ok(store.contact_photo(&ana).await, "kept").as_deref(), Some(data));
+    // Bundles carry no photos: only the history line differs.
+    let after: String = export_text(store).await;
+    assert!(!after.contains("iVBORw0KGgo"), "no photo in a bundle");
+    ok(store.set_contact_photo(&ana, None, &[]).await, "remove");
+    assert_eq!(ok(store.contact_photo(&ana).await, "removed"), None);
+    ok(store.set_contact_photo(&ana, Some(data), &[]).await, "again");
+    assert_ne!(after, before);
+    // Replacing everything (the demo) leaves no photo behind.
+    ok(
+        store
+            .replace_everything(&crate::bundle::Contents::default())
+            .await,
+        "replace",
+    );
+    assert_eq!(ok(store.contact_photo(&ana).await, "gone"), None);
+}
+
 pub async fn linked_accounts_share_a_contact<B: Backend>(store: &Repo<B>) {
     let family = new_account(
         110,
@@ -1414,6 +1488,73 @@ pub async fn vcard_import_updates_by_email_and_undo_restores<B: Backend>(store: 
     assert_eq!(export_text(store).await, before);
 }
 
+pub async fn vcard_photos_are_written_with_the_import_and_undo_puts_back<B: Backend>(store: &Repo<B>) {
+    use crate::bundle::vcard::import::OnMatch;
+    let mine = new_account(2, "Mine", vec![person("Ana", "Pop", "ana@x.io")]);
+    create(store, &mine).await;
+    let ana = mine.new_contacts[0].id.clone();
+    let gif = "data:image/gif;base64,R0lGODlh";
+    ok(store.set_contact_photo(&ana, Some(gif), &[]).await, "photo");
+    let before = export_text(store).await;
+    let file = vcard(
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Pop;Ana;;;\r\nEMAIL:ana@x.io\r\nPHOTO;ENCODING=b;TYPE=PNG:iVBORw0K\r\n Ggo=\r\nEND:VCARD\r\n\
+         BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Radu Ionescu\r\nEMAIL:radu@x.io\r\nPHOTO:data:image/jpeg;base64,/9j/4AAQ\r\nEND:VCARD\r\n",
+    );
+    let plan = ok(store.import_vcard_plan(&file, OnMatch::KeepMine).await, "plan");
+    assert_eq!((plan.photos.created, plan.photos.kept), (1, 1), "{plan:?}");
+    let plan = ok(store.import_vcard_plan(&file, OnMatch::TakeTheirs).await, "plan");
+    assert_eq!((plan.photos.created, plan.photos.updated), (1, 1), "{plan:?}");
+    let done = ok(
+        store
+            .import_vcard(&file, OnMatch::TakeTheirs, Timestamp(5), &mut SeededIds::new(9))
+            .await,
+        "import",
+    );
+    assert_eq!(done, plan);
+    assert_eq!(
+        ok(store.contact_photo(&ana).await, "Ana's").as_deref(),
+        Some("data:image/png;base64,iVBORw0KGgo=")
+    );
+    let radu = match ok(store.contact_by_email("radu@x.io").await, "Radu") {
+        Some(r) => r.id,
+        None => panic!("Radu was not imported"),
+    };
+    assert_eq!(
+        ok(store.contact_photo(&radu).await, "Radu's").as_deref(),
+        Some("data:image/jpeg;base64,/9j/4AAQ")
+    );
+    // The same file again changes nothing (the photos are the same).
+    let again = ok(
+        store
+            .import_vcard(&file, OnMatch::TakeTheirs, Timestamp(6), &mut SeededIds::new(10))
+            .await,
+        "again",
+    );
+    assert!(
+        again.changes_nothing() && again.photos.unchanged == 2,
+        "{again:?}"
+    );
+    assert!(ok(store.undo_import().await, "undo"));
+    assert_eq!(export_text(store).await, before);
+    assert_eq!(
+        ok(store.contact_photo(&ana).await, "restored").as_deref(),
+        Some(gif)
+    );
+    assert_eq!(ok(store.contact_photo(&radu).await, "removed"), None);
+
+    // A photo added to a contact without one is removed by undo too.
+    ok(store.set_contact_photo(&ana, None, &[]).await, "no photo");
+    ok(
+        store
+            .import_vcard(&file, OnMatch::KeepMine, Timestamp(7), &mut SeededIds::new(11))
+            .await,
+        "import",
+    );
+    assert!(ok(store.contact_photo(&ana).await, "added").is_some());
+    assert!(ok(store.undo_import().await, "undo"));
+    assert_eq!(ok(store.contact_photo(&ana).await, "none again"), None);
+}
+
 // ----- duplicates --------------------------------------------------------
 
 /// Kate and Katie are one person: both linked to the family account, Katie
@@ -1503,6 +1644,66 @@ pub async fn merging_contacts_keeps_every_link_records_history_and_undo_restores
     assert_eq!(export_text(store).await, before);
     assert_eq!(ok(store.last_merge().await, "last merge"), None);
     assert!(!ok(store.undo_merge().await, "nothing left"));
+}
+
+pub async fn merging_contacts_keeps_one_photo_and_undo_restores_them<B: Backend>(store: &Repo<B>) {
+    use crate::domain::contact_merge::MergeChoices;
+    let (family, _, _) = two_kates(store).await;
+    let (kate, katie) = (family.new_contacts[0].clone(), family.new_contacts[1].clone());
+    let katies = "data:image/png;base64,iVBORw0KGgo=";
+    ok(
+        store.set_contact_photo(&katie.id, Some(katies), &[]).await,
+        "photo",
+    );
+    let seen = ok(store.contacts().await, "contacts");
+    let choices = MergeChoices {
+        survivor: kate.id.clone(),
+        others: vec![katie.id.clone()],
+        picks: Default::default(),
+    };
+    ok(
+        store
+            .merge_contacts(&seen, &choices, Timestamp(50), "Olga", &mut SeededIds::new(7))
+            .await,
+        "merge",
+    );
+    // Kate had none: she takes Katie's, and no photo is left without its contact.
+    assert_eq!(
+        ok(store.contact_photo(&kate.id).await, "kept").as_deref(),
+        Some(katies)
+    );
+    assert_eq!(ok(store.contact_photo(&katie.id).await, "merged away"), None);
+    assert!(ok(store.undo_merge().await, "undo"));
+    assert_eq!(ok(store.contact_photo(&kate.id).await, "Kate's"), None);
+    assert_eq!(
+        ok(store.contact_photo(&katie.id).await, "Katie's").as_deref(),
+        Some(katies)
+    );
+
+    // Both have one: the one that stays keeps its own.
+    let kates = "data:image/gif;base64,R0lGODlh";
+    ok(store.set_contact_photo(&kate.id, Some(kates), &[]).await, "photo");
+    let seen = ok(store.contacts().await, "contacts");
+    ok(
+        store
+            .merge_contacts(&seen, &choices, Timestamp(60), "Olga", &mut SeededIds::new(8))
+            .await,
+        "merge",
+    );
+    assert_eq!(
+        ok(store.contact_photo(&kate.id).await, "own").as_deref(),
+        Some(kates)
+    );
+    assert_eq!(ok(store.contact_photo(&katie.id).await, "gone"), None);
+    assert!(ok(store.undo_merge().await, "undo"));
+    assert_eq!(
+        ok(store.contact_photo(&kate.id).await, "Kate's").as_deref(),
+        Some(kates)
+    );
+    assert_eq!(
+        ok(store.contact_photo(&katie.id).await, "Katie's").as_deref(),
+        Some(katies)
+    );
 }
 
 pub async fn merging_a_contact_changed_meanwhile_is_refused<B: Backend>(store: &Repo<B>) {

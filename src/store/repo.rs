@@ -14,8 +14,9 @@ use crate::domain::directory::{Directory, Rows};
 use crate::domain::history::{self, Change, HistoryEntry};
 use crate::domain::ids::{IdSource, NoteId, SeededIds};
 use crate::domain::note::Note;
+use crate::domain::photo::{is_photo_data_url, ContactPhoto};
 use crate::domain::search::normalize;
-use crate::domain::validation::Problem;
+use crate::domain::validation::{PhotoProblem, Problem};
 use crate::domain::{Account, AccountId, Contact, ContactId, Link, NewAccount};
 use crate::domain::{Timestamp, ValidationErrors};
 use serde::de::DeserializeOwned;
@@ -189,7 +190,7 @@ impl<T: Tx> Got<'_, T> {
 }
 
 /// The stores an import writes.
-const IMPORT_STORES: [&str; 8] = [
+const IMPORT_STORES: [&str; 9] = [
     s::CATALOG,
     s::ACCOUNTS,
     s::CONTACTS,
@@ -197,8 +198,28 @@ const IMPORT_STORES: [&str; 8] = [
     s::NOTES,
     s::HISTORY,
     s::PHOTOS,
+    s::CONTACT_PHOTOS,
     s::META,
 ];
+
+/// Contact photos per write request and per part of an import's undo
+/// snapshot (a photo may be up to 1 MiB).
+const PHOTOS_PER_STEP: usize = 16;
+
+/// The stored photos of `ids` (those that have one).
+async fn contact_photos_in<T: Tx>(tx: &T, ids: &[ContactId]) -> Result<Vec<ContactPhoto>, StoreError> {
+    let mut out = Vec::new();
+    for batch in ids.chunks(STEP_RECORDS) {
+        let keys: Vec<Key> = batch.iter().map(|id| Key::one(id.as_str())).collect();
+        out.extend(
+            tx.get_many::<ContactPhoto>(s::CONTACT_PHOTOS, &keys)
+                .await?
+                .into_iter()
+                .flatten(),
+        );
+    }
+    Ok(out)
+}
 
 /// The `meta` key of the last import's snapshot.
 const LAST_IMPORT: &str = "last_import";
@@ -217,7 +238,7 @@ fn snapshot_parts() -> (Key, Key) {
 }
 
 /// The stores a merge of contacts writes.
-const MERGE_STORES: [&str; 4] = [s::CONTACTS, s::LINKS, s::HISTORY, s::META];
+const MERGE_STORES: [&str; 5] = [s::CONTACTS, s::LINKS, s::HISTORY, s::CONTACT_PHOTOS, s::META];
 
 /// The `meta` key of the last merge's snapshot.
 const LAST_MERGE: &str = "last_merge";
@@ -239,6 +260,9 @@ struct MergeSnapshot {
     created_links: Vec<AccountId>,
     /// Ids of the history entries the merge wrote.
     history: Vec<String>,
+    /// The merged contacts' photos before the merge.
+    #[serde(default)]
+    photos: Vec<ContactPhoto>,
 }
 
 /// The `meta` key of the groups marked "not duplicates".
@@ -259,6 +283,9 @@ struct CreatedKeys {
     links: Vec<(String, String)>,
     notes: Vec<String>,
     history: Vec<String>,
+    /// Contacts that had no photo and got one.
+    #[serde(default)]
+    photos: Vec<String>,
 }
 
 impl CreatedKeys {
@@ -269,6 +296,7 @@ impl CreatedKeys {
         self.links.append(&mut more.links);
         self.notes.append(&mut more.notes);
         self.history.append(&mut more.history);
+        self.photos.append(&mut more.photos);
     }
 }
 
@@ -297,12 +325,29 @@ struct SnapshotPart {
     key: String,
     created: CreatedKeys,
     replaced: Contents,
+    /// Contact photos the import replaced, as they were (at most
+    /// [`PHOTOS_PER_STEP`] per part).
+    #[serde(default)]
+    replaced_photos: Vec<ContactPhoto>,
+}
+
+/// The contact photos an import writes: those it adds (keys) and those it
+/// replaces (as they were).
+struct PhotoChanges<'a> {
+    created: Vec<String>,
+    replaced: &'a [ContactPhoto],
 }
 
 /// Part `i` of a snapshot: entries `i * n ..` of each list, at most `n`
 /// per list. Made part by part while the snapshot is written (making all
 /// the keys of a big import at once would hold up the page).
-fn snapshot_piece(create: &Records<'_>, replaced: &Contents, i: usize, n: usize) -> SnapshotPart {
+fn snapshot_piece(
+    create: &Records<'_>,
+    replaced: &Contents,
+    photos: &PhotoChanges<'_>,
+    i: usize,
+    n: usize,
+) -> SnapshotPart {
     fn slice<T>(v: &[T], i: usize, n: usize) -> &[T] {
         let from = i.saturating_mul(n).min(v.len());
         &v[from..from.saturating_add(n).min(v.len())]
@@ -323,6 +368,7 @@ fn snapshot_piece(create: &Records<'_>, replaced: &Contents, i: usize, n: usize)
                 .collect(),
             notes: ids(&c.notes, i, n, |x| x.id.to_string()),
             history: ids(&c.history, i, n, |x| x.id.to_string()),
+            photos: slice(&photos.created, i, n).to_vec(),
         },
         replaced: Contents {
             catalog: slice(&replaced.catalog, i, n).to_vec(),
@@ -332,11 +378,17 @@ fn snapshot_piece(create: &Records<'_>, replaced: &Contents, i: usize, n: usize)
             notes: slice(&replaced.notes, i, n).to_vec(),
             history: slice(&replaced.history, i, n).to_vec(),
         },
+        replaced_photos: slice(photos.replaced, i, PHOTOS_PER_STEP).to_vec(),
     }
 }
 
 /// How many parts a snapshot of these lists takes, at most `n` entries per list.
-fn snapshot_pieces(create: &Records<'_>, replaced: &Contents, n: usize) -> usize {
+fn snapshot_pieces(create: &Records<'_>, replaced: &Contents, photos: &PhotoChanges<'_>, n: usize) -> usize {
+    let photo_parts = photos
+        .created
+        .len()
+        .div_ceil(n)
+        .max(photos.replaced.len().div_ceil(PHOTOS_PER_STEP));
     [
         create.catalog.len(),
         create.accounts.len(),
@@ -355,6 +407,7 @@ fn snapshot_pieces(create: &Records<'_>, replaced: &Contents, n: usize) -> usize
     .map(|len| len.div_ceil(n))
     .max()
     .unwrap_or(0)
+    .max(photo_parts)
 }
 
 /// Runs of neighbouring keys (in the store's order) for which `gone` holds:
@@ -534,12 +587,29 @@ async fn write_import<T: Tx, I: IdSource>(
     tx.put_many(s::CONTACTS, &freeing)?;
     pacer.put_all(&w.update).await?;
     pacer.put_all(&w.create).await?;
+    for batch in w.photos.chunks(PHOTOS_PER_STEP) {
+        tx.put_many(s::CONTACT_PHOTOS, batch)?;
+        pacer.wrote(batch.len()).await?;
+    }
     // The snapshot replaces the previous one (and its parts).
     let (first, last) = snapshot_parts();
     tx.delete_range(s::META, &first, &last)?;
-    let parts = snapshot_pieces(&w.create, &w.replaced, STEP_RECORDS);
+    let had: HashSet<&ContactId> = w.replaced_photos.iter().map(|p| &p.contact_id).collect();
+    let photos = PhotoChanges {
+        created: w
+            .photos
+            .iter()
+            .filter(|p| !had.contains(&p.contact_id))
+            .map(|p| p.contact_id.to_string())
+            .collect(),
+        replaced: &w.replaced_photos,
+    };
+    let parts = snapshot_pieces(&w.create, &w.replaced, &photos, STEP_RECORDS);
     for i in 0..parts {
-        tx.put(s::META, &snapshot_piece(&w.create, &w.replaced, i, STEP_RECORDS))?;
+        tx.put(
+            s::META,
+            &snapshot_piece(&w.create, &w.replaced, &photos, i, STEP_RECORDS),
+        )?;
         tx.settle(s::META).await?;
     }
     let snapshot = ImportSnapshot {
@@ -770,6 +840,25 @@ impl<B: Backend> Repo<B> {
             .map(|p| p.data))
     }
 
+    /// A contact's photo (a `data:image/...;base64,` URL), if it has one.
+    pub async fn contact_photo(&self, id: &ContactId) -> Result<Option<String>, StoreError> {
+        let tx = self.backend.read(&[s::CONTACT_PHOTOS])?;
+        Ok(tx
+            .get::<ContactPhoto>(s::CONTACT_PHOTOS, &Key::one(id.as_str()))
+            .await?
+            .map(|p| p.data))
+    }
+
+    /// The photos of these contacts (those that have one), by contact.
+    pub async fn contact_photos(&self, ids: &[ContactId]) -> Result<HashMap<ContactId, String>, StoreError> {
+        let tx = self.backend.read(&[s::CONTACT_PHOTOS])?;
+        Ok(contact_photos_in(&tx, ids)
+            .await?
+            .into_iter()
+            .map(|p| (p.contact_id, p.data))
+            .collect())
+    }
+
     // ----- bundles -------------------------------------------------------
 
     /// Everything a bundle carries, read in one transaction (canonical order).
@@ -907,8 +996,30 @@ impl<B: Backend> Repo<B> {
 
     /// The dry run of a vCard import: what [`Repo::import_vcard`] would do.
     pub async fn import_vcard_plan(&self, file: &VcardFile, on_match: OnMatch) -> Result<Plan, StoreError> {
-        let stored = self.export().await?;
-        Ok(vcard::import::plan(&stored, file, on_match, &mut SeededIds::new(0), Timestamp(0)).0)
+        let (stored, photos) = self.vcard_stored(file).await?;
+        Ok(vcard::import::plan(
+            &stored,
+            &photos,
+            file,
+            on_match,
+            &mut SeededIds::new(0),
+            Timestamp(0),
+        )
+        .0)
+    }
+
+    /// What a vCard import's plan reads: every record a bundle carries, and
+    /// the photos of the stored contacts the file's cards with a photo name.
+    pub async fn vcard_stored(
+        &self,
+        file: &VcardFile,
+    ) -> Result<(Contents, vcard::import::StoredPhotos), StoreError> {
+        let mut stores = IMPORT_STORES[..6].to_vec();
+        stores.push(s::CONTACT_PHOTOS);
+        let tx = self.backend.read(&stores)?;
+        let stored = everything_in(&tx).await?;
+        let photos = vcard_photos_in(&tx, &stored, file).await?;
+        Ok((stored, photos))
     }
 
     /// Imports the cards of a checked vCard file as contacts (a card that
@@ -924,7 +1035,8 @@ impl<B: Backend> Repo<B> {
     ) -> Result<Plan, StoreError> {
         let tx = self.backend.write(&IMPORT_STORES)?;
         let stored = everything_in(&tx).await?;
-        let (plan, w) = vcard::import::plan(&stored, file, on_match, ids, at);
+        let photos = vcard_photos_in(&tx, &stored, file).await?;
+        let (plan, w) = vcard::import::plan(&stored, &photos, file, on_match, ids, at);
         let run = Run {
             at,
             by: history::YOU.into(),
@@ -959,6 +1071,7 @@ impl<B: Backend> Repo<B> {
         let Some(mut snap) = tx.get::<ImportSnapshot>(s::META, &Key::one(LAST_IMPORT)).await? else {
             return Ok(false);
         };
+        let mut replaced_photos: Vec<ContactPhoto> = Vec::new();
         for i in 0..snap.parts {
             let part = tx.get::<SnapshotPart>(s::META, &Key::one(&part_key(i))).await?;
             let part = part.ok_or_else(|| StoreError::Corrupt {
@@ -973,6 +1086,7 @@ impl<B: Backend> Repo<B> {
             r.links.append(&mut more.links);
             r.notes.append(&mut more.notes);
             r.history.append(&mut more.history);
+            replaced_photos.extend(part.replaced_photos);
         }
         let c = &snap.created;
         // Links, notes and history made since on records the import created
@@ -990,6 +1104,8 @@ impl<B: Backend> Repo<B> {
         let (contacts, catalog) = (set(&c.contacts, &[]), set(&c.catalog, &[]));
         let one = |set: &HashSet<String>, k: &Key| k.0.first().is_some_and(|id| set.contains(id));
         let accounts = set(&c.accounts, &[]);
+        // Photos the import added, and those of contacts it created.
+        let photos = set(&c.photos, &c.contacts);
         let mut deletes = Vec::new();
         deletes.push((
             s::LINKS,
@@ -1008,6 +1124,7 @@ impl<B: Backend> Repo<B> {
             (s::CONTACTS, &contacts),
             (s::ACCOUNTS, &accounts),
             (s::PHOTOS, &accounts),
+            (s::CONTACT_PHOTOS, &photos),
             (s::CATALOG, &catalog),
         ] {
             deletes.push((store, runs(tx.keys(store).await?, |k| one(gone, k))));
@@ -1016,7 +1133,8 @@ impl<B: Backend> Repo<B> {
             .iter()
             .flat_map(|(_, runs)| runs.iter().map(Vec::len))
             .sum::<usize>()
-            + snap.replaced.len();
+            + snap.replaced.len()
+            + replaced_photos.len();
         let mut pacer = Pacer {
             tx: &tx,
             done: 0,
@@ -1031,6 +1149,10 @@ impl<B: Backend> Repo<B> {
             }
         }
         pacer.put_all(&Records::from(&snap.replaced)).await?;
+        for batch in replaced_photos.chunks(PHOTOS_PER_STEP) {
+            tx.put_many(s::CONTACT_PHOTOS, batch)?;
+            pacer.wrote(batch.len()).await?;
+        }
         tx.delete(s::META, &Key::one(LAST_IMPORT))?;
         let (first, last) = snapshot_parts();
         tx.delete_range(s::META, &first, &last)?;
@@ -1138,6 +1260,41 @@ impl<B: Backend> Repo<B> {
             None => tx.delete(s::PHOTOS, &Key::one(before.id.as_str()))?,
         }
         tx.put(s::ACCOUNTS, &AccountRecord::new(&after))?;
+        put_history(&tx, history)?;
+        tx.commit().await
+    }
+
+    /// Stores (or with `None` removes) a contact's photo, a
+    /// `data:image/...;base64,` URL of a JPEG, PNG, GIF or WebP image;
+    /// `history`: the line on each of the contact's accounts.
+    pub async fn set_contact_photo(
+        &self,
+        contact: &ContactId,
+        photo: Option<&str>,
+        history: &[HistoryEntry],
+    ) -> Result<(), StoreError> {
+        if photo.is_some_and(|p| !is_photo_data_url(p)) {
+            return Err(StoreError::rejected(
+                "photo",
+                Problem::Photo(PhotoProblem::NotAPhoto),
+            ));
+        }
+        let tx = self
+            .backend
+            .write(&[s::CONTACTS, s::CONTACT_PHOTOS, s::HISTORY])?;
+        if !tx.exists(s::CONTACTS, &Key::one(contact.as_str())).await? {
+            return Err(StoreError::NotFound(Missing::Contact));
+        }
+        match photo {
+            Some(data) => tx.put(
+                s::CONTACT_PHOTOS,
+                &ContactPhoto {
+                    contact_id: contact.clone(),
+                    data: data.to_owned(),
+                },
+            )?,
+            None => tx.delete(s::CONTACT_PHOTOS, &Key::one(contact.as_str()))?,
+        }
         put_history(&tx, history)?;
         tx.commit().await
     }
@@ -1387,6 +1544,9 @@ impl<B: Backend> Repo<B> {
         }
         let outcome = contact_merge::merge(&contacts, &links, choices, at)
             .map_err(|e| StoreError::rejected("contacts", Problem::Merge(e)))?;
+        let ids_merged: Vec<ContactId> = contacts.iter().map(|c| c.id.clone()).collect();
+        let photos = contact_photos_in(&tx, &ids_merged).await?;
+        let kept_photo = contact_merge::kept_photo(&ids_merged, &photos);
         // "Katie Smith into Kate Smith (now Katie Smith)" when the kept
         // contact takes another's name.
         let (was, now) = (contacts[0].display_name(), outcome.contact.display_name());
@@ -1430,6 +1590,7 @@ impl<B: Backend> Repo<B> {
                 .map(|l| l.account_id.clone())
                 .collect(),
             history: history.iter().map(|h| h.id.to_string()).collect(),
+            photos: photos.clone(),
         };
         // The others go first, so their emails are free for the survivor.
         for id in &outcome.removed {
@@ -1437,6 +1598,19 @@ impl<B: Backend> Repo<B> {
         }
         for (a, c) in &outcome.delete_links {
             tx.delete(s::LINKS, &Key::pair(a.as_str(), c.as_str()))?;
+        }
+        // The one that stays keeps its photo, or takes the first other's.
+        for p in &photos {
+            tx.delete(s::CONTACT_PHOTOS, &Key::one(p.contact_id.as_str()))?;
+        }
+        if let Some(data) = kept_photo {
+            tx.put(
+                s::CONTACT_PHOTOS,
+                &ContactPhoto {
+                    contact_id: outcome.contact.id.clone(),
+                    data: data.to_owned(),
+                },
+            )?;
         }
         tx.put(s::CONTACTS, &ContactRecord::new(&outcome.contact))?;
         for l in &outcome.put_links {
@@ -1476,6 +1650,9 @@ impl<B: Backend> Repo<B> {
         for c in &snap.contacts {
             tx.put(s::CONTACTS, &ContactRecord::new(c))?;
         }
+        // Photos as they were (the survivor's too: it may have had none).
+        tx.delete(s::CONTACT_PHOTOS, &Key::one(snap.survivor.as_str()))?;
+        tx.put_many(s::CONTACT_PHOTOS, &snap.photos)?;
         for l in &snap.links {
             tx.put(s::LINKS, l)?;
         }
@@ -1591,6 +1768,21 @@ impl<B: Backend> Repo<B> {
         put_all(&tx, contents)?;
         tx.commit().await
     }
+}
+
+/// The stored photos a vCard import of `file` needs (see
+/// [`vcard::import::photo_candidates`]).
+async fn vcard_photos_in<T: Tx>(
+    tx: &T,
+    stored: &Contents,
+    file: &VcardFile,
+) -> Result<vcard::import::StoredPhotos, StoreError> {
+    let ids = vcard::import::photo_candidates(stored, file);
+    Ok(contact_photos_in(tx, &ids)
+        .await?
+        .into_iter()
+        .map(|p| (p.contact_id, p.data))
+        .collect())
 }
 
 async fn backup_in<T: Tx>(tx: &T) -> Result<BackupState, StoreError> {

@@ -19,6 +19,9 @@ pub const CATALOG: &str = "catalog";
 pub const NOTES: &str = "notes";
 pub const HISTORY: &str = "history";
 pub const PHOTOS: &str = "photos";
+/// Contacts' photos, keyed by `contact_id` (apart from account photos:
+/// a contact and an account could be given the same id by a file).
+pub const CONTACT_PHOTOS: &str = "contact_photos";
 /// The directory: every account, contact and link as compact text, in a
 /// few large values (see `store::summary`).
 pub const SUMMARY: &str = "summary";
@@ -152,6 +155,11 @@ pub const STEPS: &[&[SchemaOp]] = &[
         name: SUMMARY,
         key_path: &["chunk"],
     }],
+    // Version 4: contact photos.
+    &[SchemaOp::CreateStore {
+        name: CONTACT_PHOTOS,
+        key_path: &["contact_id"],
+    }],
 ];
 
 /// The schema version this build of Clientbook reads and writes.
@@ -172,12 +180,14 @@ mod tests {
 
     #[test]
     fn version_matches_steps() {
-        assert_eq!(DB_VERSION, 3);
+        assert_eq!(DB_VERSION, 4);
         assert_eq!(
             upgrade_ops(0, DB_VERSION).count(),
-            STEPS[0].len() + STEPS[1].len() + STEPS[2].len()
+            STEPS[0].len() + STEPS[1].len() + STEPS[2].len() + STEPS[3].len()
         );
         assert_eq!(upgrade_ops(2, 3).count(), 1);
+        assert_eq!(upgrade_ops(3, 4).count(), 1);
+        assert_eq!(upgrade_ops(2, 4).count(), 2, "cumulative");
         assert_eq!(upgrade_ops(1, 2).count(), STEPS[1].len());
         assert_eq!(upgrade_ops(0, 1).count(), STEPS[0].len());
         assert_eq!(upgrade_ops(DB_VERSION, DB_VERSION).count(), 0);

@@ -16,6 +16,7 @@ use crate::bundle::Contents;
 use crate::domain::catalog::{CatalogItem, FieldDef, FieldKind, FieldTarget, Tag};
 use crate::domain::duplicates::phone_key;
 use crate::domain::ids::{FieldId, IdSource, TagId};
+use crate::domain::photo::ContactPhoto;
 use crate::domain::search::normalize;
 use crate::domain::{Contact, ContactId, Email, Timestamp};
 use serde::{Deserialize, Serialize};
@@ -160,6 +161,17 @@ fn new_contact(id: ContactId, i: Incoming, at: Timestamp) -> Contact {
     }
 }
 
+/// A new contact's photo, from its card.
+fn new_photo(plan: &mut Plan, w: &mut Writes<'static>, id: &ContactId, card: &Card) {
+    if let Some(data) = &card.photo {
+        plan.photos.created += 1;
+        w.photos.push(ContactPhoto {
+            contact_id: id.clone(),
+            data: data.clone(),
+        });
+    }
+}
+
 /// Fields where both have a value and the values differ.
 fn differences(c: &Contact, i: &Incoming) -> Vec<DiffersIn> {
     let mut out = Vec::new();
@@ -227,17 +239,45 @@ fn combine(c: &Contact, i: &Incoming, replace: bool) -> Contact {
     out
 }
 
+/// The stored photos [`plan`] needs: those of the stored contacts a card
+/// with a photo names (by UID or email), so the rest are never read.
+pub fn photo_candidates(stored: &Contents, file: &VcardFile) -> Vec<ContactId> {
+    let with_photo: Vec<&Card> = file.cards.iter().filter(|c| c.photo.is_some()).collect();
+    if with_photo.is_empty() {
+        return Vec::new();
+    }
+    let uids: HashSet<&ContactId> = with_photo.iter().filter_map(|c| c.uid.as_ref()).collect();
+    let emails: HashSet<String> = with_photo
+        .iter()
+        .flat_map(|c| c.emails.iter().map(Email::key))
+        .collect();
+    stored
+        .contacts
+        .iter()
+        .filter(|c| uids.contains(&c.id) || c.emails.iter().any(|e| emails.contains(&e.key())))
+        .map(|c| c.id.clone())
+        .collect()
+}
+
+/// Stored contact photos by contact (at least those of
+/// [`photo_candidates`]).
+pub type StoredPhotos = HashMap<ContactId, String>;
+
 /// The preview and the writes for importing `file` into `stored` (which
-/// needs the catalog, contacts and links). New ids come from `ids`.
+/// needs the catalog, contacts and links) and the stored `photos` of the
+/// [`photo_candidates`]. A card's photo goes to a contact without one; where
+/// both have a different photo, `on_match` decides as for any field. New
+/// ids come from `ids`.
 pub fn plan(
     stored: &Contents,
+    photos: &StoredPhotos,
     file: &VcardFile,
     on_match: OnMatch,
     ids: &mut impl IdSource,
     at: Timestamp,
 ) -> (Plan, Writes<'static>) {
     let never = |_: usize, _: usize| None::<std::future::Ready<()>>;
-    let mut work = std::pin::pin!(plan_paced(stored, file, on_match, ids, at, never));
+    let mut work = std::pin::pin!(plan_paced(stored, photos, file, on_match, ids, at, never));
     let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
     // Never paused, so ready at the first poll (the loop only says so).
     loop {
@@ -255,6 +295,7 @@ pub const CARDS_PER_STEP: usize = 200;
 /// page gives the browser a turn there and moves a progress bar).
 pub async fn plan_paced<F: std::future::Future<Output = ()>>(
     stored: &Contents,
+    photos: &StoredPhotos,
     file: &VcardFile,
     on_match: OnMatch,
     ids: &mut impl IdSource,
@@ -280,6 +321,9 @@ pub async fn plan_paced<F: std::future::Future<Output = ()>>(
     // Stored contacts cards change: their current version.
     let mut current: BTreeMap<usize, Contact> = BTreeMap::new();
     let mut kept: BTreeSet<usize> = BTreeSet::new();
+    // Stored contacts' photos as cards change them, and what happened.
+    let mut photo_now: BTreeMap<usize, Option<String>> = BTreeMap::new();
+    let mut photo_kept: BTreeSet<usize> = BTreeSet::new();
 
     let total = file.cards.len();
     for (i, card) in file.cards.iter().enumerate() {
@@ -303,6 +347,7 @@ pub async fn plan_paced<F: std::future::Future<Output = ()>>(
                 .unwrap_or_else(|| ids.contact_id());
             taken.insert(id.clone());
             plan.contacts.created += 1;
+            new_photo(&mut plan, &mut w, &id, card);
             w.create.contacts.push(Cow::Owned(new_contact(id, inc, at)));
             continue;
         };
@@ -321,7 +366,19 @@ pub async fn plan_paced<F: std::future::Future<Output = ()>>(
             .get(&target)
             .cloned()
             .unwrap_or_else(|| stored.contacts[target].clone());
-        let differ = differences(&now, &inc);
+        let mut differ = differences(&now, &inc);
+        let fields_differ = !differ.is_empty();
+        let photo_here = photo_now
+            .get(&target)
+            .cloned()
+            .unwrap_or_else(|| photos.get(&stored.contacts[target].id).cloned());
+        let photo_differs = matches!((&photo_here, &card.photo), (Some(a), Some(b)) if a != b);
+        if photo_differs {
+            differ.push(DiffersIn::Photo);
+        }
+        if card.photo.is_some() && !photo_differs {
+            photo_now.insert(target, photo_here.clone().or_else(|| card.photo.clone()));
+        }
         if differ.is_empty() {
             current.insert(target, combine(&now, &inc, false));
             continue;
@@ -333,10 +390,19 @@ pub async fn plan_paced<F: std::future::Future<Output = ()>>(
         });
         match on_match {
             OnMatch::KeepMine => {
-                kept.insert(target);
+                if fields_differ {
+                    kept.insert(target);
+                }
+                if photo_differs {
+                    photo_kept.insert(target);
+                    photo_now.insert(target, photo_here);
+                }
                 current.insert(target, combine(&now, &inc, false));
             }
             OnMatch::TakeTheirs => {
+                if photo_differs {
+                    photo_now.insert(target, card.photo.clone());
+                }
                 current.insert(target, combine(&now, &inc, true));
             }
             OnMatch::KeepBoth => {
@@ -346,7 +412,42 @@ pub async fn plan_paced<F: std::future::Future<Output = ()>>(
                 let id = ids.contact_id();
                 taken.insert(id.clone());
                 plan.contacts.created += 1;
+                new_photo(&mut plan, &mut w, &id, card);
+                if photo_differs {
+                    photo_now.insert(target, photo_here);
+                }
                 w.create.contacts.push(Cow::Owned(new_contact(id, inc, at)));
+            }
+        }
+    }
+
+    for (i, after) in photo_now {
+        let contact_id = &stored.contacts[i].id;
+        let before = photos.get(contact_id);
+        match (before, after) {
+            (_, None) => {}
+            (Some(b), Some(a)) if *b == a => {
+                if photo_kept.contains(&i) {
+                    plan.photos.kept += 1;
+                } else {
+                    plan.photos.unchanged += 1;
+                }
+            }
+            (before, Some(data)) => {
+                match before {
+                    Some(old) => {
+                        plan.photos.updated += 1;
+                        w.replaced_photos.push(ContactPhoto {
+                            contact_id: contact_id.clone(),
+                            data: old.clone(),
+                        });
+                    }
+                    None => plan.photos.created += 1,
+                }
+                w.photos.push(ContactPhoto {
+                    contact_id: contact_id.clone(),
+                    data,
+                });
             }
         }
     }

@@ -6,7 +6,7 @@
 //!   properties), collecting every problem with its place
 //!   (`card 3 (line 41), EMAIL: not an email address ...`). Only a file
 //!   without a single problem becomes a [`VcardFile`]; what Clientbook has
-//!   no place for (photos, a second address, ...) is listed in
+//!   no place for (a photo given as a link, a second address, ...) is listed in
 //!   [`VcardFile::left_out`] for the preview, never dropped silently.
 //! - [`import::plan`] decides what importing the cards does to the stored
 //!   data (match by UID or email: update instead of duplicate), the way
@@ -23,7 +23,7 @@ pub mod write;
 mod tests;
 
 pub use read::{birthday, read, uid, Birthday};
-pub use write::{write, write_contact};
+pub use write::{write, write_contact, write_contact_with, write_with};
 
 use crate::domain::{Address, ContactId, Email};
 
@@ -62,6 +62,10 @@ pub struct Card {
     /// Contact custom field values by field label (ORG → Company, TITLE →
     /// Job title, NOTE → Note, `X-CLIENTBOOK-FIELD;X-LABEL=...`).
     pub fields: Vec<(String, String)>,
+    /// The photo, as a `data:image/...;base64,` URL of the type its bytes
+    /// are (JPEG, PNG, GIF or WebP, at most
+    /// [`crate::domain::photo::MAX_PHOTO_BYTES`] decoded).
+    pub photo: Option<String>,
 }
 
 impl Card {

@@ -331,6 +331,7 @@ fn build(
     let mut orgs: Vec<(u32, String)> = Vec::new();
     let mut titles: Vec<String> = Vec::new();
     let mut notes: Vec<String> = Vec::new();
+    let mut photos: Vec<(u32, String)> = Vec::new();
     for prop in props {
         if prop.name == "VERSION" {
             let v = prop.value.trim();
@@ -347,7 +348,12 @@ fn build(
             continue;
         }
         if prop.name == "PHOTO" {
-            left_out.add("PHOTO", Some(Key::VcardLeftPhotos), number);
+            match photo(prop) {
+                Ok(None) => {}
+                Ok(Some(url)) => photos.push((prop.pref(), url)),
+                Err(PhotoLeft::Kept(why)) => left_out.add("PHOTO", Some(why), number),
+                Err(PhotoLeft::Problem(message)) => report(prop, message),
+            }
             continue;
         }
         let value = match decoded(prop) {
@@ -543,6 +549,11 @@ fn build(
         left_out.add("ADR", Some(Key::VcardLeftAddresses), number);
     }
     card.address = addresses.into_iter().next().map(|(_, a)| a).unwrap_or_default();
+    photos.sort_by_key(|(p, _)| *p);
+    if photos.len() > 1 {
+        left_out.add("PHOTO", Some(Key::VcardLeftPhotoMore), number);
+    }
+    card.photo = photos.into_iter().next().map(|(_, p)| p);
     orgs.sort_by_key(|(p, _)| *p);
     if orgs.len() > 1 {
         left_out.add("ORG", Some(Key::VcardLeftOrganisations), number);
@@ -576,6 +587,48 @@ fn build(
         card.fields.push((NOTE.to_owned(), note));
     }
     (problems.count == before).then_some(card)
+}
+
+/// Why a `PHOTO` is not kept: a reason for the list of what is left out,
+/// or a problem with the file (base64 that is not base64).
+enum PhotoLeft {
+    Kept(Key),
+    Problem(String),
+}
+
+/// A `PHOTO` property: base64 with `ENCODING=b` (3.0) or `BASE64` (2.1),
+/// or a `data:` URI (4.0, or `VALUE=uri` in 3.0). `None` when empty.
+/// Anything else is a link to elsewhere.
+fn photo(prop: &Prop) -> Result<Option<String>, PhotoLeft> {
+    use crate::domain::photo::{photo_from_base64, Base64Error, PhotoIssue};
+    let value = prop.value.trim();
+    if value.is_empty() {
+        return Ok(None);
+    }
+    let base64 = match prop.encoding().as_deref() {
+        Some("B" | "BASE64") => value.to_owned(),
+        _ => {
+            // Some writers escape the comma of the URI as if it were text.
+            let uri = value.replace("\\,", ",");
+            match crate::domain::photo::data_url_base64(&uri) {
+                Some(Ok(data)) => data.to_owned(),
+                Some(Err(())) => return Err(PhotoLeft::Kept(Key::VcardLeftPhotoTypes)),
+                None => return Err(PhotoLeft::Kept(Key::VcardLeftPhotoLinks)),
+            }
+        }
+    };
+    match photo_from_base64(&base64) {
+        Ok(url) => Ok(Some(url)),
+        Err(PhotoIssue::TooLarge(_)) => Err(PhotoLeft::Kept(Key::VcardLeftPhotoTooLarge)),
+        Err(PhotoIssue::NotAnImage) => Err(PhotoLeft::Kept(Key::VcardLeftPhotoTypes)),
+        Err(PhotoIssue::NotBase64(Base64Error::BadChar(c, at))) => Err(PhotoLeft::Problem(tf(
+            Key::VcardPhotoBadChar,
+            &[("char", &format!("{c:?}")), ("position", &at.to_string())],
+        ))),
+        Err(PhotoIssue::NotBase64(Base64Error::BadLength)) => {
+            Err(PhotoLeft::Problem(t(Key::VcardPhotoBadLength).to_owned()))
+        }
+    }
 }
 
 /// "line 12".

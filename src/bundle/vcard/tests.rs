@@ -4,6 +4,7 @@ use crate::bundle::Contents;
 use crate::domain::catalog::{Catalog, CatalogItem, FieldDef, FieldKind, FieldTarget, Tag};
 use crate::domain::ids::{IdSource, SeededIds};
 use crate::domain::{Contact, EmailAccess, Link, Timestamp};
+use std::collections::HashMap;
 
 fn problems(text: &str) -> Vec<String> {
     match read(text.as_bytes()) {
@@ -108,10 +109,18 @@ fn reads_a_3_0_card_with_everything() {
             ),
         ]
     );
+    assert_eq!(
+        c.photo.as_deref(),
+        Some(
+            "data:image/jpeg;base64,/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAEBAQEBAQEBAQEBAQEB\
+             AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQH/wAALCAABAAEBAREA/8QAFAABAAAA"
+        ),
+        "the folded base64 photo, unfolded"
+    );
     let left = f.left_out.join("\n");
+    assert!(!left.contains("PHOTO"), "{left}");
     for expected in [
         "N: not kept — name prefixes and suffixes",
-        "PHOTO: not kept — photos: contacts in Clientbook have no photo (card 1)",
         "URL: Clientbook has no field for it (card 1)",
         "ADR: not kept — further addresses",
     ] {
@@ -144,11 +153,10 @@ fn reads_4_0_and_2_1_cards() {
         r.fields,
         [("Note".to_owned(), "Line one / line two continued".to_owned())]
     );
+    assert_eq!(s.photo.as_deref(), Some("data:image/png;base64,iVBORw0KGgo="));
+    assert_eq!(r.photo, None);
     let left = f.left_out.join("\n");
-    assert!(
-        left.contains("PHOTO: not kept — photos: contacts in Clientbook have no photo (card 1)"),
-        "{left}"
-    );
+    assert!(!left.contains("PHOTO"), "{left}");
     assert!(
         left.contains("BDAY: not kept — birthdays without a year (card 2)"),
         "{left}"
@@ -435,7 +443,14 @@ fn a_card_with_a_known_email_updates_that_contact() {
     // Only adds: a new email, a phone (not the same number written
     // differently), a tag. No choice needed.
     let f = card_text("FN:Someone Else\nN:Smith\\, Jr\\\\;Kate\\; \"K\";;;\nEMAIL:KATE@example.com\nEMAIL:new@x.io\nTEL:0721 234 567\nTEL:555 0101\nCATEGORIES:New tag");
-    let (p, w) = plan(&stored, &f, OnMatch::KeepMine, &mut ids, Timestamp(50));
+    let (p, w) = plan(
+        &stored,
+        &HashMap::new(),
+        &f,
+        OnMatch::KeepMine,
+        &mut ids,
+        Timestamp(50),
+    );
     assert_eq!((p.contacts.updated, p.contacts.created), (1, 0), "{p:?}");
     assert!(p.same_id.is_empty(), "{p:?}");
     let after = &w.update.contacts[0];
@@ -461,7 +476,14 @@ fn differing_values_follow_the_choice() {
     let here = kate(&mut ids, &Catalog::default());
     let stored = stored_with(vec![here.clone()], vec![], vec![]);
     let f = card_text("N:Smyth;Katherine;;;\nEMAIL:k@x.io\nEMAIL:other@x.io\nBDAY:1981-01-01");
-    let (p, w) = plan(&stored, &f, OnMatch::KeepMine, &mut ids, Timestamp(9));
+    let (p, w) = plan(
+        &stored,
+        &HashMap::new(),
+        &f,
+        OnMatch::KeepMine,
+        &mut ids,
+        Timestamp(9),
+    );
     let same: Vec<String> = p.same_id.iter().map(crate::i18n::names::differs).collect();
     assert_eq!(
         same,
@@ -475,7 +497,14 @@ fn differing_values_follow_the_choice() {
     assert_eq!(w.update.contacts[0].first_name, here.first_name);
     assert_eq!(w.update.contacts[0].date_of_birth, "1980-02-29");
 
-    let (p, w) = plan(&stored, &f, OnMatch::TakeTheirs, &mut ids, Timestamp(9));
+    let (p, w) = plan(
+        &stored,
+        &HashMap::new(),
+        &f,
+        OnMatch::TakeTheirs,
+        &mut ids,
+        Timestamp(9),
+    );
     assert_eq!(p.contacts.updated, 1);
     let after = &w.update.contacts[0];
     assert_eq!(
@@ -484,7 +513,14 @@ fn differing_values_follow_the_choice() {
     );
     assert_eq!(after.email_keys(), ["kate@example.com", "k@x.io", "other@x.io"]);
 
-    let (p, w) = plan(&stored, &f, OnMatch::KeepBoth, &mut ids, Timestamp(9));
+    let (p, w) = plan(
+        &stored,
+        &HashMap::new(),
+        &f,
+        OnMatch::KeepBoth,
+        &mut ids,
+        Timestamp(9),
+    );
     assert_eq!((p.contacts.created, p.contacts.updated), (1, 0));
     let twin = &w.create.contacts[0];
     assert_ne!(twin.id, here.id);
@@ -492,7 +528,14 @@ fn differing_values_follow_the_choice() {
 
     // Only the same values: nothing to do.
     let same = card_text("N:Smith\\, Jr\\\\;Kate\\; \"K\";;;\nEMAIL:k@x.io");
-    let (p, _) = plan(&stored, &same, OnMatch::KeepMine, &mut ids, Timestamp(9));
+    let (p, _) = plan(
+        &stored,
+        &HashMap::new(),
+        &same,
+        OnMatch::KeepMine,
+        &mut ids,
+        Timestamp(9),
+    );
     assert!(p.changes_nothing() && p.contacts.unchanged == 1, "{p:?}");
 }
 
@@ -505,7 +548,14 @@ fn an_email_of_another_contact_stays_with_it() {
     b.emails = vec![Email::parse("b@x.io").unwrap()];
     let stored = stored_with(vec![a.clone(), b.clone()], vec![], vec![]);
     let f = card_text("N:Smith\\, Jr\\\\;Kate\\; \"K\";;;\nEMAIL:a@x.io\nEMAIL:b@x.io");
-    let (p, w) = plan(&stored, &f, OnMatch::KeepMine, &mut ids, Timestamp(9));
+    let (p, w) = plan(
+        &stored,
+        &HashMap::new(),
+        &f,
+        OnMatch::KeepMine,
+        &mut ids,
+        Timestamp(9),
+    );
     assert_eq!(p.shared_email.len(), 1, "{p:?}");
     assert_eq!(p.shared_email[0].email, "b@x.io", "{p:?}");
     assert!(p.shared_email[0].in_file.starts_with("card 1"), "{p:?}");
@@ -521,11 +571,19 @@ fn a_uid_names_the_contact_and_new_cards_keep_it() {
     let text = write_contact(&here, &Catalog::default())
         .replace("EMAIL;PREF=1:Kate@Example.com", "EMAIL:kate2@example.com");
     let f = read(text.as_bytes()).unwrap();
-    let (p, w) = plan(&stored, &f, OnMatch::KeepMine, &mut ids, Timestamp(9));
+    let (p, w) = plan(
+        &stored,
+        &HashMap::new(),
+        &f,
+        OnMatch::KeepMine,
+        &mut ids,
+        Timestamp(9),
+    );
     assert_eq!(p.contacts.updated, 1, "{p:?}");
     assert_eq!(w.update.contacts[0].id, here.id);
     let (p, w) = plan(
         &Contents::default(),
+        &HashMap::new(),
         &f,
         OnMatch::KeepMine,
         &mut ids,
@@ -550,7 +608,14 @@ fn fields_and_tags_are_made_once_and_values_must_fit() {
             .as_bytes(),
     )
     .unwrap();
-    let (p, w) = plan(&stored, &f, OnMatch::KeepMine, &mut ids, Timestamp(9));
+    let (p, w) = plan(
+        &stored,
+        &HashMap::new(),
+        &f,
+        OnMatch::KeepMine,
+        &mut ids,
+        Timestamp(9),
+    );
     assert_eq!(p.contacts.created, 2);
     assert_eq!(
         w.create.catalog.len(),
@@ -781,6 +846,7 @@ fn a_paced_plan_pauses_every_few_hundred_cards_and_gives_the_same_plan() {
     let stored = crate::bundle::Contents::default();
     let whole = plan(
         &stored,
+        &Default::default(),
         &file,
         OnMatch::KeepMine,
         &mut SeededIds::new(3),
@@ -788,9 +854,11 @@ fn a_paced_plan_pauses_every_few_hundred_cards_and_gives_the_same_plan() {
     );
     let mut pauses = Vec::new();
     let mut ids = SeededIds::new(3);
+    let no_photos = HashMap::new();
     let paced = {
         let work = plan_paced(
             &stored,
+            &no_photos,
             &file,
             OnMatch::KeepMine,
             &mut ids,
@@ -811,4 +879,214 @@ fn a_paced_plan_pauses_every_few_hundred_cards_and_gives_the_same_plan() {
     assert_eq!(paced, whole);
     assert_eq!(whole.0.contacts.created, 450);
     assert_eq!(pauses, [(200, 450), (400, 450)]);
+}
+
+// ----- photos ---------------------------------------------------------------
+
+/// A tiny JPEG's first bytes (enough for the type to be told).
+fn jpeg_bytes(n: usize) -> Vec<u8> {
+    let mut b = vec![0xff, 0xd8, 0xff, 0xe0];
+    b.extend((0..n.saturating_sub(4)).map(|i| (i * 7 % 251) as u8));
+    b
+}
+
+fn base64(bytes: &[u8]) -> String {
+    crate::domain::photo::base64_encode(bytes)
+}
+
+/// `text` folded as address books do (a space starts each continuation).
+fn folded(text: &str, width: usize) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    chars
+        .chunks(width)
+        .map(|c| c.iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join("\r\n ")
+}
+
+#[test]
+fn photos_in_2_1_3_0_and_4_0_forms_become_data_urls() {
+    let jpeg = jpeg_bytes(300);
+    let png = b"\x89PNG\r\n\x1a\n0000IHDR".to_vec();
+    let gif = b"GIF89a\x01\x00\x01\x00".to_vec();
+    let webp = b"RIFF\x10\x00\x00\x00WEBPVP8 ".to_vec();
+    let text = format!(
+        "BEGIN:VCARD\r\nVERSION:2.1\r\nN:One;Ann\r\nPHOTO;JPEG;ENCODING=BASE64:{}\r\n\r\nEND:VCARD\r\n\
+         BEGIN:VCARD\r\nVERSION:3.0\r\nN:Two;Bea\r\nPHOTO;ENCODING=b;TYPE=PNG:{}\r\nEND:VCARD\r\n\
+         BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Cat Three\r\nPHOTO;MEDIATYPE=image/gif:data:image/gif;base64,{}\r\nEND:VCARD\r\n\
+         BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Dan Four\r\nPHOTO:data:image/webp;base64\\,{}\r\nEND:VCARD\r\n\
+         BEGIN:VCARD\r\nVERSION:3.0\r\nN:Five;Eve\r\nPHOTO;VALUE=uri:data:image/jpeg;base64,{}\r\nEND:VCARD\r\n",
+        folded(&base64(&jpeg), 60).replace("\r\n ", "\r\n  "),
+        folded(&base64(&png), 20),
+        base64(&gif),
+        base64(&webp),
+        base64(&jpeg),
+    );
+    let f = read(text.as_bytes()).unwrap();
+    let photos: Vec<Option<&str>> = f.cards.iter().map(|c| c.photo.as_deref()).collect();
+    let jpeg_url = format!("data:image/jpeg;base64,{}", base64(&jpeg));
+    assert_eq!(
+        photos,
+        [
+            Some(jpeg_url.as_str()),
+            Some(format!("data:image/png;base64,{}", base64(&png)).as_str()),
+            Some(format!("data:image/gif;base64,{}", base64(&gif)).as_str()),
+            Some(format!("data:image/webp;base64,{}", base64(&webp)).as_str()),
+            Some(jpeg_url.as_str()),
+        ]
+    );
+    assert!(f.left_out.is_empty(), "{:?}", f.left_out);
+}
+
+#[test]
+fn photos_that_are_links_other_types_too_large_or_extra_are_listed_not_kept() {
+    use crate::domain::photo::MAX_PHOTO_BYTES;
+    let tiff = base64(b"II*\x00\x08\x00\x00\x00");
+    let just_right = base64(&jpeg_bytes(MAX_PHOTO_BYTES));
+    let too_big = base64(&jpeg_bytes(MAX_PHOTO_BYTES + 1));
+    let text = format!(
+        "BEGIN:VCARD\nVERSION:4.0\nFN:A Link\nPHOTO:https://example.com/a.jpg\nEND:VCARD\n\
+         BEGIN:VCARD\nVERSION:3.0\nFN:B Link\nPHOTO;VALUE=uri:http://example.com/b.png\nEND:VCARD\n\
+         BEGIN:VCARD\nVERSION:3.0\nFN:C Tiff\nPHOTO;ENCODING=b;TYPE=TIFF:{tiff}\nEND:VCARD\n\
+         BEGIN:VCARD\nVERSION:4.0\nFN:D Svg\nPHOTO:data:image/svg+xml,%3Csvg%3E\nEND:VCARD\n\
+         BEGIN:VCARD\nVERSION:3.0\nFN:E Big\nPHOTO;ENCODING=b;TYPE=JPEG:{too_big}\nEND:VCARD\n\
+         BEGIN:VCARD\nVERSION:4.0\nFN:F Two\nPHOTO:data:image/png;base64,iVBORw0KGgo=\n\
+         PHOTO;PREF=1:data:image/gif;base64,R0lGODlh\nEND:VCARD\n\
+         BEGIN:VCARD\nVERSION:3.0\nFN:G Limit\nPHOTO;ENCODING=b:{just_right}\nPHOTO:\nEND:VCARD\n"
+    );
+    let f = read(text.as_bytes()).unwrap();
+    let kept: Vec<bool> = f.cards.iter().map(|c| c.photo.is_some()).collect();
+    assert_eq!(kept, [false, false, false, false, false, true, true]);
+    assert_eq!(
+        f.cards[5].photo.as_deref(),
+        Some("data:image/gif;base64,R0lGODlh"),
+        "the preferred one"
+    );
+    assert_eq!(
+        f.left_out,
+        [
+            "PHOTO: not kept — photos given as a link to elsewhere: only photos inside the file are kept (cards 1, 2)",
+            "PHOTO: not kept — photos that are not JPEG, PNG, GIF or WebP images (cards 3, 4)",
+            "PHOTO: not kept — photos larger than 1 MB (card 5)",
+            "PHOTO: not kept — further photos: a contact has one photo (the preferred or first is kept) (card 6)",
+        ]
+    );
+}
+
+#[test]
+fn a_photo_that_is_not_base64_is_a_problem_with_its_place() {
+    let p = problems(
+        "BEGIN:VCARD\nVERSION:3.0\nFN:Ann Bad\nPHOTO;ENCODING=b;TYPE=JPEG:/9j/\n 4A*Q\nEND:VCARD\n\
+         BEGIN:VCARD\nVERSION:4.0\nFN:Bea Cut\nPHOTO:data:image/png;base64,iVBORw0KGgo=A\nEND:VCARD\n",
+    );
+    assert_eq!(
+        p,
+        [
+            "card 1 (line 4), PHOTO: the photo is not valid base64: '*' at character 7",
+            "card 2 (line 10), PHOTO: the photo is not valid base64: it is cut short or has text after its end",
+        ]
+    );
+}
+
+#[test]
+fn exported_photos_are_folded_and_come_back_equal() {
+    let mut ids = SeededIds::new(21);
+    let catalog = sample_catalog(&mut ids);
+    let c = kate(&mut ids, &catalog);
+    let photo = format!("data:image/jpeg;base64,{}", base64(&jpeg_bytes(5_000)));
+    let text = crate::bundle::vcard::write_contact_with(&c, &catalog, Some(&photo));
+    assert!(text.contains("\r\nPHOTO:data:image/jpeg;base64,/9j/"), "{text}");
+    assert!(text.split("\r\n").all(|l| l.len() <= 75), "folded at 75 octets");
+    // A value that is not a photo is never written.
+    let not = crate::bundle::vcard::write_contact_with(&c, &catalog, Some("https://example.com/x.jpg"));
+    assert!(!not.contains("PHOTO"));
+
+    // import → export → import: the same contact and photo.
+    let first = read(text.as_bytes()).unwrap();
+    assert_eq!(first.cards[0].photo.as_deref(), Some(photo.as_str()));
+    let (p, w) = plan(
+        &Contents::default(),
+        &HashMap::new(),
+        &first,
+        OnMatch::KeepMine,
+        &mut ids,
+        Timestamp(3),
+    );
+    assert_eq!(p.photos.created, 1);
+    let imported = w.create.contacts[0].clone().into_owned();
+    assert_eq!(w.photos.len(), 1);
+    assert_eq!(
+        (&w.photos[0].contact_id, w.photos[0].data.as_str()),
+        (&imported.id, photo.as_str())
+    );
+    let made: Vec<CatalogItem> = w.create.catalog.iter().map(|c| c.clone().into_owned()).collect();
+    let again = crate::bundle::vcard::write_with(
+        std::slice::from_ref(&imported),
+        &Catalog::from_items(made),
+        &HashMap::from([(imported.id.clone(), w.photos[0].data.clone())]),
+    );
+    let second = read(again.as_bytes()).unwrap();
+    assert_eq!(second.cards, first.cards);
+}
+
+#[test]
+fn a_card_photo_fills_an_empty_one_and_follows_the_choice_where_both_differ() {
+    let mut ids = SeededIds::new(22);
+    let here = kate(&mut ids, &Catalog::default());
+    let stored = stored_with(vec![here.clone()], vec![], vec![]);
+    let png = "data:image/png;base64,iVBORw0KGgo=";
+    let gif = "data:image/gif;base64,R0lGODlh";
+    let f = card_text(&format!(
+        "N:Smith\\, Jr\\\\;Kate\\; \"K\";;;\nEMAIL:k@x.io\nPHOTO:{png}"
+    ));
+    assert_eq!(
+        super::import::photo_candidates(&stored, &f),
+        std::slice::from_ref(&here.id)
+    );
+    assert!(super::import::photo_candidates(&stored, &card_text("FN:No Photo\nEMAIL:k@x.io")).is_empty());
+
+    // No photo here: the card's is added (the contact itself unchanged).
+    let (p, w) = plan(
+        &stored,
+        &HashMap::new(),
+        &f,
+        OnMatch::KeepMine,
+        &mut ids,
+        Timestamp(9),
+    );
+    assert_eq!((p.photos.created, p.contacts.unchanged), (1, 1), "{p:?}");
+    assert!(!p.changes_nothing() && p.same_id.is_empty());
+    assert_eq!(w.photos[0].contact_id, here.id);
+    assert!(w.replaced_photos.is_empty());
+
+    // The same photo here: nothing to do.
+    let same = HashMap::from([(here.id.clone(), png.to_owned())]);
+    let (p, w) = plan(&stored, &same, &f, OnMatch::TakeTheirs, &mut ids, Timestamp(9));
+    assert!(p.changes_nothing() && p.photos.unchanged == 1, "{p:?}");
+    assert!(w.photos.is_empty());
+
+    // Another photo here: listed as a difference, and the choice decides.
+    let other = HashMap::from([(here.id.clone(), gif.to_owned())]);
+    let (p, w) = plan(&stored, &other, &f, OnMatch::KeepMine, &mut ids, Timestamp(9));
+    let same_id: Vec<String> = p.same_id.iter().map(crate::i18n::names::differs).collect();
+    assert_eq!(
+        same_id,
+        ["card 1 “Kate; \"K\" Smith, Jr\\” and “Kate; \"K\" Smith, Jr\\” here differ in: photo"]
+    );
+    assert_eq!((p.photos.kept, p.contacts.kept, p.contacts.unchanged), (1, 0, 1));
+    assert!(p.changes_nothing() && w.photos.is_empty());
+
+    let (p, w) = plan(&stored, &other, &f, OnMatch::TakeTheirs, &mut ids, Timestamp(9));
+    assert_eq!(p.photos.updated, 1);
+    assert_eq!(w.photos[0].data, png);
+    assert_eq!(w.replaced_photos[0].data, gif, "kept for undo");
+
+    let (p, w) = plan(&stored, &other, &f, OnMatch::KeepBoth, &mut ids, Timestamp(9));
+    assert_eq!((p.contacts.created, p.photos.created), (1, 1));
+    assert_eq!(w.photos.len(), 1);
+    assert_eq!(
+        w.photos[0].contact_id, w.create.contacts[0].id,
+        "the new contact gets it"
+    );
+    assert!(w.replaced_photos.is_empty());
 }

@@ -5,7 +5,8 @@
 use super::{COMPANY, JOB_TITLE, NOTE};
 use crate::domain::catalog::{Catalog, FieldTarget};
 use crate::domain::search::normalize;
-use crate::domain::{Contact, Timestamp};
+use crate::domain::{Contact, ContactId, Timestamp};
+use std::collections::HashMap;
 
 /// Longest physical line, in octets, before folding.
 const FOLD_AT: usize = 75;
@@ -81,6 +82,12 @@ fn uid(c: &Contact) -> String {
 
 /// One card for `contact`; tag names and custom field labels come from `catalog`.
 pub fn write_contact(contact: &Contact, catalog: &Catalog) -> String {
+    write_contact_with(contact, catalog, None)
+}
+
+/// [`write_contact`] with the contact's photo (a `data:image/...;base64,`
+/// URL, written as `PHOTO:data:...` and folded like every line).
+pub fn write_contact_with(contact: &Contact, catalog: &Catalog, photo: Option<&str>) -> String {
     let c = contact;
     let mut out = String::new();
     line(&mut out, "BEGIN:VCARD");
@@ -155,6 +162,9 @@ pub fn write_contact(contact: &Contact, catalog: &Catalog) -> String {
     for o in others {
         line(&mut out, &o);
     }
+    if let Some(p) = photo.filter(|p| crate::domain::photo::is_photo_data_url(p)) {
+        line(&mut out, &format!("PHOTO:{p}"));
+    }
     line(&mut out, &format!("REV:{}", timestamp(c.updated_at)));
     line(&mut out, "END:VCARD");
     out
@@ -163,6 +173,15 @@ pub fn write_contact(contact: &Contact, catalog: &Catalog) -> String {
 /// Every contact, one card each, in the given order.
 pub fn write(contacts: &[Contact], catalog: &Catalog) -> String {
     contacts.iter().map(|c| write_contact(c, catalog)).collect()
+}
+
+/// [`write`] with the contacts' photos (by contact id; a contact without
+/// one has no `PHOTO`).
+pub fn write_with(contacts: &[Contact], catalog: &Catalog, photos: &HashMap<ContactId, String>) -> String {
+    contacts
+        .iter()
+        .map(|c| write_contact_with(c, catalog, photos.get(&c.id).map(String::as_str)))
+        .collect()
 }
 
 /// `<name>.vcf`, with characters that file systems refuse replaced.

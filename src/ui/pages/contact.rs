@@ -16,6 +16,7 @@ use crate::ui::components::{
     AddressFields, AddressForm, CustomFieldsGroup, ErrorBanner, Loading, TagList, TagPicker, TextField,
 };
 use crate::ui::pages::account::contacts::{EmailSwitches, LinkChange};
+use crate::ui::pages::account::photo::ContactPhotoControls;
 use crate::ui::pages::account::Avatar;
 use crate::ui::services::{change, failure, now, read, use_services, BrowserIds};
 use leptos::prelude::*;
@@ -23,6 +24,7 @@ use leptos::prelude::*;
 #[derive(Clone)]
 struct Details {
     contact: Contact,
+    photo: Option<String>,
     accounts: Vec<(Link, Account)>,
     catalog: Catalog,
 }
@@ -36,6 +38,7 @@ pub fn ContactPage(id: ContactId) -> impl IntoView {
                 return Ok::<_, StoreError>(None);
             };
             Ok(Some(Details {
+                photo: store.contact_photo(&id).await?,
                 accounts: store.contact_accounts(&id).await?,
                 catalog: store.catalog().await?,
                 contact,
@@ -62,6 +65,7 @@ fn ContactView(details: Details) -> impl IntoView {
     let c = details.contact.clone();
     let contact = StoredValue::new(details.contact.clone());
     let catalog = StoredValue::new(details.catalog.clone());
+    let photo = StoredValue::new(details.photo.clone());
     let exported = RwSignal::new(None::<String>);
     // The previous download's object URL is released at the next export.
     let last_url = StoredValue::new(None::<String>);
@@ -69,7 +73,8 @@ fn ContactView(details: Details) -> impl IntoView {
         let (name, text) = contact.with_value(|c| {
             (
                 vcard::write::file_name(c),
-                catalog.with_value(|cat| vcard::write_contact(c, cat)),
+                catalog
+                    .with_value(|cat| photo.with_value(|p| vcard::write_contact_with(c, cat, p.as_deref()))),
             )
         });
         match crate::ui::pages::data::download(&name, &text, "text/vcard") {
@@ -85,7 +90,7 @@ fn ContactView(details: Details) -> impl IntoView {
     };
     view! {
         <header class="profile-header">
-            <Avatar name=c.display_name() photo=None />
+            <Avatar name=c.display_name() photo=details.photo.clone() />
             <div class="profile-title">
                 <h1>{c.display_name()}</h1>
                 <p class="muted">
@@ -103,6 +108,12 @@ fn ContactView(details: Details) -> impl IntoView {
                 <p class="notice" role="status">{move || exported.get()}</p>
             </div>
         </header>
+        <ContactPhotoControls
+            contact=c.clone()
+            accounts=details.accounts.iter().map(|(l, _)| l.account_id.clone()).collect()
+            photo=details.photo.clone()
+            manage=manage
+        />
         <section class="card" aria-labelledby="contact-details">
             <div class="card-header">
                 <h2 id="contact-details">{t(Key::PersonalDetails)}</h2>

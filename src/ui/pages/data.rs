@@ -8,7 +8,7 @@
 //! The CSV and vCard imports reuse `plan_table`, `lines`, `file_bytes` and
 //! `download` from here, and `ui::components::progress` for their bars.
 
-use crate::bundle::merge::{Choices, OnSameId, OnSharedEmail, Plan};
+use crate::bundle::merge::{Choices, Counts, OnSameId, OnSharedEmail, Plan};
 use crate::bundle::{self, Contents, Meta, ReadError, Reader};
 use crate::error::AppError;
 use crate::error::{located, more_problems, read_error_text};
@@ -222,6 +222,7 @@ pub(crate) fn plan_table(plan: &Plan) -> impl IntoView {
                 {counts_row(t(Key::Contacts), plan.contacts)}
                 {counts_row(t(Key::Links), plan.links)}
                 {counts_row(t(Key::OtherRecords), plan.other)}
+                {(plan.photos != Counts::default()).then(|| counts_row(t(Key::PlanPhotos), plan.photos))}
             </tbody>
         </table>
     }

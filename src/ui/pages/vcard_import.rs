@@ -47,7 +47,7 @@ pub fn VcardImportCard() -> impl IntoView {
                     // checked in slices: the page paints the bar and answers
                     // between them.
                     let store = services.store()?;
-                    let stored = store.export().await?;
+                    let (stored, photos) = store.vcard_stored(&file).await?;
                     let started = now_ms();
                     let slice_cell = std::cell::Cell::new(started);
                     let slice = &slice_cell;
@@ -68,6 +68,7 @@ pub fn VcardImportCard() -> impl IntoView {
                     };
                     let (plan, _) = vcard::import::plan_paced(
                         &stored,
+                        &photos,
                         &file,
                         m,
                         &mut SeededIds::new(0),

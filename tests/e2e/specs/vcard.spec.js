@@ -67,7 +67,10 @@ test('import a .vcf with folded lines, quoted-printable and photos; undo it', as
   const contactsRow = page.getByRole('row', { name: /^Contacts/ });
   await expect(contactsRow.getByRole('cell').nth(0)).toHaveText('2');
   await expect(contactsRow.getByRole('cell').nth(1)).toHaveText('1');
-  await expect(page.getByText(/^PHOTO: not kept — photos: contacts in Clientbook have no photo \(cards 1, 3\)/)).toBeVisible();
+  // Both photos are kept: one for Kate (who had none), one for Ștefan.
+  const photosRow = page.getByRole('row', { name: /^Contact photos/ });
+  await expect(photosRow.getByRole('cell').nth(0)).toHaveText('2');
+  await expect(page.getByText(/^PHOTO: not kept/)).toHaveCount(0);
   await page.getByRole('button', { name: 'Import contacts' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'vCard import finished.' })).toBeVisible();
 
@@ -95,12 +98,73 @@ test('import a .vcf with folded lines, quoted-printable and photos; undo it', as
   await expect(page.getByText('kate.work@example.com').first()).toBeVisible();
   await expect(page.getByText('+40 721 234 567')).toBeVisible();
   await expect(page.getByRole('checkbox', { name: 'Email sync for kate.work@example.com' })).not.toBeChecked();
+  // Her photo from the card is shown, and goes out again with Export vCard.
+  const katePhoto = page.getByRole('img', { name: 'Photo of Kate Smith' });
+  await expect(katePhoto).toHaveAttribute('src', /^data:image\/jpeg;base64,\/9j\/4AAQSkZJRgABAQAAAQABAAD\/2wBD/);
+  const [kateCard] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Export vCard' }).click(),
+  ]);
+  const katePath = test.info().outputPath('Kate Smith.vcf');
+  await kateCard.saveAs(katePath);
+  const kateText = fs.readFileSync(katePath, 'utf8');
+  expect(kateText).toContain('\r\nPHOTO:data:image/jpeg;base64,/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAEBAQEBAQEBAQ\r\n EBAQEBAQEB');
+  expect(kateText.split('\r\n').every((l) => Buffer.byteLength(l) <= 75)).toBe(true);
 
   await openData(page);
   await page.getByRole('button', { name: 'Undo last import' }).click();
   await expect(page.getByText('The last import was undone.')).toBeVisible();
   await openContacts(page);
   await expect(page.getByText('1 of 1 contact')).toBeVisible();
+  // Undo took Kate's photo away with the rest of the import.
+  await page.getByRole('link', { name: 'Kate Smith' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Kate Smith' })).toBeVisible();
+  await expect(katePhoto).toHaveCount(0);
+  errors.assertNone();
+});
+
+test('contact photo: upload on the contact page, history on the account, in the vCard; remove', async ({ page }) => {
+  const errors = watchForErrors(page);
+  await openApp(page);
+  await createAccount(page, { name: 'Pop family', first: 'Ana', last: 'Pop', email: 'ana@pop.example' });
+  await expect(page.getByRole('heading', { level: 1, name: 'Pop family' })).toBeVisible();
+  await openContacts(page);
+  await page.getByRole('link', { name: 'Ana Pop' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Ana Pop' })).toBeVisible();
+  const photo = page.getByRole('img', { name: 'Photo of Ana Pop' });
+  await expect(photo).toHaveCount(0);
+  // A 300x200 PNG made in the page: stored as a 192 px square JPEG.
+  const png = await page.evaluate(async () => {
+    const c = document.createElement('canvas');
+    c.width = 300;
+    c.height = 200;
+    const g = c.getContext('2d');
+    g.fillStyle = '#06c';
+    g.fillRect(0, 0, 300, 200);
+    const blob = await new Promise((r) => c.toBlob(r, 'image/png'));
+    return Array.from(new Uint8Array(await blob.arrayBuffer()));
+  });
+  await page.getByLabel('Upload photo').setInputFiles({ name: 'ana.png', mimeType: 'image/png', buffer: Buffer.from(png) });
+  await expect(photo).toBeVisible();
+  expect(await photo.evaluate((img) => [img.naturalWidth, img.naturalHeight])).toEqual([192, 192]);
+  await page.reload();
+  await expect(photo).toBeVisible();
+  const [card] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Export vCard' }).click(),
+  ]);
+  const path = test.info().outputPath('Ana Pop.vcf');
+  await card.saveAs(path);
+  expect(fs.readFileSync(path, 'utf8')).toMatch(/\r\nPHOTO:data:image\/jpeg;base64,\/9j\//);
+  // Remove: initials again; the account's history says both.
+  await page.getByRole('button', { name: 'Remove photo' }).click();
+  await expect(photo).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Remove photo' })).toHaveCount(0);
+  await page.getByRole('link', { name: 'Pop family' }).first().click();
+  await page.getByRole('link', { name: 'Info', exact: true }).click();
+  const history = page.getByRole('region', { name: 'History of changes' });
+  await expect(history.getByText('Photo of Ana Pop changed')).toBeVisible();
+  await expect(history.getByText('Photo of Ana Pop removed')).toBeVisible();
   errors.assertNone();
 });
 

@@ -4,7 +4,7 @@
 pub mod contacts;
 pub mod info;
 mod overview;
-mod photo;
+pub mod photo;
 
 use crate::domain::catalog::Catalog;
 use crate::domain::history::HistoryEntry;

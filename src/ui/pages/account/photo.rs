@@ -1,9 +1,10 @@
-//! The account photo: chosen from a file, cropped to a centred square and
-//! scaled down in the browser, stored locally (nothing is uploaded anywhere).
+//! Account and contact photos: chosen from a file, cropped to a centred
+//! square and scaled down in the browser, stored locally (nothing is
+//! uploaded anywhere).
 
 use crate::domain::history::{self, Change, HistoryEntry};
 use crate::domain::validation::{PhotoProblem, Problem};
-use crate::domain::Account;
+use crate::domain::{Account, AccountId, Contact, ContactId};
 use crate::error::AppError;
 use crate::i18n::{t, Key};
 use crate::store::StoreError;
@@ -17,7 +18,7 @@ use wasm_bindgen_futures::JsFuture;
 const PHOTO_SIDE: u32 = 192;
 
 /// Reads an image file and returns it as a square JPEG `data:` URL.
-async fn square_photo(file: web_sys::File) -> Result<String, PhotoProblem> {
+pub async fn square_photo(file: web_sys::File) -> Result<String, PhotoProblem> {
     let unreadable = |_| PhotoProblem::Unreadable;
     let url = web_sys::Url::create_object_url_with_blob(&file).map_err(unreadable)?;
     let img = web_sys::HtmlImageElement::new().map_err(unreadable)?;
@@ -128,6 +129,97 @@ pub fn PhotoControls(account: Account, photo: Option<String>, manage: bool) -> i
                                 class="btn link danger"
                                 on:click=move |_| {
                                     save.dispatch_local((account.get_value(), None, stamp()));
+                                }
+                            >
+                                {t(Key::RemovePhoto)}
+                            </button>
+                        }
+                    })}
+            </Show>
+        </div>
+    }
+}
+
+type ContactPhotoChange = (ContactId, Option<String>, Vec<HistoryEntry>);
+
+/// Upload, replace or remove a contact's photo; the history of each of the
+/// contact's `accounts` says so.
+#[component]
+pub fn ContactPhotoControls(
+    contact: Contact,
+    accounts: Vec<AccountId>,
+    photo: Option<String>,
+    manage: bool,
+) -> impl IntoView {
+    let services = use_services();
+    let save = change(|store, (id, photo, log): ContactPhotoChange| async move {
+        store.set_contact_photo(&id, photo.as_deref(), &log).await
+    });
+    let problem = RwSignal::new(None::<PhotoProblem>);
+    let (id, name) = (contact.id.clone(), contact.display_name());
+    let id = StoredValue::new(id);
+    let accounts = StoredValue::new(accounts);
+    let stamp = move |removed: bool| {
+        let contact = name.clone();
+        let what = if removed {
+            Change::ContactPhotoRemoved { contact }
+        } else {
+            Change::ContactPhotoChanged { contact }
+        };
+        accounts.with_value(|all| {
+            all.iter()
+                .flat_map(|a| {
+                    history::entries(&mut BrowserIds, a, now(), &services.actor(), vec![what.clone()])
+                })
+                .collect::<Vec<_>>()
+        })
+    };
+    let stamp = StoredValue::new(stamp);
+    let chosen = move |ev: leptos::ev::Event| {
+        let input: Option<web_sys::HtmlInputElement> = ev.target().and_then(|t| t.dyn_into().ok());
+        let Some(file) = input.as_ref().and_then(|i| i.files()).and_then(|f| f.get(0)) else {
+            return;
+        };
+        if let Some(i) = &input {
+            i.set_value("");
+        }
+        // Reading the file happens before (never inside) the write transaction.
+        leptos::task::spawn_local(async move {
+            match square_photo(file).await {
+                Ok(data) => {
+                    problem.set(None);
+                    let log = stamp.with_value(|s| s(false));
+                    save.dispatch_local((id.get_value(), Some(data), log));
+                }
+                Err(msg) => problem.set(Some(msg)),
+            }
+        });
+    };
+    let has_photo = photo.is_some();
+    let error: Signal<Option<AppError>> = failure(save);
+    view! {
+        <div class="photo-controls">
+            {move || error.get().map(|e| view! { <ErrorBanner error=e /> })}
+            {move || {
+                problem
+                    .get()
+                    .map(|m| view! { <ErrorBanner error=AppError::from(StoreError::rejected("photo", Problem::Photo(m))) /> })
+            }}
+            <Show when=move || manage>
+                <label class="btn" for="contact-photo-file">
+                    {if has_photo { t(Key::ChangePhoto) } else { t(Key::UploadPhoto) }}
+                </label>
+                <input id="contact-photo-file" class="visually-hidden" type="file" accept="image/*" on:change=chosen />
+                {has_photo
+                    .then(|| {
+                        view! {
+                            " "
+                            <button
+                                type="button"
+                                class="btn link danger"
+                                on:click=move |_| {
+                                    let log = stamp.with_value(|s| s(true));
+                                    save.dispatch_local((id.get_value(), None, log));
                                 }
                             >
                                 {t(Key::RemovePhoto)}
