@@ -123,6 +123,8 @@ enum Kind {
     ContactLinked,
     ContactUnlinked,
     EmailMoved,
+    ContactPhotoChanged,
+    ContactPhotoRemoved,
     ContactsMerged,
 }
 
@@ -151,6 +153,8 @@ impl Kind {
             Change::ContactLinked { .. } => Kind::ContactLinked,
             Change::ContactUnlinked { .. } => Kind::ContactUnlinked,
             Change::EmailMoved { .. } => Kind::EmailMoved,
+            Change::ContactPhotoChanged { .. } => Kind::ContactPhotoChanged,
+            Change::ContactPhotoRemoved { .. } => Kind::ContactPhotoRemoved,
             Change::ContactsMerged { .. } => Kind::ContactsMerged,
         }
     }
@@ -237,6 +241,12 @@ impl<'de> Deserialize<'de> for Change {
                 email: need(f.email, "email")?,
                 from: need(f.from, "from")?,
                 to: need(f.to, "to")?,
+            },
+            Kind::ContactPhotoChanged => Change::ContactPhotoChanged {
+                contact: need(f.contact, "contact")?,
+            },
+            Kind::ContactPhotoRemoved => Change::ContactPhotoRemoved {
+                contact: need(f.contact, "contact")?,
             },
             Kind::ContactsMerged => Change::ContactsMerged {
                 merged: need(f.merged, "merged")?,
@@ -428,6 +438,8 @@ mod tests {
                 from: s("Bo"),
                 to: s("Bob"),
             },
+            Change::ContactPhotoChanged { contact: s("Bo") },
+            Change::ContactPhotoRemoved { contact: s("Bo") },
             Change::ContactsMerged {
                 merged: s("Bo, Bob"),
                 into: s("Bo"),

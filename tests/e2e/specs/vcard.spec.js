@@ -156,6 +156,18 @@ test('contact photo: upload on the contact page, history on the account, in the 
   const path = test.info().outputPath('Ana Pop.vcf');
   await card.saveAs(path);
   expect(fs.readFileSync(path, 'utf8')).toMatch(/\r\nPHOTO:data:image\/jpeg;base64,\/9j\//);
+  // The Clients list's selection export carries the photo too.
+  await openContacts(page);
+  await page.getByLabel('Select all 1 contact', { exact: true }).check();
+  const [selection] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('region', { name: 'Selected contacts' }).getByRole('button', { name: 'Export vCard' }).click(),
+  ]);
+  const selectionPath = test.info().outputPath(selection.suggestedFilename());
+  await selection.saveAs(selectionPath);
+  expect(fs.readFileSync(selectionPath, 'utf8')).toMatch(/\r\nPHOTO:data:image\/jpeg;base64,\/9j\//);
+  await page.getByRole('link', { name: 'Ana Pop' }).click();
+  await expect(photo).toBeVisible();
   // Remove: initials again; the account's history says both.
   await page.getByRole('button', { name: 'Remove photo' }).click();
   await expect(photo).toHaveCount(0);

@@ -291,8 +291,8 @@ fn ExportBar(
     let notice = RwSignal::new(None::<String>);
     // The previous download's object URL is released at the next export.
     let last_url = StoredValue::new(None::<String>);
-    // The list holds only the directory: the selected contacts are read
-    // whole when the button is pressed.
+    // The list holds only the directory: the selected contacts (and their
+    // photos) are read whole when the button is pressed.
     let services = use_services();
     let make = Action::new_local(move |ids: &Vec<ContactId>| {
         let ids = ids.clone();
@@ -300,7 +300,8 @@ fn ExportBar(
             let store = services.store()?;
             let chosen: Vec<Contact> = store.contacts_by_id(&ids).await?;
             let catalog = store.catalog().await?;
-            let text = vcard::write(&chosen, &catalog);
+            let photos = store.contact_photos(&ids).await?;
+            let text = vcard::write_with(&chosen, &catalog, &photos);
             let name = format!("clientbook-contacts-{}.vcf", now().date_iso());
             let url = download(&name, &text, "text/vcard").map_err(|e| {
                 AppError::from(StoreError::Backend(tf(Key::FileNotMadeReason, &[("reason", &e)])))
