@@ -4,8 +4,10 @@ use super::records::{AccountRecord, ContactRecord, PhotoRecord};
 use super::schema::{self as s};
 use super::summary::{self, Summarised};
 use super::{Backend, Key, Missing, StoreError, Tx};
+use crate::bundle::matching::{MatchKeys, Prepared};
 use crate::bundle::merge::{incoming_email_keys, merge, wanted, Choices, Plan, Records, StoredKeys, Writes};
-use crate::bundle::vcard::{self, import::OnMatch, VcardFile};
+use crate::bundle::vcard::import::{OnMatch, VcardChecked};
+use crate::bundle::vcard::{self, VcardFile};
 use crate::bundle::Contents;
 use crate::domain::backup::{BackupState, RemindAfter};
 use crate::domain::catalog::{Catalog, CatalogItem, TeamRole};
@@ -84,6 +86,85 @@ async fn everything_in<T: Tx>(tx: &T) -> Result<Contents, StoreError> {
         history: history.await?,
     };
     c.sort();
+    Ok(c)
+}
+
+/// The stored records a CSV or vCard file can match (see
+/// [`crate::bundle::matching`]), in canonical order: the whole catalog; the
+/// accounts with one of the names; the contacts with one of the emails or
+/// ids; every link of those accounts and contacts, with the records at
+/// their other end; the notes of those accounts. Everything when the keys
+/// say so.
+async fn matching_in<T: Tx>(tx: &T, keys: &MatchKeys) -> Result<Contents, StoreError> {
+    if keys.everything {
+        return everything_in(tx).await;
+    }
+    fn ids(keys: &BTreeSet<String>, have: &BTreeSet<String>) -> Vec<Key> {
+        keys.difference(have).map(|k| Key::one(k)).collect()
+    }
+    let catalog = tx.all::<CatalogItem>(s::CATALOG).await?;
+    let names: BTreeSet<String> = keys.account_names.iter().map(|n| normalize(n)).collect();
+    let names: Vec<String> = names.into_iter().collect();
+    let mut accounts: Vec<Account> = tx
+        .by_index_many::<Account>(s::ACCOUNTS, s::ACCOUNTS_BY_NAME, &names)
+        .await?
+        .into_iter()
+        .flatten()
+        .collect();
+    let emails: Vec<String> = keys.emails.iter().cloned().collect();
+    let mut wanted: BTreeSet<String> = keys.contact_ids.clone();
+    for owner in tx
+        .keys_by_index(s::CONTACTS, s::CONTACTS_BY_EMAIL, &emails)
+        .await?
+    {
+        wanted.extend(owner);
+    }
+    let mut contacts: Vec<Contact> = tx
+        .get_many::<Contact>(s::CONTACTS, &ids(&wanted, &BTreeSet::new()))
+        .await?
+        .into_iter()
+        .flatten()
+        .collect();
+    let mut have_contacts: BTreeSet<String> = contacts.iter().map(|c| c.id.as_str().to_owned()).collect();
+    let contact_ids: Vec<String> = have_contacts.iter().cloned().collect();
+    let mut links: Vec<Link> = tx
+        .by_index_many::<Link>(s::LINKS, s::LINKS_BY_CONTACT, &contact_ids)
+        .await?
+        .into_iter()
+        .flatten()
+        .collect();
+    let mut have_accounts: BTreeSet<String> = accounts.iter().map(|a| a.id.as_str().to_owned()).collect();
+    let theirs: BTreeSet<String> = links.iter().map(|l| l.account_id.as_str().to_owned()).collect();
+    accounts.extend(
+        tx.get_many::<Account>(s::ACCOUNTS, &ids(&theirs, &have_accounts))
+            .await?
+            .into_iter()
+            .flatten(),
+    );
+    have_accounts.extend(theirs);
+    let account_ids: Vec<String> = have_accounts.iter().cloned().collect();
+    let of_accounts = tx.by_index_many::<Link>(s::LINKS, s::LINKS_BY_ACCOUNT, &account_ids);
+    let notes = tx.by_index_many::<Note>(s::NOTES, s::NOTES_BY_ACCOUNT, &account_ids);
+    links.extend(of_accounts.await?.into_iter().flatten());
+    let notes: Vec<Note> = notes.await?.into_iter().flatten().collect();
+    let linked: BTreeSet<String> = links.iter().map(|l| l.contact_id.as_str().to_owned()).collect();
+    contacts.extend(
+        tx.get_many::<Contact>(s::CONTACTS, &ids(&linked, &have_contacts))
+            .await?
+            .into_iter()
+            .flatten(),
+    );
+    have_contacts.extend(linked);
+    let mut c = Contents {
+        catalog,
+        accounts,
+        contacts,
+        links,
+        notes,
+        history: Vec::new(),
+    };
+    c.sort();
+    c.links.dedup();
     Ok(c)
 }
 
@@ -905,16 +986,56 @@ impl<B: Backend> Repo<B> {
         Ok(plan)
     }
 
+    /// The stored records a CSV or vCard file can match (what its check is
+    /// made against), read in one transaction. See
+    /// [`crate::bundle::matching`].
+    pub async fn stored_matching(&self, keys: &MatchKeys) -> Result<Contents, StoreError> {
+        let tx = self.backend.read(&IMPORT_STORES[..6])?;
+        matching_in(&tx, keys).await
+    }
+
+    /// Imports a checked CSV file: `prepared.made` is what its rows made of
+    /// `prepared.stored`. Inside the write transaction the same keys are
+    /// read again; when what is stored has changed meanwhile, `replan`
+    /// matches the rows again on what is stored now (its refusal writes
+    /// nothing). Then it is written like a bundle (only the stored records
+    /// the records touch are read, the write reports progress, the same
+    /// snapshot for "Undo last import").
+    pub async fn import_csv<I: IdSource, F>(
+        &self,
+        prepared: &Prepared<Contents>,
+        replan: F,
+        choices: Choices,
+        run: Run<'_, I>,
+    ) -> Result<Plan, StoreError>
+    where
+        F: FnOnce(&Contents) -> Result<Contents, ValidationErrors>,
+    {
+        let tx = self.backend.write(&IMPORT_STORES)?;
+        (run.progress)(Stage::Comparing, 0, prepared.made.len());
+        let now = matching_in(&tx, &prepared.keys).await?;
+        let again;
+        let incoming = if now == prepared.stored {
+            &prepared.made
+        } else {
+            again = replan(&now).map_err(StoreError::Rejected)?;
+            &again
+        };
+        let stored = stored_for(&tx, incoming, run.progress).await?;
+        let (plan, w) = merge(&stored, incoming, choices);
+        write_import(tx, &plan, w, run).await?;
+        Ok(plan)
+    }
+
     /// The dry run of a vCard import: what [`Repo::import_vcard`] would do.
+    /// Reads only the stored records the cards can match.
     pub async fn import_vcard_plan(&self, file: &VcardFile, on_match: OnMatch) -> Result<Plan, StoreError> {
-        let stored = self.export().await?;
+        let stored = self.stored_matching(&vcard::import::match_keys(file)).await?;
         Ok(vcard::import::plan(&stored, file, on_match, &mut SeededIds::new(0), Timestamp(0)).0)
     }
 
-    /// Imports the cards of a checked vCard file as contacts (a card that
-    /// names a stored contact by UID or email updates it), in one
-    /// transaction, with the same snapshot as a bundle import, so "Undo last
-    /// import" reverts it. New ids come from `ids`.
+    /// [`Repo::import_vcard_run`] without a check made before and without
+    /// progress, by "You".
     pub async fn import_vcard(
         &self,
         file: &VcardFile,
@@ -922,14 +1043,38 @@ impl<B: Backend> Repo<B> {
         at: Timestamp,
         ids: &mut impl IdSource,
     ) -> Result<Plan, StoreError> {
-        let tx = self.backend.write(&IMPORT_STORES)?;
-        let stored = everything_in(&tx).await?;
-        let (plan, w) = vcard::import::plan(&stored, file, on_match, ids, at);
         let run = Run {
             at,
             by: history::YOU.into(),
             ids,
             progress: &|_, _, _| {},
+        };
+        self.import_vcard_run(file, on_match, None, run).await
+    }
+
+    /// Imports the cards of a checked vCard file as contacts (a card that
+    /// names a stored contact by UID or email updates it), in one
+    /// transaction, with the same snapshot as a bundle import, so "Undo last
+    /// import" reverts it. Reads only the stored records the cards can
+    /// match; when they are what `checked` was made against (with the same
+    /// choice), its writes are written as they are, otherwise the cards are
+    /// matched again on what is stored now. New ids come from `run.ids`.
+    pub async fn import_vcard_run<I: IdSource>(
+        &self,
+        file: &VcardFile,
+        on_match: OnMatch,
+        checked: Option<&Prepared<VcardChecked>>,
+        mut run: Run<'_, I>,
+    ) -> Result<Plan, StoreError> {
+        let tx = self.backend.write(&IMPORT_STORES)?;
+        let keys = vcard::import::match_keys(file);
+        (run.progress)(Stage::Comparing, 0, file.cards.len());
+        let stored = matching_in(&tx, &keys).await?;
+        let (plan, w) = match checked {
+            Some(c) if c.keys == keys && c.stored == stored && c.made.on_match == on_match => {
+                (c.made.plan.clone(), c.made.writes.clone())
+            }
+            _ => vcard::import::plan(&stored, file, on_match, &mut run.ids, run.at),
         };
         write_import(tx, &plan, w, run).await?;
         Ok(plan)

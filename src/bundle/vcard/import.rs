@@ -11,6 +11,7 @@
 //! birth, a custom field), the practitioner's [`OnMatch`] decides.
 //! Emails, phones and tags are never removed by an import.
 
+use crate::bundle::matching::MatchKeys;
 use crate::bundle::merge::{Differs, DiffersIn, Plan, PlanNote, SharedEmail, Writes};
 use crate::bundle::Contents;
 use crate::domain::catalog::{CatalogItem, FieldDef, FieldKind, FieldTarget, Tag};
@@ -225,6 +226,28 @@ fn combine(c: &Contact, i: &Incoming, replace: bool) -> Contact {
         }
     }
     out
+}
+
+/// What the check of a vCard file made (see
+/// [`crate::bundle::matching::Prepared`]): the preview and the writes, for
+/// the practitioner's choice.
+#[derive(Clone, Debug)]
+pub struct VcardChecked {
+    pub on_match: OnMatch,
+    pub plan: Plan,
+    pub writes: Writes<'static>,
+}
+
+/// The stored records the cards of `file` can match (see
+/// [`crate::bundle::matching`]): their UIDs and emails.
+pub fn match_keys(file: &VcardFile) -> MatchKeys {
+    let mut keys = MatchKeys::default();
+    for card in &file.cards {
+        keys.contact_ids
+            .extend(card.uid.iter().map(|u| u.as_str().to_owned()));
+        keys.emails.extend(card.emails.iter().map(Email::key));
+    }
+    keys
 }
 
 /// The preview and the writes for importing `file` into `stored` (which
