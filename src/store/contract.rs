@@ -1659,7 +1659,7 @@ pub async fn vcard_import_reads_only_what_the_cards_match_and_matches_what_was_a
         let stored = ok(store.stored_matching(&keys).await, "stored matching");
         let (plan, writes) = vi::plan(
             &stored,
-            &file,
+            file,
             OnMatch::KeepMine,
             &mut SeededIds::new(seed),
             Timestamp(5),

@@ -99,61 +99,26 @@ async fn matching_in<T: Tx>(tx: &T, keys: &MatchKeys) -> Result<Contents, StoreE
     if keys.everything {
         return everything_in(tx).await;
     }
-    fn ids(keys: &BTreeSet<String>, have: &BTreeSet<String>) -> Vec<Key> {
-        keys.difference(have).map(|k| Key::one(k)).collect()
-    }
     let catalog = tx.all::<CatalogItem>(s::CATALOG).await?;
     let names: BTreeSet<String> = keys.account_names.iter().map(|n| normalize(n)).collect();
-    let names: Vec<String> = names.into_iter().collect();
-    let mut accounts: Vec<Account> = tx
-        .by_index_many::<Account>(s::ACCOUNTS, s::ACCOUNTS_BY_NAME, &names)
-        .await?
-        .into_iter()
-        .flatten()
-        .collect();
-    let emails: Vec<String> = keys.emails.iter().cloned().collect();
+    let mut accounts: Vec<Account> = by_index_in(tx, s::ACCOUNTS, s::ACCOUNTS_BY_NAME, names).await?;
     let mut wanted: BTreeSet<String> = keys.contact_ids.clone();
-    for owner in tx
-        .keys_by_index(s::CONTACTS, s::CONTACTS_BY_EMAIL, &emails)
-        .await?
-    {
-        wanted.extend(owner);
+    let emails: Vec<String> = keys.emails.iter().cloned().collect();
+    for batch in emails.chunks(STEP_RECORDS) {
+        let owners = tx.keys_by_index(s::CONTACTS, s::CONTACTS_BY_EMAIL, batch).await?;
+        wanted.extend(owners.into_iter().flatten());
     }
-    let mut contacts: Vec<Contact> = tx
-        .get_many::<Contact>(s::CONTACTS, &ids(&wanted, &BTreeSet::new()))
-        .await?
-        .into_iter()
-        .flatten()
-        .collect();
+    let mut contacts: Vec<Contact> = by_id_in(tx, s::CONTACTS, &wanted, &BTreeSet::new()).await?;
     let mut have_contacts: BTreeSet<String> = contacts.iter().map(|c| c.id.as_str().to_owned()).collect();
-    let contact_ids: Vec<String> = have_contacts.iter().cloned().collect();
-    let mut links: Vec<Link> = tx
-        .by_index_many::<Link>(s::LINKS, s::LINKS_BY_CONTACT, &contact_ids)
-        .await?
-        .into_iter()
-        .flatten()
-        .collect();
+    let mut links: Vec<Link> = by_index_in(tx, s::LINKS, s::LINKS_BY_CONTACT, have_contacts.clone()).await?;
     let mut have_accounts: BTreeSet<String> = accounts.iter().map(|a| a.id.as_str().to_owned()).collect();
     let theirs: BTreeSet<String> = links.iter().map(|l| l.account_id.as_str().to_owned()).collect();
-    accounts.extend(
-        tx.get_many::<Account>(s::ACCOUNTS, &ids(&theirs, &have_accounts))
-            .await?
-            .into_iter()
-            .flatten(),
-    );
+    accounts.extend(by_id_in::<_, Account>(tx, s::ACCOUNTS, &theirs, &have_accounts).await?);
     have_accounts.extend(theirs);
-    let account_ids: Vec<String> = have_accounts.iter().cloned().collect();
-    let of_accounts = tx.by_index_many::<Link>(s::LINKS, s::LINKS_BY_ACCOUNT, &account_ids);
-    let notes = tx.by_index_many::<Note>(s::NOTES, s::NOTES_BY_ACCOUNT, &account_ids);
-    links.extend(of_accounts.await?.into_iter().flatten());
-    let notes: Vec<Note> = notes.await?.into_iter().flatten().collect();
+    links.extend(by_index_in::<_, Link>(tx, s::LINKS, s::LINKS_BY_ACCOUNT, have_accounts.clone()).await?);
+    let notes: Vec<Note> = by_index_in(tx, s::NOTES, s::NOTES_BY_ACCOUNT, have_accounts).await?;
     let linked: BTreeSet<String> = links.iter().map(|l| l.contact_id.as_str().to_owned()).collect();
-    contacts.extend(
-        tx.get_many::<Contact>(s::CONTACTS, &ids(&linked, &have_contacts))
-            .await?
-            .into_iter()
-            .flatten(),
-    );
+    contacts.extend(by_id_in::<_, Contact>(tx, s::CONTACTS, &linked, &have_contacts).await?);
     have_contacts.extend(linked);
     let mut c = Contents {
         catalog,
@@ -166,6 +131,43 @@ async fn matching_in<T: Tx>(tx: &T, keys: &MatchKeys) -> Result<Contents, StoreE
     c.sort();
     c.links.dedup();
     Ok(c)
+}
+
+/// The records whose `index` has one of `values`, asked for
+/// [`STEP_RECORDS`] values at a time (the page may paint in between).
+async fn by_index_in<T: Tx, R: DeserializeOwned>(
+    tx: &T,
+    store: &'static str,
+    index: &'static str,
+    values: BTreeSet<String>,
+) -> Result<Vec<R>, StoreError> {
+    let values: Vec<String> = values.into_iter().collect();
+    let mut out = Vec::new();
+    for batch in values.chunks(STEP_RECORDS) {
+        out.extend(
+            tx.by_index_many::<R>(store, index, batch)
+                .await?
+                .into_iter()
+                .flatten(),
+        );
+    }
+    Ok(out)
+}
+
+/// The records with the ids of `ids` not in `have`, asked for
+/// [`STEP_RECORDS`] at a time.
+async fn by_id_in<T: Tx, R: DeserializeOwned>(
+    tx: &T,
+    store: &'static str,
+    ids: &BTreeSet<String>,
+    have: &BTreeSet<String>,
+) -> Result<Vec<R>, StoreError> {
+    let keys: Vec<Key> = ids.difference(have).map(|k| Key::one(k)).collect();
+    let mut out = Vec::new();
+    for batch in keys.chunks(STEP_RECORDS) {
+        out.extend(tx.get_many::<R>(store, batch).await?.into_iter().flatten());
+    }
+    Ok(out)
 }
 
 /// Records per lookup batch and per write step of an import or undo: the
