@@ -10,7 +10,7 @@ WASM := --target wasm32-unknown-unknown
 # 1,839,627 bytes (805,619 -> 671,071 gzip -9), all e2e tests pass.
 APP_RUSTFLAGS := --cfg erase_components
 
-.PHONY: serve build test lint test-native test-wasm test-e2e bench bench-smoke bootstrap bootstrap-test clean
+.PHONY: serve build test lint test-native test-wasm test-e2e bench bench-smoke bootstrap bootstrap-test clean i18n
 
 ## serve: build and serve the app on http://127.0.0.1:8080 (rebuilds on change)
 serve: bootstrap
@@ -19,6 +19,11 @@ serve: bootstrap
 ## build: release build into dist/, with relative paths (copy it to any static host)
 build: bootstrap
 	RUSTFLAGS='$(APP_RUSTFLAGS)' trunk build --release --public-url ./
+
+## i18n: (re)write assets/i18n/*.txt, the files of the languages other than
+## English, from src/i18n/{de,nl,fr,ro}.rs (`cargo test` fails while they differ)
+i18n:
+	CLIENTBOOK_WRITE_I18N=1 cargo test --lib i18n::tests::language_files_are_made_from_the_modules
 
 ## test: every check and test suite; fails on the first failure
 test: bootstrap-test lint test-native test-wasm test-e2e bench-smoke

@@ -100,16 +100,24 @@ const pct = (xs, p) => {
 const round = (x, d = 1) => (x == null ? null : Math.round(x * 10 ** d) / 10 ** d);
 const log = (...a) => console.log(`[${new Date().toISOString().slice(11, 19)}]`, ...a);
 
-/** Gzipped (-9) bytes of the wasm, JS and CSS of dist/, per file. */
+/** Gzipped (-9) bytes of the wasm, JS and CSS of dist/, per file; and,
+ * not in the total, the language files (i18n/*.txt: one is fetched when the
+ * interface is in that language, all are cached by the service worker). */
 function transferSizes(dist) {
-  const files = readdirSync(dist)
-    .filter((f) => /\.(wasm|js|css)$/.test(f))
-    .sort();
-  const list = files.map((f) => {
-    const raw = readFileSync(join(dist, f));
-    return { file: f, bytes: raw.length, gzip: gzipSync(raw, { level: 9 }).length };
-  });
-  return { files: list, totalGzip: list.reduce((s, f) => s + f.gzip, 0), totalBytes: list.reduce((s, f) => s + f.bytes, 0) };
+  const sizes = (dir, names, prefix = '') =>
+    names.sort().map((f) => {
+      const raw = readFileSync(join(dir, f));
+      return { file: prefix + f, bytes: raw.length, gzip: gzipSync(raw, { level: 9 }).length };
+    });
+  const list = sizes(dist, readdirSync(dist).filter((f) => /\.(wasm|js|css)$/.test(f)));
+  const i18nDir = join(dist, 'i18n');
+  const languages = existsSync(i18nDir) ? sizes(i18nDir, readdirSync(i18nDir).filter((f) => f.endsWith('.txt')), 'i18n/') : [];
+  return {
+    files: list,
+    totalGzip: list.reduce((s, f) => s + f.gzip, 0),
+    totalBytes: list.reduce((s, f) => s + f.bytes, 0),
+    languageFiles: languages,
+  };
 }
 
 function gitInfo() {
@@ -474,6 +482,7 @@ async function main() {
   };
   log(`Clientbook bench: ${results.commit?.slice(0, 10)}${git.dirty ? ' (uncommitted changes)' : ''}, ${results.machine.cpus} CPUs, ${browserVersion}`);
   log(`transfer (gzip -9): ${transfer.files.map((f) => `${f.file} ${round(f.gzip / 1000)} KB`).join(', ')}; total ${round(transfer.totalGzip / 1000)} KB`);
+  log(`language files, fetched on demand (gzip -9): ${transfer.languageFiles.map((f) => `${f.file} ${round(f.gzip / 1000)} KB`).join(', ')}`);
   let failed = [];
   try {
     for (const n of opts.sizes) {

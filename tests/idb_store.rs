@@ -196,8 +196,9 @@ async fn a_version_1_database_is_upgraded_in_place_and_keeps_its_data() {
     assert!(store.notes(&accounts[0].id).await.expect("notes").is_empty());
     // The directory (version 3) is built from the records it finds.
     let dir = store.directory().await.expect("directory");
-    assert_eq!(dir.accounts.len(), 1);
-    assert_eq!(dir.accounts[0].name, "Old Ltd");
+    assert_eq!(dir.account_count(), 1);
+    assert_eq!(dir.account_name(0), "Old Ltd");
+    assert_eq!(dir.account_key(0), "old ltd");
     drop(store);
     IdbStore::delete_database(&name).await.expect("delete");
 }

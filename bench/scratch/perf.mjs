@@ -5,7 +5,7 @@
 // and keeps that profile as a template under /tmp, then measures on copies.
 //
 //   node bench/scratch/perf.mjs [--dist dist] [--sizes 1000,10000,100000]
-//                               [--port 8117] [--reps 3] [--profile]
+//                               [--port 8117] [--reps 3] [--profile] [--profile-dir /tmp] [--settle ms]
 //
 // `make bench` (bench/run.mjs) is the reference harness; this one exists to
 // measure one change quickly (no import step, data seeded directly).
@@ -30,6 +30,9 @@ const SIZES = opt('sizes', '1000,10000,100000').split(',').map(Number);
 const PORT = Number(opt('port', 8117));
 const REPS = Number(opt('reps', 3));
 const PROFILE = args.includes('--profile');
+const PROFILE_DIR = opt('profile-dir', tmpdir());
+// Milliseconds to wait after the cold start before measuring memory.
+const SETTLE = Number(opt('settle', 0));
 const TEMPLATES = opt('templates', '/tmp/clientbook-perf-templates');
 const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
   '--disable-component-update', '--disable-sync', '--no-first-run'];
@@ -45,6 +48,8 @@ const median = (xs) => pct(xs, 50);
 async function launch(dir) {
   const context = await chromium.launchPersistentContext(dir, {
     executablePath: '/usr/bin/chromium', headless: true, args: FLAGS, serviceWorkers: 'block',
+    // The interface follows the browser's language; this script reads it in English.
+    locale: 'en-US',
   });
   await context.addInitScript(instrument);
   const page = context.pages()[0] ?? (await context.newPage());
@@ -66,9 +71,19 @@ function instrument() {
   }));
   addEventListener('TrunkApplicationStarted', (e) => { b.wasm = e.detail && e.detail.wasm; b.appStarted = performance.now(); });
   // Search keys: keydown (capture) starts a sample, the frame after it ends it.
+  // Results computed: the app's `clientbook:search-rendered` mark after a key.
+  const mark = performance.mark.bind(performance);
+  performance.mark = (name, options) => {
+    if (name === 'clientbook:search-rendered' && b.computed && b.keyStart !== undefined) {
+      b.computed.push(performance.now() - b.keyStart);
+      b.keyStart = undefined;
+    }
+    return mark(name, options);
+  };
   addEventListener('keydown', (e) => {
     if (!b.keys || !e.target || e.target.id !== 'client-search') return;
     const start = e.timeStamp;
+    b.keyStart = start;
     b.pending = b.afterPaint().then((t) => b.keys.push(t - start));
   }, true);
 }
@@ -278,10 +293,11 @@ async function measure(n, reps) {
       const cold = await page.evaluate(coldResult, 600000);
       if (PROFILE && last) {
         const { profile } = await cdp.send('Profiler.stop');
-        writeFileSync(`/tmp/perf-cold-n${n}.cpuprofile`, JSON.stringify(profile));
+        writeFileSync(join(PROFILE_DIR, `perf-cold-n${n}.cpuprofile`), JSON.stringify(profile));
       }
       out.cold.push(cold);
       if (last) {
+        if (SETTLE) await page.waitForTimeout(SETTLE);
         await cdp.send('HeapProfiler.collectGarbage');
         const heap = await cdp.send('Runtime.getHeapUsage');
         const wasm = await page.evaluate(wasmBytes);
@@ -289,7 +305,7 @@ async function measure(n, reps) {
         // Search: every query key by key.
         const input = page.locator('#client-search');
         await input.focus();
-        await page.evaluate(() => (window.__perf.keys = []));
+        await page.evaluate(() => { window.__perf.keys = []; window.__perf.computed = []; });
         if (PROFILE) { await cdp.send('Profiler.start'); }
         for (const q of meta.queries) {
           await page.keyboard.press('Escape');
@@ -302,15 +318,21 @@ async function measure(n, reps) {
         }
         if (PROFILE) {
           const { profile } = await cdp.send('Profiler.stop');
-          writeFileSync(`/tmp/perf-search-n${n}.cpuprofile`, JSON.stringify(profile));
+          writeFileSync(join(PROFILE_DIR, `perf-search-n${n}.cpuprofile`), JSON.stringify(profile));
         }
         const keys = await page.evaluate(() => window.__perf.keys);
-        out.search = { keys: keys.length, p50: pct(keys, 50), p95: pct(keys, 95), max: Math.max(...keys) };
+        const computed = await page.evaluate(() => window.__perf.computed);
+        out.search = { keys: keys.length, p50: pct(keys, 50), p95: pct(keys, 95), max: Math.max(...keys), computedP50: pct(computed, 50), computedP95: pct(computed, 95) };
         await page.keyboard.press('Escape');
         await cdp.send('HeapProfiler.collectGarbage');
         const heap2 = await cdp.send('Runtime.getHeapUsage');
         out.memSearch = { js: heap2.usedSize, wasm: await page.evaluate(wasmBytes) };
+        if (PROFILE) { await cdp.send('Profiler.start'); }
         const sc = await page.evaluate(scrollList, { maxRows: 10000 });
+        if (PROFILE) {
+          const { profile } = await cdp.send('Profiler.stop');
+          writeFileSync(join(PROFILE_DIR, `perf-scroll-n${n}.cpuprofile`), JSON.stringify(profile));
+        }
         out.scroll = { rows: sc.rows, total: sc.total, frames: sc.deltas.length, p50: pct(sc.deltas, 50), p95: pct(sc.deltas, 95), max: Math.max(...sc.deltas), maxEls: sc.maxEls, idle: sc.idle };
         out.errors = errors;
       }
@@ -325,7 +347,7 @@ async function measure(n, reps) {
     appStartedMs: r1(median(out.cold.map((c) => c.appStarted))),
     memMB: r1(out.mem.total / 1e6), memJsMB: r1(out.mem.js / 1e6), memWasmMB: r1(out.mem.wasm / 1e6),
     memAfterSearchMB: r1((out.memSearch.js + out.memSearch.wasm) / 1e6),
-    searchKeys: out.search.keys, searchP50: r1(out.search.p50), searchP95: r1(out.search.p95), searchMax: r1(out.search.max),
+    searchKeys: out.search.keys, searchP50: r1(out.search.p50), searchP95: r1(out.search.p95), searchMax: r1(out.search.max), searchComputedP50: r1(out.search.computedP50), searchComputedP95: r1(out.search.computedP95),
     scrollRows: out.scroll.rows, scrollFrames: out.scroll.frames, scrollP95: r1(out.scroll.p95), scrollMax: r1(out.scroll.max), scrollIdleFrame: r1(out.scroll.idle), rowEls: out.scroll.maxEls,
     errors: out.errors,
   };

@@ -235,13 +235,16 @@ impl Catalog {
                 CatalogItem::Template(t) => c.templates.push(t),
             }
         }
-        c.tags.sort_by_key(|t| normalize(&t.name));
-        c.members
-            .sort_by_key(|m| (m.role != TeamRole::Owner, normalize(&m.name)));
-        c.roles.sort_by_key(|r| normalize(&r.name));
-        c.fields
-            .sort_by_key(|f| (f.target == FieldTarget::Contact, normalize(&f.label)));
-        c.templates.sort_by_key(|t| normalize(&t.name));
+        use super::sort::sort_by_key;
+        sort_by_key(&mut c.tags, |t| normalize(&t.name));
+        sort_by_key(&mut c.members, |m| {
+            (m.role != TeamRole::Owner, normalize(&m.name))
+        });
+        sort_by_key(&mut c.roles, |r| normalize(&r.name));
+        sort_by_key(&mut c.fields, |f| {
+            (f.target == FieldTarget::Contact, normalize(&f.label))
+        });
+        sort_by_key(&mut c.templates, |t| normalize(&t.name));
         c
     }
     pub fn tag(&self, id: &TagId) -> Option<&Tag> {

@@ -1365,7 +1365,7 @@ impl Gen {
                 by: creator,
                 change: Change::Created,
             });
-            later.sort_by_key(|(t, _)| *t);
+            super::sort::sort_by_key(&mut later, |(t, _)| *t);
             let mut updated = created;
             for (at, change) in later {
                 updated = updated.max(at);

@@ -4,26 +4,43 @@
 //! records as compact text (see `store::summary`), so the app starts by
 //! reading a few large values instead of every record.
 //!
-//! The text format, one entry per line, fields separated by tabs, lists by
-//! U+001F; `\`, tab, newline and U+001F inside a field are escaped as `\\`,
-//! `\t`, `\n`, `\u`:
+//! The text format (`directory-2`), one entry per line, fields separated by
+//! tabs, lists by U+001F; `\`, tab, newline and U+001F inside a field are
+//! escaped as `\\`, `\t`, `\n`, `\u`:
 //!
 //! ```text
-//! A  id  name  kind(i|c|o)  archived(0|1)  created_at  tags  team
-//! C  id  first  middle  last  emails  first-phone  tags
+//! A  id  name  kind(i|c|o)  archived(0|1)  created_at  tags  team  name-key
+//! C  id  first  middle  last  first-phone  tags  sort-key  name-key  emails  emails-key
 //! L  account_id  contact_id  primary(0|1)  signer_priority  pending(email, invited_at, ...)
 //! ```
 //!
 //! `primary` says the link's description contains "primary"; `pending`
-//! lists the emails invited to the portal and not activated yet.
+//! lists the emails invited to the portal and not activated yet. The keys
+//! are worked out when a line is written, so starting the app never
+//! normalises a name: `name-key` is the account name normalised (see
+//! [`normalize`]), `sort-key` the contact's alphabetical key ("last first
+//! middle"), `name-key` the contact's normalised display name, and
+//! `emails-key` its normalised emails, left empty when they are the emails
+//! as typed (almost always: then `name-key` and `emails`, side by side in
+//! the line, are the contact's search key as they stand).
+//!
+//! In memory ([`Directory`]) the text is kept as read, one buffer per
+//! chunk, and every entry is a small fixed-size struct of positions into
+//! it (fields with an escape are unescaped into one side buffer), ids as
+//! 128-bit numbers, tags and team members as small numbers into a table of
+//! the distinct ones, and every link already resolved to the rows it
+//! joins. Nothing is copied per field; the owned rows ([`AccountRow`] ...)
+//! are made only for what is shown.
 
 use super::account::{Account, AccountType};
 use super::contact::Contact;
 use super::ids::{AccountId, ContactId, MemberId, TagId};
 use super::link::Link;
+use super::listing::IdMap;
 use super::search::normalize;
 use super::time::Timestamp;
 use std::borrow::Cow;
+use std::collections::HashMap;
 
 /// An account as the lists see it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -51,15 +68,19 @@ pub struct ContactRow {
     pub tags: Vec<TagId>,
 }
 
+/// "First Middle Last", skipping empty parts (as [`Contact::display_name`]).
+fn display_name(first: &str, middle: &str, last: &str) -> String {
+    [first, middle, last]
+        .iter()
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 impl ContactRow {
-    /// "First Middle Last", skipping empty parts (as [`Contact::display_name`]).
     pub fn display_name(&self) -> String {
-        [&self.first_name, &self.middle_name, &self.last_name]
-            .iter()
-            .map(|s| s.trim())
-            .filter(|s| !s.is_empty())
-            .collect::<Vec<_>>()
-            .join(" ")
+        display_name(&self.first_name, &self.middle_name, &self.last_name)
     }
 
     /// Key for alphabetical order (as [`Contact::sort_key`]).
@@ -72,6 +93,22 @@ impl ContactRow {
 
     pub fn main_email(&self) -> Option<&str> {
         self.emails.first().map(String::as_str)
+    }
+
+    /// The normalised emails, separated by U+001F.
+    fn emails_key(&self) -> String {
+        let keys: Vec<String> = self.emails.iter().map(|e| normalize(e)).collect();
+        keys.join("\u{1f}")
+    }
+
+    /// The search key: the normalised display name, a tab, the normalised
+    /// emails separated by U+001F; and the length of the name part.
+    pub fn search_key(&self) -> (String, usize) {
+        let mut key = normalize(&self.display_name());
+        let split = key.len();
+        key.push('\t');
+        key.push_str(&self.emails_key());
+        (key, split)
     }
 }
 
@@ -94,9 +131,10 @@ pub struct LinkRow {
     pub pending: Vec<PendingLogin>,
 }
 
-/// Everything the lists and the search know, unordered.
+/// Everything the lists and the search know as owned rows, unordered (for
+/// writing the text, and for comparing a directory with the records).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Directory {
+pub struct Rows {
     pub accounts: Vec<AccountRow>,
     pub contacts: Vec<ContactRow>,
     pub links: Vec<LinkRow>,
@@ -163,8 +201,8 @@ impl LinkRow {
     }
 }
 
-impl Directory {
-    /// The directory of these records (tests, and rebuilding the stored one).
+impl Rows {
+    /// The rows of these records.
     pub fn of(accounts: &[Account], contacts: &[Contact], links: &[Link]) -> Self {
         Self {
             accounts: accounts.iter().map(AccountRow::of).collect(),
@@ -173,65 +211,295 @@ impl Directory {
         }
     }
 
-    /// Reads entries in the text format; lines it cannot read are skipped
-    /// (and counted), so one damaged entry never hides the rest.
-    pub fn parse(text: &str) -> (Self, usize) {
-        let mut d = Self::default();
-        let mut bad = 0;
-        for line in text.split('\n').filter(|l| !l.is_empty()) {
-            if d.parse_line(line).is_none() {
-                bad += 1;
-            }
+    /// The whole directory in the text format (entries in this order).
+    pub fn to_text(&self) -> String {
+        let mut out = String::new();
+        for line in self
+            .accounts
+            .iter()
+            .map(Entry::account)
+            .chain(self.contacts.iter().map(Entry::contact))
+            .chain(self.links.iter().map(Entry::link))
+        {
+            out.push_str(&line.line);
+            out.push('\n');
         }
-        (d, bad)
+        out
     }
 
-    fn parse_line(&mut self, line: &str) -> Option<()> {
+    /// The same entries in a canonical order (for comparing two directories).
+    pub fn sorted(mut self) -> Self {
+        self.accounts.sort_by(|a, b| a.id.cmp(&b.id));
+        self.contacts.sort_by(|a, b| a.id.cmp(&b.id));
+        self.links
+            .sort_by(|a, b| (&a.account_id, &a.contact_id).cmp(&(&b.account_id, &b.contact_id)));
+        self
+    }
+}
+
+// ----- the parsed directory -------------------------------------------------
+
+/// No row (a link whose account or contact is missing).
+pub const NONE: u32 = u32::MAX;
+
+/// A field: bytes `start..end` of buffer `buf`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Span {
+    buf: u32,
+    start: u32,
+    end: u32,
+}
+
+/// Items `0..1` of a pool.
+type Range = (u32, u32);
+
+#[derive(Clone, Debug)]
+struct Acc {
+    id: u128,
+    name: Span,
+    key: Span,
+    created_at: i64,
+    tags: Range,
+    team: Range,
+    kind: AccountType,
+    archived: bool,
+}
+
+#[derive(Clone, Debug)]
+struct Con {
+    id: u128,
+    first: Span,
+    middle: Span,
+    last: Span,
+    phone: Span,
+    sort_key: Span,
+    search_key: Span,
+    /// Length of the name part of `search_key`.
+    split: u32,
+    emails: Range,
+    tags: Range,
+}
+
+#[derive(Clone, Debug)]
+struct Lnk {
+    account_id: u128,
+    contact_id: u128,
+    /// Rows it joins, or [`NONE`].
+    account: u32,
+    contact: u32,
+    primary: bool,
+    signer_priority: Option<u32>,
+    pending: Range,
+}
+
+/// Everything the lists and the search know, unordered, in the compact
+/// layout described in the module documentation. Rows are numbered from 0
+/// in the order read.
+#[derive(Clone, Debug)]
+pub struct Directory {
+    /// `bufs[0]`: unescaped fields; then the text chunks as read.
+    bufs: Vec<String>,
+    accounts: Vec<Acc>,
+    contacts: Vec<Con>,
+    links: Vec<Lnk>,
+    /// Email addresses of contacts.
+    emails: Vec<Span>,
+    /// Tags and team members, as positions in `tag_ids` / `member_ids`.
+    small: Vec<u32>,
+    tag_ids: Vec<TagId>,
+    member_ids: Vec<MemberId>,
+    pending: Vec<(Span, i64)>,
+}
+
+impl Default for Directory {
+    fn default() -> Self {
+        Self {
+            bufs: vec![String::new()],
+            accounts: Vec::new(),
+            contacts: Vec::new(),
+            links: Vec::new(),
+            emails: Vec::new(),
+            small: Vec::new(),
+            tag_ids: Vec::new(),
+            member_ids: Vec::new(),
+            pending: Vec::new(),
+        }
+    }
+}
+
+fn id_num(s: &str) -> Option<u128> {
+    if !super::ids::is_id(s) {
+        return None;
+    }
+    u128::from_str_radix(s, 16).ok()
+}
+
+fn id_text(n: u128) -> String {
+    format!("{n:032x}")
+}
+
+/// Builds a [`Directory`] chunk by chunk.
+struct Parser {
+    d: Directory,
+    tag_pos: HashMap<String, u32>,
+    member_pos: HashMap<String, u32>,
+    bad: usize,
+}
+
+impl Parser {
+    /// A field of buffer `buf` (whose text is `text`): a position in it, or
+    /// in the side buffer when it had to be unescaped.
+    fn span(&mut self, buf: u32, text: &str, field: &str) -> Span {
+        if field.contains('\\') {
+            let side = &mut self.d.bufs[0];
+            let start = side.len() as u32;
+            side.push_str(&unescape(field));
+            Span {
+                buf: 0,
+                start,
+                end: side.len() as u32,
+            }
+        } else {
+            let start = (field.as_ptr() as usize - text.as_ptr() as usize) as u32;
+            Span {
+                buf,
+                start,
+                end: start + field.len() as u32,
+            }
+        }
+    }
+
+    fn small(&mut self, field: &str, member: bool) -> Range {
+        let from = self.d.small.len() as u32;
+        for item in list(field) {
+            let known = if member {
+                self.member_pos.get(item.as_ref())
+            } else {
+                self.tag_pos.get(item.as_ref())
+            };
+            let pos = match known.copied() {
+                Some(p) => p,
+                None if member => {
+                    let Some(m) = MemberId::parse(&item) else {
+                        continue;
+                    };
+                    self.d.member_ids.push(m);
+                    let p = (self.d.member_ids.len() - 1) as u32;
+                    self.member_pos.insert(item.into_owned(), p);
+                    p
+                }
+                None => {
+                    let Some(t) = TagId::parse(&item) else {
+                        continue;
+                    };
+                    self.d.tag_ids.push(t);
+                    let p = (self.d.tag_ids.len() - 1) as u32;
+                    self.tag_pos.insert(item.into_owned(), p);
+                    p
+                }
+            };
+            self.d.small.push(pos);
+        }
+        (from, self.d.small.len() as u32)
+    }
+
+    fn chunk(&mut self, text: String) {
+        let buf = self.d.bufs.len() as u32;
+        for line in text.split('\n').filter(|l| !l.is_empty()) {
+            if self.line(buf, &text, line).is_none() {
+                self.bad += 1;
+            }
+        }
+        self.d.bufs.push(text);
+    }
+
+    fn line(&mut self, buf: u32, text: &str, line: &str) -> Option<()> {
         let mut f = line.split('\t');
         match f.next()? {
             "A" => {
-                let id = AccountId::parse(&unescape(f.next()?))?;
-                let name = unescape(f.next()?).into_owned();
+                let id = id_num(&unescape(f.next()?))?;
+                let name = f.next()?;
                 let kind = match f.next()? {
                     "c" => AccountType::Company,
                     "o" => AccountType::Other,
                     _ => AccountType::Individual,
                 };
                 let archived = f.next()? == "1";
-                let created_at = Timestamp(f.next()?.parse().ok()?);
-                let tags = ids(f.next()?, TagId::parse);
-                let team = ids(f.next()?, MemberId::parse);
-                self.accounts.push(AccountRow {
+                let created_at = f.next()?.parse().ok()?;
+                let (tags, team, key) = (f.next()?, f.next()?, f.next()?);
+                let acc = Acc {
                     id,
-                    name,
+                    name: self.span(buf, text, name),
+                    key: self.span(buf, text, key),
+                    created_at,
+                    tags: self.small(tags, false),
+                    team: self.small(team, true),
                     kind,
                     archived,
-                    created_at,
-                    tags,
-                    team,
-                });
+                };
+                self.d.accounts.push(acc);
             }
             "C" => {
-                let id = ContactId::parse(&unescape(f.next()?))?;
-                let first_name = unescape(f.next()?).into_owned();
-                let middle_name = unescape(f.next()?).into_owned();
-                let last_name = unescape(f.next()?).into_owned();
-                let emails = list(f.next()?).map(Cow::into_owned).collect();
-                let phone = unescape(f.next()?).into_owned();
-                let tags = ids(f.next()?, TagId::parse);
-                self.contacts.push(ContactRow {
+                let id = id_num(&unescape(f.next()?))?;
+                let (first, middle, last) = (f.next()?, f.next()?, f.next()?);
+                let (phone, tags, sort_key) = (f.next()?, f.next()?, f.next()?);
+                let (name_key, emails, emails_key) = (f.next()?, f.next()?, f.next()?);
+                if f.next().is_some() {
+                    return None;
+                }
+                // The search key: name-key, tab, emails as they stand in the
+                // line when it can (no escapes, emails already normalised).
+                let (search_key, split) =
+                    if emails_key.is_empty() && !name_key.contains('\\') && !emails.contains('\\') {
+                        let start = name_key.as_ptr() as usize - text.as_ptr() as usize;
+                        let end = emails.as_ptr() as usize - text.as_ptr() as usize + emails.len();
+                        let span = Span {
+                            buf,
+                            start: start as u32,
+                            end: end as u32,
+                        };
+                        (span, name_key.len() as u32)
+                    } else {
+                        let name_key = unescape(name_key);
+                        let emails_key = if emails_key.is_empty() { emails } else { emails_key };
+                        let side = &mut self.d.bufs[0];
+                        let start = side.len() as u32;
+                        side.push_str(&name_key);
+                        side.push('\t');
+                        side.push_str(&unescape(emails_key));
+                        let span = Span {
+                            buf: 0,
+                            start,
+                            end: side.len() as u32,
+                        };
+                        (span, name_key.len() as u32)
+                    };
+                let from = self.d.emails.len() as u32;
+                for e in emails.split(LIST).filter(|s| !s.is_empty()) {
+                    let s = self.span(buf, text, e);
+                    self.d.emails.push(s);
+                }
+                let con = Con {
                     id,
-                    first_name,
-                    middle_name,
-                    last_name,
-                    emails,
-                    phone,
-                    tags,
-                });
+                    first: self.span(buf, text, first),
+                    middle: self.span(buf, text, middle),
+                    last: self.span(buf, text, last),
+                    phone: self.span(buf, text, phone),
+                    sort_key: self.span(buf, text, sort_key),
+                    search_key,
+                    split,
+                    emails: (from, self.d.emails.len() as u32),
+                    tags: self.small(tags, false),
+                };
+                let len = con.search_key.end - con.search_key.start;
+                if split > len {
+                    return None;
+                }
+                self.d.contacts.push(con);
             }
             "L" => {
-                let account_id = AccountId::parse(&unescape(f.next()?))?;
-                let contact_id = ContactId::parse(&unescape(f.next()?))?;
+                let account_id = id_num(&unescape(f.next()?))?;
+                let contact_id = id_num(&unescape(f.next()?))?;
                 let primary = f.next()? == "1";
                 let prio = f.next()?;
                 let signer_priority = if prio.is_empty() {
@@ -239,27 +507,337 @@ impl Directory {
                 } else {
                     Some(prio.parse().ok()?)
                 };
-                let parts: Vec<Cow<str>> = list(f.next()?).collect();
-                let mut pending = Vec::new();
-                for pair in parts.chunks(2) {
-                    if let [email, at] = pair {
-                        pending.push(PendingLogin {
-                            email: email.clone().into_owned(),
-                            invited_at: Timestamp(at.parse().ok()?),
-                        });
-                    }
+                let from = self.d.pending.len() as u32;
+                let mut parts = f.next()?.split(LIST).filter(|s| !s.is_empty());
+                while let (Some(email), Some(at)) = (parts.next(), parts.next()) {
+                    let at = at.parse().ok()?;
+                    let s = self.span(buf, text, email);
+                    self.d.pending.push((s, at));
                 }
-                self.links.push(LinkRow {
+                self.d.links.push(Lnk {
                     account_id,
                     contact_id,
+                    account: NONE,
+                    contact: NONE,
                     primary,
                     signer_priority,
-                    pending,
+                    pending: (from, self.d.pending.len() as u32),
                 });
             }
             _ => return None,
         }
         Some(())
+    }
+
+    fn finish(mut self) -> (Directory, usize) {
+        let d = &mut self.d;
+        let mut accounts: IdMap<u128, u32> = IdMap::default();
+        for (i, a) in d.accounts.iter().enumerate() {
+            accounts.insert(a.id, i as u32);
+        }
+        let mut contacts: IdMap<u128, u32> = IdMap::default();
+        for (i, c) in d.contacts.iter().enumerate() {
+            contacts.insert(c.id, i as u32);
+        }
+        for l in &mut d.links {
+            l.account = accounts.get(&l.account_id).copied().unwrap_or(NONE);
+            l.contact = contacts.get(&l.contact_id).copied().unwrap_or(NONE);
+        }
+        d.bufs[0].shrink_to_fit();
+        d.emails.shrink_to_fit();
+        d.small.shrink_to_fit();
+        d.pending.shrink_to_fit();
+        d.accounts.shrink_to_fit();
+        d.contacts.shrink_to_fit();
+        d.links.shrink_to_fit();
+        (self.d, self.bad)
+    }
+}
+
+impl Directory {
+    /// Reads the chunks of the text format (each whole lines). Lines it
+    /// cannot read are skipped (and counted), so one damaged entry never
+    /// hides the rest. Each chunk is kept as the buffer its entries point
+    /// into (nothing is copied).
+    pub fn parse(chunks: Vec<String>) -> (Self, usize) {
+        let mut p = Parser {
+            d: Self::default(),
+            tag_pos: HashMap::new(),
+            member_pos: HashMap::new(),
+            bad: 0,
+        };
+        // Sized once (growing vectors of 100,000 entries copies them).
+        let (mut accounts, mut contacts, mut links) = (0, 0, 0);
+        for line in chunks.iter().flat_map(|c| c.split('\n')) {
+            match line.as_bytes().first() {
+                Some(b'A') => accounts += 1,
+                Some(b'C') => contacts += 1,
+                Some(b'L') => links += 1,
+                _ => {}
+            }
+        }
+        p.d.accounts.reserve_exact(accounts);
+        p.d.contacts.reserve_exact(contacts);
+        p.d.links.reserve_exact(links);
+        p.d.emails.reserve(contacts * 2);
+        p.d.bufs.reserve_exact(chunks.len());
+        for chunk in chunks {
+            p.chunk(chunk);
+        }
+        p.finish()
+    }
+
+    /// The directory of these records (tests, and rebuilding the stored one).
+    pub fn of(accounts: &[Account], contacts: &[Contact], links: &[Link]) -> Self {
+        Self::parse(vec![Rows::of(accounts, contacts, links).to_text()]).0
+    }
+
+    fn text(&self, s: Span) -> &str {
+        self.bufs
+            .get(s.buf as usize)
+            .and_then(|b| b.get(s.start as usize..s.end as usize))
+            .unwrap_or("")
+    }
+
+    fn smalls(&self, r: Range) -> &[u32] {
+        self.small.get(r.0 as usize..r.1 as usize).unwrap_or_default()
+    }
+
+    pub fn account_count(&self) -> usize {
+        self.accounts.len()
+    }
+    pub fn contact_count(&self) -> usize {
+        self.contacts.len()
+    }
+    pub fn link_count(&self) -> usize {
+        self.links.len()
+    }
+
+    /// Account row `i` as an owned row (for showing it).
+    pub fn account(&self, i: u32) -> Option<AccountRow> {
+        let a = self.accounts.get(i as usize)?;
+        Some(AccountRow {
+            id: AccountId::parse(&id_text(a.id))?,
+            name: self.text(a.name).to_owned(),
+            kind: a.kind,
+            archived: a.archived,
+            created_at: Timestamp(a.created_at),
+            tags: self.account_tags(i).cloned().collect(),
+            team: self.account_team(i).cloned().collect(),
+        })
+    }
+    pub fn account_id(&self, i: u32) -> Option<AccountId> {
+        AccountId::parse(&id_text(self.accounts.get(i as usize)?.id))
+    }
+    pub fn account_name(&self, i: u32) -> &str {
+        self.accounts.get(i as usize).map_or("", |a| self.text(a.name))
+    }
+    /// The normalised name.
+    pub fn account_key(&self, i: u32) -> &str {
+        self.accounts.get(i as usize).map_or("", |a| self.text(a.key))
+    }
+    pub fn account_kind(&self, i: u32) -> AccountType {
+        self.accounts
+            .get(i as usize)
+            .map_or(AccountType::Individual, |a| a.kind)
+    }
+    pub fn account_archived(&self, i: u32) -> bool {
+        self.accounts.get(i as usize).is_some_and(|a| a.archived)
+    }
+    pub fn account_created(&self, i: u32) -> Timestamp {
+        Timestamp(self.accounts.get(i as usize).map_or(0, |a| a.created_at))
+    }
+    pub fn account_tags(&self, i: u32) -> impl Iterator<Item = &TagId> {
+        let r = self.accounts.get(i as usize).map_or((0, 0), |a| a.tags);
+        self.smalls(r)
+            .iter()
+            .filter_map(|&t| self.tag_ids.get(t as usize))
+    }
+    pub fn account_team(&self, i: u32) -> impl Iterator<Item = &MemberId> {
+        let r = self.accounts.get(i as usize).map_or((0, 0), |a| a.team);
+        self.smalls(r)
+            .iter()
+            .filter_map(|&m| self.member_ids.get(m as usize))
+    }
+    /// Whether account `i` has this tag.
+    pub fn account_has_tag(&self, i: u32, tag: &TagId) -> bool {
+        self.account_tags(i).any(|t| t == tag)
+    }
+    /// Whether `member` is on account `i`'s team.
+    pub fn account_has_member(&self, i: u32, member: &MemberId) -> bool {
+        self.account_team(i).any(|m| m == member)
+    }
+
+    /// Contact row `i` as an owned row (for showing it).
+    pub fn contact(&self, i: u32) -> Option<ContactRow> {
+        let c = self.contacts.get(i as usize)?;
+        Some(ContactRow {
+            id: ContactId::parse(&id_text(c.id))?,
+            first_name: self.text(c.first).to_owned(),
+            middle_name: self.text(c.middle).to_owned(),
+            last_name: self.text(c.last).to_owned(),
+            emails: self.contact_emails(i).map(str::to_owned).collect(),
+            phone: self.text(c.phone).to_owned(),
+            tags: self
+                .smalls(c.tags)
+                .iter()
+                .filter_map(|&t| self.tag_ids.get(t as usize).cloned())
+                .collect(),
+        })
+    }
+    pub fn contact_id(&self, i: u32) -> Option<ContactId> {
+        ContactId::parse(&id_text(self.contacts.get(i as usize)?.id))
+    }
+    pub fn contact_display_name(&self, i: u32) -> String {
+        self.contacts.get(i as usize).map_or_else(String::new, |c| {
+            display_name(self.text(c.first), self.text(c.middle), self.text(c.last))
+        })
+    }
+    pub fn contact_emails(&self, i: u32) -> impl Iterator<Item = &str> {
+        let r = self.contacts.get(i as usize).map_or((0, 0), |c| c.emails);
+        self.emails
+            .get(r.0 as usize..r.1 as usize)
+            .unwrap_or_default()
+            .iter()
+            .map(|&s| self.text(s))
+    }
+    pub fn contact_main_email(&self, i: u32) -> &str {
+        self.contact_emails(i).next().unwrap_or("")
+    }
+    /// Key for alphabetical order ("last first middle", normalised).
+    pub fn contact_sort_key(&self, i: u32) -> &str {
+        self.contacts
+            .get(i as usize)
+            .map_or("", |c| self.text(c.sort_key))
+    }
+    /// The search key (see the module documentation) and the length of its
+    /// name part.
+    pub fn contact_search_key(&self, i: u32) -> (&str, usize) {
+        self.contacts.get(i as usize).map_or(("", 0), |c| {
+            let key = self.text(c.search_key);
+            (key, (c.split as usize).min(key.len()))
+        })
+    }
+
+    /// The (account, contact) rows link `i` joins ([`NONE`] when missing).
+    pub fn link_ends(&self, i: u32) -> (u32, u32) {
+        self.links
+            .get(i as usize)
+            .map_or((NONE, NONE), |l| (l.account, l.contact))
+    }
+    pub fn link_primary(&self, i: u32) -> bool {
+        self.links.get(i as usize).is_some_and(|l| l.primary)
+    }
+    pub fn link_signer_priority(&self, i: u32) -> Option<u32> {
+        self.links.get(i as usize).and_then(|l| l.signer_priority)
+    }
+    /// The invitations of link `i` not activated yet.
+    pub fn link_pending(&self, i: u32) -> impl Iterator<Item = (&str, Timestamp)> {
+        let r = self.links.get(i as usize).map_or((0, 0), |l| l.pending);
+        self.pending
+            .get(r.0 as usize..r.1 as usize)
+            .unwrap_or_default()
+            .iter()
+            .map(|&(s, at)| (self.text(s), Timestamp(at)))
+    }
+
+    /// Items in the alphabetical order of their account rows (see
+    /// [`Self::account_order`]).
+    pub fn sort_accounts_by<T: Copy>(&self, items: &mut [T], row: impl Fn(T) -> u32) {
+        sort_by_prefix(
+            items,
+            |t| self.account_key(row(t)),
+            |a, b| self.account_order(row(a), row(b)),
+        );
+    }
+
+    /// Contact rows in alphabetical order (see [`Self::contact_order`]).
+    pub fn sort_contacts(&self, rows: &mut [u32]) {
+        sort_by_prefix(
+            rows,
+            |r| self.contact_sort_key(r),
+            |a, b| self.contact_order(a, b),
+        );
+    }
+
+    /// Alphabetical order of account rows: normalised name, then id.
+    pub fn account_order(&self, a: u32, b: u32) -> std::cmp::Ordering {
+        let id = |i: u32| self.accounts.get(i as usize).map_or(0, |a| a.id);
+        self.account_key(a)
+            .cmp(self.account_key(b))
+            .then_with(|| id(a).cmp(&id(b)))
+    }
+
+    /// Alphabetical order of contact rows: sort key, then id.
+    pub fn contact_order(&self, a: u32, b: u32) -> std::cmp::Ordering {
+        let id = |i: u32| self.contacts.get(i as usize).map_or(0, |c| c.id);
+        self.contact_sort_key(a)
+            .cmp(self.contact_sort_key(b))
+            .then_with(|| id(a).cmp(&id(b)))
+    }
+
+    /// Every entry as owned rows (tests compare them with the records).
+    pub fn rows(&self) -> Rows {
+        let n = |x: usize| 0..x as u32;
+        Rows {
+            accounts: n(self.accounts.len()).filter_map(|i| self.account(i)).collect(),
+            contacts: n(self.contacts.len()).filter_map(|i| self.contact(i)).collect(),
+            links: self
+                .links
+                .iter()
+                .enumerate()
+                .filter_map(|(i, l)| {
+                    Some(LinkRow {
+                        account_id: AccountId::parse(&id_text(l.account_id))?,
+                        contact_id: ContactId::parse(&id_text(l.contact_id))?,
+                        primary: l.primary,
+                        signer_priority: l.signer_priority,
+                        pending: self
+                            .link_pending(i as u32)
+                            .map(|(email, invited_at)| PendingLogin {
+                                email: email.to_owned(),
+                                invited_at,
+                            })
+                            .collect(),
+                    })
+                })
+                .collect(),
+        }
+    }
+
+    /// Bytes held (buffers and tables), for measurements.
+    pub fn heap_bytes(&self) -> usize {
+        self.bufs.iter().map(String::capacity).sum::<usize>()
+            + self.accounts.capacity() * std::mem::size_of::<Acc>()
+            + self.contacts.capacity() * std::mem::size_of::<Con>()
+            + self.links.capacity() * std::mem::size_of::<Lnk>()
+            + self.emails.capacity() * std::mem::size_of::<Span>()
+            + self.small.capacity() * 4
+            + self.pending.capacity() * std::mem::size_of::<(Span, i64)>()
+    }
+}
+
+/// Sorts rows by `order`, comparing first the first 8 bytes of their keys
+/// held side by side (the rows' text is spread over the whole directory;
+/// reading it for every comparison costs a cache miss each time).
+fn sort_by_prefix<'a, T: Copy>(
+    items: &mut [T],
+    key: impl Fn(T) -> &'a str,
+    order: impl Fn(T, T) -> std::cmp::Ordering,
+) {
+    let mut keyed: Vec<(u64, T)> = items
+        .iter()
+        .map(|&t| {
+            let mut p = [0u8; 8];
+            for (d, s) in p.iter_mut().zip(key(t).bytes()) {
+                *d = s;
+            }
+            (u64::from_be_bytes(p), t)
+        })
+        .collect();
+    keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| order(a.1, b.1)));
+    for (item, (_, t)) in items.iter_mut().zip(keyed) {
+        *item = t;
     }
 }
 
@@ -306,10 +884,6 @@ fn unescape(s: &str) -> Cow<'_, str> {
 
 fn list(field: &str) -> impl Iterator<Item = Cow<'_, str>> {
     field.split(LIST).filter(|s| !s.is_empty()).map(unescape)
-}
-
-fn ids<T>(field: &str, parse: impl Fn(&str) -> Option<T>) -> Vec<T> {
-    list(field).filter_map(|s| parse(&s)).collect()
 }
 
 fn push_list<'a>(items: impl Iterator<Item = &'a str>, out: &mut String) {
@@ -367,6 +941,8 @@ impl Entry {
         push_list(a.tags.iter().map(TagId::as_str), &mut line);
         line.push('\t');
         push_list(a.team.iter().map(MemberId::as_str), &mut line);
+        line.push('\t');
+        escape_into(&normalize(&a.name), &mut line);
         Self { key, line }
     }
 
@@ -377,11 +953,25 @@ impl Entry {
             escape_into(part, &mut line);
         }
         line.push('\t');
-        push_list(c.emails.iter().map(String::as_str), &mut line);
-        line.push('\t');
         escape_into(&c.phone, &mut line);
         line.push('\t');
         push_list(c.tags.iter().map(TagId::as_str), &mut line);
+        line.push('\t');
+        escape_into(&c.sort_key(), &mut line);
+        line.push('\t');
+        escape_into(&normalize(&c.display_name()), &mut line);
+        line.push('\t');
+        let start = line.len();
+        push_list(c.emails.iter().map(String::as_str), &mut line);
+        let typed = line[start..].to_owned();
+        line.push('\t');
+        // Left empty when the emails as typed are their keys already.
+        let keys: Vec<String> = c.emails.iter().map(|e| normalize(e)).collect();
+        let mut normalised = String::new();
+        push_list(keys.iter().map(String::as_str), &mut normalised);
+        if normalised != typed {
+            line.push_str(&normalised);
+        }
         Self { key, line }
     }
 
@@ -414,33 +1004,6 @@ impl Entry {
     }
 }
 
-impl Directory {
-    /// The whole directory in the text format (entries in this order).
-    pub fn to_text(&self) -> String {
-        let mut out = String::new();
-        for line in self
-            .accounts
-            .iter()
-            .map(Entry::account)
-            .chain(self.contacts.iter().map(Entry::contact))
-            .chain(self.links.iter().map(Entry::link))
-        {
-            out.push_str(&line.line);
-            out.push('\n');
-        }
-        out
-    }
-
-    /// The same entries in a canonical order (for comparing two directories).
-    pub fn sorted(mut self) -> Self {
-        self.accounts.sort_by(|a, b| a.id.cmp(&b.id));
-        self.contacts.sort_by(|a, b| a.id.cmp(&b.id));
-        self.links
-            .sort_by(|a, b| (&a.account_id, &a.contact_id).cmp(&(&b.account_id, &b.contact_id)));
-        self
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -451,28 +1014,96 @@ mod tests {
         let mut c = fixtures::sample(12, 3);
         c.accounts[0].name = "Tab\there\nnew \\ line \u{1f} unit".into();
         c.contacts[0].first_name = "Zoë\t".into();
+        c.contacts[0].last_name = "Ștefan \\ Müller".into();
         c.contacts[0].phones = vec!["+1 \\ 2".into()];
+        c.contacts[1].emails = vec![crate::domain::Email::parse("Kate.Smith@Example.COM").unwrap()];
         c.links[0].description = "PRIMARY contact".into();
         c.links[0].signer_priority = Some(3);
         if let Some(a) = c.links[0].email_access.first_mut() {
             a.login = true;
             a.invited_at = Some(Timestamp(77));
         }
-        let d = Directory::of(&c.accounts, &c.contacts, &c.links);
-        assert!(d.links[0].primary);
+        let rows = Rows::of(&c.accounts, &c.contacts, &c.links);
+        assert!(rows.links[0].primary);
         assert_eq!(
-            d.links[0].pending.len(),
+            rows.links[0].pending.len(),
             usize::from(!c.links[0].email_access.is_empty())
         );
-        let (back, bad) = Directory::parse(&d.to_text());
+        let (back, bad) = Directory::parse(vec![rows.to_text()]);
         assert_eq!(bad, 0);
-        assert_eq!(back, d);
+        assert_eq!(back.rows(), rows);
+        // Search keys, whether read in place or put together (escapes,
+        // emails with capitals).
+        for j in 0..back.contact_count() as u32 {
+            let row = back.contact(j).unwrap();
+            let (key, split) = back.contact_search_key(j);
+            assert_eq!((key.to_owned(), split), row.search_key(), "{row:?}");
+        }
+        let kate = back.contact(1).unwrap();
+        assert!(
+            back.contact_search_key(1).0.ends_with("kate.smith@example.com"),
+            "{kate:?}"
+        );
+    }
+
+    #[test]
+    fn entries_split_over_chunks_read_back_the_same() {
+        let c = fixtures::sample(40, 3);
+        let rows = Rows::of(&c.accounts, &c.contacts, &c.links);
+        let text = rows.to_text();
+        let lines: Vec<&str> = text.lines().collect();
+        let chunks: Vec<String> = lines
+            .chunks(7)
+            .map(|ls| ls.iter().map(|l| format!("{l}\n")).collect())
+            .collect();
+        assert!(chunks.len() > 3);
+        let (back, bad) = Directory::parse(chunks);
+        assert_eq!(bad, 0);
+        assert_eq!(back.rows().sorted(), rows.sorted());
+    }
+
+    #[test]
+    fn stored_keys_are_the_normalised_names_and_links_know_their_rows() {
+        let mut c = fixtures::sample(3, 2);
+        c.accounts[1].name = "Ștefan Müller SRL".into();
+        c.contacts[0].first_name = "Zoë".into();
+        c.contacts[0].middle_name = String::new();
+        c.contacts[0].last_name = "Ortega".into();
+        let d = Directory::of(&c.accounts, &c.contacts, &c.links);
+        let i = (0..d.account_count() as u32)
+            .find(|&i| d.account_name(i) == "Ștefan Müller SRL")
+            .unwrap();
+        assert_eq!(d.account_key(i), normalize("Ștefan Müller SRL"));
+        let j = (0..d.contact_count() as u32)
+            .find(|&j| d.contact_id(j).as_ref() == Some(&c.contacts[0].id))
+            .unwrap();
+        let row = ContactRow::of(&c.contacts[0]);
+        assert_eq!(d.contact_sort_key(j), row.sort_key());
+        let (key, split) = d.contact_search_key(j);
+        assert_eq!(&key[..split], "zoe ortega");
+        assert_eq!(key, row.search_key().0);
+        assert_eq!(d.contact_display_name(j), "Zoë Ortega");
+        for l in 0..d.link_count() as u32 {
+            let (a, c2) = d.link_ends(l);
+            let link = &c.links[l as usize];
+            assert_eq!(d.account_id(a).as_ref(), Some(&link.account_id));
+            assert_eq!(d.contact_id(c2).as_ref(), Some(&link.contact_id));
+        }
+    }
+
+    #[test]
+    fn links_to_missing_entries_point_nowhere() {
+        let c = fixtures::sample(2, 1);
+        let d = Directory::of(&c.accounts[..1], &[], &c.links);
+        assert!(d.link_count() > 0);
+        assert_eq!(d.link_ends(0).1, NONE);
+        assert_eq!(d.rows().links.len(), c.links.len());
     }
 
     #[test]
     fn keys_name_the_entry() {
         let c = fixtures::sample(3, 1);
-        let d = Directory::of(&c.accounts, &c.contacts, &c.links);
+        let d = Rows::of(&c.accounts, &c.contacts, &c.links);
         let a = Entry::account(&d.accounts[0]);
         assert_eq!(a.key, Entry::account_key(d.accounts[0].id.as_str()));
         assert_eq!(Entry::key_of(&a.line), a.key);
@@ -487,10 +1118,15 @@ mod tests {
     #[test]
     fn damaged_lines_are_skipped_and_counted() {
         let c = fixtures::sample(2, 1);
-        let d = Directory::of(&c.accounts, &c.contacts, &c.links);
-        let text = format!("garbage\nA\tnot-an-id\tX\ti\t0\t1\t\t\n{}", d.to_text());
-        let (back, bad) = Directory::parse(&text);
-        assert_eq!(bad, 2);
-        assert_eq!(back, d);
+        let d = Rows::of(&c.accounts, &c.contacts, &c.links);
+        // An id that is not one, and a line of the old format (no keys).
+        let text = format!(
+            "garbage\nA\tnot-an-id\tX\ti\t0\t1\t\t\t\nC\t{}\tA\t\tB\t\t\t\n{}",
+            "0".repeat(32),
+            d.to_text()
+        );
+        let (back, bad) = Directory::parse(vec![text]);
+        assert_eq!(bad, 3);
+        assert_eq!(back.rows(), d);
     }
 }

@@ -84,7 +84,7 @@ pub fn name_key(c: &Contact) -> Option<String> {
     if words.len() < 2 {
         return None;
     }
-    words.sort_unstable();
+    super::sort::sort(&mut words);
     Some(words.join(" "))
 }
 
@@ -176,7 +176,7 @@ pub fn find(contacts: &[Contact], dismissed: &[Vec<ContactId>]) -> Vec<Group> {
         }
     }
     // Reasons in a stable order: by kind, then by first contact.
-    shared.sort_by_key(|(kind, _, m)| (*kind as u8, m[0]));
+    super::sort::sort_by_key(&mut shared, |(kind, _, m)| (*kind as u8, m[0]));
     let mut groups: HashMap<usize, (Vec<usize>, Vec<Reason>)> = HashMap::new();
     for (kind, key, members) in shared {
         // The values as written, each once, for the reason.
@@ -226,7 +226,9 @@ pub fn find(contacts: &[Contact], dismissed: &[Vec<ContactId>]) -> Vec<Group> {
         .filter_map(|(members, reasons)| {
             let mut keyed: Vec<(String, usize)> =
                 members.into_iter().map(|i| (contacts[i].sort_key(), i)).collect();
-            keyed.sort_by(|a, b| (&a.0, &contacts[a.1].id).cmp(&(&b.0, &contacts[b.1].id)));
+            super::sort::sort_by(&mut keyed, |a, b| {
+                (&a.0, &contacts[a.1].id).cmp(&(&b.0, &contacts[b.1].id))
+            });
             let ids: Vec<ContactId> = keyed.iter().map(|(_, i)| contacts[*i].id.clone()).collect();
             if dismissed.iter().any(|d| ids.iter().all(|id| d.contains(id))) {
                 return None;
@@ -241,7 +243,9 @@ pub fn find(contacts: &[Contact], dismissed: &[Vec<ContactId>]) -> Vec<Group> {
             ))
         })
         .collect();
-    out.sort_by(|a, b| (&a.0, &a.1.contacts[0]).cmp(&(&b.0, &b.1.contacts[0])));
+    super::sort::sort_by(&mut out, |a, b| {
+        (&a.0, &a.1.contacts[0]).cmp(&(&b.0, &b.1.contacts[0]))
+    });
     out.into_iter().map(|(_, g)| g).collect()
 }
 

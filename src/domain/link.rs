@@ -100,8 +100,9 @@ impl Link {
                     .push(EmailAccess::new(key.clone(), false, false, false));
             }
         }
-        self.email_access
-            .sort_by_key(|a| email_keys.iter().position(|k| k == &a.email));
+        super::sort::sort_by_key(&mut self.email_access, |a| {
+            email_keys.iter().position(|k| k == &a.email)
+        });
     }
 
     pub fn access(&self, email_key: &str) -> Option<&EmailAccess> {

@@ -8,8 +8,7 @@
 //! accounts filters in a few milliseconds.
 
 use super::account::{Account, AccountType};
-use super::directory::Directory;
-use super::directory::{AccountRow, LinkRow};
+use super::directory::{Directory, NONE};
 use super::ids::{AccountId, ContactId, MemberId, TagId};
 use super::search::normalize;
 use super::time::Timestamp;
@@ -62,92 +61,71 @@ impl AccountFilter {
     }
 }
 
-/// The positions in `accounts` that `filter` keeps, in `order`.
-/// `name_keys[i]` is the normalised name of `accounts[i]`.
-pub fn filter_accounts(
-    accounts: &[&AccountRow],
-    name_keys: &[String],
-    filter: &AccountFilter,
-    order: SortOrder,
-) -> Vec<usize> {
+/// The positions in `rows` (account rows of `d`) that `filter` keeps, in
+/// `order`. Names are compared by the keys stored in the directory.
+pub fn filter_accounts(d: &Directory, rows: &[u32], filter: &AccountFilter, order: SortOrder) -> Vec<usize> {
     let words: Vec<String> = normalize(&filter.text)
         .split_whitespace()
         .map(str::to_owned)
         .collect();
-    let mut out: Vec<usize> = accounts
+    let mut out: Vec<usize> = rows
         .iter()
         .enumerate()
-        .filter(|(i, a)| {
-            a.archived == filter.archived
-                && filter.kind.is_none_or(|k| a.kind == k)
-                && filter.tag.as_ref().is_none_or(|t| a.tags.contains(t))
-                && filter.member.as_ref().is_none_or(|m| a.team.contains(m))
-                && (words.is_empty()
-                    || name_keys
-                        .get(*i)
-                        .is_some_and(|key| words.iter().all(|w| key.contains(w.as_str()))))
+        .filter(|&(_, &a)| {
+            d.account_archived(a) == filter.archived
+                && filter.kind.is_none_or(|k| d.account_kind(a) == k)
+                && filter.tag.as_ref().is_none_or(|t| d.account_has_tag(a, t))
+                && filter.member.as_ref().is_none_or(|m| d.account_has_member(a, m))
+                && (words.is_empty() || {
+                    let key = d.account_key(a);
+                    words.iter().all(|w| key.contains(w.as_str()))
+                })
         })
         .map(|(i, _)| i)
         .collect();
-    let key = |i: usize| name_keys.get(i).map_or("", String::as_str);
+    let row = |i: usize| rows[i];
     match order {
-        SortOrder::Name => out.sort_by(|&a, &b| {
-            key(a)
-                .cmp(key(b))
-                .then_with(|| accounts[a].id.cmp(&accounts[b].id))
-        }),
+        SortOrder::Name => d.sort_accounts_by(&mut out, row),
         SortOrder::Newest => out.sort_by(|&a, &b| {
-            accounts[b]
-                .created_at
-                .cmp(&accounts[a].created_at)
-                .then_with(|| key(a).cmp(key(b)))
+            d.account_created(row(b))
+                .cmp(&d.account_created(row(a)))
+                .then_with(|| d.account_order(row(a), row(b)))
         }),
     }
     out
 }
 
-/// Each account's primary contact: the contact whose link description says
-/// "primary" (or the same in German, Dutch, French or Romanian), else the one with the lowest signer priority, else the first
-/// alphabetically. `contact_key` gives a contact's sort key (or `None` if
-/// the contact is missing, then the link is ignored).
-pub fn primary_contacts<'a, K: Ord + ?Sized + 'a>(
-    links: impl IntoIterator<Item = &'a LinkRow>,
-    contact_key: impl Fn(&ContactId) -> Option<&'a K>,
-) -> HashMap<&'a AccountId, &'a ContactId> {
-    let mut best: HashMap<&'a AccountId, (bool, u32, &'a K, &'a ContactId)> = HashMap::new();
-    for link in links {
-        let Some(key) = contact_key(&link.contact_id) else {
+/// Each account's primary contact among `links` (link rows of `d`): the
+/// contact whose link description says "primary" (or the same in German,
+/// Dutch, French or Romanian), else the one with the lowest signer
+/// priority, else the first alphabetically. Per account row, the contact
+/// row (or [`NONE`]); links to a missing contact are ignored.
+pub fn primary_contacts(d: &Directory, links: impl IntoIterator<Item = u32>) -> Vec<u32> {
+    let mut best = vec![NONE; d.account_count()];
+    let mut rank = vec![(true, u32::MAX); d.account_count()];
+    for l in links {
+        let (a, c) = d.link_ends(l);
+        if c == NONE {
+            continue;
+        }
+        let Some(current) = best.get(a as usize).copied() else {
             continue;
         };
         // Smaller is better.
-        let rank = (
-            !link.primary,
-            link.signer_priority.unwrap_or(u32::MAX),
-            key,
-            &link.contact_id,
-        );
-        match best.get(&link.account_id) {
-            Some(current) if *current <= rank => {}
-            _ => {
-                best.insert(&link.account_id, rank);
-            }
+        let r = (!d.link_primary(l), d.link_signer_priority(l).unwrap_or(u32::MAX));
+        let better = current == NONE
+            || r < rank[a as usize]
+            || (r == rank[a as usize] && d.contact_order(c, current).is_lt());
+        if better {
+            best[a as usize] = c;
+            rank[a as usize] = r;
         }
     }
-    best.into_iter().map(|(a, (_, _, _, c))| (a, c)).collect()
+    best
 }
 
-/// How many accounts each contact belongs to.
-pub fn accounts_per_contact<'a>(
-    links: impl IntoIterator<Item = &'a LinkRow>,
-) -> HashMap<&'a ContactId, usize> {
-    let mut out = HashMap::new();
-    for link in links {
-        *out.entry(&link.contact_id).or_insert(0) += 1;
-    }
-    out
-}
-
-/// One invitation waiting for activation: `links[link]`, for `email`.
+/// One invitation waiting for activation: the `link`-th of the links
+/// asked about, for `email`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PendingInvite {
     pub link: usize,
@@ -155,17 +133,17 @@ pub struct PendingInvite {
     pub invited_at: Timestamp,
 }
 
-/// Every (account, contact, email) whose portal invitation is not activated,
-/// most recently invited first.
-pub fn pending_invites<'a>(links: impl IntoIterator<Item = &'a LinkRow>) -> Vec<PendingInvite> {
+/// Every (account, contact, email) of `links` (link rows of `d`) whose
+/// portal invitation is not activated, most recently invited first.
+pub fn pending_invites(d: &Directory, links: &[u32]) -> Vec<PendingInvite> {
     let mut out: Vec<PendingInvite> = links
-        .into_iter()
+        .iter()
         .enumerate()
-        .flat_map(|(i, link)| {
-            link.pending.iter().map(move |p| PendingInvite {
+        .flat_map(|(i, &l)| {
+            d.link_pending(l).map(move |(email, invited_at)| PendingInvite {
                 link: i,
-                email: p.email.clone(),
-                invited_at: p.invited_at,
+                email: email.to_owned(),
+                invited_at,
             })
         })
         .collect();
@@ -262,13 +240,17 @@ impl SearchResults {
     }
 }
 
-/// Normalised keys of one kind of entry, in display order, in one buffer:
-/// entry `i` is `text[start[i]..start[i + 1] - 1]` (each ends with a
-/// newline), its name part ends at `split[i]` (contacts: the emails follow
-/// after a space). `mask[i]` has a bit for every byte value class the key
-/// holds, so most entries are ruled out without looking at their text.
+/// The entries of one kind, in display order: entry `i` is row `rows[i]`
+/// of the directory. Their normalised keys (stored in the directory; for
+/// contacts the name part, then after a separator the emails, see
+/// [`Directory::contact_search_key`]) are copied side by side into one
+/// buffer, in display order, so a scan reads memory in order: entry `i` is
+/// `text[start[i]..start[i + 1]]`, its name part ends at `split[i]`.
+/// `mask[i]` has a bit for every byte value class the key holds, so most
+/// entries are ruled out without looking at their text.
 #[derive(Clone, Debug, Default)]
 struct Keys {
+    rows: Vec<u32>,
     text: String,
     start: Vec<u32>,
     split: Vec<u32>,
@@ -309,22 +291,36 @@ fn contains(hay: &[u8], needle: &[u8]) -> bool {
 }
 
 impl Keys {
-    fn push(&mut self, name: &str, rest: Option<&str>) {
-        self.start.push(self.text.len() as u32);
-        self.text.push_str(name);
-        self.split.push(self.text.len() as u32);
-        if let Some(rest) = rest {
-            self.text.push(' ');
-            self.text.push_str(rest);
+    fn new(d: &Directory, rows: Vec<u32>, contacts: bool) -> Self {
+        let n = rows.len();
+        let mut k = Self {
+            rows: Vec::new(),
+            text: String::new(),
+            start: Vec::with_capacity(n + 1),
+            split: Vec::with_capacity(n),
+            mask: Vec::with_capacity(n),
+            name_mask: Vec::with_capacity(n),
+        };
+        let key = |row: u32| {
+            if contacts {
+                d.contact_search_key(row)
+            } else {
+                let key = d.account_key(row);
+                (key, key.len())
+            }
+        };
+        k.text.reserve(rows.iter().map(|&r| key(r).0.len()).sum());
+        for &row in &rows {
+            let (whole, split) = key(row);
+            k.start.push(k.text.len() as u32);
+            k.split.push((k.text.len() + split) as u32);
+            k.text.push_str(whole);
+            k.name_mask.push(mask_of(&whole.as_bytes()[..split]));
+            k.mask.push(mask_of(whole.as_bytes()));
         }
-        self.text.push('\n');
-        let (s, m) = (
-            self.start[self.start.len() - 1] as usize,
-            self.split[self.split.len() - 1] as usize,
-        );
-        let bytes = self.text.as_bytes();
-        self.name_mask.push(mask_of(&bytes[s..m]));
-        self.mask.push(mask_of(&bytes[s..bytes.len() - 1]));
+        k.start.push(k.text.len() as u32);
+        k.rows = rows;
+        k
     }
 
     fn len(&self) -> usize {
@@ -332,9 +328,7 @@ impl Keys {
     }
 
     fn whole(&self, i: usize) -> &str {
-        let s = self.start[i] as usize;
-        let e = self.start.get(i + 1).map_or(self.text.len(), |&e| e as usize) - 1;
-        &self.text[s..e]
+        &self.text[self.start[i] as usize..self.start[i + 1] as usize]
     }
 
     fn name(&self, i: usize) -> &str {
@@ -342,9 +336,8 @@ impl Keys {
     }
 
     fn rest(&self, i: usize) -> &str {
-        self.whole(i)
-            .get(self.split[i] as usize - self.start[i] as usize + 1..)
-            .unwrap_or("")
+        let (s, e) = (self.split[i] as usize + 1, self.start[i + 1] as usize);
+        self.text.get(s..e.max(s)).unwrap_or("")
     }
 
     /// Whether every word (with its mask) occurs in the name part (`name`)
@@ -370,14 +363,12 @@ struct LastQuery {
     contacts: Vec<u32>,
 }
 
-/// Everything the sidebar search looks through, normalised once, in one
-/// buffer per kind, in display order.
+/// Everything the sidebar search looks through: positions into the
+/// directory in display order, and the keys (worked out when the directory
+/// was written) side by side in one buffer per kind.
 #[derive(Debug, Default)]
 pub struct SearchIndex {
-    accounts: Vec<AccountEntry>,
     account_keys: Keys,
-    /// Row index in the directory of each contact entry.
-    contacts: Vec<u32>,
     contact_keys: Keys,
     /// The visible accounts of contact `i`: `contact_accounts[from[i]..from[i + 1]]`
     /// (account entry positions, alphabetical).
@@ -489,90 +480,75 @@ impl Best {
 }
 
 impl SearchIndex {
-    /// Builds the index. Accounts for which `visible` is false are left out,
-    /// and so are contacts none of whose accounts are visible (a contact
-    /// without any account is kept only when `show_unlinked`).
+    /// Builds the index. Account rows for which `visible` is false are left
+    /// out, and so are contacts none of whose accounts are visible (a
+    /// contact without any account is kept only when `show_unlinked`).
     pub fn build(
         directory: &std::sync::Arc<Directory>,
-        visible: impl Fn(&AccountRow) -> bool,
+        visible: impl Fn(u32) -> bool,
         show_unlinked: bool,
     ) -> Self {
         let d = &**directory;
-        let mut accounts: Vec<(String, usize)> = d
-            .accounts
-            .iter()
-            .enumerate()
-            .filter(|(_, a)| visible(a))
-            .map(|(i, a)| (normalize(&a.name), i))
-            .collect();
-        accounts.sort_by(|a, b| {
-            a.0.cmp(&b.0)
-                .then_with(|| d.accounts[a.1].id.cmp(&d.accounts[b.1].id))
-        });
-        let mut account_keys = Keys::default();
-        let mut position: IdMap<&AccountId, u32> = IdMap::default();
-        let mut entries = Vec::with_capacity(accounts.len());
-        for (pos, (key, i)) in accounts.iter().enumerate() {
-            let a = &d.accounts[*i];
-            account_keys.push(key, None);
-            position.insert(&a.id, pos as u32);
-            entries.push(AccountEntry {
-                id: a.id.clone(),
-                name: a.name.clone(),
-                kind: a.kind,
-                archived: a.archived,
-            });
+        let mut accounts: Vec<u32> = (0..d.account_count() as u32).filter(|&a| visible(a)).collect();
+        d.sort_accounts_by(&mut accounts, |r| r);
+        // Per account row, its position in the index (or NONE: hidden).
+        let mut position = vec![NONE; d.account_count()];
+        for (pos, &a) in accounts.iter().enumerate() {
+            position[a as usize] = pos as u32;
         }
-        // Each contact's links: how many, and the visible accounts.
-        let mut linked: IdMap<&ContactId, (u32, Vec<u32>)> = IdMap::default();
-        for link in &d.links {
-            let entry = linked.entry(&link.contact_id).or_default();
-            entry.0 += 1;
-            if let Some(&p) = position.get(&link.account_id) {
-                entry.1.push(p);
+        // Per contact row: how many links, and (counted, then filled) the
+        // positions of its visible accounts.
+        let n = d.contact_count();
+        let mut links = vec![0u32; n];
+        let mut shown = vec![0u32; n + 1];
+        for l in 0..d.link_count() as u32 {
+            let (a, c) = d.link_ends(l);
+            if let Some(x) = links.get_mut(c as usize) {
+                *x += 1;
+                if position.get(a as usize).is_some_and(|&p| p != NONE) {
+                    shown[c as usize + 1] += 1;
+                }
             }
         }
-        let mut contacts: Vec<(String, usize)> = d
-            .contacts
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| match linked.get(&c.id) {
-                Some((_, shown)) => !shown.is_empty(),
-                None => show_unlinked,
+        for i in 0..n {
+            shown[i + 1] += shown[i];
+        }
+        let mut filled = shown.clone();
+        let mut by_contact = vec![0u32; shown[n] as usize];
+        for l in 0..d.link_count() as u32 {
+            let (a, c) = d.link_ends(l);
+            let Some(&p) = position.get(a as usize) else {
+                continue;
+            };
+            if p != NONE && (c as usize) < n {
+                by_contact[filled[c as usize] as usize] = p;
+                filled[c as usize] += 1;
+            }
+        }
+        let mut contacts: Vec<u32> = (0..n as u32)
+            .filter(|&c| {
+                let i = c as usize;
+                if links[i] == 0 {
+                    show_unlinked
+                } else {
+                    shown[i + 1] > shown[i]
+                }
             })
-            .map(|(i, c)| (c.sort_key(), i))
             .collect();
-        contacts.sort_by(|a, b| {
-            a.0.cmp(&b.0)
-                .then_with(|| d.contacts[a.1].id.cmp(&d.contacts[b.1].id))
-        });
-        let mut contact_keys = Keys::default();
+        d.sort_contacts(&mut contacts);
         let mut from = Vec::with_capacity(contacts.len() + 1);
         let mut contact_accounts = Vec::new();
-        let mut email_key = String::new();
-        for (_, i) in &contacts {
-            let c = &d.contacts[*i];
-            email_key.clear();
-            for (n, e) in c.emails.iter().enumerate() {
-                if n > 0 {
-                    email_key.push(' ');
-                }
-                email_key.push_str(&normalize(e));
-            }
-            contact_keys.push(&normalize(&c.display_name()), Some(&email_key));
+        for &c in &contacts {
             from.push(contact_accounts.len() as u32);
-            if let Some((_, mut shown)) = linked.remove(&c.id) {
-                shown.sort_unstable();
-                shown.dedup();
-                contact_accounts.extend(shown);
-            }
+            let mut mine = by_contact[shown[c as usize] as usize..shown[c as usize + 1] as usize].to_vec();
+            mine.sort_unstable();
+            mine.dedup();
+            contact_accounts.extend(mine);
         }
         from.push(contact_accounts.len() as u32);
         Self {
-            accounts: entries,
-            account_keys,
-            contacts: contacts.iter().map(|(_, i)| *i as u32).collect(),
-            contact_keys,
+            account_keys: Keys::new(d, accounts, false),
+            contact_keys: Keys::new(d, contacts, true),
             from,
             contact_accounts,
             directory: directory.clone(),
@@ -581,11 +557,11 @@ impl SearchIndex {
     }
 
     pub fn account_count(&self) -> usize {
-        self.accounts.len()
+        self.account_keys.len()
     }
 
     pub fn contact_count(&self) -> usize {
-        self.contacts.len()
+        self.contact_keys.len()
     }
 
     /// Accounts whose name, and contacts whose name or any email, contain
@@ -614,6 +590,7 @@ impl SearchIndex {
             _ => (None, None),
         };
 
+        let d = &*self.directory;
         let ak = &self.account_keys;
         let mut matched_accounts = Vec::new();
         let mut best = Best::new(limit);
@@ -622,7 +599,7 @@ impl SearchIndex {
             let iu = i as usize;
             if ak.has_all(iu, &words, false) {
                 matched_accounts.push(i);
-                let archived = self.accounts.get(iu).is_some_and(|a| a.archived);
+                let archived = ak.rows.get(iu).is_some_and(|&r| d.account_archived(r));
                 let b = if archived { &mut best_archived } else { &mut best };
                 if !b.full() {
                     b.offer_key(ak.whole(iu), first, i);
@@ -670,7 +647,7 @@ impl SearchIndex {
             total_contacts: matched_contacts.len(),
             accounts: account_hits
                 .iter()
-                .filter_map(|&i| self.accounts.get(i as usize).cloned())
+                .filter_map(|&i| self.account_entry(i as usize))
                 .collect(),
             contacts: contact_hits
                 .iter()
@@ -687,19 +664,34 @@ impl SearchIndex {
         results
     }
 
+    fn account_entry(&self, i: usize) -> Option<AccountEntry> {
+        let d = &*self.directory;
+        let row = *self.account_keys.rows.get(i)?;
+        Some(AccountEntry {
+            id: d.account_id(row)?,
+            name: d.account_name(row).to_owned(),
+            kind: d.account_kind(row),
+            archived: d.account_archived(row),
+        })
+    }
+
     fn contact_entry(&self, i: usize) -> Option<ContactEntry> {
-        let c = self.directory.contacts.get(*self.contacts.get(i)? as usize)?;
+        let d = &*self.directory;
+        let row = *self.contact_keys.rows.get(i)?;
         let (s, e) = (*self.from.get(i)? as usize, *self.from.get(i + 1)? as usize);
         Some(ContactEntry {
-            id: c.id.clone(),
-            name: c.display_name(),
-            email: c.main_email().unwrap_or_default().to_owned(),
+            id: d.contact_id(row)?,
+            name: d.contact_display_name(row),
+            email: d.contact_main_email(row).to_owned(),
             accounts: self
                 .contact_accounts
                 .get(s..e)
                 .unwrap_or_default()
                 .iter()
-                .filter_map(|&p| self.accounts.get(p as usize).map(|a| a.name.clone()))
+                .filter_map(|&p| {
+                    let row = *self.account_keys.rows.get(p as usize)?;
+                    Some(d.account_name(row).to_owned())
+                })
                 .collect(),
         })
     }
@@ -712,17 +704,7 @@ mod tests {
     use crate::domain::email::Email;
     use crate::domain::link::Link;
 
-    fn rows(accounts: &[Account]) -> Vec<AccountRow> {
-        accounts.iter().map(AccountRow::of).collect()
-    }
-
-    fn refs(rows: &[AccountRow]) -> Vec<&AccountRow> {
-        rows.iter().collect()
-    }
-
-    fn link_rows(links: &[Link]) -> Vec<LinkRow> {
-        links.iter().map(LinkRow::of).collect()
-    }
+    use crate::domain::directory::LinkRow;
     use crate::domain::ids::{IdSource, SeededIds};
     use crate::domain::link::EmailAccess;
 
@@ -776,10 +758,6 @@ mod tests {
         }
     }
 
-    fn keys(accounts: &[Account]) -> Vec<String> {
-        accounts.iter().map(|a| normalize(&a.name)).collect()
-    }
-
     fn names(accounts: &[Account], picked: &[usize]) -> Vec<String> {
         picked.iter().map(|&i| accounts[i].name.clone()).collect()
     }
@@ -799,21 +777,16 @@ mod tests {
         list[2].tags.push(vip.clone());
         list[2].team.push(ann.clone());
         list[3].archived = true;
-        let k = keys(&list);
+        let d = Directory::of(&list, &[], &[]);
+        let k: Vec<u32> = (0..list.len() as u32).collect();
 
         let all = AccountFilter::default();
         assert_eq!(
-            names(
-                &list,
-                &filter_accounts(&refs(&rows(&list)), &k, &all, SortOrder::Name)
-            ),
+            names(&list, &filter_accounts(&d, &k, &all, SortOrder::Name)),
             ["acme", "Émile Blanc", "Zoë Adams"]
         );
         assert_eq!(
-            names(
-                &list,
-                &filter_accounts(&refs(&rows(&list)), &k, &all, SortOrder::Newest)
-            ),
+            names(&list, &filter_accounts(&d, &k, &all, SortOrder::Newest)),
             ["Zoë Adams", "Émile Blanc", "acme"]
         );
         let individuals = AccountFilter {
@@ -821,10 +794,7 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(
-            names(
-                &list,
-                &filter_accounts(&refs(&rows(&list)), &k, &individuals, SortOrder::Name)
-            ),
+            names(&list, &filter_accounts(&d, &k, &individuals, SortOrder::Name)),
             ["Émile Blanc", "Zoë Adams"]
         );
         let vip_and_ann = AccountFilter {
@@ -833,10 +803,7 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(
-            names(
-                &list,
-                &filter_accounts(&refs(&rows(&list)), &k, &vip_and_ann, SortOrder::Name)
-            ),
+            names(&list, &filter_accounts(&d, &k, &vip_and_ann, SortOrder::Name)),
             ["Émile Blanc"]
         );
         let text = AccountFilter {
@@ -844,10 +811,7 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(
-            names(
-                &list,
-                &filter_accounts(&refs(&rows(&list)), &k, &text, SortOrder::Name)
-            ),
+            names(&list, &filter_accounts(&d, &k, &text, SortOrder::Name)),
             ["Zoë Adams"]
         );
         assert!(text.is_narrowed() && !all.is_narrowed());
@@ -856,10 +820,7 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(
-            names(
-                &list,
-                &filter_accounts(&refs(&rows(&list)), &k, &archived, SortOrder::Name)
-            ),
+            names(&list, &filter_accounts(&d, &k, &archived, SortOrder::Name)),
             ["Old Trust"]
         );
     }
@@ -881,28 +842,31 @@ mod tests {
         let amy = contact(&mut ids, "Amy", "Alpha", &[]);
         let bob = contact(&mut ids, "Bob", "Bravo", &[]);
         let contacts = [zed.clone(), amy.clone(), bob.clone()];
-        let keys: HashMap<ContactId, String> =
-            contacts.iter().map(|c| (c.id.clone(), c.sort_key())).collect();
-        let key = |id: &ContactId| keys.get(id).map(String::as_str);
+        let accounts = [a.clone(), b.clone()];
+        // Per account, its primary contact's id.
+        let primary = |links: &[Link]| -> Vec<Option<ContactId>> {
+            let d = Directory::of(&accounts, &contacts, links);
+            primary_contacts(&d, 0..links.len() as u32)
+                .into_iter()
+                .map(|c| d.contact_id(c))
+                .collect()
+        };
 
         let mut links = vec![link(&a, &zed), link(&a, &amy), link(&b, &zed), link(&b, &bob)];
-        let rows = link_rows(&links);
-        let p = primary_contacts(&rows, key);
-        assert_eq!(p.get(&a.id), Some(&&amy.id));
-        assert_eq!(p.get(&b.id), Some(&&bob.id));
+        assert_eq!(primary(&links), [Some(amy.id.clone()), Some(bob.id.clone())]);
 
         links[2].signer_priority = Some(1);
         links[0].description = "Primary contact".into();
-        let rows = link_rows(&links);
-        let p = primary_contacts(&rows, key);
-        assert_eq!(p.get(&a.id), Some(&&zed.id));
-        assert_eq!(p.get(&b.id), Some(&&zed.id));
+        assert_eq!(primary(&links), [Some(zed.id.clone()), Some(zed.id.clone())]);
 
         // A link to a missing contact is ignored.
         let ghost = contact(&mut ids, "Ghost", "Gone", &[]);
-        let ghost_rows = link_rows(&[link(&a, &ghost)]);
-        assert!(primary_contacts(&ghost_rows, key).is_empty());
-        assert_eq!(accounts_per_contact(&rows).get(&zed.id), Some(&2));
+        assert_eq!(primary(&[link(&a, &ghost)]), [None, None]);
+        // Only the links asked about count.
+        let d = Directory::of(&accounts, &contacts, &links);
+        let only_b = primary_contacts(&d, [2, 3]);
+        assert_eq!(only_b[0], NONE);
+        assert_eq!(d.contact_id(only_b[1]), Some(zed.id.clone()));
         // "Primary" in the practitioners' other languages counts too.
         for word in [
             "Hauptkontakt",
@@ -930,13 +894,15 @@ mod tests {
         l2.email_access[0].login = true;
         l2.email_access[0].invited_at = Some(Timestamp(30));
         let mut links = vec![l1, l2];
-        let p = pending_invites(&link_rows(&links));
+        let dir = |links: &[Link]| Directory::of(std::slice::from_ref(&a), &[c.clone(), d.clone()], links);
+        let p = pending_invites(&dir(&links), &[0, 1]);
         assert_eq!(
             p.iter().map(|p| (p.link, p.email.as_str())).collect::<Vec<_>>(),
             [(1, "dan@x.io"), (0, "kate@x.io")]
         );
         links[1].email_access[0].activated_at = Some(Timestamp(40));
-        assert_eq!(pending_invites(&link_rows(&links)).len(), 1);
+        assert_eq!(pending_invites(&dir(&links), &[0, 1]).len(), 1);
+        assert!(pending_invites(&dir(&links), &[1]).is_empty());
     }
 
     #[test]
@@ -998,7 +964,8 @@ mod tests {
         ];
         let accounts = vec![muller, sofia, acme, hidden];
         let dir = std::sync::Arc::new(Directory::of(&accounts, &[kate, sofi, lone], &links));
-        let idx = SearchIndex::build(&dir, |a| !a.name.starts_with("Hidden"), true);
+        let d = dir.clone();
+        let idx = SearchIndex::build(&dir, move |a| !d.account_name(a).starts_with("Hidden"), true);
         (idx, accounts)
     }
 
@@ -1083,7 +1050,7 @@ mod tests {
 #[cfg(test)]
 mod timing {
     use super::*;
-    use crate::domain::directory::{ContactRow, Directory};
+    use crate::domain::directory::{AccountRow, ContactRow, Directory, Rows};
     use crate::domain::ids::{IdSource, SeededIds};
 
     #[test]
@@ -1107,7 +1074,7 @@ mod timing {
             "Jansen",
         ];
         let mut ids = SeededIds::new(1);
-        let mut d = Directory::default();
+        let mut d = Rows::default();
         for i in 0..100_000usize {
             let (f, l) = (firsts[(i * 7) % firsts.len()], lasts[(i * 13) % lasts.len()]);
             d.contacts.push(ContactRow {
@@ -1144,7 +1111,7 @@ mod timing {
                 });
             }
         }
-        let d = std::sync::Arc::new(d);
+        let d = std::sync::Arc::new(Directory::parse(vec![d.to_text()]).0);
         let t = std::time::Instant::now();
         let idx = SearchIndex::build(&d, |_| true, true);
         println!("build {:?}", t.elapsed());

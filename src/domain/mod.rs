@@ -22,6 +22,7 @@ pub mod listing;
 pub mod new_account;
 pub mod note;
 pub mod search;
+pub mod sort;
 pub mod time;
 pub mod validation;
 

@@ -9,6 +9,16 @@ macro_rules! keys {
             $($key,)*
         }
 
+        impl Key {
+            /// How many keys there are.
+            pub const COUNT: usize = [$(stringify!($key),)*].len();
+
+            /// A hash of every key's name in order: a language file
+            /// (`i18n/xx.txt`, see `loaded.rs`) made for another list of keys
+            /// is refused rather than read with its texts in the wrong places.
+            pub const FINGERPRINT: u64 = fingerprint(&[$(stringify!($key),)*]);
+        }
+
         #[cfg(test)]
         impl Key {
             /// Every key, in the order of this file.
@@ -22,6 +32,24 @@ macro_rules! keys {
             }
         }
     };
+}
+
+/// FNV-1a (64 bits) over the names, each followed by a newline.
+const fn fingerprint(names: &[&str]) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut i = 0;
+    while i < names.len() {
+        let bytes = names[i].as_bytes();
+        let mut j = 0;
+        while j <= bytes.len() {
+            let b = if j < bytes.len() { bytes[j] } else { b'\n' };
+            hash ^= b as u64;
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+            j += 1;
+        }
+        i += 1;
+    }
+    hash
 }
 
 keys! {

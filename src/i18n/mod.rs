@@ -6,6 +6,9 @@
 //!   (`en.rs`, `de.rs`, ...) with one exhaustive `match`, so a key missing
 //!   in any language does not compile, and the tests below check that the
 //!   placeholders and plural forms agree and that every key is used.
+//! - Only English is compiled into the app; the other languages reach the
+//!   browser as data files made from their modules (`loaded.rs`,
+//!   `make i18n`), fetched when the language is chosen.
 //! - Placeholders are `{name}`, filled by [`tf`]. A text with a count (`{n}`
 //!   in English) has plural forms separated by `|`, in the order of
 //!   [`Lang::plural_forms`] (`one|other`; Romanian `one|few|other`), chosen
@@ -22,10 +25,17 @@ mod format;
 mod keys;
 pub mod names;
 
+// English is compiled in; the other languages are compiled in natively
+// (tests, `make i18n`) and are data files in the browser (`loaded.rs`).
+#[cfg(not(target_arch = "wasm32"))]
 mod de;
 mod en;
+#[cfg(not(target_arch = "wasm32"))]
 mod fr;
+pub mod loaded;
+#[cfg(not(target_arch = "wasm32"))]
 mod nl;
+#[cfg(not(target_arch = "wasm32"))]
 mod ro;
 
 pub use format::{bytes, date, date_ymd, decimal, iso_date, number};
@@ -110,13 +120,21 @@ impl Lang {
     }
 
     /// The text of `key` in this language (all plural forms, if it has any).
+    /// In the browser, a language whose file is not loaded yet
+    /// ([`loaded::is_ready`]) gives the English text.
     pub fn text(self, key: Key) -> &'static str {
         match self {
             Lang::En => en::text(key),
+            #[cfg(not(target_arch = "wasm32"))]
             Lang::De => de::text(key),
+            #[cfg(not(target_arch = "wasm32"))]
             Lang::Nl => nl::text(key),
+            #[cfg(not(target_arch = "wasm32"))]
             Lang::Fr => fr::text(key),
+            #[cfg(not(target_arch = "wasm32"))]
             Lang::Ro => ro::text(key),
+            #[cfg(target_arch = "wasm32")]
+            _ => loaded::text(self, key).unwrap_or_else(|| en::text(key)),
         }
     }
 }
@@ -205,5 +223,6 @@ fn fill(text: &str, args: &[(&str, &str)]) -> String {
     out
 }
 
-#[cfg(test)]
+// Natively only: they read the other languages from their modules.
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests;

@@ -297,3 +297,91 @@ fn the_literal_scan_finds_text() {
     "#;
     assert_eq!(shown_literals(view), ["Settings", "Loose text", "Search"]);
 }
+
+/// `assets/i18n/<code>.txt`, the file the browser loads for a language.
+fn language_file(lang: Lang) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("assets")
+        .join("i18n")
+        .join(format!("{}.txt", lang.code()))
+}
+
+/// The languages the browser loads as files (English is compiled in).
+fn file_languages() -> impl Iterator<Item = Lang> {
+    Lang::ALL.into_iter().filter(|l| *l != Lang::En)
+}
+
+#[test]
+fn language_files_are_made_from_the_modules() {
+    // `make i18n` sets this to (re)write the files.
+    let write = std::env::var_os("CLIENTBOOK_WRITE_I18N").is_some();
+    let mut stale = Vec::new();
+    for lang in file_languages() {
+        let path = language_file(lang);
+        let want = loaded::file_content(lang, Key::ALL);
+        if write {
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, &want).unwrap();
+        }
+        if std::fs::read_to_string(&path).ok().as_deref() != Some(want.as_str()) {
+            stale.push(path.display().to_string());
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "language files differ from src/i18n/*.rs (run `make i18n`): {stale:?}"
+    );
+    assert!(
+        !language_file(Lang::En).exists(),
+        "English is compiled in, not a file"
+    );
+}
+
+#[test]
+fn a_language_file_gives_every_text_of_its_module() {
+    for lang in file_languages() {
+        let content = loaded::file_content(lang, Key::ALL);
+        let texts = loaded::parse(lang, &content).unwrap();
+        for &key in Key::ALL {
+            assert!(
+                !lang.text(key).contains('\n'),
+                "{lang:?} {}: a line break",
+                key.name()
+            );
+            assert_eq!(texts[key as usize], lang.text(key), "{lang:?} {}", key.name());
+        }
+        loaded::install(lang, content).unwrap();
+        assert!(loaded::is_ready(lang));
+        assert_eq!(
+            loaded::text(lang, Key::NavSettings),
+            Some(lang.text(Key::NavSettings))
+        );
+    }
+}
+
+#[test]
+fn a_language_file_for_other_keys_or_language_is_refused() {
+    use loaded::CatalogueError;
+    let good = loaded::file_content(Lang::De, Key::ALL);
+    assert_eq!(
+        loaded::parse(Lang::De, "hello\nworld\n"),
+        Err(CatalogueError::NotACatalogue)
+    );
+    assert!(matches!(
+        loaded::parse(Lang::Fr, &good),
+        Err(CatalogueError::OtherLanguage { .. })
+    ));
+    // Another list of keys: another fingerprint.
+    let other = good.replacen(&format!("{:016x}", Key::FINGERPRINT), "0000000000000000", 1);
+    assert_eq!(loaded::parse(Lang::De, &other), Err(CatalogueError::OtherKeys));
+    // A text missing (the fingerprint right, the count wrong).
+    let short = good.replacen("\nEinstellungen\n", "\n", 1);
+    assert_ne!(short, good);
+    assert_eq!(
+        loaded::parse(Lang::De, &short),
+        Err(CatalogueError::Count {
+            found: Key::COUNT - 1,
+            expected: Key::COUNT
+        })
+    );
+}

@@ -104,7 +104,7 @@ pub async fn directory_is_built<B: Backend>(store: &Repo<B>) {
 
 /// Run after every case: the stored directory says what the records say.
 pub async fn directory_in_step<B: Backend>(store: &Repo<B>) {
-    let stored = ok(store.directory().await, "directory").sorted();
+    let stored = ok(store.directory().await, "directory").rows().sorted();
     let records = ok(store.directory_from_records().await, "directory from records").sorted();
     assert_eq!(stored, records, "the stored directory differs from the records");
 }
@@ -1867,7 +1867,7 @@ pub async fn directory_follows_writes_and_is_rebuilt_when_missing<B: Backend>(st
     use super::{schema, Key, Tx};
     let first = new_account(77, "Zoë Adams", vec![person("Zoë", "Adams", "zoe@example.com")]);
     ok(store.create_account(&first, &[]).await, "create");
-    let d = ok(store.directory().await, "directory");
+    let d = ok(store.directory().await, "directory").rows();
     assert_eq!(d.accounts.len(), 1);
     assert_eq!(d.accounts[0].name, "Zoë Adams");
     assert_eq!(d.contacts[0].emails, ["zoe@example.com"]);
@@ -1881,7 +1881,7 @@ pub async fn directory_follows_writes_and_is_rebuilt_when_missing<B: Backend>(st
     ok(store.update_account(&before, &after, &[]).await, "update");
     let second = new_account(78, "Acme", vec![person("Kate", "Smith", "kate@example.com")]);
     ok(store.create_account(&second, &[]).await, "create second");
-    let d = ok(store.directory().await, "directory");
+    let d = ok(store.directory().await, "directory").rows();
     let row = d
         .accounts
         .iter()
@@ -1897,10 +1897,53 @@ pub async fn directory_follows_writes_and_is_rebuilt_when_missing<B: Backend>(st
     let raw = ok(store.backend().write(&[schema::SUMMARY]), "raw write");
     ok(raw.delete(schema::SUMMARY, &Key::one("format")), "delete marker");
     ok(raw.commit().await, "commit");
-    let rebuilt = ok(store.directory().await, "rebuilt").sorted();
+    let rebuilt = ok(store.directory().await, "rebuilt").rows().sorted();
     let records = ok(store.directory_from_records().await, "records").sorted();
     assert_eq!(rebuilt, records);
     assert_eq!(rebuilt.accounts.len(), 2);
+
+    // A directory of an older text format (no stored keys) is rebuilt in
+    // the current one, and writes after that keep it in step.
+    let raw = ok(store.backend().write(&[schema::SUMMARY]), "raw write");
+    ok(
+        raw.put(
+            schema::SUMMARY,
+            &super::summary::Chunk {
+                chunk: "format".into(),
+                text: "directory-1".into(),
+            },
+        ),
+        "old marker",
+    );
+    for i in 0..super::summary::CHUNKS {
+        ok(
+            raw.put(
+                schema::SUMMARY,
+                &super::summary::Chunk {
+                    chunk: format!("{i:02x}"),
+                    text: "A\t0123456789abcdef0123456789abcdef\tOld\ti\t0\t1\t\t\n".to_owned(),
+                },
+            ),
+            "old chunk",
+        );
+    }
+    ok(raw.commit().await, "commit");
+    let third = new_account(
+        79,
+        "Émile Blanc",
+        vec![person("Émile", "Blanc", "emile@example.com")],
+    );
+    ok(store.create_account(&third, &[]).await, "create third");
+    let d = ok(store.directory().await, "rebuilt from old").rows().sorted();
+    let records = ok(store.directory_from_records().await, "records").sorted();
+    assert_eq!(d, records);
+    assert_eq!(d.accounts.len(), 3);
+    let marker: Option<super::summary::Chunk> = ok(store.backend().read(&[schema::SUMMARY]), "raw read")
+        .get(schema::SUMMARY, &Key::one("format"))
+        .await
+        .ok()
+        .flatten();
+    assert_eq!(marker.map(|m| m.text), Some(super::summary::FORMAT.to_owned()));
 }
 
 pub async fn records_by_id_and_one_link<B: Backend>(store: &Repo<B>) {

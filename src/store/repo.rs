@@ -12,7 +12,7 @@ use crate::bundle::Contents;
 use crate::domain::backup::{BackupState, RemindAfter};
 use crate::domain::catalog::{Catalog, CatalogItem, TeamRole};
 use crate::domain::contact_merge::{self, MergeChoices, MergeOutcome};
-use crate::domain::directory::Directory;
+use crate::domain::directory::{Directory, Rows};
 use crate::domain::history::{self, Change, HistoryEntry};
 use crate::domain::ids::{IdSource, NoteId, SeededIds};
 use crate::domain::note::Note;
@@ -664,28 +664,28 @@ impl<B: Backend> Repo<B> {
     /// from the records, and stored, when there is none yet.
     pub async fn directory(&self) -> Result<Directory, StoreError> {
         let stored = summary::read(&self.backend.read(&[s::SUMMARY])?).await?;
-        let text = match stored {
-            Some(text) => text,
+        let chunks = match stored {
+            Some(chunks) => chunks,
             None => {
                 let tx = self
                     .backend
                     .write(&[s::ACCOUNTS, s::CONTACTS, s::LINKS, s::SUMMARY])?;
-                let text = summary::rebuild(&tx).await?;
+                let chunks = summary::rebuild(&tx).await?;
                 tx.commit().await?;
-                text
+                chunks
             }
         };
-        Ok(Directory::parse(&text).0)
+        Ok(Directory::parse(chunks).0)
     }
 
     /// The directory as the records say it should be (tests: the stored one
     /// must always equal it).
-    pub async fn directory_from_records(&self) -> Result<Directory, StoreError> {
+    pub async fn directory_from_records(&self) -> Result<Rows, StoreError> {
         let tx = self.backend.read(&[s::ACCOUNTS, s::CONTACTS, s::LINKS])?;
         let accounts: Vec<Account> = tx.all(s::ACCOUNTS).await?;
         let contacts: Vec<Contact> = tx.all(s::CONTACTS).await?;
         let links: Vec<Link> = tx.all(s::LINKS).await?;
-        Ok(Directory::of(&accounts, &contacts, &links))
+        Ok(Rows::of(&accounts, &contacts, &links))
     }
 
     /// Full accounts by id (those that exist), in the order asked.

@@ -20,7 +20,7 @@
 
 use super::schema as s;
 use super::{Backend, Key, StoreError, Tx};
-use crate::domain::directory::{AccountRow, ContactRow, Directory, Entry, LinkRow};
+use crate::domain::directory::{AccountRow, ContactRow, Entry, LinkRow, Rows};
 use crate::domain::{Account, Contact, Link};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -29,11 +29,15 @@ use std::collections::{BTreeMap, HashMap};
 
 /// How many values the directory is spread over. An entry's chunk follows
 /// from its id, so a change rewrites one chunk (1/64 of the directory).
+/// (512 chunks were tried: no less wasm memory at 100,000 contacts, and a
+/// slower start.)
 pub const CHUNKS: u32 = 64;
 /// The key of the marker record.
 const FORMAT_KEY: &str = "format";
-/// The text format the chunks hold; another value means "rebuild".
-const FORMAT: &str = "directory-1";
+/// The text format the chunks hold; another value means "rebuild" (so a
+/// directory of an older format is rebuilt from the records at its first
+/// read; `directory-1` had no stored keys).
+pub const FORMAT: &str = "directory-2";
 
 /// One value of the `summary` store: a chunk of the directory's text, or
 /// the format marker. (Text, not a byte array: `serde-wasm-bindgen`'s
@@ -57,23 +61,28 @@ pub fn chunk_of(id: &str) -> String {
 /// A change to one entry: its new line, or `None` when it is removed.
 type Change = (String, Option<String>);
 
-/// The stored directory as text, or `None` when it must be rebuilt.
-pub async fn read<T: Tx>(tx: &T) -> Result<Option<String>, StoreError> {
+/// The stored directory's chunks (each whole lines), or `None` when it must
+/// be rebuilt. The chunks are moved out of what was read, never copied.
+pub async fn read<T: Tx>(tx: &T) -> Result<Option<Vec<String>>, StoreError> {
     let chunks = tx.all::<Chunk>(s::SUMMARY).await?;
     if !chunks.iter().any(|c| c.chunk == FORMAT_KEY && c.text == FORMAT) {
         return Ok(None);
     }
-    let mut text = String::with_capacity(chunks.iter().map(|c| c.text.len()).sum());
-    for c in chunks.iter().filter(|c| c.chunk != FORMAT_KEY) {
-        text.push_str(&c.text);
-    }
-    Ok(Some(text))
+    Ok(Some(
+        chunks
+            .into_iter()
+            .filter(|c| c.chunk != FORMAT_KEY)
+            .map(|c| c.text)
+            .collect(),
+    ))
 }
 
 /// Rebuilds the stored directory from the records, in `tx` (which must
-/// include the three record stores and `summary`); returns its text.
-pub async fn rebuild<T: Tx>(tx: &T) -> Result<String, StoreError> {
-    let d = Directory {
+/// include the three record stores and `summary`); returns its chunks.
+pub async fn rebuild<T: Tx>(tx: &T) -> Result<Vec<String>, StoreError> {
+    // Chunks of an older format may be named otherwise: none may remain.
+    tx.clear(s::SUMMARY)?;
+    let d = Rows {
         accounts: tx
             .all::<Account>(s::ACCOUNTS)
             .await?
@@ -90,7 +99,7 @@ pub async fn rebuild<T: Tx>(tx: &T) -> Result<String, StoreError> {
     };
     let mut chunks: BTreeMap<String, String> =
         (0..CHUNKS).map(|i| (format!("{i:02x}"), String::new())).collect();
-    let mut text = String::new();
+    let mut out = Vec::with_capacity(chunks.len());
     let lines = d
         .accounts
         .iter()
@@ -112,8 +121,14 @@ pub async fn rebuild<T: Tx>(tx: &T) -> Result<String, StoreError> {
         }
     }
     for (chunk, t) in chunks {
-        text.push_str(&t);
-        tx.put(s::SUMMARY, &Chunk { chunk, text: t })?;
+        tx.put(
+            s::SUMMARY,
+            &Chunk {
+                chunk,
+                text: t.clone(),
+            },
+        )?;
+        out.push(t);
     }
     tx.put(
         s::SUMMARY,
@@ -122,7 +137,7 @@ pub async fn rebuild<T: Tx>(tx: &T) -> Result<String, StoreError> {
             text: FORMAT.to_owned(),
         },
     )?;
-    Ok(text)
+    Ok(out)
 }
 
 /// Applies changes (in order; the last one for a key wins) to a chunk's text.

@@ -1,10 +1,14 @@
 //! The interface language in the browser: the practitioner's choice (kept
 //! in `localStorage`, per device like the data), else the first of the
 //! browser's preferred languages that Clientbook has, else English. The
-//! texts themselves are in `crate::i18n`.
+//! texts themselves are in `crate::i18n`; languages other than English are
+//! files fetched (from the service worker's cache once installed) before
+//! the interface switches to them.
 
-use crate::i18n::{self, Lang};
+use crate::i18n::{self, loaded, Lang};
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
 
 /// Where the choice is kept; absent means "as the browser".
 const STORAGE_KEY: &str = "clientbook-language";
@@ -18,12 +22,25 @@ pub struct Language {
     pub chosen: RwSignal<Option<Lang>>,
 }
 
+/// Loads the texts of the language the interface will start in, so that
+/// it renders in that language from the first frame (`main` awaits this
+/// before mounting the app).
+pub async fn prepare() {
+    load(stored_choice().unwrap_or_else(browser_language)).await;
+}
+
 impl Language {
     /// Reads the stored choice and the browser's languages, and applies
-    /// the result before anything renders.
+    /// the result before anything renders (English if that language's
+    /// texts could not be loaded: see [`prepare`]).
     pub fn start() -> Self {
         let chosen = stored_choice();
-        let lang = chosen.unwrap_or_else(browser_language);
+        let wanted = chosen.unwrap_or_else(browser_language);
+        let lang = if loaded::is_ready(wanted) {
+            wanted
+        } else {
+            Lang::En
+        };
         apply(lang);
         Self {
             current: RwSignal::new(lang),
@@ -31,20 +48,60 @@ impl Language {
         }
     }
 
-    /// Chooses a language (`None`: the browser's), keeps the choice and
-    /// switches the interface at once.
-    pub fn choose(&self, choice: Option<Lang>) {
+    /// Chooses a language (`None`: the browser's): loads its texts, keeps
+    /// the choice and switches the interface. If the texts cannot be
+    /// loaded, nothing changes (and it says why in the console).
+    pub async fn choose(self, choice: Option<Lang>) {
+        let lang = choice.unwrap_or_else(browser_language);
+        if !load(lang).await {
+            return;
+        }
         if let Some(storage) = local_storage() {
             let _ = match choice {
                 Some(l) => storage.set_item(STORAGE_KEY, l.code()),
                 None => storage.remove_item(STORAGE_KEY),
             };
         }
-        let lang = choice.unwrap_or_else(browser_language);
         apply(lang);
         self.chosen.set(choice);
         self.current.set(lang);
     }
+}
+
+/// Fetches and installs the texts of `lang` unless they are there;
+/// whether they are there now.
+async fn load(lang: Lang) -> bool {
+    if loaded::is_ready(lang) {
+        return true;
+    }
+    let path = loaded::file_path(lang);
+    let result = match fetch_text(&path).await {
+        Ok(content) => loaded::install(lang, content).map_err(|e| e.to_string()),
+        Err(e) => Err(e.as_string().unwrap_or_else(|| format!("{e:?}"))),
+    };
+    match result {
+        Ok(()) => true,
+        Err(why) => {
+            leptos::logging::warn!(
+                "Clientbook: the texts of {} ({path}) were not loaded: {why}",
+                lang.code()
+            );
+            false
+        }
+    }
+}
+
+/// The text of a file of the app (relative to `index.html`).
+async fn fetch_text(path: &str) -> Result<String, wasm_bindgen::JsValue> {
+    let window = web_sys::window().ok_or("no window")?;
+    let response: web_sys::Response = JsFuture::from(window.fetch_with_str(path)).await?.dyn_into()?;
+    if !response.ok() {
+        return Err(format!("HTTP {}", response.status()).into());
+    }
+    JsFuture::from(response.text()?)
+        .await?
+        .as_string()
+        .ok_or_else(|| "not text".into())
 }
 
 /// The first of the browser's preferred languages that Clientbook has.

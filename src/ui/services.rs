@@ -349,6 +349,13 @@ impl Services {
     }
 
     /// Whether the current viewer may see an account with this team.
+    /// The member the app is viewed as when they see only the accounts
+    /// assigned to them (`None`: every account is visible).
+    pub fn limited_viewer(&self) -> Option<MemberId> {
+        self.viewing_as
+            .with(|m| m.as_ref().filter(|m| !m.sees_all()).map(|m| m.id.clone()))
+    }
+
     pub fn may_see_team(&self, team: &[MemberId]) -> bool {
         self.viewing_as
             .with(|m| m.as_ref().is_none_or(|m| m.sees_all() || team.contains(&m.id)))

@@ -8,6 +8,10 @@
 //! scans it, and typing on only narrows the last matches. The directory is
 //! first loaded when the box gets focus (or the Clients page shows), so
 //! pages that never search never pay for it.
+//!
+//! Rendering a key costs only what changed: the popup is mounted once (and
+//! hidden), each group's options are slots by position whose text follows
+//! the result there, and one click listener on the listbox serves them all.
 
 use crate::domain::listing::{SearchIndex, SearchResults};
 use crate::i18n::{t, tf, tn, Key};
@@ -33,8 +37,10 @@ impl PartialEq for Index {
     }
 }
 
+const OPTION_PREFIX: &str = "client-search-option-";
+
 fn option_id(i: usize) -> String {
-    format!("{INPUT_ID}-option-{i}")
+    format!("{OPTION_PREFIX}{i}")
 }
 
 /// Whether a key press happened in a place that takes text.
@@ -80,14 +86,13 @@ pub fn Search() -> impl IntoView {
     // the viewer changes, never per keystroke.
     let index = Memo::new(move |_| match services.directory.get().flatten() {
         Some(Ok(dir)) => {
-            let sees_all = services
-                .viewing_as
-                .with(|m| m.as_ref().is_none_or(|m| m.sees_all()));
-            Some(Ok(Index(Arc::new(SearchIndex::build(
-                &dir,
-                |a| services.may_see_team(&a.team),
-                sees_all,
-            )))))
+            let viewer = services.limited_viewer();
+            let visible = {
+                let dir = dir.clone();
+                move |a: u32| viewer.as_ref().is_none_or(|m| dir.account_has_member(a, m))
+            };
+            let sees_all = services.limited_viewer().is_none();
+            Some(Ok(Index(Arc::new(SearchIndex::build(&dir, visible, sees_all)))))
         }
         Some(Err(e)) => Some(Err(e)),
         None => None,
@@ -119,20 +124,22 @@ pub fn Search() -> impl IntoView {
             mark_search_rendered(&q);
         }
     });
-    // Every option in order, as the routes they open.
-    let options = Memo::new(move |_| {
-        results.with(|r| {
-            r.accounts
-                .iter()
-                .map(|a| Route::account(a.id.clone()))
-                .chain(r.contacts.iter().map(|c| Route::Contact(c.id.clone())))
-                .collect::<Vec<_>>()
+    // How many options: accounts first, then contacts.
+    let options_n = Memo::new(move |_| results.with(SearchResults::len));
+    // The route option `i` opens.
+    let route_of = move |i: usize| {
+        results.with_untracked(|r| match r.accounts.get(i) {
+            Some(a) => Some(Route::account(a.id.clone())),
+            None => r
+                .contacts
+                .get(i - r.accounts.len())
+                .map(|c| Route::Contact(c.id.clone())),
         })
-    });
+    };
     let expanded = Memo::new(move |_| open.get() && !query.with(|q| q.trim().is_empty()));
     // The active option, if it is still among the results (they change when
     // the data reloads, not only when the query does).
-    let current = move || active.get().filter(|&i| i < options.with(Vec::len));
+    let current = move || active.get().filter(|&i| i < options_n.get());
 
     // Keeps the active option in view when the results scroll.
     Effect::new(move |_| {
@@ -170,13 +177,13 @@ pub fn Search() -> impl IntoView {
         active.set(None);
     };
     let go = move |i: usize| {
-        if let Some(route) = options.with_untracked(|o| o.get(i).cloned()) {
+        if let Some(route) = route_of(i) {
             close();
             navigate(&route);
         }
     };
     let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
-        let n = options.with_untracked(Vec::len);
+        let n = options_n.get_untracked();
         match ev.key().as_str() {
             "ArrowDown" | "ArrowUp" => {
                 ev.prevent_default();
@@ -216,7 +223,7 @@ pub fn Search() -> impl IntoView {
     });
     on_cleanup(move || slash.remove());
 
-    let status = move || {
+    let status = Memo::new(move |_| {
         if !expanded.get() {
             return String::new();
         }
@@ -237,18 +244,108 @@ pub fn Search() -> impl IntoView {
                 }
             }),
         }
-    };
+    });
 
+    // The options are slots kept from key to key: one per position in each
+    // group, made when a group grows and dropped when it shrinks; a slot's
+    // text follows the result at its position (updated in place), and one
+    // click listener on the listbox serves them all. The options exist only
+    // while the list is expanded.
+    let accounts_n = Memo::new(move |_| {
+        if expanded.get() {
+            results.with(|r| r.accounts.len())
+        } else {
+            0
+        }
+    });
+    let contacts_n = Memo::new(move |_| {
+        if expanded.get() {
+            results.with(|r| r.contacts.len())
+        } else {
+            0
+        }
+    });
+    let more_accounts =
+        Memo::new(move |_| results.with(|r| r.total_accounts.saturating_sub(r.accounts.len())));
+    let more_contacts =
+        Memo::new(move |_| results.with(|r| r.total_contacts.saturating_sub(r.contacts.len())));
     let option_class = move |i: usize| {
-        move || {
-            if current() == Some(i) {
-                "option active"
-            } else {
-                "option"
-            }
+        if current() == Some(i) {
+            "option active"
+        } else {
+            "option"
         }
     };
-    let selected = move |i: usize| move || (current() == Some(i)).to_string();
+    // An option's elements stay; their text follows the result at its
+    // position (a whole option rebuilt in place would set every attribute
+    // again).
+    let account_option = move |i: usize| {
+        let entry = Memo::new(move |_| {
+            results.with(|r| {
+                r.accounts.get(i).map(|a| {
+                    let kind = crate::i18n::names::account_type(a.kind);
+                    let detail = if a.archived {
+                        tf(Key::SearchArchived, &[("type", kind)])
+                    } else {
+                        kind.to_owned()
+                    };
+                    (a.name.clone(), detail)
+                })
+            })
+        });
+        view! {
+            <div
+                id=option_id(i)
+                role="option"
+                class=move || option_class(i)
+                aria-selected=move || (current() == Some(i)).to_string()
+            >
+                <span class="option-name">{move || entry.with(|e| e.as_ref().map(|e| e.0.clone()).unwrap_or_default())}</span>
+                <span class="option-detail">{move || entry.with(|e| e.as_ref().map(|e| e.1.clone()).unwrap_or_default())}</span>
+            </div>
+        }
+    };
+    // Contact `j` is option `accounts + j`.
+    let contact_option = move |j: usize| {
+        let i = move || accounts_n.get() + j;
+        let entry = Memo::new(move |_| {
+            results.with(|r| {
+                r.contacts.get(j).map(|c| {
+                    let accounts = if c.accounts.is_empty() {
+                        String::new()
+                    } else {
+                        tf(
+                            Key::SearchContactAccounts,
+                            &[("accounts", &c.accounts.join(", "))],
+                        )
+                    };
+                    (c.name.clone(), c.email.clone(), accounts)
+                })
+            })
+        });
+        view! {
+            <div
+                id=move || option_id(i())
+                role="option"
+                class=move || option_class(i())
+                aria-selected=move || (current() == Some(i())).to_string()
+            >
+                <span class="option-name">{move || entry.with(|e| e.as_ref().map(|e| e.0.clone()).unwrap_or_default())}</span>
+                <span class="option-detail">{move || entry.with(|e| e.as_ref().map(|e| e.1.clone()).unwrap_or_default())}</span>
+                <span class="option-detail">{move || entry.with(|e| e.as_ref().map(|e| e.2.clone()).unwrap_or_default())}</span>
+            </div>
+        }
+    };
+    let on_option_click = move |ev: leptos::ev::MouseEvent| {
+        let index = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|el| el.closest("[role=option]").ok().flatten())
+            .and_then(|el| el.id().strip_prefix(OPTION_PREFIX)?.parse::<usize>().ok());
+        if let Some(i) = index {
+            go(i);
+        }
+    };
 
     view! {
         <div class="search" role="search">
@@ -282,103 +379,31 @@ pub fn Search() -> impl IntoView {
                 on:keydown=on_keydown
             />
             <p class="sr-only" role="status" aria-live="polite">
-                {status}
+                {move || status.get()}
             </p>
-            <Show when=move || expanded.get()>
-                <div class="search-popup" on:mousedown=|ev| ev.prevent_default()>
-                    <p class="search-status">{status}</p>
-                    <div id=LISTBOX_ID role="listbox" aria-label=t(Key::SearchResults)>
-                        {move || {
-                            let r = results.get();
-                            let accounts_n = r.accounts.len();
-                            let more = |shown: usize, total: usize| {
-                                (total > shown)
-                                    .then(|| {
-                                        view! {
-                                            <div class="search-more" role="presentation">
-                                                {tn(Key::SearchMore, total - shown, &[])}
-                                            </div>
-                                        }
-                                    })
-                            };
-                            view! {
-                                {(!r.accounts.is_empty())
-                                    .then(|| {
-                                        view! {
-                                            <div role="group" aria-labelledby="client-search-accounts">
-                                                <div id="client-search-accounts" class="search-group" role="presentation">
-                                                    {t(Key::Accounts)}
-                                                </div>
-                                                {r
-                                                    .accounts
-                                                    .iter()
-                                                    .enumerate()
-                                                    .map(|(i, a)| {
-                                                        let detail = if a.archived {
-                                                            tf(Key::SearchArchived, &[("type", crate::i18n::names::account_type(a.kind))])
-                                                        } else {
-                                                            crate::i18n::names::account_type(a.kind).to_owned()
-                                                        };
-                                                        view! {
-                                                            <div
-                                                                id=option_id(i)
-                                                                role="option"
-                                                                class=option_class(i)
-                                                                aria-selected=selected(i)
-                                                                on:click=move |_| go(i)
-                                                            >
-                                                                <span class="option-name">{a.name.clone()}</span>
-                                                                <span class="option-detail">{detail}</span>
-                                                            </div>
-                                                        }
-                                                    })
-                                                    .collect_view()}
-                                                {more(r.accounts.len(), r.total_accounts)}
-                                            </div>
-                                        }
-                                    })}
-                                {(!r.contacts.is_empty())
-                                    .then(|| {
-                                        view! {
-                                            <div role="group" aria-labelledby="client-search-contacts">
-                                                <div id="client-search-contacts" class="search-group" role="presentation">
-                                                    {t(Key::Contacts)}
-                                                </div>
-                                                {r
-                                                    .contacts
-                                                    .iter()
-                                                    .enumerate()
-                                                    .map(|(j, c)| {
-                                                        let i = accounts_n + j;
-                                                        let accounts = if c.accounts.is_empty() {
-                                                            String::new()
-                                                        } else {
-                                                            tf(Key::SearchContactAccounts, &[("accounts", &c.accounts.join(", "))])
-                                                        };
-                                                        view! {
-                                                            <div
-                                                                id=option_id(i)
-                                                                role="option"
-                                                                class=option_class(i)
-                                                                aria-selected=selected(i)
-                                                                on:click=move |_| go(i)
-                                                            >
-                                                                <span class="option-name">{c.name.clone()}</span>
-                                                                <span class="option-detail">{c.email.clone()}</span>
-                                                                <span class="option-detail">{accounts}</span>
-                                                            </div>
-                                                        }
-                                                    })
-                                                    .collect_view()}
-                                                {more(r.contacts.len(), r.total_contacts)}
-                                            </div>
-                                        }
-                                    })}
-                            }
-                        }}
+            <div class="search-popup" hidden=move || !expanded.get() on:mousedown=|ev| ev.prevent_default()>
+                <p class="search-status">{move || status.get()}</p>
+                <div id=LISTBOX_ID role="listbox" aria-label=t(Key::SearchResults) on:click=on_option_click>
+                    <div role="group" aria-labelledby="client-search-accounts" hidden=move || accounts_n.get() == 0>
+                        <div id="client-search-accounts" class="search-group" role="presentation">
+                            {t(Key::Accounts)}
+                        </div>
+                        <For each=move || 0..accounts_n.get() key=|i| *i children=account_option />
+                        <div class="search-more" role="presentation" hidden=move || more_accounts.get() == 0>
+                            {move || tn(Key::SearchMore, more_accounts.get(), &[])}
+                        </div>
+                    </div>
+                    <div role="group" aria-labelledby="client-search-contacts" hidden=move || contacts_n.get() == 0>
+                        <div id="client-search-contacts" class="search-group" role="presentation">
+                            {t(Key::Contacts)}
+                        </div>
+                        <For each=move || 0..contacts_n.get() key=|j| *j children=contact_option />
+                        <div class="search-more" role="presentation" hidden=move || more_contacts.get() == 0>
+                            {move || tn(Key::SearchMore, more_contacts.get(), &[])}
+                        </div>
                     </div>
                 </div>
-            </Show>
+            </div>
         </div>
     }
 }

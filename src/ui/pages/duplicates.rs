@@ -82,7 +82,7 @@ impl Found {
                 p.measure_with_start_mark("clientbook:find-duplicates", "clientbook:find-duplicates:start");
         }
         for names in accounts_of.values_mut() {
-            names.sort();
+            crate::domain::sort::sort(names);
         }
         let shown: HashSet<&ContactId> = contacts.iter().map(|c| &c.id).collect();
         Self {

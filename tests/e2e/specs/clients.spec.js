@@ -387,3 +387,96 @@ test('export selected accounts as a bundle: only them, with their contacts', asy
   await expect(page.getByText(/Downloaded clientbook-selection-.*: 2 accounts, 2 contacts/)).toBeVisible();
   errors.assertNone();
 });
+
+test('recycled rows: scrolling reuses the row elements in row order, and selection, focus and links follow the rows', async ({ page }) => {
+  test.setTimeout(90_000);
+  const errors = watchForErrors(page);
+  await openApp(page);
+  const accounts = [];
+  const contacts = [];
+  const links = [];
+  const t0 = Date.UTC(2025, 0, 1);
+  for (let i = 0; i < 300; i++) {
+    const n = String(i).padStart(3, '0');
+    const a = accountRecord({ name: `Row ${n}`, created: t0 + i * 60_000 });
+    const c = contactRecord({ first: 'Person', last: n, email: `row${n}@example.com`, created: t0 + i * 60_000 });
+    accounts.push(a);
+    contacts.push(c);
+    links.push(linkRecord({ account: a.id, contact: c.id, email: c.emails[0] }));
+  }
+  await seed(page, { accounts, contacts, links });
+  await page.reload();
+  await goToClients(page);
+  const table = accountsTable(page);
+  await expect(table.getByRole('link', { name: 'Row 000' })).toBeVisible();
+  const scroller = table.locator('.vscroll');
+
+  // Marks every row element, then scrolls: the same elements (no new ones)
+  // show other rows, in row order, each at its place.
+  const state = () => table.evaluate((t) => {
+    const rows = [...t.querySelectorAll('.vbody [role="row"]')];
+    return {
+      n: rows.length,
+      marked: rows.filter((r) => r.__mark).length,
+      index: rows.map((r) => Number(r.getAttribute('aria-rowindex'))),
+      top: rows.map((r) => parseFloat(r.style.top)),
+      names: rows.map((r) => r.querySelector('.c-name a').textContent),
+      hrefs: rows.map((r) => r.querySelector('.c-name a').getAttribute('href')),
+    };
+  });
+  await table.evaluate((t) => t.querySelectorAll('.vbody [role="row"]').forEach((r) => { r.__mark = true; }));
+  const before = await state();
+  expect(before.n).toBeLessThanOrEqual(100);
+  for (const target of [44 * 3, 44 * 40, 44 * 41 + 10, 44 * 150, 44 * 7, 0, 44 * 299]) {
+    await scroller.evaluate((el, y) => { el.scrollTop = y; }, target);
+    const first = Math.min(Math.floor(await scroller.evaluate((el) => el.scrollTop) / 44), 299);
+    await expect(table.getByRole('link', { name: `Row ${String(first).padStart(3, '0')}`, exact: true })).toBeVisible();
+    const s = await state();
+    expect(s.n).toBe(before.n);
+    expect(s.marked).toBe(before.n);
+    // Consecutive rows, in DOM order, each placed by its index.
+    s.index.forEach((x, k) => {
+      expect(x).toBe(s.index[0] + k);
+      expect(s.top[k]).toBe((x - 2) * 44);
+      expect(s.names[k]).toBe(`Row ${String(x - 2).padStart(3, '0')}`);
+    });
+    expect(new Set(s.hrefs).size).toBe(s.n);
+  }
+
+  // Selection belongs to the account, not to the element showing it.
+  await scroller.evaluate((el) => { el.scrollTop = 0; });
+  await page.getByLabel('Select Row 002', { exact: true }).check();
+  await scroller.evaluate((el) => { el.scrollTop = 44 * 100; });
+  await expect(table.getByRole('link', { name: 'Row 100', exact: true })).toBeVisible();
+  await expect(table.locator('.vbody input[type=checkbox]:checked')).toHaveCount(0);
+  await page.getByLabel('Select Row 101', { exact: true }).check();
+  await expect(page.getByRole('region', { name: 'Bulk actions' }).getByText('2 selected')).toBeVisible();
+  await scroller.evaluate((el) => { el.scrollTop = 0; });
+  await expect(page.getByLabel('Select Row 002', { exact: true })).toBeChecked();
+  await expect(page.getByLabel('Select Row 003', { exact: true })).not.toBeChecked();
+  await expect(table.locator('.vbody input[type=checkbox]:checked')).toHaveCount(1);
+  await page.getByLabel('Select Row 002', { exact: true }).uncheck();
+  await expect(page.getByRole('region', { name: 'Bulk actions' }).getByText('1 selected')).toBeVisible();
+
+  // Keyboard: ArrowDown through more rows than the pool holds keeps the
+  // focus on the next account's link.
+  await table.getByRole('link', { name: 'Row 000', exact: true }).focus();
+  for (let i = 1; i <= 40; i++) {
+    await page.keyboard.press('ArrowDown');
+    await expect(table.getByRole('link', { name: `Row ${String(i).padStart(3, '0')}`, exact: true })).toBeFocused();
+  }
+  for (let i = 39; i >= 30; i--) {
+    await page.keyboard.press('ArrowUp');
+    await expect(table.getByRole('link', { name: `Row ${String(i).padStart(3, '0')}`, exact: true })).toBeFocused();
+  }
+  // Scrolled far away, the focused row's element shows another account:
+  // it lets go of the focus instead of keeping it on that other account.
+  await scroller.evaluate((el) => { el.scrollTop = 44 * 250; });
+  await expect(table.getByRole('link', { name: 'Row 250', exact: true })).toBeVisible();
+  expect(await page.evaluate(() => document.activeElement?.closest?.('.vbody') ?? null)).toBeNull();
+
+  // A recycled row's link opens the account it shows now.
+  await table.getByRole('link', { name: 'Row 252', exact: true }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Row 252' })).toBeVisible();
+  errors.assertNone();
+});

@@ -81,6 +81,37 @@ test('after the first visit the app starts offline, with its data', async ({ pag
   errors.assertNone();
 });
 
+test('every language is kept for offline, though the app in English never loads one', async ({ page, context }) => {
+  const errors = watchForErrors(page);
+  // The page itself asks for no language file in English (the service
+  // worker fetches them all when it installs, for offline).
+  const languageFiles = [];
+  page.on('request', (r) => {
+    if (/\/i18n\/[a-z]+\.txt$/.test(r.url())) languageFiles.push(r.url());
+  });
+  await openApp(page);
+  await workerReady(page);
+  const cached = await page.evaluate(async () => {
+    const [name] = (await caches.keys()).filter((k) => k.startsWith('clientbook-'));
+    const cache = await caches.open(name);
+    return (await cache.keys()).map((r) => new URL(r.url).pathname.split('/').slice(-2).join('/')).filter((p) => p.startsWith('i18n/')).sort();
+  });
+  expect(cached).toEqual(['i18n/de.txt', 'i18n/fr.txt', 'i18n/nl.txt', 'i18n/ro.txt']);
+  expect(languageFiles).toEqual([]);
+
+  // Offline, a language never used before is chosen, and kept after a reload.
+  await context.setOffline(true);
+  await page.goto('./#/settings');
+  await page.getByRole('combobox', { name: 'Language' }).selectOption('nl');
+  await expect(page.getByRole('heading', { level: 1, name: 'Instellingen' })).toBeVisible();
+  await page.reload();
+  await expect(page.getByRole('heading', { level: 1, name: 'Instellingen' })).toBeVisible();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'nl');
+  expect(languageFiles.length).toBeGreaterThan(0);
+  await context.setOffline(false);
+  errors.assertNone();
+});
+
 test('the manifest makes the app installable', async ({ page }) => {
   const errors = watchForErrors(page);
   await openApp(page);

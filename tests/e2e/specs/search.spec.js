@@ -149,3 +149,45 @@ test('results update after a write and list at most 8 per group', async ({ page 
   await expect(results(page).getByRole('group', { name: 'Accounts' }).getByRole('option')).toHaveText([/Anna Łukasiewicz/]);
   errors.assertNone();
 });
+
+test('options are kept from key to key: their text changes in place, and clicks on them still open the right one', async ({ page }) => {
+  const errors = watchForErrors(page);
+  await openApp(page);
+  const accounts = [];
+  const contacts = [];
+  const links = [];
+  for (const [first, last] of [['Karl', 'Berger'], ['Karla', 'Bergmann'], ['Karin', 'Berg'], ['Kasper', 'Bernard']]) {
+    const a = accountRecord({ name: `${first} ${last}` });
+    const c = contactRecord({ first, last, email: `${first.toLowerCase()}@${last.toLowerCase()}.example` });
+    accounts.push(a);
+    contacts.push(c);
+    links.push(linkRecord({ account: a.id, contact: c.id, email: c.emails[0] }));
+  }
+  await seed(page, { accounts, contacts, links });
+  await page.reload();
+  const group = results(page).getByRole('group', { name: 'Accounts' });
+  await box(page).pressSequentially('ka');
+  await expect(group.getByRole('option')).toHaveCount(4);
+  await page.evaluate(() => document.querySelectorAll('#client-search-results [role=option]').forEach((o) => { o.__mark = true; }));
+  // Narrowing: the first options are the same elements with new text.
+  await box(page).pressSequentially('rl');
+  await expect(group.getByRole('option')).toHaveText([/Karl Berger/, /Karla Bergmann/]);
+  expect(await page.evaluate(() => [...document.querySelectorAll('#client-search-results [role=option]')].every((o) => o.__mark))).toBe(true);
+  // Keyboard: the active option is announced through aria-activedescendant.
+  await box(page).press('ArrowDown');
+  await box(page).press('ArrowDown');
+  const active = await box(page).getAttribute('aria-activedescendant');
+  await expect(page.locator(`[id="${active}"]`)).toHaveAttribute('aria-selected', 'true');
+  await expect(page.locator(`[id="${active}"]`)).toContainText('Karla Bergmann');
+  // Widening again keeps those two and adds the others after them.
+  await box(page).press('Backspace');
+  await box(page).press('Backspace');
+  await expect(group.getByRole('option')).toHaveCount(4);
+  expect(await group.evaluate((g) => [...g.querySelectorAll('[role=option]')].map((o) => Boolean(o.__mark)))).toEqual([true, true, false, false]);
+  // A click opens the option's current result (one listener for all).
+  await box(page).pressSequentially('sp');
+  await expect(group.getByRole('option')).toHaveText([/Kasper Bernard/]);
+  await group.getByRole('option', { name: /Kasper Bernard/ }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Kasper Bernard' })).toBeVisible();
+  errors.assertNone();
+});

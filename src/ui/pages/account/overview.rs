@@ -220,7 +220,7 @@ fn LoginActivity(profile: Profile) -> impl IntoView {
             });
         }
     }
-    rows.sort_by_key(|r| std::cmp::Reverse(r.at));
+    crate::domain::sort::sort_by_key(&mut rows, |r| std::cmp::Reverse(r.at));
     let total = rows.len();
     let expanded = RwSignal::new(false);
     let rows = StoredValue::new(rows);

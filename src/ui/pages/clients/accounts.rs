@@ -4,7 +4,6 @@
 use super::virtual_rows::VirtualRows;
 use super::{DataSignal, Shared};
 use crate::domain::catalog::Catalog;
-use crate::domain::directory::AccountRow;
 use crate::domain::history::{self, HistoryEntry};
 use crate::domain::ids::{MemberId, TagId};
 use crate::domain::listing::{self, AccountFilter, BulkOp, SortOrder};
@@ -12,11 +11,12 @@ use crate::domain::{AccountId, AccountType};
 use crate::error::AppError;
 use crate::i18n::{t, tf, tn, Key};
 use crate::route::Route;
-use crate::ui::components::TagList;
+use crate::ui::components::tag::{chip_list, TagChips};
 use crate::ui::services::{now, use_services, BrowserIds};
 use leptos::html::Div;
 use leptos::prelude::*;
 use std::collections::HashSet;
+use wasm_bindgen::JsCast;
 
 /// A bulk change to make: the accounts are read in full when it runs.
 #[derive(Clone)]
@@ -27,6 +27,21 @@ struct BulkRequest {
     name: String,
     catalog: Catalog,
     actor: String,
+}
+
+/// What a row of the list shows.
+#[derive(Clone, PartialEq)]
+struct AccountCells {
+    id: AccountId,
+    href: String,
+    check_id: String,
+    /// The checkbox's label.
+    select: String,
+    name: String,
+    kind: &'static str,
+    team: String,
+    primary: String,
+    created: String,
 }
 
 #[component]
@@ -50,11 +65,7 @@ pub fn AccountsList(archived: bool, data: DataSignal) -> impl IntoView {
         data.with(|d| {
             Shared::new(
                 d.as_ref()
-                    .map(|d| {
-                        let rows: Vec<&AccountRow> =
-                            d.accounts.iter().filter_map(|&i| d.account_row(i)).collect();
-                        listing::filter_accounts(&rows, &d.name_keys, &f, s)
-                    })
+                    .map(|d| listing::filter_accounts(&d.dir, &d.accounts, &f, s))
                     .unwrap_or_default(),
             )
         })
@@ -105,8 +116,8 @@ pub fn AccountsList(archived: bool, data: DataSignal) -> impl IntoView {
                         .filter(|&&i| {
                             d.accounts
                                 .get(i)
-                                .and_then(|&row| d.account_row(row))
-                                .is_some_and(|a| s.contains(&a.id))
+                                .and_then(|&row| d.dir.account_id(row))
+                                .is_some_and(|id| s.contains(&id))
                         })
                         .count();
                     (n > 0 && n == r.len(), n > 0 && n < r.len())
@@ -120,70 +131,103 @@ pub fn AccountsList(archived: bool, data: DataSignal) -> impl IntoView {
         } else if let Some(d) = data.get_untracked() {
             let ids = rows.with_untracked(|r| {
                 r.iter()
-                    .filter_map(|&i| {
-                        d.accounts
-                            .get(i)
-                            .and_then(|&row| d.account_row(row))
-                            .map(|a| a.id.clone())
-                    })
+                    .filter_map(|&i| d.accounts.get(i).and_then(|&row| d.dir.account_id(row)))
                     .collect()
             });
             selected.set(ids);
         }
     };
 
-    let row = move |i: usize| {
-        move || {
-            let d = data.get()?;
-            let index = rows.with(|r| r.get(i).copied())?;
-            let row = *d.accounts.get(index)?;
-            let a = d.account_row(row)?;
-            let id = a.id.clone();
-            let check_id = format!("select-{id}");
-            let label_for = check_id.clone();
-            let (for_checked, for_toggle) = (id.clone(), id.clone());
-            let primary = d
-                .primary
-                .get(row as usize)
-                .and_then(|&c| d.contact_row(c))
-                .map(|c| c.display_name())
-                .unwrap_or_default();
-            Some(view! {
-                <div role="cell" class="c-check">
-                    <input
-                        id=check_id
-                        type="checkbox"
-                        prop:checked=move || selected.with(|s| s.contains(&for_checked))
-                        on:change=move |ev| {
-                            let on = event_target_checked(&ev);
-                            let id = for_toggle.clone();
-                            selected
-                                .update(|s| {
-                                    if on {
-                                        s.insert(id);
-                                    } else {
-                                        s.remove(&id);
-                                    }
-                                });
-                        }
-                    />
-                    <label for=label_for class="sr-only">
-                        {tf(Key::SelectName, &[("name", &a.name)])}
-                    </label>
-                </div>
-                <div role="cell" class="c-name">
-                    <a href=Route::account(id).href()>{a.name.clone()}</a>
-                </div>
-                <div role="cell">{crate::i18n::names::account_type(a.kind)}</div>
-                <div role="cell" class="c-tags">
-                    <TagList tags=a.tags.clone() catalog=d.catalog.clone() />
-                </div>
-                <div role="cell">{d.team_names(a)}</div>
-                <div role="cell">{primary}</div>
-                <div role="cell">{crate::i18n::date(a.created_at)}</div>
+    // One slot of the table, made once: its elements stay and only their
+    // text and attributes follow the row the slot shows (a whole-row view
+    // rebuilt in place would set every attribute again). Checkboxes report
+    // through `on_change`.
+    let row = move |slot: Signal<Option<usize>>| {
+        let cells = Memo::new(move |_| {
+            let i = slot.get()?;
+            data.with(|d| {
+                let d = d.as_ref()?;
+                let index = rows.with(|r| r.get(i).copied())?;
+                let row = *d.accounts.get(index)?;
+                let a = d.account_row(row)?;
+                Some(AccountCells {
+                    id: a.id.clone(),
+                    href: Route::account(a.id.clone()).href(),
+                    check_id: format!("select-{}", a.id),
+                    select: tf(Key::SelectName, &[("name", &a.name)]),
+                    name: a.name.clone(),
+                    kind: crate::i18n::names::account_type(a.kind),
+                    team: d.team_names(&a),
+                    primary: d
+                        .primary
+                        .get(row as usize)
+                        .and_then(|&c| d.contact_row(c))
+                        .map(|c| c.display_name())
+                        .unwrap_or_default(),
+                    created: crate::i18n::date(a.created_at),
+                })
             })
+        });
+        let chips = Memo::new(move |_| {
+            let i = slot.get()?;
+            data.with(|d| {
+                let d = d.as_ref()?;
+                let index = rows.with(|r| r.get(i).copied())?;
+                let a = d.accounts.get(index).and_then(|&row| d.account_row(row))?;
+                Some(chip_list(&a.tags, &d.catalog))
+            })
+        });
+        let text = move |f: fn(&AccountCells) -> String| {
+            move || cells.with(|c| c.as_ref().map(f).unwrap_or_default())
+        };
+        let checked =
+            move || cells.with(|c| c.as_ref().is_some_and(|c| selected.with(|s| s.contains(&c.id))));
+        view! {
+            <div role="cell" class="c-check">
+                <input id=text(|c| c.check_id.clone()) type="checkbox" prop:checked=checked />
+                <label for=text(|c| c.check_id.clone()) class="sr-only">
+                    {text(|c| c.select.clone())}
+                </label>
+            </div>
+            <div role="cell" class="c-name">
+                <a href=text(|c| c.href.clone())>{text(|c| c.name.clone())}</a>
+            </div>
+            <div role="cell">{move || cells.with(|c| c.as_ref().map_or("", |c| c.kind))}</div>
+            <div role="cell" class="c-tags">
+                <TagChips chips />
+            </div>
+            <div role="cell">{text(|c| c.team.clone())}</div>
+            <div role="cell">{text(|c| c.primary.clone())}</div>
+            <div role="cell">{text(|c| c.created.clone())}</div>
         }
     };
+    let on_change = Callback::new(move |(i, ev): (usize, web_sys::Event)| {
+        let Some(input) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+            .filter(|el| el.type_() == "checkbox")
+        else {
+            return;
+        };
+        let on = input.checked();
+        let id = data.with_untracked(|d| {
+            let d = d.as_ref()?;
+            let index = rows.with_untracked(|r| r.get(i).copied())?;
+            d.accounts
+                .get(index)
+                .and_then(|&row| d.account_row(row))
+                .map(|a| a.id.clone())
+        });
+        if let Some(id) = id {
+            selected.update(|s| {
+                if on {
+                    s.insert(id);
+                } else {
+                    s.remove(&id);
+                }
+            });
+        }
+    });
 
     let sort_attr = move |order: SortOrder, dir: &'static str| move || (sort.get() == order).then_some(dir);
 
@@ -209,7 +253,7 @@ pub fn AccountsList(archived: bool, data: DataSignal) -> impl IntoView {
                 }
             }
         >
-            <VirtualRows label=t(Key::Accounts) class="cols-accounts" count=count row scroller>
+            <VirtualRows label=t(Key::Accounts) class="cols-accounts" count=count row scroller on_change>
                 <div role="columnheader" class="c-check">
                     <input
                         id="select-all"
@@ -516,9 +560,8 @@ fn BulkBar(
         let ids: Vec<AccountId> = selected.with_untracked(|s| {
             rows.with_untracked(|r| {
                 r.iter()
-                    .filter_map(|&i| d.accounts.get(i).and_then(|&row| d.account_row(row)))
-                    .filter(|a| s.contains(&a.id))
-                    .map(|a| a.id.clone())
+                    .filter_map(|&i| d.accounts.get(i).and_then(|&row| d.dir.account_id(row)))
+                    .filter(|id| s.contains(id))
                     .collect()
             })
         });

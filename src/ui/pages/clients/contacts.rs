@@ -11,12 +11,27 @@ use crate::error::AppError;
 use crate::i18n::{t, tf, tn, Key};
 use crate::route::Route;
 use crate::store::StoreError;
-use crate::ui::components::TagList;
+use crate::ui::components::tag::{chip_list, TagChips};
 use crate::ui::pages::data::download;
 use crate::ui::services::{now, use_services};
 use leptos::html::Div;
 use leptos::prelude::*;
 use std::collections::HashSet;
+use wasm_bindgen::JsCast;
+
+/// What a row of the list shows.
+#[derive(Clone, PartialEq)]
+struct ContactCells {
+    id: ContactId,
+    href: String,
+    check_id: String,
+    /// The checkbox's label.
+    select: String,
+    name: String,
+    email: String,
+    phone: String,
+    accounts: String,
+}
 
 #[component]
 pub fn ContactsList(data: DataSignal) -> impl IntoView {
@@ -29,10 +44,13 @@ pub fn ContactsList(data: DataSignal) -> impl IntoView {
                 d.as_ref()
                     .map(|d| {
                         d.contact_list()
-                            .keys
+                            .rows
                             .iter()
                             .enumerate()
-                            .filter(|(_, key)| words.iter().all(|w| key.contains(w)))
+                            .filter(|&(_, &row)| {
+                                let key = d.dir.contact_search_key(row).0;
+                                words.iter().all(|w| key.contains(w))
+                            })
                             .map(|(i, _)| i)
                             .collect::<Vec<_>>()
                     })
@@ -68,8 +86,8 @@ pub fn ContactsList(data: DataSignal) -> impl IntoView {
                             d.contact_list()
                                 .rows
                                 .get(i)
-                                .and_then(|&row| d.contact_row(row))
-                                .is_some_and(|c| s.contains(&c.id))
+                                .and_then(|&row| d.dir.contact_id(row))
+                                .is_some_and(|id| s.contains(&id))
                         })
                         .count();
                     (n > 0 && n == r.len(), n > 0 && n < r.len())
@@ -83,59 +101,107 @@ pub fn ContactsList(data: DataSignal) -> impl IntoView {
         } else if let Some(d) = data.get_untracked() {
             let ids = rows.with_untracked(|r| {
                 r.iter()
-                    .filter_map(|&i| d.contact_list().rows.get(i).and_then(|&row| d.contact_row(row)))
-                    .map(|c| c.id.clone())
+                    .filter_map(|&i| {
+                        d.contact_list()
+                            .rows
+                            .get(i)
+                            .and_then(|&row| d.dir.contact_id(row))
+                    })
                     .collect()
             });
             selected.set(ids);
         }
     };
 
-    let row = move |i: usize| {
-        move || {
-            let d = data.get()?;
-            let index = rows.with(|r| r.get(i).copied())?;
-            let row = *d.contact_list().rows.get(index)?;
-            let c = d.contact_row(row)?;
-            let accounts = d.per_contact.get(row as usize).copied().unwrap_or(0);
-            let check_id = format!("select-contact-{}", c.id);
-            let label_for = check_id.clone();
-            let (for_checked, for_toggle) = (c.id.clone(), c.id.clone());
-            Some(view! {
-                <div role="cell" class="c-check">
-                    <input
-                        id=check_id
-                        type="checkbox"
-                        prop:checked=move || selected.with(|s| s.contains(&for_checked))
-                        on:change=move |ev| {
-                            let on = event_target_checked(&ev);
-                            let id = for_toggle.clone();
-                            selected
-                                .update(|s| {
-                                    if on {
-                                        s.insert(id);
-                                    } else {
-                                        s.remove(&id);
-                                    }
-                                });
-                        }
-                    />
-                    <label for=label_for class="sr-only">
-                        {tf(Key::SelectName, &[("name", &c.display_name())])}
-                    </label>
-                </div>
-                <div role="cell" class="c-name">
-                    <a href=Route::Contact(c.id.clone()).href()>{c.display_name()}</a>
-                </div>
-                <div role="cell" class="c-email">{c.main_email().unwrap_or_default().to_owned()}</div>
-                <div role="cell">{c.phone.clone()}</div>
-                <div role="cell" class="c-tags">
-                    <TagList tags=c.tags.clone() catalog=d.catalog.clone() />
-                </div>
-                <div role="cell" class="c-number">{crate::i18n::number(accounts as i64)}</div>
+    // One slot of the table, made once; its cells follow the row it shows
+    // (see the Accounts list).
+    let row = move |slot: Signal<Option<usize>>| {
+        let cells = Memo::new(move |_| {
+            let i = slot.get()?;
+            data.with(|d| {
+                let d = d.as_ref()?;
+                let index = rows.with(|r| r.get(i).copied())?;
+                let row = *d.contact_list().rows.get(index)?;
+                let c = d.contact_row(row)?;
+                let name = c.display_name();
+                Some(ContactCells {
+                    id: c.id.clone(),
+                    href: Route::Contact(c.id.clone()).href(),
+                    check_id: format!("select-contact-{}", c.id),
+                    select: tf(Key::SelectName, &[("name", &name)]),
+                    name,
+                    email: c.main_email().unwrap_or_default().to_owned(),
+                    phone: c.phone.clone(),
+                    accounts: crate::i18n::number(
+                        d.per_contact.get(row as usize).copied().unwrap_or(0) as i64
+                    ),
+                })
             })
+        });
+        let chips = Memo::new(move |_| {
+            let i = slot.get()?;
+            data.with(|d| {
+                let d = d.as_ref()?;
+                let index = rows.with(|r| r.get(i).copied())?;
+                let c = d
+                    .contact_list()
+                    .rows
+                    .get(index)
+                    .and_then(|&row| d.contact_row(row))?;
+                Some(chip_list(&c.tags, &d.catalog))
+            })
+        });
+        let text = move |f: fn(&ContactCells) -> String| {
+            move || cells.with(|c| c.as_ref().map(f).unwrap_or_default())
+        };
+        let checked =
+            move || cells.with(|c| c.as_ref().is_some_and(|c| selected.with(|s| s.contains(&c.id))));
+        view! {
+            <div role="cell" class="c-check">
+                <input id=text(|c| c.check_id.clone()) type="checkbox" prop:checked=checked />
+                <label for=text(|c| c.check_id.clone()) class="sr-only">
+                    {text(|c| c.select.clone())}
+                </label>
+            </div>
+            <div role="cell" class="c-name">
+                <a href=text(|c| c.href.clone())>{text(|c| c.name.clone())}</a>
+            </div>
+            <div role="cell" class="c-email">{text(|c| c.email.clone())}</div>
+            <div role="cell">{text(|c| c.phone.clone())}</div>
+            <div role="cell" class="c-tags">
+                <TagChips chips />
+            </div>
+            <div role="cell" class="c-number">{text(|c| c.accounts.clone())}</div>
         }
     };
+    let on_change = Callback::new(move |(i, ev): (usize, web_sys::Event)| {
+        let Some(input) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+            .filter(|el| el.type_() == "checkbox")
+        else {
+            return;
+        };
+        let on = input.checked();
+        let id = data.with_untracked(|d| {
+            let d = d.as_ref()?;
+            let index = rows.with_untracked(|r| r.get(i).copied())?;
+            d.contact_list()
+                .rows
+                .get(index)
+                .and_then(|&row| d.contact_row(row))
+                .map(|c| c.id.clone())
+        });
+        if let Some(id) = id {
+            selected.update(|s| {
+                if on {
+                    s.insert(id);
+                } else {
+                    s.remove(&id);
+                }
+            });
+        }
+    });
 
     view! {
         <div class="filters">
@@ -190,7 +256,7 @@ pub fn ContactsList(data: DataSignal) -> impl IntoView {
                 }
             }
         >
-            <VirtualRows label=t(Key::Contacts) class="cols-contacts" count=count row scroller>
+            <VirtualRows label=t(Key::Contacts) class="cols-contacts" count=count row scroller on_change>
                 <div role="columnheader" class="c-check">
                     <input
                         id="select-all-contacts"
@@ -264,9 +330,13 @@ fn ExportBar(
         let ids: Vec<ContactId> = selected.with_untracked(|s| {
             rows.with_untracked(|r| {
                 r.iter()
-                    .filter_map(|&i| d.contact_list().rows.get(i).and_then(|&row| d.contact_row(row)))
-                    .filter(|c| s.contains(&c.id))
-                    .map(|c| c.id.clone())
+                    .filter_map(|&i| {
+                        d.contact_list()
+                            .rows
+                            .get(i)
+                            .and_then(|&row| d.dir.contact_id(row))
+                    })
+                    .filter(|id| s.contains(id))
                     .collect()
             })
         });

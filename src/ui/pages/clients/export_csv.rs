@@ -99,13 +99,18 @@ pub fn ExportCsv(which: Which, data: DataSignal, rows: Memo<Shared<Vec<usize>>>)
         let ids: Vec<String> = match which {
             Which::Accounts => positions
                 .iter()
-                .filter_map(|&i| d.accounts.get(i).and_then(|&row| d.account_row(row)))
-                .map(|a| a.id.to_string())
+                .filter_map(|&i| d.accounts.get(i).and_then(|&row| d.dir.account_id(row)))
+                .map(|id| id.to_string())
                 .collect(),
             Which::Contacts => positions
                 .iter()
-                .filter_map(|&i| d.contact_list().rows.get(i).and_then(|&row| d.contact_row(row)))
-                .map(|c| c.id.to_string())
+                .filter_map(|&i| {
+                    d.contact_list()
+                        .rows
+                        .get(i)
+                        .and_then(|&row| d.dir.contact_id(row))
+                })
+                .map(|id| id.to_string())
                 .collect(),
         };
         message.set(None);

@@ -17,9 +17,8 @@ mod virtual_rows;
 
 use crate::domain::catalog::Catalog;
 use crate::domain::directory::{AccountRow, ContactRow, Directory};
-use crate::domain::listing::{self, IdMap, PendingInvite};
-use crate::domain::search::normalize;
-use crate::domain::{AccountId, ContactId};
+use crate::domain::ids::MemberId;
+use crate::domain::listing::{self, PendingInvite};
 use crate::error::AppError;
 use crate::i18n::{t, Key};
 use crate::route::{ClientsView, Route};
@@ -59,18 +58,16 @@ impl<T> Deref for Shared<T> {
 }
 
 /// No row (an index that points nowhere).
-pub(crate) const NONE: u32 = u32::MAX;
+pub(crate) const NONE: u32 = crate::domain::directory::NONE;
 
 /// What the lists show, for the current viewer, computed once per load of
 /// the directory. Rows are positions in `dir` (never copies of them).
 pub(crate) struct Prepared {
     pub dir: Arc<Directory>,
-    /// Accounts the viewer may see (rows of `dir.accounts`).
+    /// Accounts the viewer may see (account rows of `dir`).
     pub accounts: Vec<u32>,
-    /// Normalised names, `name_keys[i]` for `accounts[i]`.
-    pub name_keys: Vec<String>,
     /// Contacts the viewer may see (linked to a visible account, or to none
-    /// for a viewer who sees everything), rows of `dir.contacts`.
+    /// for a viewer who sees everything), contact rows of `dir`.
     visible_contacts: Vec<u32>,
     /// The Contacts tab's order and filter keys, made when first shown.
     contact_list: OnceLock<ContactList>,
@@ -87,90 +84,61 @@ pub(crate) struct Prepared {
     pub archived_count: usize,
 }
 
-/// The Contacts tab: visible contacts alphabetically, and for each its
-/// normalised name and emails (the filter looks there).
+/// The Contacts tab: visible contacts alphabetically (the filter looks in
+/// each one's search key, see `Directory::contact_search_key`).
 pub(crate) struct ContactList {
     pub rows: Vec<u32>,
-    pub keys: Vec<String>,
 }
 
 impl Prepared {
-    fn new(
-        dir: Arc<Directory>,
-        catalog: Catalog,
-        may_see: impl Fn(&AccountRow) -> bool,
-        sees_all: bool,
-    ) -> Self {
+    /// `viewer`: the team member the page is viewed as when they see only
+    /// their accounts (`None`: every account).
+    fn new(dir: Arc<Directory>, catalog: Catalog, viewer: Option<MemberId>) -> Self {
         let d = &*dir;
-        let accounts: Vec<u32> = (0..d.accounts.len() as u32)
-            .filter(|&i| may_see(&d.accounts[i as usize]))
+        let sees_all = viewer.is_none();
+        let mut visible = vec![true; d.account_count()];
+        if let Some(m) = &viewer {
+            for (a, v) in visible.iter_mut().enumerate() {
+                *v = d.account_has_member(a as u32, m);
+            }
+        }
+        let accounts: Vec<u32> = (0..d.account_count() as u32)
+            .filter(|&a| visible[a as usize])
             .collect();
-        let account_row: IdMap<&AccountId, u32> = accounts
-            .iter()
-            .map(|&i| (&d.accounts[i as usize].id, i))
-            .collect();
-        let contact_row: IdMap<&ContactId, u32> = d
-            .contacts
-            .iter()
-            .enumerate()
-            .map(|(i, c)| (&c.id, i as u32))
-            .collect();
-        let mut linked = vec![false; d.contacts.len()];
-        let mut shown = vec![false; d.contacts.len()];
+        let mut linked = vec![false; d.contact_count()];
+        let mut shown = vec![false; d.contact_count()];
         let mut links = Vec::new();
         let mut ends = Vec::new();
-        for (i, l) in d.links.iter().enumerate() {
-            let c = contact_row.get(&l.contact_id).copied().unwrap_or(NONE);
+        for l in 0..d.link_count() as u32 {
+            let (a, c) = d.link_ends(l);
             if let Some(x) = linked.get_mut(c as usize) {
                 *x = true;
             }
-            if let Some(&a) = account_row.get(&l.account_id) {
-                links.push(i as u32);
+            if visible.get(a as usize).copied().unwrap_or(false) {
+                links.push(l);
                 ends.push((a, c));
                 if let Some(x) = shown.get_mut(c as usize) {
                     *x = true;
                 }
             }
         }
-        let visible_contacts: Vec<u32> = (0..d.contacts.len())
+        let visible_contacts: Vec<u32> = (0..d.contact_count())
             .filter(|&i| shown[i] || (sees_all && !linked[i]))
             .map(|i| i as u32)
             .collect();
-        // Sort keys of the contacts that visible links join (the primary
-        // contact's tie-break).
-        let mut sort_keys: IdMap<&ContactId, String> = IdMap::default();
-        for &(_, c) in &ends {
-            if let Some(row) = d.contacts.get(c as usize) {
-                sort_keys.entry(&row.id).or_insert_with(|| row.sort_key());
-            }
-        }
-        let visible_links = || links.iter().map(|&i| &d.links[i as usize]);
-        let mut primary = vec![NONE; d.accounts.len()];
-        for (a, c) in listing::primary_contacts(visible_links(), |id| sort_keys.get(id).map(String::as_str)) {
-            if let (Some(&a), Some(&c)) = (account_row.get(a), contact_row.get(c)) {
-                primary[a as usize] = c;
-            }
-        }
-        let mut per_contact = vec![0u32; d.contacts.len()];
+        let primary = listing::primary_contacts(d, links.iter().copied());
+        let mut per_contact = vec![0u32; d.contact_count()];
         for &(_, c) in &ends {
             if let Some(n) = per_contact.get_mut(c as usize) {
                 *n += 1;
             }
         }
-        let pending = listing::pending_invites(visible_links())
+        let pending = listing::pending_invites(d, &links)
             .into_iter()
             .filter(|p| ends.get(p.link).is_some_and(|&(_, c)| c != NONE))
             .collect();
-        let archived_count = accounts
-            .iter()
-            .filter(|&&i| d.accounts[i as usize].archived)
-            .count();
-        let name_keys = accounts
-            .iter()
-            .map(|&i| normalize(&d.accounts[i as usize].name))
-            .collect();
+        let archived_count = accounts.iter().filter(|&&a| d.account_archived(a)).count();
         Self {
-            name_keys,
             active_count: accounts.len() - archived_count,
             archived_count,
             per_contact,
@@ -189,44 +157,24 @@ impl Prepared {
         self.visible_contacts.len()
     }
 
-    /// The Contacts tab's rows and keys (made on first use).
+    /// The Contacts tab's rows (made on first use).
     pub fn contact_list(&self) -> &ContactList {
         self.contact_list.get_or_init(|| {
             let d = &*self.dir;
-            let mut rows: Vec<(String, u32)> = self
-                .visible_contacts
-                .iter()
-                .map(|&i| (d.contacts[i as usize].sort_key(), i))
-                .collect();
-            rows.sort_by(|a, b| {
-                a.0.cmp(&b.0)
-                    .then_with(|| d.contacts[a.1 as usize].id.cmp(&d.contacts[b.1 as usize].id))
-            });
-            let keys = rows
-                .iter()
-                .map(|&(_, i)| {
-                    let c = &d.contacts[i as usize];
-                    let mut key = normalize(&c.display_name());
-                    for e in &c.emails {
-                        key.push(' ');
-                        key.push_str(&normalize(e));
-                    }
-                    key
-                })
-                .collect();
-            ContactList {
-                rows: rows.into_iter().map(|(_, i)| i).collect(),
-                keys,
-            }
+            let mut rows = self.visible_contacts.clone();
+            d.sort_contacts(&mut rows);
+            ContactList { rows }
         })
     }
 
-    pub fn account_row(&self, row: u32) -> Option<&AccountRow> {
-        self.dir.accounts.get(row as usize)
+    /// Account row `row`, as an owned row (for showing it).
+    pub fn account_row(&self, row: u32) -> Option<AccountRow> {
+        self.dir.account(row)
     }
 
-    pub fn contact_row(&self, row: u32) -> Option<&ContactRow> {
-        self.dir.contacts.get(row as usize)
+    /// Contact row `row`, as an owned row (for showing it).
+    pub fn contact_row(&self, row: u32) -> Option<ContactRow> {
+        self.dir.contact(row)
     }
 
     /// Team member names of an account, in catalog order.
@@ -259,14 +207,10 @@ pub fn ClientsPage(view: ClientsView) -> impl IntoView {
             Some(Ok(c)) => c,
             _ => return None,
         };
-        let sees_all = services
-            .viewing_as
-            .with(|m| m.as_ref().is_none_or(|m| m.sees_all()));
         Some(Shared::new(Prepared::new(
             dir,
             catalog,
-            |a| services.may_see_team(&a.team),
-            sees_all,
+            services.limited_viewer(),
         )))
     });
     let error = Memo::new(

@@ -13,6 +13,7 @@ use crate::store::StoreError;
 use crate::ui::services::{now, use_services};
 use leptos::html::Div;
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
 /// A change to one email's switches on a link (read whole when it runs),
 /// and what to say when it is saved.
@@ -24,6 +25,19 @@ struct LinkChange {
     /// Invitation sent again (else: marked as activated).
     resend: bool,
     message: String,
+}
+
+/// What a row of the list shows.
+#[derive(Clone, PartialEq)]
+struct PendingCells {
+    account_href: String,
+    account: String,
+    contact_href: String,
+    contact: String,
+    email: String,
+    invited: String,
+    resend_label: String,
+    activated_label: String,
 }
 
 #[component]
@@ -97,53 +111,82 @@ pub fn PendingList(data: DataSignal) -> impl IntoView {
         });
     };
 
-    let row = move |i: usize| {
-        move || {
-            let d = data.get()?;
-            let p = d.pending.get(i)?;
-            let &(a, c) = d.ends.get(p.link)?;
-            let account = d.account_row(a)?;
-            let contact = d.contact_row(c)?;
-            let resend_label = tf(
-                Key::ResendInvitationTo,
-                &[("email", &p.email), ("account", &account.name)],
-            );
-            let activated_label = tf(
-                Key::MarkActivatedFor,
-                &[("email", &p.email), ("account", &account.name)],
-            );
-            Some(view! {
-                <div role="cell" class="c-name">
-                    <a href=Route::account(account.id.clone()).href()>{account.name.clone()}</a>
-                </div>
-                <div role="cell">
-                    <a href=Route::Contact(contact.id.clone()).href()>{contact.display_name()}</a>
-                </div>
-                <div role="cell" class="c-email">{p.email.clone()}</div>
-                <div role="cell">{crate::i18n::date(p.invited_at)}</div>
-                <div role="cell" class="c-actions">
-                    <button
-                        type="button"
-                        class="btn small"
-                        aria-label=resend_label
-                        disabled=locked
-                        on:click=move |_| act(i, true)
-                    >
-                        {t(Key::ResendInvitation)}
-                    </button>
-                    <button
-                        type="button"
-                        class="btn small"
-                        aria-label=activated_label
-                        disabled=locked
-                        on:click=move |_| act(i, false)
-                    >
-                        {t(Key::MarkAsActivated)}
-                    </button>
-                </div>
+    // One slot of the table, made once; its cells follow the row it shows
+    // (see the Accounts list); its buttons report through `on_click` with
+    // `data-act`.
+    let row = move |slot: Signal<Option<usize>>| {
+        let cells = Memo::new(move |_| {
+            let i = slot.get()?;
+            data.with(|d| {
+                let d = d.as_ref()?;
+                let p = d.pending.get(i)?;
+                let &(a, c) = d.ends.get(p.link)?;
+                let account = d.account_row(a)?;
+                let contact = d.contact_row(c)?;
+                Some(PendingCells {
+                    account_href: Route::account(account.id.clone()).href(),
+                    account: account.name.clone(),
+                    contact_href: Route::Contact(contact.id.clone()).href(),
+                    contact: contact.display_name(),
+                    email: p.email.clone(),
+                    invited: crate::i18n::date(p.invited_at),
+                    resend_label: tf(
+                        Key::ResendInvitationTo,
+                        &[("email", &p.email), ("account", &account.name)],
+                    ),
+                    activated_label: tf(
+                        Key::MarkActivatedFor,
+                        &[("email", &p.email), ("account", &account.name)],
+                    ),
+                })
             })
+        });
+        let text = move |f: fn(&PendingCells) -> String| {
+            move || cells.with(|c| c.as_ref().map(f).unwrap_or_default())
+        };
+        view! {
+            <div role="cell" class="c-name">
+                <a href=text(|c| c.account_href.clone())>{text(|c| c.account.clone())}</a>
+            </div>
+            <div role="cell">
+                <a href=text(|c| c.contact_href.clone())>{text(|c| c.contact.clone())}</a>
+            </div>
+            <div role="cell" class="c-email">{text(|c| c.email.clone())}</div>
+            <div role="cell">{text(|c| c.invited.clone())}</div>
+            <div role="cell" class="c-actions">
+                <button
+                    type="button"
+                    class="btn small"
+                    data-act="resend"
+                    aria-label=text(|c| c.resend_label.clone())
+                    disabled=locked
+                >
+                    {t(Key::ResendInvitation)}
+                </button>
+                <button
+                    type="button"
+                    class="btn small"
+                    data-act="activated"
+                    aria-label=text(|c| c.activated_label.clone())
+                    disabled=locked
+                >
+                    {t(Key::MarkAsActivated)}
+                </button>
+            </div>
         }
     };
+    let on_click = Callback::new(move |(i, ev): (usize, web_sys::Event)| {
+        let act_of = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|el| el.closest("button[data-act]").ok().flatten())
+            .and_then(|b| b.get_attribute("data-act"));
+        match act_of.as_deref() {
+            Some("resend") => act(i, true),
+            Some("activated") => act(i, false),
+            _ => {}
+        }
+    });
     let scroller = NodeRef::<Div>::new();
 
     view! {
@@ -170,7 +213,7 @@ pub fn PendingList(data: DataSignal) -> impl IntoView {
                 }
             }
         >
-            <VirtualRows label=t(Key::ViewPending) class="cols-pending" count=count row scroller>
+            <VirtualRows label=t(Key::ViewPending) class="cols-pending" count=count row scroller on_click>
                 <div role="columnheader">{t(Key::NavNewAccount)}</div>
                 <div role="columnheader">{t(Key::ContactColumn)}</div>
                 <div role="columnheader">{t(Key::FieldKindEmail)}</div>

@@ -26,9 +26,11 @@ pub(super) fn LanguageSection() -> impl IntoView {
     );
     let on_change = move |ev: leptos::ev::Event| {
         let value = event_target_value(&ev);
-        language.choose(Lang::from_code(&value));
-        // The page renders anew in the new language: keep the place.
-        focus_later("language-select".to_owned());
+        leptos::task::spawn_local(async move {
+            language.choose(Lang::from_code(&value)).await;
+            // The page renders anew in the new language: keep the place.
+            focus_later("language-select".to_owned());
+        });
     };
     view! {
         <section class="card settings-section" aria-labelledby="settings-language">
