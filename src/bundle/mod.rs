@@ -14,6 +14,7 @@ pub mod convert;
 pub mod csv;
 pub mod dto;
 pub mod fixtures;
+pub mod matching;
 pub mod merge;
 pub mod read;
 mod scan;

@@ -61,6 +61,9 @@ macro_rules! store_contract_tests {
             replacing_everything_leaves_only_the_new_practice_or_nothing,
             import_with_derives_from_what_is_stored_and_undo_restores,
             vcard_import_updates_by_email_and_undo_restores,
+            csv_import_reads_only_what_the_file_matches_and_writes_what_the_check_made,
+            csv_import_matches_what_was_added_after_the_check,
+            vcard_import_reads_only_what_the_cards_match_and_matches_what_was_added,
             merging_contacts_keeps_every_link_records_history_and_undo_restores,
             merging_a_contact_changed_meanwhile_is_refused,
             groups_marked_not_duplicates_are_remembered,
@@ -1553,6 +1556,321 @@ pub async fn vcard_photos_are_written_with_the_import_and_undo_puts_back<B: Back
     assert!(ok(store.contact_photo(&ana).await, "added").is_some());
     assert!(ok(store.undo_import().await, "undo"));
     assert_eq!(ok(store.contact_photo(&ana).await, "none again"), None);
+}
+
+// ----- CSV and vCard imports that read only what they match --------------
+
+/// A run with no one watching (records each progress report in `seen`).
+fn run_seen<'a>(
+    at: i64,
+    seed: u64,
+    seen: &'a std::cell::RefCell<Vec<(super::Stage, usize, usize)>>,
+    report: &'a dyn Fn(super::Stage, usize, usize),
+) -> super::Run<'a, SeededIds> {
+    let _ = seen;
+    super::Run {
+        at: Timestamp(at),
+        by: "Olga".into(),
+        ids: SeededIds::new(seed),
+        progress: report,
+    }
+}
+
+/// The CSV of `import_with_derives_from_what_is_stored_and_undo_restores`
+/// and its job.
+fn smith_table() -> crate::bundle::csv::Table {
+    ok(
+        crate::bundle::csv::read(
+            "Account name;First name;Last name;E-Mail;Tags\n\
+             Smith Family;;;KATE@example.com;Clients\n\
+             Smith Family;John;Smith;john@example.com;\n\
+             Pop SRL;Ana;Pop;ana@example.ro;Clients\n"
+                .as_bytes(),
+        ),
+        "read",
+    )
+}
+
+/// Checks a CSV job the way the page does: keys from the file, the stored
+/// records they match, the rows made into records.
+async fn check_csv<B: Backend>(
+    store: &Repo<B>,
+    job: &crate::bundle::csv::plan::Job<'_>,
+    seed: u64,
+    at: i64,
+) -> crate::bundle::matching::Prepared<crate::bundle::Contents> {
+    use crate::bundle::csv::plan;
+    let never = |_: usize, _: usize| None::<std::future::Ready<()>>;
+    let catalog = ok(store.catalog().await, "catalog");
+    let keys = plan::match_keys_paced(job, &catalog, never).await;
+    let stored = ok(store.stored_matching(&keys).await, "stored matching");
+    let made = match plan::plan(&stored, job, &mut SeededIds::new(seed), Timestamp(at)) {
+        Ok(o) => o.contents,
+        Err(p) => panic!("plan refused: {p:?}"),
+    };
+    crate::bundle::matching::Prepared { keys, stored, made }
+}
+
+/// A CSV check reads only the accounts named in the file, the contacts with
+/// its emails and what is linked to them; the import writes what the check
+/// made (its ids), with the same results as matching against everything:
+/// update instead of duplicate, the same file again changes nothing, undo
+/// restores the canonical export. The write reports progress.
+pub async fn csv_import_reads_only_what_the_file_matches_and_writes_what_the_check_made<B: Backend>(
+    store: &Repo<B>,
+) {
+    use crate::bundle::csv::{guess, plan};
+    let mine = new_account(
+        1,
+        "Smith Family",
+        vec![person("Kate", "Smith", "kate@example.com")],
+    );
+    create(store, &mine).await;
+    let other = new_account(2, "Other Ltd", vec![person("Olaf", "Other", "olaf@example.com")]);
+    create(store, &other).await;
+    let before = export_text(store).await;
+    let table = smith_table();
+    let mapping = guess::guess(&table.headers, &Default::default());
+    let settings = plan::Settings::default();
+    let job = plan::Job {
+        table: &table,
+        mapping: &mapping,
+        settings: &settings,
+        by: "Olga",
+    };
+    let prepared = check_csv(store, &job, 40, 50).await;
+    assert_eq!(
+        prepared.keys.account_names.iter().collect::<Vec<_>>(),
+        ["Pop SRL", "Smith Family"]
+    );
+    assert!(!prepared.keys.everything);
+    let names: Vec<&str> = prepared.stored.accounts.iter().map(|a| a.name.as_str()).collect();
+    assert_eq!(names, ["Smith Family"], "only the account the file names");
+    assert_eq!(prepared.stored.contacts.len(), 1, "only Kate");
+    assert_eq!(prepared.stored.links.len(), 1);
+    let preview = ok(store.import_plan(&prepared.made, plan::CHOICES).await, "preview");
+    let seen = std::cell::RefCell::new(Vec::new());
+    let report = |stage, done, total| seen.borrow_mut().push((stage, done, total));
+    let replan =
+        |_: &crate::bundle::Contents| -> Result<crate::bundle::Contents, crate::domain::ValidationErrors> {
+            panic!("nothing changed since the check: no new match is needed")
+        };
+    let p = ok(
+        store
+            .import_csv(&prepared, replan, plan::CHOICES, run_seen(50, 7, &seen, &report))
+            .await,
+        "import",
+    );
+    assert_eq!(p, preview);
+    assert_eq!((p.accounts.created, p.accounts.updated), (1, 1), "{p:?}");
+    assert_eq!((p.contacts.created, p.contacts.unchanged), (2, 1), "{p:?}");
+    assert_eq!(p.links.created, 2);
+    assert!(
+        seen.borrow().iter().any(|(s, _, _)| *s == super::Stage::Writing),
+        "the write reports progress"
+    );
+    // The records the check made are the ones written.
+    let pop = prepared.made.accounts.iter().find(|a| a.name == "Pop SRL");
+    let pop = match pop {
+        Some(a) => a,
+        None => panic!("the check made no Pop SRL"),
+    };
+    assert_eq!(
+        ok(store.account(&pop.id).await, "read").map(|a| a.name),
+        Some("Pop SRL".into())
+    );
+    assert_eq!(
+        ok(store.account_contacts(&mine.account.id).await, "contacts").len(),
+        2
+    );
+    assert_eq!(counts(store).await, 3);
+    let after = export_text(store).await;
+    // The same file again, checked again, changes nothing.
+    let again = check_csv(store, &job, 41, 60).await;
+    let p2 = ok(
+        store
+            .import_csv(&again, replan, plan::CHOICES, run_seen(60, 8, &seen, &report))
+            .await,
+        "again",
+    );
+    assert!(p2.changes_nothing(), "{p2:?}");
+    assert_eq!(export_text(store).await, after);
+    assert_eq!(ok(store.last_import().await, "last"), Some(Timestamp(50)));
+    assert!(ok(store.undo_import().await, "undo"));
+    assert_eq!(export_text(store).await, before);
+}
+
+/// Records added after the check that the file matches (an account with
+/// one of its names, a contact with one of its emails) are matched inside
+/// the write: updated, not duplicated. A match that now refuses writes
+/// nothing.
+pub async fn csv_import_matches_what_was_added_after_the_check<B: Backend>(store: &Repo<B>) {
+    use crate::bundle::csv::{guess, plan};
+    let mine = new_account(
+        1,
+        "Smith Family",
+        vec![person("Kate", "Smith", "kate@example.com")],
+    );
+    create(store, &mine).await;
+    let table = smith_table();
+    let mapping = guess::guess(&table.headers, &Default::default());
+    let settings = plan::Settings::default();
+    let job = plan::Job {
+        table: &table,
+        mapping: &mapping,
+        settings: &settings,
+        by: "Olga",
+    };
+    let prepared = check_csv(store, &job, 40, 50).await;
+    // Meanwhile (another tab): Pop SRL with Ana.
+    let pop = new_account(3, "Pop SRL", vec![person("Ana", "Pop", "ana@example.ro")]);
+    create(store, &pop).await;
+    let replanned = std::cell::Cell::new(false);
+    let replan = |stored: &crate::bundle::Contents| {
+        replanned.set(true);
+        plan::plan(stored, &job, &mut SeededIds::new(42), Timestamp(50))
+            .map(|o| o.contents)
+            .map_err(plan::into_errors)
+    };
+    let none = |_, _, _| {};
+    let run = super::Run {
+        at: Timestamp(50),
+        by: "Olga".into(),
+        ids: SeededIds::new(9),
+        progress: &none,
+    };
+    let p = ok(
+        store.import_csv(&prepared, replan, plan::CHOICES, run).await,
+        "import",
+    );
+    assert!(
+        replanned.get(),
+        "what is stored changed: the rows are matched again"
+    );
+    assert_eq!((p.accounts.created, p.accounts.updated), (0, 2), "{p:?}");
+    assert_eq!((p.contacts.created, p.contacts.unchanged), (1, 2), "{p:?}");
+    assert_eq!(counts(store).await, 2, "Pop SRL is not made twice");
+    let ana = ok(store.contact_by_email("ana@example.ro").await, "by email");
+    assert_eq!(ana.map(|c| c.id), Some(pop.new_contacts[0].id.clone()));
+    assert!(ok(store.undo_import().await, "undo"));
+    // Checked again, then a second "Smith Family" appears: the rows now
+    // name two accounts, the import is refused and writes nothing.
+    let prepared = check_csv(store, &job, 43, 70).await;
+    let twin = new_account(4, "Smith Family", vec![person("Sam", "Smith", "sam@example.com")]);
+    create(store, &twin).await;
+    let before = export_text(store).await;
+    let replan = |stored: &crate::bundle::Contents| {
+        plan::plan(stored, &job, &mut SeededIds::new(44), Timestamp(70))
+            .map(|o| o.contents)
+            .map_err(plan::into_errors)
+    };
+    let run = super::Run {
+        at: Timestamp(70),
+        by: "Olga".into(),
+        ids: SeededIds::new(10),
+        progress: &none,
+    };
+    match store.import_csv(&prepared, replan, plan::CHOICES, run).await {
+        Err(StoreError::Rejected(e)) => assert!(!e.0.is_empty()),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    assert_eq!(export_text(store).await, before);
+}
+
+/// A vCard check reads only the contacts the cards name (UID, email) and
+/// what is linked to them; the import writes what the check made when
+/// nothing changed, and matches a contact added after the check.
+pub async fn vcard_import_reads_only_what_the_cards_match_and_matches_what_was_added<B: Backend>(
+    store: &Repo<B>,
+) {
+    use crate::bundle::matching::Prepared;
+    use crate::bundle::vcard::import::{self as vi, OnMatch, VcardChecked};
+    let mine = new_account(1, "Mine", vec![person("Ana", "Pop", "ana@x.io")]);
+    create(store, &mine).await;
+    let other = new_account(2, "Other", vec![person("Olaf", "Other", "olaf@x.io")]);
+    create(store, &other).await;
+    let before = export_text(store).await;
+    let file = vcard(
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Pop;Ana;;;\r\nEMAIL:ANA@x.io\r\nEMAIL:ana.work@x.io\r\nEND:VCARD\r\n\
+         BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Radu Ionescu\r\nEMAIL:radu@x.io\r\nEND:VCARD\r\n",
+    );
+    let file = &file;
+    let check = |seed: u64| async move {
+        let keys = vi::match_keys(file);
+        let (stored, photos) = ok(store.vcard_stored(file).await, "stored matching");
+        let (plan, writes) = vi::plan(
+            &stored,
+            &photos,
+            file,
+            OnMatch::KeepMine,
+            &mut SeededIds::new(seed),
+            Timestamp(5),
+        );
+        Prepared {
+            keys,
+            stored,
+            made: VcardChecked {
+                on_match: OnMatch::KeepMine,
+                plan,
+                writes,
+                photos,
+            },
+        }
+    };
+    let checked = check(70).await;
+    let names: Vec<String> = checked.stored.contacts.iter().map(|c| c.display_name()).collect();
+    assert_eq!(names, ["Ana Pop"], "only the contact the cards name");
+    assert_eq!(checked.stored.accounts.len(), 1, "and her account");
+    assert_eq!(
+        ok(store.import_vcard_plan(file, OnMatch::KeepMine).await, "plan"),
+        checked.made.plan
+    );
+    let none = |_, _, _| {};
+    let run = |at: i64, seed: u64| super::Run {
+        at: Timestamp(at),
+        by: "Olga".into(),
+        ids: SeededIds::new(seed),
+        progress: &none,
+    };
+    let done = ok(
+        store
+            .import_vcard_run(file, OnMatch::KeepMine, Some(&checked), run(5, 71))
+            .await,
+        "import",
+    );
+    assert_eq!(done, checked.made.plan);
+    // The new contact is the one the check made (its id).
+    let radu = ok(store.contact_by_email("radu@x.io").await, "by email");
+    let made: Vec<_> = checked
+        .made
+        .writes
+        .create
+        .contacts
+        .iter()
+        .map(|c| c.id.clone())
+        .collect();
+    assert_eq!(radu.map(|c| vec![c.id]), Some(made));
+    assert!(ok(store.undo_import().await, "undo"));
+    assert_eq!(export_text(store).await, before);
+    // Checked, then Radu is added here: the import updates him.
+    let checked = check(72).await;
+    let radu = new_account(3, "Radu", vec![person("Radu", "Ionescu", "radu@x.io")]);
+    create(store, &radu).await;
+    let done = ok(
+        store
+            .import_vcard_run(file, OnMatch::KeepMine, Some(&checked), run(6, 73))
+            .await,
+        "import",
+    );
+    assert_eq!((done.contacts.created, done.contacts.updated), (0, 1), "{done:?}");
+    assert_eq!(ok(store.contacts().await, "contacts").len(), 3);
+    let again = ok(
+        store
+            .import_vcard_run(file, OnMatch::KeepMine, None, run(7, 74))
+            .await,
+        "again",
+    );
+    assert!(again.changes_nothing(), "{again:?}");
 }
 
 // ----- duplicates --------------------------------------------------------

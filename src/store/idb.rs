@@ -579,6 +579,19 @@ impl super::Tx for IdbTx {
             .await
     }
 
+    async fn by_index_many<T: DeserializeOwned>(
+        &self,
+        store: &'static str,
+        index: &'static str,
+        values: &[String],
+    ) -> Result<Vec<Vec<T>>, StoreError> {
+        let by = self.store(store)?.index(index).map_err(|e| js_error(&e))?;
+        let found: Vec<Option<Vec<T>>> = self
+            .many(store, values, |v| by.get_all_with_key(&JsValue::from_str(v)))
+            .await?;
+        Ok(found.into_iter().map(Option::unwrap_or_default).collect())
+    }
+
     fn put<T: Serialize>(&self, store: &'static str, value: &T) -> Result<(), StoreError> {
         self.store(store)?
             .put(&to_js(value)?)

@@ -146,6 +146,20 @@ pub trait Tx {
         index: &'static str,
         values: &[String],
     ) -> Result<Vec<Option<String>>, StoreError>;
+    /// For each value, the records whose `index` has it (as
+    /// [`Tx::by_index`]), asked for together.
+    async fn by_index_many<T: DeserializeOwned>(
+        &self,
+        store: &'static str,
+        index: &'static str,
+        values: &[String],
+    ) -> Result<Vec<Vec<T>>, StoreError> {
+        let mut out = Vec::with_capacity(values.len());
+        for v in values {
+            out.push(self.by_index(store, index, v).await?);
+        }
+        Ok(out)
+    }
     fn put<T: Serialize>(&self, store: &'static str, value: &T) -> Result<(), StoreError>;
     /// Issues a put per value, in order (IndexedDB converts them together).
     fn put_many<T: Serialize>(&self, store: &'static str, values: &[T]) -> Result<(), StoreError> {

@@ -4,8 +4,10 @@ use super::records::{AccountRecord, ContactRecord, PhotoRecord};
 use super::schema::{self as s};
 use super::summary::{self, Summarised};
 use super::{Backend, Key, Missing, StoreError, Tx};
+use crate::bundle::matching::{MatchKeys, Prepared};
 use crate::bundle::merge::{incoming_email_keys, merge, wanted, Choices, Plan, Records, StoredKeys, Writes};
-use crate::bundle::vcard::{self, import::OnMatch, VcardFile};
+use crate::bundle::vcard::import::{OnMatch, VcardChecked};
+use crate::bundle::vcard::{self, VcardFile};
 use crate::bundle::Contents;
 use crate::domain::backup::{BackupState, RemindAfter};
 use crate::domain::catalog::{Catalog, CatalogItem, TeamRole};
@@ -86,6 +88,87 @@ async fn everything_in<T: Tx>(tx: &T) -> Result<Contents, StoreError> {
     };
     c.sort();
     Ok(c)
+}
+
+/// The stored records a CSV or vCard file can match (see
+/// [`crate::bundle::matching`]), in canonical order: the whole catalog; the
+/// accounts with one of the names; the contacts with one of the emails or
+/// ids; every link of those accounts and contacts, with the records at
+/// their other end; the notes of those accounts. Everything when the keys
+/// say so.
+async fn matching_in<T: Tx>(tx: &T, keys: &MatchKeys) -> Result<Contents, StoreError> {
+    if keys.everything {
+        return everything_in(tx).await;
+    }
+    let catalog = tx.all::<CatalogItem>(s::CATALOG).await?;
+    let names: BTreeSet<String> = keys.account_names.iter().map(|n| normalize(n)).collect();
+    let mut accounts: Vec<Account> = by_index_in(tx, s::ACCOUNTS, s::ACCOUNTS_BY_NAME, names).await?;
+    let mut wanted: BTreeSet<String> = keys.contact_ids.clone();
+    let emails: Vec<String> = keys.emails.iter().cloned().collect();
+    for batch in emails.chunks(STEP_RECORDS) {
+        let owners = tx.keys_by_index(s::CONTACTS, s::CONTACTS_BY_EMAIL, batch).await?;
+        wanted.extend(owners.into_iter().flatten());
+    }
+    let mut contacts: Vec<Contact> = by_id_in(tx, s::CONTACTS, &wanted, &BTreeSet::new()).await?;
+    let mut have_contacts: BTreeSet<String> = contacts.iter().map(|c| c.id.as_str().to_owned()).collect();
+    let mut links: Vec<Link> = by_index_in(tx, s::LINKS, s::LINKS_BY_CONTACT, have_contacts.clone()).await?;
+    let mut have_accounts: BTreeSet<String> = accounts.iter().map(|a| a.id.as_str().to_owned()).collect();
+    let theirs: BTreeSet<String> = links.iter().map(|l| l.account_id.as_str().to_owned()).collect();
+    accounts.extend(by_id_in::<_, Account>(tx, s::ACCOUNTS, &theirs, &have_accounts).await?);
+    have_accounts.extend(theirs);
+    links.extend(by_index_in::<_, Link>(tx, s::LINKS, s::LINKS_BY_ACCOUNT, have_accounts.clone()).await?);
+    let notes: Vec<Note> = by_index_in(tx, s::NOTES, s::NOTES_BY_ACCOUNT, have_accounts).await?;
+    let linked: BTreeSet<String> = links.iter().map(|l| l.contact_id.as_str().to_owned()).collect();
+    contacts.extend(by_id_in::<_, Contact>(tx, s::CONTACTS, &linked, &have_contacts).await?);
+    have_contacts.extend(linked);
+    let mut c = Contents {
+        catalog,
+        accounts,
+        contacts,
+        links,
+        notes,
+        history: Vec::new(),
+    };
+    c.sort();
+    c.links.dedup();
+    Ok(c)
+}
+
+/// The records whose `index` has one of `values`, asked for
+/// [`STEP_RECORDS`] values at a time (the page may paint in between).
+async fn by_index_in<T: Tx, R: DeserializeOwned>(
+    tx: &T,
+    store: &'static str,
+    index: &'static str,
+    values: BTreeSet<String>,
+) -> Result<Vec<R>, StoreError> {
+    let values: Vec<String> = values.into_iter().collect();
+    let mut out = Vec::new();
+    for batch in values.chunks(STEP_RECORDS) {
+        out.extend(
+            tx.by_index_many::<R>(store, index, batch)
+                .await?
+                .into_iter()
+                .flatten(),
+        );
+    }
+    Ok(out)
+}
+
+/// The records with the ids of `ids` not in `have`, asked for
+/// [`STEP_RECORDS`] at a time.
+async fn by_id_in<T: Tx, R: DeserializeOwned>(
+    tx: &T,
+    store: &'static str,
+    ids: &BTreeSet<String>,
+    have: &BTreeSet<String>,
+) -> Result<Vec<R>, StoreError> {
+    let keys: Vec<Key> = ids.difference(have).map(|k| Key::one(k)).collect();
+    let mut out = Vec::new();
+    for batch in keys.chunks(STEP_RECORDS) {
+        out.extend(tx.get_many::<R>(store, batch).await?.into_iter().flatten());
+    }
+    Ok(out)
 }
 
 /// Records per lookup batch and per write step of an import or undo: the
@@ -994,7 +1077,49 @@ impl<B: Backend> Repo<B> {
         Ok(plan)
     }
 
+    /// The stored records a CSV or vCard file can match (what its check is
+    /// made against), read in one transaction. See
+    /// [`crate::bundle::matching`].
+    pub async fn stored_matching(&self, keys: &MatchKeys) -> Result<Contents, StoreError> {
+        let tx = self.backend.read(&IMPORT_STORES[..6])?;
+        matching_in(&tx, keys).await
+    }
+
+    /// Imports a checked CSV file: `prepared.made` is what its rows made of
+    /// `prepared.stored`. Inside the write transaction the same keys are
+    /// read again; when what is stored has changed meanwhile, `replan`
+    /// matches the rows again on what is stored now (its refusal writes
+    /// nothing). Then it is written like a bundle (only the stored records
+    /// the records touch are read, the write reports progress, the same
+    /// snapshot for "Undo last import").
+    pub async fn import_csv<I: IdSource, F>(
+        &self,
+        prepared: &Prepared<Contents>,
+        replan: F,
+        choices: Choices,
+        run: Run<'_, I>,
+    ) -> Result<Plan, StoreError>
+    where
+        F: FnOnce(&Contents) -> Result<Contents, ValidationErrors>,
+    {
+        let tx = self.backend.write(&IMPORT_STORES)?;
+        (run.progress)(Stage::Comparing, 0, prepared.made.len());
+        let now = matching_in(&tx, &prepared.keys).await?;
+        let again;
+        let incoming = if now == prepared.stored {
+            &prepared.made
+        } else {
+            again = replan(&now).map_err(StoreError::Rejected)?;
+            &again
+        };
+        let stored = stored_for(&tx, incoming, run.progress).await?;
+        let (plan, w) = merge(&stored, incoming, choices);
+        write_import(tx, &plan, w, run).await?;
+        Ok(plan)
+    }
+
     /// The dry run of a vCard import: what [`Repo::import_vcard`] would do.
+    /// Reads only the stored records the cards can match.
     pub async fn import_vcard_plan(&self, file: &VcardFile, on_match: OnMatch) -> Result<Plan, StoreError> {
         let (stored, photos) = self.vcard_stored(file).await?;
         Ok(vcard::import::plan(
@@ -1008,8 +1133,9 @@ impl<B: Backend> Repo<B> {
         .0)
     }
 
-    /// What a vCard import's plan reads: every record a bundle carries, and
-    /// the photos of the stored contacts the file's cards with a photo name.
+    /// What a vCard import's plan reads: the stored records the cards can
+    /// match (see [`crate::bundle::matching`]), and the photos of the stored
+    /// contacts the file's cards with a photo name.
     pub async fn vcard_stored(
         &self,
         file: &VcardFile,
@@ -1017,15 +1143,13 @@ impl<B: Backend> Repo<B> {
         let mut stores = IMPORT_STORES[..6].to_vec();
         stores.push(s::CONTACT_PHOTOS);
         let tx = self.backend.read(&stores)?;
-        let stored = everything_in(&tx).await?;
+        let stored = matching_in(&tx, &vcard::import::match_keys(file)).await?;
         let photos = vcard_photos_in(&tx, &stored, file).await?;
         Ok((stored, photos))
     }
 
-    /// Imports the cards of a checked vCard file as contacts (a card that
-    /// names a stored contact by UID or email updates it), in one
-    /// transaction, with the same snapshot as a bundle import, so "Undo last
-    /// import" reverts it. New ids come from `ids`.
+    /// [`Repo::import_vcard_run`] without a check made before and without
+    /// progress, by "You".
     pub async fn import_vcard(
         &self,
         file: &VcardFile,
@@ -1033,15 +1157,44 @@ impl<B: Backend> Repo<B> {
         at: Timestamp,
         ids: &mut impl IdSource,
     ) -> Result<Plan, StoreError> {
-        let tx = self.backend.write(&IMPORT_STORES)?;
-        let stored = everything_in(&tx).await?;
-        let photos = vcard_photos_in(&tx, &stored, file).await?;
-        let (plan, w) = vcard::import::plan(&stored, &photos, file, on_match, ids, at);
         let run = Run {
             at,
             by: history::YOU.into(),
             ids,
             progress: &|_, _, _| {},
+        };
+        self.import_vcard_run(file, on_match, None, run).await
+    }
+
+    /// Imports the cards of a checked vCard file as contacts (a card that
+    /// names a stored contact by UID or email updates it), in one
+    /// transaction, with the same snapshot as a bundle import, so "Undo last
+    /// import" reverts it. Reads only the stored records the cards can
+    /// match; when they are what `checked` was made against (with the same
+    /// choice), its writes are written as they are, otherwise the cards are
+    /// matched again on what is stored now. New ids come from `run.ids`.
+    pub async fn import_vcard_run<I: IdSource>(
+        &self,
+        file: &VcardFile,
+        on_match: OnMatch,
+        checked: Option<&Prepared<VcardChecked>>,
+        mut run: Run<'_, I>,
+    ) -> Result<Plan, StoreError> {
+        let tx = self.backend.write(&IMPORT_STORES)?;
+        let keys = vcard::import::match_keys(file);
+        (run.progress)(Stage::Comparing, 0, file.cards.len());
+        let stored = matching_in(&tx, &keys).await?;
+        let photos = vcard_photos_in(&tx, &stored, file).await?;
+        let (plan, w) = match checked {
+            Some(c)
+                if c.keys == keys
+                    && c.stored == stored
+                    && c.made.photos == photos
+                    && c.made.on_match == on_match =>
+            {
+                (c.made.plan.clone(), c.made.writes.clone())
+            }
+            _ => vcard::import::plan(&stored, &photos, file, on_match, &mut run.ids, run.at),
         };
         write_import(tx, &plan, w, run).await?;
         Ok(plan)

@@ -331,6 +331,15 @@ impl<T: Tx> Tx for SummarisedTx<T> {
         self.inner.keys_by_index(store, index, values).await
     }
 
+    async fn by_index_many<R: DeserializeOwned>(
+        &self,
+        store: &'static str,
+        index: &'static str,
+        values: &[String],
+    ) -> Result<Vec<Vec<R>>, StoreError> {
+        self.inner.by_index_many(store, index, values).await
+    }
+
     /// The batch is serialised once: each record's entry is read from its
     /// JSON, and the same JSON goes on to the inner backend.
     fn put_many<R: Serialize>(&self, store: &'static str, values: &[R]) -> Result<(), StoreError> {

@@ -15,6 +15,7 @@
 
 use super::guess::{Part, Side, Target};
 use super::{column_letter, Table};
+use crate::bundle::matching::MatchKeys;
 use crate::bundle::Contents;
 use crate::domain::account::{check_account_name, RoleAssignment};
 use crate::domain::catalog::{Catalog, CatalogItem, FieldDef, FieldKind, Tag, MAX_TAG_CHARS, TAG_COLORS};
@@ -1410,6 +1411,49 @@ pub async fn plan_paced<F: std::future::Future<Output = ()>>(
         }
         None => Err(problems.finish()),
     }
+}
+
+/// The stored records a plan of `job` can match, from the file alone (see
+/// [`crate::bundle::matching`]): every account name a row gives or makes,
+/// every email. A contacts-only file with a row that has a name but no
+/// email matches contacts by name anywhere, so it needs everything.
+/// Calls `pause` like [`plan_paced`].
+pub async fn match_keys_paced<F: std::future::Future<Output = ()>>(
+    job: &Job<'_>,
+    catalog: &Catalog,
+    mut pause: impl FnMut(usize, usize) -> Option<F>,
+) -> MatchKeys {
+    let mut keys = MatchKeys::default();
+    // Problems and new tags are the plan's business; only the values count here.
+    let mut lookup = Lookup::new(catalog);
+    let mut ids = crate::domain::ids::SeededIds::new(0);
+    let mut problems = Problems::default();
+    let day_first = date_orders(job);
+    let total = job.table.rows.len();
+    for (i, row) in job.table.rows.iter().enumerate() {
+        if i > 0 && i % ROWS_PER_STEP == 0 {
+            if let Some(turn) = pause(i, total) {
+                turn.await;
+            }
+        }
+        let v = parse_row(
+            job,
+            &day_first,
+            &row.cells,
+            row.number,
+            &mut lookup,
+            &mut ids,
+            &mut problems,
+        );
+        if let Some(name) = v.account_name.clone().or_else(|| v.generated_name()) {
+            keys.account_names.insert(name.value);
+        }
+        if v.emails.is_empty() && job.settings.mode == Mode::ContactsOnly && !v.name_key().is_empty() {
+            keys.everything = true;
+        }
+        keys.emails.extend(v.emails.iter().map(Email::key));
+    }
+    keys
 }
 
 /// The slots of [`plan`], ready to become records.

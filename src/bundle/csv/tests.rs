@@ -1419,3 +1419,50 @@ fn a_paced_plan_pauses_every_few_hundred_rows_and_gives_the_same_records() {
     assert_eq!(pauses[5..], [(1_050, 1_050); 2_625 / 200]);
     assert_eq!(polls, pauses.len() + 1);
 }
+
+// ----- what a file can match ------------------------------------------------
+
+fn keys_of(text: &str, mode: Mode) -> crate::bundle::matching::MatchKeys {
+    let t = table(text);
+    let mapping = guess(&t.headers, &Default::default());
+    let settings = Settings {
+        mode,
+        ..Default::default()
+    };
+    let job = Job {
+        table: &t,
+        mapping: &mapping,
+        settings: &settings,
+        by: "Olga",
+    };
+    let never = |_: usize, _: usize| None::<std::future::Ready<()>>;
+    pollster::block_on(plan::match_keys_paced(&job, &Catalog::default(), never))
+}
+
+#[test]
+fn match_keys_are_the_names_and_emails_the_rows_give_or_make() {
+    let k = keys_of(
+        "Account name,First name,Last name,Email\n\
+         \" Smith Family \",Kate,Smith,KATE@Example.com; kate@work.example\n\
+         ,John,Doe,john@example.com\n\
+         ,Ana,Pop,\n",
+        Mode::AccountsAndContacts,
+    );
+    let names: Vec<&str> = k.account_names.iter().map(String::as_str).collect();
+    assert_eq!(names, ["Ana Pop", "John Doe", "Smith Family"]);
+    let emails: Vec<&str> = k.emails.iter().map(String::as_str).collect();
+    assert_eq!(
+        emails,
+        ["john@example.com", "kate@example.com", "kate@work.example"]
+    );
+    assert!(k.contact_ids.is_empty());
+    assert!(!k.everything, "matching by name stays within the named accounts");
+    // Contacts only, a row without an email: a contact by name, anywhere.
+    let k = keys_of("First name,Last name,Email\nAna,Pop,\n", Mode::ContactsOnly);
+    assert!(k.everything);
+    let k = keys_of(
+        "First name,Last name,Email\nAna,Pop,ana@example.ro\n",
+        Mode::ContactsOnly,
+    );
+    assert!(!k.everything);
+}

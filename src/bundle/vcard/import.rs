@@ -11,6 +11,7 @@
 //! birth, a custom field), the practitioner's [`OnMatch`] decides.
 //! Emails, phones and tags are never removed by an import.
 
+use crate::bundle::matching::MatchKeys;
 use crate::bundle::merge::{Differs, DiffersIn, Plan, PlanNote, SharedEmail, Writes};
 use crate::bundle::Contents;
 use crate::domain::catalog::{CatalogItem, FieldDef, FieldKind, FieldTarget, Tag};
@@ -262,6 +263,29 @@ pub fn photo_candidates(stored: &Contents, file: &VcardFile) -> Vec<ContactId> {
 /// Stored contact photos by contact (at least those of
 /// [`photo_candidates`]).
 pub type StoredPhotos = HashMap<ContactId, String>;
+/// What the check of a vCard file made (see
+/// [`crate::bundle::matching::Prepared`]): the preview and the writes, for
+/// the practitioner's choice.
+#[derive(Clone, Debug)]
+pub struct VcardChecked {
+    pub on_match: OnMatch,
+    pub plan: Plan,
+    pub writes: Writes<'static>,
+    /// The stored photos the check was made against.
+    pub photos: StoredPhotos,
+}
+
+/// The stored records the cards of `file` can match (see
+/// [`crate::bundle::matching`]): their UIDs and emails.
+pub fn match_keys(file: &VcardFile) -> MatchKeys {
+    let mut keys = MatchKeys::default();
+    for card in &file.cards {
+        keys.contact_ids
+            .extend(card.uid.iter().map(|u| u.as_str().to_owned()));
+        keys.emails.extend(card.emails.iter().map(Email::key));
+    }
+    keys
+}
 
 /// The preview and the writes for importing `file` into `stored` (which
 /// needs the catalog, contacts and links) and the stored `photos` of the

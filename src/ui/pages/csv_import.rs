@@ -7,15 +7,17 @@
 //! with a snapshot, so "Undo last import" undoes it. The rules are in
 //! `bundle::csv::plan` and `docs/csv-import.md`.
 
-use super::data::{file_bytes, lines, plan_table};
+use super::data::{file_bytes, lines, plan_table, stage_progress};
 use crate::bundle::csv::guess::{self, Target};
 use crate::bundle::csv::plan::{self, Job, Mode, Settings};
 use crate::bundle::csv::{self, Table};
-use crate::bundle::merge::{merge, Plan};
+use crate::bundle::matching::Prepared;
+use crate::bundle::merge::Plan;
+use crate::bundle::Contents;
 use crate::domain::catalog::Catalog;
 use crate::error::AppError;
 use crate::i18n::{t, tf, tn, Key};
-use crate::store::StoreError;
+use crate::store::{Run, StoreError};
 use crate::ui::components::progress::{measure, now_ms, yield_to_browser, Unit, SLICE_MS};
 use crate::ui::components::{ErrorBanner, Progress, ProgressBar};
 use crate::ui::services::{now, use_services, BrowserIds};
@@ -62,6 +64,9 @@ struct Checked {
     warnings: Vec<String>,
     new_tags: Vec<String>,
     rows: usize,
+    /// What the rows made, and of which stored records: the import
+    /// writes it when those are still the same.
+    prepared: Arc<Prepared<Contents>>,
 }
 
 fn failure_view(f: Failure) -> AnyView {
@@ -122,6 +127,7 @@ pub fn CsvImportCard() -> impl IntoView {
     let notify = RwSignal::new(false);
     let summary = RwSignal::new(None::<Plan>);
     let checking = RwSignal::new(None::<Progress>);
+    let writing = RwSignal::new(None::<Progress>);
     let settings = Memo::new(move |_| {
         let both = mode.get() == Mode::AccountsAndContacts;
         Settings {
@@ -144,7 +150,6 @@ pub fn CsvImportCard() -> impl IntoView {
                 ));
             };
             let store = services.store()?;
-            let stored = store.export().await?;
             let job = Job {
                 table: &table,
                 mapping: &mapping,
@@ -171,16 +176,32 @@ pub fn CsvImportCard() -> impl IntoView {
                     slice.set(now_ms());
                 })
             };
-            let planned = plan::plan_paced(&stored, &job, &mut BrowserIds, now(), pause).await;
-            // The merge in a task of its own.
+            // The rows are read twice: once for what they can match (the
+            // stored records read are only those), once to make records.
+            let catalog = store.catalog().await?;
+            let keys = plan::match_keys_paced(&job, &catalog, |d, n| pause(d / 2, n)).await;
+            let stored = store.stored_matching(&keys).await?;
+            let planned = plan::plan_paced(&stored, &job, &mut BrowserIds, now(), |d, n| {
+                pause(n / 2 + d / 2, n)
+            })
+            .await;
+            // The preview in a task of its own.
             yield_to_browser().await;
             let checked = match planned {
-                Ok(o) => Ok(Checked {
-                    plan: merge(&stored, &o.contents, plan::CHOICES).0,
-                    warnings: o.warnings,
-                    new_tags: o.new_tags,
-                    rows: o.rows,
-                }),
+                Ok(o) => match store.import_plan(&o.contents, plan::CHOICES).await {
+                    Ok(preview) => Ok(Checked {
+                        plan: preview,
+                        warnings: o.warnings,
+                        new_tags: o.new_tags,
+                        rows: o.rows,
+                        prepared: Arc::new(Prepared {
+                            keys,
+                            stored,
+                            made: o.contents,
+                        }),
+                    }),
+                    Err(e) => Err(Failure::from(e)),
+                },
                 Err(problems) => Err(Failure::Problems(problems)),
             };
             checking.set(None);
@@ -193,8 +214,9 @@ pub fn CsvImportCard() -> impl IntoView {
         let mapping = mapping.get_untracked();
         let settings = settings.get_untracked();
         let by = services.actor();
+        let checked = check.value().get_untracked().and_then(Result::ok);
         async move {
-            let Picked::Ready { table, .. } = ready else {
+            let (Picked::Ready { table, .. }, Some(checked)) = (ready, checked) else {
                 return Err(Failure::App(
                     StoreError::NotFound(crate::store::Missing::File).into(),
                 ));
@@ -207,20 +229,34 @@ pub fn CsvImportCard() -> impl IntoView {
                 settings: &settings,
                 by: &by,
             };
-            // The rows are matched again inside the write transaction, on
-            // what is stored at that moment.
+            // The stored records the rows match are read again inside the
+            // write transaction; only when they changed since the check are
+            // the rows matched again, on what is stored at that moment.
+            let started = now_ms();
+            let report = |stage, done, total| {
+                writing.set(Some(stage_progress(stage, done, total, Key::ProgressImporting)));
+            };
+            let run = Run {
+                at,
+                by: by.clone(),
+                ids: BrowserIds,
+                progress: &report,
+            };
             let plan = store
-                .import_with(
+                .import_csv(
+                    &checked.prepared,
                     |stored| {
                         plan::plan(stored, &job, &mut BrowserIds, at)
                             .map(|o| o.contents)
                             .map_err(plan::into_errors)
                     },
                     plan::CHOICES,
-                    at,
+                    run,
                 )
-                .await?;
-            Ok::<_, Failure>(plan)
+                .await;
+            writing.set(None);
+            measure("csv-import", started);
+            Ok::<_, Failure>(plan?)
         }
     });
     Effect::new(move || {
@@ -348,7 +384,7 @@ pub fn CsvImportCard() -> impl IntoView {
                                 .get()
                                 .map(|r| match r {
                                     Err(f) => failure_view(f),
-                                    Ok(c) => view! { <CheckedStep checked=c import /> }.into_any(),
+                                    Ok(c) => view! { <CheckedStep checked=c import writing /> }.into_any(),
                                 })
                         }}
                     }
@@ -373,7 +409,11 @@ pub fn CsvImportCard() -> impl IntoView {
 
 /// The preview of a checked file, and the button that imports it.
 #[component]
-fn CheckedStep(checked: Checked, import: Action<(), Result<Plan, Failure>>) -> impl IntoView {
+fn CheckedStep(
+    checked: Checked,
+    import: Action<(), Result<Plan, Failure>>,
+    writing: RwSignal<Option<Progress>>,
+) -> impl IntoView {
     let nothing = checked.plan.changes_nothing();
     view! {
         <h3>{t(Key::CsvWhatItWouldDo)}</h3>
@@ -400,6 +440,7 @@ fn CheckedStep(checked: Checked, import: Action<(), Result<Plan, Failure>>) -> i
         >
             {move || if import.pending().get() { t(Key::Importing) } else { t(Key::Import) }}
         </button>
+        <ProgressBar progress=writing />
     }
 }
 

@@ -6,16 +6,16 @@
 //! theirs, keep both) and what the file holds that Clientbook does not
 //! keep; then one transaction, undone by "Undo last import".
 
+use crate::bundle::matching::Prepared;
 use crate::bundle::merge::Plan;
-use crate::bundle::vcard::{self, import::OnMatch, VcardFile};
-use crate::domain::ids::SeededIds;
-use crate::domain::Timestamp;
+use crate::bundle::vcard::import::{OnMatch, VcardChecked};
+use crate::bundle::vcard::{self, VcardFile};
 use crate::error::AppError;
 use crate::i18n::{names, t, tf, tn, Key};
-use crate::store::StoreError;
+use crate::store::{Run, StoreError};
 use crate::ui::components::progress::{measure, now_ms, yield_to_browser, Unit, SLICE_MS};
 use crate::ui::components::{ErrorBanner, Loading, Progress, ProgressBar};
-use crate::ui::pages::data::{file_bytes, lines, plan_table};
+use crate::ui::pages::data::{file_bytes, lines, plan_table, stage_progress};
 use crate::ui::services::{now, use_services, BrowserIds};
 use leptos::prelude::*;
 use std::sync::Arc;
@@ -36,6 +36,7 @@ pub fn VcardImportCard() -> impl IntoView {
     let on_match = RwSignal::new(OnMatch::KeepMine);
     let summary = RwSignal::new(None::<Plan>);
     let checking = RwSignal::new(None::<Progress>);
+    let writing = RwSignal::new(None::<Progress>);
     let plan = LocalResource::new(move || {
         services.revision.track();
         let l = loaded.get();
@@ -45,8 +46,11 @@ pub fn VcardImportCard() -> impl IntoView {
                 Loaded::Ready { file, .. } => {
                     // What `Repo::import_vcard_plan` does, with the cards
                     // checked in slices: the page paints the bar and answers
-                    // between them.
+                    // between them. Only the stored contacts the cards can
+                    // match are read; the writes made here are written as
+                    // they are when those have not changed by the import.
                     let store = services.store()?;
+                    let keys = vcard::import::match_keys(&file);
                     let (stored, photos) = store.vcard_stored(&file).await?;
                     let started = now_ms();
                     let slice_cell = std::cell::Cell::new(started);
@@ -66,19 +70,28 @@ pub fn VcardImportCard() -> impl IntoView {
                             slice.set(now_ms());
                         })
                     };
-                    let (plan, _) = vcard::import::plan_paced(
+                    let (plan, writes) = vcard::import::plan_paced(
                         &stored,
                         &photos,
                         &file,
                         m,
-                        &mut SeededIds::new(0),
-                        Timestamp(0),
+                        &mut BrowserIds,
+                        now(),
                         pause,
                     )
                     .await;
                     checking.set(None);
                     measure("vcard-check", started);
-                    Ok(Some(plan))
+                    Ok(Some(Arc::new(Prepared {
+                        keys,
+                        stored,
+                        made: VcardChecked {
+                            on_match: m,
+                            plan,
+                            writes,
+                            photos,
+                        },
+                    })))
                 }
                 _ => Ok::<_, AppError>(None),
             }
@@ -87,12 +100,26 @@ pub fn VcardImportCard() -> impl IntoView {
     let import = Action::new_local(move |(): &()| {
         let l = loaded.get_untracked();
         let m = on_match.get_untracked();
+        let checked = plan.get_untracked().and_then(Result::ok).flatten();
         async move {
             let Loaded::Ready { file, .. } = l else {
                 return Err(AppError::from(StoreError::NotFound(crate::store::Missing::File)));
             };
             let store = services.store()?;
-            Ok::<_, AppError>(store.import_vcard(&file, m, now(), &mut BrowserIds).await?)
+            let started = now_ms();
+            let report = |stage, done, total| {
+                writing.set(Some(stage_progress(stage, done, total, Key::ProgressImporting)));
+            };
+            let run = Run {
+                at: now(),
+                by: services.actor(),
+                ids: BrowserIds,
+                progress: &report,
+            };
+            let done = store.import_vcard_run(&file, m, checked.as_deref(), run).await;
+            writing.set(None);
+            measure("vcard-import", started);
+            Ok::<_, AppError>(done?)
         }
     });
     Effect::new(move || {
@@ -194,10 +221,11 @@ pub fn VcardImportCard() -> impl IntoView {
                             None => view! { <Loading /> <ProgressBar progress=checking /> }.into_any(),
                             Some(Err(e)) => view! { <ErrorBanner error=e /> }.into_any(),
                             Some(Ok(None)) => ().into_any(),
-                            Some(Ok(Some(p))) => {
+                            Some(Ok(Some(checked))) => {
+                                let p = &checked.made.plan;
                                 let nothing = p.changes_nothing();
                                 view! {
-                                    {plan_table(&p)}
+                                    {plan_table(p)}
                                     {lines(t(Key::VcardMatchesDiffer), p.same_id.iter().map(names::differs).collect())}
                                     {lines(t(Key::VcardEmailOfOther), p.shared_email.iter().map(names::shared_email).collect())}
                                     {lines(t(Key::PlanAlso), p.notes.iter().map(names::plan_note).collect())}
@@ -224,6 +252,7 @@ pub fn VcardImportCard() -> impl IntoView {
                         >
                             {move || if import.pending().get() { t(Key::Importing) } else { t(Key::ImportContacts) }}
                         </button>
+                        <ProgressBar progress=writing />
                         " "
                         <button type="button" class="btn" on:click=move |_| loaded.set(Loaded::Nothing)>
                             {t(Key::Cancel)}
