@@ -70,16 +70,9 @@ pub fn VcardImportCard() -> impl IntoView {
                             slice.set(now_ms());
                         })
                     };
-                    let (plan, writes) = vcard::import::plan_paced(
-                        &stored,
-                        &photos,
-                        &file,
-                        m,
-                        &mut BrowserIds,
-                        now(),
-                        pause,
-                    )
-                    .await;
+                    let (plan, writes) =
+                        vcard::import::plan_paced(&stored, &photos, &file, m, &mut BrowserIds, now(), pause)
+                            .await;
                     checking.set(None);
                     measure("vcard-check", started);
                     Ok(Some(Arc::new(Prepared {
