@@ -62,24 +62,19 @@ pub fn chunk_of(id: &str) -> String {
 type Change = (String, Option<String>);
 
 /// The stored directory's chunks (each whole lines), or `None` when it must
-/// be rebuilt. Read one chunk at a time: a value crosses into wasm as text
-/// (see `idb.rs`), and the whole store in one read made one text of every
-/// chunk (34 MB at 100,000 contacts), briefly three times that while
-/// copied in, a peak that wasm memory keeps for good. One chunk at a time
-/// the peak is a chunk's.
+/// be rebuilt. The chunks are moved out of what was read, never copied.
 pub async fn read<T: Tx>(tx: &T) -> Result<Option<Vec<String>>, StoreError> {
-    let format = tx.get::<Chunk>(s::SUMMARY, &Key::one(FORMAT_KEY)).await?;
-    if format.is_none_or(|f| f.text != FORMAT) {
+    let chunks = tx.all::<Chunk>(s::SUMMARY).await?;
+    if !chunks.iter().any(|c| c.chunk == FORMAT_KEY && c.text == FORMAT) {
         return Ok(None);
     }
-    let mut chunks = Vec::with_capacity(CHUNKS as usize);
-    for i in 0..CHUNKS {
-        let key = format!("{i:02x}");
-        if let Some(c) = tx.get::<Chunk>(s::SUMMARY, &Key::one(&key)).await? {
-            chunks.push(c.text);
-        }
-    }
-    Ok(Some(chunks))
+    Ok(Some(
+        chunks
+            .into_iter()
+            .filter(|c| c.chunk != FORMAT_KEY)
+            .map(|c| c.text)
+            .collect(),
+    ))
 }
 
 /// Rebuilds the stored directory from the records, in `tx` (which must
