@@ -22,6 +22,9 @@ function ready(registration) {
 if (sw && window.isSecureContext) {
   sw.register('sw.js').then(
     (registration) => {
+      // Some browsers (a policy, an automation setting) block workers and
+      // resolve with nothing: the app still works, online.
+      if (!registration) return;
       // A worker that was already waiting when this page loaded.
       if (registration.waiting && sw.controller) ready(registration);
       registration.addEventListener('updatefound', () => {
