@@ -156,6 +156,32 @@ pub async fn run_sliced<S, E>(
     }
 }
 
+/// The slices of a paced check (`plan_paced` and the like): its `pause` is
+/// `slices.due().then(|| { show the progress; slices.turn() })`.
+pub struct Slices {
+    last: std::cell::Cell<f64>,
+}
+
+impl Slices {
+    /// Slices timed from now.
+    pub fn start() -> Self {
+        Self {
+            last: std::cell::Cell::new(now_ms()),
+        }
+    }
+
+    /// Whether [`SLICE_MS`] have passed since the last turn.
+    pub fn due(&self) -> bool {
+        now_ms() - self.last.get() >= SLICE_MS
+    }
+
+    /// A turn for the browser; the next slice starts after it.
+    pub async fn turn(&self) {
+        yield_to_browser().await;
+        self.last.set(now_ms());
+    }
+}
+
 /// Records how long something took as a `performance.measure` entry named
 /// `clientbook:<name>`, from `since` (a [`now_ms`] reading) to now, for
 /// benchmarks and the browser's performance panel.

@@ -18,7 +18,7 @@ use crate::domain::catalog::Catalog;
 use crate::error::AppError;
 use crate::i18n::{t, tf, tn, Key};
 use crate::store::{Run, StoreError};
-use crate::ui::components::progress::{measure, now_ms, yield_to_browser, Unit, SLICE_MS};
+use crate::ui::components::progress::{measure, now_ms, yield_to_browser, Slices, Unit};
 use crate::ui::components::{ErrorBanner, Progress, ProgressBar};
 use crate::ui::services::{now, use_services, BrowserIds};
 use leptos::prelude::*;
@@ -159,21 +159,12 @@ pub fn CsvImportCard() -> impl IntoView {
             // The rows are checked in slices: the page paints the bar and
             // answers between them.
             let started = now_ms();
-            let slice_cell = std::cell::Cell::new(started);
-            let slice = &slice_cell;
+            let slices = Slices::start();
             let pause = |done: usize, total: usize| {
-                if now_ms() - slice.get() < SLICE_MS {
-                    return None;
-                }
-                checking.set(Some(Progress::new(
-                    t(Key::ProgressCheckingRows),
-                    done,
-                    total,
-                    Unit::Rows,
-                )));
-                Some(async move {
-                    yield_to_browser().await;
-                    slice.set(now_ms());
+                slices.due().then(|| {
+                    let bar = Progress::new(t(Key::ProgressCheckingRows), done, total, Unit::Rows);
+                    checking.set(Some(bar));
+                    slices.turn()
                 })
             };
             // The rows are read twice: once for what they can match (the

@@ -13,7 +13,7 @@ use crate::bundle::vcard::{self, VcardFile};
 use crate::error::AppError;
 use crate::i18n::{names, t, tf, tn, Key};
 use crate::store::{Run, StoreError};
-use crate::ui::components::progress::{measure, now_ms, yield_to_browser, Unit, SLICE_MS};
+use crate::ui::components::progress::{measure, now_ms, Slices, Unit};
 use crate::ui::components::{ErrorBanner, Loading, Progress, ProgressBar};
 use crate::ui::pages::data::{file_bytes, lines, plan_table, stage_progress};
 use crate::ui::services::{now, use_services, BrowserIds};
@@ -53,21 +53,12 @@ pub fn VcardImportCard() -> impl IntoView {
                     let keys = vcard::import::match_keys(&file);
                     let (stored, photos) = store.vcard_stored(&file).await?;
                     let started = now_ms();
-                    let slice_cell = std::cell::Cell::new(started);
-                    let slice = &slice_cell;
+                    let slices = Slices::start();
                     let pause = |done: usize, total: usize| {
-                        if now_ms() - slice.get() < SLICE_MS {
-                            return None;
-                        }
-                        checking.set(Some(Progress::new(
-                            t(Key::ProgressCheckingCards),
-                            done,
-                            total,
-                            Unit::Cards,
-                        )));
-                        Some(async move {
-                            yield_to_browser().await;
-                            slice.set(now_ms());
+                        slices.due().then(|| {
+                            let bar = Progress::new(t(Key::ProgressCheckingCards), done, total, Unit::Cards);
+                            checking.set(Some(bar));
+                            slices.turn()
                         })
                     };
                     let (plan, writes) =
