@@ -68,6 +68,7 @@ macro_rules! store_contract_tests {
             merging_a_contact_changed_meanwhile_is_refused,
             groups_marked_not_duplicates_are_remembered,
             directory_follows_writes_and_is_rebuilt_when_missing,
+            text_fields_of_every_record_read_back_as_written,
             records_by_id_and_one_link);
     };
     (@one native, $make:expr, $($case:ident),*) => {
@@ -2147,6 +2148,56 @@ pub async fn directory_follows_writes_and_is_rebuilt_when_missing<B: Backend>(st
         .ok()
         .flatten();
     assert_eq!(marker.map(|m| m.text), Some(super::summary::FORMAT.to_owned()));
+}
+
+/// `Tx::all_text_pairs` (how the directory is read): every record's two
+/// text fields, in key order, whatever characters they hold and however
+/// long; records without them as text are left out.
+pub async fn text_fields_of_every_record_read_back_as_written<B: Backend>(store: &Repo<B>) {
+    use super::{schema, Tx};
+    let big: String = "Zoë\tȘtefan \u{1f}😀\n".repeat(40_000);
+    let written = [
+        ("a1", "plain ASCII"),
+        ("b2", "Zoë\tMüller\nȘtefan \u{1f} 😀 \\ end"),
+        ("c3", ""),
+        ("d4", big.as_str()),
+    ];
+    let raw = ok(store.backend().write(&[schema::SUMMARY]), "raw write");
+    ok(raw.clear(schema::SUMMARY), "clear");
+    // Written out of order: read back in key order.
+    for (chunk, text) in written.iter().rev() {
+        ok(
+            raw.put(
+                schema::SUMMARY,
+                &serde_json::json!({ "chunk": chunk, "text": text }),
+            ),
+            "put",
+        );
+    }
+    ok(
+        raw.put(schema::SUMMARY, &serde_json::json!({ "chunk": "e5", "text": 5 })),
+        "put a number",
+    );
+    ok(
+        raw.put(schema::SUMMARY, &serde_json::json!({ "chunk": "f6" })),
+        "put no text",
+    );
+    ok(raw.commit().await, "commit");
+    let read = ok(store.backend().read(&[schema::SUMMARY]), "raw read");
+    let pairs = ok(
+        read.all_text_pairs(schema::SUMMARY, "chunk", "text").await,
+        "all_text_pairs",
+    );
+    let expected: Vec<(String, String)> = written
+        .iter()
+        .map(|(c, t)| ((*c).to_owned(), (*t).to_owned()))
+        .collect();
+    assert_eq!(pairs.len(), expected.len());
+    assert!(pairs == expected, "text pairs differ from what was written");
+    // Those were no directory: the next read builds it from the records.
+    let raw = ok(store.backend().write(&[schema::SUMMARY]), "raw write");
+    ok(raw.clear(schema::SUMMARY), "clear");
+    ok(raw.commit().await, "commit");
 }
 
 pub async fn records_by_id_and_one_link<B: Backend>(store: &Repo<B>) {

@@ -497,6 +497,30 @@ impl super::Tx for IdbTx {
         }
     }
 
+    /// One request; each text becomes a Rust string on its own (no JSON).
+    async fn all_text_pairs(
+        &self,
+        store: &'static str,
+        first: &'static str,
+        second: &'static str,
+    ) -> Result<Vec<(String, String)>, StoreError> {
+        let req = self.store(store)?.get_all().map_err(|e| js_error(&e))?;
+        let array: js_sys::Array = request(&req).await?.unchecked_into();
+        let (first, second) = (JsValue::from_str(first), JsValue::from_str(second));
+        let text = |record: &JsValue, field: &JsValue| {
+            js_sys::Reflect::get(record, field)
+                .ok()
+                .and_then(|v| v.as_string())
+        };
+        let mut out = Vec::with_capacity(array.length() as usize);
+        for record in array.iter() {
+            if let (Some(a), Some(b)) = (text(&record, &first), text(&record, &second)) {
+                out.push((a, b));
+            }
+        }
+        Ok(out)
+    }
+
     async fn by_index<T: DeserializeOwned>(
         &self,
         store: &'static str,

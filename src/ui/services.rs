@@ -252,6 +252,16 @@ impl Services {
         on_input.forget();
     }
 
+    /// Asks for the directory (the Clients page, the search box). Only the
+    /// first call changes anything: setting the signal again, even to the
+    /// same value, would read the whole directory again (seconds and, while
+    /// the one in use is still held, twice its memory, at 100,000 contacts).
+    pub fn want_directory(&self) {
+        if !self.wants_directory.get_untracked() {
+            self.wants_directory.set(true);
+        }
+    }
+
     /// Reloads every read (after changes made elsewhere, or when the
     /// practitioner asks to see them).
     pub fn reload_all(&self) {
