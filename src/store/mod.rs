@@ -14,6 +14,7 @@
 //! does it in one transaction: all of it is written, or none of it.
 
 pub mod contract;
+pub mod lines;
 pub mod memory;
 mod records;
 mod repo;
@@ -120,6 +121,30 @@ pub trait Tx {
         index: &'static str,
         value: &str,
     ) -> Result<Vec<T>, StoreError>;
+    /// Every record's two string fields `key` and `text`, in primary-key
+    /// order: large texts read as they are (IndexedDB hands each string
+    /// over directly instead of as JSON).
+    async fn texts(
+        &self,
+        store: &'static str,
+        key: &'static str,
+        text: &'static str,
+    ) -> Result<Vec<(String, String)>, StoreError> {
+        let records: Vec<serde_json::Map<String, serde_json::Value>> = self.all(store).await?;
+        records
+            .into_iter()
+            .map(|mut r| {
+                let mut field = |f: &'static str| match r.remove(f) {
+                    Some(serde_json::Value::String(s)) => Ok(s),
+                    _ => Err(StoreError::Corrupt {
+                        store,
+                        reason: format!("no text in field {f}"),
+                    }),
+                };
+                Ok((field(key)?, field(text)?))
+            })
+            .collect()
+    }
     async fn exists(&self, store: &'static str, key: &Key) -> Result<bool, StoreError>;
     /// How many records a store holds.
     async fn count(&self, store: &'static str) -> Result<usize, StoreError>;
