@@ -567,6 +567,58 @@ impl super::Tx for IdbTx {
         }
     }
 
+    /// The gets are issued together and the last one awaited; each text
+    /// is handed over as it is (no JSON).
+    async fn texts_of(
+        &self,
+        store: &'static str,
+        keys: &[Key],
+        text: &'static str,
+    ) -> Result<Vec<Option<String>>, StoreError> {
+        let os = self.store(store)?;
+        let mut requests = Vec::with_capacity(keys.len());
+        for k in keys {
+            requests.push(os.get(&key_js(k)).map_err(|e| js_error(&e))?);
+        }
+        let Some(last) = requests.last() else {
+            return Ok(Vec::new());
+        };
+        request(last).await?;
+        let name = JsValue::from_str(text);
+        let mut out = Vec::with_capacity(requests.len());
+        for r in &requests {
+            let Some(record) = optional(r.result().map_err(|e| js_error(&e))?) else {
+                out.push(None);
+                continue;
+            };
+            let t = js_sys::Reflect::get(&record, &name)
+                .ok()
+                .and_then(|v| v.as_string())
+                .ok_or_else(|| corrupt(store, format!("no text in field {text}")))?;
+            out.push(Some(t));
+        }
+        Ok(out)
+    }
+
+    /// Builds the object field by field: the text becomes a JavaScript
+    /// string directly (no JSON escaping and parsing of a large text).
+    fn put_text(
+        &self,
+        store: &'static str,
+        key: (&'static str, &str),
+        text: (&'static str, &str),
+    ) -> Result<(), StoreError> {
+        let record = js_sys::Object::new();
+        for (field, value) in [key, text] {
+            js_sys::Reflect::set(&record, &JsValue::from_str(field), &JsValue::from_str(value))
+                .map_err(|e| js_error(&e))?;
+        }
+        self.store(store)?
+            .put(&record)
+            .map_err(|e| js_error(&e))
+            .map(|_| ())
+    }
+
     async fn by_index<T: DeserializeOwned>(
         &self,
         store: &'static str,

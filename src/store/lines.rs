@@ -36,6 +36,8 @@ use std::collections::{BTreeMap, HashMap};
 /// Chunks per record store: a one-record change rewrites 1/256 of its
 /// store's lines (at 100,000 contacts, about 180 KB).
 pub const CHUNKS: u32 = 256;
+/// Chunks read and rewritten together at a commit.
+const COMMIT_BATCH: usize = 32;
 /// The key of the marker record.
 pub const FORMAT_KEY: &str = "format";
 /// The line format the chunks hold: bundle version 1's record lines.
@@ -212,25 +214,13 @@ pub async fn rebuild<T: Tx>(tx: &T) -> Result<StoredLists, StoreError> {
     }
     let mut lists: StoredLists = Default::default();
     for (chunk, text) in chunks {
-        tx.put(
-            s::LINES,
-            &Chunk {
-                chunk: chunk.clone(),
-                text: text.clone(),
-            },
-        )?;
+        tx.put_text(s::LINES, ("chunk", &chunk), ("text", &text))?;
         let store = chunk.split('/').next().unwrap_or_default();
         if let Some(i) = STORES.iter().position(|st| *st == store) {
             lists[i].push(text);
         }
     }
-    tx.put(
-        s::LINES,
-        &Chunk {
-            chunk: FORMAT_KEY.to_owned(),
-            text: FORMAT.to_owned(),
-        },
-    )?;
+    tx.put_text(s::LINES, ("chunk", FORMAT_KEY), ("text", FORMAT))?;
     Ok(lists)
 }
 
@@ -290,6 +280,27 @@ impl<T: Tx> Tx for LinedTx<T> {
         text: &'static str,
     ) -> Result<Vec<(String, String)>, StoreError> {
         self.inner.texts(store, key, text).await
+    }
+
+    async fn texts_of(
+        &self,
+        store: &'static str,
+        keys: &[Key],
+        text: &'static str,
+    ) -> Result<Vec<Option<String>>, StoreError> {
+        self.inner.texts_of(store, keys, text).await
+    }
+
+    fn put_text(
+        &self,
+        store: &'static str,
+        key: (&'static str, &str),
+        text: (&'static str, &str),
+    ) -> Result<(), StoreError> {
+        if lined(store) {
+            return Err(StoreError::Backend(format!("{store} records are not texts")));
+        }
+        self.inner.put_text(store, key, text)
     }
 
     async fn exists(&self, store: &'static str, key: &Key) -> Result<bool, StoreError> {
@@ -412,14 +423,20 @@ impl<T: Tx> Tx for LinedTx<T> {
             let marker = self.inner.get::<Chunk>(s::LINES, &Key::one(FORMAT_KEY)).await?;
             // Lines of another format: the next export rebuilds them.
             if marker.is_some_and(|m| m.text == FORMAT) {
-                let keys: Vec<Key> = changes.keys().map(|c| Key::one(c)).collect();
-                let stored = self.inner.get_many::<Chunk>(s::LINES, &keys).await?;
-                for ((chunk, list), old) in changes.into_iter().zip(stored) {
-                    let text = patch(&old.map(|c| c.text).unwrap_or_default(), &list);
-                    if text.is_empty() {
-                        self.inner.delete(s::LINES, &Key::one(&chunk))?;
-                    } else {
-                        self.inner.put(s::LINES, &Chunk { chunk, text })?;
+                // A few chunks at a time: each batch's reads are awaited (an
+                // IndexedDB request, so the page gets a turn between
+                // batches of a large import or undo).
+                let changes: Vec<(String, Vec<Change>)> = changes.into_iter().collect();
+                for batch in changes.chunks(COMMIT_BATCH) {
+                    let keys: Vec<Key> = batch.iter().map(|(c, _)| Key::one(c)).collect();
+                    let stored = self.inner.texts_of(s::LINES, &keys, "text").await?;
+                    for ((chunk, list), old) in batch.iter().zip(stored) {
+                        let text = patch(old.as_deref().unwrap_or_default(), list);
+                        if text.is_empty() {
+                            self.inner.delete(s::LINES, &Key::one(chunk))?;
+                        } else {
+                            self.inner.put_text(s::LINES, ("chunk", chunk), ("text", &text))?;
+                        }
                     }
                 }
             }

@@ -105,16 +105,17 @@ pub(crate) async fn write_and_download(
     };
     let mut writer = LinesWriter::new(catalog, lists, &meta);
     let counts = (writer.count(0), writer.count(1));
-    // Each piece becomes a Blob at once (the browser encodes it now, slice
-    // by slice); the file is a Blob of those.
+    // Each piece becomes a Blob at once, from its UTF-8 bytes (copied out
+    // of wasm memory: no JavaScript string is made and encoded again); the
+    // file is a Blob of those.
     let parts = js_sys::Array::new();
     let mut bytes = 0usize;
     let mut flush = |w: &mut LinesWriter| {
         let part = w.take();
         bytes += part.len();
         if !part.is_empty() {
-            let one = js_sys::Array::of1(&JsValue::from_str(&part));
-            match web_sys::Blob::new_with_str_sequence(&one) {
+            let one = js_sys::Array::of1(&js_sys::Uint8Array::from(part.as_bytes()));
+            match web_sys::Blob::new_with_u8_array_sequence(&one) {
                 Ok(blob) => parts.push(&blob),
                 Err(_) => parts.push(&JsValue::from_str(&part)),
             };
