@@ -292,7 +292,10 @@ async fn a_version_4_database_gets_its_bundle_lines_in_the_upgrade_and_reads_bac
         }
         for a in &sample.accounts {
             let key = clientbook::domain::search::normalize(&a.name);
-            let v = with(serde_json::to_value(a).expect("json"), &[("name_key", key.into())]);
+            let v = with(
+                serde_json::to_value(a).expect("json"),
+                &[("name_key", key.into())],
+            );
             tx.put(schema::ACCOUNTS, &v).expect("put");
         }
         for c in &sample.contacts {

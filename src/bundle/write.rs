@@ -13,8 +13,8 @@ use super::{convert, Contents, Meta, FORMAT, VERSION};
 use crate::domain::account::RoleAssignment;
 use crate::domain::catalog::CatalogItem;
 use crate::domain::history::HistoryEntry;
-use crate::domain::note::Note;
 use crate::domain::ids::{FieldId, MemberId, TagId, TemplateId};
+use crate::domain::note::Note;
 use crate::domain::{Account, Address, Contact, Email, EmailAccess, Link};
 use serde::Serialize;
 use std::borrow::Cow;
@@ -476,7 +476,8 @@ impl<'a> LinesWriter<'a> {
                 for k in self.at..to {
                     let (t, _, tab, end) = self.order[k];
                     self.out.push_str("    ");
-                    self.out.push_str(&texts[t as usize][tab as usize + 1..end as usize]);
+                    self.out
+                        .push_str(&texts[t as usize][tab as usize + 1..end as usize]);
                     if k + 1 < self.order.len() {
                         self.out.push(',');
                     }
@@ -621,8 +622,20 @@ mod tests {
                 t.push_str(&format!("{key}\t{line}\n"));
             }
         };
-        deal(0, c.accounts.iter().map(|a| (a.id.to_string(), account_line(a))).collect());
-        deal(1, c.contacts.iter().map(|x| (x.id.to_string(), contact_line(x))).collect());
+        deal(
+            0,
+            c.accounts
+                .iter()
+                .map(|a| (a.id.to_string(), account_line(a)))
+                .collect(),
+        );
+        deal(
+            1,
+            c.contacts
+                .iter()
+                .map(|x| (x.id.to_string(), contact_line(x)))
+                .collect(),
+        );
         deal(
             2,
             c.links
@@ -630,8 +643,17 @@ mod tests {
                 .map(|l| (format!("{} {}", l.account_id, l.contact_id), link_line(l)))
                 .collect(),
         );
-        deal(3, c.notes.iter().map(|n| (n.id.to_string(), note_line(n))).collect());
-        deal(4, c.history.iter().map(|h| (h.id.to_string(), history_line(h))).collect());
+        deal(
+            3,
+            c.notes.iter().map(|n| (n.id.to_string(), note_line(n))).collect(),
+        );
+        deal(
+            4,
+            c.history
+                .iter()
+                .map(|h| (h.id.to_string(), history_line(h)))
+                .collect(),
+        );
         let whole = write(&c, &meta);
         assert_eq!(write_lines(&c.catalog, &lists, &meta), whole);
         for n in [1, 2, 7] {

@@ -114,7 +114,10 @@ pub async fn lines_in_step<B: Backend>(store: &Repo<B>) {
     };
     let from_lines = crate::bundle::write::write_lines(&catalog, &lists, &meta);
     let from_records = crate::bundle::write(&ok(store.export().await, "export"), &meta);
-    assert_eq!(from_lines, from_records, "the stored lines differ from the records");
+    assert_eq!(
+        from_lines, from_records,
+        "the stored lines differ from the records"
+    );
 }
 
 /// Run before every case: the store has a (stored) directory from the start,
@@ -2209,7 +2212,10 @@ pub async fn lines_follow_writes_and_are_rebuilt_when_missing<B: Backend>(store:
     );
     // Imported, edited, a note added and deleted: each write keeps them.
     let sample = crate::bundle::fixtures::sample(12, 41);
-    ok(store.import(&sample, Default::default(), Timestamp(5)).await, "import");
+    ok(
+        store.import(&sample, Default::default(), Timestamp(5)).await,
+        "import",
+    );
     lines_in_step(store).await;
     let accounts = ok(store.accounts().await, "accounts");
     let before = accounts[3].clone();
@@ -2229,7 +2235,10 @@ pub async fn lines_follow_writes_and_are_rebuilt_when_missing<B: Backend>(store:
     ok(raw.commit().await, "commit");
     assert!(ok(store.stored_lines().await, "stored lines").is_none());
     let rebuilt = from_lines(ok(store.export_lines().await, "rebuilt"));
-    assert_eq!(rebuilt, bundle_text_at(&ok(store.export().await, "export"), &meta));
+    assert_eq!(
+        rebuilt,
+        bundle_text_at(&ok(store.export().await, "export"), &meta)
+    );
     assert!(ok(store.stored_lines().await, "stored lines").is_some());
     assert!(ok(store.undo_import().await, "undo"));
     lines_in_step(store).await;

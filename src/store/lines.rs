@@ -197,20 +197,40 @@ pub async fn rebuild<T: Tx>(tx: &T) -> Result<StoredLists, StoreError> {
         t.push('\n');
     };
     for a in accounts.await? {
-        add(entry(s::ACCOUNTS, a.id.as_str(), a.id.to_string(), bw::account_line(&a)));
+        add(entry(
+            s::ACCOUNTS,
+            a.id.as_str(),
+            a.id.to_string(),
+            bw::account_line(&a),
+        ));
     }
     for c in contacts.await? {
-        add(entry(s::CONTACTS, c.id.as_str(), c.id.to_string(), bw::contact_line(&c)));
+        add(entry(
+            s::CONTACTS,
+            c.id.as_str(),
+            c.id.to_string(),
+            bw::contact_line(&c),
+        ));
     }
     for l in links.await? {
         let key = format!("{} {}", l.account_id, l.contact_id);
         add(entry(s::LINKS, l.account_id.as_str(), key, bw::link_line(&l)));
     }
     for n in notes.await? {
-        add(entry(s::NOTES, n.id.as_str(), n.id.to_string(), bw::note_line(&n)));
+        add(entry(
+            s::NOTES,
+            n.id.as_str(),
+            n.id.to_string(),
+            bw::note_line(&n),
+        ));
     }
     for h in history.await? {
-        add(entry(s::HISTORY, h.id.as_str(), h.id.to_string(), bw::history_line(&h)));
+        add(entry(
+            s::HISTORY,
+            h.id.as_str(),
+            h.id.to_string(),
+            bw::history_line(&h),
+        ));
     }
     let mut lists: StoredLists = Default::default();
     for (chunk, text) in chunks {
@@ -478,14 +498,19 @@ mod tests {
     fn chunks_spread_and_stay_put() {
         let a = chunk_of(s::CONTACTS, "0123456789abcdef0123456789abcdef");
         assert_eq!(a, chunk_of(s::CONTACTS, "0123456789abcdef0123456789abcdef"));
-        assert!(a.starts_with("contacts/") && a.len() == "contacts/".len() + 2, "{a}");
+        assert!(
+            a.starts_with("contacts/") && a.len() == "contacts/".len() + 2,
+            "{a}"
+        );
         let mut seen = std::collections::HashSet::new();
         for i in 0..20_000u32 {
             seen.insert(chunk_of(s::ACCOUNTS, &format!("{i:032x}")));
         }
         assert_eq!(seen.len(), CHUNKS as usize);
         // Every chunk name sorts between "<store>/" and "<store>/~".
-        assert!(seen.iter().all(|c| c.as_str() > "accounts/" && c.as_str() < "accounts/~"));
+        assert!(seen
+            .iter()
+            .all(|c| c.as_str() > "accounts/" && c.as_str() < "accounts/~"));
     }
 
     #[test]

@@ -1,8 +1,8 @@
 //! Every read and change the app makes, written once over any [`Backend`].
 
+use super::lines::{self, Lined};
 use super::records::{AccountRecord, ContactRecord, PhotoRecord};
 use super::schema::{self as s};
-use super::lines::{self, Lined};
 use super::summary::{self, Summarised};
 use super::{Backend, Key, Missing, StoreError, Tx};
 use crate::bundle::matching::{MatchKeys, Prepared};
