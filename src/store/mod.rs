@@ -14,6 +14,7 @@
 //! does it in one transaction: all of it is written, or none of it.
 
 pub mod contract;
+pub mod lines;
 pub mod memory;
 mod records;
 mod repo;
@@ -113,29 +114,6 @@ pub trait Tx {
         -> Result<Option<T>, StoreError>;
     /// Every record of a store, in primary-key order.
     async fn all<T: DeserializeOwned>(&self, store: &'static str) -> Result<Vec<T>, StoreError>;
-    /// Two text fields of every record of a store, in primary-key order
-    /// (records where either is missing or not text are left out). For a
-    /// store of a few large texts (the directory): IndexedDB hands each
-    /// text to wasm on its own, where [`Tx::all`] would make one JSON text
-    /// of them all (at 100,000 contacts 34 MB, briefly three times that in
-    /// wasm memory while copied in, a peak wasm memory keeps for good).
-    async fn all_text_pairs(
-        &self,
-        store: &'static str,
-        first: &'static str,
-        second: &'static str,
-    ) -> Result<Vec<(String, String)>, StoreError> {
-        let text =
-            |v: &mut serde_json::Value, field: &str| match v.get_mut(field).map(serde_json::Value::take) {
-                Some(serde_json::Value::String(s)) => Some(s),
-                _ => None,
-            };
-        let all: Vec<serde_json::Value> = self.all(store).await?;
-        Ok(all
-            .into_iter()
-            .filter_map(|mut v| Some((text(&mut v, first)?, text(&mut v, second)?)))
-            .collect())
-    }
     /// Records whose `index` has `value`, in primary-key order.
     async fn by_index<T: DeserializeOwned>(
         &self,
@@ -143,6 +121,66 @@ pub trait Tx {
         index: &'static str,
         value: &str,
     ) -> Result<Vec<T>, StoreError>;
+    /// Every record's two string fields `key` and `text`, in primary-key
+    /// order: large texts read as they are (IndexedDB hands each string
+    /// over directly instead of as JSON).
+    async fn texts(
+        &self,
+        store: &'static str,
+        key: &'static str,
+        text: &'static str,
+    ) -> Result<Vec<(String, String)>, StoreError> {
+        let records: Vec<serde_json::Map<String, serde_json::Value>> = self.all(store).await?;
+        records
+            .into_iter()
+            .map(|mut r| {
+                let mut field = |f: &'static str| match r.remove(f) {
+                    Some(serde_json::Value::String(s)) => Ok(s),
+                    _ => Err(StoreError::Corrupt {
+                        store,
+                        reason: format!("no text in field {f}"),
+                    }),
+                };
+                Ok((field(key)?, field(text)?))
+            })
+            .collect()
+    }
+    /// For each key, the record's string field `text` (`None` where there
+    /// is no record), asked for together; texts handed over as they are.
+    async fn texts_of(
+        &self,
+        store: &'static str,
+        keys: &[Key],
+        text: &'static str,
+    ) -> Result<Vec<Option<String>>, StoreError> {
+        let records: Vec<Option<serde_json::Map<String, serde_json::Value>>> =
+            self.get_many(store, keys).await?;
+        records
+            .into_iter()
+            .map(|r| match r.map(|mut r| r.remove(text)) {
+                None => Ok(None),
+                Some(Some(serde_json::Value::String(s))) => Ok(Some(s)),
+                Some(_) => Err(StoreError::Corrupt {
+                    store,
+                    reason: format!("no text in field {text}"),
+                }),
+            })
+            .collect()
+    }
+    /// Puts a record of two string fields, `key` (its primary key) and
+    /// `text`, each a (field, value) pair; a large text is handed over as
+    /// it is (issued like `put`).
+    fn put_text(
+        &self,
+        store: &'static str,
+        key: (&'static str, &str),
+        text: (&'static str, &str),
+    ) -> Result<(), StoreError> {
+        let mut record = serde_json::Map::new();
+        record.insert(key.0.into(), key.1.into());
+        record.insert(text.0.into(), text.1.into());
+        self.put(store, &record)
+    }
     async fn exists(&self, store: &'static str, key: &Key) -> Result<bool, StoreError>;
     /// How many records a store holds.
     async fn count(&self, store: &'static str) -> Result<usize, StoreError>;

@@ -75,7 +75,7 @@ pub struct Services {
     switch_pending: StoredValue<bool>,
     /// Set (for good) once the Clients page or the search needs the
     /// directory; from then on it reloads after every write.
-    pub wants_directory: RwSignal<bool>,
+    wants_directory: RwSignal<bool>,
     /// The directory (see [`crate::domain::directory`]) the Clients lists and
     /// the search share: read once per revision. `None` until wanted and loaded.
     pub directory: LocalResource<Option<Result<Arc<Directory>, AppError>>>,
