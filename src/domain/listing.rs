@@ -10,7 +10,7 @@
 use super::account::{Account, AccountType};
 use super::directory::{Directory, NONE};
 use super::ids::{AccountId, ContactId, MemberId, TagId};
-use super::search::normalize;
+use super::search::{contains, normalize, TopK};
 use super::time::Timestamp;
 use std::collections::HashMap;
 
@@ -277,17 +277,20 @@ fn mask_of(s: &[u8]) -> u64 {
     s.iter().fold(0, |m, &b| m | bit(b))
 }
 
-/// Whether `needle` occurs in `hay` (both short: a plain scan is fastest).
-fn contains(hay: &[u8], needle: &[u8]) -> bool {
-    match needle {
-        [] => true,
-        [one] => hay.contains(one),
-        [first, rest @ ..] => hay
-            .iter()
-            .enumerate()
-            .filter(|(_, b)| *b == first)
-            .any(|(i, _)| hay.get(i + 1..i + 1 + rest.len()) == Some(rest)),
-    }
+/// One word of a query, as the scan needs it.
+struct Word<'q> {
+    text: &'q [u8],
+    mask: u64,
+    /// One letter or digit: the mask alone says whether a key holds it.
+    exact: bool,
+}
+
+/// Whether every word occurs in `hay`, whose mask is `m`: the masks of all
+/// the words first, then the text of those the mask cannot decide.
+#[inline(always)]
+fn has_words(hay: &[u8], m: u64, words: &[Word]) -> bool {
+    words.iter().all(|w| m & w.mask == w.mask)
+        && words.iter().all(|w| w.exact || contains(hay, w.text))
 }
 
 impl Keys {
@@ -327,30 +330,44 @@ impl Keys {
         self.mask.len()
     }
 
+    /// Entry `i`'s bytes: from its start, where its name part ends, and its end.
+    #[inline(always)]
+    fn bounds(&self, i: usize) -> (usize, usize, usize) {
+        let at = |v: &[u32], i: usize| v.get(i).map_or(0, |&x| x as usize);
+        let (start, end) = (at(&self.start, i), at(&self.start, i + 1));
+        (start, at(&self.split, i).clamp(start, end), end)
+    }
+
     fn whole(&self, i: usize) -> &str {
-        &self.text[self.start[i] as usize..self.start[i + 1] as usize]
+        let (s, _, e) = self.bounds(i);
+        self.text.get(s..e).unwrap_or("")
     }
 
     fn name(&self, i: usize) -> &str {
-        &self.text[self.start[i] as usize..self.split[i] as usize]
+        let (s, n, _) = self.bounds(i);
+        self.text.get(s..n).unwrap_or("")
     }
 
+    /// The emails (after the name part and its separator).
     fn rest(&self, i: usize) -> &str {
-        let (s, e) = (self.split[i] as usize + 1, self.start[i + 1] as usize);
-        self.text.get(s..e.max(s)).unwrap_or("")
+        let (_, n, e) = self.bounds(i);
+        self.text.get((n + 1).min(e)..e).unwrap_or("")
     }
 
-    /// Whether every word (with its mask) occurs in the name part (`name`)
-    /// or anywhere.
-    fn has_all(&self, i: usize, words: &[(&[u8], u64, bool)], name: bool) -> bool {
-        let (m, hay) = if name {
-            (self.name_mask[i], self.name(i))
-        } else {
-            (self.mask[i], self.whole(i))
-        };
-        words
-            .iter()
-            .all(|&(w, wm, exact)| m & wm == wm && (exact || contains(hay.as_bytes(), w)))
+    /// Whether entry `i` holds every word in its name part.
+    #[inline(always)]
+    fn name_has(&self, i: usize, words: &[Word]) -> bool {
+        let (s, n, _) = self.bounds(i);
+        let m = self.name_mask.get(i).copied().unwrap_or(0);
+        has_words(self.text.as_bytes().get(s..n).unwrap_or_default(), m, words)
+    }
+
+    /// Whether entry `i` holds every word anywhere.
+    #[inline(always)]
+    fn has(&self, i: usize, words: &[Word]) -> bool {
+        let (s, _, e) = self.bounds(i);
+        let m = self.mask.get(i).copied().unwrap_or(0);
+        has_words(self.text.as_bytes().get(s..e).unwrap_or_default(), m, words)
     }
 }
 
@@ -403,81 +420,6 @@ impl std::hash::Hasher for Fnv {
 
 /// A map keyed by ids, hashed with [`Fnv`].
 pub type IdMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<Fnv>>;
-
-/// How well `key` matches the query words: 0 the key starts with the first
-/// word, 1 a word of the key does (the first word occurs right after a
-/// character that is not a letter or digit), 2 it occurs elsewhere.
-fn rank(key: &str, first: &str) -> u8 {
-    if key.starts_with(first) {
-        return 0;
-    }
-    // Words hold only letters and digits: a query word with anything else
-    // never starts one.
-    let starts_word = first.chars().all(char::is_alphanumeric);
-    if starts_word {
-        let (k, f) = (key.as_bytes(), first.as_bytes());
-        let mut from = 0;
-        while let Some(p) = k
-            .get(from..)
-            .and_then(|rest| rest.windows(f.len()).position(|w| w == f))
-        {
-            let at = from + p;
-            if key[..at]
-                .chars()
-                .next_back()
-                .is_some_and(|c| !c.is_alphanumeric())
-            {
-                return 1;
-            }
-            from = at + 1;
-        }
-    }
-    2
-}
-
-/// The best `limit` entries by rank, alphabetical within a rank: matches
-/// come in display order, so each rank keeps its first `limit`.
-struct Best {
-    buckets: [Vec<u32>; 6],
-    limit: usize,
-}
-
-impl Best {
-    fn new(limit: usize) -> Self {
-        Self {
-            buckets: Default::default(),
-            limit,
-        }
-    }
-    /// Whether nothing of rank `rank` or worse can enter any more.
-    fn full_from(&self, rank: usize) -> bool {
-        self.buckets[..rank.min(6)].iter().map(Vec::len).sum::<usize>() >= self.limit
-    }
-    /// Whether nothing can enter any more (the best rank is full).
-    fn full(&self) -> bool {
-        self.full_from(1)
-    }
-    /// Offers entry `i` whose key is `key`, working out its rank only as far
-    /// as it could still enter.
-    fn offer_key(&mut self, key: &str, first: &str, i: u32) {
-        if key.starts_with(first) {
-            self.offer(0, i);
-        } else if !self.full_from(1) {
-            self.offer(rank(key, first), i);
-        }
-    }
-    fn offer(&mut self, rank: u8, i: u32) {
-        if let Some(b) = self.buckets.get_mut(usize::from(rank)) {
-            if b.len() < self.limit {
-                b.push(i);
-            }
-        }
-    }
-    fn take(self) -> Vec<u32> {
-        let limit = self.limit;
-        self.buckets.into_iter().flatten().take(limit).collect()
-    }
-}
 
 impl SearchIndex {
     /// Builds the index. Account rows for which `visible` is false are left
@@ -568,41 +510,55 @@ impl SearchIndex {
     /// every word of `query` (case and accents ignored); best matches first:
     /// names that start with the query, then names with a word that does,
     /// then the rest, each alphabetically (contacts matched by an email
-    /// only come after those matched by name).
+    /// only come after those matched by name, ranked by their emails;
+    /// archived accounts after the others).
+    ///
+    /// One pass over the entries (or, when the query only adds to the last
+    /// one, over the last matches) counts the matches; a rank is worked
+    /// out only for a match that could still be among the first `limit`
+    /// ([`TopK`]).
     pub fn search(&self, query: &str, limit: usize) -> SearchResults {
         let q = normalize(query);
-        let words: Vec<(&[u8], u64, bool)> = q
+        let words: Vec<Word> = q
             .split_whitespace()
             .map(|w| {
-                let b = w.as_bytes();
-                let exact = matches!(b, [c] if c.is_ascii_alphanumeric());
-                (b, mask_of(b), exact)
+                let text = w.as_bytes();
+                Word {
+                    text,
+                    mask: mask_of(text),
+                    exact: matches!(text, [c] if c.is_ascii_alphanumeric()),
+                }
             })
             .collect();
         let Some(first) = q.split_whitespace().next() else {
             return SearchResults::default();
         };
+        let first_is_word = first.chars().all(char::is_alphanumeric);
         // Typing on: only the last matches can still match.
         let (narrow_accounts, narrow_contacts) = match self.last.lock() {
-            Ok(last) if !last.query.is_empty() && q.starts_with(&last.query) => {
-                (Some(last.accounts.clone()), Some(last.contacts.clone()))
-            }
+            Ok(mut last) if !last.query.is_empty() && q.starts_with(&last.query) => (
+                Some(std::mem::take(&mut last.accounts)),
+                Some(std::mem::take(&mut last.contacts)),
+            ),
             _ => (None, None),
         };
 
         let d = &*self.directory;
         let ak = &self.account_keys;
         let mut matched_accounts = Vec::new();
-        let mut best = Best::new(limit);
-        let mut best_archived = Best::new(limit);
+        let mut best = TopK::new(limit);
+        let mut best_archived = TopK::new(limit);
         let mut check_account = |i: u32| {
             let iu = i as usize;
-            if ak.has_all(iu, &words, false) {
+            if ak.has(iu, &words) {
                 matched_accounts.push(i);
-                let archived = ak.rows.get(iu).is_some_and(|&r| d.account_archived(r));
-                let b = if archived { &mut best_archived } else { &mut best };
+                let b = if ak.rows.get(iu).is_some_and(|&r| d.account_archived(r)) {
+                    &mut best_archived
+                } else {
+                    &mut best
+                };
                 if !b.full() {
-                    b.offer_key(ak.whole(iu), first, i);
+                    b.offer_key(ak.whole(iu), first, first_is_word, i);
                 }
             }
         };
@@ -617,19 +573,19 @@ impl SearchIndex {
 
         let ck = &self.contact_keys;
         let mut matched_contacts = Vec::new();
-        let mut by_name = Best::new(limit);
-        let mut by_email = Best::new(limit);
+        let mut by_name = TopK::new(limit);
+        let mut by_email = TopK::new(limit);
         let mut check_contact = |i: u32| {
             let iu = i as usize;
-            if ck.has_all(iu, &words, true) {
+            if ck.name_has(iu, &words) {
                 matched_contacts.push(i);
                 if !by_name.full() {
-                    by_name.offer_key(ck.name(iu), first, i);
+                    by_name.offer_key(ck.name(iu), first, first_is_word, i);
                 }
-            } else if ck.has_all(iu, &words, false) {
+            } else if ck.has(iu, &words) {
                 matched_contacts.push(i);
                 if !by_email.full() {
-                    by_email.offer_key(ck.rest(iu), first, i);
+                    by_email.offer_key(ck.rest(iu), first, first_is_word, i);
                 }
             }
         };
@@ -1026,6 +982,158 @@ mod tests {
         assert_eq!(r.total_accounts, 20);
         assert_eq!(r.accounts[0].name, "Client 00");
         assert_eq!(r.len(), 8);
+    }
+
+    /// The search by its definition: every entry tested on its own, every
+    /// match sorted by (group, rank, display order), the first `limit` kept.
+    fn full_sort_search(idx: &SearchIndex, query: &str, limit: usize) -> SearchResults {
+        let q = normalize(query);
+        let words: Vec<&str> = q.split_whitespace().collect();
+        let Some(&first) = words.first() else {
+            return SearchResults::default();
+        };
+        let rank = |key: &str| -> u8 {
+            let word = first.chars().all(char::is_alphanumeric);
+            if key.starts_with(first) {
+                0
+            } else if word
+                && (1..key.len()).any(|p| {
+                    key.is_char_boundary(p)
+                        && key[p..].starts_with(first)
+                        && key[..p].chars().next_back().is_some_and(|c| !c.is_alphanumeric())
+                })
+            {
+                1
+            } else {
+                2
+            }
+        };
+        let has = |key: &str| words.iter().all(|w| key.contains(w));
+        let d = &*idx.directory;
+        let ak = &idx.account_keys;
+        let mut accounts: Vec<(bool, u8, usize)> = (0..ak.len())
+            .filter(|&i| has(ak.whole(i)))
+            .map(|i| (d.account_archived(ak.rows[i]), rank(ak.whole(i)), i))
+            .collect();
+        accounts.sort();
+        let ck = &idx.contact_keys;
+        let mut contacts: Vec<(u8, u8, usize)> = (0..ck.len())
+            .filter_map(|i| {
+                if has(ck.name(i)) {
+                    Some((0, rank(ck.name(i)), i))
+                } else {
+                    has(ck.whole(i)).then(|| (1, rank(ck.rest(i)), i))
+                }
+            })
+            .collect();
+        contacts.sort();
+        SearchResults {
+            total_accounts: accounts.len(),
+            total_contacts: contacts.len(),
+            accounts: accounts
+                .iter()
+                .take(limit)
+                .filter_map(|&(_, _, i)| idx.account_entry(i))
+                .collect(),
+            contacts: contacts
+                .iter()
+                .take(limit)
+                .filter_map(|&(_, _, i)| idx.contact_entry(i))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn search_returns_exactly_the_first_matches_of_a_full_sort() {
+        // Generated practice: few distinct names (so many equal keys and
+        // ties), accents, hyphens, digits, another script, archived
+        // accounts, contacts with several emails or none, hidden accounts.
+        let firsts = [
+            "Ana", "Anna", "Jürgen", "Sofía", "Jean-Luc", "Zoë", "Ελένη", "Kate", "Dan", "Ioana", "Ann",
+        ];
+        let lasts = [
+            "Müller", "Mullerová", "Ortega", "de Vries", "O'Brien", "Ionescu", "Popescu", "Annan", "Lefèvre",
+            "Dan", "X2",
+        ];
+        let domains = ["example.com", "mail.example", "work.example.org", "anna.example"];
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let mut ids = SeededIds::new(11);
+        let mut contacts = Vec::new();
+        for k in 0..900 {
+            let (f, l) = (firsts[next(firsts.len())], lasts[next(lasts.len())]);
+            let emails: Vec<String> = (0..next(4))
+                .map(|e| {
+                    let local = normalize(&format!("{f}.{l}"))
+                        .chars()
+                        .filter(char::is_ascii_alphanumeric)
+                        .collect::<String>();
+                    format!("{local}{}{e}@{}", k % 7, domains[next(domains.len())])
+                })
+                .collect();
+            let emails: Vec<&str> = emails.iter().map(String::as_str).collect();
+            contacts.push(contact(&mut ids, f, l, &emails));
+        }
+        let mut accounts = Vec::new();
+        let mut links = Vec::new();
+        for k in 0..400 {
+            let c = &contacts[next(contacts.len())];
+            let name = match next(4) {
+                0 => format!("{} GmbH", c.last_name),
+                1 => format!("Hidden {}", c.first_name),
+                _ => format!("{} {}", c.first_name, c.last_name),
+            };
+            let mut a = account(&mut ids, &name, AccountType::Individual, k);
+            a.archived = next(6) == 0;
+            links.push(link(&a, c));
+            if next(3) == 0 {
+                links.push(link(&a, &contacts[next(contacts.len())]));
+            }
+            accounts.push(a);
+        }
+        let dir = std::sync::Arc::new(Directory::of(&accounts, &contacts, &links));
+        let d = dir.clone();
+        let idx = SearchIndex::build(&dir, move |a| !d.account_name(a).starts_with("Hidden"), true);
+        assert!(idx.contact_count() > 600 && idx.account_count() > 200);
+
+        let typed = [
+            "muller", "mul", "ann", "anna annan", "an", "jean-luc", "luc", "-luc", "o'brien", "brien", "ελένη",
+            "ελ", "zoe", "zoë", "x2", "2", "dan dan", "dan", "@example", "work.ex", "anna.example", ".com",
+            "sofia ort", "ionescu gmbh", "de vries", "e", "a", "nothing here", "lefevre", "ioana2",
+        ];
+        let mut keys = 0;
+        for limit in [8, 1, 3, 0] {
+            for q in typed {
+                // Key by key on the one index (each key narrows the last).
+                let mut so_far = String::new();
+                for ch in q.chars() {
+                    so_far.push(ch);
+                    assert_eq!(
+                        idx.search(&so_far, limit),
+                        full_sort_search(&idx, &so_far, limit),
+                        "query {so_far:?}, limit {limit}"
+                    );
+                    keys += 1;
+                }
+                idx.search("", limit);
+            }
+        }
+        // Every letter and digit on its own (the mask alone decides).
+        for c in ('a'..='z').chain('0'..='9') {
+            let q = c.to_string();
+            assert_eq!(idx.search(&q, 8), full_sort_search(&idx, &q, 8), "query {q:?}");
+        }
+        assert!(keys > 400);
+        // Ties (equal names) and every group are exercised.
+        let r = idx.search("a", 8);
+        assert_eq!(r.accounts.len(), 8);
+        assert_eq!(r.contacts.len(), 8);
+        assert!(full_sort_search(&idx, "example", 50).contacts.len() == 50);
     }
 
     #[test]
