@@ -289,8 +289,19 @@ struct Word<'q> {
 /// the words first, then the text of those the mask cannot decide.
 #[inline(always)]
 fn has_words(hay: &[u8], m: u64, words: &[Word]) -> bool {
-    words.iter().all(|w| m & w.mask == w.mask)
-        && words.iter().all(|w| w.exact || contains(hay, w.text))
+    // Plain loops: the release build optimises for size and would call
+    // the iterator adaptors instead of inlining them.
+    for w in words {
+        if m & w.mask != w.mask {
+            return false;
+        }
+    }
+    for w in words {
+        if !w.exact && !contains(hay, w.text) {
+            return false;
+        }
+    }
+    true
 }
 
 impl Keys {
@@ -333,41 +344,132 @@ impl Keys {
     /// Entry `i`'s bytes: from its start, where its name part ends, and its end.
     #[inline(always)]
     fn bounds(&self, i: usize) -> (usize, usize, usize) {
-        let at = |v: &[u32], i: usize| v.get(i).map_or(0, |&x| x as usize);
-        let (start, end) = (at(&self.start, i), at(&self.start, i + 1));
-        (start, at(&self.split, i).clamp(start, end), end)
+        let start = self.start.get(i).map_or(0, |&x| x as usize);
+        let end = self.start.get(i + 1).map_or(start, |&x| x as usize).max(start);
+        let split = self.split.get(i).map_or(start, |&x| x as usize);
+        (start, split.max(start).min(end), end)
     }
 
-    fn whole(&self, i: usize) -> &str {
+    #[inline(always)]
+    fn whole(&self, i: usize) -> &[u8] {
         let (s, _, e) = self.bounds(i);
-        self.text.get(s..e).unwrap_or("")
+        self.text.as_bytes().get(s..e).unwrap_or_default()
     }
 
-    fn name(&self, i: usize) -> &str {
+    #[inline(always)]
+    fn name(&self, i: usize) -> &[u8] {
         let (s, n, _) = self.bounds(i);
-        self.text.get(s..n).unwrap_or("")
+        self.text.as_bytes().get(s..n).unwrap_or_default()
     }
 
     /// The emails (after the name part and its separator).
-    fn rest(&self, i: usize) -> &str {
+    #[inline(always)]
+    fn rest(&self, i: usize) -> &[u8] {
         let (_, n, e) = self.bounds(i);
-        self.text.get((n + 1).min(e)..e).unwrap_or("")
+        self.text.as_bytes().get((n + 1).min(e)..e).unwrap_or_default()
     }
 
     /// Whether entry `i` holds every word in its name part.
     #[inline(always)]
     fn name_has(&self, i: usize, words: &[Word]) -> bool {
-        let (s, n, _) = self.bounds(i);
         let m = self.name_mask.get(i).copied().unwrap_or(0);
-        has_words(self.text.as_bytes().get(s..n).unwrap_or_default(), m, words)
+        has_words(self.name(i), m, words)
     }
 
     /// Whether entry `i` holds every word anywhere.
     #[inline(always)]
     fn has(&self, i: usize, words: &[Word]) -> bool {
-        let (s, _, e) = self.bounds(i);
         let m = self.mask.get(i).copied().unwrap_or(0);
-        has_words(self.text.as_bytes().get(s..e).unwrap_or_default(), m, words)
+        has_words(self.whole(i), m, words)
+    }
+}
+
+/// One pass over the entries of a kind: every match (counted, and kept for
+/// narrowing the next key) and the best `limit` of each of two groups (for
+/// accounts the others and the archived ones, for contacts those matched by
+/// name and those matched by an email only).
+///
+/// The release build optimises for size, which leaves iterator adaptors and
+/// closures as calls; the loops here are plain so that a key's pass over
+/// 100,000 contacts stays a tight loop in wasm.
+struct Scan<'q> {
+    words: &'q [Word<'q>],
+    first: &'q [u8],
+    first_is_word: bool,
+    matched: Vec<u32>,
+    best: [TopK; 2],
+}
+
+impl<'q> Scan<'q> {
+    fn new(words: &'q [Word<'q>], first: &'q str, limit: usize, capacity: usize) -> Self {
+        Self {
+            words,
+            first: first.as_bytes(),
+            first_is_word: first.chars().all(char::is_alphanumeric),
+            matched: Vec::with_capacity(capacity),
+            best: [TopK::new(limit), TopK::new(limit)],
+        }
+    }
+
+    /// Offers entry `i` (key `key`) to group `group`.
+    #[inline(always)]
+    fn keep(&mut self, group: usize, key: &[u8], i: u32) {
+        self.matched.push(i);
+        if let Some(best) = self.best.get_mut(group) {
+            best.offer_key(key, self.first, self.first_is_word, i);
+        }
+    }
+
+    /// Account entry `i`: ranked by its name, archived ones after the others.
+    #[inline(always)]
+    fn account(&mut self, keys: &Keys, archived: &[bool], i: u32) {
+        let iu = i as usize;
+        if keys.has(iu, self.words) {
+            let group = usize::from(archived.get(iu).copied().unwrap_or(false));
+            self.keep(group, keys.whole(iu), i);
+        }
+    }
+
+    /// Contact entry `i`: by its name, else by its emails.
+    #[inline(always)]
+    fn contact(&mut self, keys: &Keys, i: u32) {
+        let iu = i as usize;
+        if keys.name_has(iu, self.words) {
+            self.keep(0, keys.name(iu), i);
+        } else if keys.has(iu, self.words) {
+            self.keep(1, keys.rest(iu), i);
+        }
+    }
+
+    /// Every match, and the best `limit`: the first group's, then the second's.
+    fn finish(self, limit: usize) -> (Vec<u32>, Vec<u32>) {
+        let [first, second] = self.best;
+        let mut hits = first.take();
+        if hits.len() < limit {
+            hits.extend(second.take().into_iter().take(limit - hits.len()));
+        }
+        (self.matched, hits)
+    }
+}
+
+/// Calls `f` with every entry of `last` (the last matches) or, without
+/// them, with every entry `0..n`.
+#[inline(always)]
+fn each(last: Option<&[u32]>, n: usize, mut f: impl FnMut(u32)) {
+    let mut k = 0;
+    match last {
+        Some(list) => {
+            while let Some(&i) = list.get(k) {
+                f(i);
+                k += 1;
+            }
+        }
+        None => {
+            while k < n {
+                f(k as u32);
+                k += 1;
+            }
+        }
     }
 }
 
@@ -393,6 +495,10 @@ pub struct SearchIndex {
     contact_accounts: Vec<u32>,
     directory: std::sync::Arc<Directory>,
     last: std::sync::Mutex<LastQuery>,
+    /// Whether account entry `i` is archived (read per match: the
+    /// directory's rows are not in display order, so asking it costs a
+    /// cache miss per account).
+    archived: Vec<bool>,
 }
 
 /// FNV-1a: ids are random already, so hashing them needs no protection
@@ -489,6 +595,7 @@ impl SearchIndex {
         }
         from.push(contact_accounts.len() as u32);
         Self {
+            archived: accounts.iter().map(|&a| d.account_archived(a)).collect(),
             account_keys: Keys::new(d, accounts, false),
             contact_keys: Keys::new(d, contacts, true),
             from,
@@ -533,9 +640,8 @@ impl SearchIndex {
         let Some(first) = q.split_whitespace().next() else {
             return SearchResults::default();
         };
-        let first_is_word = first.chars().all(char::is_alphanumeric);
         // Typing on: only the last matches can still match.
-        let (narrow_accounts, narrow_contacts) = match self.last.lock() {
+        let (last_accounts, last_contacts) = match self.last.lock() {
             Ok(mut last) if !last.query.is_empty() && q.starts_with(&last.query) => (
                 Some(std::mem::take(&mut last.accounts)),
                 Some(std::mem::take(&mut last.contacts)),
@@ -543,60 +649,16 @@ impl SearchIndex {
             _ => (None, None),
         };
 
-        let d = &*self.directory;
-        let ak = &self.account_keys;
-        let mut matched_accounts = Vec::new();
-        let mut best = TopK::new(limit);
-        let mut best_archived = TopK::new(limit);
-        let mut check_account = |i: u32| {
-            let iu = i as usize;
-            if ak.has(iu, &words) {
-                matched_accounts.push(i);
-                let b = if ak.rows.get(iu).is_some_and(|&r| d.account_archived(r)) {
-                    &mut best_archived
-                } else {
-                    &mut best
-                };
-                if !b.full() {
-                    b.offer_key(ak.whole(iu), first, first_is_word, i);
-                }
-            }
-        };
-        match narrow_accounts {
-            Some(list) => list.into_iter().for_each(&mut check_account),
-            None => (0..ak.len() as u32).for_each(&mut check_account),
-        }
-        let mut account_hits = best.take();
-        if account_hits.len() < limit {
-            account_hits.extend(best_archived.take().into_iter().take(limit - account_hits.len()));
-        }
-
-        let ck = &self.contact_keys;
-        let mut matched_contacts = Vec::new();
-        let mut by_name = TopK::new(limit);
-        let mut by_email = TopK::new(limit);
-        let mut check_contact = |i: u32| {
-            let iu = i as usize;
-            if ck.name_has(iu, &words) {
-                matched_contacts.push(i);
-                if !by_name.full() {
-                    by_name.offer_key(ck.name(iu), first, first_is_word, i);
-                }
-            } else if ck.has(iu, &words) {
-                matched_contacts.push(i);
-                if !by_email.full() {
-                    by_email.offer_key(ck.rest(iu), first, first_is_word, i);
-                }
-            }
-        };
-        match narrow_contacts {
-            Some(list) => list.into_iter().for_each(&mut check_contact),
-            None => (0..ck.len() as u32).for_each(&mut check_contact),
-        }
-        let mut contact_hits = by_name.take();
-        if contact_hits.len() < limit {
-            contact_hits.extend(by_email.take().into_iter().take(limit - contact_hits.len()));
-        }
+        let (ak, ck) = (&self.account_keys, &self.contact_keys);
+        let size = |last: &Option<Vec<u32>>, keys: &Keys| last.as_ref().map_or(keys.len(), Vec::len);
+        let mut accounts = Scan::new(&words, first, limit, size(&last_accounts, ak));
+        each(last_accounts.as_deref(), ak.len(), |i| {
+            accounts.account(ak, &self.archived, i)
+        });
+        let (matched_accounts, account_hits) = accounts.finish(limit);
+        let mut contacts = Scan::new(&words, first, limit, size(&last_contacts, ck));
+        each(last_contacts.as_deref(), ck.len(), |i| contacts.contact(ck, i));
+        let (matched_contacts, contact_hits) = contacts.finish(limit);
 
         let results = SearchResults {
             total_accounts: matched_accounts.len(),
@@ -1009,20 +1071,22 @@ mod tests {
             }
         };
         let has = |key: &str| words.iter().all(|w| key.contains(w));
+        let text = |b: &[u8]| std::str::from_utf8(b).unwrap().to_owned();
         let d = &*idx.directory;
         let ak = &idx.account_keys;
         let mut accounts: Vec<(bool, u8, usize)> = (0..ak.len())
-            .filter(|&i| has(ak.whole(i)))
-            .map(|i| (d.account_archived(ak.rows[i]), rank(ak.whole(i)), i))
+            .filter(|&i| has(&text(ak.whole(i))))
+            .map(|i| (d.account_archived(ak.rows[i]), rank(&text(ak.whole(i))), i))
             .collect();
         accounts.sort();
         let ck = &idx.contact_keys;
         let mut contacts: Vec<(u8, u8, usize)> = (0..ck.len())
             .filter_map(|i| {
-                if has(ck.name(i)) {
-                    Some((0, rank(ck.name(i)), i))
+                let (name, rest) = (text(ck.name(i)), text(ck.rest(i)));
+                if has(&name) {
+                    Some((0, rank(&name), i))
                 } else {
-                    has(ck.whole(i)).then(|| (1, rank(ck.rest(i)), i))
+                    has(&text(ck.whole(i))).then(|| (1, rank(&rest), i))
                 }
             })
             .collect();
@@ -1224,7 +1288,8 @@ mod timing {
         let idx = SearchIndex::build(&d, |_| true, true);
         println!("build {:?}", t.elapsed());
         let mut times = Vec::new();
-        for q in [
+        let reps: usize = std::env::var("SEARCH_REPS").ok().and_then(|r| r.parse().ok()).unwrap_or(1);
+        for q in std::iter::repeat_n([
             "muller",
             "sofia ort",
             "ortega123",
@@ -1233,7 +1298,7 @@ mod timing {
             "zoe",
             "e",
             "a",
-        ] {
+        ], reps).flatten() {
             for n in 1..=q.len() {
                 let t = std::time::Instant::now();
                 let r = idx.search(&q[..n], 8);

@@ -87,6 +87,24 @@ fn zero_bytes(v: u64) -> u64 {
     !(((v & LOW7) + LOW7) | v | LOW7)
 }
 
+/// Whether `hay` holds `part` from byte `at` on. A plain loop: the release
+/// build optimises for size, and a slice comparison there is a call to
+/// `memcmp` even for one or two bytes.
+#[inline(always)]
+fn holds_at(hay: &[u8], at: usize, part: &[u8]) -> bool {
+    let Some(hay) = hay.get(at..at + part.len()) else {
+        return false;
+    };
+    let mut i = 0;
+    while i < part.len() {
+        if hay.get(i) != part.get(i) {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
 /// Whether `needle` occurs in `hay`. Looks at eight bytes at a time for
 /// places where the needle's first two bytes follow each other, and
 /// compares the rest only there.
@@ -99,7 +117,7 @@ pub fn contains(hay: &[u8], needle: &[u8]) -> bool {
     if hay.len() < needle.len() {
         return false;
     }
-    let found_at = |p: usize| hay.get(p + 2..p + 2 + rest.len()) == Some(rest);
+    let found_at = |p: usize| holds_at(hay, p + 2, rest);
     let (sa, sb) = (splat(a), splat(b));
     let mut i = 0;
     // Eight bytes from `i`: positions i..i + 7 can start a pair whose
@@ -131,35 +149,42 @@ pub fn contains(hay: &[u8], needle: &[u8]) -> bool {
 /// after a character that is not a letter or digit), 2 it occurs only
 /// elsewhere (or not at all). `first_is_word`: `first` is made of letters
 /// and digits only (anything else never starts a word of a key).
-pub fn rank(key: &str, first: &str, first_is_word: bool) -> u8 {
-    let (k, f) = (key.as_bytes(), first.as_bytes());
-    if k.starts_with(f) {
-        return 0;
+pub fn rank(key: &[u8], first: &[u8], first_is_word: bool) -> u8 {
+    if holds_at(key, 0, first) {
+        0
+    } else if first_is_word && starts_inner_word(key, first) {
+        1
+    } else {
+        2
     }
-    let Some(&f0) = f.first() else {
-        return 0;
+}
+
+/// Whether `first` (letters and digits, not empty) occurs in `key` right
+/// after a character that is not a letter or digit.
+fn starts_inner_word(key: &[u8], first: &[u8]) -> bool {
+    let Some(&f0) = first.first() else {
+        return false;
     };
-    if !first_is_word || k.len() <= f.len() {
-        return 2;
-    }
-    for p in 1..=k.len() - f.len() {
-        if k.get(p) != Some(&f0) || k.get(p..p + f.len()) != Some(f) {
-            continue;
+    let mut p = 1;
+    while p + first.len() <= key.len() {
+        if key.get(p) == Some(&f0) && holds_at(key, p, first) {
+            let word_start = match key.get(p - 1) {
+                Some(&before) if before.is_ascii() => !before.is_ascii_alphanumeric(),
+                // A letter of another script (or an accent the folding
+                // left): `first` starts with a whole character, so `p` is
+                // a character boundary; decode the one before it.
+                _ => (p.saturating_sub(4)..p)
+                    .rev()
+                    .find_map(|s| std::str::from_utf8(key.get(s..p)?).ok()?.chars().next())
+                    .is_some_and(|c| !c.is_alphanumeric()),
+            };
+            if word_start {
+                return true;
+            }
         }
-        let word_start = match k.get(p - 1) {
-            Some(&before) if before.is_ascii() => !before.is_ascii_alphanumeric(),
-            // A letter of another script, or an unfolded accent: `f`
-            // starts with a whole character, so `p` is a character boundary.
-            _ => key
-                .get(..p)
-                .and_then(|s| s.chars().next_back())
-                .is_some_and(|c| !c.is_alphanumeric()),
-        };
-        if word_start {
-            return 1;
-        }
+        p += 1;
     }
-    2
+    false
 }
 
 /// The first `limit` entries in the order (rank, then the order they are
@@ -221,14 +246,16 @@ impl TopK {
 
     /// Offers entry `i` whose key is `key`, working out its rank only as
     /// far as it could still enter.
-    pub fn offer_key(&mut self, key: &str, first: &str, first_is_word: bool, i: u32) {
+    #[inline(always)]
+    pub fn offer_key(&mut self, key: &[u8], first: &[u8], first_is_word: bool, i: u32) {
         if self.full() {
-            return;
-        }
-        if key.as_bytes().starts_with(first.as_bytes()) {
+        } else if holds_at(key, 0, first) {
             self.offer(0, i);
-        } else if self.wants(1) {
-            self.offer(rank(key, first, first_is_word), i);
+        } else if first_is_word && self.wants(1) {
+            let rank = if starts_inner_word(key, first) { 1 } else { 2 };
+            self.offer(rank, i);
+        } else if self.wants(2) {
+            self.offer(2, i);
         }
     }
 
@@ -350,14 +377,18 @@ mod tests {
         for key in keys {
             for first in firsts {
                 let word = first.chars().all(char::is_alphanumeric);
-                assert_eq!(rank(key, first, word), naive_rank(key, first), "{key:?} {first:?}");
+                assert_eq!(
+                    rank(key.as_bytes(), first.as_bytes(), word),
+                    naive_rank(key, first),
+                    "{key:?} {first:?}"
+                );
             }
         }
-        assert_eq!(rank("kate muller", "muller", true), 1);
-        assert_eq!(rank("jean-luc lefevre", "luc", true), 1);
-        assert_eq!(rank("ελένη-ana", "ana", true), 1);
-        assert_eq!(rank("ανναana", "ana", true), 2);
-        assert_eq!(rank("kate muller", "ull", true), 2);
+        assert_eq!(rank(b"kate muller", b"muller", true), 1);
+        assert_eq!(rank(b"jean-luc lefevre", b"luc", true), 1);
+        assert_eq!(rank("ελένη-ana".as_bytes(), b"ana", true), 1);
+        assert_eq!(rank("ανναana".as_bytes(), b"ana", true), 2);
+        assert_eq!(rank(b"kate muller", b"ull", true), 2);
     }
 
     #[test]
