@@ -273,6 +273,11 @@ fn bit(b: u8) -> u64 {
     }
 }
 
+/// Whether byte `b` has a bit of its own in a mask.
+fn mask_is_exact(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'@' | b'.' | b'-' | b'_' | b' ')
+}
+
 fn mask_of(s: &[u8]) -> u64 {
     s.iter().fold(0, |m, &b| m | bit(b))
 }
@@ -281,7 +286,8 @@ fn mask_of(s: &[u8]) -> u64 {
 struct Word<'q> {
     text: &'q [u8],
     mask: u64,
-    /// One letter or digit: the mask alone says whether a key holds it.
+    /// One byte with a mask bit of its own (a letter, a digit, `@`, `.`,
+    /// ...): the mask alone says whether a key holds it.
     exact: bool,
 }
 
@@ -369,13 +375,6 @@ impl Keys {
         self.text.as_bytes().get((n + 1).min(e)..e).unwrap_or_default()
     }
 
-    /// Whether entry `i` holds every word in its name part.
-    #[inline(always)]
-    fn name_has(&self, i: usize, words: &[Word]) -> bool {
-        let m = self.name_mask.get(i).copied().unwrap_or(0);
-        has_words(self.name(i), m, words)
-    }
-
     /// Whether entry `i` holds every word anywhere.
     #[inline(always)]
     fn has(&self, i: usize, words: &[Word]) -> bool {
@@ -430,14 +429,36 @@ impl<'q> Scan<'q> {
         }
     }
 
-    /// Contact entry `i`: by its name, else by its emails.
+    /// Contact entry `i`: by its name, else by its emails. A word holds no
+    /// white space, so it occurs in the whole key exactly when it occurs in
+    /// the name part or in the emails: each part is read at most once.
     #[inline(always)]
     fn contact(&mut self, keys: &Keys, i: u32) {
         let iu = i as usize;
-        if keys.name_has(iu, self.words) {
-            self.keep(0, keys.name(iu), i);
-        } else if keys.has(iu, self.words) {
-            self.keep(1, keys.rest(iu), i);
+        let (mask, name_mask) = (
+            keys.mask.get(iu).copied().unwrap_or(0),
+            keys.name_mask.get(iu).copied().unwrap_or(0),
+        );
+        for w in self.words {
+            if mask & w.mask != w.mask {
+                return;
+            }
+        }
+        let (name, rest) = (keys.name(iu), keys.rest(iu));
+        let mut by_name = true;
+        for w in self.words {
+            let in_name = name_mask & w.mask == w.mask && (w.exact || contains(name, w.text));
+            if !in_name {
+                by_name = false;
+                if !w.exact && !contains(rest, w.text) {
+                    return;
+                }
+            }
+        }
+        if by_name {
+            self.keep(0, name, i);
+        } else {
+            self.keep(1, rest, i);
         }
     }
 
@@ -633,7 +654,7 @@ impl SearchIndex {
                 Word {
                     text,
                     mask: mask_of(text),
-                    exact: matches!(text, [c] if c.is_ascii_alphanumeric()),
+                    exact: matches!(text, [c] if mask_is_exact(*c)),
                 }
             })
             .collect();
