@@ -45,13 +45,20 @@ fn search_speed() {
         .map(|k| {
             let c = &p.contacts[(k * 7919) % n];
             let (first, last) = (normalize(&c.first_name), normalize(&c.last_name));
-            let email = c.emails.first().map(|e| normalize(e.as_str())).unwrap_or_default();
+            let email = c
+                .emails
+                .first()
+                .map(|e| normalize(e.as_str()))
+                .unwrap_or_default();
             let at = email.find('@').unwrap_or(0);
-            let chars = |s: &str, from: usize, count: usize| s.chars().skip(from).take(count).collect::<String>();
+            let chars =
+                |s: &str, from: usize, count: usize| s.chars().skip(from).take(count).collect::<String>();
             match k % 5 {
                 0 => chars(&last, 0, 5),
                 1 => chars(&format!("{first} {last}"), 0, 10),
-                2 => email[email.find('.').map_or(0, |d| d + 1).min(at)..(at + 4).min(email.len())].to_owned(),
+                2 => {
+                    email[email.find('.').map_or(0, |d| d + 1).min(at)..(at + 4).min(email.len())].to_owned()
+                }
                 3 => email[(at + 1).min(email.len())..(at + 8).min(email.len())].to_owned(),
                 _ => chars(&first, 0, 3),
             }

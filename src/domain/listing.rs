@@ -1134,11 +1134,30 @@ mod tests {
         // ties), accents, hyphens, digits, another script, archived
         // accounts, contacts with several emails or none, hidden accounts.
         let firsts = [
-            "Ana", "Anna", "Jürgen", "Sofía", "Jean-Luc", "Zoë", "Ελένη", "Kate", "Dan", "Ioana", "Ann",
+            "Ana",
+            "Anna",
+            "Jürgen",
+            "Sofía",
+            "Jean-Luc",
+            "Zoë",
+            "Ελένη",
+            "Kate",
+            "Dan",
+            "Ioana",
+            "Ann",
         ];
         let lasts = [
-            "Müller", "Mullerová", "Ortega", "de Vries", "O'Brien", "Ionescu", "Popescu", "Annan", "Lefèvre",
-            "Dan", "X2",
+            "Müller",
+            "Mullerová",
+            "Ortega",
+            "de Vries",
+            "O'Brien",
+            "Ionescu",
+            "Popescu",
+            "Annan",
+            "Lefèvre",
+            "Dan",
+            "X2",
         ];
         let domains = ["example.com", "mail.example", "work.example.org", "anna.example"];
         let mut seed = 0x2545_f491_4f6c_dd1du64;
@@ -1187,9 +1206,36 @@ mod tests {
         assert!(idx.contact_count() > 600 && idx.account_count() > 200);
 
         let typed = [
-            "muller", "mul", "ann", "anna annan", "an", "jean-luc", "luc", "-luc", "o'brien", "brien", "ελένη",
-            "ελ", "zoe", "zoë", "x2", "2", "dan dan", "dan", "@example", "work.ex", "anna.example", ".com",
-            "sofia ort", "ionescu gmbh", "de vries", "e", "a", "nothing here", "lefevre", "ioana2",
+            "muller",
+            "mul",
+            "ann",
+            "anna annan",
+            "an",
+            "jean-luc",
+            "luc",
+            "-luc",
+            "o'brien",
+            "brien",
+            "ελένη",
+            "ελ",
+            "zoe",
+            "zoë",
+            "x2",
+            "2",
+            "dan dan",
+            "dan",
+            "@example",
+            "work.ex",
+            "anna.example",
+            ".com",
+            "sofia ort",
+            "ionescu gmbh",
+            "de vries",
+            "e",
+            "a",
+            "nothing here",
+            "lefevre",
+            "ioana2",
         ];
         let mut keys = 0;
         for limit in [8, 1, 3, 0] {
@@ -1309,17 +1355,25 @@ mod timing {
         let idx = SearchIndex::build(&d, |_| true, true);
         println!("build {:?}", t.elapsed());
         let mut times = Vec::new();
-        let reps: usize = std::env::var("SEARCH_REPS").ok().and_then(|r| r.parse().ok()).unwrap_or(1);
-        for q in std::iter::repeat_n([
-            "muller",
-            "sofia ort",
-            "ortega123",
-            "@example",
-            "jan",
-            "zoe",
-            "e",
-            "a",
-        ], reps).flatten() {
+        let reps: usize = std::env::var("SEARCH_REPS")
+            .ok()
+            .and_then(|r| r.parse().ok())
+            .unwrap_or(1);
+        for q in std::iter::repeat_n(
+            [
+                "muller",
+                "sofia ort",
+                "ortega123",
+                "@example",
+                "jan",
+                "zoe",
+                "e",
+                "a",
+            ],
+            reps,
+        )
+        .flatten()
+        {
             for n in 1..=q.len() {
                 let t = std::time::Instant::now();
                 let r = idx.search(&q[..n], 8);

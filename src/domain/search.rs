@@ -315,13 +315,17 @@ mod tests {
         let alphabet = [b'a', b'b', b'.', 0xc3, 0xa9, b'z'];
         let mut rng = Xorshift(0x9e37_79b9_7f4a_7c15);
         for _ in 0..20_000 {
-            let hay: Vec<u8> = (0..rng.next(40)).map(|_| alphabet[rng.next(alphabet.len())]).collect();
+            let hay: Vec<u8> = (0..rng.next(40))
+                .map(|_| alphabet[rng.next(alphabet.len())])
+                .collect();
             let needle: Vec<u8> = if !hay.is_empty() && rng.next(2) == 0 {
                 // A piece of the haystack (found), often near the end or a word edge.
                 let from = rng.next(hay.len());
                 hay[from..(from + 1 + rng.next(6)).min(hay.len())].to_vec()
             } else {
-                (0..rng.next(6)).map(|_| alphabet[rng.next(alphabet.len())]).collect()
+                (0..rng.next(6))
+                    .map(|_| alphabet[rng.next(alphabet.len())])
+                    .collect()
             };
             assert_eq!(
                 contains(&hay, &needle),
@@ -371,8 +375,23 @@ mod tests {
             "",
         ];
         let firsts = [
-            "m", "mu", "muller", "kate", "ate", "luc", "ana", "ελένη", "brien", "ann", "2", "x2", "work", "k.m",
-            "-luc", "@ex", "e",
+            "m",
+            "mu",
+            "muller",
+            "kate",
+            "ate",
+            "luc",
+            "ana",
+            "ελένη",
+            "brien",
+            "ann",
+            "2",
+            "x2",
+            "work",
+            "k.m",
+            "-luc",
+            "@ex",
+            "e",
         ];
         for key in keys {
             for first in firsts {
