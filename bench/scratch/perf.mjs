@@ -72,21 +72,38 @@ function instrument() {
     ch.port2.postMessage(0);
   }));
   addEventListener('TrunkApplicationStarted', (e) => { b.wasm = e.detail && e.detail.wasm; b.appStarted = performance.now(); });
-  // Search keys: keydown (capture) starts a sample, the frame after it ends it.
-  // Results computed: the app's `clientbook:search-rendered` mark after a key.
+  // Search keys, as bench/run.mjs measures them: the keydown (capture)
+  // starts a sample; the app's `clientbook:search-rendered` mark for it
+  // notes "results computed", and the frame painted after that mark ends it
+  // (rAF, then a message posted from it). Per key: the query, and the times
+  // of the mark, of the frame's rAF and of the paint since the keydown.
   const mark = performance.mark.bind(performance);
   performance.mark = (name, options) => {
-    if (name === 'clientbook:search-rendered' && b.computed && b.keyStart !== undefined) {
-      b.computed.push(performance.now() - b.keyStart);
-      b.keyStart = undefined;
+    const entry = mark(name, options);
+    const k = b.key;
+    if (name === 'clientbook:search-rendered' && k && k.marked === undefined) {
+      k.marked = performance.now();
+      k.q = options ? options.detail : undefined;
+      new Promise((res) => requestAnimationFrame((t) => {
+        k.frame = t;
+        k.rafAt = performance.now();
+        const ch = new MessageChannel();
+        ch.port1.onmessage = () => res(performance.now());
+        ch.port2.postMessage(0);
+      })).then((t) => {
+        k.painted = t;
+        b.samples.push({ q: k.q, mark: k.marked - k.start, frame: k.frame - k.start, raf: k.rafAt - k.start, ms: t - k.start });
+        b.keys.push(t - k.start);
+        b.computed.push(k.marked - k.start);
+        k.done();
+      });
     }
-    return mark(name, options);
+    return entry;
   };
   addEventListener('keydown', (e) => {
-    if (!b.keys || !e.target || e.target.id !== 'client-search') return;
-    const start = e.timeStamp;
-    b.keyStart = start;
-    b.pending = b.afterPaint().then((t) => b.keys.push(t - start));
+    if (!b.keys || !e.target || e.target.id !== 'client-search' || e.key === 'Escape') return;
+    const k = (b.key = { start: e.timeStamp });
+    b.pending = Promise.race([new Promise((res) => (k.done = res)), new Promise((res) => setTimeout(res, 10000))]);
   }, true);
 }
 
@@ -307,12 +324,12 @@ async function measure(n, reps) {
         // Search: every query key by key.
         const input = page.locator('#client-search');
         await input.focus();
-        await page.evaluate(() => { window.__perf.keys = []; window.__perf.computed = []; });
+        await page.evaluate(() => { window.__perf.keys = []; window.__perf.computed = []; window.__perf.samples = []; });
         if (PROFILE) { await cdp.send('Profiler.start'); }
         for (const q of meta.queries) {
           await page.keyboard.press('Escape');
           await page.evaluate(() => window.__perf.afterPaint());
-          await page.evaluate(() => (window.__perf.keys = window.__perf.keys || []));
+          await page.evaluate(() => window.__perf.afterPaint());
           for (const ch of q) {
             await page.keyboard.type(ch);
             await page.evaluate(() => window.__perf.pending);
@@ -324,6 +341,8 @@ async function measure(n, reps) {
         }
         const keys = await page.evaluate(() => window.__perf.keys);
         const computed = await page.evaluate(() => window.__perf.computed);
+        out.samples = await page.evaluate(() => window.__perf.samples);
+        writeFileSync(opt('samples', `/tmp/perf-search-samples-n${n}.json`), JSON.stringify(out.samples));
         out.search = { keys: keys.length, p50: pct(keys, 50), p95: pct(keys, 95), max: Math.max(...keys), computedP50: pct(computed, 50), computedP95: pct(computed, 95) };
         await page.keyboard.press('Escape');
         await cdp.send('HeapProfiler.collectGarbage');

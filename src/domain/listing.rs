@@ -10,7 +10,7 @@
 use super::account::{Account, AccountType};
 use super::directory::{Directory, NONE};
 use super::ids::{AccountId, ContactId, MemberId, TagId};
-use super::search::normalize;
+use super::search::{contains, normalize, TopK};
 use super::time::Timestamp;
 use std::collections::HashMap;
 
@@ -273,21 +273,41 @@ fn bit(b: u8) -> u64 {
     }
 }
 
+/// Whether byte `b` has a bit of its own in a mask.
+fn mask_is_exact(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'@' | b'.' | b'-' | b'_' | b' ')
+}
+
 fn mask_of(s: &[u8]) -> u64 {
     s.iter().fold(0, |m, &b| m | bit(b))
 }
 
-/// Whether `needle` occurs in `hay` (both short: a plain scan is fastest).
-fn contains(hay: &[u8], needle: &[u8]) -> bool {
-    match needle {
-        [] => true,
-        [one] => hay.contains(one),
-        [first, rest @ ..] => hay
-            .iter()
-            .enumerate()
-            .filter(|(_, b)| *b == first)
-            .any(|(i, _)| hay.get(i + 1..i + 1 + rest.len()) == Some(rest)),
+/// One word of a query, as the scan needs it.
+struct Word<'q> {
+    text: &'q [u8],
+    mask: u64,
+    /// One byte with a mask bit of its own (a letter, a digit, `@`, `.`,
+    /// ...): the mask alone says whether a key holds it.
+    exact: bool,
+}
+
+/// Whether every word occurs in `hay`, whose mask is `m`: the masks of all
+/// the words first, then the text of those the mask cannot decide.
+#[inline(always)]
+fn has_words(hay: &[u8], m: u64, words: &[Word]) -> bool {
+    // Plain loops: the release build optimises for size and would call
+    // the iterator adaptors instead of inlining them.
+    for w in words {
+        if m & w.mask != w.mask {
+            return false;
+        }
     }
+    for w in words {
+        if !w.exact && !contains(hay, w.text) {
+            return false;
+        }
+    }
+    true
 }
 
 impl Keys {
@@ -327,30 +347,150 @@ impl Keys {
         self.mask.len()
     }
 
-    fn whole(&self, i: usize) -> &str {
-        &self.text[self.start[i] as usize..self.start[i + 1] as usize]
+    /// Entry `i`'s bytes: from its start, where its name part ends, and its end.
+    #[inline(always)]
+    fn bounds(&self, i: usize) -> (usize, usize, usize) {
+        let start = self.start.get(i).map_or(0, |&x| x as usize);
+        let end = self.start.get(i + 1).map_or(start, |&x| x as usize).max(start);
+        let split = self.split.get(i).map_or(start, |&x| x as usize);
+        (start, split.max(start).min(end), end)
     }
 
-    fn name(&self, i: usize) -> &str {
-        &self.text[self.start[i] as usize..self.split[i] as usize]
+    #[inline(always)]
+    fn whole(&self, i: usize) -> &[u8] {
+        let (s, _, e) = self.bounds(i);
+        self.text.as_bytes().get(s..e).unwrap_or_default()
     }
 
-    fn rest(&self, i: usize) -> &str {
-        let (s, e) = (self.split[i] as usize + 1, self.start[i + 1] as usize);
-        self.text.get(s..e.max(s)).unwrap_or("")
+    #[inline(always)]
+    fn name(&self, i: usize) -> &[u8] {
+        let (s, n, _) = self.bounds(i);
+        self.text.as_bytes().get(s..n).unwrap_or_default()
     }
 
-    /// Whether every word (with its mask) occurs in the name part (`name`)
-    /// or anywhere.
-    fn has_all(&self, i: usize, words: &[(&[u8], u64, bool)], name: bool) -> bool {
-        let (m, hay) = if name {
-            (self.name_mask[i], self.name(i))
+    /// The emails (after the name part and its separator).
+    #[inline(always)]
+    fn rest(&self, i: usize) -> &[u8] {
+        let (_, n, e) = self.bounds(i);
+        self.text.as_bytes().get((n + 1).min(e)..e).unwrap_or_default()
+    }
+
+    /// Whether entry `i` holds every word anywhere.
+    #[inline(always)]
+    fn has(&self, i: usize, words: &[Word]) -> bool {
+        let m = self.mask.get(i).copied().unwrap_or(0);
+        has_words(self.whole(i), m, words)
+    }
+}
+
+/// One pass over the entries of a kind: every match (counted, and kept for
+/// narrowing the next key) and the best `limit` of each of two groups (for
+/// accounts the others and the archived ones, for contacts those matched by
+/// name and those matched by an email only).
+///
+/// The release build optimises for size, which leaves iterator adaptors and
+/// closures as calls; the loops here are plain so that a key's pass over
+/// 100,000 contacts stays a tight loop in wasm.
+struct Scan<'q> {
+    words: &'q [Word<'q>],
+    first: &'q [u8],
+    first_is_word: bool,
+    matched: Vec<u32>,
+    best: [TopK; 2],
+}
+
+impl<'q> Scan<'q> {
+    fn new(words: &'q [Word<'q>], first: &'q str, limit: usize, capacity: usize) -> Self {
+        Self {
+            words,
+            first: first.as_bytes(),
+            first_is_word: first.chars().all(char::is_alphanumeric),
+            matched: Vec::with_capacity(capacity),
+            best: [TopK::new(limit), TopK::new(limit)],
+        }
+    }
+
+    /// Offers entry `i` (key `key`) to group `group`.
+    #[inline(always)]
+    fn keep(&mut self, group: usize, key: &[u8], i: u32) {
+        self.matched.push(i);
+        if let Some(best) = self.best.get_mut(group) {
+            best.offer_key(key, self.first, self.first_is_word, i);
+        }
+    }
+
+    /// Account entry `i`: ranked by its name, archived ones after the others.
+    #[inline(always)]
+    fn account(&mut self, keys: &Keys, archived: &[bool], i: u32) {
+        let iu = i as usize;
+        if keys.has(iu, self.words) {
+            let group = usize::from(archived.get(iu).copied().unwrap_or(false));
+            self.keep(group, keys.whole(iu), i);
+        }
+    }
+
+    /// Contact entry `i`: by its name, else by its emails. A word holds no
+    /// white space, so it occurs in the whole key exactly when it occurs in
+    /// the name part or in the emails: each part is read at most once.
+    #[inline(always)]
+    fn contact(&mut self, keys: &Keys, i: u32) {
+        let iu = i as usize;
+        let (mask, name_mask) = (
+            keys.mask.get(iu).copied().unwrap_or(0),
+            keys.name_mask.get(iu).copied().unwrap_or(0),
+        );
+        for w in self.words {
+            if mask & w.mask != w.mask {
+                return;
+            }
+        }
+        let (name, rest) = (keys.name(iu), keys.rest(iu));
+        let mut by_name = true;
+        for w in self.words {
+            let in_name = name_mask & w.mask == w.mask && (w.exact || contains(name, w.text));
+            if !in_name {
+                by_name = false;
+                if !w.exact && !contains(rest, w.text) {
+                    return;
+                }
+            }
+        }
+        if by_name {
+            self.keep(0, name, i);
         } else {
-            (self.mask[i], self.whole(i))
-        };
-        words
-            .iter()
-            .all(|&(w, wm, exact)| m & wm == wm && (exact || contains(hay.as_bytes(), w)))
+            self.keep(1, rest, i);
+        }
+    }
+
+    /// Every match, and the best `limit`: the first group's, then the second's.
+    fn finish(self, limit: usize) -> (Vec<u32>, Vec<u32>) {
+        let [first, second] = self.best;
+        let mut hits = first.take();
+        if hits.len() < limit {
+            hits.extend(second.take().into_iter().take(limit - hits.len()));
+        }
+        (self.matched, hits)
+    }
+}
+
+/// Calls `f` with every entry of `last` (the last matches) or, without
+/// them, with every entry `0..n`.
+#[inline(always)]
+fn each(last: Option<&[u32]>, n: usize, mut f: impl FnMut(u32)) {
+    let mut k = 0;
+    match last {
+        Some(list) => {
+            while let Some(&i) = list.get(k) {
+                f(i);
+                k += 1;
+            }
+        }
+        None => {
+            while k < n {
+                f(k as u32);
+                k += 1;
+            }
+        }
     }
 }
 
@@ -376,6 +516,10 @@ pub struct SearchIndex {
     contact_accounts: Vec<u32>,
     directory: std::sync::Arc<Directory>,
     last: std::sync::Mutex<LastQuery>,
+    /// Whether account entry `i` is archived (read per match: the
+    /// directory's rows are not in display order, so asking it costs a
+    /// cache miss per account).
+    archived: Vec<bool>,
 }
 
 /// FNV-1a: ids are random already, so hashing them needs no protection
@@ -403,81 +547,6 @@ impl std::hash::Hasher for Fnv {
 
 /// A map keyed by ids, hashed with [`Fnv`].
 pub type IdMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<Fnv>>;
-
-/// How well `key` matches the query words: 0 the key starts with the first
-/// word, 1 a word of the key does (the first word occurs right after a
-/// character that is not a letter or digit), 2 it occurs elsewhere.
-fn rank(key: &str, first: &str) -> u8 {
-    if key.starts_with(first) {
-        return 0;
-    }
-    // Words hold only letters and digits: a query word with anything else
-    // never starts one.
-    let starts_word = first.chars().all(char::is_alphanumeric);
-    if starts_word {
-        let (k, f) = (key.as_bytes(), first.as_bytes());
-        let mut from = 0;
-        while let Some(p) = k
-            .get(from..)
-            .and_then(|rest| rest.windows(f.len()).position(|w| w == f))
-        {
-            let at = from + p;
-            if key[..at]
-                .chars()
-                .next_back()
-                .is_some_and(|c| !c.is_alphanumeric())
-            {
-                return 1;
-            }
-            from = at + 1;
-        }
-    }
-    2
-}
-
-/// The best `limit` entries by rank, alphabetical within a rank: matches
-/// come in display order, so each rank keeps its first `limit`.
-struct Best {
-    buckets: [Vec<u32>; 6],
-    limit: usize,
-}
-
-impl Best {
-    fn new(limit: usize) -> Self {
-        Self {
-            buckets: Default::default(),
-            limit,
-        }
-    }
-    /// Whether nothing of rank `rank` or worse can enter any more.
-    fn full_from(&self, rank: usize) -> bool {
-        self.buckets[..rank.min(6)].iter().map(Vec::len).sum::<usize>() >= self.limit
-    }
-    /// Whether nothing can enter any more (the best rank is full).
-    fn full(&self) -> bool {
-        self.full_from(1)
-    }
-    /// Offers entry `i` whose key is `key`, working out its rank only as far
-    /// as it could still enter.
-    fn offer_key(&mut self, key: &str, first: &str, i: u32) {
-        if key.starts_with(first) {
-            self.offer(0, i);
-        } else if !self.full_from(1) {
-            self.offer(rank(key, first), i);
-        }
-    }
-    fn offer(&mut self, rank: u8, i: u32) {
-        if let Some(b) = self.buckets.get_mut(usize::from(rank)) {
-            if b.len() < self.limit {
-                b.push(i);
-            }
-        }
-    }
-    fn take(self) -> Vec<u32> {
-        let limit = self.limit;
-        self.buckets.into_iter().flatten().take(limit).collect()
-    }
-}
 
 impl SearchIndex {
     /// Builds the index. Account rows for which `visible` is false are left
@@ -547,6 +616,7 @@ impl SearchIndex {
         }
         from.push(contact_accounts.len() as u32);
         Self {
+            archived: accounts.iter().map(|&a| d.account_archived(a)).collect(),
             account_keys: Keys::new(d, accounts, false),
             contact_keys: Keys::new(d, contacts, true),
             from,
@@ -568,79 +638,48 @@ impl SearchIndex {
     /// every word of `query` (case and accents ignored); best matches first:
     /// names that start with the query, then names with a word that does,
     /// then the rest, each alphabetically (contacts matched by an email
-    /// only come after those matched by name).
+    /// only come after those matched by name, ranked by their emails;
+    /// archived accounts after the others).
+    ///
+    /// One pass over the entries (or, when the query only adds to the last
+    /// one, over the last matches) counts the matches; a rank is worked
+    /// out only for a match that could still be among the first `limit`
+    /// ([`TopK`]).
     pub fn search(&self, query: &str, limit: usize) -> SearchResults {
         let q = normalize(query);
-        let words: Vec<(&[u8], u64, bool)> = q
+        let words: Vec<Word> = q
             .split_whitespace()
             .map(|w| {
-                let b = w.as_bytes();
-                let exact = matches!(b, [c] if c.is_ascii_alphanumeric());
-                (b, mask_of(b), exact)
+                let text = w.as_bytes();
+                Word {
+                    text,
+                    mask: mask_of(text),
+                    exact: matches!(text, [c] if mask_is_exact(*c)),
+                }
             })
             .collect();
         let Some(first) = q.split_whitespace().next() else {
             return SearchResults::default();
         };
         // Typing on: only the last matches can still match.
-        let (narrow_accounts, narrow_contacts) = match self.last.lock() {
-            Ok(last) if !last.query.is_empty() && q.starts_with(&last.query) => {
-                (Some(last.accounts.clone()), Some(last.contacts.clone()))
-            }
+        let (last_accounts, last_contacts) = match self.last.lock() {
+            Ok(mut last) if !last.query.is_empty() && q.starts_with(&last.query) => (
+                Some(std::mem::take(&mut last.accounts)),
+                Some(std::mem::take(&mut last.contacts)),
+            ),
             _ => (None, None),
         };
 
-        let d = &*self.directory;
-        let ak = &self.account_keys;
-        let mut matched_accounts = Vec::new();
-        let mut best = Best::new(limit);
-        let mut best_archived = Best::new(limit);
-        let mut check_account = |i: u32| {
-            let iu = i as usize;
-            if ak.has_all(iu, &words, false) {
-                matched_accounts.push(i);
-                let archived = ak.rows.get(iu).is_some_and(|&r| d.account_archived(r));
-                let b = if archived { &mut best_archived } else { &mut best };
-                if !b.full() {
-                    b.offer_key(ak.whole(iu), first, i);
-                }
-            }
-        };
-        match narrow_accounts {
-            Some(list) => list.into_iter().for_each(&mut check_account),
-            None => (0..ak.len() as u32).for_each(&mut check_account),
-        }
-        let mut account_hits = best.take();
-        if account_hits.len() < limit {
-            account_hits.extend(best_archived.take().into_iter().take(limit - account_hits.len()));
-        }
-
-        let ck = &self.contact_keys;
-        let mut matched_contacts = Vec::new();
-        let mut by_name = Best::new(limit);
-        let mut by_email = Best::new(limit);
-        let mut check_contact = |i: u32| {
-            let iu = i as usize;
-            if ck.has_all(iu, &words, true) {
-                matched_contacts.push(i);
-                if !by_name.full() {
-                    by_name.offer_key(ck.name(iu), first, i);
-                }
-            } else if ck.has_all(iu, &words, false) {
-                matched_contacts.push(i);
-                if !by_email.full() {
-                    by_email.offer_key(ck.rest(iu), first, i);
-                }
-            }
-        };
-        match narrow_contacts {
-            Some(list) => list.into_iter().for_each(&mut check_contact),
-            None => (0..ck.len() as u32).for_each(&mut check_contact),
-        }
-        let mut contact_hits = by_name.take();
-        if contact_hits.len() < limit {
-            contact_hits.extend(by_email.take().into_iter().take(limit - contact_hits.len()));
-        }
+        let (ak, ck) = (&self.account_keys, &self.contact_keys);
+        let size = |last: &Option<Vec<u32>>, keys: &Keys| last.as_ref().map_or(keys.len(), Vec::len);
+        let mut accounts = Scan::new(&words, first, limit, size(&last_accounts, ak));
+        each(last_accounts.as_deref(), ak.len(), |i| {
+            accounts.account(ak, &self.archived, i)
+        });
+        let (matched_accounts, account_hits) = accounts.finish(limit);
+        let mut contacts = Scan::new(&words, first, limit, size(&last_contacts, ck));
+        each(last_contacts.as_deref(), ck.len(), |i| contacts.contact(ck, i));
+        let (matched_contacts, contact_hits) = contacts.finish(limit);
 
         let results = SearchResults {
             total_accounts: matched_accounts.len(),
@@ -1028,6 +1067,206 @@ mod tests {
         assert_eq!(r.len(), 8);
     }
 
+    /// The search by its definition: every entry tested on its own, every
+    /// match sorted by (group, rank, display order), the first `limit` kept.
+    fn full_sort_search(idx: &SearchIndex, query: &str, limit: usize) -> SearchResults {
+        let q = normalize(query);
+        let words: Vec<&str> = q.split_whitespace().collect();
+        let Some(&first) = words.first() else {
+            return SearchResults::default();
+        };
+        let rank = |key: &str| -> u8 {
+            let word = first.chars().all(char::is_alphanumeric);
+            if key.starts_with(first) {
+                0
+            } else if word
+                && (1..key.len()).any(|p| {
+                    key.is_char_boundary(p)
+                        && key[p..].starts_with(first)
+                        && key[..p].chars().next_back().is_some_and(|c| !c.is_alphanumeric())
+                })
+            {
+                1
+            } else {
+                2
+            }
+        };
+        let has = |key: &str| words.iter().all(|w| key.contains(w));
+        let text = |b: &[u8]| std::str::from_utf8(b).unwrap().to_owned();
+        let d = &*idx.directory;
+        let ak = &idx.account_keys;
+        let mut accounts: Vec<(bool, u8, usize)> = (0..ak.len())
+            .filter(|&i| has(&text(ak.whole(i))))
+            .map(|i| (d.account_archived(ak.rows[i]), rank(&text(ak.whole(i))), i))
+            .collect();
+        accounts.sort();
+        let ck = &idx.contact_keys;
+        let mut contacts: Vec<(u8, u8, usize)> = (0..ck.len())
+            .filter_map(|i| {
+                let (name, rest) = (text(ck.name(i)), text(ck.rest(i)));
+                if has(&name) {
+                    Some((0, rank(&name), i))
+                } else {
+                    has(&text(ck.whole(i))).then(|| (1, rank(&rest), i))
+                }
+            })
+            .collect();
+        contacts.sort();
+        SearchResults {
+            total_accounts: accounts.len(),
+            total_contacts: contacts.len(),
+            accounts: accounts
+                .iter()
+                .take(limit)
+                .filter_map(|&(_, _, i)| idx.account_entry(i))
+                .collect(),
+            contacts: contacts
+                .iter()
+                .take(limit)
+                .filter_map(|&(_, _, i)| idx.contact_entry(i))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn search_returns_exactly_the_first_matches_of_a_full_sort() {
+        // Generated practice: few distinct names (so many equal keys and
+        // ties), accents, hyphens, digits, another script, archived
+        // accounts, contacts with several emails or none, hidden accounts.
+        let firsts = [
+            "Ana",
+            "Anna",
+            "Jürgen",
+            "Sofía",
+            "Jean-Luc",
+            "Zoë",
+            "Ελένη",
+            "Kate",
+            "Dan",
+            "Ioana",
+            "Ann",
+        ];
+        let lasts = [
+            "Müller",
+            "Mullerová",
+            "Ortega",
+            "de Vries",
+            "O'Brien",
+            "Ionescu",
+            "Popescu",
+            "Annan",
+            "Lefèvre",
+            "Dan",
+            "X2",
+        ];
+        let domains = ["example.com", "mail.example", "work.example.org", "anna.example"];
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let mut ids = SeededIds::new(11);
+        let mut contacts = Vec::new();
+        for k in 0..900 {
+            let (f, l) = (firsts[next(firsts.len())], lasts[next(lasts.len())]);
+            let emails: Vec<String> = (0..next(4))
+                .map(|e| {
+                    let local = normalize(&format!("{f}.{l}"))
+                        .chars()
+                        .filter(char::is_ascii_alphanumeric)
+                        .collect::<String>();
+                    format!("{local}{}{e}@{}", k % 7, domains[next(domains.len())])
+                })
+                .collect();
+            let emails: Vec<&str> = emails.iter().map(String::as_str).collect();
+            contacts.push(contact(&mut ids, f, l, &emails));
+        }
+        let mut accounts = Vec::new();
+        let mut links = Vec::new();
+        for k in 0..400 {
+            let c = &contacts[next(contacts.len())];
+            let name = match next(4) {
+                0 => format!("{} GmbH", c.last_name),
+                1 => format!("Hidden {}", c.first_name),
+                _ => format!("{} {}", c.first_name, c.last_name),
+            };
+            let mut a = account(&mut ids, &name, AccountType::Individual, k);
+            a.archived = next(6) == 0;
+            links.push(link(&a, c));
+            if next(3) == 0 {
+                links.push(link(&a, &contacts[next(contacts.len())]));
+            }
+            accounts.push(a);
+        }
+        let dir = std::sync::Arc::new(Directory::of(&accounts, &contacts, &links));
+        let d = dir.clone();
+        let idx = SearchIndex::build(&dir, move |a| !d.account_name(a).starts_with("Hidden"), true);
+        assert!(idx.contact_count() > 600 && idx.account_count() > 200);
+
+        let typed = [
+            "muller",
+            "mul",
+            "ann",
+            "anna annan",
+            "an",
+            "jean-luc",
+            "luc",
+            "-luc",
+            "o'brien",
+            "brien",
+            "ελένη",
+            "ελ",
+            "zoe",
+            "zoë",
+            "x2",
+            "2",
+            "dan dan",
+            "dan",
+            "@example",
+            "work.ex",
+            "anna.example",
+            ".com",
+            "sofia ort",
+            "ionescu gmbh",
+            "de vries",
+            "e",
+            "a",
+            "nothing here",
+            "lefevre",
+            "ioana2",
+        ];
+        let mut keys = 0;
+        for limit in [8, 1, 3, 0] {
+            for q in typed {
+                // Key by key on the one index (each key narrows the last).
+                let mut so_far = String::new();
+                for ch in q.chars() {
+                    so_far.push(ch);
+                    assert_eq!(
+                        idx.search(&so_far, limit),
+                        full_sort_search(&idx, &so_far, limit),
+                        "query {so_far:?}, limit {limit}"
+                    );
+                    keys += 1;
+                }
+                idx.search("", limit);
+            }
+        }
+        // Every letter and digit on its own (the mask alone decides).
+        for c in ('a'..='z').chain('0'..='9') {
+            let q = c.to_string();
+            assert_eq!(idx.search(&q, 8), full_sort_search(&idx, &q, 8), "query {q:?}");
+        }
+        assert!(keys > 400);
+        // Ties (equal names) and every group are exercised.
+        let r = idx.search("a", 8);
+        assert_eq!(r.accounts.len(), 8);
+        assert_eq!(r.contacts.len(), 8);
+        assert!(full_sort_search(&idx, "example", 50).contacts.len() == 50);
+    }
+
     #[test]
     fn typing_on_narrows_to_the_same_results_as_a_fresh_search() {
         let mut ids = SeededIds::new(9);
@@ -1116,16 +1355,25 @@ mod timing {
         let idx = SearchIndex::build(&d, |_| true, true);
         println!("build {:?}", t.elapsed());
         let mut times = Vec::new();
-        for q in [
-            "muller",
-            "sofia ort",
-            "ortega123",
-            "@example",
-            "jan",
-            "zoe",
-            "e",
-            "a",
-        ] {
+        let reps: usize = std::env::var("SEARCH_REPS")
+            .ok()
+            .and_then(|r| r.parse().ok())
+            .unwrap_or(1);
+        for q in std::iter::repeat_n(
+            [
+                "muller",
+                "sofia ort",
+                "ortega123",
+                "@example",
+                "jan",
+                "zoe",
+                "e",
+                "a",
+            ],
+            reps,
+        )
+        .flatten()
+        {
             for n in 1..=q.len() {
                 let t = std::time::Instant::now();
                 let r = idx.search(&q[..n], 8);

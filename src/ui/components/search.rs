@@ -373,8 +373,15 @@ pub fn Search() -> impl IntoView {
                 on:blur=move |_| open.set(false)
                 on:input=move |ev| {
                     query.set(event_target_value(&ev));
-                    active.set(None);
-                    open.set(true);
+                    // Only what changes: each option's class and state
+                    // follow `active`, so setting it to what it is would
+                    // redo them all on every key.
+                    if active.get_untracked().is_some() {
+                        active.set(None);
+                    }
+                    if !open.get_untracked() {
+                        open.set(true);
+                    }
                 }
                 on:keydown=on_keydown
             />
