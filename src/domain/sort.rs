@@ -94,11 +94,11 @@ mod tests {
 
     #[test]
     fn map_and_set_are_what_collect_makes() {
-        let pairs = vec![(3, "a"), (1, "b"), (3, "c"), (2, "d"), (1, "e")];
+        let pairs = [(3, "a"), (1, "b"), (3, "c"), (2, "d"), (1, "e")];
         let collected: BTreeMap<_, _> = pairs.iter().cloned().collect();
         assert_eq!(map(pairs.iter().cloned()), collected);
         assert_eq!(map(pairs.iter().cloned()).get(&3), Some(&"c"));
-        let items = vec!["x", "b", "x", "a", "b"];
+        let items = ["x", "b", "x", "a", "b"];
         let collected: BTreeSet<_> = items.iter().cloned().collect();
         assert_eq!(set(items.iter().cloned()), collected);
         assert!(map(Vec::<(u8, u8)>::new()).is_empty());
