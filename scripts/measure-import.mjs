@@ -3,6 +3,8 @@
 //
 //   node scripts/measure-import.mjs [port] [accounts...]    (default: 8103 10000)
 //   DIST=/other/dist node scripts/measure-import.mjs ...     (another build)
+//   NO_BASELINE=1 ...     (skip the plain-JavaScript baseline; no ratios)
+//   PROFILE_EXPORT=1 ...  (a CPU profile of the export: top self time)
 //
 // For each size: a plain-JavaScript baseline writes the same records into a
 // fresh database with the same stores and indexes (one transaction, a put
@@ -18,6 +20,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generate } from '../tests/e2e/specs/gen-bundle.js';
 import { serveStatic } from '../tests/e2e/serve.mjs';
+import { topSelfTime } from '../bench/lib/profile.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const require = createRequire(path.join(here, '../tests/e2e/package.json'));
@@ -160,8 +163,8 @@ for (const n of sizes) {
   await page.getByRole('heading', { name: 'Import & export', level: 1 }).waitFor();
   await page.getByText('Opening your data…').waitFor({ state: 'detached' }).catch(() => {});
 
-  const base = await baseline(page);
-  base.readMs = await readBaseline(page, base.name);
+  const base = process.env.NO_BASELINE ? { ms: NaN, readMs: NaN, records: 0, name: '' } : await baseline(page);
+  if (!process.env.NO_BASELINE) base.readMs = await readBaseline(page, base.name);
   console.log(`baseline (raw IndexedDB, ${base.records} records): write ${Math.round(base.ms)} ms, read everything (getAll) ${Math.round(base.readMs)} ms`);
 
   await watch(page);
@@ -178,6 +181,12 @@ for (const n of sizes) {
   console.log('main thread during import:', JSON.stringify(blocked));
 
   await watch(page);
+  const cdp = process.env.PROFILE_EXPORT ? await context.newCDPSession(page) : null;
+  if (cdp) {
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 1000 });
+    await cdp.send('Profiler.start');
+  }
   const t3 = Date.now();
   const [download] = await Promise.all([
     page.waitForEvent('download', { timeout: 600_000 }),
@@ -186,6 +195,10 @@ for (const n of sizes) {
   await page.getByRole('status').filter({ hasText: 'Downloaded' }).waitFor({ timeout: 600_000 });
   const t4 = Date.now();
   const out = await download.path();
+  if (cdp) {
+    const { profile } = await cdp.send('Profiler.stop');
+    for (const f of topSelfTime(profile, 15)) console.log(`  ${Math.round(f.ms)} ms ${(f.share * 100).toFixed(1)}% ${f.name}`);
+  }
   console.log(`export ${t4 - t3} ms, ratio to the raw read ${((t4 - t3) / base.readMs).toFixed(2)} (${(fs.statSync(out).size / 1e6).toFixed(1)} MB); main thread: ${JSON.stringify(await stopWatch(page))}`);
 
   await watch(page);

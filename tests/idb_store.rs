@@ -254,6 +254,100 @@ async fn a_version_3_database_gets_the_contact_photos_store_and_keeps_its_contac
     IdbStore::delete_database(&name).await.expect("delete");
 }
 
+#[wasm_bindgen_test]
+async fn a_version_4_database_gets_its_bundle_lines_in_the_upgrade_and_reads_back_the_same() {
+    use clientbook::bundle::{self, Meta};
+    use clientbook::store::idb::IdbBackend;
+    use clientbook::store::{Backend, Tx};
+    let name = unique_name();
+    let mut sample = bundle::fixtures::sample(40, 17);
+    sample.accounts[2].name = "Zoë \"Ünïcode\" <i>".into();
+    sample.sort();
+    {
+        let v4 = IdbBackend::open_version(&name, 4, Hooks::default())
+            .await
+            .expect("open v4");
+        assert!(v4.write(&[schema::LINES]).is_err(), "no such store in version 4");
+        let tx = v4
+            .write(&[
+                schema::CATALOG,
+                schema::ACCOUNTS,
+                schema::CONTACTS,
+                schema::LINKS,
+                schema::NOTES,
+                schema::HISTORY,
+            ])
+            .expect("tx");
+        // Records as version 4 stored them: the domain values plus the
+        // fields the indexes read.
+        let with = |v: serde_json::Value, extra: &[(&str, serde_json::Value)]| {
+            let mut v = v;
+            for (k, x) in extra {
+                v[*k] = x.clone();
+            }
+            v
+        };
+        for item in &sample.catalog {
+            tx.put(schema::CATALOG, item).expect("put");
+        }
+        for a in &sample.accounts {
+            let key = clientbook::domain::search::normalize(&a.name);
+            let v = with(
+                serde_json::to_value(a).expect("json"),
+                &[("name_key", key.into())],
+            );
+            tx.put(schema::ACCOUNTS, &v).expect("put");
+        }
+        for c in &sample.contacts {
+            let v = with(
+                serde_json::to_value(c).expect("json"),
+                &[
+                    ("name_key", c.sort_key().into()),
+                    ("email_keys", c.email_keys().into()),
+                ],
+            );
+            tx.put(schema::CONTACTS, &v).expect("put");
+        }
+        tx.put_many(schema::LINKS, &sample.links).expect("put");
+        tx.put_many(schema::NOTES, &sample.notes).expect("put");
+        tx.put_many(schema::HISTORY, &sample.history).expect("put");
+        tx.commit().await.expect("commit");
+    }
+    let store = IdbStore::open(&name, Hooks::default())
+        .await
+        .expect("upgrade to current");
+    // Every record reads back as it was.
+    let read = store.export().await.expect("export");
+    let meta = Meta {
+        exported_at: Timestamp(1),
+        app_version: "t".into(),
+    };
+    let expected = bundle::write(&sample, &meta);
+    assert_eq!(bundle::write(&read, &meta), expected);
+    // The upgrade filled the lines (nothing left to rebuild), and they write
+    // the same file.
+    let (catalog, lists) = store
+        .stored_lines()
+        .await
+        .expect("read lines")
+        .expect("filled by the upgrade");
+    assert_eq!(lists[0].concat().lines().count(), 40);
+    assert_eq!(bundle::write::write_lines(&catalog, &lists, &meta), expected);
+    // A write after the upgrade keeps them in step.
+    let mut after = read.accounts[0].clone();
+    after.name = "Renamed".into();
+    store
+        .update_account(&read.accounts[0], &after, &[])
+        .await
+        .expect("update");
+    let (catalog, lists) = store.stored_lines().await.expect("lines").expect("kept");
+    let now = bundle::write(&store.export().await.expect("export"), &meta);
+    assert_eq!(bundle::write::write_lines(&catalog, &lists, &meta), now);
+    assert!(now.contains("\"name\":\"Renamed\""));
+    drop(store);
+    IdbStore::delete_database(&name).await.expect("delete");
+}
+
 /// Opens a database with the plain API, as another tab or another version would.
 async fn raw_open(name: &str, version: Option<u32>) -> Result<web_sys::IdbDatabase, wasm_bindgen::JsValue> {
     let factory = web_sys::window()

@@ -68,6 +68,7 @@ macro_rules! store_contract_tests {
             merging_a_contact_changed_meanwhile_is_refused,
             groups_marked_not_duplicates_are_remembered,
             directory_follows_writes_and_is_rebuilt_when_missing,
+            lines_follow_writes_and_are_rebuilt_when_missing,
             records_by_id_and_one_link);
     };
     (@one native, $make:expr, $($case:ident),*) => {
@@ -79,6 +80,7 @@ macro_rules! store_contract_tests {
                     $crate::store::contract::directory_is_built(&store).await;
                     $crate::store::contract::$case(&store).await;
                     $crate::store::contract::directory_in_step(&store).await;
+                    $crate::store::contract::lines_in_step(&store).await;
                 });
             }
         )*
@@ -91,12 +93,31 @@ macro_rules! store_contract_tests {
                 $crate::store::contract::directory_is_built(&*store).await;
                 $crate::store::contract::$case(&*store).await;
                 $crate::store::contract::directory_in_step(&*store).await;
+                $crate::store::contract::lines_in_step(&*store).await;
             }
         )*
     };
     ($mode:ident, $make:expr) => {
         $crate::store_contract_tests!(@cases $mode, $make);
     };
+}
+
+/// Run after every case: the stored bundle lines are current (never
+/// rebuilt) and write exactly the bundle the records write.
+pub async fn lines_in_step<B: Backend>(store: &Repo<B>) {
+    let meta = crate::bundle::Meta {
+        exported_at: Timestamp(9),
+        app_version: "contract".into(),
+    };
+    let Some((catalog, lists)) = ok(store.stored_lines().await, "stored lines") else {
+        panic!("the stored lines were lost (they would be rebuilt)");
+    };
+    let from_lines = crate::bundle::write::write_lines(&catalog, &lists, &meta);
+    let from_records = crate::bundle::write(&ok(store.export().await, "export"), &meta);
+    assert_eq!(
+        from_lines, from_records,
+        "the stored lines differ from the records"
+    );
 }
 
 /// Run before every case: the store has a (stored) directory from the start,
@@ -2171,4 +2192,58 @@ pub async fn records_by_id_and_one_link<B: Backend>(store: &Repo<B>) {
     let link = ok(store.link(&a.account.id, &ca.id).await, "link");
     assert_eq!(link.as_ref(), a.links.first());
     assert_eq!(ok(store.link(&a.account.id, &cb.id).await, "no link"), None);
+}
+
+pub async fn lines_follow_writes_and_are_rebuilt_when_missing<B: Backend>(store: &Repo<B>) {
+    use super::{schema, Key, Tx};
+    let meta = crate::bundle::Meta {
+        exported_at: Timestamp(3),
+        app_version: "x".into(),
+    };
+    let from_lines = |(catalog, lists): (Vec<CatalogItem>, crate::bundle::write::StoredLists)| {
+        crate::bundle::write::write_lines(&catalog, &lists, &meta)
+    };
+    // Empty: the lines say so.
+    let empty = ok(store.export_lines().await, "export lines");
+    assert!(empty.1.iter().all(Vec::is_empty), "{:?}", empty.1);
+    assert_eq!(
+        from_lines(empty),
+        crate::bundle::write(&crate::bundle::Contents::default(), &meta)
+    );
+    // Imported, edited, a note added and deleted: each write keeps them.
+    let sample = crate::bundle::fixtures::sample(12, 41);
+    ok(
+        store.import(&sample, Default::default(), Timestamp(5)).await,
+        "import",
+    );
+    lines_in_step(store).await;
+    let accounts = ok(store.accounts().await, "accounts");
+    let before = accounts[3].clone();
+    let mut after = before.clone();
+    after.name = "Łukasz \"Quote\" <b>".into();
+    ok(store.update_account(&before, &after, &[]).await, "update");
+    lines_in_step(store).await;
+    let text = from_lines(ok(store.export_lines().await, "export lines"));
+    assert!(text.contains("\"name\":\"Łukasz \\\"Quote\\\" <b>\""), "{text}");
+    assert_eq!(text, bundle_text_at(&ok(store.export().await, "export"), &meta));
+
+    // Without the format marker (an older line format, or the store cleared
+    // behind the app's back) the next export rebuilds them; writes after that
+    // keep them.
+    let raw = ok(store.backend().write(&[schema::LINES]), "raw write");
+    ok(raw.delete(schema::LINES, &Key::one("format")), "delete marker");
+    ok(raw.commit().await, "commit");
+    assert!(ok(store.stored_lines().await, "stored lines").is_none());
+    let rebuilt = from_lines(ok(store.export_lines().await, "rebuilt"));
+    assert_eq!(
+        rebuilt,
+        bundle_text_at(&ok(store.export().await, "export"), &meta)
+    );
+    assert!(ok(store.stored_lines().await, "stored lines").is_some());
+    assert!(ok(store.undo_import().await, "undo"));
+    lines_in_step(store).await;
+}
+
+fn bundle_text_at(c: &crate::bundle::Contents, meta: &crate::bundle::Meta) -> String {
+    crate::bundle::write(c, meta)
 }

@@ -146,6 +146,18 @@ impl IdbTx {
         })
     }
 
+    /// The upgrade transaction of an open request, for the steps that
+    /// convert records. It commits by itself once its requests are done
+    /// (never aborted on drop; the caller aborts it on failure).
+    fn upgrade(tx: IdbTransaction) -> Self {
+        Self {
+            tx,
+            done: None,
+            finished: true,
+            stores: RefCell::default(),
+        }
+    }
+
     fn store(&self, name: &'static str) -> Result<IdbObjectStore, StoreError> {
         if let Some((_, s)) = self.stores.borrow().iter().find(|(n, _)| *n == name) {
             return Ok(s.clone());
@@ -200,6 +212,10 @@ const PUT_BATCH: usize = 256;
 
 /// Records per request of a whole-store read.
 const READ_PAGE: u32 = 2_000;
+
+/// Values per request of [`IdbTx::texts`] (large texts: a page of the
+/// `lines` store is about 6 MB at 100,000 contacts).
+const TEXT_PAGE: u32 = 64;
 
 /// Keys per request of a read of every key.
 const KEYS_PAGE: u32 = 20_000;
@@ -320,6 +336,8 @@ fn apply(op: &SchemaOp, db: &IdbDatabase, tx: &IdbTransaction) -> Result<(), JsV
             tx.object_store(store)?
                 .create_index_with_str_and_optional_parameters(name, key_path, &params)?;
         }
+        // Needs reads and writes: run by the upgrade handler after the steps.
+        SchemaOp::FillLines => {}
     }
     Ok(())
 }
@@ -351,6 +369,22 @@ impl IdbBackend {
                         let _ = tx.abort();
                         return;
                     }
+                }
+                if schema::upgrade_ops(old, version).any(|op| *op == SchemaOp::FillLines) {
+                    // Converts the stored records inside this upgrade
+                    // transaction: it awaits only its own requests (the
+                    // future starts in this event's microtasks, while the
+                    // transaction is active), and the open request succeeds
+                    // only once the transaction has committed.
+                    let upgrade_error = upgrade_error.clone();
+                    wasm_bindgen_futures::spawn_local(async move {
+                        let work = IdbTx::upgrade(tx);
+                        if let Err(e) = super::lines::rebuild(&work).await {
+                            *upgrade_error.borrow_mut() =
+                                Some(format!("schema upgrade failed filling the bundle lines: {e}"));
+                            let _ = work.tx.abort();
+                        }
+                    });
                 }
             })
         };
@@ -495,6 +529,94 @@ impl super::Tx for IdbTx {
                 page = request(&req).await?;
             }
         }
+    }
+
+    /// In pages of [`TEXT_PAGE`] values; each string is handed over as it
+    /// is (no `JSON.stringify`, no escaping, no JSON parse).
+    async fn texts(
+        &self,
+        store: &'static str,
+        key: &'static str,
+        text: &'static str,
+    ) -> Result<Vec<(String, String)>, StoreError> {
+        let os = self.store(store)?;
+        let (key_name, text_name) = (JsValue::from_str(key), JsValue::from_str(text));
+        let field = |record: &JsValue, name: &JsValue, what: &str| {
+            js_sys::Reflect::get(record, name)
+                .ok()
+                .and_then(|v| v.as_string())
+                .ok_or_else(|| corrupt(store, format!("no text in field {what}")))
+        };
+        let mut range = JsValue::NULL;
+        let mut out = Vec::new();
+        loop {
+            let req = os
+                .get_all_with_key_and_limit(&range, TEXT_PAGE)
+                .map_err(|e| js_error(&e))?;
+            let page: js_sys::Array = request(&req).await?.unchecked_into();
+            let n = page.length();
+            for record in page.iter() {
+                out.push((field(&record, &key_name, key)?, field(&record, &text_name, text)?));
+            }
+            if n < TEXT_PAGE {
+                return Ok(out);
+            }
+            range = web_sys::IdbKeyRange::lower_bound_with_open(&key_of(&os, &page.get(n - 1))?, true)
+                .map_err(|e| js_error(&e))?
+                .into();
+        }
+    }
+
+    /// The gets are issued together and the last one awaited; each text
+    /// is handed over as it is (no JSON).
+    async fn texts_of(
+        &self,
+        store: &'static str,
+        keys: &[Key],
+        text: &'static str,
+    ) -> Result<Vec<Option<String>>, StoreError> {
+        let os = self.store(store)?;
+        let mut requests = Vec::with_capacity(keys.len());
+        for k in keys {
+            requests.push(os.get(&key_js(k)).map_err(|e| js_error(&e))?);
+        }
+        let Some(last) = requests.last() else {
+            return Ok(Vec::new());
+        };
+        request(last).await?;
+        let name = JsValue::from_str(text);
+        let mut out = Vec::with_capacity(requests.len());
+        for r in &requests {
+            let Some(record) = optional(r.result().map_err(|e| js_error(&e))?) else {
+                out.push(None);
+                continue;
+            };
+            let t = js_sys::Reflect::get(&record, &name)
+                .ok()
+                .and_then(|v| v.as_string())
+                .ok_or_else(|| corrupt(store, format!("no text in field {text}")))?;
+            out.push(Some(t));
+        }
+        Ok(out)
+    }
+
+    /// Builds the object field by field: the text becomes a JavaScript
+    /// string directly (no JSON escaping and parsing of a large text).
+    fn put_text(
+        &self,
+        store: &'static str,
+        key: (&'static str, &str),
+        text: (&'static str, &str),
+    ) -> Result<(), StoreError> {
+        let record = js_sys::Object::new();
+        for (field, value) in [key, text] {
+            js_sys::Reflect::set(&record, &JsValue::from_str(field), &JsValue::from_str(value))
+                .map_err(|e| js_error(&e))?;
+        }
+        self.store(store)?
+            .put(&record)
+            .map_err(|e| js_error(&e))
+            .map(|_| ())
     }
 
     async fn by_index<T: DeserializeOwned>(

@@ -53,6 +53,15 @@ fn empty_db() -> Db {
     let mut db = Db::new();
     for op in schema::upgrade_ops(0, schema::DB_VERSION) {
         match *op {
+            // A new database: nothing to fill, only the format marker.
+            SchemaOp::FillLines => {
+                if let Some(t) = db.get_mut(schema::LINES) {
+                    t.records.insert(
+                        Key::one(super::lines::FORMAT_KEY),
+                        serde_json::json!({ "chunk": super::lines::FORMAT_KEY, "text": super::lines::FORMAT }),
+                    );
+                }
+            }
             SchemaOp::CreateStore { name, key_path } => {
                 db.insert(
                     name,

@@ -14,6 +14,7 @@
 //! does it in one transaction: all of it is written, or none of it.
 
 pub mod contract;
+pub mod lines;
 pub mod memory;
 mod records;
 mod repo;
@@ -120,6 +121,66 @@ pub trait Tx {
         index: &'static str,
         value: &str,
     ) -> Result<Vec<T>, StoreError>;
+    /// Every record's two string fields `key` and `text`, in primary-key
+    /// order: large texts read as they are (IndexedDB hands each string
+    /// over directly instead of as JSON).
+    async fn texts(
+        &self,
+        store: &'static str,
+        key: &'static str,
+        text: &'static str,
+    ) -> Result<Vec<(String, String)>, StoreError> {
+        let records: Vec<serde_json::Map<String, serde_json::Value>> = self.all(store).await?;
+        records
+            .into_iter()
+            .map(|mut r| {
+                let mut field = |f: &'static str| match r.remove(f) {
+                    Some(serde_json::Value::String(s)) => Ok(s),
+                    _ => Err(StoreError::Corrupt {
+                        store,
+                        reason: format!("no text in field {f}"),
+                    }),
+                };
+                Ok((field(key)?, field(text)?))
+            })
+            .collect()
+    }
+    /// For each key, the record's string field `text` (`None` where there
+    /// is no record), asked for together; texts handed over as they are.
+    async fn texts_of(
+        &self,
+        store: &'static str,
+        keys: &[Key],
+        text: &'static str,
+    ) -> Result<Vec<Option<String>>, StoreError> {
+        let records: Vec<Option<serde_json::Map<String, serde_json::Value>>> =
+            self.get_many(store, keys).await?;
+        records
+            .into_iter()
+            .map(|r| match r.map(|mut r| r.remove(text)) {
+                None => Ok(None),
+                Some(Some(serde_json::Value::String(s))) => Ok(Some(s)),
+                Some(_) => Err(StoreError::Corrupt {
+                    store,
+                    reason: format!("no text in field {text}"),
+                }),
+            })
+            .collect()
+    }
+    /// Puts a record of two string fields, `key` (its primary key) and
+    /// `text`, each a (field, value) pair; a large text is handed over as
+    /// it is (issued like `put`).
+    fn put_text(
+        &self,
+        store: &'static str,
+        key: (&'static str, &str),
+        text: (&'static str, &str),
+    ) -> Result<(), StoreError> {
+        let mut record = serde_json::Map::new();
+        record.insert(key.0.into(), key.1.into());
+        record.insert(text.0.into(), text.1.into());
+        self.put(store, &record)
+    }
     async fn exists(&self, store: &'static str, key: &Key) -> Result<bool, StoreError>;
     /// How many records a store holds.
     async fn count(&self, store: &'static str) -> Result<usize, StoreError>;

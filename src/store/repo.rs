@@ -1,5 +1,6 @@
 //! Every read and change the app makes, written once over any [`Backend`].
 
+use super::lines::{self, Lined};
 use super::records::{AccountRecord, ContactRecord, PhotoRecord};
 use super::schema::{self as s};
 use super::summary::{self, Summarised};
@@ -8,6 +9,7 @@ use crate::bundle::matching::{MatchKeys, Prepared};
 use crate::bundle::merge::{incoming_email_keys, merge, wanted, Choices, Plan, Records, StoredKeys, Writes};
 use crate::bundle::vcard::import::{OnMatch, VcardChecked};
 use crate::bundle::vcard::{self, VcardFile};
+use crate::bundle::write::StoredLists;
 use crate::bundle::Contents;
 use crate::domain::backup::{BackupState, RemindAfter};
 use crate::domain::catalog::{Catalog, CatalogItem, TeamRole};
@@ -39,8 +41,9 @@ fn contact_key(c: &Contact) -> (String, ContactId) {
 
 pub struct Repo<B> {
     /// Every transaction goes through [`Summarised`], which keeps the
-    /// directory in step with the records (see `summary.rs`).
-    backend: Summarised<B>,
+    /// directory in step with the records (see `summary.rs`), and
+    /// [`Lined`], which keeps the records' bundle lines (see `lines.rs`).
+    backend: Summarised<Lined<B>>,
 }
 
 /// Reads inside a transaction, shared by reads and checks before writes.
@@ -66,6 +69,16 @@ async fn check_emails_free<T: Tx>(tx: &T, contact: &Contact, field: &str) -> Res
         }
     }
     Ok(())
+}
+
+/// Catalog items in the canonical order of a bundle.
+fn canonical_catalog(catalog: Vec<CatalogItem>) -> Vec<CatalogItem> {
+    let mut c = Contents {
+        catalog,
+        ..Contents::default()
+    };
+    c.sort();
+    c.catalog
 }
 
 /// Every record of the stores a bundle carries, in one transaction.
@@ -721,12 +734,12 @@ fn quiet_run(at: Timestamp, salt: usize) -> Run<'static, SeededIds> {
 impl<B: Backend> Repo<B> {
     pub fn new(backend: B) -> Self {
         Self {
-            backend: Summarised(backend),
+            backend: Summarised(Lined(backend)),
         }
     }
 
     pub fn backend(&self) -> &B {
-        &self.backend.0
+        &self.backend.0 .0
     }
 
     /// What the Clients lists and the search show of every account, contact
@@ -948,6 +961,42 @@ impl<B: Backend> Repo<B> {
     pub async fn export(&self) -> Result<Contents, StoreError> {
         let tx = self.backend.read(&IMPORT_STORES[..6])?;
         everything_in(&tx).await
+    }
+
+    /// Everything a bundle carries as the stored bundle lines ("Export
+    /// everything" writes the file from them with
+    /// [`crate::bundle::write::LinesWriter`]): the catalog in canonical
+    /// order and each list's stored lines. Reads two stores; rebuilds the
+    /// lines from the records first if they are missing or of another
+    /// format (one write transaction).
+    pub async fn export_lines(&self) -> Result<(Vec<CatalogItem>, StoredLists), StoreError> {
+        if let Some(found) = self.stored_lines().await? {
+            return Ok(found);
+        }
+        let tx = self.backend.0.write(&[
+            s::CATALOG,
+            s::ACCOUNTS,
+            s::CONTACTS,
+            s::LINKS,
+            s::NOTES,
+            s::HISTORY,
+            s::LINES,
+        ])?;
+        let catalog = tx.all::<CatalogItem>(s::CATALOG);
+        let lists = lines::rebuild(&tx).await?;
+        let catalog = catalog.await?;
+        tx.commit().await?;
+        Ok((canonical_catalog(catalog), lists))
+    }
+
+    /// The stored bundle lines as [`Repo::export_lines`] gives them, or
+    /// `None` when they would have to be rebuilt first.
+    pub async fn stored_lines(&self) -> Result<Option<(Vec<CatalogItem>, StoredLists)>, StoreError> {
+        let tx = self.backend.0.read(&[s::CATALOG, s::LINES])?;
+        let catalog = tx.all::<CatalogItem>(s::CATALOG);
+        let found = lines::read(&tx).await?;
+        let catalog = catalog.await?;
+        Ok(found.map(|l| (canonical_catalog(catalog), l)))
     }
 
     /// The chosen accounts with all their contacts, links, notes and history,

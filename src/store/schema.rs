@@ -25,6 +25,10 @@ pub const CONTACT_PHOTOS: &str = "contact_photos";
 /// The directory: every account, contact and link as compact text, in a
 /// few large values (see `store::summary`).
 pub const SUMMARY: &str = "summary";
+/// Every account, contact, link, note and history entry as its bundle line,
+/// in a few hundred large values (see `store::lines`): what "Export
+/// everything" reads.
+pub const LINES: &str = "lines";
 
 /// Accounts by normalised name (sort order of the clients list).
 pub const ACCOUNTS_BY_NAME: &str = "by_name";
@@ -58,6 +62,10 @@ pub enum SchemaOp {
         unique: bool,
         multi_entry: bool,
     },
+    /// Fills the `lines` store from the records already stored (inside the
+    /// upgrade, after the steps' stores exist); in a new database, only its
+    /// format marker.
+    FillLines,
 }
 
 /// `STEPS[n]` takes a database from version `n` to version `n + 1`.
@@ -160,6 +168,14 @@ pub const STEPS: &[&[SchemaOp]] = &[
         name: CONTACT_PHOTOS,
         key_path: &["contact_id"],
     }],
+    // Version 5: the records' bundle lines, filled from what is stored.
+    &[
+        SchemaOp::CreateStore {
+            name: LINES,
+            key_path: &["chunk"],
+        },
+        SchemaOp::FillLines,
+    ],
 ];
 
 /// The schema version this build of Clientbook reads and writes.
@@ -180,11 +196,13 @@ mod tests {
 
     #[test]
     fn version_matches_steps() {
-        assert_eq!(DB_VERSION, 4);
+        assert_eq!(DB_VERSION, 5);
         assert_eq!(
             upgrade_ops(0, DB_VERSION).count(),
-            STEPS[0].len() + STEPS[1].len() + STEPS[2].len() + STEPS[3].len()
+            STEPS.iter().map(|s| s.len()).sum::<usize>()
         );
+        assert_eq!(upgrade_ops(4, 5).count(), 2);
+        assert_eq!(upgrade_ops(3, 5).count(), 3, "cumulative");
         assert_eq!(upgrade_ops(2, 3).count(), 1);
         assert_eq!(upgrade_ops(3, 4).count(), 1);
         assert_eq!(upgrade_ops(2, 4).count(), 2, "cumulative");
@@ -204,6 +222,11 @@ mod tests {
                 }
                 SchemaOp::CreateIndex { store, name, .. } => {
                     assert!(stores.contains(store), "index {name} on unknown store {store}");
+                }
+                SchemaOp::FillLines => {
+                    for st in [LINES, ACCOUNTS, CONTACTS, LINKS, NOTES, HISTORY] {
+                        assert!(stores.contains(&st), "lines filled before {st} exists");
+                    }
                 }
             }
         }

@@ -23,10 +23,10 @@ pub async fn export_everything(
     progress: Option<RwSignal<Option<Progress>>>,
 ) -> Result<(String, String), AppError> {
     let started = now_ms();
-    let contents = store.export().await?;
+    let (catalog, lists) = store.export_lines().await?;
     measure("export-read", started);
     let written = now_ms();
-    let (message, url) = write_and_download(&contents, "clientbook", progress).await?;
+    let (message, url) = write_and_download(&catalog, &lists, "clientbook", progress).await?;
     measure("export-write", written);
     measure("export", started);
     store.record_export(now()).await?;

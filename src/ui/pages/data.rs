@@ -9,7 +9,9 @@
 //! `download` from here, and `ui::components::progress` for their bars.
 
 use crate::bundle::merge::{Choices, Counts, OnSameId, OnSharedEmail, Plan};
+use crate::bundle::write::{LinesWriter, Steps, StoredLists};
 use crate::bundle::{self, Contents, Meta, ReadError, Reader};
+use crate::domain::catalog::CatalogItem;
 use crate::error::AppError;
 use crate::error::{located, more_problems, read_error_text};
 use crate::i18n::number;
@@ -85,12 +87,14 @@ pub(crate) fn download_parts(name: &str, parts: &js_sys::Array, mime: &str) -> R
     Ok(url)
 }
 
-/// Writes `contents` as a bundle, in slices when `progress` is given (the
-/// page stays responsive and shows the bar), and downloads it as
+/// Writes the bundle of everything from the stored bundle lines
+/// (`Repo::export_lines`), in slices when `progress` is given (the page
+/// stays responsive and shows the bar), and downloads it as
 /// `<stem>-YYYY-MM-DD.json`. Returns what to tell the practitioner and the
 /// object URL (to revoke later).
 pub(crate) async fn write_and_download(
-    contents: &Contents,
+    catalog: &[CatalogItem],
+    lists: &StoredLists,
     stem: &str,
     progress: Option<RwSignal<Option<Progress>>>,
 ) -> Result<(String, String), StoreError> {
@@ -99,17 +103,19 @@ pub(crate) async fn write_and_download(
         exported_at: at,
         app_version: env!("CARGO_PKG_VERSION").to_owned(),
     };
-    let mut writer = bundle::Writer::new(contents, &meta);
-    // Each piece becomes a Blob at once (the browser encodes it now, slice
-    // by slice); the file is a Blob of those.
+    let mut writer = LinesWriter::new(catalog, lists, &meta);
+    let counts = (writer.count(0), writer.count(1));
+    // Each piece becomes a Blob at once, from its UTF-8 bytes (copied out
+    // of wasm memory: no JavaScript string is made and encoded again); the
+    // file is a Blob of those.
     let parts = js_sys::Array::new();
     let mut bytes = 0usize;
-    let mut flush = |w: &mut bundle::Writer| {
+    let mut flush = |w: &mut LinesWriter| {
         let part = w.take();
         bytes += part.len();
         if !part.is_empty() {
-            let one = js_sys::Array::of1(&JsValue::from_str(&part));
-            match web_sys::Blob::new_with_str_sequence(&one) {
+            let one = js_sys::Array::of1(&js_sys::Uint8Array::from(part.as_bytes()));
+            match web_sys::Blob::new_with_u8_array_sequence(&one) {
                 Ok(blob) => parts.push(&blob),
                 Err(_) => parts.push(&JsValue::from_str(&part)),
             };
@@ -117,7 +123,7 @@ pub(crate) async fn write_and_download(
     };
     match progress {
         Some(p) => {
-            let report = |w: &bundle::Writer| {
+            let report = |w: &LinesWriter| {
                 p.set(Some(Progress::new(
                     t(Key::ProgressWritingFile),
                     w.done(),
@@ -125,7 +131,7 @@ pub(crate) async fn write_and_download(
                     Unit::Records,
                 )));
             };
-            let step = |w: &mut bundle::Writer| {
+            let step = |w: &mut LinesWriter| {
                 let done = w.step();
                 flush(w);
                 Ok::<_, StoreError>(done)
@@ -142,17 +148,17 @@ pub(crate) async fn write_and_download(
     }
     let name = format!("{stem}-{}.json", at.date_iso());
     let url = download_parts(&name, &parts, "application/json").map_err(StoreError::Backend)?;
-    Ok((downloaded(&name, contents, bytes), url))
+    Ok((downloaded(&name, counts, bytes), url))
 }
 
 /// "Downloaded clientbook-2025-01-31.json: 3 accounts, 4 contacts (2.1 KB)."
-fn downloaded(name: &str, contents: &Contents, size: usize) -> String {
+fn downloaded(name: &str, (accounts, contacts): (usize, usize), size: usize) -> String {
     tf(
         Key::Downloaded,
         &[
             ("file", name),
-            ("accounts", &tn(Key::UsesAccounts, contents.accounts.len(), &[])),
-            ("contacts", &tn(Key::UsesContacts, contents.contacts.len(), &[])),
+            ("accounts", &tn(Key::UsesAccounts, accounts, &[])),
+            ("contacts", &tn(Key::UsesContacts, contacts, &[])),
             ("size", &crate::i18n::bytes(size as f64)),
         ],
     )
@@ -168,7 +174,8 @@ pub(crate) fn download_bundle(contents: &Contents, stem: &str) -> Result<(String
     let text = bundle::write(contents, &meta);
     let name = format!("{stem}-{}.json", at.date_iso());
     let url = download(&name, &text, "application/json").map_err(StoreError::Backend)?;
-    Ok((downloaded(&name, contents, text.len()), url))
+    let counts = (contents.accounts.len(), contents.contacts.len());
+    Ok((downloaded(&name, counts, text.len()), url))
 }
 
 /// Reads the whole file into memory (before any transaction starts), in

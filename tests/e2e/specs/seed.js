@@ -53,8 +53,9 @@ export const memberItem = (name, id = hexId('ee')) => ({
 });
 
 /** Puts records into the stores, in one transaction. The app's directory
- * (the `summary` store, derived from these records and kept in step by the
- * app's own writes) is cleared, so the app rebuilds it on its next read. */
+ * (the `summary` store) and bundle lines (the `lines` store), derived from
+ * these records and kept in step by the app's own writes, are cleared, so
+ * the app rebuilds them on their next read. */
 export async function seed(page, { accounts = [], contacts = [], links = [], catalog = [] }) {
   await page.evaluate(async (data) => {
     const db = await new Promise((resolve, reject) => {
@@ -63,12 +64,13 @@ export async function seed(page, { accounts = [], contacts = [], links = [], cat
       r.onerror = () => reject(r.error);
     });
     await new Promise((resolve, reject) => {
-      const tx = db.transaction(['accounts', 'contacts', 'links', 'catalog', 'summary'], 'readwrite');
+      const tx = db.transaction(['accounts', 'contacts', 'links', 'catalog', 'summary', 'lines'], 'readwrite');
       for (const [store, rows] of Object.entries(data)) {
         const s = tx.objectStore(store);
         for (const row of rows) s.put(row);
       }
       tx.objectStore('summary').clear();
+      tx.objectStore('lines').clear();
       tx.oncomplete = resolve;
       tx.onerror = () => reject(tx.error);
       tx.onabort = () => reject(tx.error);

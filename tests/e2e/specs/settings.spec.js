@@ -266,8 +266,9 @@ async function editStore(page, change) {
               });
             return { catalog: await all('catalog'), accounts: await all('accounts'), contacts: await all('contacts') };
           }
-          const tx = db.transaction(['accounts', 'contacts', 'summary'], 'readwrite');
+          const tx = db.transaction(['accounts', 'contacts', 'summary', 'lines'], 'readwrite');
           tx.objectStore('summary').clear();
+          tx.objectStore('lines').clear();
           data.accounts.forEach((a) => tx.objectStore('accounts').put(a));
           data.contacts.forEach((c) => tx.objectStore('contacts').put(c));
           await new Promise((resolve, reject) => {
