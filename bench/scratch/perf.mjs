@@ -56,6 +56,8 @@ async function launch(dir) {
   const errors = [];
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
   page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });
+  // PERF_CONSOLE=1: the page's console on stdout (for probes built into a trial build).
+  if (process.env.PERF_CONSOLE) page.on('console', (m) => console.log(`[console] ${m.text()}`));
   return { context, page, errors };
 }
 

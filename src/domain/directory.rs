@@ -41,6 +41,7 @@ use super::search::normalize;
 use super::time::Timestamp;
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 /// An account as the lists see it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -309,6 +310,12 @@ pub struct Directory {
     tag_ids: Vec<TagId>,
     member_ids: Vec<MemberId>,
     pending: Vec<(Span, i64)>,
+    /// Per account (contact) row, its place in alphabetical order: worked
+    /// out at first use, then shared, so the accounts list, the search
+    /// index and the Contacts tab each sort their rows by one number
+    /// instead of comparing names again.
+    account_ranks: OnceLock<Vec<u32>>,
+    contact_ranks: OnceLock<Vec<u32>>,
 }
 
 impl Default for Directory {
@@ -323,15 +330,26 @@ impl Default for Directory {
             tag_ids: Vec::new(),
             member_ids: Vec::new(),
             pending: Vec::new(),
+            account_ranks: OnceLock::new(),
+            contact_ranks: OnceLock::new(),
         }
     }
 }
 
+/// An id (32 lower-case hex digits, see [`super::ids::is_id`]) as a
+/// number, in one pass.
 fn id_num(s: &str) -> Option<u128> {
-    if !super::ids::is_id(s) {
+    if s.len() != 32 {
         return None;
     }
-    u128::from_str_radix(s, 16).ok()
+    s.bytes().try_fold(0u128, |n, b| {
+        let d = match b {
+            b'0'..=b'9' => b - b'0',
+            b'a'..=b'f' => b - b'a' + 10,
+            _ => return None,
+        };
+        Some(n << 4 | u128::from(d))
+    })
 }
 
 fn id_text(n: u128) -> String {
@@ -417,7 +435,7 @@ impl Parser {
         let mut f = line.split('\t');
         match f.next()? {
             "A" => {
-                let id = id_num(&unescape(f.next()?))?;
+                let id = id_num(f.next()?)?;
                 let name = f.next()?;
                 let kind = match f.next()? {
                     "c" => AccountType::Company,
@@ -440,7 +458,7 @@ impl Parser {
                 self.d.accounts.push(acc);
             }
             "C" => {
-                let id = id_num(&unescape(f.next()?))?;
+                let id = id_num(f.next()?)?;
                 let (first, middle, last) = (f.next()?, f.next()?, f.next()?);
                 let (phone, tags, sort_key) = (f.next()?, f.next()?, f.next()?);
                 let (name_key, emails, emails_key) = (f.next()?, f.next()?, f.next()?);
@@ -498,8 +516,8 @@ impl Parser {
                 self.d.contacts.push(con);
             }
             "L" => {
-                let account_id = id_num(&unescape(f.next()?))?;
-                let contact_id = id_num(&unescape(f.next()?))?;
+                let account_id = id_num(f.next()?)?;
+                let contact_id = id_num(f.next()?)?;
                 let primary = f.next()? == "1";
                 let prio = f.next()?;
                 let signer_priority = if prio.is_empty() {
@@ -744,20 +762,29 @@ impl Directory {
     /// Items in the alphabetical order of their account rows (see
     /// [`Self::account_order`]).
     pub fn sort_accounts_by<T: Copy>(&self, items: &mut [T], row: impl Fn(T) -> u32) {
-        sort_by_prefix(
-            items,
-            |t| self.account_key(row(t)),
-            |a, b| self.account_order(row(a), row(b)),
-        );
+        let ranks = self.account_ranks.get_or_init(|| {
+            ranks(self.accounts.len(), |rows| {
+                let id = |r: u32| self.accounts.get(r as usize).map_or(0, |a| a.id);
+                sort_by_prefix(rows, |r| self.account_key(r), id, |a, b| self.account_order(a, b))
+            })
+        });
+        sort_by_rank(items, ranks, row);
     }
 
     /// Contact rows in alphabetical order (see [`Self::contact_order`]).
     pub fn sort_contacts(&self, rows: &mut [u32]) {
-        sort_by_prefix(
-            rows,
-            |r| self.contact_sort_key(r),
-            |a, b| self.contact_order(a, b),
-        );
+        let ranks = self.contact_ranks.get_or_init(|| {
+            ranks(self.contacts.len(), |rows| {
+                let id = |r: u32| self.contacts.get(r as usize).map_or(0, |c| c.id);
+                sort_by_prefix(
+                    rows,
+                    |r| self.contact_sort_key(r),
+                    id,
+                    |a, b| self.contact_order(a, b),
+                )
+            })
+        });
+        sort_by_rank(rows, ranks, |r| r);
     }
 
     /// Alphabetical order of account rows: normalised name, then id.
@@ -817,27 +844,81 @@ impl Directory {
     }
 }
 
-/// Sorts rows by `order`, comparing first the first 8 bytes of their keys
-/// held side by side (the rows' text is spread over the whole directory;
-/// reading it for every comparison costs a cache miss each time).
-fn sort_by_prefix<'a, T: Copy>(
-    items: &mut [T],
-    key: impl Fn(T) -> &'a str,
-    order: impl Fn(T, T) -> std::cmp::Ordering,
-) {
-    let mut keyed: Vec<(u64, T)> = items
+/// Per row of `n`, its place once `sort` has ordered them all.
+fn ranks(n: usize, sort: impl FnOnce(&mut [u32])) -> Vec<u32> {
+    let mut rows: Vec<u32> = (0..n as u32).collect();
+    sort(&mut rows);
+    let mut ranks = vec![0u32; n];
+    for (place, &r) in rows.iter().enumerate() {
+        if let Some(x) = ranks.get_mut(r as usize) {
+            *x = place as u32;
+        }
+    }
+    ranks
+}
+
+/// Sorts items by the rank of their row (rows unknown to `ranks` last).
+fn sort_by_rank<T: Copy>(items: &mut [T], ranks: &[u32], row: impl Fn(T) -> u32) {
+    let mut keyed: Vec<(u32, T)> = items
         .iter()
-        .map(|&t| {
-            let mut p = [0u8; 8];
-            for (d, s) in p.iter_mut().zip(key(t).bytes()) {
-                *d = s;
-            }
-            (u64::from_be_bytes(p), t)
-        })
+        .map(|&t| (ranks.get(row(t) as usize).copied().unwrap_or(u32::MAX), t))
         .collect();
-    keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| order(a.1, b.1)));
+    keyed.sort_unstable_by_key(|k| k.0);
     for (item, (_, t)) in items.iter_mut().zip(keyed) {
         *item = t;
+    }
+}
+
+/// Bytes of a key held next to each row while sorting.
+const PREFIX: usize = 16;
+
+/// Sorts rows by `order` (their key, then their id), comparing first the
+/// first 16 bytes of their keys and their ids, held side by side: the
+/// rows' text is spread over the whole directory, and reading it for a
+/// comparison costs a cache miss each time. Names are short and many are
+/// alike (the same first and last names), so most comparisons are settled
+/// there; only keys longer than the prefix that share it read the text.
+fn sort_by_prefix<'a>(
+    rows: &mut [u32],
+    key: impl Fn(u32) -> &'a str,
+    id: impl Fn(u32) -> u128,
+    order: impl Fn(u32, u32) -> std::cmp::Ordering,
+) {
+    struct Keyed {
+        prefix: u128,
+        id: u128,
+        len: usize,
+        row: u32,
+    }
+    let mut keyed: Vec<Keyed> = rows
+        .iter()
+        .map(|&row| {
+            let k = key(row);
+            let mut p = [0u8; PREFIX];
+            for (d, s) in p.iter_mut().zip(k.bytes()) {
+                *d = s;
+            }
+            Keyed {
+                prefix: u128::from_be_bytes(p),
+                id: id(row),
+                len: k.len(),
+                row,
+            }
+        })
+        .collect();
+    keyed.sort_unstable_by(|a, b| {
+        a.prefix.cmp(&b.prefix).then_with(|| {
+            if a.len <= PREFIX && b.len <= PREFIX {
+                // Both keys whole in the prefix (zero-padded: of two keys
+                // equal but for that padding, the shorter comes first).
+                a.len.cmp(&b.len).then(a.id.cmp(&b.id))
+            } else {
+                order(a.row, b.row)
+            }
+        })
+    });
+    for (row, k) in rows.iter_mut().zip(keyed) {
+        *row = k.row;
     }
 }
 
@@ -1088,6 +1169,69 @@ mod tests {
             let link = &c.links[l as usize];
             assert_eq!(d.account_id(a).as_ref(), Some(&link.account_id));
             assert_eq!(d.contact_id(c2).as_ref(), Some(&link.contact_id));
+        }
+    }
+
+    #[test]
+    fn sorting_by_shared_ranks_follows_the_name_then_id_order() {
+        let mut c = fixtures::sample(60, 2);
+        // Same names (ties broken by id), accents and case.
+        for (i, a) in c.accounts.iter_mut().enumerate() {
+            a.name = [
+                "Zoë Adams",
+                "zoe adams",
+                "Émile",
+                "Acme",
+                "acme",
+                "Acme Consulting Group East",
+                "Acme Consulting Group",
+                "Acme Consulting Group West",
+                "",
+            ][i % 9]
+                .into();
+        }
+        for (i, k) in c.contacts.iter_mut().enumerate() {
+            k.last_name = ["Müller", "muller", "Adams"][i % 3].into();
+            k.first_name = ["Ana", "Zoë"][i % 2].into();
+        }
+        let d = Directory::of(&c.accounts, &c.contacts, &c.links);
+        let mut every: Vec<u32> = (0..d.account_count() as u32).collect();
+        let mut by_order = every.clone();
+        by_order.sort_by(|&a, &b| d.account_order(a, b));
+        d.sort_accounts_by(&mut every, |r| r);
+        assert_eq!(every, by_order);
+        // A subset, and items that carry their row.
+        let mut some: Vec<(u32, char)> = (0..d.account_count() as u32)
+            .rev()
+            .step_by(3)
+            .map(|r| (r, 'x'))
+            .collect();
+        let mut want: Vec<u32> = some.iter().map(|s| s.0).collect();
+        want.sort_by(|&a, &b| d.account_order(a, b));
+        d.sort_accounts_by(&mut some, |s| s.0);
+        assert_eq!(some.iter().map(|s| s.0).collect::<Vec<_>>(), want);
+        let mut contacts: Vec<u32> = (0..d.contact_count() as u32).rev().step_by(2).collect();
+        let mut want = contacts.clone();
+        want.sort_by(|&a, &b| d.contact_order(a, b));
+        d.sort_contacts(&mut contacts);
+        assert_eq!(contacts, want);
+    }
+
+    #[test]
+    fn ids_are_read_as_numbers_only_when_they_are_ids() {
+        let id = "0123456789abcdef0123456789abcdef";
+        assert_eq!(id_num(id), u128::from_str_radix(id, 16).ok());
+        assert_eq!(id_text(id_num(id).unwrap()), id);
+        assert_eq!(id_num(&"f".repeat(32)), Some(u128::MAX));
+        for bad in [
+            "0123456789ABCDEF0123456789abcdef",
+            "0123",
+            "",
+            &"0".repeat(33),
+            "0123456789abcdef0123456789abcdeg",
+        ] {
+            assert_eq!(id_num(bad), None, "{bad}");
+            assert!(!crate::domain::ids::is_id(bad));
         }
     }
 

@@ -68,6 +68,7 @@ macro_rules! store_contract_tests {
             merging_a_contact_changed_meanwhile_is_refused,
             groups_marked_not_duplicates_are_remembered,
             directory_follows_writes_and_is_rebuilt_when_missing,
+            text_fields_of_every_record_read_back_as_written,
             lines_follow_writes_and_are_rebuilt_when_missing,
             records_by_id_and_one_link);
     };
@@ -2168,6 +2169,58 @@ pub async fn directory_follows_writes_and_is_rebuilt_when_missing<B: Backend>(st
         .ok()
         .flatten();
     assert_eq!(marker.map(|m| m.text), Some(super::summary::FORMAT.to_owned()));
+}
+
+/// `Tx::texts` (how the directory is read): every record's two text
+/// fields, in key order, whatever characters they hold and however long;
+/// a record without them is reported, not skipped.
+pub async fn text_fields_of_every_record_read_back_as_written<B: Backend>(store: &Repo<B>) {
+    use super::{schema, Tx};
+    let big: String = "Zoë\tȘtefan \u{1f}😀\n".repeat(40_000);
+    let written = [
+        ("a1", "plain ASCII"),
+        ("b2", "Zoë\tMüller\nȘtefan \u{1f} 😀 \\ end"),
+        ("c3", ""),
+        ("d4", big.as_str()),
+    ];
+    let raw = ok(store.backend().write(&[schema::SUMMARY]), "raw write");
+    ok(raw.clear(schema::SUMMARY), "clear");
+    // Written out of order: read back in key order.
+    for (chunk, text) in written.iter().rev() {
+        ok(
+            raw.put(
+                schema::SUMMARY,
+                &serde_json::json!({ "chunk": chunk, "text": text }),
+            ),
+            "put",
+        );
+    }
+    ok(raw.commit().await, "commit");
+    let read = ok(store.backend().read(&[schema::SUMMARY]), "raw read");
+    let pairs = ok(read.texts(schema::SUMMARY, "chunk", "text").await, "texts");
+    let expected: Vec<(String, String)> = written
+        .iter()
+        .map(|(c, t)| ((*c).to_owned(), (*t).to_owned()))
+        .collect();
+    assert_eq!(pairs.len(), expected.len());
+    assert!(pairs == expected, "texts differ from what was written");
+    drop(read);
+    let raw = ok(store.backend().write(&[schema::SUMMARY]), "raw write");
+    ok(
+        raw.put(schema::SUMMARY, &serde_json::json!({ "chunk": "e5", "text": 5 })),
+        "put a number",
+    );
+    ok(raw.commit().await, "commit");
+    let read = ok(store.backend().read(&[schema::SUMMARY]), "raw read");
+    assert!(matches!(
+        read.texts(schema::SUMMARY, "chunk", "text").await,
+        Err(StoreError::Corrupt { .. })
+    ));
+    drop(read);
+    // Those were no directory: the next read builds it from the records.
+    let raw = ok(store.backend().write(&[schema::SUMMARY]), "raw write");
+    ok(raw.clear(schema::SUMMARY), "clear");
+    ok(raw.commit().await, "commit");
 }
 
 pub async fn records_by_id_and_one_link<B: Backend>(store: &Repo<B>) {

@@ -75,7 +75,7 @@ pub struct Services {
     switch_pending: StoredValue<bool>,
     /// Set (for good) once the Clients page or the search needs the
     /// directory; from then on it reloads after every write.
-    pub wants_directory: RwSignal<bool>,
+    wants_directory: RwSignal<bool>,
     /// The directory (see [`crate::domain::directory`]) the Clients lists and
     /// the search share: read once per revision. `None` until wanted and loaded.
     pub directory: LocalResource<Option<Result<Arc<Directory>, AppError>>>,
@@ -250,6 +250,16 @@ impl Services {
         }
         // The services live as long as the page: so do the listeners.
         on_input.forget();
+    }
+
+    /// Asks for the directory (the Clients page, the search box). Only the
+    /// first call changes anything: setting the signal again, even to the
+    /// same value, would read the whole directory again (seconds and, while
+    /// the one in use is still held, twice its memory, at 100,000 contacts).
+    pub fn want_directory(&self) {
+        if !self.wants_directory.get_untracked() {
+            self.wants_directory.set(true);
+        }
     }
 
     /// Reloads every read (after changes made elsewhere, or when the

@@ -367,7 +367,7 @@ pub fn Search() -> impl IntoView {
                 aria-activedescendant=move || current().filter(|_| expanded.get()).map(option_id)
                 prop:value=move || query.get()
                 on:focus=move |_| {
-                    services.wants_directory.set(true);
+                    services.want_directory();
                     open.set(true);
                 }
                 on:blur=move |_| open.set(false)

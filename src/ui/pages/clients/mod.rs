@@ -195,7 +195,7 @@ pub(crate) type DataSignal = Memo<Option<Shared<Prepared>>>;
 #[component]
 pub fn ClientsPage(view: ClientsView) -> impl IntoView {
     let services = use_services();
-    services.wants_directory.set(true);
+    services.want_directory();
     let catalog = read(|store| async move { store.catalog().await });
     // Kept while a reload runs, so lists stay mounted (and scrolled) after a write.
     let data: DataSignal = Memo::new(move |_| {
