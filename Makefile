@@ -5,20 +5,16 @@ export PATH := $(HOME)/.cargo/bin:$(CURDIR)/tools/node_modules/.bin:$(PATH)
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 export CHROMEDRIVER ?= /usr/bin/chromedriver
 WASM := --target wasm32-unknown-unknown
-# Leptos type-erases component views under this cfg: one build of each view
-# shape instead of one per closure type. Measured: release wasm 2,180,898 ->
-# 1,839,627 bytes (805,619 -> 671,071 gzip -9), all e2e tests pass.
-APP_RUSTFLAGS := --cfg erase_components
 
 .PHONY: serve build test lint test-native test-wasm test-e2e bench bench-smoke bootstrap bootstrap-test clean i18n
 
 ## serve: build and serve the app on http://127.0.0.1:8080 (rebuilds on change)
 serve: bootstrap
-	RUSTFLAGS='$(APP_RUSTFLAGS)' trunk serve
+	trunk serve
 
 ## build: release build into dist/, with relative paths (copy it to any static host)
 build: bootstrap
-	RUSTFLAGS='$(APP_RUSTFLAGS)' trunk build --release --public-url ./
+	trunk build --release --public-url ./
 
 ## i18n: (re)write assets/i18n/*.txt, the files of the languages other than
 ## English, from src/i18n/{de,nl,fr,ro}.rs (`cargo test` fails while they differ)

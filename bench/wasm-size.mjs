@@ -9,8 +9,11 @@
 //   node bench/wasm-size.mjs [--top 30] [--raw] [--keep FILE]
 //   (--raw: the compiler's output as is, before wasm-bindgen and wasm-opt;
 //    --keep: save the named copy, e.g. to name wasm frames in CPU profiles)
+//   node bench/wasm-size.mjs --dist [DIR]
+//   (only the transfer size: gzip -9 of the wasm, JS and CSS in dist/, as
+//    the benchmark counts it; nothing is rebuilt)
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -160,8 +163,25 @@ export function namedBuild({ raw = false } = {}) {
   return { file: join(dir, 'named-opt.wasm'), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
+/** Gzip -9 bytes of the wasm, JS and CSS files of a build directory, by kind. */
+export function transfer(dir) {
+  const out = { wasm: 0, js: 0, css: 0 };
+  for (const f of readdirSync(dir)) {
+    const kind = /\.(wasm|js|css)$/.exec(f)?.[1];
+    if (kind) out[kind] += gzipSync(readFileSync(join(dir, f)), { level: 9 }).length;
+  }
+  return { ...out, total: out.wasm + out.js + out.css };
+}
+
 function main() {
   const args = process.argv.slice(2);
+  if (args.includes('--dist')) {
+    const next = args[args.indexOf('--dist') + 1];
+    const dir = next && !next.startsWith('--') ? resolve(next) : join(ROOT, 'dist');
+    const t = transfer(dir);
+    console.log(`${dir}: gzip -9 wasm ${t.wasm}, JS ${t.js}, CSS ${t.css}, total ${t.total} bytes`);
+    return;
+  }
   const top = Number(args[args.indexOf('--top') + 1]) || 30;
   const raw = args.includes('--raw');
   const keep = args.includes('--keep') ? args[args.indexOf('--keep') + 1] : null;

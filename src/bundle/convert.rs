@@ -122,7 +122,7 @@ impl From<&Account> for AccountDto {
                     member: r.member.to_string(),
                 })
                 .collect(),
-            custom: a.custom.iter().map(|(k, v)| (k.to_string(), v.clone())).collect(),
+            custom: crate::domain::sort::map(a.custom.iter().map(|(k, v)| (k.to_string(), v.clone()))),
             folder_template: a.folder_template.as_ref().map(ToString::to_string),
             archived: a.archived,
             created_at: a.created_at.0,
@@ -194,7 +194,7 @@ impl From<&Contact> for ContactDto {
             address: (&c.address).into(),
             date_of_birth: c.date_of_birth.clone(),
             tags: c.tags.iter().map(ToString::to_string).collect(),
-            custom: c.custom.iter().map(|(k, v)| (k.to_string(), v.clone())).collect(),
+            custom: crate::domain::sort::map(c.custom.iter().map(|(k, v)| (k.to_string(), v.clone()))),
             created_at: c.created_at.0,
             updated_at: c.updated_at.0,
         }

@@ -580,14 +580,14 @@ pub struct Wanted {
 pub fn wanted(incoming: &Contents, keys: &StoredKeys) -> Wanted {
     fn both<'a>(ids: impl Iterator<Item = &'a str>, stored: &HashSet<String>) -> Vec<String> {
         let mut out: Vec<String> = ids.filter(|id| stored.contains(*id)).map(str::to_owned).collect();
-        out.sort();
+        crate::domain::sort::sort(&mut out);
         out.dedup();
         out
     }
     let mut contacts = both(incoming.contacts.iter().map(|c| c.id.as_str()), &keys.contacts);
     let owners: HashSet<&str> = keys.email_owners.values().map(String::as_str).collect();
     contacts.extend(owners.iter().map(|o| (*o).to_owned()));
-    contacts.sort();
+    crate::domain::sort::sort(&mut contacts);
     contacts.dedup();
     let pairs: HashSet<(&str, &str)> = incoming
         .links

@@ -96,14 +96,17 @@ impl Contents {
 
     /// Sorts every list by id (links by account then contact): the canonical order.
     pub fn sort(&mut self) {
-        self.catalog
-            .sort_by(|a, b| (kind(a), a.id()).cmp(&(kind(b), b.id())));
-        self.accounts.sort_by(|a, b| a.id.cmp(&b.id));
-        self.contacts.sort_by(|a, b| a.id.cmp(&b.id));
-        self.links
-            .sort_by(|a, b| (&a.account_id, &a.contact_id).cmp(&(&b.account_id, &b.contact_id)));
-        self.notes.sort_by(|a, b| a.id.cmp(&b.id));
-        self.history.sort_by(|a, b| a.id.cmp(&b.id));
+        use crate::domain::sort::sort_by;
+        sort_by(&mut self.catalog, |a, b| {
+            (kind(a), a.id()).cmp(&(kind(b), b.id()))
+        });
+        sort_by(&mut self.accounts, |a, b| a.id.cmp(&b.id));
+        sort_by(&mut self.contacts, |a, b| a.id.cmp(&b.id));
+        sort_by(&mut self.links, |a, b| {
+            (&a.account_id, &a.contact_id).cmp(&(&b.account_id, &b.contact_id))
+        });
+        sort_by(&mut self.notes, |a, b| a.id.cmp(&b.id));
+        sort_by(&mut self.history, |a, b| a.id.cmp(&b.id));
     }
 }
 

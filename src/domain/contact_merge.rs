@@ -14,6 +14,7 @@ use super::duplicates::phone_key;
 use super::ids::{AccountId, ContactId, FieldId};
 use super::link::Link;
 use super::photo::ContactPhoto;
+use super::sort;
 use super::time::Timestamp;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -127,7 +128,7 @@ pub fn differences(contacts: &[Contact], catalog: &Catalog) -> Vec<Difference> {
         (MergeField::Address, String::new()),
         (MergeField::DateOfBirth, String::new()),
     ];
-    let used: BTreeSet<&FieldId> = contacts.iter().flat_map(|c| c.custom.keys()).collect();
+    let used: BTreeSet<&FieldId> = sort::set(contacts.iter().flat_map(|c| c.custom.keys()));
     for f in catalog.fields_for(FieldTarget::Contact) {
         if used.contains(&f.id) {
             fields.push((MergeField::Custom(f.id.clone()), f.label.clone()));
@@ -146,11 +147,8 @@ pub fn differences(contacts: &[Contact], catalog: &Catalog) -> Vec<Difference> {
                 .iter()
                 .map(|c| (c.id.clone(), value(c, &field)))
                 .collect();
-            let distinct: BTreeSet<&str> = values
-                .iter()
-                .map(|(_, v)| v.as_str())
-                .filter(|v| !v.is_empty())
-                .collect();
+            let distinct: BTreeSet<&str> =
+                sort::set(values.iter().map(|(_, v)| v.as_str()).filter(|v| !v.is_empty()));
             (distinct.len() > 1).then_some(Difference { field, label, values })
         })
         .collect()
@@ -232,7 +230,7 @@ pub fn merge(
             out.tags.push(t.clone());
         }
     }
-    let field_ids: BTreeSet<&FieldId> = all.iter().flat_map(|c| c.custom.keys()).collect();
+    let field_ids: BTreeSet<&FieldId> = sort::set(all.iter().flat_map(|c| c.custom.keys()));
     out.custom = BTreeMap::new();
     for id in field_ids {
         let field = MergeField::Custom(id.clone());

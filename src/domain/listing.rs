@@ -86,7 +86,7 @@ pub fn filter_accounts(d: &Directory, rows: &[u32], filter: &AccountFilter, orde
     let row = |i: usize| rows[i];
     match order {
         SortOrder::Name => d.sort_accounts_by(&mut out, row),
-        SortOrder::Newest => out.sort_by(|&a, &b| {
+        SortOrder::Newest => crate::domain::sort::sort_by(&mut out, |&a, &b| {
             d.account_created(row(b))
                 .cmp(&d.account_created(row(a)))
                 .then_with(|| d.account_order(row(a), row(b)))
@@ -147,7 +147,7 @@ pub fn pending_invites(d: &Directory, links: &[u32]) -> Vec<PendingInvite> {
             })
         })
         .collect();
-    out.sort_by(|a, b| {
+    crate::domain::sort::sort_by(&mut out, |a, b| {
         b.invited_at
             .cmp(&a.invited_at)
             .then_with(|| a.email.cmp(&b.email))

@@ -8,6 +8,7 @@
 //! bytes per use. Same results as the standard stable sorts.
 
 use std::cmp::Ordering;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Sorts `items` stably by `compare` (as `slice::sort_by`).
 pub fn sort_by<T>(items: &mut [T], mut compare: impl FnMut(&T, &T) -> Ordering) {
@@ -35,6 +36,27 @@ pub fn sort_by_key<T, K: Ord>(items: &mut [T], key: impl FnMut(&T) -> K) {
 /// Sorts `items` stably in their natural order (as `slice::sort`).
 pub fn sort<T: Ord>(items: &mut [T]) {
     sort_by(items, T::cmp);
+}
+
+/// The pairs as a map, as `collect::<BTreeMap<_, _>>()` makes it (the last
+/// value of a key kept), without the standard sort that `collect` compiles
+/// for every key and value type: each pair is inserted in turn.
+pub fn map<K: Ord, V>(pairs: impl IntoIterator<Item = (K, V)>) -> BTreeMap<K, V> {
+    let mut out = BTreeMap::new();
+    for (k, v) in pairs {
+        out.insert(k, v);
+    }
+    out
+}
+
+/// The items as a set, as `collect::<BTreeSet<_>>()` makes it, without its
+/// sort (see [`map`]).
+pub fn set<T: Ord>(items: impl IntoIterator<Item = T>) -> BTreeSet<T> {
+    let mut out = BTreeSet::new();
+    for t in items {
+        out.insert(t);
+    }
+    out
 }
 
 /// The positions `0..n` in the order `compare` gives them (stable).
@@ -69,6 +91,18 @@ fn permute<T>(items: &mut [T], mut order: Vec<u32>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn map_and_set_are_what_collect_makes() {
+        let pairs = [(3, "a"), (1, "b"), (3, "c"), (2, "d"), (1, "e")];
+        let collected: BTreeMap<_, _> = pairs.iter().cloned().collect();
+        assert_eq!(map(pairs.iter().cloned()), collected);
+        assert_eq!(map(pairs.iter().cloned()).get(&3), Some(&"c"));
+        let items = ["x", "b", "x", "a", "b"];
+        let collected: BTreeSet<_> = items.iter().cloned().collect();
+        assert_eq!(set(items.iter().cloned()), collected);
+        assert!(map(Vec::<(u8, u8)>::new()).is_empty());
+    }
 
     #[test]
     fn sorts_like_the_standard_library_and_keeps_equal_elements_in_order() {

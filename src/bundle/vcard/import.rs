@@ -156,7 +156,7 @@ fn new_contact(id: ContactId, i: Incoming, at: Timestamp) -> Contact {
         address: i.address,
         date_of_birth: i.date_of_birth,
         tags: i.tags,
-        custom: i.custom.into_iter().map(|(k, (_, v))| (k, v)).collect(),
+        custom: crate::domain::sort::map(i.custom.into_iter().map(|(k, (_, v))| (k, v))),
         created_at: at,
         updated_at: at,
     }
@@ -430,7 +430,7 @@ pub async fn plan_paced<F: std::future::Future<Output = ()>>(
                 current.insert(target, combine(&now, &inc, true));
             }
             OnMatch::KeepBoth => {
-                let mine: BTreeSet<String> = stored.contacts[target].email_keys().into_iter().collect();
+                let mine: BTreeSet<String> = crate::domain::sort::set(stored.contacts[target].email_keys());
                 inc.emails
                     .retain(|e| !mine.contains(&e.key()) && !email_owner.contains_key(&e.key()));
                 let id = ids.contact_id();
@@ -505,18 +505,13 @@ pub async fn plan_paced<F: std::future::Future<Output = ()>>(
     }
 
     // Only the tags and fields a written contact uses are made.
-    let used: BTreeSet<String> = w
-        .update
-        .contacts
-        .iter()
-        .chain(&w.create.contacts)
-        .flat_map(|c| {
+    let used: BTreeSet<String> =
+        crate::domain::sort::set(w.update.contacts.iter().chain(&w.create.contacts).flat_map(|c| {
             c.tags
                 .iter()
                 .map(ToString::to_string)
                 .chain(c.custom.keys().map(ToString::to_string))
-        })
-        .collect();
+        }));
     for item in resolver.made {
         if used.contains(item.id()) {
             plan.other.created += 1;

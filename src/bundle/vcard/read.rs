@@ -5,6 +5,7 @@ use super::lex::{self, Charset, Prop};
 use super::{Card, LeftOut, Problems, ReadError, VcardFile, COMPANY, JOB_TITLE, MAX_BYTES, MAX_CARDS, NOTE};
 use crate::domain::catalog::MAX_TAG_CHARS;
 use crate::domain::search::normalize;
+use crate::domain::sort::sort_by_key;
 use crate::domain::validation::{Problem, MAX_NAME_CHARS};
 use crate::domain::{Address, ContactId, Email};
 use crate::error::problem_text;
@@ -540,21 +541,21 @@ fn build(
         problems.push(card_at(number, line), t(Key::VcardNoName));
     }
     (card.first_name, card.middle_name, card.last_name) = (first, middle, last);
-    emails.sort_by_key(|(p, _)| *p);
+    sort_by_key(&mut emails, |(p, _)| *p);
     card.emails = emails.into_iter().map(|(_, e)| e).collect();
-    phones.sort_by_key(|(p, _)| *p);
+    sort_by_key(&mut phones, |(p, _)| *p);
     card.phones = phones.into_iter().map(|(_, p)| p).collect();
-    addresses.sort_by_key(|(p, _)| *p);
+    sort_by_key(&mut addresses, |(p, _)| *p);
     if addresses.len() > 1 {
         left_out.add("ADR", Some(Key::VcardLeftAddresses), number);
     }
     card.address = addresses.into_iter().next().map(|(_, a)| a).unwrap_or_default();
-    photos.sort_by_key(|(p, _)| *p);
+    sort_by_key(&mut photos, |(p, _)| *p);
     if photos.len() > 1 {
         left_out.add("PHOTO", Some(Key::VcardLeftPhotoMore), number);
     }
     card.photo = photos.into_iter().next().map(|(_, p)| p);
-    orgs.sort_by_key(|(p, _)| *p);
+    sort_by_key(&mut orgs, |(p, _)| *p);
     if orgs.len() > 1 {
         left_out.add("ORG", Some(Key::VcardLeftOrganisations), number);
     }

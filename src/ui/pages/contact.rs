@@ -308,8 +308,9 @@ fn EditContact(contact: Contact, catalog: Catalog, editing: RwSignal<bool>) -> i
             address: address.value(),
             date_of_birth: dob.get_untracked(),
             tags: tags.get_untracked(),
-            custom: custom_values
-                .with_value(|c| c.iter().map(|(f, v)| (f.id.clone(), v.get_untracked())).collect()),
+            custom: custom_values.with_value(|c| {
+                crate::domain::sort::map(c.iter().map(|(f, v)| (f.id.clone(), v.get_untracked())))
+            }),
         };
         let before = before.get_value();
         match cat.with_value(|c| edit.apply(&before, c, now())) {

@@ -345,11 +345,12 @@ fn MergePanel(
         MergeChoices {
             survivor: survivor.get(),
             others: c.iter().skip(1).map(|c| c.id.clone()).collect(),
-            picks: picks
-                .get()
-                .into_iter()
-                .filter(|(_, id)| c.iter().any(|x| &x.id == id))
-                .collect(),
+            picks: crate::domain::sort::map(
+                picks
+                    .get()
+                    .into_iter()
+                    .filter(|(_, id)| c.iter().any(|x| &x.id == id)),
+            ),
         }
     });
     let preview = Memo::new(move |_| {

@@ -228,8 +228,9 @@ fn EditAccount(
             address: address.value(),
             tags: tags.get_untracked(),
             team: team.get_untracked(),
-            custom: custom_values
-                .with_value(|c| c.iter().map(|(f, v)| (f.id.clone(), v.get_untracked())).collect()),
+            custom: custom_values.with_value(|c| {
+                crate::domain::sort::map(c.iter().map(|(f, v)| (f.id.clone(), v.get_untracked())))
+            }),
             folder_template: template.get_untracked(),
         };
         let before = before.get_value();
