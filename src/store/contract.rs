@@ -121,9 +121,18 @@ pub async fn lines_in_step<B: Backend>(store: &Repo<B>) {
     );
 }
 
-/// Run before every case: the store has a (stored) directory from the start,
-/// so every write of the case must keep it in step.
+/// Run before every case: a new store has a current (empty) stored
+/// directory from its creation, before anything reads it, so every write of
+/// the case must keep it in step. (Without it, an import into a new
+/// database, say on a new device, left the directory to be rebuilt from
+/// every record at the next start: 9.8 s at 100,000 contacts.)
 pub async fn directory_is_built<B: Backend>(store: &Repo<B>) {
+    let tx = ok(store.backend().read(&[super::schema::SUMMARY]), "raw read");
+    let stored = ok(super::summary::read(&tx).await, "stored directory");
+    assert!(
+        stored.is_some(),
+        "a new database has no current directory (it would be rebuilt at the first read)"
+    );
     ok(store.directory().await, "directory");
 }
 
@@ -2196,7 +2205,7 @@ pub async fn text_fields_of_every_record_read_back_as_written<B: Backend>(store:
         );
     }
     ok(raw.commit().await, "commit");
-    let read = ok(store.backend().read(&[schema::SUMMARY]), "raw read");
+    let read = ok(store.backend().read(&[super::schema::SUMMARY]), "raw read");
     let pairs = ok(read.texts(schema::SUMMARY, "chunk", "text").await, "texts");
     let expected: Vec<(String, String)> = written
         .iter()
@@ -2211,7 +2220,7 @@ pub async fn text_fields_of_every_record_read_back_as_written<B: Backend>(store:
         "put a number",
     );
     ok(raw.commit().await, "commit");
-    let read = ok(store.backend().read(&[schema::SUMMARY]), "raw read");
+    let read = ok(store.backend().read(&[super::schema::SUMMARY]), "raw read");
     assert!(matches!(
         read.texts(schema::SUMMARY, "chunk", "text").await,
         Err(StoreError::Corrupt { .. })

@@ -337,7 +337,7 @@ fn apply(op: &SchemaOp, db: &IdbDatabase, tx: &IdbTransaction) -> Result<(), JsV
                 .create_index_with_str_and_optional_parameters(name, key_path, &params)?;
         }
         // Needs reads and writes: run by the upgrade handler after the steps.
-        SchemaOp::FillLines => {}
+        SchemaOp::FillLines | SchemaOp::FillDirectory => {}
     }
     Ok(())
 }
@@ -370,7 +370,10 @@ impl IdbBackend {
                         return;
                     }
                 }
-                if schema::upgrade_ops(old, version).any(|op| *op == SchemaOp::FillLines) {
+                let fill_lines = schema::upgrade_ops(old, version).any(|op| *op == SchemaOp::FillLines);
+                let fill_directory =
+                    schema::upgrade_ops(old, version).any(|op| *op == SchemaOp::FillDirectory);
+                if fill_lines || fill_directory {
                     // Converts the stored records inside this upgrade
                     // transaction: it awaits only its own requests (the
                     // future starts in this event's microtasks, while the
@@ -379,9 +382,21 @@ impl IdbBackend {
                     let upgrade_error = upgrade_error.clone();
                     wasm_bindgen_futures::spawn_local(async move {
                         let work = IdbTx::upgrade(tx);
-                        if let Err(e) = super::lines::rebuild(&work).await {
-                            *upgrade_error.borrow_mut() =
-                                Some(format!("schema upgrade failed filling the bundle lines: {e}"));
+                        let filled = async {
+                            if fill_lines {
+                                super::lines::rebuild(&work)
+                                    .await
+                                    .map_err(|e| format!("filling the bundle lines: {e}"))?;
+                            }
+                            if fill_directory {
+                                super::summary::ensure(&work)
+                                    .await
+                                    .map_err(|e| format!("building the directory: {e}"))?;
+                            }
+                            Ok::<(), String>(())
+                        };
+                        if let Err(e) = filled.await {
+                            *upgrade_error.borrow_mut() = Some(format!("schema upgrade failed {e}"));
                             let _ = work.tx.abort();
                         }
                     });

@@ -62,6 +62,15 @@ fn empty_db() -> Db {
                     );
                 }
             }
+            // A new database: an empty directory, current.
+            SchemaOp::FillDirectory => {
+                if let Some(t) = db.get_mut(schema::SUMMARY) {
+                    t.records.insert(
+                        Key::one(super::summary::FORMAT_KEY),
+                        serde_json::json!({ "chunk": super::summary::FORMAT_KEY, "text": super::summary::FORMAT }),
+                    );
+                }
+            }
             SchemaOp::CreateStore { name, key_path } => {
                 db.insert(
                     name,

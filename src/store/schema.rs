@@ -66,6 +66,11 @@ pub enum SchemaOp {
     /// upgrade, after the steps' stores exist); in a new database, only its
     /// format marker.
     FillLines,
+    /// Makes the directory current (`store::summary`): in a new database an
+    /// empty one, so the first import keeps it in step instead of leaving
+    /// every record to be read again at the next start; a database that has
+    /// none (never opened on the Clients page) gets it built from its records.
+    FillDirectory,
 }
 
 /// `STEPS[n]` takes a database from version `n` to version `n + 1`.
@@ -168,13 +173,15 @@ pub const STEPS: &[&[SchemaOp]] = &[
         name: CONTACT_PHOTOS,
         key_path: &["contact_id"],
     }],
-    // Version 5: the records' bundle lines, filled from what is stored.
+    // Version 5: the records' bundle lines, filled from what is stored;
+    // the directory current from here on, even in a new database.
     &[
         SchemaOp::CreateStore {
             name: LINES,
             key_path: &["chunk"],
         },
         SchemaOp::FillLines,
+        SchemaOp::FillDirectory,
     ],
 ];
 
@@ -201,8 +208,8 @@ mod tests {
             upgrade_ops(0, DB_VERSION).count(),
             STEPS.iter().map(|s| s.len()).sum::<usize>()
         );
-        assert_eq!(upgrade_ops(4, 5).count(), 2);
-        assert_eq!(upgrade_ops(3, 5).count(), 3, "cumulative");
+        assert_eq!(upgrade_ops(4, 5).count(), 3);
+        assert_eq!(upgrade_ops(3, 5).count(), 4, "cumulative");
         assert_eq!(upgrade_ops(2, 3).count(), 1);
         assert_eq!(upgrade_ops(3, 4).count(), 1);
         assert_eq!(upgrade_ops(2, 4).count(), 2, "cumulative");
@@ -226,6 +233,11 @@ mod tests {
                 SchemaOp::FillLines => {
                     for st in [LINES, ACCOUNTS, CONTACTS, LINKS, NOTES, HISTORY] {
                         assert!(stores.contains(&st), "lines filled before {st} exists");
+                    }
+                }
+                SchemaOp::FillDirectory => {
+                    for st in [SUMMARY, ACCOUNTS, CONTACTS, LINKS] {
+                        assert!(stores.contains(&st), "directory filled before {st} exists");
                     }
                 }
             }

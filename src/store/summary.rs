@@ -33,7 +33,7 @@ use std::collections::{BTreeMap, HashMap};
 /// slower start.)
 pub const CHUNKS: u32 = 64;
 /// The key of the marker record.
-const FORMAT_KEY: &str = "format";
+pub const FORMAT_KEY: &str = "format";
 /// The text format the chunks hold; another value means "rebuild" (so a
 /// directory of an older format is rebuilt from the records at its first
 /// read; `directory-1` had no stored keys).
@@ -87,6 +87,18 @@ pub async fn read<T: Tx>(tx: &T) -> Result<Option<Vec<String>>, StoreError> {
             .map(|(_, text)| text)
             .collect(),
     ))
+}
+
+/// Makes the stored directory current in `tx` (which must include the
+/// three record stores and `summary`, writable): nothing to do when it is,
+/// else rebuilt. The upgrade to schema version 5 runs it, so a new database
+/// starts with an (empty) current directory.
+pub async fn ensure<T: Tx>(tx: &T) -> Result<(), StoreError> {
+    let marker = tx.get::<Chunk>(s::SUMMARY, &Key::one(FORMAT_KEY)).await?;
+    if !marker.is_some_and(|m| m.text == FORMAT) {
+        rebuild(tx).await?;
+    }
+    Ok(())
 }
 
 /// Rebuilds the stored directory from the records, in `tx` (which must
