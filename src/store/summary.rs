@@ -95,7 +95,7 @@ pub async fn read<T: Tx>(tx: &T) -> Result<Option<Vec<String>>, StoreError> {
 /// starts with an (empty) current directory.
 pub async fn ensure<T: Tx>(tx: &T) -> Result<(), StoreError> {
     let marker = tx.get::<Chunk>(s::SUMMARY, &Key::one(FORMAT_KEY)).await?;
-    if !marker.is_some_and(|m| m.text == FORMAT) {
+    if marker.is_none_or(|m| m.text != FORMAT) {
         rebuild(tx).await?;
     }
     Ok(())
