@@ -105,6 +105,115 @@ impl Key {
     }
 }
 
+/// The read operations of a [`Tx`] that wraps another in a field `inner`
+/// and only watches writes ([`summary::Summarised`], [`lines::Lined`]):
+/// each is forwarded as it is, so a read through a wrapper costs what the
+/// backend's own does (a trait default here would, say, read texts through
+/// JSON or fetch a batch one record at a time).
+macro_rules! forward_reads {
+    () => {
+        async fn get<R: serde::de::DeserializeOwned>(
+            &self,
+            store: &'static str,
+            key: &$crate::store::Key,
+        ) -> Result<Option<R>, $crate::store::StoreError> {
+            self.inner.get(store, key).await
+        }
+
+        /// The inner future itself, so a backend that issues its request at
+        /// the call (IndexedDB) still does.
+        #[allow(clippy::manual_async_fn)]
+        fn all<R: serde::de::DeserializeOwned>(
+            &self,
+            store: &'static str,
+        ) -> impl std::future::Future<Output = Result<Vec<R>, $crate::store::StoreError>> {
+            self.inner.all(store)
+        }
+
+        async fn by_index<R: serde::de::DeserializeOwned>(
+            &self,
+            store: &'static str,
+            index: &'static str,
+            value: &str,
+        ) -> Result<Vec<R>, $crate::store::StoreError> {
+            self.inner.by_index(store, index, value).await
+        }
+
+        async fn texts(
+            &self,
+            store: &'static str,
+            key: &'static str,
+            text: &'static str,
+        ) -> Result<Vec<(String, String)>, $crate::store::StoreError> {
+            self.inner.texts(store, key, text).await
+        }
+
+        async fn texts_of(
+            &self,
+            store: &'static str,
+            keys: &[$crate::store::Key],
+            text: &'static str,
+        ) -> Result<Vec<Option<String>>, $crate::store::StoreError> {
+            self.inner.texts_of(store, keys, text).await
+        }
+
+        async fn exists(
+            &self,
+            store: &'static str,
+            key: &$crate::store::Key,
+        ) -> Result<bool, $crate::store::StoreError> {
+            self.inner.exists(store, key).await
+        }
+
+        async fn count(&self, store: &'static str) -> Result<usize, $crate::store::StoreError> {
+            self.inner.count(store).await
+        }
+
+        async fn key_by_index(
+            &self,
+            store: &'static str,
+            index: &'static str,
+            value: &str,
+        ) -> Result<Option<String>, $crate::store::StoreError> {
+            self.inner.key_by_index(store, index, value).await
+        }
+
+        async fn keys(
+            &self,
+            store: &'static str,
+        ) -> Result<Vec<$crate::store::Key>, $crate::store::StoreError> {
+            self.inner.keys(store).await
+        }
+
+        async fn get_many<R: serde::de::DeserializeOwned>(
+            &self,
+            store: &'static str,
+            keys: &[$crate::store::Key],
+        ) -> Result<Vec<Option<R>>, $crate::store::StoreError> {
+            self.inner.get_many(store, keys).await
+        }
+
+        async fn keys_by_index(
+            &self,
+            store: &'static str,
+            index: &'static str,
+            values: &[String],
+        ) -> Result<Vec<Option<String>>, $crate::store::StoreError> {
+            self.inner.keys_by_index(store, index, values).await
+        }
+
+        async fn by_index_many<R: serde::de::DeserializeOwned>(
+            &self,
+            store: &'static str,
+            index: &'static str,
+            values: &[String],
+        ) -> Result<Vec<Vec<R>>, $crate::store::StoreError> {
+            self.inner.by_index_many(store, index, values).await
+        }
+    };
+}
+pub(crate) use forward_reads;
+
 /// Raw record operations inside one transaction. Reads are awaited; writes
 /// are only issued (they land, or fail, at [`Tx::commit`]). Dropping a
 /// transaction without committing it undoes everything it wrote.

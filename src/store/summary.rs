@@ -266,52 +266,7 @@ pub struct SummarisedTx<T> {
 }
 
 impl<T: Tx> Tx for SummarisedTx<T> {
-    async fn get<R: DeserializeOwned>(
-        &self,
-        store: &'static str,
-        key: &Key,
-    ) -> Result<Option<R>, StoreError> {
-        self.inner.get(store, key).await
-    }
-
-    /// The inner future itself, so a backend that issues its request at
-    /// the call (IndexedDB) still does.
-    #[allow(clippy::manual_async_fn)]
-    fn all<R: DeserializeOwned>(
-        &self,
-        store: &'static str,
-    ) -> impl std::future::Future<Output = Result<Vec<R>, StoreError>> {
-        self.inner.all(store)
-    }
-
-    async fn by_index<R: DeserializeOwned>(
-        &self,
-        store: &'static str,
-        index: &'static str,
-        value: &str,
-    ) -> Result<Vec<R>, StoreError> {
-        self.inner.by_index(store, index, value).await
-    }
-
-    /// Forwarded, so texts cross as they are through this wrapper too (the
-    /// trait's default would read them through JSON).
-    async fn texts(
-        &self,
-        store: &'static str,
-        key: &'static str,
-        text: &'static str,
-    ) -> Result<Vec<(String, String)>, StoreError> {
-        self.inner.texts(store, key, text).await
-    }
-
-    async fn texts_of(
-        &self,
-        store: &'static str,
-        keys: &[Key],
-        text: &'static str,
-    ) -> Result<Vec<Option<String>>, StoreError> {
-        self.inner.texts_of(store, keys, text).await
-    }
+    super::forward_reads!();
 
     /// Not for the directory's own stores (their records are no texts, and
     /// a put must be noted for the directory).
@@ -325,23 +280,6 @@ impl<T: Tx> Tx for SummarisedTx<T> {
             return Err(StoreError::Backend(format!("{store} records are not texts")));
         }
         self.inner.put_text(store, key, text)
-    }
-
-    async fn exists(&self, store: &'static str, key: &Key) -> Result<bool, StoreError> {
-        self.inner.exists(store, key).await
-    }
-
-    async fn key_by_index(
-        &self,
-        store: &'static str,
-        index: &'static str,
-        value: &str,
-    ) -> Result<Option<String>, StoreError> {
-        self.inner.key_by_index(store, index, value).await
-    }
-
-    async fn count(&self, store: &'static str) -> Result<usize, StoreError> {
-        self.inner.count(store).await
     }
 
     /// Clearing a summarised store drops the directory too (in this
@@ -366,36 +304,6 @@ impl<T: Tx> Tx for SummarisedTx<T> {
                 .push((e.key, Some(e.line)));
         }
         Ok(())
-    }
-
-    async fn keys(&self, store: &'static str) -> Result<Vec<Key>, StoreError> {
-        self.inner.keys(store).await
-    }
-
-    async fn get_many<R: DeserializeOwned>(
-        &self,
-        store: &'static str,
-        keys: &[Key],
-    ) -> Result<Vec<Option<R>>, StoreError> {
-        self.inner.get_many(store, keys).await
-    }
-
-    async fn keys_by_index(
-        &self,
-        store: &'static str,
-        index: &'static str,
-        values: &[String],
-    ) -> Result<Vec<Option<String>>, StoreError> {
-        self.inner.keys_by_index(store, index, values).await
-    }
-
-    async fn by_index_many<R: DeserializeOwned>(
-        &self,
-        store: &'static str,
-        index: &'static str,
-        values: &[String],
-    ) -> Result<Vec<Vec<R>>, StoreError> {
-        self.inner.by_index_many(store, index, values).await
     }
 
     /// The batch is serialised once: each record's entry is read from its
