@@ -65,6 +65,16 @@ pub struct Contents {
 }
 
 impl Contents {
+    /// Moves every record of `more` to the end of its list here.
+    pub fn append(&mut self, mut more: Contents) {
+        self.catalog.append(&mut more.catalog);
+        self.accounts.append(&mut more.accounts);
+        self.contacts.append(&mut more.contacts);
+        self.links.append(&mut more.links);
+        self.notes.append(&mut more.notes);
+        self.history.append(&mut more.history);
+    }
+
     /// How many records it holds.
     pub fn len(&self) -> usize {
         self.catalog.len()

@@ -48,29 +48,34 @@ impl Table {
 
 type Db = BTreeMap<&'static str, Table>;
 
+/// Stores a chunked store's format marker (`{chunk, text}`): its (empty)
+/// chunks are current.
+fn mark_current(db: &mut Db, store: &'static str, key: &str, format: &str) {
+    if let Some(t) = db.get_mut(store) {
+        t.records
+            .insert(Key::one(key), serde_json::json!({ "chunk": key, "text": format }));
+    }
+}
+
 /// The whole database, as the schema's upgrade steps build it.
 fn empty_db() -> Db {
     let mut db = Db::new();
     for op in schema::upgrade_ops(0, schema::DB_VERSION) {
         match *op {
             // A new database: nothing to fill, only the format marker.
-            SchemaOp::FillLines => {
-                if let Some(t) = db.get_mut(schema::LINES) {
-                    t.records.insert(
-                        Key::one(super::lines::FORMAT_KEY),
-                        serde_json::json!({ "chunk": super::lines::FORMAT_KEY, "text": super::lines::FORMAT }),
-                    );
-                }
-            }
+            SchemaOp::FillLines => mark_current(
+                &mut db,
+                schema::LINES,
+                super::lines::FORMAT_KEY,
+                super::lines::FORMAT,
+            ),
             // A new database: an empty directory, current.
-            SchemaOp::FillDirectory => {
-                if let Some(t) = db.get_mut(schema::SUMMARY) {
-                    t.records.insert(
-                        Key::one(super::summary::FORMAT_KEY),
-                        serde_json::json!({ "chunk": super::summary::FORMAT_KEY, "text": super::summary::FORMAT }),
-                    );
-                }
-            }
+            SchemaOp::FillDirectory => mark_current(
+                &mut db,
+                schema::SUMMARY,
+                super::summary::FORMAT_KEY,
+                super::summary::FORMAT,
+            ),
             SchemaOp::CreateStore { name, key_path } => {
                 db.insert(
                     name,

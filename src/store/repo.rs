@@ -1281,13 +1281,7 @@ impl<B: Backend> Repo<B> {
                 reason: format!("part {i} of the last import's snapshot is missing"),
             })?;
             snap.created.append(part.created);
-            let (r, mut more) = (&mut snap.replaced, part.replaced);
-            r.catalog.append(&mut more.catalog);
-            r.accounts.append(&mut more.accounts);
-            r.contacts.append(&mut more.contacts);
-            r.links.append(&mut more.links);
-            r.notes.append(&mut more.notes);
-            r.history.append(&mut more.history);
+            snap.replaced.append(part.replaced);
             replaced_photos.extend(part.replaced_photos);
         }
         let c = &snap.created;
