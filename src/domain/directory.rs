@@ -339,6 +339,67 @@ fn id_text(n: u128) -> String {
     format!("{n:032x}")
 }
 
+/// Builds a [`Directory`] from its chunks as they arrive (the app parses
+/// one page of chunks while IndexedDB reads the next), with what
+/// [`Directory::parse`] does for all of them at once.
+pub struct DirectoryBuilder {
+    p: Parser,
+    /// How many chunks are expected (to size the tables once).
+    expected: usize,
+}
+
+impl DirectoryBuilder {
+    pub fn new(expected_chunks: usize) -> Self {
+        Self {
+            p: Parser {
+                d: Directory::default(),
+                tag_pos: HashMap::new(),
+                member_pos: HashMap::new(),
+                bad: 0,
+            },
+            expected: expected_chunks.max(1),
+        }
+    }
+
+    /// Reads one chunk (whole lines). Lines it cannot read are skipped (and
+    /// counted). The chunk is kept as the buffer its entries point into.
+    pub fn chunk(&mut self, text: String) {
+        let (mut accounts, mut contacts, mut links) = (0, 0, 0);
+        for line in text.split('\n') {
+            match line.as_bytes().first() {
+                Some(b'A') => accounts += 1,
+                Some(b'C') => contacts += 1,
+                Some(b'L') => links += 1,
+                _ => {}
+            }
+        }
+        let d = &mut self.p.d;
+        if d.bufs.len() == 1 {
+            // Sized once from the first chunk (entries spread evenly over
+            // the chunks): growing vectors of 100,000 entries copies them,
+            // and wasm memory keeps its highest size.
+            let n = self.expected;
+            let room = |per_chunk: usize| per_chunk * n + per_chunk * n / 16 + 16;
+            d.accounts.reserve_exact(room(accounts));
+            d.contacts.reserve_exact(room(contacts));
+            d.links.reserve_exact(room(links));
+            d.emails.reserve_exact(room(contacts) * 2);
+            d.bufs.reserve_exact(n + 1);
+        } else {
+            d.accounts.reserve(accounts);
+            d.contacts.reserve(contacts);
+            d.links.reserve(links);
+            d.emails.reserve(contacts);
+        }
+        self.p.chunk(text);
+    }
+
+    /// The directory, and how many lines could not be read.
+    pub fn finish(self) -> (Directory, usize) {
+        self.p.finish()
+    }
+}
+
 /// Builds a [`Directory`] chunk by chunk.
 struct Parser {
     d: Directory,
@@ -561,31 +622,11 @@ impl Directory {
     /// hides the rest. Each chunk is kept as the buffer its entries point
     /// into (nothing is copied).
     pub fn parse(chunks: Vec<String>) -> (Self, usize) {
-        let mut p = Parser {
-            d: Self::default(),
-            tag_pos: HashMap::new(),
-            member_pos: HashMap::new(),
-            bad: 0,
-        };
-        // Sized once (growing vectors of 100,000 entries copies them).
-        let (mut accounts, mut contacts, mut links) = (0, 0, 0);
-        for line in chunks.iter().flat_map(|c| c.split('\n')) {
-            match line.as_bytes().first() {
-                Some(b'A') => accounts += 1,
-                Some(b'C') => contacts += 1,
-                Some(b'L') => links += 1,
-                _ => {}
-            }
-        }
-        p.d.accounts.reserve_exact(accounts);
-        p.d.contacts.reserve_exact(contacts);
-        p.d.links.reserve_exact(links);
-        p.d.emails.reserve(contacts * 2);
-        p.d.bufs.reserve_exact(chunks.len());
+        let mut b = DirectoryBuilder::new(chunks.len());
         for chunk in chunks {
-            p.chunk(chunk);
+            b.chunk(chunk);
         }
-        p.finish()
+        b.finish()
     }
 
     /// The directory of these records (tests, and rebuilding the stored one).
@@ -1121,9 +1162,22 @@ mod tests {
             .map(|ls| ls.iter().map(|l| format!("{l}\n")).collect())
             .collect();
         assert!(chunks.len() > 3);
-        let (back, bad) = Directory::parse(chunks);
+        let (back, bad) = Directory::parse(chunks.clone());
         assert_eq!(bad, 0);
-        assert_eq!(back.rows().sorted(), rows.sorted());
+        assert_eq!(back.rows().sorted(), rows.clone().sorted());
+        // Chunk by chunk, however many chunks were expected (the tables are
+        // sized from the first one), with a damaged line and an empty chunk.
+        for expected in [1, chunks.len(), 1000] {
+            let mut b = DirectoryBuilder::new(expected);
+            b.chunk(String::new());
+            for chunk in &chunks {
+                b.chunk(chunk.clone());
+            }
+            b.chunk("C\tnot an id\n".to_owned());
+            let (built, bad) = b.finish();
+            assert_eq!(bad, 1, "expected {expected}");
+            assert_eq!(built.rows().sorted(), rows.clone().sorted(), "expected {expected}");
+        }
     }
 
     #[test]

@@ -2184,12 +2184,15 @@ pub async fn directory_follows_writes_and_is_rebuilt_when_missing<B: Backend>(st
 pub async fn text_fields_of_every_record_read_back_as_written<B: Backend>(store: &Repo<B>) {
     use super::{schema, Key, Tx};
     let big: String = "Zoë\tȘtefan \u{1f}😀\n".repeat(40_000);
-    let written = [
-        ("a1", "plain ASCII"),
-        ("b2", "Zoë\tMüller\nȘtefan \u{1f} 😀 \\ end"),
-        ("c3", ""),
-        ("d4", big.as_str()),
+    let mut written: Vec<(String, &str)> = vec![
+        ("a1".into(), "plain ASCII"),
+        ("b2".into(), "Zoë\tMüller\nȘtefan \u{1f} 😀 \\ end"),
+        ("c3".into(), ""),
+        ("d4".into(), big.as_str()),
     ];
+    // More than a page of `each_text` (8 values in IndexedDB), and not a
+    // whole number of pages.
+    written.extend((0..13).map(|i| (format!("p{i:02}"), "ș")));
     let raw = ok(store.backend().write(&[schema::SUMMARY]), "raw write");
     ok(raw.clear(schema::SUMMARY), "clear");
     // Written out of order: read back in key order. Every other one as a
@@ -2220,6 +2223,13 @@ pub async fn text_fields_of_every_record_read_back_as_written<B: Backend>(store:
         .collect();
     assert_eq!(pairs.len(), expected.len());
     assert!(pairs == expected, "texts differ from what was written");
+    let mut each = Vec::new();
+    ok(
+        read.each_text(schema::SUMMARY, "chunk", "text", &mut |k, t| each.push((k, t)))
+            .await,
+        "each_text",
+    );
+    assert!(each == expected, "each_text differs from what was written");
     // The same texts one by one, with a key that has no record among them.
     let mut keys: Vec<Key> = written.iter().map(|(c, _)| Key::one(c)).collect();
     keys.insert(1, Key::one("zz"));
@@ -2240,6 +2250,10 @@ pub async fn text_fields_of_every_record_read_back_as_written<B: Backend>(store:
     let read = ok(store.backend().read(&[super::schema::SUMMARY]), "raw read");
     assert!(matches!(
         read.texts(schema::SUMMARY, "chunk", "text").await,
+        Err(StoreError::Corrupt { .. })
+    ));
+    assert!(matches!(
+        read.each_text(schema::SUMMARY, "chunk", "text", &mut |_, _| {}).await,
         Err(StoreError::Corrupt { .. })
     ));
     drop(read);

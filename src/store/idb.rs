@@ -240,6 +240,10 @@ const READ_PAGE: u32 = 2_000;
 /// Values per request of [`IdbTx::texts`] (large texts: a page of the
 /// `lines` store is about 6 MB at 100,000 contacts).
 const TEXT_PAGE: u32 = 64;
+/// Values per page of [`Tx::each_text`]: the directory's 64 chunks in 8
+/// pages of about 4 MB at 100,000 contacts, each parsed while the next is
+/// read.
+const EACH_PAGE: u32 = 8;
 
 /// Keys per request of a read of every key.
 const KEYS_PAGE: u32 = 20_000;
@@ -600,6 +604,44 @@ impl super::Tx for IdbTx {
             range = web_sys::IdbKeyRange::lower_bound_with_open(&key_of(&os, &page.get(n - 1))?, true)
                 .map_err(|e| js_error(&e))?
                 .into();
+        }
+    }
+
+    /// In pages of [`EACH_PAGE`] values, the next page asked for before
+    /// this one is handed over.
+    async fn each_text(
+        &self,
+        store: &'static str,
+        key: &'static str,
+        text: &'static str,
+        each: &mut dyn FnMut(String, String),
+    ) -> Result<(), StoreError> {
+        let os = self.store(store)?;
+        let (key_name, text_name) = (JsValue::from_str(key), JsValue::from_str(text));
+        let mut req = os
+            .get_all_with_key_and_limit(&JsValue::NULL, EACH_PAGE)
+            .map_err(|e| js_error(&e))?;
+        loop {
+            let page: js_sys::Array = request(&req).await?.unchecked_into();
+            let n = page.length();
+            let more = n == EACH_PAGE;
+            if more {
+                let after =
+                    web_sys::IdbKeyRange::lower_bound_with_open(&key_of(&os, &page.get(n - 1))?, true)
+                        .map_err(|e| js_error(&e))?;
+                req = os
+                    .get_all_with_key_and_limit(&after, EACH_PAGE)
+                    .map_err(|e| js_error(&e))?;
+            }
+            for record in page.iter() {
+                each(
+                    text_field(store, &record, &key_name, key)?,
+                    text_field(store, &record, &text_name, text)?,
+                );
+            }
+            if !more {
+                return Ok(());
+            }
         }
     }
 

@@ -148,6 +148,16 @@ macro_rules! forward_reads {
             self.inner.texts(store, key, text).await
         }
 
+        async fn each_text(
+            &self,
+            store: &'static str,
+            key: &'static str,
+            text: &'static str,
+            each: &mut dyn FnMut(String, String),
+        ) -> Result<(), $crate::store::StoreError> {
+            self.inner.each_text(store, key, text, each).await
+        }
+
         async fn texts_of(
             &self,
             store: &'static str,
@@ -253,6 +263,22 @@ pub trait Tx {
                 Ok((field(key)?, field(text)?))
             })
             .collect()
+    }
+    /// As [`Tx::texts`], each (key, text) handed to `each` as it arrives:
+    /// a backend that reads in pages (IndexedDB) asks for the next page
+    /// before handing over this one, so the caller's work on a page
+    /// overlaps the reading of the next.
+    async fn each_text(
+        &self,
+        store: &'static str,
+        key: &'static str,
+        text: &'static str,
+        each: &mut dyn FnMut(String, String),
+    ) -> Result<(), StoreError> {
+        for (k, t) in self.texts(store, key, text).await? {
+            each(k, t);
+        }
+        Ok(())
     }
     /// For each key, the record's string field `text` (`None` where there
     /// is no record), asked for together; texts handed over as they are.

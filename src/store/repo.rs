@@ -746,18 +746,14 @@ impl<B: Backend> Repo<B> {
     /// and link, read from the stored directory (a few large values); built
     /// from the records, and stored, when there is none yet.
     pub async fn directory(&self) -> Result<Directory, StoreError> {
-        let stored = summary::read(&self.backend.read(&[s::SUMMARY])?).await?;
-        let chunks = match stored {
-            Some(chunks) => chunks,
-            None => {
-                let tx = self
-                    .backend
-                    .write(&[s::ACCOUNTS, s::CONTACTS, s::LINKS, s::SUMMARY])?;
-                let chunks = summary::rebuild(&tx).await?;
-                tx.commit().await?;
-                chunks
-            }
-        };
+        if let Some(directory) = summary::read(&self.backend.read(&[s::SUMMARY])?).await? {
+            return Ok(directory);
+        }
+        let tx = self
+            .backend
+            .write(&[s::ACCOUNTS, s::CONTACTS, s::LINKS, s::SUMMARY])?;
+        let chunks = summary::rebuild(&tx).await?;
+        tx.commit().await?;
         Ok(Directory::parse(chunks).0)
     }
 

@@ -20,7 +20,7 @@
 
 use super::schema as s;
 use super::{Backend, Key, StoreError, Tx};
-use crate::domain::directory::{AccountRow, ContactRow, Entry, LinkRow, Rows};
+use crate::domain::directory::{AccountRow, ContactRow, Directory, DirectoryBuilder, Entry, LinkRow, Rows};
 use crate::domain::{Account, Contact, Link};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -64,32 +64,31 @@ pub fn chunk_of(id: &str) -> String {
 /// A change to one entry: its new line, or `None` when it is removed.
 type Change = (String, Option<String>);
 
-/// The stored directory's chunks (each whole lines), or `None` when it must
-/// be rebuilt. Read with [`Tx::texts`], each chunk crossing into wasm on
-/// its own (read through [`Tx::all`], the 34 MB of chunks at 100,000
-/// contacts came in as one JSON text that wasm-bindgen copies through a
-/// buffer of three bytes per character: wasm memory grew by 100 MB for
-/// good); the chunks are moved out of what was read, never copied.
-pub async fn read<T: Tx>(tx: &T) -> Result<Option<Vec<String>>, StoreError> {
-    let chunks = match tx.texts(s::SUMMARY, "chunk", "text").await {
-        Ok(chunks) => chunks,
+/// The stored directory, parsed, or `None` when it must be rebuilt. Read
+/// with [`Tx::each_text`]: each chunk crosses into wasm on its own (read
+/// through [`Tx::all`], the 34 MB of chunks at 100,000 contacts came in as
+/// one JSON text that wasm-bindgen copies through a buffer of three bytes
+/// per character: wasm memory grew by 100 MB for good), is parsed while
+/// IndexedDB reads the next page, and is moved into the directory, never
+/// copied.
+pub async fn read<T: Tx>(tx: &T) -> Result<Option<Directory>, StoreError> {
+    let mut builder = DirectoryBuilder::new(CHUNKS as usize);
+    let mut current = false;
+    let read = tx
+        .each_text(s::SUMMARY, "chunk", "text", &mut |key, text| {
+            if key == FORMAT_KEY {
+                current = text == FORMAT;
+            } else {
+                builder.chunk(text);
+            }
+        })
+        .await;
+    match read {
+        Ok(()) => Ok(current.then(|| builder.finish().0)),
         // A value that is no chunk: the directory is built again.
-        Err(StoreError::Corrupt { .. }) => return Ok(None),
-        Err(e) => return Err(e),
-    };
-    if !chunks
-        .iter()
-        .any(|(key, text)| key == FORMAT_KEY && text == FORMAT)
-    {
-        return Ok(None);
+        Err(StoreError::Corrupt { .. }) => Ok(None),
+        Err(e) => Err(e),
     }
-    Ok(Some(
-        chunks
-            .into_iter()
-            .filter(|(key, _)| key != FORMAT_KEY)
-            .map(|(_, text)| text)
-            .collect(),
-    ))
 }
 
 /// Makes the stored directory current in `tx` (which must include the
