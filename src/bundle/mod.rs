@@ -17,6 +17,7 @@ pub mod fixtures;
 pub mod matching;
 pub mod merge;
 pub mod read;
+mod path;
 mod scan;
 pub mod vcard;
 pub mod write;
