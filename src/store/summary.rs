@@ -206,7 +206,7 @@ fn entry_of<T: Serialize>(store: &str, value: &T) -> Result<Option<(String, Entr
 /// The entry a record of a summarised store stands for, from its JSON.
 fn entry_of_json(store: &str, json: &str) -> Result<Option<(String, Entry)>, StoreError> {
     fn decode<R: DeserializeOwned>(json: &str) -> Result<R, StoreError> {
-        serde_json::from_str(json)
+        super::json(json)
             .map_err(|e| StoreError::Backend(format!("could not prepare a record: {e}")))
     }
     Ok(Some(match store {
@@ -300,7 +300,7 @@ impl<T: Tx> Tx for SummarisedTx<T> {
         }
         let prepare = |e: serde_json::Error| StoreError::Backend(format!("could not prepare a record: {e}"));
         let text = serde_json::to_string(values).map_err(prepare)?;
-        let raws: Vec<&serde_json::value::RawValue> = serde_json::from_str(&text).map_err(prepare)?;
+        let raws: Vec<&serde_json::value::RawValue> = super::json(&text).map_err(prepare)?;
         {
             let mut changes = self.changes.borrow_mut();
             for raw in &raws {
