@@ -191,18 +191,6 @@ fn patch(text: &str, changes: &[Change]) -> String {
     out
 }
 
-/// The entry a record put into a summarised store stands for, read from
-/// its JSON text (one compiled reader per record type: the one the store's
-/// reads use, rather than a second one through `serde_json::Value`).
-fn entry_of<T: Serialize>(store: &str, value: &T) -> Result<Option<(String, Entry)>, StoreError> {
-    if !summarised(store) {
-        return Ok(None);
-    }
-    let json = serde_json::to_string(value)
-        .map_err(|e| StoreError::Backend(format!("could not prepare a record: {e}")))?;
-    entry_of_json(store, &json)
-}
-
 /// The entry a record of a summarised store stands for, from its JSON.
 fn entry_of_json(store: &str, json: &str) -> Result<Option<(String, Entry)>, StoreError> {
     fn decode<R: DeserializeOwned>(json: &str) -> Result<R, StoreError> {
@@ -279,9 +267,18 @@ impl<T: Tx> Tx for SummarisedTx<T> {
         Ok(())
     }
 
+    /// The record is serialised once, here: its entry is read from the
+    /// JSON, and the same JSON goes on to the inner backends (so they
+    /// compile one `put`, for JSON text, rather than one per record type).
     fn put<R: Serialize>(&self, store: &'static str, value: &R) -> Result<(), StoreError> {
-        let entry = entry_of(store, value)?;
-        self.inner.put(store, value)?;
+        let json = serde_json::value::to_raw_value(value)
+            .map_err(|e| StoreError::Backend(format!("could not prepare a record: {e}")))?;
+        let entry = if summarised(store) {
+            entry_of_json(store, json.get())?
+        } else {
+            None
+        };
+        self.inner.put(store, &json)?;
         if let Some((chunk, e)) = entry {
             self.changes
                 .borrow_mut()
