@@ -350,9 +350,12 @@ impl<T: Tx> Tx for LinedTx<T> {
     async fn commit(self) -> Result<(), StoreError> {
         let changes = self.changes.into_inner();
         if !changes.is_empty() {
-            let marker = self.inner.get::<Chunk>(s::LINES, &Key::one(FORMAT_KEY)).await?;
+            let marker = self
+                .inner
+                .texts_of(s::LINES, &[Key::one(FORMAT_KEY)], "text")
+                .await?;
             // Lines of another format: the next export rebuilds them.
-            if marker.is_some_and(|m| m.text == FORMAT) {
+            if matches!(marker.as_slice(), [Some(m)] if m == FORMAT) {
                 // A few chunks at a time: each batch's reads are awaited (an
                 // IndexedDB request, so the page gets a turn between
                 // batches of a large import or undo).
