@@ -45,7 +45,9 @@ impl Frame {
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Want {
     /// A value; `after_comma`: in a list, after a `,` (a `]` there is a trailing comma).
-    Value { after_comma: bool },
+    Value {
+        after_comma: bool,
+    },
     /// A list's first element or its `]`.
     ElementOrEnd,
     /// An object's first key or its `}`.
@@ -186,7 +188,9 @@ fn walk(text: &[u8], error: &serde_json::Error) -> Option<Vec<Seg>> {
     // serde_json stops just before its bracket.
     let starts_here = data
         && matches!(text.get(at), Some(b'[' | b'{'))
-        && at.checked_sub(1).is_none_or(|p| is_space(text[p]) || matches!(text[p], b':' | b',' | b'['));
+        && at
+            .checked_sub(1)
+            .is_none_or(|p| is_space(text[p]) || matches!(text[p], b':' | b',' | b'['));
     // Otherwise the last byte it read (or looked at), spaces aside.
     let mut last = at.saturating_sub(1);
     while last > 0 && text.get(last).is_some_and(|&b| is_space(b)) {
@@ -523,9 +527,15 @@ mod tests {
         check::<HistoryDto>(&first(&bundle["history"]), &mut n, &mut wrong);
         let role = serde_json::json!({"id": "0123456789abcdef0123456789abcdef", "name": "Preparer"});
         check::<RoleDto>(&role, &mut n, &mut wrong);
-        let template = serde_json::json!({"id": "0123456789abcdef0123456789abcdef", "name": "T", "folders": ["a", "b"]});
+        let template =
+            serde_json::json!({"id": "0123456789abcdef0123456789abcdef", "name": "T", "folders": ["a", "b"]});
         check::<TemplateDto>(&template, &mut n, &mut wrong);
         assert!(n > 10_000, "{n} broken records compared");
-        assert!(wrong.is_empty(), "{} of {n} differ:\n{}", wrong.len(), wrong.join("\n"));
+        assert!(
+            wrong.is_empty(),
+            "{} of {n} differ:\n{}",
+            wrong.len(),
+            wrong.join("\n")
+        );
     }
 }

@@ -700,13 +700,18 @@ mod tests {
         ];
         for item in items {
             let json = serde_json::to_string(&item).unwrap();
-            assert_eq!(serde_json::from_str::<CatalogItem>(&json).unwrap(), item, "{json}");
+            assert_eq!(
+                serde_json::from_str::<CatalogItem>(&json).unwrap(),
+                item,
+                "{json}"
+            );
             let value = serde_json::to_value(&item).unwrap();
             assert_eq!(serde_json::from_value::<CatalogItem>(value).unwrap(), item);
         }
         let id = "0123456789abcdef0123456789abcdef";
         // The two permissions were added later: absent means false.
-        let old = format!(r#"{{"item":"Member","id":"{id}","name":"B","email":"b@example.com","role":"Admin"}}"#);
+        let old =
+            format!(r#"{{"item":"Member","id":"{id}","name":"B","email":"b@example.com","role":"Admin"}}"#);
         match serde_json::from_str::<CatalogItem>(&old).unwrap() {
             CatalogItem::Member(m) => assert!(!m.view_all_accounts && !m.manage_accounts),
             other => panic!("{other:?}"),
@@ -715,7 +720,9 @@ mod tests {
         assert!(err(&format!(r#"{{"id":"{id}","name":"x"}}"#)).starts_with("missing field `item`"));
         assert!(err(&format!(r#"{{"item":"Folder","id":"{id}"}}"#)).starts_with("unknown variant `Folder`"));
         assert!(err(r#"{"item":"Role","name":"x"}"#).starts_with("missing field `id`"));
-        assert!(err(&format!(r#"{{"item":"Tag","id":"{id}","name":"x"}}"#)).starts_with("missing field `color`"));
+        assert!(
+            err(&format!(r#"{{"item":"Tag","id":"{id}","name":"x"}}"#)).starts_with("missing field `color`")
+        );
     }
 
     #[test]

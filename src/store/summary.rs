@@ -194,8 +194,7 @@ fn patch(text: &str, changes: &[Change]) -> String {
 /// The entry a record of a summarised store stands for, from its JSON.
 fn entry_of_json(store: &str, json: &str) -> Result<Option<(String, Entry)>, StoreError> {
     fn decode<R: DeserializeOwned>(json: &str) -> Result<R, StoreError> {
-        super::json(json)
-            .map_err(|e| StoreError::Backend(format!("could not prepare a record: {e}")))
+        super::json(json).map_err(|e| StoreError::Backend(format!("could not prepare a record: {e}")))
     }
     Ok(Some(match store {
         s::ACCOUNTS => {
