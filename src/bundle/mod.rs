@@ -16,6 +16,7 @@ pub mod dto;
 pub mod fixtures;
 pub mod matching;
 pub mod merge;
+mod path;
 pub mod read;
 mod scan;
 pub mod vcard;

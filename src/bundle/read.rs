@@ -580,7 +580,7 @@ fn upgrade(bytes: &[u8], version: u64) -> Result<Vec<u8>, ReadError> {
 
 /// Reads one record from its text as a `D`, then as a domain `T`. The
 /// path of a problem inside the record is only worked out for a record
-/// that has one (a second, tracking parse).
+/// that has one (from where the parse stopped: `path.rs`).
 fn one<D, T>(p: &mut Problems, path: &str, i: usize, raw: &[u8], keep: impl FnOnce(T))
 where
     D: DeserializeOwned,
@@ -588,20 +588,11 @@ where
 {
     let d = match serde_json::from_slice::<D>(raw) {
         Ok(d) => d,
-        Err(_) => {
-            let mut de = serde_json::Deserializer::from_slice(raw);
-            let e = match serde_path_to_error::deserialize::<_, D>(&mut de) {
-                Err(e) => e,
-                // Cannot happen (the same parse failed above); said plainly if it does.
-                Ok(_) => {
-                    p.bundle(format_args!("{path}[{i}]"), B::Unreadable);
-                    return;
-                }
-            };
-            let inner = e.path().to_string();
-            let message = json_message(e.inner());
+        Err(e) => {
+            let inner = super::path::path_at(raw, &e);
+            let message = json_message(&e);
             match inner.as_str() {
-                "." | "" => p.bundle(format_args!("{path}[{i}]"), B::Malformed(message)),
+                "" => p.bundle(format_args!("{path}[{i}]"), B::Malformed(message)),
                 _ => p.bundle(format_args!("{path}[{i}].{inner}"), B::Malformed(message)),
             }
             return;

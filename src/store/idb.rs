@@ -14,7 +14,7 @@
 //! - writes use `durability: "strict"`: committed means on disk.
 
 use super::schema::{self, SchemaOp};
-use super::{Backend, Key, StoreError};
+use super::{json, Backend, Key, StoreError};
 use crate::domain::ValidationErrors;
 use serde::{de::DeserializeOwned, Serialize};
 use std::cell::RefCell;
@@ -283,7 +283,7 @@ fn js_text(store: &'static str, value: &JsValue) -> Result<String, StoreError> {
 }
 
 fn from_js<T: DeserializeOwned>(store: &'static str, value: &JsValue) -> Result<T, StoreError> {
-    serde_json::from_str(&js_text(store, value)?).map_err(|e| corrupt(store, e))
+    json(&js_text(store, value)?).map_err(|e| corrupt(store, e))
 }
 
 fn key_js(key: &Key) -> JsValue {

@@ -84,8 +84,7 @@ fn entry(store: &str, id: &str, key: String, line: String) -> Entry {
 /// (the derived fields indexes read are ignored).
 fn entry_of_json(store: &str, json: &str) -> Result<Option<Entry>, StoreError> {
     fn decode<R: DeserializeOwned>(store: &str, json: &str) -> Result<R, StoreError> {
-        serde_json::from_str(json)
-            .map_err(|e| StoreError::Backend(format!("could not prepare a {store} record: {e}")))
+        super::json(json).map_err(|e| StoreError::Backend(format!("could not prepare a {store} record: {e}")))
     }
     Ok(Some(match store {
         s::ACCOUNTS => {

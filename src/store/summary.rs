@@ -190,37 +190,10 @@ fn patch(text: &str, changes: &[Change]) -> String {
     out
 }
 
-/// The entry a record put into a summarised store stands for.
-fn entry_of<T: Serialize>(store: &str, value: &T) -> Result<Option<(String, Entry)>, StoreError> {
-    fn decode<R: DeserializeOwned>(v: serde_json::Value) -> Result<R, StoreError> {
-        serde_json::from_value(v).map_err(|e| StoreError::Backend(format!("could not prepare a record: {e}")))
-    }
-    if store != s::ACCOUNTS && store != s::CONTACTS && store != s::LINKS {
-        return Ok(None);
-    }
-    let v = serde_json::to_value(value)
-        .map_err(|e| StoreError::Backend(format!("could not prepare a record: {e}")))?;
-    Ok(Some(match store {
-        s::ACCOUNTS => {
-            let a: Account = decode(v)?;
-            (chunk_of(a.id.as_str()), Entry::account(&AccountRow::of(&a)))
-        }
-        s::CONTACTS => {
-            let c: Contact = decode(v)?;
-            (chunk_of(c.id.as_str()), Entry::contact(&ContactRow::of(&c)))
-        }
-        _ => {
-            let l: Link = decode(v)?;
-            (chunk_of(l.account_id.as_str()), Entry::link(&LinkRow::of(&l)))
-        }
-    }))
-}
-
 /// The entry a record of a summarised store stands for, from its JSON.
 fn entry_of_json(store: &str, json: &str) -> Result<Option<(String, Entry)>, StoreError> {
     fn decode<R: DeserializeOwned>(json: &str) -> Result<R, StoreError> {
-        serde_json::from_str(json)
-            .map_err(|e| StoreError::Backend(format!("could not prepare a record: {e}")))
+        super::json(json).map_err(|e| StoreError::Backend(format!("could not prepare a record: {e}")))
     }
     Ok(Some(match store {
         s::ACCOUNTS => {
@@ -292,9 +265,18 @@ impl<T: Tx> Tx for SummarisedTx<T> {
         Ok(())
     }
 
+    /// The record is serialised once, here: its entry is read from the
+    /// JSON, and the same JSON goes on to the inner backends (so they
+    /// compile one `put`, for JSON text, rather than one per record type).
     fn put<R: Serialize>(&self, store: &'static str, value: &R) -> Result<(), StoreError> {
-        let entry = entry_of(store, value)?;
-        self.inner.put(store, value)?;
+        let json = serde_json::value::to_raw_value(value)
+            .map_err(|e| StoreError::Backend(format!("could not prepare a record: {e}")))?;
+        let entry = if summarised(store) {
+            entry_of_json(store, json.get())?
+        } else {
+            None
+        };
+        self.inner.put(store, &json)?;
         if let Some((chunk, e)) = entry {
             self.changes
                 .borrow_mut()
@@ -313,7 +295,7 @@ impl<T: Tx> Tx for SummarisedTx<T> {
         }
         let prepare = |e: serde_json::Error| StoreError::Backend(format!("could not prepare a record: {e}"));
         let text = serde_json::to_string(values).map_err(prepare)?;
-        let raws: Vec<&serde_json::value::RawValue> = serde_json::from_str(&text).map_err(prepare)?;
+        let raws: Vec<&serde_json::value::RawValue> = super::json(&text).map_err(prepare)?;
         {
             let mut changes = self.changes.borrow_mut();
             for raw in &raws {
