@@ -1176,7 +1176,11 @@ mod tests {
             b.chunk("C\tnot an id\n".to_owned());
             let (built, bad) = b.finish();
             assert_eq!(bad, 1, "expected {expected}");
-            assert_eq!(built.rows().sorted(), rows.clone().sorted(), "expected {expected}");
+            assert_eq!(
+                built.rows().sorted(),
+                rows.clone().sorted(),
+                "expected {expected}"
+            );
         }
     }
 

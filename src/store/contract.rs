@@ -2253,7 +2253,8 @@ pub async fn text_fields_of_every_record_read_back_as_written<B: Backend>(store:
         Err(StoreError::Corrupt { .. })
     ));
     assert!(matches!(
-        read.each_text(schema::SUMMARY, "chunk", "text", &mut |_, _| {}).await,
+        read.each_text(schema::SUMMARY, "chunk", "text", &mut |_, _| {})
+            .await,
         Err(StoreError::Corrupt { .. })
     ));
     drop(read);
