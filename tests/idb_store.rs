@@ -332,7 +332,9 @@ async fn a_version_4_database_gets_its_bundle_lines_in_the_upgrade_and_reads_bac
         .expect("read lines")
         .expect("filled by the upgrade");
     assert_eq!(lists.counts[0], 40);
-    assert!(lists.lists[1].iter().all(|p| matches!(p, clientbook::store::Piece::Bytes(_))));
+    assert!(lists.lists[1]
+        .iter()
+        .all(|p| matches!(p, clientbook::store::Piece::Bytes(_))));
     assert_eq!(lists.write(&catalog, &meta), expected);
     // A write after the upgrade keeps them in step.
     let mut after = read.accounts[0].clone();

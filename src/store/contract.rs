@@ -71,6 +71,7 @@ macro_rules! store_contract_tests {
             text_fields_of_every_record_read_back_as_written,
             lines_follow_writes_and_are_rebuilt_when_missing,
             lines_of_the_first_layout_are_rebuilt_at_the_next_export,
+            lines_are_cut_into_small_chunks_that_stay_in_step,
             records_by_id_and_one_link);
     };
     (@one native, $make:expr, $($case:ident),*) => {
@@ -2355,8 +2356,7 @@ pub async fn lines_of_the_first_layout_are_rebuilt_at_the_next_export<B: Backend
     assert_eq!(lines.counts[1], sample.contacts.len());
     assert_eq!(lines.counts[2], sample.links.len());
     let raw = ok(store.backend().read(&[schema::LINES]), "raw read");
-    let marker: Option<super::lines::Chunk> =
-        ok(raw.get(schema::LINES, &Key::one("format")).await, "marker");
+    let marker: Option<super::lines::Chunk> = ok(raw.get(schema::LINES, &Key::one("format")).await, "marker");
     assert_eq!(marker.map(|m| m.text).as_deref(), Some(super::lines::FORMAT));
     // Each chunk's keys are its entries' keys, ascending, and every key is
     // in the chunk its range names.
@@ -2373,11 +2373,15 @@ pub async fn lines_of_the_first_layout_are_rebuilt_at_the_next_export<B: Backend
         let keys: Vec<&str> = chunk.keys.lines().collect();
         assert_eq!(keys.len(), *n, "{name}");
         assert_eq!(chunk.text.lines().count(), *n, "{name}");
-        let store_name = name.split('/').next().unwrap_or_default();
+        assert!(chunk.text.len() <= super::lines::MAX_CHUNK, "{name}");
+        let (store_name, lower) = name.split_once('/').unwrap_or_default();
         for k in keys {
-            assert_eq!(super::lines::chunk_of(store_name, k), *name);
+            assert!(lower <= k, "{name}: {k}");
             if previous.starts_with(&format!("{store_name}/")) {
-                assert!(previous.split_once('/').map(|(_, p)| p) < Some(k), "{previous} {k}");
+                assert!(
+                    previous.split_once('/').map(|(_, p)| p) < Some(k),
+                    "{previous} {k}"
+                );
             }
             previous = format!("{store_name}/{k}");
         }
@@ -2388,6 +2392,53 @@ pub async fn lines_of_the_first_layout_are_rebuilt_at_the_next_export<B: Backend
     ok(store.update_account(&after, &again, &[]).await, "update");
     lines_in_step(store).await;
     assert!(ok(store.undo_import().await, "undo"));
+}
+
+/// A large import cuts each list into chunks of at most `MAX_CHUNK`
+/// bytes, in key order; edits, a new record and the undo keep them so.
+pub async fn lines_are_cut_into_small_chunks_that_stay_in_step<B: Backend>(store: &Repo<B>) {
+    use super::{schema, Tx};
+    let sample = crate::bundle::fixtures::sample(900, 53);
+    ok(
+        store.import(&sample, Default::default(), Timestamp(5)).await,
+        "import",
+    );
+    let sizes = || async {
+        let raw = ok(store.backend().read(&[schema::LINES]), "raw read");
+        let pieces = ok(raw.pieces(schema::LINES).await, "pieces");
+        pieces
+            .iter()
+            .map(|(name, n, p)| (name.clone(), *n, p.len()))
+            .collect::<Vec<_>>()
+    };
+    let after_import = sizes().await;
+    let contacts: Vec<_> = after_import
+        .iter()
+        .filter(|(name, _, _)| name.starts_with("contacts/"))
+        .collect();
+    assert!(contacts.len() > 1, "{after_import:?}");
+    assert!(after_import
+        .iter()
+        .all(|(_, n, len)| *n > 0 && *len <= super::lines::MAX_CHUNK));
+    assert_eq!(
+        contacts.iter().map(|(_, n, _)| n).sum::<usize>(),
+        sample.contacts.len()
+    );
+    lines_in_step(store).await;
+    // An edit in the middle of a list.
+    let accounts = ok(store.accounts().await, "accounts");
+    let mut after = accounts[450].clone();
+    after.name = "Ana \"middle\" ".repeat(400);
+    ok(store.update_account(&accounts[450], &after, &[]).await, "update");
+    lines_in_step(store).await;
+    assert!(sizes()
+        .await
+        .iter()
+        .all(|(_, _, len)| *len <= super::lines::MAX_CHUNK));
+    assert!(ok(store.undo_import().await, "undo"));
+    lines_in_step(store).await;
+    // The emptied chunks are gone.
+    assert_eq!(sizes().await, vec![]);
 }
 
 fn bundle_text_at(c: &crate::bundle::Contents, meta: &crate::bundle::Meta) -> String {

@@ -217,6 +217,10 @@ const READ_PAGE: u32 = 2_000;
 /// `lines` store is about 6 MB at 100,000 contacts).
 const TEXT_PAGE: u32 = 64;
 
+/// Chunks of lines per request of [`IdbTx::pieces`] (about 2 MB: the
+/// browser turns each page into values in one go, on the main thread).
+const PIECES_PAGE: u32 = 16;
+
 /// Keys per request of a read of every key.
 const KEYS_PAGE: u32 = 20_000;
 
@@ -681,7 +685,9 @@ impl super::Tx for IdbTx {
                 out.push(None);
                 continue;
             };
-            let keys = js_sys::Reflect::get(&record, &keys_name).ok().and_then(|v| v.as_string());
+            let keys = js_sys::Reflect::get(&record, &keys_name)
+                .ok()
+                .and_then(|v| v.as_string());
             let text = js_sys::Reflect::get(&record, &text_name)
                 .ok()
                 .and_then(|v| v.dyn_into::<js_sys::Uint8Array>().ok());
@@ -696,19 +702,16 @@ impl super::Tx for IdbTx {
         Ok(out)
     }
 
-    /// In pages of [`TEXT_PAGE`] values; each text stays the `Uint8Array`
+    /// In pages of [`PIECES_PAGE`] values; each text stays the `Uint8Array`
     /// IndexedDB made (nothing is copied into wasm memory).
-    async fn pieces(
-        &self,
-        store: &'static str,
-    ) -> Result<Vec<(String, usize, super::Piece)>, StoreError> {
+    async fn pieces(&self, store: &'static str) -> Result<Vec<(String, usize, super::Piece)>, StoreError> {
         let os = self.store(store)?;
         let names = ["chunk", "keys", "text", "n"].map(JsValue::from_str);
         let mut range = JsValue::NULL;
         let mut out = Vec::new();
         loop {
             let req = os
-                .get_all_with_key_and_limit(&range, TEXT_PAGE)
+                .get_all_with_key_and_limit(&range, PIECES_PAGE)
                 .map_err(|e| js_error(&e))?;
             let page: js_sys::Array = request(&req).await?.unchecked_into();
             let n = page.length();
@@ -726,7 +729,7 @@ impl super::Tx for IdbTx {
                 };
                 out.push((name, count as usize, super::Piece::Bytes(text)));
             }
-            if n < TEXT_PAGE {
+            if n < PIECES_PAGE {
                 return Ok(out);
             }
             range = web_sys::IdbKeyRange::lower_bound_with_open(&key_of(&os, &page.get(n - 1))?, true)

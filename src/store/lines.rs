@@ -16,8 +16,8 @@
 //! IndexedDB requests).
 //!
 //! **Layout: the chunks are the file.** The chunks of a store are ranges of
-//! keys in order (`<store>/00` .. `<store>/ff`, see [`chunk_of`]), and a
-//! chunk's text is its entries in key order, each exactly as the file has
+//! keys: chunk `<store>/<lower>` holds the keys from `lower` up to the next
+//! chunk's (the first chunk's lower bound is ""), and a chunk's text is its entries in key order, each exactly as the file has
 //! it (`    <line>,\n`, [`crate::bundle::write::push_entry`]), so the
 //! chunks of a list one after another are the list's lines in the export's
 //! order. An export puts the envelope around the chunks as IndexedDB hands
@@ -25,7 +25,10 @@
 //! list's last entry is cut off, [`crate::bundle::write::assemble`]). Next
 //! to the text a chunk keeps its entries' keys (`keys`: each key and a
 //! newline, in the same order) and their number (`n`), which a write uses to
-//! find and replace one entry ([`patch`]).
+//! find and replace one entry ([`patch`]). A chunk that grows past
+//! [`MAX_CHUNK`] is cut in pieces of about [`CHUNK_TARGET`] (the new ones
+//! named by their first keys), one left empty is deleted: the ranges follow
+//! the keys there are, random ids or not.
 //!
 //! The `format` marker names this layout; a database without the current
 //! one (an older layout, or a store cleared behind the app's back) gets its
@@ -43,10 +46,14 @@ use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 
-/// Chunks per record store: a one-record change rewrites 1/256 of its
-/// store's lines (at 100,000 contacts, about 180 KB).
-pub const CHUNKS: u32 = 256;
-/// Chunks read and rewritten together at a commit.
+/// A chunk's text grows to at most this many bytes; a write that makes it
+/// longer cuts it in pieces of about [`CHUNK_TARGET`]. So a one-record
+/// change rewrites at most this much (whatever the keys), and an export
+/// reads about 1,000 values at 100,000 contacts.
+pub const MAX_CHUNK: usize = 256 * 1024;
+/// What a rebuild and a split cut chunks to.
+pub const CHUNK_TARGET: usize = 128 * 1024;
+/// Chunks read, or written, at a commit between two awaited requests.
 const COMMIT_BATCH: usize = 32;
 /// The key of the marker record.
 pub const FORMAT_KEY: &str = "format";
@@ -72,50 +79,71 @@ fn lined(store: &str) -> bool {
     STORES.contains(&store)
 }
 
-/// The lower bound of range `i` (1..=255): its two hex digits.
-fn bound(i: u32) -> [u8; 2] {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    [HEX[(i >> 4 & 15) as usize], HEX[(i & 15) as usize]]
+/// The name of the chunk of `store` whose keys start at `lower` (the first
+/// chunk of a store has lower bound "" and any key may land in it).
+pub fn chunk_name(store: &str, lower: &str) -> String {
+    format!("{store}/{lower}")
 }
 
-/// Which range a key falls in: how many of the bounds `01`, `02`, .., `ff`
-/// are at most the key (byte order, the export's order). Ids (32 hex
-/// digits) spread evenly over the 256 ranges by their first two digits; any
-/// other key still lands in the range that keeps the chunks in key order.
-fn range_of(key: &str) -> u32 {
-    let key = key.as_bytes();
-    // The first bound above the key, by bisection over 1..=255.
-    let (mut lo, mut hi) = (1u32, CHUNKS);
-    while lo < hi {
-        let mid = (lo + hi) / 2;
-        if bound(mid).as_slice() <= key {
-            lo = mid + 1;
-        } else {
-            hi = mid;
+/// Of the lower bounds of a store's chunks (ascending, byte order), the
+/// one whose chunk `key` belongs in: the greatest at most `key`, or "".
+fn lower_bound<'a>(bounds: &[&'a str], key: &str) -> &'a str {
+    let i = bounds.partition_point(|b| *b <= key);
+    i.checked_sub(1)
+        .and_then(|i| bounds.get(i))
+        .copied()
+        .unwrap_or("")
+}
+
+/// The first key of a chunk.
+fn first_key(chunk: &LineChunk) -> &str {
+    chunk.keys.split('\n').next().unwrap_or_default()
+}
+
+/// A chunk over [`MAX_CHUNK`] bytes cut into pieces of about
+/// [`CHUNK_TARGET`] (in order; each with its number of entries); a smaller
+/// one as it is.
+fn split(chunk: LineChunk, n: usize) -> Vec<(LineChunk, usize)> {
+    if chunk.text.len() <= MAX_CHUNK {
+        return vec![(chunk, n)];
+    }
+    let target = chunk.text.len() / chunk.text.len().div_ceil(CHUNK_TARGET);
+    let mut out = Vec::new();
+    let mut piece = LineChunk::default();
+    let mut m = 0;
+    for (key, text) in chunk
+        .keys
+        .split_terminator('\n')
+        .zip(chunk.text.split_inclusive('\n'))
+    {
+        piece.keys.push_str(key);
+        piece.keys.push('\n');
+        piece.text.push_str(text);
+        m += 1;
+        if piece.text.len() >= target {
+            out.push((std::mem::take(&mut piece), m));
+            m = 0;
         }
     }
-    lo - 1
-}
-
-/// The chunk of `store` an entry's key lives in (chunks of a store in name
-/// order hold ascending keys).
-pub fn chunk_of(store: &str, key: &str) -> String {
-    format!("{store}/{:02x}", range_of(key))
+    if m > 0 {
+        out.push((piece, m));
+    }
+    out
 }
 
 /// A change to one entry (by key): its new line, or `None` when removed.
 type Change = (String, Option<String>);
 
-/// (chunk, key, line) of a record of `store`.
-type Entry = (String, String, String);
+/// (store, key, line) of a record.
+type Entry = (&'static str, String, String);
 
-fn entry(store: &str, key: String, line: String) -> Entry {
-    (chunk_of(store, &key), key, line)
+fn entry(store: &'static str, key: String, line: String) -> Entry {
+    (store, key, line)
 }
 
 /// The entry a record of a lined store stands for, from its stored JSON
 /// (the derived fields indexes read are ignored).
-fn entry_of_json(store: &str, json: &str) -> Result<Option<Entry>, StoreError> {
+fn entry_of_json(store: &'static str, json: &str) -> Result<Option<Entry>, StoreError> {
     fn decode<R: DeserializeOwned>(store: &str, json: &str) -> Result<R, StoreError> {
         serde_json::from_str(json)
             .map_err(|e| StoreError::Backend(format!("could not prepare a {store} record: {e}")))
@@ -146,7 +174,7 @@ fn entry_of_json(store: &str, json: &str) -> Result<Option<Entry>, StoreError> {
     }))
 }
 
-fn entry_of<T: Serialize>(store: &str, value: &T) -> Result<Option<Entry>, StoreError> {
+fn entry_of<T: Serialize>(store: &'static str, value: &T) -> Result<Option<Entry>, StoreError> {
     if !lined(store) {
         return Ok(None);
     }
@@ -155,15 +183,15 @@ fn entry_of<T: Serialize>(store: &str, value: &T) -> Result<Option<Entry>, Store
     entry_of_json(store, &json)
 }
 
-/// The (chunk, entry key) a deleted record had.
-fn key_of_deleted(store: &str, key: &Key) -> Option<(String, String)> {
+/// The (store, entry key) a deleted record had.
+fn key_of_deleted(store: &'static str, key: &Key) -> Option<(&'static str, String)> {
     let k = match (store, key.0.as_slice()) {
         (s::LINKS, [a, c]) => format!("{a} {c}"),
         (s::LINKS, _) => return None,
         (_, [id]) if lined(store) => id.clone(),
         _ => return None,
     };
-    Some((chunk_of(store, &k), k))
+    Some((store, k))
 }
 
 /// Applies changes (in order; the last one for a key wins) to a chunk,
@@ -233,7 +261,11 @@ impl StoredLines {
 
     /// The canonical bundle text (copied together: for tests and checks;
     /// the app makes a `Blob` of the pieces).
-    pub fn write(&self, catalog: &[crate::domain::catalog::CatalogItem], meta: &crate::bundle::Meta) -> String {
+    pub fn write(
+        &self,
+        catalog: &[crate::domain::catalog::CatalogItem],
+        meta: &crate::bundle::Meta,
+    ) -> String {
         let texts: [Vec<String>; 5] =
             std::array::from_fn(|i| self.lists[i].iter().map(Piece::to_text).collect());
         bw::write_chunks(catalog, &texts, meta)
@@ -247,8 +279,12 @@ pub async fn read<T: Tx>(tx: &T) -> Result<Option<StoredLines>, StoreError> {
     if !marker.is_some_and(|m| m.text == FORMAT) {
         return Ok(None);
     }
+    let mut pieces = tx.pieces(s::LINES).await?;
+    // In byte order of the names (IndexedDB orders strings by UTF-16 code
+    // units, which differs beyond the Basic Multilingual Plane).
+    pieces.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     let mut lines = StoredLines::default();
-    for (chunk, n, piece) in tx.pieces(s::LINES).await? {
+    for (chunk, n, piece) in pieces {
         lines.add(&chunk, n, piece);
     }
     Ok(Some(lines))
@@ -264,8 +300,8 @@ pub async fn rebuild<T: Tx>(tx: &T) -> Result<StoredLines, StoreError> {
     let links = tx.all::<Link>(s::LINKS);
     let notes = tx.all::<Note>(s::NOTES);
     let history = tx.all::<HistoryEntry>(s::HISTORY);
-    let mut chunks: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
-    let mut add = |(chunk, key, line): Entry| chunks.entry(chunk).or_default().push((key, line));
+    let mut stores: BTreeMap<&'static str, Vec<(String, String)>> = BTreeMap::new();
+    let mut add = |(store, key, line): Entry| stores.entry(store).or_default().push((key, line));
     for a in accounts.await? {
         add(entry(s::ACCOUNTS, a.id.to_string(), bw::account_line(&a)));
     }
@@ -283,16 +319,19 @@ pub async fn rebuild<T: Tx>(tx: &T) -> Result<StoredLines, StoreError> {
         add(entry(s::HISTORY, h.id.to_string(), bw::history_line(&h)));
     }
     let mut lines = StoredLines::default();
-    for (name, mut entries) in chunks {
+    for (store, mut entries) in stores {
         entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        let mut chunk = LineChunk::default();
+        let mut all = LineChunk::default();
         for (key, line) in &entries {
-            chunk.keys.push_str(key);
-            chunk.keys.push('\n');
-            bw::push_entry(&mut chunk.text, line);
+            all.keys.push_str(key);
+            all.keys.push('\n');
+            bw::push_entry(&mut all.text, line);
         }
-        tx.put_chunk(s::LINES, &name, &chunk, entries.len())?;
-        lines.add(&name, entries.len(), Piece::Text(chunk.text));
+        for (i, (chunk, n)) in split(all, entries.len()).into_iter().enumerate() {
+            let name = chunk_name(store, if i == 0 { "" } else { first_key(&chunk) });
+            tx.put_chunk(s::LINES, &name, &chunk, n)?;
+            lines.add(&name, n, Piece::Text(chunk.text));
+        }
     }
     tx.put_text(s::LINES, ("chunk", FORMAT_KEY), ("text", FORMAT))?;
     Ok(lines)
@@ -305,15 +344,15 @@ pub struct Lined<B>(pub B);
 /// to lined stores for the commit.
 pub struct LinedTx<T> {
     inner: T,
-    /// Per chunk, the entry changes in order.
-    changes: RefCell<BTreeMap<String, Vec<Change>>>,
+    /// Per store, the entry changes in order.
+    changes: RefCell<BTreeMap<&'static str, Vec<Change>>>,
 }
 
 impl<T: Tx> LinedTx<T> {
-    fn note(&self, chunk: String, key: String, entry: Option<String>) {
+    fn note(&self, store: &'static str, key: String, entry: Option<String>) {
         self.changes
             .borrow_mut()
-            .entry(chunk)
+            .entry(store)
             .or_default()
             .push((key, entry));
     }
@@ -350,8 +389,8 @@ impl<T: Tx> Tx for LinedTx<T> {
     fn put<R: Serialize>(&self, store: &'static str, value: &R) -> Result<(), StoreError> {
         let e = entry_of(store, value)?;
         self.inner.put(store, value)?;
-        if let Some((chunk, key, line)) = e {
-            self.note(chunk, key, Some(line));
+        if let Some((store, key, line)) = e {
+            self.note(store, key, Some(line));
         }
         Ok(())
     }
@@ -360,8 +399,8 @@ impl<T: Tx> Tx for LinedTx<T> {
         if lined(store) {
             let mut changes = self.changes.borrow_mut();
             for v in values {
-                if let Some((chunk, key, line)) = entry_of(store, v)? {
-                    changes.entry(chunk).or_default().push((key, Some(line)));
+                if let Some((store, key, line)) = entry_of(store, v)? {
+                    changes.entry(store).or_default().push((key, Some(line)));
                 }
             }
         }
@@ -370,8 +409,8 @@ impl<T: Tx> Tx for LinedTx<T> {
 
     fn delete(&self, store: &'static str, key: &Key) -> Result<(), StoreError> {
         self.inner.delete(store, key)?;
-        if let Some((chunk, k)) = key_of_deleted(store, key) {
-            self.note(chunk, k, None);
+        if let Some((store, k)) = key_of_deleted(store, key) {
+            self.note(store, k, None);
         }
         Ok(())
     }
@@ -390,8 +429,8 @@ impl<T: Tx> Tx for LinedTx<T> {
     fn delete_run(&self, store: &'static str, keys: &[Key]) -> Result<(), StoreError> {
         self.inner.delete_run(store, keys)?;
         for key in keys {
-            if let Some((chunk, k)) = key_of_deleted(store, key) {
-                self.note(chunk, k, None);
+            if let Some((store, k)) = key_of_deleted(store, key) {
+                self.note(store, k, None);
             }
         }
         Ok(())
@@ -405,11 +444,14 @@ impl<T: Tx> Tx for LinedTx<T> {
     fn clear(&self, store: &'static str) -> Result<(), StoreError> {
         self.inner.clear(store)?;
         if lined(store) {
-            let prefix = format!("{store}/");
-            self.changes.borrow_mut().retain(|c, _| !c.starts_with(&prefix));
-            // Chunk names are `<store>/<two hex digits>`; '~' sorts after them.
-            self.inner
-                .delete_range(s::LINES, &Key::one(&prefix), &Key::one(&format!("{store}/~")))?;
+            self.changes.borrow_mut().remove(store);
+            // Chunk names are `<store>/<lower bound>`; `<store>0` sorts
+            // after all of them ('0' follows '/') and names no chunk.
+            self.inner.delete_range(
+                s::LINES,
+                &Key::one(&chunk_name(store, "")),
+                &Key::one(&format!("{store}0")),
+            )?;
         }
         Ok(())
     }
@@ -420,19 +462,53 @@ impl<T: Tx> Tx for LinedTx<T> {
             let marker = self.inner.get::<Chunk>(s::LINES, &Key::one(FORMAT_KEY)).await?;
             // Lines of another format: the next export rebuilds them.
             if marker.is_some_and(|m| m.text == FORMAT) {
-                // A few chunks at a time: each batch's reads are awaited (an
-                // IndexedDB request, so the page gets a turn between
-                // batches of a large import or undo).
-                let changes: Vec<(String, Vec<Change>)> = changes.into_iter().collect();
-                for batch in changes.chunks(COMMIT_BATCH) {
+                // Which chunk each change falls in: the one with the
+                // greatest lower bound at most its key.
+                let names: Vec<String> = self
+                    .inner
+                    .keys(s::LINES)
+                    .await?
+                    .into_iter()
+                    .filter_map(|k| k.0.into_iter().next())
+                    .collect();
+                let mut by_chunk: BTreeMap<String, Vec<Change>> = BTreeMap::new();
+                for (store, list) in changes {
+                    let prefix = chunk_name(store, "");
+                    let mut bounds: Vec<&str> = names
+                        .iter()
+                        .filter_map(|n| n.strip_prefix(prefix.as_str()))
+                        .collect();
+                    bounds.sort_unstable();
+                    for change in list {
+                        let lower = lower_bound(&bounds, &change.0);
+                        by_chunk.entry(chunk_name(store, lower)).or_default().push(change);
+                    }
+                }
+                // A few chunks at a time: each batch's reads are awaited, and
+                // a settle after every few puts (IndexedDB requests, so the
+                // page gets a turn during a large import or undo).
+                let work: Vec<(String, Vec<Change>)> = by_chunk.into_iter().collect();
+                let mut puts = 0usize;
+                for batch in work.chunks(COMMIT_BATCH) {
                     let keys: Vec<Key> = batch.iter().map(|(c, _)| Key::one(c)).collect();
                     let stored = self.inner.chunks_of(s::LINES, &keys).await?;
                     for ((name, list), old) in batch.iter().zip(stored) {
                         let (chunk, n) = patch(&old.unwrap_or_default(), list)?;
                         if n == 0 {
                             self.inner.delete(s::LINES, &Key::one(name))?;
-                        } else {
-                            self.inner.put_chunk(s::LINES, name, &chunk, n)?;
+                            continue;
+                        }
+                        let store = name.split_once('/').map_or("", |(st, _)| st);
+                        for (i, (piece, m)) in split(chunk, n).into_iter().enumerate() {
+                            let piece_name = match i {
+                                0 => name.clone(),
+                                _ => chunk_name(store, first_key(&piece)),
+                            };
+                            self.inner.put_chunk(s::LINES, &piece_name, &piece, m)?;
+                            puts += 1;
+                            if puts % COMMIT_BATCH == 0 {
+                                self.inner.settle(s::LINES).await?;
+                            }
                         }
                     }
                 }
@@ -471,75 +547,57 @@ impl<B: Backend> Backend for Lined<B> {
 mod tests {
     use super::*;
 
+    /// Any key (not only ids: empty, short, upper case, beyond ASCII) goes
+    /// to the chunk with the greatest lower bound at most the key, so that
+    /// the chunks in the order of their bounds hold the keys in order.
     #[test]
-    fn ids_spread_over_every_range_by_their_first_digits() {
-        assert_eq!(chunk_of(s::CONTACTS, "00ff"), "contacts/00");
-        assert_eq!(chunk_of(s::CONTACTS, "3a0123456789abcdef0123456789abcd"), "contacts/3a");
-        assert_eq!(chunk_of(s::CONTACTS, "ffffffff"), "contacts/ff");
-        let mut seen = std::collections::HashSet::new();
-        for i in 0..20_000u32 {
-            seen.insert(chunk_of(s::ACCOUNTS, &format!("{:08x}{i:024x}", i.wrapping_mul(2_654_435_761))));
+    fn keys_go_to_the_chunk_whose_range_holds_them() {
+        let bounds = ["", "3a", "3a5", "c", "\u{e9}"];
+        for (key, want) in [
+            ("", ""),
+            ("0", ""),
+            ("3", ""),
+            ("3a", "3a"),
+            ("3a4f", "3a"),
+            ("3a5", "3a5"),
+            ("3b", "3a5"),
+            ("A", "3a5"),
+            ("b", "3a5"),
+            ("c", "c"),
+            ("c0 d1", "c"),
+            ("z", "c"),
+            ("\u{e9}t\u{e9}", "\u{e9}"),
+            ("\u{1F600}", "\u{e9}"),
+        ] {
+            assert_eq!(lower_bound(&bounds, key), want, "{key:?}");
         }
-        assert_eq!(seen.len(), CHUNKS as usize);
-        // Every chunk name sorts between "<store>/" and "<store>/~".
-        assert!(seen
-            .iter()
-            .all(|c| c.as_str() > "accounts/" && c.as_str() < "accounts/~"));
+        // Without a chunk "" yet, the smallest keys start one.
+        assert_eq!(lower_bound(&["5"], "4"), "");
+        assert_eq!(lower_bound(&[], "4"), "");
+        assert_eq!(chunk_name(s::LINKS, "a1 c1"), "links/a1 c1");
     }
 
-    /// For any keys (not only ids: empty, short, upper case, punctuation,
-    /// beyond ASCII), a smaller key never lands in a later chunk, so the
-    /// chunks in name order hold the keys in order.
     #[test]
-    fn ranges_keep_any_keys_in_order() {
-        let mut keys: Vec<String> = vec![
-            "".into(),
-            "0".into(),
-            "00".into(),
-            "0/".into(),
-            "01".into(),
-            "0g".into(),
-            "0~".into(),
-            "1".into(),
-            "9z".into(),
-            ":".into(),
-            "A".into(),
-            "FF".into(),
-            "a".into(),
-            "a ".into(),
-            "a b".into(),
-            "a0".into(),
-            "ag".into(),
-            "b".into(),
-            "fe".into(),
-            "ff".into(),
-            "fg".into(),
-            "g".into(),
-            "zz".into(),
-            "ü".into(),
-            "\u{1F600}".into(),
-        ];
-        let mut x: u32 = 7;
-        for _ in 0..2_000 {
-            let mut k = String::new();
-            for _ in 0..(x % 4) {
-                x = x.wrapping_mul(1_103_515_245).wrapping_add(12_345);
-                k.push(char::from(b' ' + (x >> 16) as u8 % 95));
-            }
-            x = x.wrapping_mul(1_103_515_245).wrapping_add(12_345);
-            keys.push(k);
+    fn large_chunks_are_cut_in_order_and_small_ones_kept() {
+        let line = format!("{{\"id\":\"{}\"}}", "x".repeat(1000));
+        let entries: Vec<(String, &str)> = (0..700).map(|i| (format!("{i:04}"), line.as_str())).collect();
+        let refs: Vec<(&str, &str)> = entries.iter().map(|(k, l)| (k.as_str(), *l)).collect();
+        let whole = chunk(&refs);
+        assert!(whole.text.len() > MAX_CHUNK);
+        let pieces = split(whole.clone(), 700);
+        assert!(pieces.len() >= whole.text.len() / CHUNK_TARGET);
+        assert!(pieces
+            .iter()
+            .all(|(p, _)| p.text.len() <= CHUNK_TARGET + line.len() + 8 && !p.keys.is_empty()));
+        assert_eq!(pieces.iter().map(|(_, n)| n).sum::<usize>(), 700);
+        let keys: String = pieces.iter().map(|(p, _)| p.keys.as_str()).collect();
+        let text: String = pieces.iter().map(|(p, _)| p.text.as_str()).collect();
+        assert_eq!((keys, text), (whole.keys, whole.text));
+        for (p, n) in &pieces {
+            assert_eq!(p.keys.lines().count(), *n);
         }
-        keys.sort();
-        for pair in keys.windows(2) {
-            assert!(
-                chunk_of(s::NOTES, &pair[0]) <= chunk_of(s::NOTES, &pair[1]),
-                "{:?} {:?}",
-                pair[0],
-                pair[1]
-            );
-        }
-        assert_eq!(chunk_of(s::NOTES, ""), "notes/00");
-        assert_eq!(chunk_of(s::NOTES, "\u{1F600}"), "notes/ff");
+        let small = chunk(&refs[..10]);
+        assert_eq!(split(small.clone(), 10), vec![(small, 10)]);
     }
 
     fn chunk(entries: &[(&str, &str)]) -> LineChunk {
@@ -554,7 +612,11 @@ mod tests {
 
     #[test]
     fn patch_replaces_adds_and_removes_in_key_order() {
-        let old = chunk(&[("b", "{\"id\":\"b\"}"), ("d", "{\"id\":\"d\",\"n\":1}"), ("f", "{}")]);
+        let old = chunk(&[
+            ("b", "{\"id\":\"b\"}"),
+            ("d", "{\"id\":\"d\",\"n\":1}"),
+            ("f", "{}"),
+        ]);
         let (out, n) = patch(
             &old,
             &[
@@ -581,7 +643,10 @@ mod tests {
         assert_eq!(n, 4);
         // Into nothing; and everything removed.
         let (fresh, n) = patch(&LineChunk::default(), &[("k".into(), Some("{}".into()))]).unwrap();
-        assert_eq!((fresh.text.as_str(), fresh.keys.as_str(), n), ("    {},\n", "k\n", 1));
+        assert_eq!(
+            (fresh.text.as_str(), fresh.keys.as_str(), n),
+            ("    {},\n", "k\n", 1)
+        );
         let (gone, n) = patch(&fresh, &[("k".into(), None)]).unwrap();
         assert_eq!((gone, n), (LineChunk::default(), 0));
         // Keys and entries that do not pair up are refused.
@@ -596,11 +661,11 @@ mod tests {
     fn deleted_keys_name_their_entries() {
         assert_eq!(
             key_of_deleted(s::LINKS, &Key::pair("a1", "c1")),
-            Some((chunk_of(s::LINKS, "a1 c1"), "a1 c1".into()))
+            Some((s::LINKS, "a1 c1".into()))
         );
         assert_eq!(
             key_of_deleted(s::NOTES, &Key::one("n1")),
-            Some((chunk_of(s::NOTES, "n1"), "n1".into()))
+            Some((s::NOTES, "n1".into()))
         );
         assert_eq!(key_of_deleted(s::META, &Key::one("x")), None);
     }

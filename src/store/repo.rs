@@ -990,9 +990,7 @@ impl<B: Backend> Repo<B> {
 
     /// The stored bundle lines as [`Repo::export_lines`] gives them, or
     /// `None` when they would have to be rebuilt first.
-    pub async fn stored_lines(
-        &self,
-    ) -> Result<Option<(Vec<CatalogItem>, lines::StoredLines)>, StoreError> {
+    pub async fn stored_lines(&self) -> Result<Option<(Vec<CatalogItem>, lines::StoredLines)>, StoreError> {
         let tx = self.backend.0.read(&[s::CATALOG, s::LINES])?;
         let catalog = tx.all::<CatalogItem>(s::CATALOG);
         let found = lines::read(&tx).await?;

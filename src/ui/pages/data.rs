@@ -141,7 +141,12 @@ pub(crate) async fn write_and_download(
         blobs.push(&blob);
         if let Some(p) = progress {
             if now_ms() - started >= crate::ui::components::progress::SLICE_MS {
-                p.set(Some(Progress::new(t(Key::ProgressWritingFile), done, bytes, Unit::Bytes)));
+                p.set(Some(Progress::new(
+                    t(Key::ProgressWritingFile),
+                    done,
+                    bytes,
+                    Unit::Bytes,
+                )));
                 yield_to_browser().await;
                 started = now_ms();
             }
