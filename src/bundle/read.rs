@@ -21,7 +21,7 @@ use super::scan::{Scan, Value as Part};
 use super::{Contents, Meta, MAX_BYTES, MAX_PROBLEMS, UPGRADES, VERSION};
 use crate::domain::catalog::{CatalogItem, FieldTarget, TeamRole};
 use crate::domain::history::HistoryEntry;
-use crate::domain::ids::FieldId;
+use crate::domain::ids::{id_number, FieldId, IdMap, IdSet};
 use crate::domain::note::Note;
 use crate::domain::validation::{BundleProblem as B, FieldError, ItemKind, Problem};
 use crate::domain::{Account, Contact, Link, Timestamp, ValidationErrors};
@@ -30,7 +30,6 @@ use serde::{Deserialize, Deserializer};
 use serde_json::value::RawValue;
 use std::collections::{HashMap, HashSet};
 use std::fmt;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
 
 /// Bytes scanned per [`Reader::step`].
@@ -625,32 +624,9 @@ pub fn read(bytes: &[u8]) -> Result<(Contents, Meta), ReadError> {
 // ---------------------------------------------------------------------------
 // Checks across records, made as the records arrive
 
-/// A hasher for ids (random 128-bit numbers: their bits are already well mixed).
-#[derive(Default)]
-struct IdHasher(u64);
-
-impl Hasher for IdHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut b = [0u8; 8];
-            b[..chunk.len()].copy_from_slice(chunk);
-            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(b)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-        }
-    }
-    fn write_u128(&mut self, n: u128) {
-        self.0 ^= (n as u64) ^ ((n >> 64) as u64);
-    }
-}
-
-type IdMap<V> = HashMap<u128, V, BuildHasherDefault<IdHasher>>;
-type IdSet = HashSet<u128, BuildHasherDefault<IdHasher>>;
-
 /// An id (32 hex digits, already checked) as a number.
 fn num(id: &str) -> u128 {
-    u128::from_str_radix(id, 16).unwrap_or(0)
+    id_number(id).unwrap_or(0)
 }
 
 #[derive(Default)]
@@ -663,7 +639,7 @@ struct Checks {
     contacts: IdMap<usize>,
     /// Lower-cased email → index of the contact that has it.
     emails: HashMap<String, usize>,
-    pairs: HashSet<(u128, u128), BuildHasherDefault<IdHasher>>,
+    pairs: IdSet<(u128, u128)>,
     linked: IdSet,
     notes: IdSet,
     history: IdSet,

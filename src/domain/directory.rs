@@ -34,9 +34,8 @@
 
 use super::account::{Account, AccountType};
 use super::contact::Contact;
-use super::ids::{AccountId, ContactId, MemberId, TagId};
+use super::ids::{id_number as id_num, AccountId, ContactId, IdMap, MemberId, TagId};
 use super::link::Link;
-use super::listing::IdMap;
 use super::search::normalize;
 use super::time::Timestamp;
 use std::borrow::Cow;
@@ -336,22 +335,6 @@ impl Default for Directory {
     }
 }
 
-/// An id (32 lower-case hex digits, see [`super::ids::is_id`]) as a
-/// number, in one pass.
-fn id_num(s: &str) -> Option<u128> {
-    if s.len() != 32 {
-        return None;
-    }
-    s.bytes().try_fold(0u128, |n, b| {
-        let d = match b {
-            b'0'..=b'9' => b - b'0',
-            b'a'..=b'f' => b - b'a' + 10,
-            _ => return None,
-        };
-        Some(n << 4 | u128::from(d))
-    })
-}
-
 fn id_text(n: u128) -> String {
     format!("{n:032x}")
 }
@@ -549,11 +532,11 @@ impl Parser {
 
     fn finish(mut self) -> (Directory, usize) {
         let d = &mut self.d;
-        let mut accounts: IdMap<u128, u32> = IdMap::default();
+        let mut accounts: IdMap<u32> = IdMap::default();
         for (i, a) in d.accounts.iter().enumerate() {
             accounts.insert(a.id, i as u32);
         }
-        let mut contacts: IdMap<u128, u32> = IdMap::default();
+        let mut contacts: IdMap<u32> = IdMap::default();
         for (i, c) in d.contacts.iter().enumerate() {
             contacts.insert(c.id, i as u32);
         }

@@ -12,7 +12,6 @@ use super::directory::{Directory, NONE};
 use super::ids::{AccountId, ContactId, MemberId, TagId};
 use super::search::{contains, normalize, TopK};
 use super::time::Timestamp;
-use std::collections::HashMap;
 
 /// How the accounts list is ordered.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -521,32 +520,6 @@ pub struct SearchIndex {
     /// cache miss per account).
     archived: Vec<bool>,
 }
-
-/// FNV-1a: ids are random already, so hashing them needs no protection
-/// against crafted keys, only speed.
-#[derive(Default)]
-pub struct Fnv(u64);
-
-impl std::hash::Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 {
-            0xcbf2_9ce4_8422_2325
-        } else {
-            self.0
-        };
-        for &b in bytes {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0000_0100_0000_01b3);
-        }
-        self.0 = h;
-    }
-}
-
-/// A map keyed by ids, hashed with [`Fnv`].
-pub type IdMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<Fnv>>;
 
 impl SearchIndex {
     /// Builds the index. Account rows for which `visible` is false are left

@@ -2174,19 +2174,17 @@ pub async fn directory_follows_writes_and_is_rebuilt_when_missing<B: Backend>(st
     let records = ok(store.directory_from_records().await, "records").sorted();
     assert_eq!(d, records);
     assert_eq!(d.accounts.len(), 3);
-    let marker: Option<super::summary::Chunk> = ok(store.backend().read(&[schema::SUMMARY]), "raw read")
-        .get(schema::SUMMARY, &Key::one("format"))
-        .await
-        .ok()
-        .flatten();
-    assert_eq!(marker.map(|m| m.text), Some(super::summary::FORMAT.to_owned()));
+    let marker = ok(store.backend().read(&[schema::SUMMARY]), "raw read")
+        .texts_of(schema::SUMMARY, &[Key::one("format")], "text")
+        .await;
+    assert_eq!(marker.ok(), Some(vec![Some(super::summary::FORMAT.to_owned())]));
 }
 
 /// `Tx::texts` (how the directory is read): every record's two text
 /// fields, in key order, whatever characters they hold and however long;
 /// a record without them is reported, not skipped.
 pub async fn text_fields_of_every_record_read_back_as_written<B: Backend>(store: &Repo<B>) {
-    use super::{schema, Tx};
+    use super::{schema, Key, Tx};
     let big: String = "Zoë\tȘtefan \u{1f}😀\n".repeat(40_000);
     let written = [
         ("a1", "plain ASCII"),
@@ -2196,15 +2194,24 @@ pub async fn text_fields_of_every_record_read_back_as_written<B: Backend>(store:
     ];
     let raw = ok(store.backend().write(&[schema::SUMMARY]), "raw write");
     ok(raw.clear(schema::SUMMARY), "clear");
-    // Written out of order: read back in key order.
-    for (chunk, text) in written.iter().rev() {
-        ok(
-            raw.put(
-                schema::SUMMARY,
-                &serde_json::json!({ "chunk": chunk, "text": text }),
-            ),
-            "put",
-        );
+    // Written out of order: read back in key order. Every other one as a
+    // plain record (as databases hold texts written before `put_text`
+    // stored bytes), the others through `put_text`.
+    for (i, (chunk, text)) in written.iter().rev().enumerate() {
+        if i % 2 == 0 {
+            ok(
+                raw.put_text(schema::SUMMARY, ("chunk", chunk), ("text", text)),
+                "put_text",
+            );
+        } else {
+            ok(
+                raw.put(
+                    schema::SUMMARY,
+                    &serde_json::json!({ "chunk": chunk, "text": text }),
+                ),
+                "put",
+            );
+        }
     }
     ok(raw.commit().await, "commit");
     let read = ok(store.backend().read(&[super::schema::SUMMARY]), "raw read");
@@ -2215,6 +2222,16 @@ pub async fn text_fields_of_every_record_read_back_as_written<B: Backend>(store:
         .collect();
     assert_eq!(pairs.len(), expected.len());
     assert!(pairs == expected, "texts differ from what was written");
+    // The same texts one by one, with a key that has no record among them.
+    let mut keys: Vec<Key> = written.iter().map(|(c, _)| Key::one(c)).collect();
+    keys.insert(1, Key::one("zz"));
+    let one_by_one = ok(read.texts_of(schema::SUMMARY, &keys, "text").await, "texts_of");
+    let mut expected_of: Vec<Option<String>> = written.iter().map(|(_, t)| Some((*t).to_owned())).collect();
+    expected_of.insert(1, None);
+    assert!(
+        one_by_one == expected_of,
+        "texts_of differs from what was written"
+    );
     drop(read);
     let raw = ok(store.backend().write(&[schema::SUMMARY]), "raw write");
     ok(
@@ -2356,8 +2373,11 @@ pub async fn lines_of_the_first_layout_are_rebuilt_at_the_next_export<B: Backend
     assert_eq!(lines.counts[1], sample.contacts.len());
     assert_eq!(lines.counts[2], sample.links.len());
     let raw = ok(store.backend().read(&[schema::LINES]), "raw read");
-    let marker: Option<super::lines::Chunk> = ok(raw.get(schema::LINES, &Key::one("format")).await, "marker");
-    assert_eq!(marker.map(|m| m.text).as_deref(), Some(super::lines::FORMAT));
+    let marker = ok(
+        raw.texts_of(schema::LINES, &[Key::one("format")], "text").await,
+        "marker",
+    );
+    assert_eq!(marker, vec![Some(super::lines::FORMAT.to_owned())]);
     // Each chunk's keys are its entries' keys, ascending, and every key is
     // in the chunk its range names.
     let pieces = ok(raw.pieces(schema::LINES).await, "pieces");

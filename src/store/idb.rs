@@ -69,6 +69,30 @@ fn js_error(e: &JsValue) -> StoreError {
     }
 }
 
+/// Field `name` of a stored record as text: a string, or UTF-8 bytes (as
+/// [`Tx::put_text`] writes them; values written before that are strings).
+fn text_field(
+    store: &'static str,
+    record: &JsValue,
+    name: &JsValue,
+    what: &str,
+) -> Result<String, StoreError> {
+    let value = js_sys::Reflect::get(record, name).unwrap_or(JsValue::UNDEFINED);
+    if let Some(s) = value.as_string() {
+        return Ok(s);
+    }
+    let bytes = if let Some(b) = value.dyn_ref::<js_sys::Uint8Array>() {
+        Some(b.to_vec())
+    } else {
+        value
+            .dyn_ref::<js_sys::ArrayBuffer>()
+            .map(|b| js_sys::Uint8Array::new(b).to_vec())
+    };
+    bytes
+        .and_then(|b| String::from_utf8(b).ok())
+        .ok_or_else(|| corrupt(store, format!("no text in field {what}")))
+}
+
 fn corrupt(store: &'static str, e: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt {
         store,
@@ -550,7 +574,7 @@ impl super::Tx for IdbTx {
         }
     }
 
-    /// In pages of [`TEXT_PAGE`] values; each string is handed over as it
+    /// In pages of [`TEXT_PAGE`] values; each text is handed over as it
     /// is (no `JSON.stringify`, no escaping, no JSON parse).
     async fn texts(
         &self,
@@ -560,12 +584,6 @@ impl super::Tx for IdbTx {
     ) -> Result<Vec<(String, String)>, StoreError> {
         let os = self.store(store)?;
         let (key_name, text_name) = (JsValue::from_str(key), JsValue::from_str(text));
-        let field = |record: &JsValue, name: &JsValue, what: &str| {
-            js_sys::Reflect::get(record, name)
-                .ok()
-                .and_then(|v| v.as_string())
-                .ok_or_else(|| corrupt(store, format!("no text in field {what}")))
-        };
         let mut range = JsValue::NULL;
         let mut out = Vec::new();
         loop {
@@ -575,7 +593,10 @@ impl super::Tx for IdbTx {
             let page: js_sys::Array = request(&req).await?.unchecked_into();
             let n = page.length();
             for record in page.iter() {
-                out.push((field(&record, &key_name, key)?, field(&record, &text_name, text)?));
+                out.push((
+                    text_field(store, &record, &key_name, key)?,
+                    text_field(store, &record, &text_name, text)?,
+                ));
             }
             if n < TEXT_PAGE {
                 return Ok(out);
@@ -606,21 +627,21 @@ impl super::Tx for IdbTx {
         let name = JsValue::from_str(text);
         let mut out = Vec::with_capacity(requests.len());
         for r in &requests {
-            let Some(record) = optional(r.result().map_err(|e| js_error(&e))?) else {
-                out.push(None);
-                continue;
-            };
-            let t = js_sys::Reflect::get(&record, &name)
-                .ok()
-                .and_then(|v| v.as_string())
-                .ok_or_else(|| corrupt(store, format!("no text in field {text}")))?;
-            out.push(Some(t));
+            match optional(r.result().map_err(|e| js_error(&e))?) {
+                Some(record) => out.push(Some(text_field(store, &record, &name, text)?)),
+                None => out.push(None),
+            }
         }
         Ok(out)
     }
 
-    /// Builds the object field by field: the text becomes a JavaScript
-    /// string directly (no JSON escaping and parsing of a large text).
+    /// Builds the object field by field, the text as its UTF-8 bytes (a
+    /// `Uint8Array`): no JSON, and no JavaScript string. A string with a
+    /// character outside Latin-1 (ș, ł, ő, an emoji) is kept by the browser
+    /// as UTF-16, two bytes per character on disk and in every copy; the
+    /// bytes are about half that for these texts, are read back as they
+    /// were stored (a copy, no decoding), and cross into wasm in one copy
+    /// (a string crosses through an encoder).
     fn put_text(
         &self,
         store: &'static str,
@@ -628,10 +649,11 @@ impl super::Tx for IdbTx {
         text: (&'static str, &str),
     ) -> Result<(), StoreError> {
         let record = js_sys::Object::new();
-        for (field, value) in [key, text] {
-            js_sys::Reflect::set(&record, &JsValue::from_str(field), &JsValue::from_str(value))
-                .map_err(|e| js_error(&e))?;
-        }
+        let set = |field: &str, value: &JsValue| {
+            js_sys::Reflect::set(&record, &JsValue::from_str(field), value).map_err(|e| js_error(&e))
+        };
+        set(key.0, &JsValue::from_str(key.1))?;
+        set(text.0, &js_sys::Uint8Array::from(text.1.as_bytes()).into())?;
         self.store(store)?
             .put(&record)
             .map_err(|e| js_error(&e))

@@ -42,7 +42,7 @@ use crate::domain::history::HistoryEntry;
 use crate::domain::note::Note;
 use crate::domain::{Account, Contact, Link};
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 
@@ -66,14 +66,6 @@ pub const FORMAT: &str = "bundle-1/ranges";
 /// The record stores that have lines, in the order of a bundle's lists
 /// ([`crate::bundle::write::LISTS`]).
 pub const STORES: [&str; 5] = [s::ACCOUNTS, s::CONTACTS, s::LINKS, s::NOTES, s::HISTORY];
-
-/// The format marker's record (`{chunk: "format", text: FORMAT}`); the
-/// chunks are records `{chunk, keys, text, n}` ([`LineChunk`]).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Chunk {
-    pub chunk: String,
-    pub text: String,
-}
 
 fn lined(store: &str) -> bool {
     STORES.contains(&store)
@@ -275,8 +267,8 @@ impl StoredLines {
 /// The stored lines, or `None` when they must be rebuilt. Reads only the
 /// `lines` store.
 pub async fn read<T: Tx>(tx: &T) -> Result<Option<StoredLines>, StoreError> {
-    let marker = tx.get::<Chunk>(s::LINES, &Key::one(FORMAT_KEY)).await?;
-    if !marker.is_some_and(|m| m.text == FORMAT) {
+    let marker = tx.texts_of(s::LINES, &[Key::one(FORMAT_KEY)], "text").await?;
+    if !matches!(marker.as_slice(), [Some(m)] if m == FORMAT) {
         return Ok(None);
     }
     let mut pieces = tx.pieces(s::LINES).await?;
@@ -459,9 +451,12 @@ impl<T: Tx> Tx for LinedTx<T> {
     async fn commit(self) -> Result<(), StoreError> {
         let changes = self.changes.into_inner();
         if !changes.is_empty() {
-            let marker = self.inner.get::<Chunk>(s::LINES, &Key::one(FORMAT_KEY)).await?;
+            let marker = self
+                .inner
+                .texts_of(s::LINES, &[Key::one(FORMAT_KEY)], "text")
+                .await?;
             // Lines of another format: the next export rebuilds them.
-            if marker.is_some_and(|m| m.text == FORMAT) {
+            if matches!(marker.as_slice(), [Some(m)] if m == FORMAT) {
                 // Which chunk each change falls in: the one with the
                 // greatest lower bound at most its key.
                 let names: Vec<String> = self

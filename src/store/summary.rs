@@ -40,8 +40,11 @@ pub const FORMAT_KEY: &str = "format";
 pub const FORMAT: &str = "directory-2";
 
 /// One value of the `summary` store: a chunk of the directory's text, or
-/// the format marker. (Text, not a byte array: `serde-wasm-bindgen`'s
-/// JSON-compatible mode would store bytes as an array of numbers.)
+/// the format marker. Written with [`Tx::put_text`] and read with
+/// [`Tx::texts`] / [`Tx::texts_of`] only: IndexedDB keeps the text as UTF-8
+/// bytes (see `IdbTx::put_text`), which this struct, through serde, would
+/// not read. Values as this struct writes them (a string) are what older
+/// databases hold; both are read.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Chunk {
     pub chunk: String,
@@ -94,11 +97,20 @@ pub async fn read<T: Tx>(tx: &T) -> Result<Option<Vec<String>>, StoreError> {
 /// else rebuilt. The upgrade to schema version 5 runs it, so a new database
 /// starts with an (empty) current directory.
 pub async fn ensure<T: Tx>(tx: &T) -> Result<(), StoreError> {
-    let marker = tx.get::<Chunk>(s::SUMMARY, &Key::one(FORMAT_KEY)).await?;
-    if marker.is_none_or(|m| m.text != FORMAT) {
+    if !is_current(tx).await? {
         rebuild(tx).await?;
     }
     Ok(())
+}
+
+/// Whether the stored directory holds the current format (its marker says so).
+async fn is_current<T: Tx>(tx: &T) -> Result<bool, StoreError> {
+    match tx.texts_of(s::SUMMARY, &[Key::one(FORMAT_KEY)], "text").await {
+        Ok(marker) => Ok(matches!(marker.as_slice(), [Some(m)] if m == FORMAT)),
+        // A marker that is no text: the directory is built again.
+        Err(StoreError::Corrupt { .. }) => Ok(false),
+        Err(e) => Err(e),
+    }
 }
 
 /// Rebuilds the stored directory from the records, in `tx` (which must
@@ -145,22 +157,10 @@ pub async fn rebuild<T: Tx>(tx: &T) -> Result<Vec<String>, StoreError> {
         }
     }
     for (chunk, t) in chunks {
-        tx.put(
-            s::SUMMARY,
-            &Chunk {
-                chunk,
-                text: t.clone(),
-            },
-        )?;
+        tx.put_text(s::SUMMARY, ("chunk", &chunk), ("text", &t))?;
         out.push(t);
     }
-    tx.put(
-        s::SUMMARY,
-        &Chunk {
-            chunk: FORMAT_KEY.to_owned(),
-            text: FORMAT.to_owned(),
-        },
-    )?;
+    tx.put_text(s::SUMMARY, ("chunk", FORMAT_KEY), ("text", FORMAT))?;
     Ok(out)
 }
 
@@ -381,13 +381,16 @@ impl<T: Tx> Tx for SummarisedTx<T> {
     async fn commit(self) -> Result<(), StoreError> {
         let changes = self.changes.into_inner();
         if !changes.is_empty() {
-            let marker = self.inner.get::<Chunk>(s::SUMMARY, &Key::one(FORMAT_KEY)).await?;
+            // The marker and every chunk touched, asked for together.
+            let mut keys = vec![Key::one(FORMAT_KEY)];
+            keys.extend(changes.keys().map(|c| Key::one(c)));
+            let mut stored = self.inner.texts_of(s::SUMMARY, &keys, "text").await?.into_iter();
             // No directory yet: the next read builds it from the records.
-            if marker.is_some_and(|m| m.text == FORMAT) {
-                for (chunk, list) in changes {
-                    let stored = self.inner.get::<Chunk>(s::SUMMARY, &Key::one(&chunk)).await?;
-                    let text = patch(&stored.map(|c| c.text).unwrap_or_default(), &list);
-                    self.inner.put(s::SUMMARY, &Chunk { chunk, text })?;
+            if stored.next().flatten().as_deref() == Some(FORMAT) {
+                for ((chunk, list), text) in changes.into_iter().zip(stored) {
+                    let text = patch(&text.unwrap_or_default(), &list);
+                    self.inner
+                        .put_text(s::SUMMARY, ("chunk", &chunk), ("text", &text))?;
                 }
             }
         }

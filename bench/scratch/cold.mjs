@@ -1,0 +1,114 @@
+#!/usr/bin/env node
+// Scratch: the cold start alone, on a browser profile that holds N contacts
+// imported through the app (as `make bench` does), kept as a template so
+// each change is measured in seconds, not minutes.
+//
+//   node bench/scratch/cold.mjs [--dist dist] [--n 100000] [--reps 3] [--port 8120]
+//                               [--template /tmp/cold-template-N] [--profile FILE]
+//
+// Prints, per repetition: app started, rows in the DOM, rows painted, search
+// results painted (ms from navigation), and the memory after the start.
+import { createRequire } from 'node:module';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as inpage from '../lib/inpage.js';
+import { ensureBundle, importParts, probeQuery } from '../lib/data.mjs';
+import { topSelfTime } from '../lib/profile.mjs';
+import { analyse, clean, namedBuild } from '../wasm-size.mjs';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const require = createRequire(join(ROOT, 'tests/e2e/package.json'));
+const { chromium } = require('@playwright/test');
+const { serveStatic } = await import(join(ROOT, 'tests/e2e/serve.mjs'));
+
+const args = process.argv.slice(2);
+const opt = (name, dflt) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : dflt;
+};
+const DIST = resolve(opt('dist', join(ROOT, 'dist')));
+const N = Number(opt('n', 100000));
+const REPS = Number(opt('reps', 3));
+const PORT = Number(opt('port', 8120));
+const TEMPLATE = opt('template', `/tmp/cold-template-${N}`);
+const PROFILE = opt('profile', null);
+const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--no-first-run'];
+const BASE = `http://127.0.0.1:${PORT}/`;
+const TIMEOUT = 10 * 60_000;
+
+async function launch(dir) {
+  const context = await chromium.launchPersistentContext(dir, {
+    executablePath: '/usr/bin/chromium', headless: true, args: FLAGS, locale: 'en-US',
+  });
+  await context.addInitScript(inpage.instrument);
+  const page = context.pages()[0] ?? (await context.newPage());
+  page.on('pageerror', (e) => console.log(`pageerror: ${e.message}`));
+  if (process.env.COLD_CONSOLE) page.on('console', (m) => console.log(`[console] ${m.text()}`));
+  return { context, page };
+}
+
+const bundlePath = await ensureBundle(ROOT, N, 5, { release: true });
+const bundle = JSON.parse(readFileSync(bundlePath, 'utf8'));
+const probe = probeQuery(bundle);
+const server = await serveStatic(DIST, PORT, '/');
+try {
+  if (!existsSync(TEMPLATE)) {
+    const { context, page } = await launch(TEMPLATE);
+    await page.goto(`${BASE}#/data`);
+    await page.getByRole('heading', { level: 1, name: 'Import & export' }).waitFor({ timeout: TIMEOUT });
+    await page.evaluate(() => navigator.serviceWorker?.ready);
+    for (const file of importParts(bundlePath, bundle)) {
+      await page.evaluate(inpage.armImport);
+      await page.setInputFiles('#import-file', file);
+      const imp = await page.evaluate(inpage.importResult, TIMEOUT);
+      console.log(`imported ${file}: ${Math.round(imp.donePainted - imp.selected)} ms${imp.error ? ` ERROR ${imp.error}` : ''}`);
+    }
+    await context.close();
+  }
+  for (let rep = 0; rep < REPS; rep++) {
+    const dir = mkdtempSync(join(tmpdir(), 'cold-'));
+    cpSync(TEMPLATE, dir, { recursive: true });
+    const { context, page } = await launch(dir);
+    try {
+      await context.addInitScript(inpage.coldStartWatcher, probe);
+      const cdp = await context.newCDPSession(page);
+      if (PROFILE && rep === REPS - 1) {
+        await cdp.send('Profiler.enable');
+        await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+        await cdp.send('Profiler.start');
+      }
+      await page.goto(`${BASE}#/clients`);
+      const r = await page.evaluate(inpage.coldStartResult, TIMEOUT);
+      if (PROFILE && rep === REPS - 1) {
+        const { profile } = await cdp.send('Profiler.stop');
+        writeFileSync(PROFILE, JSON.stringify(profile));
+        let names = null;
+        try {
+          const wasm = readdirSync(DIST).find((f) => f.endsWith('.wasm'));
+          const shipped = analyse(readFileSync(join(DIST, wasm))).bodies;
+          const { file, cleanup } = namedBuild();
+          const named = analyse(readFileSync(file)).bodies;
+          cleanup();
+          if (named.length === shipped.length && named.every((b, i) => b.bytes === shipped[i].bytes)) names = new Map(named.map((b) => [b.index, clean(b.name)]));
+          else console.log('named copy differs from the dist: frames unnamed');
+        } catch (e) {
+          console.log(`no names: ${e.message}`);
+        }
+        for (const { name, ms } of topSelfTime(profile, 40, names)) console.log(`  ${ms.toFixed(0).padStart(6)} ms  ${name}`);
+      }
+      await cdp.send('HeapProfiler.collectGarbage');
+      const heap = await cdp.send('Runtime.getHeapUsage');
+      const wasm = await page.evaluate(inpage.wasmMemoryBytes);
+      const f = (x) => (x == null ? '-' : Math.round(x));
+      console.log(`rep ${rep} (load ${loadavg()[0].toFixed(1)}): started ${f(r.appStarted)} rows-dom ${f(r.rowsInDom)} rows-painted ${f(r.rowsPainted)} results-painted ${f(r.resultsPainted)}${r.timeout ? ' TIMEOUT' : ''}  memory ${((heap.usedSize + (wasm ?? 0)) / 1e6).toFixed(1)} MB`);
+    } finally {
+      await context.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+} finally {
+  server.close();
+}
