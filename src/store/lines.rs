@@ -501,7 +501,7 @@ impl<T: Tx> Tx for LinedTx<T> {
                             };
                             self.inner.put_chunk(s::LINES, &piece_name, &piece, m)?;
                             puts += 1;
-                            if puts % COMMIT_BATCH == 0 {
+                            if puts.is_multiple_of(COMMIT_BATCH) {
                                 self.inner.settle(s::LINES).await?;
                             }
                         }
