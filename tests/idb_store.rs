@@ -331,8 +331,11 @@ async fn a_version_4_database_gets_its_bundle_lines_in_the_upgrade_and_reads_bac
         .await
         .expect("read lines")
         .expect("filled by the upgrade");
-    assert_eq!(lists[0].concat().lines().count(), 40);
-    assert_eq!(bundle::write::write_lines(&catalog, &lists, &meta), expected);
+    assert_eq!(lists.counts[0], 40);
+    assert!(lists.lists[1]
+        .iter()
+        .all(|p| matches!(p, clientbook::store::Piece::Bytes(_))));
+    assert_eq!(lists.write(&catalog, &meta), expected);
     // A write after the upgrade keeps them in step.
     let mut after = read.accounts[0].clone();
     after.name = "Renamed".into();
@@ -342,7 +345,7 @@ async fn a_version_4_database_gets_its_bundle_lines_in_the_upgrade_and_reads_bac
         .expect("update");
     let (catalog, lists) = store.stored_lines().await.expect("lines").expect("kept");
     let now = bundle::write(&store.export().await.expect("export"), &meta);
-    assert_eq!(bundle::write::write_lines(&catalog, &lists, &meta), now);
+    assert_eq!(lists.write(&catalog, &meta), now);
     assert!(now.contains("\"name\":\"Renamed\""));
     drop(store);
     IdbStore::delete_database(&name).await.expect("delete");

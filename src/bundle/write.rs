@@ -144,7 +144,7 @@ pub const RECORDS_PER_STEP: usize = 500;
 
 /// Which part of the file comes next.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Part {
+enum Section {
     Head,
     Accounts,
     Contacts,
@@ -161,7 +161,7 @@ enum Part {
 pub struct Writer<'a> {
     contents: Cow<'a, Contents>,
     meta: &'a Meta,
-    part: Part,
+    part: Section,
     at: usize,
     out: String,
     done: usize,
@@ -207,7 +207,7 @@ impl<'a> Writer<'a> {
         Self {
             contents,
             meta,
-            part: Part::Head,
+            part: Section::Head,
             at: 0,
             out: String::new(),
             done: 0,
@@ -243,7 +243,7 @@ impl<'a> Writer<'a> {
             out.push_str(if last { "\n" } else { ",\n" });
         };
         let (from, to) = (self.at, self.at.saturating_add(n));
-        let next = |part: Part, len: usize, this: &mut Self| {
+        let next = |part: Section, len: usize, this: &mut Self| {
             if to >= len {
                 this.part = part;
                 this.at = 0;
@@ -254,63 +254,63 @@ impl<'a> Writer<'a> {
             }
         };
         match self.part {
-            Part::Head => {
+            Section::Head => {
                 head(out, self.meta, &c.catalog);
                 self.done += c.catalog.len();
-                self.part = Part::Accounts;
+                self.part = Section::Accounts;
             }
-            Part::Accounts => {
+            Section::Accounts => {
                 list(out, "accounts", c.accounts.len(), from);
                 lines(out, "    ", &c.accounts, from, to, AccountOut::from);
                 if to >= c.accounts.len() {
                     close(out, c.accounts.len(), false);
                 }
                 let len = c.accounts.len();
-                next(Part::Contacts, len, self);
+                next(Section::Contacts, len, self);
             }
-            Part::Contacts => {
+            Section::Contacts => {
                 list(out, "contacts", c.contacts.len(), from);
                 lines(out, "    ", &c.contacts, from, to, ContactOut::from);
                 if to >= c.contacts.len() {
                     close(out, c.contacts.len(), false);
                 }
                 let len = c.contacts.len();
-                next(Part::Links, len, self);
+                next(Section::Links, len, self);
             }
-            Part::Links => {
+            Section::Links => {
                 list(out, "links", c.links.len(), from);
                 lines(out, "    ", &c.links, from, to, LinkOut::from);
                 if to >= c.links.len() {
                     close(out, c.links.len(), false);
                 }
                 let len = c.links.len();
-                next(Part::Notes, len, self);
+                next(Section::Notes, len, self);
             }
-            Part::Notes => {
+            Section::Notes => {
                 list(out, "notes", c.notes.len(), from);
                 lines(out, "    ", &c.notes, from, to, |n| n);
                 if to >= c.notes.len() {
                     close(out, c.notes.len(), false);
                 }
                 let len = c.notes.len();
-                next(Part::History, len, self);
+                next(Section::History, len, self);
             }
-            Part::History => {
+            Section::History => {
                 list(out, "history", c.history.len(), from);
                 lines(out, "    ", &c.history, from, to, |h| h);
                 if to >= c.history.len() {
                     close(out, c.history.len(), true);
                 }
                 let len = c.history.len();
-                next(Part::Tail, len, self);
+                next(Section::Tail, len, self);
             }
-            Part::Tail => {
+            Section::Tail => {
                 out.push_str("}\n");
-                self.part = Part::Done;
+                self.part = Section::Done;
             }
-            Part::Done => {}
+            Section::Done => {}
         }
-        self.part == Part::Done
+        self.part == Section::Done
     }
 
     /// What has been written since the last call.
@@ -349,8 +349,8 @@ pub fn history_line(h: &HistoryEntry) -> String {
     compact(h)
 }
 
-/// Something that writes a bundle's text piece by piece ([`Writer`] from
-/// records, [`LinesWriter`] from stored lines); a page drives either.
+/// Something that writes a bundle's text piece by piece ([`Writer`]); a
+/// page drives it.
 pub trait Steps {
     /// Appends the next piece; `true` once the text is complete.
     fn step(&mut self) -> bool;
@@ -380,153 +380,88 @@ impl Steps for Writer<'_> {
 /// The names of the record lists, in the order a bundle has them.
 pub const LISTS: [&str; 5] = ["accounts", "contacts", "links", "notes", "history"];
 
-/// Stored lines of each record list (in [`LISTS`] order): texts of entries
-/// `key<TAB>line<LF>` in any order, where `line` is the record's bundle line
-/// ([`account_line`], ...) and `key` orders it (an id; a link's account id,
-/// a space, its contact id). Ids never hold a tab, a space or a newline, and
-/// compact JSON holds no raw tab or newline.
-pub type StoredLists = [Vec<String>; 5];
+/// What follows a record's line in the file, except after a list's last one.
+pub const ENTRY_END: &str = ",\n";
 
-/// Where one entry's parts are: (text, key start, tab, end of line).
-type Place = (u32, u32, u32, u32);
-
-/// Lines per [`LinesWriter`] step (about 1 MB of text at 100,000 contacts).
-pub const LINES_PER_STEP: usize = 2_000;
-
-/// Writes the canonical bundle text from stored lines: no record is read
-/// back into a value or serialised again; each list's entries are put in
-/// key order (the canonical order) and their lines copied out, with the
-/// same envelope, indentation and commas as [`Writer`]. The text is
-/// byte-identical to what [`Writer`] writes for the same records.
-pub struct LinesWriter<'a> {
-    catalog: &'a [CatalogItem],
-    meta: &'a Meta,
-    lists: &'a StoredLists,
-    counts: [usize; 5],
-    /// 0: the head; 1..=5: the lists; 6: the tail; 7: done.
-    part: usize,
-    /// The current list's entries in key order (made when it starts).
-    order: Vec<Place>,
-    at: usize,
-    out: String,
-    done: usize,
+/// Appends a record's entry as the file has it (and as a chunk of stored
+/// lines keeps it, see `store::lines`): the line indented by four spaces,
+/// then [`ENTRY_END`]. `line` is the record's bundle line ([`account_line`],
+/// ...): compact JSON, which holds no raw newline.
+pub fn push_entry(out: &mut String, line: &str) {
+    out.push_str("    ");
+    out.push_str(line);
+    out.push_str(ENTRY_END);
 }
 
-fn entries(texts: &[String]) -> Vec<Place> {
-    let mut places = Vec::new();
-    for (t, text) in texts.iter().enumerate() {
-        let mut start = 0usize;
-        for line in text.split_inclusive('\n') {
-            let end = start + line.len() - usize::from(line.ends_with('\n'));
-            if end > start {
-                let tab = line.find('\t').map_or(start, |i| start + i);
-                places.push((t as u32, start as u32, tab as u32, end as u32));
-            }
-            start += line.len();
-        }
-    }
-    places
+/// A piece of the file [`assemble`] hands over.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Part<'a, P> {
+    /// Text of the envelope (the head, a list's brackets, the tail).
+    Text(String),
+    /// A chunk as it is.
+    Whole(&'a P),
+    /// The first so many bytes of a chunk (a list's last chunk, without the
+    /// comma after its last entry).
+    Start(&'a P, usize),
 }
 
-impl<'a> LinesWriter<'a> {
-    pub fn new(catalog: &'a [CatalogItem], lists: &'a StoredLists, meta: &'a Meta) -> Self {
-        let counts = std::array::from_fn(|i| {
-            lists[i]
-                .iter()
-                .map(|t| t.split('\n').filter(|l| !l.is_empty()).count())
-                .sum()
-        });
-        Self {
-            catalog,
-            meta,
-            lists,
-            counts,
-            part: 0,
-            order: Vec::new(),
-            at: 0,
-            out: String::new(),
-            done: 0,
-        }
-    }
-
-    /// How many records list `i` (in [`LISTS`] order) has.
-    pub fn count(&self, i: usize) -> usize {
-        self.counts.get(i).copied().unwrap_or(0)
-    }
-
-    fn step_by(&mut self, n: usize) -> bool {
-        match self.part {
-            0 => {
-                head(&mut self.out, self.meta, self.catalog);
-                self.done += self.catalog.len();
-                self.part = 1;
-            }
-            1..=5 => {
-                let i = self.part - 1;
-                let texts = &self.lists[i];
-                let len = self.counts[i];
-                if self.at == 0 {
-                    self.out.push_str(&format!("  \"{}\": [", LISTS[i]));
-                    self.out.push_str(if len == 0 { "" } else { "\n" });
-                    self.order = entries(texts);
-                    let key = |p: &Place| &texts[p.0 as usize][p.1 as usize..p.2 as usize];
-                    self.order.sort_unstable_by(|a, b| key(a).cmp(key(b)));
-                }
-                let to = self.at.saturating_add(n).min(self.order.len());
-                for k in self.at..to {
-                    let (t, _, tab, end) = self.order[k];
-                    self.out.push_str("    ");
-                    self.out
-                        .push_str(&texts[t as usize][tab as usize + 1..end as usize]);
-                    if k + 1 < self.order.len() {
-                        self.out.push(',');
-                    }
-                    self.out.push('\n');
-                }
-                self.done += to - self.at;
-                self.at = to;
-                if to >= self.order.len() {
-                    self.out.push_str(if len == 0 { "]" } else { "  ]" });
-                    self.out.push_str(if i == 4 { "\n" } else { ",\n" });
-                    self.part += 1;
-                    self.at = 0;
-                    self.order = Vec::new();
-                }
-            }
-            6 => {
-                self.out.push_str("}\n");
-                self.part = 7;
-            }
-            _ => {}
-        }
-        self.part == 7
-    }
-}
-
-impl Steps for LinesWriter<'_> {
-    fn step(&mut self) -> bool {
-        self.step_by(LINES_PER_STEP)
-    }
-    fn take(&mut self) -> String {
-        std::mem::take(&mut self.out)
-    }
-    fn done(&self) -> usize {
-        self.done
-    }
-    fn total(&self) -> usize {
-        self.catalog.len() + self.counts.iter().sum::<usize>()
-    }
-}
-
-/// The canonical bundle text from stored lines, in one go.
-pub fn write_lines(catalog: &[CatalogItem], lists: &StoredLists, meta: &Meta) -> String {
-    let mut w = LinesWriter::new(catalog, lists, meta);
+/// The canonical bundle as pieces, from each list's chunks (in [`LISTS`]
+/// order): each chunk's text is entries as [`push_entry`] writes them, the
+/// chunks of a list in order and the entries of each in key order (the
+/// canonical order: ids; a link's account id, a space, its contact id), so
+/// that one after another they are the list's lines. Empty chunks are
+/// skipped; `len` gives a chunk's length in bytes. The pieces in order are
+/// byte-identical to what [`Writer`] writes for the same records, and no
+/// chunk's text is copied or even looked at.
+pub fn assemble<'a, P>(
+    catalog: &[CatalogItem],
+    meta: &Meta,
+    lists: &'a [Vec<P>; 5],
+    len: impl Fn(&P) -> usize,
+    mut emit: impl FnMut(Part<'a, P>),
+) {
     let mut text = String::new();
-    while !w.step_by(usize::MAX) {
-        text.push_str(&Steps::take(&mut w));
+    head(&mut text, meta, catalog);
+    for (i, chunks) in lists.iter().enumerate() {
+        text.push_str(&format!("  \"{}\": [", LISTS[i]));
+        match chunks.iter().rposition(|c| len(c) > 0) {
+            None => text.push(']'),
+            Some(last) => {
+                text.push('\n');
+                for (k, chunk) in chunks.iter().enumerate().take(last + 1) {
+                    let n = len(chunk);
+                    if n == 0 {
+                        continue;
+                    }
+                    if !text.is_empty() {
+                        emit(Part::Text(std::mem::take(&mut text)));
+                    }
+                    if k == last {
+                        emit(Part::Start(chunk, n.saturating_sub(ENTRY_END.len())));
+                        text.push('\n');
+                    } else {
+                        emit(Part::Whole(chunk));
+                    }
+                }
+                text.push_str("  ]");
+            }
+        }
+        text.push_str(if i + 1 == LISTS.len() { "\n" } else { ",\n" });
     }
-    text.push_str(&Steps::take(&mut w));
-    text
+    text.push_str("}\n");
+    emit(Part::Text(text));
+}
+
+/// The canonical bundle text from chunks of stored lines (see
+/// [`assemble`]), in one go.
+pub fn write_chunks(catalog: &[CatalogItem], lists: &[Vec<String>; 5], meta: &Meta) -> String {
+    let mut out = String::new();
+    assemble(catalog, meta, lists, String::len, |part| match part {
+        Part::Text(t) => out.push_str(&t),
+        Part::Whole(c) => out.push_str(c),
+        Part::Start(c, n) => out.push_str(c.get(..n).unwrap_or_default()),
+    });
+    out
 }
 
 /// The envelope and the catalog, up to the first record list.
@@ -602,10 +537,10 @@ mod tests {
         }
     }
 
-    /// Lines stored in any order and spread over several texts give the
-    /// text the records give, at any step size.
+    /// Entries spread over chunks in key order (with empty chunks between,
+    /// cut anywhere between entries) give the text the records give.
     #[test]
-    fn lines_write_what_the_records_write() {
+    fn chunks_write_what_the_records_write() {
         let mut c = sample(9, 31);
         c.accounts[1].name = "Ştefan \"Tab\there\" <b>".into();
         c.sort();
@@ -613,64 +548,40 @@ mod tests {
             exported_at: crate::domain::Timestamp(7),
             app_version: "1.2.3".into(),
         };
-        let mut lists: StoredLists = Default::default();
-        // Entries dealt round-robin over three texts, backwards.
-        let mut deal = |i: usize, entries: Vec<(String, String)>| {
-            lists[i] = vec![String::new(); 3];
-            for (n, (key, line)) in entries.into_iter().rev().enumerate() {
-                let t = &mut lists[i][n % 3];
-                t.push_str(&format!("{key}\t{line}\n"));
-            }
-        };
-        deal(
-            0,
-            c.accounts
-                .iter()
-                .map(|a| (a.id.to_string(), account_line(a)))
-                .collect(),
-        );
-        deal(
-            1,
-            c.contacts
-                .iter()
-                .map(|x| (x.id.to_string(), contact_line(x)))
-                .collect(),
-        );
-        deal(
-            2,
-            c.links
-                .iter()
-                .map(|l| (format!("{} {}", l.account_id, l.contact_id), link_line(l)))
-                .collect(),
-        );
-        deal(
-            3,
-            c.notes.iter().map(|n| (n.id.to_string(), note_line(n))).collect(),
-        );
-        deal(
-            4,
-            c.history
-                .iter()
-                .map(|h| (h.id.to_string(), history_line(h)))
-                .collect(),
-        );
+        let lines: [Vec<String>; 5] = [
+            c.accounts.iter().map(account_line).collect(),
+            c.contacts.iter().map(contact_line).collect(),
+            c.links.iter().map(link_line).collect(),
+            c.notes.iter().map(note_line).collect(),
+            c.history.iter().map(history_line).collect(),
+        ];
         let whole = write(&c, &meta);
-        assert_eq!(write_lines(&c.catalog, &lists, &meta), whole);
-        for n in [1, 2, 7] {
-            let mut w = LinesWriter::new(&c.catalog, &lists, &meta);
-            let mut text = String::new();
-            while !w.step_by(n) {
-                text.push_str(&Steps::take(&mut w));
-            }
-            text.push_str(&Steps::take(&mut w));
-            assert_eq!(text, whole, "step {n}");
-            assert_eq!(Steps::done(&w), Steps::total(&w));
-            assert_eq!(w.count(0), c.accounts.len());
-            assert_eq!(w.count(2), c.links.len());
+        for per in [1, 2, 3, 1000] {
+            let lists: [Vec<String>; 5] = std::array::from_fn(|i| {
+                let mut chunks = vec![String::new()];
+                for (k, line) in lines[i].iter().enumerate() {
+                    if k % per == 0 {
+                        // An empty chunk, then a new one.
+                        chunks.push(String::new());
+                        chunks.push(String::new());
+                    }
+                    if let Some(last) = chunks.last_mut() {
+                        push_entry(last, line);
+                    }
+                }
+                chunks.push(String::new());
+                chunks
+            });
+            assert_eq!(write_chunks(&c.catalog, &lists, &meta), whole, "{per} per chunk");
         }
-        let empty: StoredLists = Default::default();
+        let empty: [Vec<String>; 5] = Default::default();
         assert_eq!(
-            write_lines(&[], &empty, &meta),
+            write_chunks(&[], &empty, &meta),
+            write(&Contents::default(), &meta)
+        );
+        let blank: [Vec<String>; 5] = std::array::from_fn(|_| vec![String::new()]);
+        assert_eq!(
+            write_chunks(&[], &blank, &meta),
             write(&Contents::default(), &meta)
         );
     }

@@ -70,6 +70,8 @@ macro_rules! store_contract_tests {
             directory_follows_writes_and_is_rebuilt_when_missing,
             text_fields_of_every_record_read_back_as_written,
             lines_follow_writes_and_are_rebuilt_when_missing,
+            lines_of_the_first_layout_are_rebuilt_at_the_next_export,
+            lines_are_cut_into_small_chunks_that_stay_in_step,
             records_by_id_and_one_link);
     };
     (@one native, $make:expr, $($case:ident),*) => {
@@ -113,7 +115,7 @@ pub async fn lines_in_step<B: Backend>(store: &Repo<B>) {
     let Some((catalog, lists)) = ok(store.stored_lines().await, "stored lines") else {
         panic!("the stored lines were lost (they would be rebuilt)");
     };
-    let from_lines = crate::bundle::write::write_lines(&catalog, &lists, &meta);
+    let from_lines = lists.write(&catalog, &meta);
     let from_records = crate::bundle::write(&ok(store.export().await, "export"), &meta);
     assert_eq!(
         from_lines, from_records,
@@ -2294,12 +2296,12 @@ pub async fn lines_follow_writes_and_are_rebuilt_when_missing<B: Backend>(store:
         exported_at: Timestamp(3),
         app_version: "x".into(),
     };
-    let from_lines = |(catalog, lists): (Vec<CatalogItem>, crate::bundle::write::StoredLists)| {
-        crate::bundle::write::write_lines(&catalog, &lists, &meta)
-    };
+    let from_lines =
+        |(catalog, lists): (Vec<CatalogItem>, super::lines::StoredLines)| lists.write(&catalog, &meta);
     // Empty: the lines say so.
     let empty = ok(store.export_lines().await, "export lines");
-    assert!(empty.1.iter().all(Vec::is_empty), "{:?}", empty.1);
+    assert!(empty.1.lists.iter().all(Vec::is_empty), "{:?}", empty.1);
+    assert_eq!(empty.1.counts, [0; 5]);
     assert_eq!(
         from_lines(empty),
         crate::bundle::write(&crate::bundle::Contents::default(), &meta)
@@ -2336,6 +2338,142 @@ pub async fn lines_follow_writes_and_are_rebuilt_when_missing<B: Backend>(store:
     assert!(ok(store.stored_lines().await, "stored lines").is_some());
     assert!(ok(store.undo_import().await, "undo"));
     lines_in_step(store).await;
+}
+
+/// A database whose lines have the first layout (marker `bundle-1`:
+/// entries `key<TAB>line` in hash chunks, as strings) keeps working: writes
+/// leave those lines alone, and the next export rebuilds them in the
+/// current layout (no schema version needed), after which writes keep them.
+pub async fn lines_of_the_first_layout_are_rebuilt_at_the_next_export<B: Backend>(store: &Repo<B>) {
+    use super::{schema, Key, Tx};
+    let meta = crate::bundle::Meta {
+        exported_at: Timestamp(4),
+        app_version: "x".into(),
+    };
+    let sample = crate::bundle::fixtures::sample(10, 43);
+    ok(
+        store.import(&sample, Default::default(), Timestamp(5)).await,
+        "import",
+    );
+    // The first layout, written as that version did.
+    let raw = ok(store.backend().write(&[schema::LINES]), "raw write");
+    ok(raw.clear(schema::LINES), "clear");
+    let old = format!(
+        "{}\t{}\n",
+        sample.contacts[0].id,
+        crate::bundle::write::contact_line(&sample.contacts[0])
+    );
+    ok(
+        raw.put_text(schema::LINES, ("chunk", "contacts/3f"), ("text", &old)),
+        "old chunk",
+    );
+    ok(
+        raw.put_text(schema::LINES, ("chunk", "format"), ("text", "bundle-1")),
+        "old marker",
+    );
+    ok(raw.commit().await, "commit");
+    assert!(ok(store.stored_lines().await, "stored lines").is_none());
+    // A write before the export: the old lines are left as they are.
+    let accounts = ok(store.accounts().await, "accounts");
+    let mut after = accounts[2].clone();
+    after.name = "Zoë before the export".into();
+    ok(store.update_account(&accounts[2], &after, &[]).await, "update");
+    assert!(ok(store.stored_lines().await, "stored lines").is_none());
+    // The export rebuilds them in the current layout.
+    let (catalog, lines) = ok(store.export_lines().await, "export lines");
+    let records = bundle_text_at(&ok(store.export().await, "export"), &meta);
+    assert_eq!(lines.write(&catalog, &meta), records);
+    assert!(records.contains("Zoë before the export"));
+    assert_eq!(lines.counts[0], sample.accounts.len());
+    assert_eq!(lines.counts[1], sample.contacts.len());
+    assert_eq!(lines.counts[2], sample.links.len());
+    let raw = ok(store.backend().read(&[schema::LINES]), "raw read");
+    let marker = ok(
+        raw.texts_of(schema::LINES, &[Key::one("format")], "text").await,
+        "marker",
+    );
+    assert_eq!(marker, vec![Some(super::lines::FORMAT.to_owned())]);
+    // Each chunk's keys are its entries' keys, ascending, and every key is
+    // in the chunk its range names.
+    let pieces = ok(raw.pieces(schema::LINES).await, "pieces");
+    let names: Vec<Key> = pieces.iter().map(|(n, _, _)| Key::one(n)).collect();
+    let chunks = ok(raw.chunks_of(schema::LINES, &names).await, "chunks");
+    drop(raw);
+    let mut previous = String::new();
+    for ((name, n, piece), chunk) in pieces.iter().zip(chunks) {
+        let Some(chunk) = chunk else {
+            panic!("{name} is no chunk");
+        };
+        assert_eq!(piece.to_text(), chunk.text);
+        let keys: Vec<&str> = chunk.keys.lines().collect();
+        assert_eq!(keys.len(), *n, "{name}");
+        assert_eq!(chunk.text.lines().count(), *n, "{name}");
+        assert!(chunk.text.len() <= super::lines::MAX_CHUNK, "{name}");
+        let (store_name, lower) = name.split_once('/').unwrap_or_default();
+        for k in keys {
+            assert!(lower <= k, "{name}: {k}");
+            if previous.starts_with(&format!("{store_name}/")) {
+                assert!(
+                    previous.split_once('/').map(|(_, p)| p) < Some(k),
+                    "{previous} {k}"
+                );
+            }
+            previous = format!("{store_name}/{k}");
+        }
+    }
+    // Writes after that keep them.
+    let mut again = after.clone();
+    again.name = "Zoë after the export".into();
+    ok(store.update_account(&after, &again, &[]).await, "update");
+    lines_in_step(store).await;
+    assert!(ok(store.undo_import().await, "undo"));
+}
+
+/// A large import cuts each list into chunks of at most `MAX_CHUNK`
+/// bytes, in key order; edits, a new record and the undo keep them so.
+pub async fn lines_are_cut_into_small_chunks_that_stay_in_step<B: Backend>(store: &Repo<B>) {
+    use super::{schema, Tx};
+    let sample = crate::bundle::fixtures::sample(900, 53);
+    ok(
+        store.import(&sample, Default::default(), Timestamp(5)).await,
+        "import",
+    );
+    let sizes = || async {
+        let raw = ok(store.backend().read(&[schema::LINES]), "raw read");
+        let pieces = ok(raw.pieces(schema::LINES).await, "pieces");
+        pieces
+            .iter()
+            .map(|(name, n, p)| (name.clone(), *n, p.len()))
+            .collect::<Vec<_>>()
+    };
+    let after_import = sizes().await;
+    let contacts: Vec<_> = after_import
+        .iter()
+        .filter(|(name, _, _)| name.starts_with("contacts/"))
+        .collect();
+    assert!(contacts.len() > 1, "{after_import:?}");
+    assert!(after_import
+        .iter()
+        .all(|(_, n, len)| *n > 0 && *len <= super::lines::MAX_CHUNK));
+    assert_eq!(
+        contacts.iter().map(|(_, n, _)| n).sum::<usize>(),
+        sample.contacts.len()
+    );
+    lines_in_step(store).await;
+    // An edit in the middle of a list.
+    let accounts = ok(store.accounts().await, "accounts");
+    let mut after = accounts[450].clone();
+    after.name = "Ana \"middle\" ".repeat(400);
+    ok(store.update_account(&accounts[450], &after, &[]).await, "update");
+    lines_in_step(store).await;
+    assert!(sizes()
+        .await
+        .iter()
+        .all(|(_, _, len)| *len <= super::lines::MAX_CHUNK));
+    assert!(ok(store.undo_import().await, "undo"));
+    lines_in_step(store).await;
+    // The emptied chunks are gone.
+    assert_eq!(sizes().await, vec![]);
 }
 
 fn bundle_text_at(c: &crate::bundle::Contents, meta: &crate::bundle::Meta) -> String {

@@ -245,6 +245,10 @@ const TEXT_PAGE: u32 = 64;
 /// read.
 const EACH_PAGE: u32 = 8;
 
+/// Chunks of lines per request of [`IdbTx::pieces`] (about 2 MB: the
+/// browser turns each page into values in one go, on the main thread).
+const PIECES_PAGE: u32 = 16;
+
 /// Keys per request of a read of every key.
 const KEYS_PAGE: u32 = 20_000;
 
@@ -696,6 +700,106 @@ impl super::Tx for IdbTx {
             .put(&record)
             .map_err(|e| js_error(&e))
             .map(|_| ())
+    }
+
+    /// The text goes over as UTF-8 bytes (a `Uint8Array`: one copy out of
+    /// wasm memory; IndexedDB clones bytes as they are).
+    fn put_chunk(
+        &self,
+        store: &'static str,
+        name: &str,
+        chunk: &super::LineChunk,
+        n: usize,
+    ) -> Result<(), StoreError> {
+        let record = js_sys::Object::new();
+        let text: JsValue = js_sys::Uint8Array::from(chunk.text.as_bytes()).into();
+        for (field, value) in [
+            ("chunk", JsValue::from_str(name)),
+            ("keys", JsValue::from_str(&chunk.keys)),
+            ("text", text),
+            ("n", JsValue::from_f64(n as f64)),
+        ] {
+            js_sys::Reflect::set(&record, &JsValue::from_str(field), &value).map_err(|e| js_error(&e))?;
+        }
+        self.store(store)?
+            .put(&record)
+            .map_err(|e| js_error(&e))
+            .map(|_| ())
+    }
+
+    /// The gets are issued together and the last one awaited.
+    async fn chunks_of(
+        &self,
+        store: &'static str,
+        names: &[Key],
+    ) -> Result<Vec<Option<super::LineChunk>>, StoreError> {
+        let os = self.store(store)?;
+        let mut requests = Vec::with_capacity(names.len());
+        for k in names {
+            requests.push(os.get(&key_js(k)).map_err(|e| js_error(&e))?);
+        }
+        let Some(last) = requests.last() else {
+            return Ok(Vec::new());
+        };
+        request(last).await?;
+        let (keys_name, text_name) = (JsValue::from_str("keys"), JsValue::from_str("text"));
+        let mut out = Vec::with_capacity(requests.len());
+        for r in &requests {
+            let Some(record) = optional(r.result().map_err(|e| js_error(&e))?) else {
+                out.push(None);
+                continue;
+            };
+            let keys = js_sys::Reflect::get(&record, &keys_name)
+                .ok()
+                .and_then(|v| v.as_string());
+            let text = js_sys::Reflect::get(&record, &text_name)
+                .ok()
+                .and_then(|v| v.dyn_into::<js_sys::Uint8Array>().ok());
+            let (Some(keys), Some(text)) = (keys, text) else {
+                out.push(None);
+                continue;
+            };
+            let text = String::from_utf8(text.to_vec())
+                .map_err(|_| corrupt(store, "a chunk of lines that is not UTF-8"))?;
+            out.push(Some(super::LineChunk { keys, text }));
+        }
+        Ok(out)
+    }
+
+    /// In pages of [`PIECES_PAGE`] values; each text stays the `Uint8Array`
+    /// IndexedDB made (nothing is copied into wasm memory).
+    async fn pieces(&self, store: &'static str) -> Result<Vec<(String, usize, super::Piece)>, StoreError> {
+        let os = self.store(store)?;
+        let names = ["chunk", "keys", "text", "n"].map(JsValue::from_str);
+        let mut range = JsValue::NULL;
+        let mut out = Vec::new();
+        loop {
+            let req = os
+                .get_all_with_key_and_limit(&range, PIECES_PAGE)
+                .map_err(|e| js_error(&e))?;
+            let page: js_sys::Array = request(&req).await?.unchecked_into();
+            let n = page.length();
+            for record in page.iter() {
+                let field = |i: usize| js_sys::Reflect::get(&record, &names[i]).unwrap_or(JsValue::UNDEFINED);
+                if field(1).is_undefined() {
+                    continue;
+                }
+                let (Some(name), Ok(text), Some(count)) = (
+                    field(0).as_string(),
+                    field(2).dyn_into::<js_sys::Uint8Array>(),
+                    field(3).as_f64(),
+                ) else {
+                    return Err(corrupt(store, "a chunk without name, text or count"));
+                };
+                out.push((name, count as usize, super::Piece::Bytes(text)));
+            }
+            if n < PIECES_PAGE {
+                return Ok(out);
+            }
+            range = web_sys::IdbKeyRange::lower_bound_with_open(&key_of(&os, &page.get(n - 1))?, true)
+                .map_err(|e| js_error(&e))?
+                .into();
+        }
     }
 
     async fn by_index<T: DeserializeOwned>(

@@ -114,6 +114,50 @@ impl Key {
     }
 }
 
+/// A chunk of stored lines (`lines.rs`) as a write reads and rewrites it:
+/// the keys of its entries (each followed by a newline) and the entries'
+/// text, both in key order. Stored as a record `{chunk, keys, text, n}`
+/// (`n`: how many entries), the text as UTF-8 bytes where the backend can.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LineChunk {
+    pub keys: String,
+    pub text: String,
+}
+
+/// A stored chunk's text as an export gets it: in the browser the bytes
+/// IndexedDB handed over (never copied into wasm memory; a `Blob` is made of
+/// them as they are), or a text.
+#[derive(Clone, Debug)]
+pub enum Piece {
+    Text(String),
+    #[cfg(target_arch = "wasm32")]
+    Bytes(js_sys::Uint8Array),
+}
+
+impl Piece {
+    /// Its length in bytes.
+    pub fn len(&self) -> usize {
+        match self {
+            Piece::Text(t) => t.len(),
+            #[cfg(target_arch = "wasm32")]
+            Piece::Bytes(b) => b.length() as usize,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Its text (copied out of the browser for bytes: for tests and checks).
+    pub fn to_text(&self) -> String {
+        match self {
+            Piece::Text(t) => t.clone(),
+            #[cfg(target_arch = "wasm32")]
+            Piece::Bytes(b) => String::from_utf8_lossy(&b.to_vec()).into_owned(),
+        }
+    }
+}
+
 /// The read operations of a [`Tx`] that wraps another in a field `inner`
 /// and only watches writes ([`summary::Summarised`], [`lines::Lined`]):
 /// each is forwarded as it is, so a read through a wrapper costs what the
@@ -174,6 +218,21 @@ macro_rules! forward_reads {
             text: &'static str,
         ) -> Result<Vec<Option<String>>, $crate::store::StoreError> {
             self.inner.texts_of(store, keys, text).await
+        }
+
+        async fn chunks_of(
+            &self,
+            store: &'static str,
+            names: &[$crate::store::Key],
+        ) -> Result<Vec<Option<$crate::store::LineChunk>>, $crate::store::StoreError> {
+            self.inner.chunks_of(store, names).await
+        }
+
+        async fn pieces(
+            &self,
+            store: &'static str,
+        ) -> Result<Vec<(String, usize, $crate::store::Piece)>, $crate::store::StoreError> {
+            self.inner.pieces(store).await
         }
 
         async fn exists(
@@ -324,6 +383,64 @@ pub trait Tx {
         record.insert(key.0.into(), key.1.into());
         record.insert(text.0.into(), text.1.into());
         self.put(store, &record)
+    }
+    /// Puts a chunk of lines ([`LineChunk`]) as the record
+    /// `{chunk: name, keys, text, n}` (issued like `put`).
+    fn put_chunk(
+        &self,
+        store: &'static str,
+        name: &str,
+        chunk: &LineChunk,
+        n: usize,
+    ) -> Result<(), StoreError> {
+        self.put(
+            store,
+            &serde_json::json!({"chunk": name, "keys": chunk.keys, "text": chunk.text, "n": n}),
+        )
+    }
+    /// The chunks of lines with these names (`None` where there is none, or
+    /// where the record is no chunk), asked for together.
+    async fn chunks_of(
+        &self,
+        store: &'static str,
+        names: &[Key],
+    ) -> Result<Vec<Option<LineChunk>>, StoreError> {
+        let records: Vec<Option<serde_json::Map<String, serde_json::Value>>> =
+            self.get_many(store, names).await?;
+        Ok(records
+            .into_iter()
+            .map(|r| match r.map(|mut r| (r.remove("keys"), r.remove("text"))) {
+                Some((Some(serde_json::Value::String(keys)), Some(serde_json::Value::String(text)))) => {
+                    Some(LineChunk { keys, text })
+                }
+                _ => None,
+            })
+            .collect())
+    }
+    /// Every chunk of lines of a store (records without `keys` are
+    /// skipped), in primary-key order: (name, entries, text).
+    async fn pieces(&self, store: &'static str) -> Result<Vec<(String, usize, Piece)>, StoreError> {
+        let records: Vec<serde_json::Map<String, serde_json::Value>> = self.all(store).await?;
+        let mut out = Vec::with_capacity(records.len());
+        for mut r in records {
+            if !r.contains_key("keys") {
+                continue;
+            }
+            match (r.remove("chunk"), r.remove("text"), r.remove("n")) {
+                (
+                    Some(serde_json::Value::String(name)),
+                    Some(serde_json::Value::String(text)),
+                    Some(serde_json::Value::Number(n)),
+                ) => out.push((name, n.as_u64().unwrap_or(0) as usize, Piece::Text(text))),
+                _ => {
+                    return Err(StoreError::Corrupt {
+                        store,
+                        reason: "a chunk without name, text or count".into(),
+                    })
+                }
+            }
+        }
+        Ok(out)
     }
     async fn exists(&self, store: &'static str, key: &Key) -> Result<bool, StoreError>;
     /// How many records a store holds.

@@ -9,7 +9,6 @@ use crate::bundle::matching::{MatchKeys, Prepared};
 use crate::bundle::merge::{incoming_email_keys, merge, wanted, Choices, Plan, Records, StoredKeys, Writes};
 use crate::bundle::vcard::import::{OnMatch, VcardChecked};
 use crate::bundle::vcard::{self, VcardFile};
-use crate::bundle::write::StoredLists;
 use crate::bundle::Contents;
 use crate::domain::backup::{BackupState, RemindAfter};
 use crate::domain::catalog::{Catalog, CatalogItem, TeamRole};
@@ -960,12 +959,12 @@ impl<B: Backend> Repo<B> {
     }
 
     /// Everything a bundle carries as the stored bundle lines ("Export
-    /// everything" writes the file from them with
-    /// [`crate::bundle::write::LinesWriter`]): the catalog in canonical
-    /// order and each list's stored lines. Reads two stores; rebuilds the
+    /// everything" puts the envelope around them with
+    /// [`crate::bundle::write::assemble`]): the catalog in canonical order
+    /// and each list's chunks of lines, in order. Reads two stores; rebuilds the
     /// lines from the records first if they are missing or of another
     /// format (one write transaction).
-    pub async fn export_lines(&self) -> Result<(Vec<CatalogItem>, StoredLists), StoreError> {
+    pub async fn export_lines(&self) -> Result<(Vec<CatalogItem>, lines::StoredLines), StoreError> {
         if let Some(found) = self.stored_lines().await? {
             return Ok(found);
         }
@@ -987,7 +986,7 @@ impl<B: Backend> Repo<B> {
 
     /// The stored bundle lines as [`Repo::export_lines`] gives them, or
     /// `None` when they would have to be rebuilt first.
-    pub async fn stored_lines(&self) -> Result<Option<(Vec<CatalogItem>, StoredLists)>, StoreError> {
+    pub async fn stored_lines(&self) -> Result<Option<(Vec<CatalogItem>, lines::StoredLines)>, StoreError> {
         let tx = self.backend.0.read(&[s::CATALOG, s::LINES])?;
         let catalog = tx.all::<CatalogItem>(s::CATALOG);
         let found = lines::read(&tx).await?;

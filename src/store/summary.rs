@@ -254,6 +254,20 @@ impl<T: Tx> Tx for SummarisedTx<T> {
         self.inner.put_text(store, key, text)
     }
 
+    /// Not for the directory's own stores (as [`Tx::put_text`]).
+    fn put_chunk(
+        &self,
+        store: &'static str,
+        name: &str,
+        chunk: &super::LineChunk,
+        n: usize,
+    ) -> Result<(), StoreError> {
+        if summarised(store) {
+            return Err(StoreError::Backend(format!("{store} records are not chunks")));
+        }
+        self.inner.put_chunk(store, name, chunk, n)
+    }
+
     /// Clearing a summarised store drops the directory too (in this
     /// transaction): the next read builds it again from the records.
     fn clear(&self, store: &'static str) -> Result<(), StoreError> {

@@ -9,14 +9,15 @@
 //! `download` from here, and `ui::components::progress` for their bars.
 
 use crate::bundle::merge::{Choices, Counts, OnSameId, OnSharedEmail, Plan};
-use crate::bundle::write::{LinesWriter, Steps, StoredLists};
+use crate::bundle::write::{assemble, Part};
 use crate::bundle::{self, Contents, Meta, ReadError, Reader};
 use crate::domain::catalog::CatalogItem;
 use crate::error::AppError;
 use crate::error::{located, more_problems, read_error_text};
 use crate::i18n::number;
 use crate::i18n::{names, t, tf, tn, Key};
-use crate::store::{Missing, Run, Stage, StoreError};
+use crate::store::lines::StoredLines;
+use crate::store::{Missing, Piece, Run, Stage, StoreError};
 use crate::ui::components::progress::{measure, now_ms, run_sliced, yield_to_browser, Unit};
 use crate::ui::components::{ErrorBanner, Loading, Progress, ProgressBar};
 use crate::ui::services::{now, read, use_services, BrowserIds};
@@ -87,14 +88,30 @@ pub(crate) fn download_parts(name: &str, parts: &js_sys::Array, mime: &str) -> R
     Ok(url)
 }
 
+/// Parts of the file per `Blob` made on the way (a few MB each).
+const PARTS_PER_BLOB: usize = 64;
+
+/// A chunk's bytes for a `Blob`: the `Uint8Array` IndexedDB handed over
+/// (its first `len` bytes: a view, nothing copied), or a text's bytes.
+fn piece_js(piece: &Piece, len: usize) -> JsValue {
+    match piece {
+        Piece::Bytes(b) if len == b.length() as usize => b.clone().into(),
+        Piece::Bytes(b) => b.subarray(0, len as u32).into(),
+        Piece::Text(t) => js_sys::Uint8Array::from(t.as_bytes().get(..len).unwrap_or_default()).into(),
+    }
+}
+
 /// Writes the bundle of everything from the stored bundle lines
-/// (`Repo::export_lines`), in slices when `progress` is given (the page
-/// stays responsive and shows the bar), and downloads it as
-/// `<stem>-YYYY-MM-DD.json`. Returns what to tell the practitioner and the
-/// object URL (to revoke later).
+/// (`Repo::export_lines`) and downloads it as `<stem>-YYYY-MM-DD.json`:
+/// the file is a `Blob` of the envelope's texts and the chunks' bytes as
+/// IndexedDB handed them over (`bundle::write::assemble`); nothing of the
+/// records passes through wasm. With `progress` the `Blob` is made a few
+/// MB at a time with a turn for the browser between (and the bar shows
+/// how far). Returns what to tell the practitioner and the object URL (to
+/// revoke later).
 pub(crate) async fn write_and_download(
     catalog: &[CatalogItem],
-    lists: &StoredLists,
+    lines: &StoredLines,
     stem: &str,
     progress: Option<RwSignal<Option<Progress>>>,
 ) -> Result<(String, String), StoreError> {
@@ -103,51 +120,44 @@ pub(crate) async fn write_and_download(
         exported_at: at,
         app_version: env!("CARGO_PKG_VERSION").to_owned(),
     };
-    let mut writer = LinesWriter::new(catalog, lists, &meta);
-    let counts = (writer.count(0), writer.count(1));
-    // Each piece becomes a Blob at once, from its UTF-8 bytes (copied out
-    // of wasm memory: no JavaScript string is made and encoded again); the
-    // file is a Blob of those.
-    let parts = js_sys::Array::new();
-    let mut bytes = 0usize;
-    let mut flush = |w: &mut LinesWriter| {
-        let part = w.take();
-        bytes += part.len();
-        if !part.is_empty() {
-            let one = js_sys::Array::of1(&js_sys::Uint8Array::from(part.as_bytes()));
-            match web_sys::Blob::new_with_u8_array_sequence(&one) {
-                Ok(blob) => parts.push(&blob),
-                Err(_) => parts.push(&JsValue::from_str(&part)),
-            };
+    let mut parts: Vec<(JsValue, usize)> = Vec::new();
+    assemble(catalog, &meta, &lines.lists, Piece::len, |part| match part {
+        Part::Text(t) => parts.push((JsValue::from_str(&t), t.len())),
+        Part::Whole(p) => parts.push((piece_js(p, p.len()), p.len())),
+        Part::Start(p, n) => parts.push((piece_js(p, n), n)),
+    });
+    let bytes: usize = parts.iter().map(|(_, n)| n).sum();
+    let blobs = js_sys::Array::new();
+    let mut done = 0usize;
+    let mut started = now_ms();
+    for group in parts.chunks(PARTS_PER_BLOB) {
+        let sequence = js_sys::Array::new();
+        for (part, n) in group {
+            sequence.push(part);
+            done += n;
         }
-    };
-    match progress {
-        Some(p) => {
-            let report = |w: &LinesWriter| {
+        let blob = web_sys::Blob::new_with_u8_array_sequence(&sequence)
+            .map_err(|e| StoreError::Backend(js_error(e)))?;
+        blobs.push(&blob);
+        if let Some(p) = progress {
+            if now_ms() - started >= crate::ui::components::progress::SLICE_MS {
                 p.set(Some(Progress::new(
                     t(Key::ProgressWritingFile),
-                    w.done(),
-                    w.total(),
-                    Unit::Records,
+                    done,
+                    bytes,
+                    Unit::Bytes,
                 )));
-            };
-            let step = |w: &mut LinesWriter| {
-                let done = w.step();
-                flush(w);
-                Ok::<_, StoreError>(done)
-            };
-            run_sliced(&mut writer, step, report).await?;
-            p.set(None);
-        }
-        None => {
-            while !writer.step() {
-                flush(&mut writer);
+                yield_to_browser().await;
+                started = now_ms();
             }
-            flush(&mut writer);
         }
     }
+    if let Some(p) = progress {
+        p.set(None);
+    }
     let name = format!("{stem}-{}.json", at.date_iso());
-    let url = download_parts(&name, &parts, "application/json").map_err(StoreError::Backend)?;
+    let url = download_parts(&name, &blobs, "application/json").map_err(StoreError::Backend)?;
+    let counts = (lines.counts[0], lines.counts[1]);
     Ok((downloaded(&name, counts, bytes), url))
 }
 
