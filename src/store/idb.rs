@@ -237,9 +237,6 @@ const PUT_BATCH: usize = 256;
 /// Records per request of a whole-store read.
 const READ_PAGE: u32 = 2_000;
 
-/// Values per request of [`IdbTx::texts`] (large texts: a page of the
-/// `lines` store is about 6 MB at 100,000 contacts).
-const TEXT_PAGE: u32 = 64;
 /// Values per page of [`Tx::each_text`]: the directory's 64 chunks in 8
 /// pages of about 4 MB at 100,000 contacts, each parsed while the next is
 /// read.
@@ -578,37 +575,18 @@ impl super::Tx for IdbTx {
         }
     }
 
-    /// In pages of [`TEXT_PAGE`] values; each text is handed over as it
-    /// is (no `JSON.stringify`, no escaping, no JSON parse).
+    /// Through [`Self::each_text`] (texts handed over as they are: no
+    /// `JSON.stringify`, no escaping, no JSON parse).
     async fn texts(
         &self,
         store: &'static str,
         key: &'static str,
         text: &'static str,
     ) -> Result<Vec<(String, String)>, StoreError> {
-        let os = self.store(store)?;
-        let (key_name, text_name) = (JsValue::from_str(key), JsValue::from_str(text));
-        let mut range = JsValue::NULL;
         let mut out = Vec::new();
-        loop {
-            let req = os
-                .get_all_with_key_and_limit(&range, TEXT_PAGE)
-                .map_err(|e| js_error(&e))?;
-            let page: js_sys::Array = request(&req).await?.unchecked_into();
-            let n = page.length();
-            for record in page.iter() {
-                out.push((
-                    text_field(store, &record, &key_name, key)?,
-                    text_field(store, &record, &text_name, text)?,
-                ));
-            }
-            if n < TEXT_PAGE {
-                return Ok(out);
-            }
-            range = web_sys::IdbKeyRange::lower_bound_with_open(&key_of(&os, &page.get(n - 1))?, true)
-                .map_err(|e| js_error(&e))?
-                .into();
-        }
+        self.each_text(store, key, text, &mut |k, t| out.push((k, t)))
+            .await?;
+        Ok(out)
     }
 
     /// In pages of [`EACH_PAGE`] values, the next page asked for before
