@@ -145,6 +145,7 @@ async fn an_upgrade_in_another_tab_closes_this_connection_instead_of_blocking() 
     let name = unique_name();
     let hooks = Hooks {
         on_blocked: None,
+        on_upgrade: None,
         on_lost: Some({
             let lost = lost.clone();
             Rc::new(move |e| lost.borrow_mut().push(e))
@@ -313,9 +314,35 @@ async fn a_version_4_database_gets_its_bundle_lines_in_the_upgrade_and_reads_bac
         tx.put_many(schema::HISTORY, &sample.history).expect("put");
         tx.commit().await.expect("commit");
     }
-    let store = IdbStore::open(&name, Hooks::default())
+    // The page is told that an existing database is being updated (it says
+    // so instead of "Opening"); a new database, or one already current, is not.
+    let upgrades = Rc::new(std::cell::Cell::new(0));
+    let counting = || Hooks {
+        on_upgrade: Some({
+            let upgrades = upgrades.clone();
+            Rc::new(move || upgrades.set(upgrades.get() + 1))
+        }),
+        ..Hooks::default()
+    };
+    let store = IdbStore::open(&name, counting())
         .await
         .expect("upgrade to current");
+    assert_eq!(
+        upgrades.get(),
+        1,
+        "the update of a version 4 database is announced once"
+    );
+    let again = IdbStore::open(&name, counting()).await.expect("open again");
+    drop(again);
+    let new_name = unique_name();
+    let new = IdbStore::open(&new_name, counting()).await.expect("new database");
+    drop(new);
+    IdbStore::delete_database(&new_name).await.expect("delete");
+    assert_eq!(
+        upgrades.get(),
+        1,
+        "opening a current or a new database is no update"
+    );
     // Every record reads back as it was.
     let read = store.export().await.expect("export");
     let meta = Meta {

@@ -7,6 +7,7 @@ pub(super) fn text(key: Key) -> &'static str {
         // Shell
         SkipToContent => "Zum Inhalt springen",
         OpeningData => "Ihre Daten werden geöffnet …",
+        UpdatingData => "Ihre Daten werden für diese Version von Clientbook aktualisiert. Das geschieht einmal und kann bei vielen Mandanten eine Minute dauern; lassen Sie diesen Tab offen …",
         DbBlocked => "Ein anderer Clientbook-Tab verwendet noch eine ältere Version Ihrer Daten. Schließen Sie diesen Tab oder laden Sie ihn neu; dieser Tab macht dann von selbst weiter.",
         Reload => "Neu laden",
         Loading => "Wird geladen …",

@@ -7,6 +7,7 @@ pub(super) fn text(key: Key) -> &'static str {
         // Shell
         SkipToContent => "Skip to content",
         OpeningData => "Opening your data…",
+        UpdatingData => "Updating your data for this version of Clientbook. This happens once and can take a minute with many clients; keep this tab open…",
         DbBlocked => "Another Clientbook tab is still using an older version of your data. Close or reload that tab; this one continues by itself.",
         Reload => "Reload",
         Loading => "Loading…",

@@ -7,6 +7,7 @@ pub(super) fn text(key: Key) -> &'static str {
         // Shell
         SkipToContent => "Aller au contenu",
         OpeningData => "Ouverture de vos données…",
+        UpdatingData => "Mise à jour de vos données pour cette version de Clientbook. Cela n’arrive qu’une fois et peut prendre une minute avec beaucoup de clients ; gardez cet onglet ouvert…",
         DbBlocked => "Un autre onglet Clientbook utilise encore une ancienne version de vos données. Fermez ou rechargez cet onglet\u{202f}; celui-ci continuera de lui-même.",
         Reload => "Recharger",
         Loading => "Chargement…",

@@ -56,6 +56,7 @@ keys! {
     // Shell
     SkipToContent,
     OpeningData,
+    UpdatingData,
     DbBlocked,
     Reload,
     Loading,

@@ -7,6 +7,7 @@ pub(super) fn text(key: Key) -> &'static str {
         // Shell
         SkipToContent => "Naar de inhoud",
         OpeningData => "Je gegevens worden geopend…",
+        UpdatingData => "Je gegevens worden bijgewerkt voor deze versie van Clientbook. Dat gebeurt één keer en kan bij veel klanten een minuut duren; laat dit tabblad open…",
         DbBlocked => "Een ander Clientbook-tabblad gebruikt nog een oudere versie van je gegevens. Sluit dat tabblad of laad het opnieuw; dit tabblad gaat dan vanzelf verder.",
         Reload => "Opnieuw laden",
         Loading => "Laden…",

@@ -7,6 +7,7 @@ pub(super) fn text(key: Key) -> &'static str {
         // Shell
         SkipToContent => "Salt la conținut",
         OpeningData => "Se deschid datele dumneavoastră…",
+        UpdatingData => "Datele dumneavoastră se actualizează pentru această versiune Clientbook. Se întâmplă o singură dată și poate dura un minut dacă aveți mulți clienți; lăsați această filă deschisă…",
         DbBlocked => "O altă filă Clientbook folosește încă o versiune mai veche a datelor dumneavoastră. Închideți sau reîncărcați fila respectivă; aceasta va continua de la sine.",
         Reload => "Reîncărcați",
         Loading => "Se încarcă…",

@@ -322,6 +322,10 @@ pub type OnLost = Rc<dyn Fn(StoreError)>;
 pub struct Hooks {
     /// Another tab holds an older version open and has not let go yet.
     pub on_blocked: Option<Rc<dyn Fn()>>,
+    /// An existing database is being brought to this version's schema: the
+    /// open takes longer than usual (once; seconds at 100,000 contacts,
+    /// when the upgrade fills the stores it adds from the records).
+    pub on_upgrade: Option<Rc<dyn Fn()>>,
     pub on_lost: Option<OnLost>,
 }
 
@@ -386,8 +390,14 @@ impl IdbBackend {
         let on_upgrade = {
             let req = open_req.clone();
             let upgrade_error = upgrade_error.clone();
+            let hook = hooks.on_upgrade.clone();
             Closure::<dyn FnMut(IdbVersionChangeEvent)>::new(move |event: IdbVersionChangeEvent| {
                 let old = event.old_version() as u32;
+                if old > 0 {
+                    if let Some(h) = &hook {
+                        h();
+                    }
+                }
                 let (Ok(db), Some(tx)) = (req.result(), req.transaction()) else {
                     return;
                 };

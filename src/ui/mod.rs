@@ -60,6 +60,7 @@ fn shell(services: Services, route: ReadSignal<Route>) -> impl IntoView {
                 <BackupReminder />
                 {move || match services.db.get() {
                     DbState::Opening => view! { <p class="muted" role="status">{t(Key::OpeningData)}</p> }.into_any(),
+                    DbState::Updating => view! { <p class="muted" role="status">{t(Key::UpdatingData)}</p> }.into_any(),
                     DbState::Blocked => {
                         view! {
                             <div class="banner warning" role="alert">

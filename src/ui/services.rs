@@ -36,6 +36,9 @@ pub type AppStore = IdbStore;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum DbState {
     Opening,
+    /// An existing database is being brought to this version's schema
+    /// (once; seconds with many clients).
+    Updating,
     /// Another tab keeps an older version open; we wait for it.
     Blocked,
     Ready,
@@ -292,6 +295,11 @@ impl Services {
             on_blocked: Some(Rc::new(move || {
                 if current() {
                     db.set(DbState::Blocked)
+                }
+            })),
+            on_upgrade: Some(Rc::new(move || {
+                if current() {
+                    db.set(DbState::Updating)
                 }
             })),
             on_lost: Some(Rc::new(move |e: StoreError| {
