@@ -513,13 +513,11 @@ impl Drop for IdbBackend {
 
 impl IdbTx {
     /// Issues `ask` for each item, awaits the last request (requests of a
-    /// transaction finish in order), then reads every result as JSON.
-    async fn many<I, T: DeserializeOwned>(
-        &self,
-        store: &'static str,
+    /// transaction finish in order), and gives every result as it is.
+    async fn results<I>(
         items: &[I],
         ask: impl Fn(&I) -> Result<IdbRequest, JsValue>,
-    ) -> Result<Vec<Option<T>>, StoreError> {
+    ) -> Result<Vec<JsValue>, StoreError> {
         let mut requests = Vec::with_capacity(items.len());
         for item in items {
             requests.push(ask(item).map_err(|e| js_error(&e))?);
@@ -528,11 +526,55 @@ impl IdbTx {
             return Ok(Vec::new());
         };
         request(last).await?;
-        let results = js_sys::Array::new_with_length(requests.len() as u32);
-        for (i, r) in requests.iter().enumerate() {
-            results.set(i as u32, r.result().map_err(|e| js_error(&e))?);
-        }
+        requests
+            .iter()
+            .map(|r| r.result().map_err(|e| js_error(&e)))
+            .collect()
+    }
+
+    /// [`Self::results`], every result read as JSON.
+    async fn many<I, T: DeserializeOwned>(
+        &self,
+        store: &'static str,
+        items: &[I],
+        ask: impl Fn(&I) -> Result<IdbRequest, JsValue>,
+    ) -> Result<Vec<Option<T>>, StoreError> {
+        let results: js_sys::Array = Self::results(items, ask).await?.into_iter().collect();
         from_js(store, &results)
+    }
+
+    /// Every value of `store` in key order, in pages of `page` values: the
+    /// next page is asked for before this one is handed to `each`, so the
+    /// caller's work on a page overlaps IndexedDB's reading of the next.
+    async fn each_value(
+        &self,
+        store: &'static str,
+        page_size: u32,
+        each: &mut dyn FnMut(JsValue) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        let os = self.store(store)?;
+        let mut req = os
+            .get_all_with_key_and_limit(&JsValue::NULL, page_size)
+            .map_err(|e| js_error(&e))?;
+        loop {
+            let page: js_sys::Array = request(&req).await?.unchecked_into();
+            let n = page.length();
+            let more = n == page_size;
+            if more {
+                let after =
+                    web_sys::IdbKeyRange::lower_bound_with_open(&key_of(&os, &page.get(n - 1))?, true)
+                        .map_err(|e| js_error(&e))?;
+                req = os
+                    .get_all_with_key_and_limit(&after, page_size)
+                    .map_err(|e| js_error(&e))?;
+            }
+            for record in page.iter() {
+                each(record)?;
+            }
+            if !more {
+                return Ok(());
+            }
+        }
     }
 }
 
@@ -600,7 +642,7 @@ impl super::Tx for IdbTx {
     }
 
     /// In pages of [`EACH_PAGE`] values, the next page asked for before
-    /// this one is handed over.
+    /// this one is handed over ([`IdbTx::each_value`]).
     async fn each_text(
         &self,
         store: &'static str,
@@ -608,33 +650,15 @@ impl super::Tx for IdbTx {
         text: &'static str,
         each: &mut dyn FnMut(String, String),
     ) -> Result<(), StoreError> {
-        let os = self.store(store)?;
         let (key_name, text_name) = (JsValue::from_str(key), JsValue::from_str(text));
-        let mut req = os
-            .get_all_with_key_and_limit(&JsValue::NULL, EACH_PAGE)
-            .map_err(|e| js_error(&e))?;
-        loop {
-            let page: js_sys::Array = request(&req).await?.unchecked_into();
-            let n = page.length();
-            let more = n == EACH_PAGE;
-            if more {
-                let after =
-                    web_sys::IdbKeyRange::lower_bound_with_open(&key_of(&os, &page.get(n - 1))?, true)
-                        .map_err(|e| js_error(&e))?;
-                req = os
-                    .get_all_with_key_and_limit(&after, EACH_PAGE)
-                    .map_err(|e| js_error(&e))?;
-            }
-            for record in page.iter() {
-                each(
-                    text_field(store, &record, &key_name, key)?,
-                    text_field(store, &record, &text_name, text)?,
-                );
-            }
-            if !more {
-                return Ok(());
-            }
-        }
+        self.each_value(store, EACH_PAGE, &mut |record| {
+            each(
+                text_field(store, &record, &key_name, key)?,
+                text_field(store, &record, &text_name, text)?,
+            );
+            Ok(())
+        })
+        .await
     }
 
     /// The gets are issued together and the last one awaited; each text
@@ -646,23 +670,16 @@ impl super::Tx for IdbTx {
         text: &'static str,
     ) -> Result<Vec<Option<String>>, StoreError> {
         let os = self.store(store)?;
-        let mut requests = Vec::with_capacity(keys.len());
-        for k in keys {
-            requests.push(os.get(&key_js(k)).map_err(|e| js_error(&e))?);
-        }
-        let Some(last) = requests.last() else {
-            return Ok(Vec::new());
-        };
-        request(last).await?;
         let name = JsValue::from_str(text);
-        let mut out = Vec::with_capacity(requests.len());
-        for r in &requests {
-            match optional(r.result().map_err(|e| js_error(&e))?) {
-                Some(record) => out.push(Some(text_field(store, &record, &name, text)?)),
-                None => out.push(None),
-            }
-        }
-        Ok(out)
+        Self::results(keys, |k| os.get(&key_js(k)))
+            .await?
+            .into_iter()
+            .map(|r| {
+                optional(r)
+                    .map(|record| text_field(store, &record, &name, text))
+                    .transpose()
+            })
+            .collect()
     }
 
     /// Builds the object field by field, the text as its UTF-8 bytes (a
@@ -722,18 +739,11 @@ impl super::Tx for IdbTx {
         names: &[Key],
     ) -> Result<Vec<Option<super::LineChunk>>, StoreError> {
         let os = self.store(store)?;
-        let mut requests = Vec::with_capacity(names.len());
-        for k in names {
-            requests.push(os.get(&key_js(k)).map_err(|e| js_error(&e))?);
-        }
-        let Some(last) = requests.last() else {
-            return Ok(Vec::new());
-        };
-        request(last).await?;
+        let results = Self::results(names, |k| os.get(&key_js(k))).await?;
         let (keys_name, text_name) = (JsValue::from_str("keys"), JsValue::from_str("text"));
-        let mut out = Vec::with_capacity(requests.len());
-        for r in &requests {
-            let Some(record) = optional(r.result().map_err(|e| js_error(&e))?) else {
+        let mut out = Vec::with_capacity(results.len());
+        for r in results {
+            let Some(record) = optional(r) else {
                 out.push(None);
                 continue;
             };
@@ -754,40 +764,29 @@ impl super::Tx for IdbTx {
         Ok(out)
     }
 
-    /// In pages of [`PIECES_PAGE`] values; each text stays the `Uint8Array`
-    /// IndexedDB made (nothing is copied into wasm memory).
+    /// In pages of [`PIECES_PAGE`] values ([`IdbTx::each_value`]); each text
+    /// stays the `Uint8Array` IndexedDB made (nothing is copied into wasm
+    /// memory).
     async fn pieces(&self, store: &'static str) -> Result<Vec<(String, usize, super::Piece)>, StoreError> {
-        let os = self.store(store)?;
         let names = ["chunk", "keys", "text", "n"].map(JsValue::from_str);
-        let mut range = JsValue::NULL;
         let mut out = Vec::new();
-        loop {
-            let req = os
-                .get_all_with_key_and_limit(&range, PIECES_PAGE)
-                .map_err(|e| js_error(&e))?;
-            let page: js_sys::Array = request(&req).await?.unchecked_into();
-            let n = page.length();
-            for record in page.iter() {
-                let field = |i: usize| js_sys::Reflect::get(&record, &names[i]).unwrap_or(JsValue::UNDEFINED);
-                if field(1).is_undefined() {
-                    continue;
-                }
-                let (Some(name), Ok(text), Some(count)) = (
-                    field(0).as_string(),
-                    field(2).dyn_into::<js_sys::Uint8Array>(),
-                    field(3).as_f64(),
-                ) else {
-                    return Err(corrupt(store, "a chunk without name, text or count"));
-                };
-                out.push((name, count as usize, super::Piece::Bytes(text)));
+        self.each_value(store, PIECES_PAGE, &mut |record| {
+            let field = |i: usize| js_sys::Reflect::get(&record, &names[i]).unwrap_or(JsValue::UNDEFINED);
+            if field(1).is_undefined() {
+                return Ok(());
             }
-            if n < PIECES_PAGE {
-                return Ok(out);
-            }
-            range = web_sys::IdbKeyRange::lower_bound_with_open(&key_of(&os, &page.get(n - 1))?, true)
-                .map_err(|e| js_error(&e))?
-                .into();
-        }
+            let (Some(name), Ok(text), Some(count)) = (
+                field(0).as_string(),
+                field(2).dyn_into::<js_sys::Uint8Array>(),
+                field(3).as_f64(),
+            ) else {
+                return Err(corrupt(store, "a chunk without name, text or count"));
+            };
+            out.push((name, count as usize, super::Piece::Bytes(text)));
+            Ok(())
+        })
+        .await?;
+        Ok(out)
     }
 
     async fn by_index<T: DeserializeOwned>(
