@@ -154,8 +154,14 @@ test('a large import can be undone in one step', async ({ page }) => {
  * bar shows (by its label), in the page. */
 async function watchPage(page) {
   await page.evaluate(() => {
-    const w = (window.__watch = { frames: 0, bars: {}, max: {} });
-    const tick = () => { w.frames++; requestAnimationFrame(tick); };
+    const w = (window.__watch = { frames: 0, longestGap: 0, bars: {}, max: {} });
+    let last = performance.now();
+    const tick = (t) => {
+      w.frames++;
+      w.longestGap = Math.max(w.longestGap, t - last);
+      last = t;
+      requestAnimationFrame(tick);
+    };
     requestAnimationFrame(tick);
     const seen = (bar) => {
       const label = bar.getAttribute('aria-label');
@@ -178,7 +184,10 @@ async function watchPage(page) {
   });
 }
 
-const watched = (page) => page.evaluate(() => ({ frames: window.__watch.frames, bars: window.__watch.bars, max: window.__watch.max }));
+const watched = (page) => page.evaluate(() => {
+  const w = window.__watch;
+  return { frames: w.frames, longestGap: w.longestGap, bars: w.bars, max: w.max };
+});
 
 /** The values a bar showed, checked: several, rising, ending at the total. */
 function expectMoving(values, label) {
@@ -203,8 +212,12 @@ test('a large import shows a moving progress bar and the page keeps responding',
   const read = await watched(page);
   expectMoving(read.bars['Checking the records'], 'checking');
   expect(read.max['Checking the records']).toBe(5 + 3 + 2 + 2 + 1 + 10_000 + 20_000 + big.links.length + big.notes.length + big.history.length);
-  // The page painted many frames while it read 25 MB (it never froze for long).
-  expect(read.frames).toBeGreaterThan(20);
+  // The page kept painting while it read 25 MB: it never froze for long.
+  // (A count of frames alone depends on how long the read takes, which
+  // the machine and the reader's speed decide.)
+  console.log(`read: ${read.frames} frames, longest gap ${Math.round(read.longestGap)} ms`);
+  expect(read.frames).toBeGreaterThan(5);
+  expect(read.longestGap).toBeLessThan(500);
 
   await page.getByRole('button', { name: 'Import', exact: true }).click();
   await expect(page.getByRole('progressbar', { name: 'Importing' })).toBeVisible({ timeout: 60_000 });
