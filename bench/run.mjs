@@ -22,6 +22,7 @@ import { gzipSync } from 'node:zlib';
 import * as inpage from './lib/inpage.js';
 import { ensureBundle, importParts, pickQueries, probeQuery } from './lib/data.mjs';
 import { printTable } from './lib/report.mjs';
+import { byPosition, searchSession } from './lib/search.mjs';
 import { topSelfTime } from './lib/profile.mjs';
 import { analyse, clean, namedBuild } from './wasm-size.mjs';
 
@@ -128,7 +129,9 @@ function gitInfo() {
       return null;
     }
   };
-  const changed = (git('status', '--porcelain', '--untracked-files=no') ?? '').split('\n').filter(Boolean).map((l) => l.slice(3));
+  // Tracked files that differ from HEAD (`status --porcelain` lines lose
+  // their leading blank to trim(), which cut the first name short).
+  const changed = (git('diff', '--name-only', 'HEAD') ?? '').split('\n').filter(Boolean);
   return { commit: git('rev-parse', 'HEAD'), dirty: changed.length > 0, changed };
 }
 
@@ -163,51 +166,6 @@ async function memory(page, cdp) {
   const heap = await cdp.send('Runtime.getHeapUsage');
   const wasm = await page.evaluate(inpage.wasmMemoryBytes);
   return { jsHeapUsed: heap.usedSize, jsHeapTotal: heap.totalSize, wasm, total: heap.usedSize + (wasm ?? 0) };
-}
-
-/** Types every query key by key; one sample per key. */
-async function searchSession(page, queries, { timeoutMs }) {
-  const input = page.locator('#client-search');
-  await input.focus();
-  const keys = [];
-  const perQuery = [];
-  for (const { kind, q } of queries) {
-    // Clear the box (Escape empties it) and wait until the app has taken it.
-    await page.evaluate(inpage.armKey, '');
-    await page.keyboard.press('Escape');
-    await page.evaluate(inpage.keyResult, 5_000);
-    let typed = '';
-    let last = null;
-    for (const ch of q) {
-      typed += ch;
-      await page.evaluate(inpage.armKey, typed);
-      await page.keyboard.type(ch);
-      last = await page.evaluate(inpage.keyResult, timeoutMs);
-      if (last.timeout) {
-        keys.push({ q: typed, timeout: true });
-        break;
-      }
-      keys.push({ q: typed, kind, ms: last.painted - last.start, toMarkMs: last.marked - last.start });
-    }
-    perQuery.push({ kind, q, options: last?.options ?? 0, timeout: Boolean(last?.timeout) });
-    if (last?.timeout) break;
-  }
-  await page.keyboard.press('Escape');
-  const ms = keys.filter((k) => !k.timeout).map((k) => k.ms);
-  const dom = keys.filter((k) => !k.timeout).map((k) => k.toMarkMs);
-  return {
-    queries: perQuery.length,
-    keys: keys.length,
-    timeouts: keys.filter((k) => k.timeout).length,
-    queriesWithoutResults: perQuery.filter((p) => p.options === 0).map((p) => p.q),
-    p50: pct(ms, 50),
-    p95: pct(ms, 95),
-    max: ms.length ? Math.max(...ms) : null,
-    domP50: pct(dom, 50),
-    domP95: pct(dom, 95),
-    samples: keys,
-    perQuery,
-  };
 }
 
 async function profiled(cdp, fn) {
@@ -312,6 +270,7 @@ async function repetition(n, rep, { importFiles, queries, probe, base, profileTh
       out.search = search.value;
       if (search.profile) out.profileSearch = search.profile;
       log(`  search: ${out.search.keys} keys, p50 ${round(out.search.p50)} ms, p95 ${round(out.search.p95)} ms, max ${round(out.search.max)} ms (results computed: p50 ${round(out.search.domP50)}, p95 ${round(out.search.domP95)})`);
+      for (const line of byPosition(out.search.samples)) log(`    ${line}`);
       out.memorySearch = await memory(page, cdp);
       log(`  memory after search: ${round(out.memorySearch.total / 1e6)} MB (JS heap ${round(out.memorySearch.jsHeapUsed / 1e6)}, wasm ${round(out.memorySearch.wasm / 1e6)})`);
 

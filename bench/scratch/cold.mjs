@@ -5,16 +5,21 @@
 //
 //   node bench/scratch/cold.mjs [--dist dist] [--n 100000] [--reps 3] [--port 8120]
 //                               [--template /tmp/cold-template-N] [--profile FILE]
+//                               [--search] [--samples FILE]
 //
 // Prints, per repetition: app started, rows in the DOM, rows painted, search
 // results painted (ms from navigation), and the memory after the start.
+// `--search`: then `make bench`'s search session (measure 3) in the same
+// page, with the app's part of a key (key -> mark) by the key's place in its
+// query; `--samples FILE` keeps every key.
 import { createRequire } from 'node:module';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as inpage from '../lib/inpage.js';
-import { ensureBundle, importParts, probeQuery } from '../lib/data.mjs';
+import { ensureBundle, importParts, pickQueries, probeQuery } from '../lib/data.mjs';
+import { byPosition, searchSession } from '../lib/search.mjs';
 import { topSelfTime } from '../lib/profile.mjs';
 import { analyse, clean, namedBuild } from '../wasm-size.mjs';
 
@@ -34,6 +39,8 @@ const REPS = Number(opt('reps', 3));
 const PORT = Number(opt('port', 8120));
 const TEMPLATE = opt('template', `/tmp/cold-template-${N}`);
 const PROFILE = opt('profile', null);
+const SEARCH = args.includes('--search');
+const SAMPLES = opt('samples', null);
 const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
   '--disable-component-update', '--disable-sync', '--no-first-run'];
 const BASE = `http://127.0.0.1:${PORT}/`;
@@ -104,6 +111,12 @@ try {
       const wasm = await page.evaluate(inpage.wasmMemoryBytes);
       const f = (x) => (x == null ? '-' : Math.round(x));
       console.log(`rep ${rep} (load ${loadavg()[0].toFixed(1)}): started ${f(r.appStarted)} rows-dom ${f(r.rowsInDom)} rows-painted ${f(r.rowsPainted)} results-painted ${f(r.resultsPainted)}${r.timeout ? ' TIMEOUT' : ''}  memory ${((heap.usedSize + (wasm ?? 0)) / 1e6).toFixed(1)} MB`);
+      if (SEARCH) {
+        const sess = await searchSession(page, pickQueries(bundle), { timeoutMs: TIMEOUT });
+        console.log(`  search: ${sess.keys} keys, painted p50 / p95 ${sess.p50.toFixed(1)} / ${sess.p95.toFixed(1)} ms, computed ${sess.domP50.toFixed(1)} / ${sess.domP95.toFixed(1)} ms`);
+        for (const line of byPosition(sess.samples)) console.log(`    ${line}`);
+        if (SAMPLES) writeFileSync(SAMPLES, JSON.stringify(sess.samples));
+      }
     } finally {
       await context.close();
       rmSync(dir, { recursive: true, force: true });
