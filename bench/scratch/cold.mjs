@@ -5,13 +5,14 @@
 //
 //   node bench/scratch/cold.mjs [--dist dist] [--n 100000] [--reps 3] [--port 8120]
 //                               [--template /tmp/cold-template-N] [--profile FILE]
-//                               [--search] [--samples FILE]
+//                               [--search] [--samples FILE] [--profile-search FILE]
 //
 // Prints, per repetition: app started, rows in the DOM, rows painted, search
 // results painted (ms from navigation), and the memory after the start.
 // `--search`: then `make bench`'s search session (measure 3) in the same
 // page, with the app's part of a key (key -> mark) by the key's place in its
-// query; `--samples FILE` keeps every key.
+// query; `--samples FILE` keeps every key; `--profile-search FILE` keeps a
+// CPU profile of the session and prints its top functions (named).
 import { createRequire } from 'node:module';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -39,12 +40,29 @@ const REPS = Number(opt('reps', 3));
 const PORT = Number(opt('port', 8120));
 const TEMPLATE = opt('template', `/tmp/cold-template-${N}`);
 const PROFILE = opt('profile', null);
-const SEARCH = args.includes('--search');
+const PROFILE_SEARCH = opt('profile-search', null);
+const SEARCH = args.includes('--search') || Boolean(PROFILE_SEARCH);
 const SAMPLES = opt('samples', null);
 const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
   '--disable-component-update', '--disable-sync', '--no-first-run'];
 const BASE = `http://127.0.0.1:${PORT}/`;
 const TIMEOUT = 10 * 60_000;
+
+/** Function index -> name for the dist's wasm, from a named copy of the same build (or null). */
+function wasmNames() {
+  try {
+    const wasm = readdirSync(DIST).find((f) => f.endsWith('.wasm'));
+    const shipped = analyse(readFileSync(join(DIST, wasm))).bodies;
+    const { file, cleanup } = namedBuild();
+    const named = analyse(readFileSync(file)).bodies;
+    cleanup();
+    if (named.length === shipped.length && named.every((b, i) => b.bytes === shipped[i].bytes)) return new Map(named.map((b) => [b.index, clean(b.name)]));
+    console.log('named copy differs from the dist: frames unnamed');
+  } catch (e) {
+    console.log(`no names: ${e.message}`);
+  }
+  return null;
+}
 
 async function launch(dir) {
   const context = await chromium.launchPersistentContext(dir, {
@@ -92,18 +110,7 @@ try {
       if (PROFILE && rep === REPS - 1) {
         const { profile } = await cdp.send('Profiler.stop');
         writeFileSync(PROFILE, JSON.stringify(profile));
-        let names = null;
-        try {
-          const wasm = readdirSync(DIST).find((f) => f.endsWith('.wasm'));
-          const shipped = analyse(readFileSync(join(DIST, wasm))).bodies;
-          const { file, cleanup } = namedBuild();
-          const named = analyse(readFileSync(file)).bodies;
-          cleanup();
-          if (named.length === shipped.length && named.every((b, i) => b.bytes === shipped[i].bytes)) names = new Map(named.map((b) => [b.index, clean(b.name)]));
-          else console.log('named copy differs from the dist: frames unnamed');
-        } catch (e) {
-          console.log(`no names: ${e.message}`);
-        }
+        const names = wasmNames();
         for (const { name, ms } of topSelfTime(profile, 40, names)) console.log(`  ${ms.toFixed(0).padStart(6)} ms  ${name}`);
       }
       await cdp.send('HeapProfiler.collectGarbage');
@@ -112,7 +119,19 @@ try {
       const f = (x) => (x == null ? '-' : Math.round(x));
       console.log(`rep ${rep} (load ${loadavg()[0].toFixed(1)}): started ${f(r.appStarted)} rows-dom ${f(r.rowsInDom)} rows-painted ${f(r.rowsPainted)} results-painted ${f(r.resultsPainted)}${r.timeout ? ' TIMEOUT' : ''}  memory ${((heap.usedSize + (wasm ?? 0)) / 1e6).toFixed(1)} MB`);
       if (SEARCH) {
+        const profiling = PROFILE_SEARCH && rep === REPS - 1;
+        if (profiling) {
+          await cdp.send('Profiler.enable');
+          await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+          await cdp.send('Profiler.start');
+        }
         const sess = await searchSession(page, pickQueries(bundle), { timeoutMs: TIMEOUT });
+        if (profiling) {
+          const { profile } = await cdp.send('Profiler.stop');
+          writeFileSync(PROFILE_SEARCH, JSON.stringify(profile));
+          const names = wasmNames();
+          for (const { name, ms } of topSelfTime(profile, 40, names)) console.log(`  ${ms.toFixed(0).padStart(6)} ms  ${name}`);
+        }
         console.log(`  search: ${sess.keys} keys, painted p50 / p95 ${sess.p50.toFixed(1)} / ${sess.p95.toFixed(1)} ms, computed ${sess.domP50.toFixed(1)} / ${sess.domP95.toFixed(1)} ms`);
         for (const line of byPosition(sess.samples)) console.log(`    ${line}`);
         if (SAMPLES) writeFileSync(SAMPLES, JSON.stringify(sess.samples));
