@@ -512,6 +512,22 @@ impl Drop for IdbBackend {
 }
 
 impl IdbTx {
+    /// Puts an object made field by field (issued, not awaited, like `put`).
+    fn put_fields<const N: usize>(
+        &self,
+        store: &'static str,
+        fields: [(&str, JsValue); N],
+    ) -> Result<(), StoreError> {
+        let record = js_sys::Object::new();
+        for (field, value) in fields {
+            js_sys::Reflect::set(&record, &JsValue::from_str(field), &value).map_err(|e| js_error(&e))?;
+        }
+        self.store(store)?
+            .put(&record)
+            .map_err(|e| js_error(&e))
+            .map(|_| ())
+    }
+
     /// Issues `ask` for each item, awaits the last request (requests of a
     /// transaction finish in order), and gives every result as it is.
     async fn results<I>(
@@ -695,16 +711,13 @@ impl super::Tx for IdbTx {
         key: (&'static str, &str),
         text: (&'static str, &str),
     ) -> Result<(), StoreError> {
-        let record = js_sys::Object::new();
-        let set = |field: &str, value: &JsValue| {
-            js_sys::Reflect::set(&record, &JsValue::from_str(field), value).map_err(|e| js_error(&e))
-        };
-        set(key.0, &JsValue::from_str(key.1))?;
-        set(text.0, &js_sys::Uint8Array::from(text.1.as_bytes()).into())?;
-        self.store(store)?
-            .put(&record)
-            .map_err(|e| js_error(&e))
-            .map(|_| ())
+        self.put_fields(
+            store,
+            [
+                (key.0, JsValue::from_str(key.1)),
+                (text.0, js_sys::Uint8Array::from(text.1.as_bytes()).into()),
+            ],
+        )
     }
 
     /// The text goes over as UTF-8 bytes (a `Uint8Array`: one copy out of
@@ -716,20 +729,15 @@ impl super::Tx for IdbTx {
         chunk: &super::LineChunk,
         n: usize,
     ) -> Result<(), StoreError> {
-        let record = js_sys::Object::new();
-        let text: JsValue = js_sys::Uint8Array::from(chunk.text.as_bytes()).into();
-        for (field, value) in [
-            ("chunk", JsValue::from_str(name)),
-            ("keys", JsValue::from_str(&chunk.keys)),
-            ("text", text),
-            ("n", JsValue::from_f64(n as f64)),
-        ] {
-            js_sys::Reflect::set(&record, &JsValue::from_str(field), &value).map_err(|e| js_error(&e))?;
-        }
-        self.store(store)?
-            .put(&record)
-            .map_err(|e| js_error(&e))
-            .map(|_| ())
+        self.put_fields(
+            store,
+            [
+                ("chunk", JsValue::from_str(name)),
+                ("keys", JsValue::from_str(&chunk.keys)),
+                ("text", js_sys::Uint8Array::from(chunk.text.as_bytes()).into()),
+                ("n", JsValue::from_f64(n as f64)),
+            ],
+        )
     }
 
     /// The gets are issued together and the last one awaited.
