@@ -23,8 +23,9 @@ import * as inpage from './lib/inpage.js';
 import { ensureBundle, importParts, pickQueries, probeQuery } from './lib/data.mjs';
 import { printTable } from './lib/report.mjs';
 import { byPosition, searchSession } from './lib/search.mjs';
+import { pct } from './lib/stats.mjs';
 import { topSelfTime } from './lib/profile.mjs';
-import { analyse, clean, namedBuild } from './wasm-size.mjs';
+import { wasmNames } from './wasm-size.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(join(ROOT, 'tests/e2e/package.json'));
@@ -91,12 +92,6 @@ const median = (xs) => {
   if (!v.length) return null;
   const m = Math.floor(v.length / 2);
   return v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
-};
-/** Nearest-rank percentile. */
-const pct = (xs, p) => {
-  const v = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
-  if (!v.length) return null;
-  return v[Math.min(v.length - 1, Math.max(0, Math.ceil((p / 100) * v.length) - 1))];
 };
 const round = (x, d = 1) => (x == null ? null : Math.round(x * 10 ** d) / 10 ** d);
 const log = (...a) => console.log(`[${new Date().toISOString().slice(11, 19)}]`, ...a);
@@ -388,24 +383,8 @@ function problems(n, s, reps, counts) {
 
 /** Function index → name for the release wasm, from a named copy of the same build (null if they differ). */
 let namesCache;
-function wasmNames(dist) {
-  if (namesCache !== undefined) return namesCache;
-  namesCache = null;
-  try {
-    const wasm = readdirSync(dist).find((f) => f.endsWith('.wasm'));
-    const shipped = analyse(readFileSync(join(dist, wasm))).bodies;
-    const { file, cleanup } = namedBuild();
-    try {
-      const named = analyse(readFileSync(file)).bodies;
-      if (named.length === shipped.length && named.every((b, i) => b.bytes === shipped[i].bytes)) {
-        namesCache = new Map(named.map((b) => [b.index, clean(b.name)]));
-      } else log('the named copy of the wasm differs from dist/: profile frames stay unnamed');
-    } finally {
-      cleanup();
-    }
-  } catch (e) {
-    log(`no names for wasm frames: ${e.message}`);
-  }
+function wasmNamesOnce(dist) {
+  if (namesCache === undefined) namesCache = wasmNames(dist, log);
   return namesCache;
 }
 
@@ -474,7 +453,7 @@ async function main() {
             if (!prof) continue;
             const file = join(dir, `n${n}-${key}.cpuprofile`);
             writeFileSync(file, JSON.stringify(prof));
-            results.profiles[key] = { n, file: `bench/profiles/n${n}-${key}.cpuprofile`, top: topSelfTime(prof, 10, wasmNames(dist)) };
+            results.profiles[key] = { n, file: `bench/profiles/n${n}-${key}.cpuprofile`, top: topSelfTime(prof, 10, wasmNamesOnce(dist)) };
           }
           delete r.profileCold;
           delete r.profileSearch;

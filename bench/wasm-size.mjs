@@ -163,6 +163,31 @@ export function namedBuild({ raw = false } = {}) {
   return { file: join(dir, 'named-opt.wasm'), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
+/**
+ * Function index -> name for the wasm in `dist`, from a named copy of the
+ * same build (`namedBuild`), for naming the frames of a CPU profile; null
+ * (and a line to `log`) when there is no named copy or it differs.
+ */
+export function wasmNames(dist, log = console.log) {
+  try {
+    const wasm = readdirSync(dist).find((f) => f.endsWith('.wasm'));
+    const shipped = analyse(readFileSync(join(dist, wasm))).bodies;
+    const { file, cleanup } = namedBuild();
+    try {
+      const named = analyse(readFileSync(file)).bodies;
+      if (named.length === shipped.length && named.every((b, i) => b.bytes === shipped[i].bytes)) {
+        return new Map(named.map((b) => [b.index, clean(b.name)]));
+      }
+      log('the named copy of the wasm differs from dist/: profile frames stay unnamed');
+    } finally {
+      cleanup();
+    }
+  } catch (e) {
+    log(`no names for wasm frames: ${e.message}`);
+  }
+  return null;
+}
+
 /** Gzip -9 bytes of the wasm, JS and CSS files of a build directory, by kind. */
 export function transfer(dir) {
   const out = { wasm: 0, js: 0, css: 0 };

@@ -1,11 +1,7 @@
 // The search session of `make bench` (docs/benchmarks.md, measure 3), shared
 // with bench/scratch/cold.mjs: every query typed key by key, one sample per key.
 import * as inpage from './inpage.js';
-
-const pct = (xs, p) => {
-  const v = xs.filter(Number.isFinite).sort((a, b) => a - b);
-  return v.length ? v[Math.min(v.length - 1, Math.max(0, Math.ceil((p / 100) * v.length) - 1))] : null;
-};
+import { pct } from './stats.mjs';
 
 /** Types every query key by key; one sample per key. */
 export async function searchSession(page, queries, { timeoutMs }) {

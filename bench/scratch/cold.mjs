@@ -14,7 +14,7 @@
 // query; `--samples FILE` keeps every key; `--profile-search FILE` keeps a
 // CPU profile of the session and prints its top functions (named).
 import { createRequire } from 'node:module';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,7 +22,7 @@ import * as inpage from '../lib/inpage.js';
 import { ensureBundle, importParts, pickQueries, probeQuery } from '../lib/data.mjs';
 import { byPosition, searchSession } from '../lib/search.mjs';
 import { topSelfTime } from '../lib/profile.mjs';
-import { analyse, clean, namedBuild } from '../wasm-size.mjs';
+import { wasmNames } from '../wasm-size.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const require = createRequire(join(ROOT, 'tests/e2e/package.json'));
@@ -47,22 +47,6 @@ const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--di
   '--disable-component-update', '--disable-sync', '--no-first-run'];
 const BASE = `http://127.0.0.1:${PORT}/`;
 const TIMEOUT = 10 * 60_000;
-
-/** Function index -> name for the dist's wasm, from a named copy of the same build (or null). */
-function wasmNames() {
-  try {
-    const wasm = readdirSync(DIST).find((f) => f.endsWith('.wasm'));
-    const shipped = analyse(readFileSync(join(DIST, wasm))).bodies;
-    const { file, cleanup } = namedBuild();
-    const named = analyse(readFileSync(file)).bodies;
-    cleanup();
-    if (named.length === shipped.length && named.every((b, i) => b.bytes === shipped[i].bytes)) return new Map(named.map((b) => [b.index, clean(b.name)]));
-    console.log('named copy differs from the dist: frames unnamed');
-  } catch (e) {
-    console.log(`no names: ${e.message}`);
-  }
-  return null;
-}
 
 async function launch(dir) {
   const context = await chromium.launchPersistentContext(dir, {
@@ -110,7 +94,7 @@ try {
       if (PROFILE && rep === REPS - 1) {
         const { profile } = await cdp.send('Profiler.stop');
         writeFileSync(PROFILE, JSON.stringify(profile));
-        const names = wasmNames();
+        const names = wasmNames(DIST);
         for (const { name, ms } of topSelfTime(profile, 40, names)) console.log(`  ${ms.toFixed(0).padStart(6)} ms  ${name}`);
       }
       await cdp.send('HeapProfiler.collectGarbage');
@@ -129,7 +113,7 @@ try {
         if (profiling) {
           const { profile } = await cdp.send('Profiler.stop');
           writeFileSync(PROFILE_SEARCH, JSON.stringify(profile));
-          const names = wasmNames();
+          const names = wasmNames(DIST);
           for (const { name, ms } of topSelfTime(profile, 40, names)) console.log(`  ${ms.toFixed(0).padStart(6)} ms  ${name}`);
         }
         console.log(`  search: ${sess.keys} keys, painted p50 / p95 ${sess.p50.toFixed(1)} / ${sess.p95.toFixed(1)} ms, computed ${sess.domP50.toFixed(1)} / ${sess.domP95.toFixed(1)} ms`);
