@@ -64,31 +64,49 @@ fn search_speed() {
             }
         })
         .collect();
-    let mut times = Vec::new();
-    for _ in 0..2 {
-        for q in &queries {
-            let mut typed = String::new();
-            for ch in q.chars() {
-                typed.push(ch);
-                let t = now();
-                let r = index.search(&typed, 8);
-                times.push((now() - t, typed.clone(), r.total_accounts + r.total_contacts));
-            }
-            index.search("", 8);
+    for prepared in [false, true] {
+        if prepared {
+            let t = now();
+            index.prepare_pairs();
+            console_log!("pair lists prepared in {:.1} ms", now() - t);
         }
-    }
-    let mut ms: Vec<f64> = times.iter().map(|t| t.0).collect();
-    ms.sort_by(f64::total_cmp);
-    console_log!(
-        "{} keys: p50 {:.2} ms, p95 {:.2} ms, max {:.2} ms, total {:.0} ms",
-        ms.len(),
-        pct(&ms, 50),
-        pct(&ms, 95),
-        pct(&ms, 100),
-        ms.iter().sum::<f64>()
-    );
-    times.sort_by(|a, b| b.0.total_cmp(&a.0));
-    for (t, q, m) in times.iter().take(12) {
-        console_log!("{t:.2} ms {q:?} ({m} matches)");
+        let mut times = Vec::new();
+        for _ in 0..2 {
+            for q in &queries {
+                let mut typed = String::new();
+                for ch in q.chars() {
+                    typed.push(ch);
+                    let t = now();
+                    let r = index.search(&typed, 8);
+                    times.push((now() - t, typed.clone(), r.total_accounts + r.total_contacts));
+                }
+                index.search("", 8);
+            }
+        }
+        console_log!("pair lists: {prepared}");
+        let report = |name: &str, keep: &dyn Fn(usize) -> bool| {
+            let mut ms: Vec<f64> = times
+                .iter()
+                .filter(|t| keep(t.1.chars().count()))
+                .map(|t| t.0)
+                .collect();
+            ms.sort_by(f64::total_cmp);
+            console_log!(
+                "{name}: {} keys: p50 {:.2} ms, p95 {:.2} ms, max {:.2} ms, total {:.0} ms",
+                ms.len(),
+                pct(&ms, 50),
+                pct(&ms, 95),
+                pct(&ms, 100),
+                ms.iter().sum::<f64>()
+            );
+        };
+        report("every key", &|_| true);
+        report("1st key", &|n| n == 1);
+        report("2nd key", &|n| n == 2);
+        report("3rd and later", &|n| n > 2);
+        times.sort_by(|a, b| b.0.total_cmp(&a.0));
+        for (t, q, m) in times.iter().take(8) {
+            console_log!("{t:.2} ms {q:?} ({m} matches)");
+        }
     }
 }
