@@ -398,7 +398,7 @@ impl Keys {
 /// part and of its emails, so a match is ranked "a word starts with the
 /// query" only after a look at the bytes where that can be. About four
 /// bytes per distinct pair of each key: 20 MB at 100,000 contacts, built
-/// a slice at a time in idle time ([`SearchIndex::prepare_pairs_step`]).
+/// a slice at a time in idle time ([`SearchIndex::prepare_step`]).
 #[derive(Debug, Default, PartialEq)]
 struct Pairs {
     /// The entries of pair `p` are `entries[from[p]..from[p + 1]]`.
@@ -679,6 +679,31 @@ fn each(last: Option<&[u32]>, n: usize, mut f: impl FnMut(u32)) {
     }
 }
 
+/// What a query found: how many accounts and contacts matched, and the
+/// best of each (entries, best first).
+#[derive(Clone, Debug, Default, PartialEq)]
+struct Found {
+    total: [usize; 2],
+    hits: [Vec<u32>; 2],
+}
+
+/// The bytes whose one-byte queries are answered ahead
+/// ([`SearchIndex::prepare_step`]): those with a class of their own (white
+/// space is never a query), in class order.
+const ONE_BYTES: &[u8; 40] = b"abcdefghijklmnopqrstuvwxyz0123456789@.-_";
+/// How many results of each kind those answers keep (a search asking for
+/// more scans).
+const ONE_BYTE_KEPT: usize = 16;
+
+/// What [`SearchIndex::prepare_step`] has done so far: the accounts' pair
+/// lists once complete, the kind under way, and the one-byte answers.
+#[derive(Debug, Default)]
+struct Preparing {
+    accounts: Option<Pairs>,
+    current: Option<PairsBuilder>,
+    answers: Vec<Found>,
+}
+
 /// The shorter of two lists of entries that can match (either may be
 /// missing).
 fn shorter<'a>(a: Option<&'a [u32]>, b: Option<&'a [u32]>) -> Option<&'a [u32]> {
@@ -712,9 +737,10 @@ pub struct SearchIndex {
     last: std::sync::Mutex<LastQuery>,
     /// The pair lists of the accounts and of the contacts, once prepared.
     pairs: std::sync::OnceLock<[Pairs; 2]>,
-    /// While they are being built: the accounts' lists once complete, and
-    /// the kind under way.
-    building: std::sync::Mutex<(Option<Pairs>, Option<PairsBuilder>)>,
+    /// The answers to the queries of one byte of [`ONE_BYTES`], by class,
+    /// for up to [`ONE_BYTE_KEPT`] results, once prepared.
+    one_byte: std::sync::OnceLock<Vec<Found>>,
+    preparing: std::sync::Mutex<Preparing>,
     /// Whether account entry `i` is archived (read per match: the
     /// directory's rows are not in display order, so asking it costs a
     /// cache miss per account).
@@ -797,49 +823,75 @@ impl SearchIndex {
             directory: directory.clone(),
             last: Default::default(),
             pairs: Default::default(),
-            building: Default::default(),
+            one_byte: Default::default(),
+            preparing: Default::default(),
         }
     }
 
-    /// Goes on building the pair lists ([`Pairs`]) for about `budget`
-    /// bytes of keys (the accounts', then the contacts'); whether they are
-    /// ready. Once they are, a query's first scan reads only the entries
-    /// that can match. The results are the same either way: the search
-    /// uses them only once they are ready, so building the index and its
-    /// first query never wait for them, and the steps can run in idle time.
-    pub fn prepare_pairs_step(&self, budget: usize) -> bool {
-        if self.pairs.get().is_some() {
+    /// Goes on preparing what makes a query's first key cheap, for about
+    /// `budget` bytes of keys or one query of one byte; whether all of it
+    /// is ready. First the pair lists ([`Pairs`]: the accounts', then the
+    /// contacts'), after which a query's first scan reads only the entries
+    /// that can match; then the answer to every query of one byte with a
+    /// class of its own (`a`-`z`, `0`-`9`, `@ . - _`: [`ONE_BYTES`]), one
+    /// per step. The results are the same either way: the search uses each
+    /// only once it is ready, so building the index and its first query
+    /// never wait for them, and the steps can run in idle time.
+    pub fn prepare_step(&self, budget: usize) -> bool {
+        if self.one_byte.get().is_some() {
             return true;
         }
         // A step that panicked left nothing usable: stop asking for more.
-        let Ok(mut building) = self.building.lock() else {
+        let Ok(mut preparing) = self.preparing.lock() else {
             return true;
         };
-        let (built, current) = &mut *building;
-        let keys = if built.is_none() {
-            &self.account_keys
-        } else {
-            &self.contact_keys
-        };
-        let Some(done) = current
-            .get_or_insert_with(|| PairsBuilder::new(keys))
-            .step(keys, budget)
-        else {
-            return false;
-        };
-        *current = None;
-        match built.take() {
-            None => *built = Some(done),
-            Some(accounts) => {
-                let _ = self.pairs.set([accounts, done]);
+        let Preparing {
+            accounts,
+            current,
+            answers,
+        } = &mut *preparing;
+        if self.pairs.get().is_none() {
+            let keys = if accounts.is_none() {
+                &self.account_keys
+            } else {
+                &self.contact_keys
+            };
+            if let Some(done) = current
+                .get_or_insert_with(|| PairsBuilder::new(keys))
+                .step(keys, budget)
+            {
+                *current = None;
+                match accounts.take() {
+                    None => *accounts = Some(done),
+                    Some(accounts) => {
+                        let _ = self.pairs.set([accounts, done]);
+                    }
+                }
             }
+            return false;
         }
-        self.pairs.get().is_some()
+        let Some(&byte) = ONE_BYTES.get(answers.len()) else {
+            return true;
+        };
+        let text = [byte];
+        let words = [Word {
+            text: &text,
+            mask: bit(byte),
+            exact: true,
+        }];
+        let first = std::str::from_utf8(&text).unwrap_or_default();
+        let (found, _) = self.scan(&words, first, ONE_BYTE_KEPT, [None, None], false);
+        answers.push(found);
+        if answers.len() == ONE_BYTES.len() {
+            let _ = self.one_byte.set(std::mem::take(answers));
+            return true;
+        }
+        false
     }
 
-    /// Builds the pair lists at once (see [`Self::prepare_pairs_step`]).
-    pub fn prepare_pairs(&self) {
-        while !self.prepare_pairs_step(usize::MAX) {}
+    /// Prepares it all at once (see [`Self::prepare_step`]).
+    pub fn prepare(&self) {
+        while !self.prepare_step(usize::MAX) {}
     }
 
     pub fn account_count(&self) -> usize {
@@ -882,58 +934,89 @@ impl SearchIndex {
             return SearchResults::default();
         };
         // Typing on: only the last matches can still match.
-        let (last_accounts, last_contacts) = match self.last.lock() {
-            Ok(mut last) if !last.query.is_empty() && q.starts_with(&last.query) => (
+        let last = match self.last.lock() {
+            Ok(mut last) if !last.query.is_empty() && q.starts_with(&last.query) => [
                 Some(std::mem::take(&mut last.accounts)),
                 Some(std::mem::take(&mut last.contacts)),
-            ),
-            _ => (None, None),
+            ],
+            _ => [None, None],
         };
-
-        let (ak, ck) = (&self.account_keys, &self.contact_keys);
-        let pairs = self.pairs.get();
         // A query of one-byte words with the pair lists ready: its next key
         // starts from a pair list, so its matches are only counted.
-        let keep = pairs.is_none() || words.iter().any(|w| w.text.len() > 1);
-        // The shorter of the last matches and the rarest pair's entries.
+        let keep = self.pairs.get().is_none() || words.iter().any(|w| w.text.len() > 1);
+        let answer = match words.as_slice() {
+            [w] if w.exact && limit <= ONE_BYTE_KEPT => w
+                .text
+                .first()
+                .and_then(|&b| self.one_byte.get()?.get(usize::from(class(b)))),
+            _ => None,
+        };
+        let (found, matched) = match answer {
+            Some(found) => (found.clone(), Default::default()),
+            None => self.scan(&words, first, limit, last, keep),
+        };
+        let [accounts, contacts] = found.hits;
+        let results = SearchResults {
+            total_accounts: found.total[0],
+            total_contacts: found.total[1],
+            accounts: accounts
+                .iter()
+                .take(limit)
+                .filter_map(|&i| self.account_entry(i as usize))
+                .collect(),
+            contacts: contacts
+                .iter()
+                .take(limit)
+                .filter_map(|&i| self.contact_entry(i as usize))
+                .collect(),
+        };
+        if let Ok(mut last) = self.last.lock() {
+            *last = match matched {
+                [accounts, contacts] if keep => LastQuery {
+                    query: q.clone(),
+                    accounts,
+                    contacts,
+                },
+                _ => LastQuery::default(),
+            };
+        }
+        results
+    }
+
+    /// One pass over each kind: over the shorter of `last` (the last
+    /// matches, when the query only adds to the last one) and the rarest
+    /// pair's entries, else over every entry. What it found, and every
+    /// match when `keep`.
+    fn scan(
+        &self,
+        words: &[Word],
+        first: &str,
+        limit: usize,
+        [last_accounts, last_contacts]: [Option<Vec<u32>>; 2],
+        keep: bool,
+    ) -> (Found, [Vec<u32>; 2]) {
+        let (ak, ck) = (&self.account_keys, &self.contact_keys);
+        let pairs = self.pairs.get();
         let kind = |k: usize| pairs.and_then(|p| p.get(k));
-        let rare = |k: usize| kind(k).and_then(|p| p.rarest(&words));
+        let rare = |k: usize| kind(k).and_then(|p| p.rarest(words));
         let capacity = |from: Option<&[u32]>, keys: &Keys| (from.map_or(keys.len(), <[u32]>::len), keep);
         let account_from = shorter(last_accounts.as_deref(), rare(0));
-        let mut accounts = Scan::new(&words, first, limit, capacity(account_from, ak), kind(0));
+        let mut accounts = Scan::new(words, first, limit, capacity(account_from, ak), kind(0));
         each(account_from, ak.len(), |i| {
             accounts.account(ak, &self.archived, i)
         });
         let (total_accounts, matched_accounts, account_hits) = accounts.finish(limit);
         let contact_from = shorter(last_contacts.as_deref(), rare(1));
-        let mut contacts = Scan::new(&words, first, limit, capacity(contact_from, ck), kind(1));
+        let mut contacts = Scan::new(words, first, limit, capacity(contact_from, ck), kind(1));
         each(contact_from, ck.len(), |i| contacts.contact(ck, i));
         let (total_contacts, matched_contacts, contact_hits) = contacts.finish(limit);
-
-        let results = SearchResults {
-            total_accounts,
-            total_contacts,
-            accounts: account_hits
-                .iter()
-                .filter_map(|&i| self.account_entry(i as usize))
-                .collect(),
-            contacts: contact_hits
-                .iter()
-                .filter_map(|&i| self.contact_entry(i as usize))
-                .collect(),
-        };
-        if let Ok(mut last) = self.last.lock() {
-            *last = if keep {
-                LastQuery {
-                    query: q.clone(),
-                    accounts: matched_accounts,
-                    contacts: matched_contacts,
-                }
-            } else {
-                LastQuery::default()
-            };
-        }
-        results
+        (
+            Found {
+                total: [total_accounts, total_contacts],
+                hits: [account_hits, contact_hits],
+            },
+            [matched_accounts, matched_contacts],
+        )
     }
 
     fn account_entry(&self, i: usize) -> Option<AccountEntry> {
@@ -1300,6 +1383,20 @@ mod tests {
         assert_eq!(r.len(), 8);
     }
 
+    /// Prepares `what` of the index: "nothing", the "pairs" lists or "all".
+    fn prepare(idx: &SearchIndex, what: &str) {
+        match what {
+            "pairs" => {
+                while idx.pairs.get().is_none() {
+                    idx.prepare_step(usize::MAX);
+                }
+                assert!(idx.one_byte.get().is_none());
+            }
+            "all" => idx.prepare(),
+            _ => {}
+        }
+    }
+
     /// The search by its definition: every entry tested on its own, every
     /// match sorted by (group, rank, display order), the first `limit` kept.
     fn full_sort_search(idx: &SearchIndex, query: &str, limit: usize) -> SearchResults {
@@ -1471,13 +1568,12 @@ mod tests {
             "ioana2",
         ];
         let mut keys = 0;
-        // Scanning every entry (or the last matches), then, with the pair
-        // lists prepared, the rarest pair's entries.
-        for prepared in [false, true] {
-            if prepared {
-                idx.prepare_pairs();
-            }
-            for limit in [8, 1, 3, 0] {
+        // Scanning every entry (or the last matches); then, with the pair
+        // lists prepared, the rarest pair's entries; then with the one-byte
+        // answers too.
+        for prepared in ["nothing", "pairs", "all"] {
+            prepare(&idx, prepared);
+            for limit in [8, 1, 3, 0, ONE_BYTE_KEPT + 4] {
                 for q in typed {
                     // Key by key on the one index (each key narrows the last).
                     let mut so_far = String::new();
@@ -1486,7 +1582,7 @@ mod tests {
                         assert_eq!(
                             idx.search(&so_far, limit),
                             full_sort_search(&idx, &so_far, limit),
-                            "query {so_far:?}, limit {limit}, pairs {prepared}"
+                            "query {so_far:?}, limit {limit}, {prepared} prepared"
                         );
                         keys += 1;
                     }
@@ -1519,15 +1615,16 @@ mod tests {
         let (at_once, _) = index(&mut ids);
         let mut ids = SeededIds::new(12);
         let (stepped, _) = index(&mut ids);
-        at_once.prepare_pairs();
+        at_once.prepare();
         let mut steps = 1;
-        while !stepped.prepare_pairs_step(7) {
+        while !stepped.prepare_step(7) {
             steps += 1;
-            assert!(stepped.pairs.get().is_none());
+            assert!(stepped.one_byte.get().is_none());
         }
-        assert!(steps > 5, "{steps} steps");
+        assert!(steps > 5 + ONE_BYTES.len(), "{steps} steps");
         assert_eq!(stepped.pairs.get(), at_once.pairs.get());
-        assert!(stepped.prepare_pairs_step(7));
+        assert_eq!(stepped.one_byte.get(), at_once.one_byte.get());
+        assert!(stepped.prepare_step(7));
         // Every entry is in the list of each pair its key holds, once.
         let pairs = at_once.pairs.get().unwrap();
         for (keys, lists) in [
@@ -1547,21 +1644,19 @@ mod tests {
 
     #[test]
     fn typing_on_narrows_to_the_same_results_as_a_fresh_search() {
-        for prepared in [false, true] {
+        for prepared in ["nothing", "pairs", "all"] {
             let mut ids = SeededIds::new(9);
             let (typed, _) = index(&mut ids);
             let mut ids = SeededIds::new(9);
             let (fresh, _) = index(&mut ids);
-            if prepared {
-                typed.prepare_pairs();
-            }
+            prepare(&typed, prepared);
             for q in [
                 "m", "mu", "mul", "mull", "mulle", "muller f", "s", "so", "k.m@w", "zz", "z",
             ] {
                 let once = SearchIndex::search(&fresh, q, 8);
                 // A fresh index each time would not narrow: compare with one that did.
                 fresh.last.lock().map(|mut l| *l = LastQuery::default()).ok();
-                assert_eq!(typed.search(q, 8), once, "query {q}, pairs {prepared}");
+                assert_eq!(typed.search(q, 8), once, "query {q}, {prepared} prepared");
             }
         }
     }
@@ -1639,7 +1734,7 @@ mod timing {
         println!("build {:?}", t.elapsed());
         if std::env::var_os("SEARCH_PAIRS").is_some() {
             let t = std::time::Instant::now();
-            idx.prepare_pairs();
+            idx.prepare();
             println!("pairs {:?}", t.elapsed());
         }
         let mut times = Vec::new();

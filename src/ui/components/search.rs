@@ -7,7 +7,8 @@
 //! load of the directory, which reloads after every write; a keystroke only
 //! scans it, and typing on only narrows the last matches. Its pair lists
 //! (the entries holding each pair of letters, so a query's first scan reads
-//! only those of its rarest pair) follow in idle steps. The directory is
+//! only those of its rarest pair) and the answers to one-letter queries
+//! follow in idle steps. The directory is
 //! first loaded when the box gets focus (or the Clients page shows), so
 //! pages that never search never pay for it.
 //!
@@ -27,12 +28,13 @@ use wasm_bindgen::JsCast;
 
 /// Results shown per group.
 const LIMIT: usize = 8;
-/// How long after the index is built its pair lists start to be prepared
-/// (after the frames that show the list and a first query), and how much
-/// of the keys each step reads ([`SearchIndex::prepare_pairs_step`]: a few
-/// milliseconds; about 100 ms in all at 100,000 contacts).
-const PAIRS_AFTER: std::time::Duration = std::time::Duration::from_millis(150);
-const PAIRS_STEP: usize = 256 * 1024;
+/// How long after the index is built its pair lists and one-byte answers
+/// start to be prepared (after the frames that show the list and a first
+/// query), and how much of the keys each step reads
+/// ([`SearchIndex::prepare_step`]: a few milliseconds each; about 200 ms in
+/// all at 100,000 contacts).
+const PREPARE_AFTER: std::time::Duration = std::time::Duration::from_millis(150);
+const PREPARE_STEP: usize = 256 * 1024;
 const INPUT_ID: &str = "client-search";
 const LISTBOX_ID: &str = "client-search-results";
 
@@ -81,17 +83,17 @@ fn mark_search_rendered(query: &str) {
     }
 }
 
-/// Prepares the pair lists of the current index a step at a time, each
-/// step a task of its own (typing goes on between them).
-fn prepare_pairs(index: Memo<Option<Result<Index, crate::error::AppError>>>, after: std::time::Duration) {
+/// Prepares the pair lists and one-byte answers of the current index a step
+/// at a time, each step a task of its own (typing goes on between them).
+fn prepare_index(index: Memo<Option<Result<Index, crate::error::AppError>>>, after: std::time::Duration) {
     set_timeout(
         move || {
             let ready = index.with_untracked(|i| match i {
-                Some(Ok(i)) => i.0.prepare_pairs_step(PAIRS_STEP),
+                Some(Ok(i)) => i.0.prepare_step(PREPARE_STEP),
                 _ => true,
             });
             if !ready {
-                prepare_pairs(index, std::time::Duration::ZERO);
+                prepare_index(index, std::time::Duration::ZERO);
             }
         },
         after,
@@ -123,15 +125,15 @@ pub fn Search() -> impl IntoView {
         None => None,
     });
     // Built once the list is painted, so the first key finds it ready; its
-    // pair lists a little later (a query typed at once does not wait for
-    // them, and finds the same results without them).
+    // pair lists and one-byte answers a little later (a query typed at once
+    // does not wait for them, and finds the same results without them).
     Effect::new(move |_| {
         if services.directory.with(|d| matches!(d, Some(Some(Ok(_))))) {
             request_animation_frame(move || {
                 set_timeout(
                     move || {
                         index.with_untracked(|_| ());
-                        prepare_pairs(index, PAIRS_AFTER);
+                        prepare_index(index, PREPARE_AFTER);
                     },
                     std::time::Duration::ZERO,
                 );
