@@ -3,6 +3,12 @@
 // imported through the app (as `make bench` does), kept as a template so
 // each change is measured in seconds, not minutes.
 //
+// The app starts from its service worker's cache, so a profile serves the
+// build that registered it, whatever --dist says. The template records
+// which build that was (clientbook-build.txt); another build gets a copy
+// of it of its own (`TEMPLATE@build`: the same data, the service worker
+// left out, then registered by one visit with this build).
+//
 //   node bench/scratch/cold.mjs [--dist dist] [--n 100000] [--reps 3] [--port 8120]
 //                               [--template /tmp/cold-template-N] [--profile FILE]
 //                               [--search] [--samples FILE] [--profile-search FILE]
@@ -14,7 +20,7 @@
 // query; `--samples FILE` keeps every key; `--profile-search FILE` keeps a
 // CPU profile of the session and prints its top functions (named).
 import { createRequire } from 'node:module';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -63,6 +69,11 @@ const bundlePath = await ensureBundle(ROOT, N, 5, { release: true });
 const bundle = JSON.parse(readFileSync(bundlePath, 'utf8'));
 const probe = probeQuery(bundle);
 const server = await serveStatic(DIST, PORT, '/');
+// The build: its wasm file's name, which holds a hash of its content.
+const BUILD = readdirSync(DIST).find((f) => f.endsWith('_bg.wasm')) ?? 'unknown';
+const MARK = 'clientbook-build.txt';
+const builtBy = (dir) => (existsSync(join(dir, MARK)) ? readFileSync(join(dir, MARK), 'utf8') : null);
+let template = TEMPLATE;
 try {
   if (!existsSync(TEMPLATE)) {
     const { context, page } = await launch(TEMPLATE);
@@ -76,10 +87,26 @@ try {
       console.log(`imported ${file}: ${Math.round(imp.donePainted - imp.selected)} ms${imp.error ? ` ERROR ${imp.error}` : ''}`);
     }
     await context.close();
+    writeFileSync(join(TEMPLATE, MARK), BUILD);
+  }
+  if (builtBy(TEMPLATE) !== BUILD) {
+    template = `${TEMPLATE}@${BUILD.replace(/_bg\.wasm$/, '')}`;
+    if (builtBy(template) !== BUILD) {
+      rmSync(template, { recursive: true, force: true });
+      cpSync(TEMPLATE, template, { recursive: true });
+      rmSync(join(template, 'Default', 'Service Worker'), { recursive: true, force: true });
+      const { context, page } = await launch(template);
+      await page.goto(`${BASE}#/clients`);
+      await page.evaluate(() => navigator.serviceWorker?.ready);
+      await page.locator('[role="table"][aria-label="Accounts"] .vbody [role="row"]').first().waitFor({ timeout: TIMEOUT });
+      await context.close();
+      writeFileSync(join(template, MARK), BUILD);
+      console.log(`${template}: the template's data, with this build's service worker`);
+    }
   }
   for (let rep = 0; rep < REPS; rep++) {
     const dir = mkdtempSync(join(tmpdir(), 'cold-'));
-    cpSync(TEMPLATE, dir, { recursive: true });
+    cpSync(template, dir, { recursive: true });
     const { context, page } = await launch(dir);
     try {
       await context.addInitScript(inpage.coldStartWatcher, probe);
