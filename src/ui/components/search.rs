@@ -88,10 +88,13 @@ fn mark_search_rendered(query: &str) {
 fn prepare_index(index: Memo<Option<Result<Index, crate::error::AppError>>>, after: std::time::Duration) {
     set_timeout(
         move || {
-            let ready = index.with_untracked(|i| match i {
-                Some(Ok(i)) => i.0.prepare_step(PREPARE_STEP),
-                _ => true,
-            });
+            // Done, too, when the search is gone (its index disposed).
+            let ready = index
+                .try_with_untracked(|i| match i {
+                    Some(Ok(i)) => i.0.prepare_step(PREPARE_STEP),
+                    _ => true,
+                })
+                .unwrap_or(true);
             if !ready {
                 prepare_index(index, std::time::Duration::ZERO);
             }
