@@ -19,6 +19,7 @@
 use crate::domain::listing::{SearchIndex, SearchResults};
 use crate::i18n::{t, tf, tn, Key};
 use crate::route::Route;
+use crate::ui::components::progress::yield_to_browser;
 use crate::ui::nav::navigate;
 use crate::ui::services::use_services;
 use leptos::html::Input;
@@ -31,7 +32,7 @@ const LIMIT: usize = 8;
 /// How long after the index is built its pair lists and one-byte answers
 /// start to be prepared (after the frames that show the list and a first
 /// query), and how much of the keys each step reads
-/// ([`SearchIndex::prepare_step`]: a few milliseconds each; about 200 ms in
+/// ([`SearchIndex::prepare_step`]: a few milliseconds each; about 250 ms in
 /// all at 100,000 contacts).
 const PREPARE_AFTER: std::time::Duration = std::time::Duration::from_millis(150);
 const PREPARE_STEP: usize = 256 * 1024;
@@ -84,22 +85,25 @@ fn mark_search_rendered(query: &str) {
 }
 
 /// Prepares the pair lists and one-byte answers of the current index a step
-/// at a time, each step a task of its own (typing goes on between them).
-fn prepare_index(index: Memo<Option<Result<Index, crate::error::AppError>>>, after: std::time::Duration) {
+/// at a time from `PREPARE_AFTER` on, giving the browser a turn after each
+/// (typing and painting go on between them).
+fn prepare_index(index: Memo<Option<Result<Index, crate::error::AppError>>>) {
     set_timeout(
         move || {
-            // Done, too, when the search is gone (its index disposed).
-            let ready = index
-                .try_with_untracked(|i| match i {
-                    Some(Ok(i)) => i.0.prepare_step(PREPARE_STEP),
-                    _ => true,
-                })
-                .unwrap_or(true);
-            if !ready {
-                prepare_index(index, std::time::Duration::ZERO);
-            }
+            leptos::task::spawn_local(async move {
+                // Done, too, when the search is gone (its index disposed).
+                while !index
+                    .try_with_untracked(|i| match i {
+                        Some(Ok(i)) => i.0.prepare_step(PREPARE_STEP),
+                        _ => true,
+                    })
+                    .unwrap_or(true)
+                {
+                    yield_to_browser().await;
+                }
+            })
         },
-        after,
+        PREPARE_AFTER,
     );
 }
 
@@ -136,7 +140,7 @@ pub fn Search() -> impl IntoView {
                 set_timeout(
                     move || {
                         index.with_untracked(|_| ());
-                        prepare_index(index, PREPARE_AFTER);
+                        prepare_index(index);
                     },
                     std::time::Duration::ZERO,
                 );
