@@ -139,8 +139,11 @@ pub fn Search() -> impl IntoView {
             request_animation_frame(move || {
                 set_timeout(
                     move || {
-                        index.with_untracked(|_| ());
-                        prepare_index(index);
+                        // Not when the search is gone meanwhile (a new
+                        // language mounts the app again).
+                        if index.try_with_untracked(|_| ()).is_some() {
+                            prepare_index(index);
+                        }
                     },
                     std::time::Duration::ZERO,
                 );
