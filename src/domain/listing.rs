@@ -297,6 +297,16 @@ struct Word<'q> {
     exact: bool,
 }
 
+impl<'q> Word<'q> {
+    fn of(text: &'q [u8]) -> Self {
+        Word {
+            text,
+            mask: mask_of(text),
+            exact: matches!(text, [c] if mask_is_exact(*c)),
+        }
+    }
+}
+
 /// Whether every word occurs in `hay`, whose mask is `m`: the masks of all
 /// the words first, then the text of those the mask cannot decide.
 #[inline(always)]
@@ -413,6 +423,11 @@ struct Pairs {
 
 const PAIRS: usize = 64 * 64;
 
+/// The pair of the classes of bytes `a` then `b` (0 to [`PAIRS`] − 1).
+fn pair(a: u8, b: u8) -> usize {
+    usize::from(class(a)) << 6 | usize::from(class(b))
+}
+
 /// [`Pairs`] being built a slice at a time, so that no step holds the
 /// page for long: first every entry's distinct pairs are found and
 /// counted, then the lists are filled.
@@ -465,15 +480,14 @@ impl PairsBuilder {
                 let mut p = s + 1;
                 while p < e {
                     let (before, b) = (text[p - 1], text[p]);
-                    let c = class(b);
-                    let pair = usize::from(class(before)) << 6 | usize::from(c);
+                    let pair = pair(before, b);
                     if self.seen[pair] != i as u32 {
                         self.seen[pair] = i as u32;
                         self.from[pair + 1] += 1;
                         self.found.push(pair as u16);
                     }
                     if !before.is_ascii_alphanumeric() {
-                        words[usize::from(p > split)] |= 1 << c;
+                        words[usize::from(p > split)] |= bit(b);
                     }
                     p += 1;
                 }
@@ -528,7 +542,7 @@ impl Pairs {
         let mut best: Option<&[u32]> = None;
         for w in words {
             for two in w.text.windows(2) {
-                let p = usize::from(class(two[0])) << 6 | usize::from(class(two[1]));
+                let p = pair(two[0], two[1]);
                 let (s, e) = (self.from.get(p), self.from.get(p + 1));
                 let list = match (s, e) {
                     (Some(&s), Some(&e)) => self.entries.get(s as usize..e as usize).unwrap_or_default(),
@@ -597,8 +611,12 @@ impl<'q> Scan<'q> {
         if self.keep_matched {
             self.matched.push(i);
         }
-        let word = self.first_is_word && self.pairs.is_none_or(|p| p.may_start(i, part, self.first_bit));
         if let Some(best) = self.best.get_mut(group) {
+            // The word starts are read only when a word start could still
+            // enter (`offer_key` asks no more then).
+            let word = self.first_is_word
+                && best.wants(1)
+                && self.pairs.is_none_or(|p| p.may_start(i, part, self.first_bit));
             best.offer_key(key, self.first, word, i);
         }
     }
@@ -874,11 +892,7 @@ impl SearchIndex {
             return true;
         };
         let text = [byte];
-        let words = [Word {
-            text: &text,
-            mask: bit(byte),
-            exact: true,
-        }];
+        let words = [Word::of(&text)];
         let first = std::str::from_utf8(&text).unwrap_or_default();
         let (found, _) = self.scan(&words, first, ONE_BYTE_KEPT, [None, None], false);
         answers.push(found);
@@ -919,17 +933,7 @@ impl SearchIndex {
     /// them, or with a longer word).
     pub fn search(&self, query: &str, limit: usize) -> SearchResults {
         let q = normalize(query);
-        let words: Vec<Word> = q
-            .split_whitespace()
-            .map(|w| {
-                let text = w.as_bytes();
-                Word {
-                    text,
-                    mask: mask_of(text),
-                    exact: matches!(text, [c] if mask_is_exact(*c)),
-                }
-            })
-            .collect();
+        let words: Vec<Word> = q.split_whitespace().map(|w| Word::of(w.as_bytes())).collect();
         let Some(first) = q.split_whitespace().next() else {
             return SearchResults::default();
         };
@@ -1633,7 +1637,7 @@ mod tests {
         ] {
             for i in 0..keys.len() {
                 for two in keys.whole(i).windows(2) {
-                    let p = usize::from(class(two[0])) << 6 | usize::from(class(two[1]));
+                    let p = pair(two[0], two[1]);
                     let list = &lists.entries[lists.from[p] as usize..lists.from[p + 1] as usize];
                     assert_eq!(list.iter().filter(|&&e| e == i as u32).count(), 1);
                     assert!(list.windows(2).all(|w| w[0] < w[1]), "display order");
