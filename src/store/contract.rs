@@ -1307,13 +1307,13 @@ pub async fn backup_facts_are_kept_and_the_clock_starts_with_the_first_data<B: B
     const DAY: i64 = 86_400_000;
     // No data: nothing starts.
     let (state, accounts) = ok(store.backup_status(Timestamp(10)).await, "status");
-    assert_eq!((state, accounts), (BackupState::default(), 0));
+    assert_eq!((state, accounts), (BackupState::default(), false));
     let mine = new_account(1, "Mine", vec![person("Ana", "Pop", "ana@x.io")]);
     create(store, &mine).await;
     let (state, accounts) = ok(store.backup_status(Timestamp(20)).await, "status");
     assert_eq!(
         (state.since, state.last_export, accounts),
-        (Some(Timestamp(20)), None, 1)
+        (Some(Timestamp(20)), None, true)
     );
     // The clock started once.
     let (state, _) = ok(store.backup_status(Timestamp(30)).await, "status");
@@ -1363,7 +1363,7 @@ pub async fn replacing_everything_leaves_only_the_new_practice_or_nothing<B: Bac
     assert_eq!(ok(store.photo(&mine.account.id).await, "photo"), None);
     assert_eq!(ok(store.last_import().await, "last import"), None);
     let (backup, accounts) = ok(store.backup_status(Timestamp(7)).await, "status");
-    assert_eq!((backup.last_export, accounts), (None, 30));
+    assert_eq!((backup.last_export, accounts), (None, true));
     // A practice that cannot be stored (two contacts share an email) is
     // refused and the one before stays whole.
     let before = export_text(store).await;

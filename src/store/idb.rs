@@ -818,9 +818,10 @@ impl super::Tx for IdbTx {
         Ok(request(&req).await?.as_f64().unwrap_or(0.0) > 0.0)
     }
 
-    async fn count(&self, store: &'static str) -> Result<usize, StoreError> {
-        let req = self.store(store)?.count().map_err(|e| js_error(&e))?;
-        Ok(request(&req).await?.as_f64().unwrap_or(0.0) as usize)
+    async fn any(&self, store: &'static str) -> Result<bool, StoreError> {
+        // A key cursor on the first record, or none.
+        let req = self.store(store)?.open_key_cursor().map_err(|e| js_error(&e))?;
+        Ok(!request(&req).await?.is_null())
     }
 
     async fn key_by_index(

@@ -194,8 +194,8 @@ impl Tx for MemoryTx<'_> {
         self.table(store, |t| Ok(t.records.contains_key(key)))
     }
 
-    async fn count(&self, store: &'static str) -> Result<usize, StoreError> {
-        self.table(store, |t| Ok(t.records.len()))
+    async fn any(&self, store: &'static str) -> Result<bool, StoreError> {
+        self.table(store, |t| Ok(!t.records.is_empty()))
     }
 
     async fn key_by_index(

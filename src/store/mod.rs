@@ -243,8 +243,8 @@ macro_rules! forward_reads {
             self.inner.exists(store, key).await
         }
 
-        async fn count(&self, store: &'static str) -> Result<usize, $crate::store::StoreError> {
-            self.inner.count(store).await
+        async fn any(&self, store: &'static str) -> Result<bool, $crate::store::StoreError> {
+            self.inner.any(store).await
         }
 
         async fn key_by_index(
@@ -443,8 +443,10 @@ pub trait Tx {
         Ok(out)
     }
     async fn exists(&self, store: &'static str, key: &Key) -> Result<bool, StoreError>;
-    /// How many records a store holds.
-    async fn count(&self, store: &'static str) -> Result<usize, StoreError>;
+    /// Whether a store holds any record. (No count: Chromium's `count()`
+    /// reads every record, 0.12 s for 50,000 accounts, and holds up the
+    /// database's other requests meanwhile.)
+    async fn any(&self, store: &'static str) -> Result<bool, StoreError>;
     /// The (single-field) primary key of the record whose index has `value`.
     async fn key_by_index(
         &self,

@@ -1898,15 +1898,15 @@ struct BackupRecord {
 
 /// Backups (the reminder's facts) and replacing a whole practice (the demo).
 impl<B: Backend> Repo<B> {
-    /// What is kept about backups, and how many accounts are stored. The
+    /// What is kept about backups, and whether any account is stored. The
     /// first time there is data and no backup, the reminder's clock starts
     /// at `now` (saved).
-    pub async fn backup_status(&self, now: Timestamp) -> Result<(BackupState, usize), StoreError> {
+    pub async fn backup_status(&self, now: Timestamp) -> Result<(BackupState, bool), StoreError> {
         let (state, accounts) = {
             let tx = self.backend.read(&[s::META, s::ACCOUNTS])?;
-            (backup_in(&tx).await?, tx.count(s::ACCOUNTS).await?)
+            (backup_in(&tx).await?, tx.any(s::ACCOUNTS).await?)
         };
-        if accounts > 0 && state.clone().data_seen(now) {
+        if accounts && state.clone().data_seen(now) {
             let state = self
                 .change_backup(|b| {
                     b.data_seen(now);

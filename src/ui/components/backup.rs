@@ -50,7 +50,7 @@ pub fn BackupReminder() -> impl IntoView {
             let (state, accounts) = store.backup_status(at).await.ok()?;
             let facts = Facts {
                 now: at,
-                has_data: accounts > 0,
+                has_data: accounts,
                 demo,
                 persistent: crate::ui::storage::persisted().await,
             };
