@@ -34,6 +34,7 @@ function rows(results) {
       number: (s) => s.coldUsableMs,
       pass: (x) => x <= 1000,
     },
+    { label: '   The next start: rows + search usable (ms)', value: (s) => dnf(s, 'coldAgainDnf', fmt(s.coldAgainUsableMs)) },
     { label: '3. Search, key → results painted, p50 (ms)', value: (s) => dnf(s, 'searchDnf', fmt(s.searchP50, 1)) },
     {
       label: '   Search, key → results painted, p95 (ms)',
