@@ -48,6 +48,10 @@ function rows(results) {
       value: (s) => dnf(s, 'searchDnf', fmt(s.searchDomP95, 1)),
     },
     {
+      label: '   The next start: search painted p50 / p95 (ms)',
+      value: (s) => dnf(s, 'searchAgainDnf', s.searchAgainP50 == null ? null : `${fmt(s.searchAgainP50, 1)} / ${fmt(s.searchAgainP95, 1)}`),
+    },
+    {
       label: '4. List scroll: rows scrolled (of the list)',
       value: (s) => (s.scrollRows == null ? null : `${fmt(s.scrollRows)} of ${fmt(s.scrollListRows)}`),
     },
