@@ -134,6 +134,34 @@ test('contacts: switches persist, description, signer priority, create, unlink, 
   errors.assertNone();
 });
 
+test('a contact form opened while a change is being saved stays open, with what was typed', async ({ page }) => {
+  const errors = watchForErrors(page);
+  await newAccount(page);
+  await info(page).click();
+  const contacts = page.getByRole('region', { name: /^Contacts/ });
+  await contacts.getByRole('button', { name: 'Create contact' }).click();
+  await contacts.getByLabel('First name').fill('John');
+  await contacts.getByLabel('Last name').fill('Adams');
+  await contacts.getByRole('button', { name: 'Link existing contact' }).click();
+  // Changes saved meanwhile: after each the profile is read again and its
+  // view made anew (the header's badge says when that has happened).
+  await contacts.getByRole('checkbox', { name: 'Email sync for kate@smith.example' }).check();
+  await page.getByRole('button', { name: 'Archive account' }).click();
+  await expect(page.locator('.profile-header').getByText('Archived')).toBeVisible();
+  await page.getByRole('button', { name: 'Restore account' }).click();
+  await expect(page.locator('.profile-header').getByText('Archived')).toHaveCount(0);
+  await expect(contacts.getByLabel('First name')).toHaveValue('John');
+  await expect(contacts.getByLabel('Last name')).toHaveValue('Adams');
+  await expect(contacts.getByRole('heading', { name: 'Link an existing contact' })).toBeVisible();
+  // Adding the contact closes and empties the form.
+  await contacts.getByLabel('Email', { exact: true }).fill('john@adams.example');
+  await contacts.getByRole('button', { name: 'Add contact' }).click();
+  await expect(contacts.getByRole('heading', { name: 'Contacts (2)' })).toBeVisible();
+  await contacts.getByRole('button', { name: 'Create contact' }).click();
+  await expect(contacts.getByLabel('First name')).toHaveValue('');
+  errors.assertNone();
+});
+
 test('portal invitation: Login asks to invite; invite, then mark as activated', async ({ page }) => {
   const errors = watchForErrors(page);
   await newAccount(page);

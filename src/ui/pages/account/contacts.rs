@@ -21,6 +21,62 @@ fn log(account: &Account, by: &str, change: Change) -> Vec<HistoryEntry> {
     history::entries(&mut BrowserIds, &account.id, now(), by, vec![change])
 }
 
+/// What the practitioner has open or typed in the section's forms. The
+/// profile is read again after every write, which builds its view anew, so
+/// this lives in the account page ([`provide_forms`]), not in the forms: a
+/// form opened, or text typed, while an earlier change (a switch, a signer
+/// priority) is still being saved stays as it is when that save lands.
+#[derive(Clone, Copy)]
+pub struct ContactForms {
+    creating: RwSignal<bool>,
+    first: RwSignal<String>,
+    last: RwSignal<String>,
+    email: RwSignal<String>,
+    phone: RwSignal<String>,
+    login: RwSignal<bool>,
+    notify: RwSignal<bool>,
+    sync: RwSignal<bool>,
+    linking: RwSignal<bool>,
+}
+
+impl ContactForms {
+    fn new() -> Self {
+        Self {
+            creating: RwSignal::new(false),
+            first: RwSignal::new(String::new()),
+            last: RwSignal::new(String::new()),
+            email: RwSignal::new(String::new()),
+            phone: RwSignal::new(String::new()),
+            login: RwSignal::new(false),
+            notify: RwSignal::new(false),
+            sync: RwSignal::new(false),
+            linking: RwSignal::new(false),
+        }
+    }
+
+    /// The new-contact form closed and emptied.
+    fn clear(&self) {
+        self.creating.set(false);
+        for s in [self.first, self.last, self.email, self.phone] {
+            s.set(String::new());
+        }
+        for s in [self.login, self.notify, self.sync] {
+            s.set(false);
+        }
+    }
+}
+
+/// Gives the account page's contact forms their state, for as long as the
+/// page shows this account (call it outside what is built anew per read).
+pub fn provide_forms() {
+    provide_context(ContactForms::new());
+}
+
+/// The page's form state, or a fresh one where no page provides it.
+fn forms() -> ContactForms {
+    use_context::<ContactForms>().unwrap_or_else(ContactForms::new)
+}
+
 /// Opens the practitioner's mail program with a ready message.
 fn open_mail(url: &str) {
     if let Some(w) = web_sys::window() {
@@ -421,14 +477,18 @@ fn switch(label: String, checked: bool, manage: bool, set: impl Fn(bool) + 'stat
 fn CreateContact(account: Account, catalog: crate::domain::catalog::Catalog) -> impl IntoView {
     let catalog = StoredValue::new(catalog);
     let services = use_services();
-    let open = RwSignal::new(false);
-    let first = RwSignal::new(String::new());
-    let last = RwSignal::new(String::new());
-    let email = RwSignal::new(String::new());
-    let phone = RwSignal::new(String::new());
-    let login = RwSignal::new(false);
-    let notify = RwSignal::new(false);
-    let sync = RwSignal::new(false);
+    let forms = forms();
+    let ContactForms {
+        creating: open,
+        first,
+        last,
+        email,
+        phone,
+        login,
+        notify,
+        sync,
+        ..
+    } = forms;
     let errors = RwSignal::new(ValidationErrors::default());
     let add = change(
         |store, (c, l, log): (Contact, Link, Vec<HistoryEntry>)| async move {
@@ -437,12 +497,7 @@ fn CreateContact(account: Account, catalog: crate::domain::catalog::Catalog) -> 
     );
     let account = StoredValue::new(account);
     Effect::new(move |_| match add.value().get() {
-        Some(Ok(())) => {
-            open.set(false);
-            for s in [first, last, email, phone] {
-                s.set(String::new());
-            }
-        }
+        Some(Ok(())) => forms.clear(),
         Some(Err(e)) => errors.set(e.field_errors().cloned().unwrap_or_default()),
         None => {}
     });
@@ -534,7 +589,7 @@ fn LinkExisting(
     save_link: Action<LinkChange, Result<(), AppError>>,
 ) -> impl IntoView {
     let services = use_services();
-    let open = RwSignal::new(false);
+    let open = forms().linking;
     let account = StoredValue::new(account);
     let linked = StoredValue::new(linked);
     let link_contact = Callback::new(move |c: Contact| {

@@ -32,6 +32,7 @@ pub struct Profile {
 #[component]
 pub fn AccountPage(id: AccountId, tab: AccountTab) -> impl IntoView {
     let services = use_services();
+    contacts::provide_forms();
     let profile = read(move |store| {
         let id = id.clone();
         async move {
