@@ -76,3 +76,61 @@ pub fn CheckField(#[prop(into)] id: String, label: &'static str, value: RwSignal
         </label>
     }
 }
+
+/// The inputs of a new contact typed in (names, email, phone and the
+/// switches of that email), as the new-account wizard and an account's
+/// "Create contact" form both ask for them.
+#[derive(Clone, Copy)]
+pub struct NewContactInputs {
+    pub first: RwSignal<String>,
+    pub last: RwSignal<String>,
+    pub email: RwSignal<String>,
+    pub phone: RwSignal<String>,
+    pub login: RwSignal<bool>,
+    pub notify: RwSignal<bool>,
+    pub sync: RwSignal<bool>,
+}
+
+impl NewContactInputs {
+    pub fn new() -> Self {
+        Self {
+            first: RwSignal::new(String::new()),
+            last: RwSignal::new(String::new()),
+            email: RwSignal::new(String::new()),
+            phone: RwSignal::new(String::new()),
+            login: RwSignal::new(false),
+            notify: RwSignal::new(false),
+            sync: RwSignal::new(false),
+        }
+    }
+
+    /// What is typed, as a draft (no tags, no custom fields).
+    pub fn draft(&self) -> crate::domain::NewContactDraft {
+        crate::domain::NewContactDraft {
+            first_name: self.first.get_untracked(),
+            last_name: self.last.get_untracked(),
+            email: self.email.get_untracked(),
+            phone: self.phone.get_untracked(),
+            login: self.login.get_untracked(),
+            notify: self.notify.get_untracked(),
+            email_sync: self.sync.get_untracked(),
+            ..Default::default()
+        }
+    }
+
+    /// Everything emptied and switched off.
+    pub fn clear(&self) {
+        for s in [self.first, self.last, self.email, self.phone] {
+            s.set(String::new());
+        }
+        for s in [self.login, self.notify, self.sync] {
+            s.set(false);
+        }
+    }
+}
+
+impl Default for NewContactInputs {
+    fn default() -> Self {
+        Self::new()
+    }
+}

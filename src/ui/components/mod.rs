@@ -18,7 +18,7 @@ pub mod viewing_as;
 pub use address::{AddressFields, AddressForm};
 pub use backup::BackupReminder;
 pub use demo_bar::{DemoBadge, DemoBar};
-pub use field::{CheckField, TextField};
+pub use field::{CheckField, NewContactInputs, TextField};
 pub use finder::ContactFinder;
 pub use other_tabs::RemoteChangesBanner;
 pub use pickers::{CustomFieldInput, CustomFieldsGroup, MapFieldInput, TagPicker};

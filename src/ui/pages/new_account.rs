@@ -10,7 +10,9 @@ use crate::domain::{AccountType, Contact, NewAccount, NewAccountDraft, NewContac
 use crate::error::AppError;
 use crate::i18n::{t, tf, Key};
 use crate::route::Route;
-use crate::ui::components::{CheckField, ContactFinder, MapFieldInput, TagPicker, TextField};
+use crate::ui::components::{
+    CheckField, ContactFinder, MapFieldInput, NewContactInputs, TagPicker, TextField,
+};
 use crate::ui::nav::navigate;
 use crate::ui::services::{now, read, use_services, BrowserIds};
 use leptos::prelude::*;
@@ -20,13 +22,7 @@ use std::collections::BTreeMap;
 #[derive(Clone, Copy)]
 struct ContactForm {
     key: u32,
-    first: RwSignal<String>,
-    last: RwSignal<String>,
-    email: RwSignal<String>,
-    phone: RwSignal<String>,
-    login: RwSignal<bool>,
-    notify: RwSignal<bool>,
-    sync: RwSignal<bool>,
+    typed: NewContactInputs,
     /// An existing contact linked instead of a new one.
     linked: RwSignal<Option<Contact>>,
     /// A stored contact that already has the typed email.
@@ -39,13 +35,7 @@ impl ContactForm {
     fn new(key: u32) -> Self {
         Self {
             key,
-            first: RwSignal::new(String::new()),
-            last: RwSignal::new(String::new()),
-            email: RwSignal::new(String::new()),
-            phone: RwSignal::new(String::new()),
-            login: RwSignal::new(false),
-            notify: RwSignal::new(false),
-            sync: RwSignal::new(false),
+            typed: NewContactInputs::new(),
             linked: RwSignal::new(None),
             email_owner: RwSignal::new(None),
             tags: RwSignal::new(Vec::new()),
@@ -57,15 +47,9 @@ impl ContactForm {
         match self.linked.get_untracked() {
             Some(c) => ContactDraft::Existing(Box::new(c)),
             None => ContactDraft::New(NewContactDraft {
-                first_name: self.first.get_untracked(),
-                last_name: self.last.get_untracked(),
-                email: self.email.get_untracked(),
-                phone: self.phone.get_untracked(),
-                login: self.login.get_untracked(),
-                notify: self.notify.get_untracked(),
-                email_sync: self.sync.get_untracked(),
                 tags: self.tags.get_untracked(),
                 custom: self.custom.get_untracked(),
+                ..self.typed.draft()
             }),
         }
     }
@@ -473,7 +457,7 @@ fn ContactFields(
     let id = move |field: &str| format!("contact-{key}-{field}");
     // Points out an email that already belongs to a stored contact.
     let check_email = Callback::new(move |_| {
-        let typed = form.email.get_untracked();
+        let typed = form.typed.email.get_untracked();
         let Ok(store) = services.store() else { return };
         leptos::task::spawn_local(async move {
             let owner = if typed.trim().is_empty() {
@@ -518,14 +502,14 @@ fn ContactFields(
                             <TextField
                                 id=id("first-name")
                                 label=t(Key::LabelFirstName)
-                                value=form.first
+                                value=form.typed.first
                                 error=error_for("first_name")
                                 autocomplete="off"
                             />
                             <TextField
                                 id=id("last-name")
                                 label=t(Key::LabelLastName)
-                                value=form.last
+                                value=form.typed.last
                                 error=error_for("last_name")
                                 autocomplete="off"
                             />
@@ -535,7 +519,7 @@ fn ContactFields(
                                 id=id("email")
                                 label=t(Key::FieldKindEmail)
                                 kind="email"
-                                value=form.email
+                                value=form.typed.email
                                 error=error_for("email")
                                 autocomplete="off"
                                 on_blur=check_email
@@ -544,7 +528,7 @@ fn ContactFields(
                                 id=id("phone")
                                 label=t(Key::LabelPhone)
                                 kind="tel"
-                                value=form.phone
+                                value=form.typed.phone
                                 error=error_for("phone")
                                 autocomplete="off"
                             />
@@ -557,7 +541,7 @@ fn ContactFields(
                                         <p class="banner warning" role="status">
                                             {tf(
                                                 Key::EmailBelongsTo,
-                                                &[("email", form.email.get_untracked().trim()), ("name", &owner.display_name())],
+                                                &[("email", form.typed.email.get_untracked().trim()), ("name", &owner.display_name())],
                                             )}
                                             " "
                                             <button type="button" class="btn link" on:click=link_owner>
@@ -594,9 +578,9 @@ fn ContactFields(
                             }
                         }}
                         <div class="switches" role="group" aria-label=t(Key::PortalAndNotifications)>
-                            <CheckField id=id("login") label=t(Key::LoginPortalAccess) value=form.login />
-                            <CheckField id=id("notify") label=t(Key::SwitchNotify) value=form.notify />
-                            <CheckField id=id("sync") label=t(Key::SwitchEmailSync) value=form.sync />
+                            <CheckField id=id("login") label=t(Key::LoginPortalAccess) value=form.typed.login />
+                            <CheckField id=id("notify") label=t(Key::SwitchNotify) value=form.typed.notify />
+                            <CheckField id=id("sync") label=t(Key::SwitchEmailSync) value=form.typed.sync />
                         </div>
                     }
                         .into_any()

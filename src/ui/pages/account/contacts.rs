@@ -6,12 +6,12 @@
 use super::Profile;
 use crate::domain::history::{self, Change, HistoryEntry};
 use crate::domain::link::NotifyPrefs;
-use crate::domain::{Account, Contact, EmailAccess, Link, NewContactDraft, ValidationErrors};
+use crate::domain::{Account, Contact, EmailAccess, Link, ValidationErrors};
 use crate::error::AppError;
 use crate::i18n::names::invitation_mailto;
 use crate::i18n::{t, tf, Key};
 use crate::route::Route;
-use crate::ui::components::{CheckField, ContactFinder, ErrorBanner, TextField};
+use crate::ui::components::{CheckField, ContactFinder, ErrorBanner, NewContactInputs, TextField};
 use crate::ui::services::{change, failure, now, use_services, BrowserIds};
 use leptos::prelude::*;
 
@@ -29,13 +29,7 @@ fn log(account: &Account, by: &str, change: Change) -> Vec<HistoryEntry> {
 #[derive(Clone, Copy)]
 pub struct ContactForms {
     creating: RwSignal<bool>,
-    first: RwSignal<String>,
-    last: RwSignal<String>,
-    email: RwSignal<String>,
-    phone: RwSignal<String>,
-    login: RwSignal<bool>,
-    notify: RwSignal<bool>,
-    sync: RwSignal<bool>,
+    typed: NewContactInputs,
     linking: RwSignal<bool>,
 }
 
@@ -43,25 +37,8 @@ impl ContactForms {
     fn new() -> Self {
         Self {
             creating: RwSignal::new(false),
-            first: RwSignal::new(String::new()),
-            last: RwSignal::new(String::new()),
-            email: RwSignal::new(String::new()),
-            phone: RwSignal::new(String::new()),
-            login: RwSignal::new(false),
-            notify: RwSignal::new(false),
-            sync: RwSignal::new(false),
+            typed: NewContactInputs::new(),
             linking: RwSignal::new(false),
-        }
-    }
-
-    /// The new-contact form closed and emptied.
-    fn clear(&self) {
-        self.creating.set(false);
-        for s in [self.first, self.last, self.email, self.phone] {
-            s.set(String::new());
-        }
-        for s in [self.login, self.notify, self.sync] {
-            s.set(false);
         }
     }
 }
@@ -477,9 +454,12 @@ fn switch(label: String, checked: bool, manage: bool, set: impl Fn(bool) + 'stat
 fn CreateContact(account: Account, catalog: crate::domain::catalog::Catalog) -> impl IntoView {
     let catalog = StoredValue::new(catalog);
     let services = use_services();
-    let forms = forms();
     let ContactForms {
         creating: open,
+        typed,
+        ..
+    } = forms();
+    let NewContactInputs {
         first,
         last,
         email,
@@ -487,8 +467,7 @@ fn CreateContact(account: Account, catalog: crate::domain::catalog::Catalog) -> 
         login,
         notify,
         sync,
-        ..
-    } = forms;
+    } = typed;
     let errors = RwSignal::new(ValidationErrors::default());
     let add = change(
         |store, (c, l, log): (Contact, Link, Vec<HistoryEntry>)| async move {
@@ -497,23 +476,17 @@ fn CreateContact(account: Account, catalog: crate::domain::catalog::Catalog) -> 
     );
     let account = StoredValue::new(account);
     Effect::new(move |_| match add.value().get() {
-        Some(Ok(())) => forms.clear(),
+        Some(Ok(())) => {
+            open.set(false);
+            typed.clear();
+        }
         Some(Err(e)) => errors.set(e.field_errors().cloned().unwrap_or_default()),
         None => {}
     });
     let err =
         move |f: &'static str| Signal::derive(move || errors.with(|e| crate::error::field_message(e, f)));
     let submit = move || {
-        let draft = NewContactDraft {
-            first_name: first.get_untracked(),
-            last_name: last.get_untracked(),
-            email: email.get_untracked(),
-            phone: phone.get_untracked(),
-            login: login.get_untracked(),
-            notify: notify.get_untracked(),
-            email_sync: sync.get_untracked(),
-            ..Default::default()
-        };
+        let draft = typed.draft();
         let acc = account.get_value();
         match catalog.with_value(|cat| draft.build_for(&acc.id, cat, &mut BrowserIds, now())) {
             Err(e) => errors.set(e),
