@@ -19,7 +19,9 @@ pub fn ContactFinder(
     exclude: Vec<ContactId>,
     on_pick: Callback<Contact>,
 ) -> impl IntoView {
-    let query = RwSignal::new(String::new());
+    // What is typed survives the page's view being built anew (see `kept`);
+    // a pick empties it.
+    let query = crate::ui::components::kept(format!("finder/{id}"), || RwSignal::new(String::new()));
     let contacts = read(|store| async move { store.contacts().await });
     let exclude = StoredValue::new(exclude);
     let matches = move || {
@@ -56,7 +58,10 @@ pub fn ContactFinder(
                                 " "
                                 <span class="muted">{email}</span>
                                 " "
-                                <button type="button" class="btn link" on:click=move |_| on_pick.run(c.clone())>
+                                <button type="button" class="btn link" on:click=move |_| {
+                                    query.set(String::new());
+                                    on_pick.run(c.clone());
+                                }>
                                     {label}
                                 </button>
                             </li>

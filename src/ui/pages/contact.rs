@@ -13,7 +13,8 @@ use crate::i18n::{t, tf, tn, Key};
 use crate::route::Route;
 use crate::store::StoreError;
 use crate::ui::components::{
-    AddressFields, AddressForm, CustomFieldsGroup, ErrorBanner, Loading, TagList, TagPicker, TextField,
+    kept, provide_kept, use_kept, AddressFields, AddressForm, CustomFieldsGroup, ErrorBanner, Loading,
+    TagList, TagPicker, TextField,
 };
 use crate::ui::pages::account::contacts::{EmailSwitches, LinkChange};
 use crate::ui::pages::account::photo::ContactPhotoControls;
@@ -31,6 +32,8 @@ struct Details {
 
 #[component]
 pub fn ContactPage(id: ContactId) -> impl IntoView {
+    // What is open or typed outlives the view built anew after every write.
+    provide_kept();
     let details = read(move |store| {
         let id = id.clone();
         async move {
@@ -61,7 +64,7 @@ pub fn ContactPage(id: ContactId) -> impl IntoView {
 fn ContactView(details: Details) -> impl IntoView {
     let services = use_services();
     let manage = services.may_manage();
-    let editing = RwSignal::new(false);
+    let editing = kept("details/editing", || RwSignal::new(false));
     let c = details.contact.clone();
     let contact = StoredValue::new(details.contact.clone());
     let catalog = StoredValue::new(details.catalog.clone());
@@ -206,6 +209,8 @@ fn ListField(
     path: &'static str,
     #[prop(default = "text")] kind: &'static str,
 ) -> impl IntoView {
+    // An added input lives as long as the list kept by the page.
+    let keep = use_kept();
     view! {
         <fieldset class="group">
             <legend>{label}</legend>
@@ -254,40 +259,85 @@ fn ListField(
                     })
                     .collect_view()
             }}
-            <button type="button" class="btn link" on:click=move |_| values.update(|l| l.push(RwSignal::new(String::new())))>
+            <button type="button" class="btn link" on:click=move |_| values.update(|l| l.push(keep.owned(|| RwSignal::new(String::new()))))>
                 {add_label}
             </button>
         </fieldset>
     }
 }
 
+/// The key of the Edit personal details form's kept state.
+const EDIT_FORM: &str = "details/form";
+
+/// The Edit personal details form's inputs, filled from the contact when
+/// the form opens.
+#[derive(Clone)]
+struct ContactForm {
+    first: RwSignal<String>,
+    middle: RwSignal<String>,
+    last: RwSignal<String>,
+    emails: RwSignal<Vec<RwSignal<String>>>,
+    phones: RwSignal<Vec<RwSignal<String>>>,
+    address: AddressForm,
+    dob: RwSignal<String>,
+    tags: RwSignal<Vec<crate::domain::ids::TagId>>,
+    custom: Vec<(crate::domain::catalog::FieldDef, RwSignal<String>)>,
+    errors: RwSignal<ValidationErrors>,
+}
+
+impl ContactForm {
+    fn new(contact: &Contact, catalog: &Catalog) -> Self {
+        let form = ContactEdit::from_contact(contact);
+        Self {
+            first: RwSignal::new(form.first_name.clone()),
+            middle: RwSignal::new(form.middle_name.clone()),
+            last: RwSignal::new(form.last_name.clone()),
+            emails: RwSignal::new(form.emails.iter().cloned().map(RwSignal::new).collect()),
+            phones: RwSignal::new(form.phones.iter().cloned().map(RwSignal::new).collect()),
+            address: AddressForm::new(&form.address),
+            dob: RwSignal::new(form.date_of_birth.clone()),
+            tags: RwSignal::new(form.tags.clone()),
+            custom: catalog
+                .fields_for(FieldTarget::Contact)
+                .map(|f| {
+                    (
+                        f.clone(),
+                        RwSignal::new(form.custom.get(&f.id).cloned().unwrap_or_default()),
+                    )
+                })
+                .collect(),
+            errors: RwSignal::new(ValidationErrors::default()),
+        }
+    }
+}
+
 #[component]
 fn EditContact(contact: Contact, catalog: Catalog, editing: RwSignal<bool>) -> impl IntoView {
-    let form = ContactEdit::from_contact(&contact);
-    let first = RwSignal::new(form.first_name.clone());
-    let middle = RwSignal::new(form.middle_name.clone());
-    let last = RwSignal::new(form.last_name.clone());
-    let emails = RwSignal::new(form.emails.iter().cloned().map(RwSignal::new).collect::<Vec<_>>());
-    let phones = RwSignal::new(form.phones.iter().cloned().map(RwSignal::new).collect::<Vec<_>>());
-    let address = AddressForm::new(&form.address);
-    let dob = RwSignal::new(form.date_of_birth.clone());
-    let tags = RwSignal::new(form.tags.clone());
-    let custom: Vec<(crate::domain::catalog::FieldDef, RwSignal<String>)> = catalog
-        .fields_for(FieldTarget::Contact)
-        .map(|f| {
-            (
-                f.clone(),
-                RwSignal::new(form.custom.get(&f.id).cloned().unwrap_or_default()),
-            )
-        })
-        .collect();
-    let errors = RwSignal::new(ValidationErrors::default());
+    // What is typed survives the view being built anew (a save, another
+    // tab's change) until the form is saved or cancelled.
+    let keep = use_kept();
+    let ContactForm {
+        first,
+        middle,
+        last,
+        emails,
+        phones,
+        address,
+        dob,
+        tags,
+        custom,
+        errors,
+    } = keep.get(EDIT_FORM, || ContactForm::new(&contact, &catalog));
+    let close = move || {
+        keep.forget(EDIT_FORM);
+        editing.set(false);
+    };
     let save = change(|store, (before, after): (Contact, Contact)| async move {
         store.update_contact(&before, &after).await
     });
     Effect::new(move |_| {
         if let Some(Ok(())) = save.value().get() {
-            editing.set(false);
+            close();
         }
         if let Some(Err(e)) = save.value().get() {
             errors.set(e.field_errors().cloned().unwrap_or_default());
@@ -315,7 +365,7 @@ fn EditContact(contact: Contact, catalog: Catalog, editing: RwSignal<bool>) -> i
         let before = before.get_value();
         match cat.with_value(|c| edit.apply(&before, c, now())) {
             Err(e) => errors.set(e),
-            Ok(after) if after == before => editing.set(false),
+            Ok(after) if after == before => close(),
             Ok(after) => {
                 errors.set(ValidationErrors::default());
                 save.dispatch_local((before, after));
@@ -371,7 +421,7 @@ fn EditContact(contact: Contact, catalog: Catalog, editing: RwSignal<bool>) -> i
                 })}
             <CustomFieldsGroup fields=custom.clone() errors />
             <div class="actions">
-                <button type="button" class="btn" on:click=move |_| editing.set(false)>
+                <button type="button" class="btn" on:click=move |_| close()>
                     {t(Key::Cancel)}
                 </button>
                 <button type="submit" class="btn primary">
@@ -393,8 +443,9 @@ fn ContactAccounts(details: Details) -> impl IntoView {
     });
     let contact = StoredValue::new(details.contact.clone());
     let linked: Vec<_> = details.accounts.iter().map(|(_, a)| a.id.clone()).collect();
-    let picking = RwSignal::new(false);
-    let query = RwSignal::new(String::new());
+    let (picking, query) = kept("accounts/link", || {
+        (RwSignal::new(false), RwSignal::new(String::new()))
+    });
     let all = read(move |store| {
         let wanted = picking.get();
         async move {

@@ -54,6 +54,56 @@ test('edit a contact: names, emails, date of birth; switches follow the emails',
   errors.assertNone();
 });
 
+test('the edit form keeps what is typed, added fields too, while other changes are saved', async ({ page }) => {
+  const errors = watchForErrors(page);
+  await openApp(page);
+  await createAccount(page, { first: 'Ana', last: 'Pop', email: 'ana@pop.example' });
+  await expect(page.getByRole('heading', { level: 1, name: 'Ana Pop' })).toBeVisible();
+  await page.getByRole('link', { name: 'Ana Pop' }).click();
+  await page.getByRole('button', { name: 'Edit personal details' }).click();
+  await page.getByLabel('Middle name').fill('Maria');
+  await page.getByRole('button', { name: '+ Add email' }).click();
+  await page.getByLabel('Email 2', { exact: true }).fill('ana.work@pop.example');
+  // Switches saved meanwhile: each save reads the contact again and builds
+  // the page anew.
+  for (const name of ['Email sync for ana@pop.example', 'Notify for ana@pop.example']) {
+    const box = page.getByRole('checkbox', { name });
+    await box.check();
+    await expect(box).toBeChecked();
+  }
+  await expect
+    .poll(() =>
+      page.evaluate(
+        () =>
+          new Promise((resolve, reject) => {
+            const open = indexedDB.open('clientbook');
+            open.onerror = () => reject(open.error);
+            open.onsuccess = () => {
+              const db = open.result;
+              const req = db.transaction('links').objectStore('links').getAll();
+              req.onsuccess = () => {
+                db.close();
+                resolve(req.result.flatMap((l) => l.email_access).some((e) => e.email_sync && e.notify));
+              };
+            };
+          }),
+      ),
+    )
+    .toBe(true);
+  await expect(page.getByLabel('Middle name')).toHaveValue('Maria');
+  await expect(page.getByLabel('Email 2', { exact: true })).toHaveValue('ana.work@pop.example');
+  // The field added before the rebuild still works.
+  await page.getByLabel('Email 2', { exact: true }).fill('ana.office@pop.example');
+  await page.getByRole('button', { name: 'Save personal details' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Ana Maria Pop' })).toBeVisible();
+  await expect(page.getByText('ana.office@pop.example').first()).toBeVisible();
+  // Opened again: what is stored, not what was typed before.
+  await page.getByRole('button', { name: 'Edit personal details' }).click();
+  await expect(page.getByLabel('Middle name')).toHaveValue('Maria');
+  await expect(page.getByLabel('Email 2', { exact: true })).toHaveValue('ana.office@pop.example');
+  errors.assertNone();
+});
+
 test('an email of another contact is refused on edit', async ({ page }) => {
   const errors = watchForErrors(page);
   await openApp(page);

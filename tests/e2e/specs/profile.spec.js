@@ -162,6 +162,74 @@ test('a contact form opened while a change is being saved stays open, with what 
   errors.assertNone();
 });
 
+test('every form on the profile keeps what is open and typed while other changes are saved', async ({ page }) => {
+  const errors = watchForErrors(page);
+  await newAccount(page);
+  // Overview: a new note being typed, a note being edited, the notes expanded.
+  const notes = page.getByRole('region', { name: /Notes/ });
+  for (let i = 1; i <= 6; i += 1) {
+    await page.getByLabel('New note').fill(`Note ${i}`);
+    await page.getByRole('button', { name: 'Add note' }).click();
+    await expect(notes.getByRole('heading', { name: `Notes (${i})` })).toBeVisible();
+  }
+  await notes.getByRole('button', { name: 'View all 6 notes' }).click();
+  await notes.locator('.note').filter({ hasText: 'Note 1' }).getByRole('button', { name: 'Edit' }).click();
+  await notes.getByLabel('Edit note').fill('Note 1, half rewritten');
+  await page.getByLabel('New note').fill('Half a thought');
+  // Another note deleted meanwhile: the profile is read again and built anew.
+  const six = notes.locator('.note').filter({ hasText: 'Note 6' });
+  await six.getByRole('button', { name: 'Delete' }).click();
+  await six.getByRole('button', { name: 'Delete note' }).click();
+  await expect(notes.getByRole('heading', { name: 'Notes (5)' })).toBeVisible();
+  await expect(page.getByLabel('New note')).toHaveValue('Half a thought');
+  await expect(notes.getByLabel('Edit note')).toHaveValue('Note 1, half rewritten');
+  await expect(notes.locator('.note')).toHaveCount(5);
+  await notes.getByRole('button', { name: 'Save note' }).click();
+  await expect(notes.getByText('Note 1, half rewritten')).toBeVisible();
+
+  // Info: the account form, a role being named, a description, an invitation
+  // message and the notification types, all open while switches are saved.
+  await info(page).click();
+  const contacts = page.getByRole('region', { name: /^Contacts/ });
+  await page.getByRole('button', { name: 'Edit account info' }).click();
+  await page.getByLabel('Account name').fill('Smith household');
+  await page.getByLabel('City').fill('Cluj');
+  await page.getByLabel('New role').fill('Bookkeeper');
+  await contacts.getByRole('button', { name: 'Edit description' }).click();
+  await contacts.getByLabel('Description for this account').fill('Spouse');
+  await contacts.getByRole('checkbox', { name: 'Login for kate@smith.example' }).check();
+  await contacts.getByLabel('Personal message (optional)').fill('Welcome');
+  await contacts.locator('details.prefs summary').click();
+  const invoices = contacts.getByRole('checkbox', { name: 'Invoices' });
+  const invoicesBefore = await invoices.isChecked();
+  await invoices.setChecked(!invoicesBefore);
+  await contacts.getByRole('checkbox', { name: 'Email sync for kate@smith.example' }).check();
+  // Saved for sure once the archive and restore after them show.
+  await page.getByRole('button', { name: 'Archive account' }).click();
+  await expect(page.locator('.profile-header').getByText('Archived')).toBeVisible();
+  await page.getByRole('button', { name: 'Restore account' }).click();
+  await expect(page.locator('.profile-header').getByText('Archived')).toHaveCount(0);
+  await expect(page.getByLabel('Account name')).toHaveValue('Smith household');
+  await expect(page.getByLabel('City')).toHaveValue('Cluj');
+  await expect(page.getByLabel('New role')).toHaveValue('Bookkeeper');
+  await expect(contacts.getByLabel('Description for this account')).toHaveValue('Spouse');
+  await expect(contacts.getByLabel('Personal message (optional)')).toHaveValue('Welcome');
+  await expect(contacts.locator('details.prefs')).toHaveAttribute('open', '');
+  await expect(invoices).toBeChecked({ checked: !invoicesBefore });
+  await expect(contacts.getByRole('checkbox', { name: 'Email sync for kate@smith.example' })).toBeChecked();
+
+  // Saved and closed, the form opens next time with what is stored.
+  await page.getByRole('button', { name: 'Save account info' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Smith household' })).toBeVisible();
+  await page.getByRole('button', { name: 'Edit account info' }).click();
+  await expect(page.getByLabel('Account name')).toHaveValue('Smith household');
+  await page.getByLabel('Account name').fill('Thrown away');
+  await page.getByRole('button', { name: 'Cancel' }).first().click();
+  await page.getByRole('button', { name: 'Edit account info' }).click();
+  await expect(page.getByLabel('Account name')).toHaveValue('Smith household');
+  errors.assertNone();
+});
+
 test('portal invitation: Login asks to invite; invite, then mark as activated', async ({ page }) => {
   const errors = watchForErrors(page);
   await newAccount(page);

@@ -11,7 +11,7 @@ use crate::error::AppError;
 use crate::i18n::names::invitation_mailto;
 use crate::i18n::{t, tf, Key};
 use crate::route::Route;
-use crate::ui::components::{CheckField, ContactFinder, ErrorBanner, NewContactInputs, TextField};
+use crate::ui::components::{kept, CheckField, ContactFinder, ErrorBanner, NewContactInputs, TextField};
 use crate::ui::services::{change, failure, now, use_services, BrowserIds};
 use leptos::prelude::*;
 
@@ -21,37 +21,24 @@ fn log(account: &Account, by: &str, change: Change) -> Vec<HistoryEntry> {
     history::entries(&mut BrowserIds, &account.id, now(), by, vec![change])
 }
 
-/// What the practitioner has open or typed in the section's forms. The
-/// profile is read again after every write, which builds its view anew, so
-/// this lives in the account page ([`provide_forms`]), not in the forms: a
-/// form opened, or text typed, while an earlier change (a switch, a signer
-/// priority) is still being saved stays as it is when that save lands.
+/// What the practitioner has open or typed in the section's forms, kept by
+/// the page (see `components::kept`) through the rebuilds that every save
+/// causes.
 #[derive(Clone, Copy)]
-pub struct ContactForms {
+struct ContactForms {
     creating: RwSignal<bool>,
     typed: NewContactInputs,
+    errors: RwSignal<ValidationErrors>,
     linking: RwSignal<bool>,
 }
 
-impl ContactForms {
-    fn new() -> Self {
-        Self {
-            creating: RwSignal::new(false),
-            typed: NewContactInputs::new(),
-            linking: RwSignal::new(false),
-        }
-    }
-}
-
-/// Gives the account page's contact forms their state, for as long as the
-/// page shows this account (call it outside what is built anew per read).
-pub fn provide_forms() {
-    provide_context(ContactForms::new());
-}
-
-/// The page's form state, or a fresh one where no page provides it.
 fn forms() -> ContactForms {
-    use_context::<ContactForms>().unwrap_or_else(ContactForms::new)
+    kept("contacts/forms", || ContactForms {
+        creating: RwSignal::new(false),
+        typed: NewContactInputs::new(),
+        errors: RwSignal::new(ValidationErrors::default()),
+        linking: RwSignal::new(false),
+    })
 }
 
 /// Opens the practitioner's mail program with a ready message.
@@ -121,9 +108,14 @@ fn ContactCard(
     let name = contact.display_name();
     let link = StoredValue::new(link);
     let account = StoredValue::new(account);
-    let editing = RwSignal::new(false);
-    let description = RwSignal::new(link.with_value(|l| l.description.clone()));
     let key = contact.id.to_string();
+    let (editing, description) = kept(format!("contact-card/{key}"), || {
+        (RwSignal::new(false), RwSignal::new(String::new()))
+    });
+    let edit_description = move |_| {
+        description.set(link.with_value(|l| l.description.clone()));
+        editing.set(true);
+    };
     // Changes apply to the local copy first, so quick successive changes
     // build on each other instead of on the version first shown.
     let save_description = move |_| {
@@ -187,7 +179,7 @@ fn ContactCard(
                             </span>
                             <Show when=move || manage>
                                 " "
-                                <button type="button" class="btn link" on:click=move |_| editing.set(true)>
+                                <button type="button" class="btn link" on:click=edit_description>
                                     {t(Key::EditDescription)}
                                 </button>
                             </Show>
@@ -275,8 +267,16 @@ fn EmailRow(
     let access = link
         .with_value(|l| l.access(&email).cloned())
         .unwrap_or_else(|| EmailAccess::new(email.clone(), false, false, false));
-    let asking = RwSignal::new(false);
-    let message = RwSignal::new(String::new());
+    // The invitation box, its message and the notification types stay open
+    // while each switch flipped in them is saved.
+    let key = link.with_value(|l| format!("email/{}/{}/{email}", l.account_id, l.contact_id));
+    let (asking, message, prefs_open) = kept(key, || {
+        (
+            RwSignal::new(false),
+            RwSignal::new(String::new()),
+            RwSignal::new(false),
+        )
+    });
     let email = StoredValue::new(email);
     // Applies `f` to this email's switches in the card's copy of the link
     // (so a second switch flipped before the first save is back builds on
@@ -361,7 +361,11 @@ fn EmailRow(
             </td>
             <td>
                 {switch(label(Key::SwitchNotify), access.notify, manage, move |on| update(&|a| a.notify = on))}
-                <details class="prefs">
+                <details
+                    class="prefs"
+                    prop:open=move || prefs_open.get()
+                    on:toggle=move |ev| prefs_open.set(event_target::<web_sys::Element>(&ev).has_attribute("open"))
+                >
                     <summary>{t(Key::NotifyTypes)}</summary>
                     {[
                         (t(Key::NotifyMessages), prefs.messages, (|p, on| p.messages = on) as fn(&mut NotifyPrefs, bool)),
@@ -457,6 +461,7 @@ fn CreateContact(account: Account, catalog: crate::domain::catalog::Catalog) -> 
     let ContactForms {
         creating: open,
         typed,
+        errors,
         ..
     } = forms();
     let NewContactInputs {
@@ -468,7 +473,6 @@ fn CreateContact(account: Account, catalog: crate::domain::catalog::Catalog) -> 
         notify,
         sync,
     } = typed;
-    let errors = RwSignal::new(ValidationErrors::default());
     let add = change(
         |store, (c, l, log): (Contact, Link, Vec<HistoryEntry>)| async move {
             store.add_contact(&c, &l, &log).await

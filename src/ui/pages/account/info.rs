@@ -12,7 +12,7 @@ use crate::error::AppError;
 use crate::i18n::{t, tf, Key};
 use crate::route::Route;
 use crate::ui::components::{
-    AddressFields, AddressForm, CustomFieldsGroup, ErrorBanner, TagList, TagPicker, TextField,
+    kept, use_kept, AddressFields, AddressForm, CustomFieldsGroup, ErrorBanner, TagList, TagPicker, TextField,
 };
 use crate::ui::services::{change, failure, now, use_services, BrowserIds};
 use leptos::prelude::*;
@@ -51,7 +51,7 @@ fn stamped(account: &Account, by: &str, changes: Vec<Change>) -> Vec<HistoryEntr
 #[component]
 fn AccountInfo(profile: Profile) -> impl IntoView {
     let services = use_services();
-    let editing = RwSignal::new(false);
+    let editing = kept("account-info/editing", || RwSignal::new(false));
     let save = save_account();
     let manage = services.may_manage();
     let account = StoredValue::new(profile.account.clone());
@@ -188,6 +188,49 @@ fn AccountFacts(account: Account, catalog: crate::domain::catalog::Catalog) -> i
     }
 }
 
+/// The key of the Edit account info form's kept state.
+const EDIT_FORM: &str = "account-info/form";
+
+/// The Edit account info form's inputs, filled from the account when the
+/// form opens.
+#[derive(Clone)]
+struct AccountForm {
+    kind: RwSignal<AccountType>,
+    name: RwSignal<String>,
+    company: RwSignal<String>,
+    address: AddressForm,
+    tags: RwSignal<Vec<crate::domain::ids::TagId>>,
+    team: RwSignal<Vec<MemberId>>,
+    template: RwSignal<Option<crate::domain::ids::TemplateId>>,
+    custom: Vec<(crate::domain::catalog::FieldDef, RwSignal<String>)>,
+    errors: RwSignal<ValidationErrors>,
+}
+
+impl AccountForm {
+    fn new(account: &Account, catalog: &crate::domain::catalog::Catalog) -> Self {
+        let form = AccountEdit::from_account(account);
+        Self {
+            kind: RwSignal::new(form.kind),
+            name: RwSignal::new(form.name.clone()),
+            company: RwSignal::new(form.company_name.clone()),
+            address: AddressForm::new(&form.address),
+            tags: RwSignal::new(form.tags.clone()),
+            team: RwSignal::new(form.team.clone()),
+            template: RwSignal::new(form.folder_template.clone()),
+            custom: catalog
+                .fields_for(FieldTarget::Account)
+                .map(|f| {
+                    (
+                        f.clone(),
+                        RwSignal::new(form.custom.get(&f.id).cloned().unwrap_or_default()),
+                    )
+                })
+                .collect(),
+            errors: RwSignal::new(ValidationErrors::default()),
+        }
+    }
+}
+
 #[component]
 fn EditAccount(
     account: Account,
@@ -195,24 +238,24 @@ fn EditAccount(
     editing: RwSignal<bool>,
 ) -> impl IntoView {
     let services = use_services();
-    let form = AccountEdit::from_account(&account);
-    let kind = RwSignal::new(form.kind);
-    let name = RwSignal::new(form.name.clone());
-    let company = RwSignal::new(form.company_name.clone());
-    let address = AddressForm::new(&form.address);
-    let tags = RwSignal::new(form.tags.clone());
-    let team = RwSignal::new(form.team.clone());
-    let template = RwSignal::new(form.folder_template.clone());
-    let custom: Vec<(crate::domain::catalog::FieldDef, RwSignal<String>)> = catalog
-        .fields_for(FieldTarget::Account)
-        .map(|f| {
-            (
-                f.clone(),
-                RwSignal::new(form.custom.get(&f.id).cloned().unwrap_or_default()),
-            )
-        })
-        .collect();
-    let errors = RwSignal::new(ValidationErrors::default());
+    // What is typed survives the view being built anew (a save, another
+    // tab's change) until the form is saved or cancelled.
+    let keep = use_kept();
+    let AccountForm {
+        kind,
+        name,
+        company,
+        address,
+        tags,
+        team,
+        template,
+        custom,
+        errors,
+    } = keep.get(EDIT_FORM, || AccountForm::new(&account, &catalog));
+    let close = move || {
+        keep.forget(EDIT_FORM);
+        editing.set(false);
+    };
     let save = save_account();
     let before = StoredValue::new(account);
     let cat = StoredValue::new(catalog.clone());
@@ -243,7 +286,7 @@ fn EditAccount(
                     let log = stamped(&before, &services.actor(), changes);
                     save.dispatch_local((before, after, log));
                 }
-                editing.set(false);
+                close();
             }
         }
     };
@@ -365,7 +408,7 @@ fn EditAccount(
             </div>
             <CustomFieldsGroup fields=custom.clone() errors />
             <div class="actions">
-                <button type="button" class="btn" on:click=move |_| editing.set(false)>
+                <button type="button" class="btn" on:click=move |_| close()>
                     {t(Key::Cancel)}
                 </button>
                 <button type="submit" class="btn primary">
@@ -387,9 +430,13 @@ fn Roles(profile: Profile) -> impl IntoView {
         );
     let catalog = StoredValue::new(profile.catalog.clone());
     let account = StoredValue::new(profile.account.clone());
-    let pick_role = RwSignal::new(String::new());
-    let pick_member = RwSignal::new(String::new());
-    let new_role = RwSignal::new(String::new());
+    let (pick_role, pick_member, new_role) = kept("roles", || {
+        (
+            RwSignal::new(String::new()),
+            RwSignal::new(String::new()),
+            RwSignal::new(String::new()),
+        )
+    });
     let assign = move |_| {
         let (role, member) = (pick_role.get_untracked(), pick_member.get_untracked());
         let (Some(role), Some(member)) = (RoleId::parse(&role), MemberId::parse(&member)) else {
@@ -485,7 +532,16 @@ fn Roles(profile: Profile) -> impl IntoView {
                     <label for="assign-role">{t(Key::RoleColumn)}</label>
                     <select id="assign-role" on:change=move |ev| pick_role.set(event_target_value(&ev))>
                         <option value="">{t(Key::ChooseRole)}</option>
-                        {profile.catalog.roles.iter().map(|r| view! { <option value=r.id.to_string()>{r.name.clone()}</option> }).collect_view()}
+                        {profile
+                            .catalog
+                            .roles
+                            .iter()
+                            .map(|r| {
+                                let id = r.id.to_string();
+                                let selected = pick_role.with_untracked(|p| p == &id);
+                                view! { <option value=id selected=selected>{r.name.clone()}</option> }
+                            })
+                            .collect_view()}
                     </select>
                 </div>
                 <div class="field">
@@ -496,7 +552,11 @@ fn Roles(profile: Profile) -> impl IntoView {
                             .catalog
                             .members
                             .iter()
-                            .map(|m| view! { <option value=m.id.to_string()>{m.name.clone()}</option> })
+                            .map(|m| {
+                                let id = m.id.to_string();
+                                let selected = pick_member.with_untracked(|p| p == &id);
+                                view! { <option value=id selected=selected>{m.name.clone()}</option> }
+                            })
                             .collect_view()}
                     </select>
                 </div>
@@ -548,7 +608,7 @@ fn LinkedAccounts(profile: Profile) -> impl IntoView {
 #[component]
 fn History(profile: Profile) -> impl IntoView {
     let total = profile.history.len();
-    let expanded = RwSignal::new(false);
+    let expanded = kept("history/expanded", || RwSignal::new(false));
     let entries = StoredValue::new(profile.history);
     view! {
         <section class="card" aria-labelledby="history-heading">

@@ -13,7 +13,7 @@ use crate::domain::{Account, AccountId, Contact, Link};
 use crate::i18n::{t, tf, tn, Key};
 use crate::route::{AccountTab, Route};
 use crate::store::StoreError;
-use crate::ui::components::{ErrorBanner, Loading, TagList};
+use crate::ui::components::{provide_kept, ErrorBanner, Loading, TagList};
 use crate::ui::services::{read, use_services};
 use leptos::prelude::*;
 
@@ -32,7 +32,7 @@ pub struct Profile {
 #[component]
 pub fn AccountPage(id: AccountId, tab: AccountTab) -> impl IntoView {
     let services = use_services();
-    contacts::provide_forms();
+    provide_kept();
     let profile = read(move |store| {
         let id = id.clone();
         async move {

@@ -9,7 +9,7 @@ use crate::domain::Timestamp;
 use crate::error::AppError;
 use crate::i18n::{t, tf, Key};
 use crate::route::{AccountTab, Route};
-use crate::ui::components::ErrorBanner;
+use crate::ui::components::{kept, ErrorBanner};
 use crate::ui::services::{change, failure, now, use_services, BrowserIds};
 use leptos::prelude::*;
 
@@ -28,9 +28,13 @@ pub fn Overview(profile: Profile) -> impl IntoView {
 fn Notes(profile: Profile) -> impl IntoView {
     let services = use_services();
     let account_id = profile.account.id.clone();
-    let draft = RwSignal::new(String::new());
-    let draft_error = RwSignal::new(None::<String>);
-    let expanded = RwSignal::new(false);
+    let (draft, draft_error, expanded) = kept("notes", || {
+        (
+            RwSignal::new(String::new()),
+            RwSignal::new(None::<String>),
+            RwSignal::new(false),
+        )
+    });
     let save = change(|store, note: Note| async move { store.save_note(&note).await });
     let delete = change(|store, note: Note| async move { store.delete_note(&note.id).await });
     let add = move |_| match check_note_text(&draft.get_untracked()) {
@@ -97,11 +101,20 @@ fn NoteItem(
     delete: Action<Note, Result<(), AppError>>,
     editable: bool,
 ) -> impl IntoView {
-    let editing = RwSignal::new(false);
-    let confirming = RwSignal::new(false);
-    let text = RwSignal::new(note.text.clone());
-    let error = RwSignal::new(None::<String>);
+    let (editing, confirming, text, error) = kept(format!("note/{}", note.id), || {
+        (
+            RwSignal::new(false),
+            RwSignal::new(false),
+            RwSignal::new(String::new()),
+            RwSignal::new(None::<String>),
+        )
+    });
     let note = StoredValue::new(note);
+    let edit = move |_| {
+        text.set(note.with_value(|n| n.text.clone()));
+        error.set(None);
+        editing.set(true);
+    };
     let field_id = format!("note-{}", note.with_value(|n| n.id.to_string()));
     let meta = note.with_value(|n| {
         let (by, date) = (crate::i18n::names::actor(&n.by), crate::i18n::date(n.created_at));
@@ -154,7 +167,7 @@ fn NoteItem(
                     when=move || confirming.get()
                     fallback=move || {
                         view! {
-                            <button type="button" class="btn link" on:click=move |_| editing.set(true)>
+                            <button type="button" class="btn link" on:click=edit>
                                 {t(Key::Edit)}
                             </button>
                             " "
@@ -222,7 +235,7 @@ fn LoginActivity(profile: Profile) -> impl IntoView {
     }
     crate::domain::sort::sort_by_key(&mut rows, |r| std::cmp::Reverse(r.at));
     let total = rows.len();
-    let expanded = RwSignal::new(false);
+    let expanded = kept("logins/expanded", || RwSignal::new(false));
     let rows = StoredValue::new(rows);
     view! {
         <section class="card" aria-labelledby="login-heading">
