@@ -761,6 +761,48 @@ impl Directory {
         })
     }
 
+    /// The contact rows whose name or an email contains every word of
+    /// `query` (accents and case aside), `keep` allows, in alphabetical
+    /// order, at most `limit` of them: the type-ahead of "Find a contact".
+    pub fn find_contacts(&self, query: &str, keep: impl Fn(u32) -> bool, limit: usize) -> Vec<u32> {
+        let query = normalize(query);
+        let words: Vec<&str> = query.split_whitespace().collect();
+        if words.is_empty() {
+            return Vec::new();
+        }
+        let mut rows: Vec<u32> = (0..self.contacts.len() as u32)
+            .filter(|&j| {
+                let (key, _) = self.contact_search_key(j);
+                words.iter().all(|w| key.contains(w))
+            })
+            .filter(|&j| keep(j))
+            .collect();
+        self.sort_contacts(&mut rows);
+        rows.truncate(limit);
+        rows
+    }
+
+    /// The account rows whose name contains every word of `query` (accents
+    /// and case aside), `keep` allows, in alphabetical order, at most `limit`
+    /// of them.
+    pub fn find_accounts(&self, query: &str, keep: impl Fn(u32) -> bool, limit: usize) -> Vec<u32> {
+        let query = normalize(query);
+        let words: Vec<&str> = query.split_whitespace().collect();
+        if words.is_empty() {
+            return Vec::new();
+        }
+        let mut rows: Vec<u32> = (0..self.accounts.len() as u32)
+            .filter(|&i| {
+                let key = self.account_key(i);
+                words.iter().all(|w| key.contains(w))
+            })
+            .filter(|&i| keep(i))
+            .collect();
+        self.sort_accounts_by(&mut rows, |r| r);
+        rows.truncate(limit);
+        rows
+    }
+
     /// The (account, contact) rows link `i` joins ([`NONE`] when missing).
     pub fn link_ends(&self, i: u32) -> (u32, u32) {
         self.links
@@ -1149,6 +1191,84 @@ mod tests {
             back.contact_search_key(1).0.ends_with("kate.smith@example.com"),
             "{kate:?}"
         );
+    }
+
+    #[test]
+    fn find_matches_every_word_in_names_and_emails_alphabetically() {
+        let mut c = fixtures::sample(6, 1);
+        let names = [
+            ("Zoë", "Ortega", "zoe@ortega.example"),
+            ("Ana", "Ștefan", "ana@stefan.example"),
+            ("Ștefan", "Popa", "office@popa.example"),
+            ("Mara", "Zinn", "mara@zinn.example"),
+            ("Bob", "Stefani", "bob@work.example"),
+            ("Eve", "Hall", "eve@hall.example"),
+        ];
+        for (contact, (first, last, email)) in c.contacts.iter_mut().zip(names) {
+            contact.first_name = first.into();
+            contact.middle_name = String::new();
+            contact.last_name = last.into();
+            contact.emails = vec![crate::domain::Email::parse(email).unwrap()];
+        }
+        let accounts = [
+            "Ștefan Müller SRL",
+            "Stefan & Sons",
+            "Müller Bakery",
+            "Hall Partners",
+            "Ortega LLC",
+            "Zinn GmbH",
+        ];
+        for (account, name) in c.accounts.iter_mut().zip(accounts) {
+            account.name = name.into();
+        }
+        let d = Directory::of(&c.accounts, &c.contacts, &c.links);
+        let names_of =
+            |rows: Vec<u32>| -> Vec<String> { rows.into_iter().map(|j| d.contact_display_name(j)).collect() };
+        // Without accents, in any case, in a name or an email; by last name.
+        assert_eq!(
+            names_of(d.find_contacts("STEF", |_| true, 8)),
+            ["Ștefan Popa", "Ana Ștefan", "Bob Stefani"]
+        );
+        assert_eq!(names_of(d.find_contacts("zoe", |_| true, 8)), ["Zoë Ortega"]);
+        assert_eq!(
+            names_of(d.find_contacts(" popa.example ", |_| true, 8)),
+            ["Ștefan Popa"]
+        );
+        // Every word must match, each anywhere.
+        assert_eq!(
+            names_of(d.find_contacts("ana stefan", |_| true, 8)),
+            ["Ana Ștefan"]
+        );
+        assert!(d.find_contacts("ana zinn", |_| true, 8).is_empty());
+        // Nothing for an empty query; `keep` and `limit` apply.
+        assert!(d.find_contacts("  ", |_| true, 8).is_empty());
+        let bob = d.find_contacts("bob", |_| true, 8)[0];
+        assert_eq!(
+            names_of(d.find_contacts("stef", |j| j != bob, 8)),
+            ["Ștefan Popa", "Ana Ștefan"]
+        );
+        assert_eq!(names_of(d.find_contacts("stef", |_| true, 1)), ["Ștefan Popa"]);
+
+        let accounts_of =
+            |rows: Vec<u32>| -> Vec<&str> { rows.into_iter().map(|i| d.account_name(i)).collect() };
+        assert_eq!(
+            accounts_of(d.find_accounts("muller", |_| true, 8)),
+            ["Müller Bakery", "Ștefan Müller SRL"]
+        );
+        assert_eq!(
+            accounts_of(d.find_accounts("stefan", |_| true, 8)),
+            ["Stefan & Sons", "Ștefan Müller SRL"]
+        );
+        assert_eq!(
+            accounts_of(d.find_accounts("stefan srl", |_| true, 8)),
+            ["Ștefan Müller SRL"]
+        );
+        let sons = d.find_accounts("sons", |_| true, 8)[0];
+        assert_eq!(
+            accounts_of(d.find_accounts("stefan", |i| i != sons, 8)),
+            ["Ștefan Müller SRL"]
+        );
+        assert!(d.find_accounts("", |_| true, 8).is_empty());
     }
 
     #[test]

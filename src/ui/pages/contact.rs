@@ -7,8 +7,7 @@ use crate::bundle::vcard;
 use crate::domain::catalog::{Catalog, FieldTarget};
 use crate::domain::edit::ContactEdit;
 use crate::domain::history::{self, Change};
-use crate::domain::search::normalize;
-use crate::domain::{Account, Contact, ContactId, EmailAccess, Link, ValidationErrors};
+use crate::domain::{Account, AccountId, Contact, ContactId, EmailAccess, Link, ValidationErrors};
 use crate::i18n::{t, tf, tn, Key};
 use crate::route::Route;
 use crate::store::StoreError;
@@ -446,35 +445,40 @@ fn ContactAccounts(details: Details) -> impl IntoView {
     let (picking, query) = kept("accounts/link", || {
         (RwSignal::new(false), RwSignal::new(String::new()))
     });
-    let all = read(move |store| {
-        let wanted = picking.get();
-        async move {
-            if wanted {
-                store.accounts().await
-            } else {
-                Ok(Vec::new())
-            }
+    // Accounts are looked up in the directory the Clients lists share
+    // (asked for once the picker opens), not read from the store: 50,000
+    // accounts took seconds to read, again after every save.
+    Effect::new(move |_| {
+        if picking.get() {
+            services.want_directory();
         }
     });
     let linked = StoredValue::new(linked);
     let candidates = move || {
-        let q = normalize(&query.get());
-        if q.is_empty() {
-            return Vec::new();
-        }
-        all.get()
-            .and_then(|r| r.ok())
-            .unwrap_or_default()
-            .into_iter()
-            .filter(|a| !linked.with_value(|l| l.contains(&a.id)) && services.may_see(a))
-            .filter(|a| normalize(&a.name).contains(&q))
-            .take(8)
-            .collect::<Vec<_>>()
+        let q = query.get();
+        let viewer = services.limited_viewer();
+        services.directory.with(|d| match d {
+            Some(Some(Ok(dir))) => dir
+                .find_accounts(
+                    &q,
+                    |i| {
+                        viewer.as_ref().is_none_or(|m| dir.account_has_member(i, m))
+                            && dir
+                                .account_id(i)
+                                .is_some_and(|id| !linked.with_value(|l| l.contains(&id)))
+                    },
+                    8,
+                )
+                .into_iter()
+                .filter_map(|i| Some((dir.account_id(i)?, dir.account_name(i).to_owned())))
+                .collect::<Vec<_>>(),
+            _ => Vec::new(),
+        })
     };
-    let link_to = move |a: Account| {
+    let link_to = move |account: AccountId| {
         let c = contact.get_value();
         let l = Link {
-            account_id: a.id.clone(),
+            account_id: account.clone(),
             contact_id: c.id.clone(),
             description: String::new(),
             signer_priority: None,
@@ -486,7 +490,7 @@ fn ContactAccounts(details: Details) -> impl IntoView {
         };
         let log = history::entries(
             &mut BrowserIds,
-            &a.id,
+            &account,
             now(),
             &services.actor(),
             vec![Change::ContactLinked {
@@ -550,17 +554,22 @@ fn ContactAccounts(details: Details) -> impl IntoView {
                 >
                     <div class="sub-form">
                         <TextField id="link-account-query" label=t(Key::FindAccountByName) value=query />
+                        {move || match services.directory.with(|d| d.clone().flatten()) {
+                            Some(Err(e)) => Some(view! { <ErrorBanner error=e /> }.into_any()),
+                            None => Some(view! { <Loading /> }.into_any()),
+                            Some(Ok(_)) => None,
+                        }}
                         <ul class="item-list" aria-live="polite">
                             {move || {
                                 candidates()
                                     .into_iter()
-                                    .map(|a| {
-                                        let label = tf(Key::LinkTo, &[("name", &a.name)]);
+                                    .map(|(id, name)| {
+                                        let label = tf(Key::LinkTo, &[("name", &name)]);
                                         view! {
                                             <li>
-                                                {a.name.clone()}
+                                                {name}
                                                 " "
-                                                <button type="button" class="btn link" on:click=move |_| link_to(a.clone())>
+                                                <button type="button" class="btn link" on:click=move |_| link_to(id.clone())>
                                                     {label}
                                                 </button>
                                             </li>
