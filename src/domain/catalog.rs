@@ -1,7 +1,7 @@
 //! The practice's own lists, managed in Settings: tags, team members, account
 //! roles, custom field definitions and folder templates.
 
-use super::account::Account;
+use super::account::{Account, RoleAssignment};
 use super::contact::Contact;
 use super::ids::{FieldId, MemberId, RoleId, TagId, TemplateId};
 use super::search::normalize;
@@ -592,42 +592,77 @@ impl Uses {
     }
 }
 
-/// For every catalog item in use, how many accounts and contacts use it
-/// (keyed by the item's id). Items nobody uses are absent.
-pub fn uses<'a>(
-    accounts: impl IntoIterator<Item = &'a Account>,
-    contacts: impl IntoIterator<Item = &'a Contact>,
-) -> BTreeMap<String, Uses> {
-    let mut out: BTreeMap<String, Uses> = BTreeMap::new();
-    for a in accounts {
+/// What an account or a contact uses of the catalog, and nothing else: all
+/// Settings needs of every record to count uses. It reads a stored account
+/// or contact as it is (the same field names, every one optional; a contact
+/// has no team, roles or template), so counting never builds whole records.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+pub struct Refs {
+    #[serde(default)]
+    pub tags: Vec<TagId>,
+    #[serde(default)]
+    pub team: Vec<MemberId>,
+    #[serde(default)]
+    pub roles: Vec<RoleAssignment>,
+    #[serde(default)]
+    pub custom: BTreeMap<FieldId, String>,
+    #[serde(default)]
+    pub folder_template: Option<TemplateId>,
+}
+
+impl Refs {
+    pub fn of_account(a: &Account) -> Self {
+        Self {
+            tags: a.tags.clone(),
+            team: a.team.clone(),
+            roles: a.roles.clone(),
+            custom: a.custom.clone(),
+            folder_template: a.folder_template.clone(),
+        }
+    }
+
+    pub fn of_contact(c: &Contact) -> Self {
+        Self {
+            tags: c.tags.clone(),
+            custom: c.custom.clone(),
+            ..Self::default()
+        }
+    }
+
+    /// The ids of the catalog items used, each once.
+    fn ids(&self) -> BTreeSet<&str> {
         let mut ids: BTreeSet<&str> = BTreeSet::new();
-        ids.extend(a.tags.iter().map(|t| t.as_str()));
-        ids.extend(a.team.iter().map(|m| m.as_str()));
-        for r in &a.roles {
+        ids.extend(self.tags.iter().map(|t| t.as_str()));
+        ids.extend(self.team.iter().map(|m| m.as_str()));
+        for r in &self.roles {
             ids.insert(r.role.as_str());
             ids.insert(r.member.as_str());
         }
         ids.extend(
-            a.custom
+            self.custom
                 .iter()
                 .filter(|(_, v)| !v.trim().is_empty())
                 .map(|(f, _)| f.as_str()),
         );
-        ids.extend(a.folder_template.as_ref().map(|t| t.as_str()));
-        for id in ids {
+        ids.extend(self.folder_template.as_ref().map(|t| t.as_str()));
+        ids
+    }
+}
+
+/// For every catalog item in use, how many accounts and contacts use it
+/// (keyed by the item's id). Items nobody uses are absent.
+pub fn uses<'a>(
+    accounts: impl IntoIterator<Item = &'a Refs>,
+    contacts: impl IntoIterator<Item = &'a Refs>,
+) -> BTreeMap<String, Uses> {
+    let mut out: BTreeMap<String, Uses> = BTreeMap::new();
+    for a in accounts {
+        for id in a.ids() {
             out.entry(id.to_owned()).or_default().accounts += 1;
         }
     }
     for c in contacts {
-        let mut ids: BTreeSet<&str> = BTreeSet::new();
-        ids.extend(c.tags.iter().map(|t| t.as_str()));
-        ids.extend(
-            c.custom
-                .iter()
-                .filter(|(_, v)| !v.trim().is_empty())
-                .map(|(f, _)| f.as_str()),
-        );
-        for id in ids {
+        for id in c.ids() {
             out.entry(id.to_owned()).or_default().contacts += 1;
         }
     }
@@ -638,8 +673,8 @@ pub fn uses<'a>(
 /// (to see which dropdown options are in use).
 pub fn field_values<'a>(
     field: &FieldId,
-    accounts: impl IntoIterator<Item = &'a Account>,
-    contacts: impl IntoIterator<Item = &'a Contact>,
+    accounts: impl IntoIterator<Item = &'a Refs>,
+    contacts: impl IntoIterator<Item = &'a Refs>,
 ) -> BTreeMap<String, usize> {
     let mut out = BTreeMap::new();
     let account_values = accounts.into_iter().filter_map(|a| a.custom.get(field));
@@ -934,14 +969,11 @@ mod tests {
         assert_eq!(labels, ["ein", "Zip", "SSN"]);
     }
 
-    #[test]
-    fn uses_count_every_record_once() {
-        use crate::domain::account::{AccountType, Address, RoleAssignment};
+    /// An account that uses nothing of the catalog.
+    fn bare_account(ids: &mut SeededIds) -> Account {
+        use crate::domain::account::{AccountType, Address};
         use crate::domain::time::Timestamp;
-        let mut ids = SeededIds::new(8);
-        let (tag, member, role, field, template): (TagId, MemberId, RoleId, FieldId, TemplateId) =
-            (ids.id(), ids.id(), ids.id(), ids.id(), ids.id());
-        let account = |ids: &mut SeededIds| Account {
+        Account {
             id: ids.id(),
             name: "A".into(),
             kind: AccountType::Individual,
@@ -956,8 +988,17 @@ mod tests {
             archived: false,
             created_at: Timestamp(0),
             updated_at: Timestamp(0),
-        };
-        let mut a = account(&mut ids);
+        }
+    }
+
+    #[test]
+    fn uses_count_every_record_once() {
+        use crate::domain::account::{Address, RoleAssignment};
+        use crate::domain::time::Timestamp;
+        let mut ids = SeededIds::new(8);
+        let (tag, member, role, field, template): (TagId, MemberId, RoleId, FieldId, TemplateId) =
+            (ids.id(), ids.id(), ids.id(), ids.id(), ids.id());
+        let mut a = bare_account(&mut ids);
         a.tags.push(tag.clone());
         a.team.push(member.clone());
         a.roles.push(RoleAssignment {
@@ -966,10 +1007,10 @@ mod tests {
         });
         a.custom.insert(field.clone(), "Monthly".into());
         a.folder_template = Some(template.clone());
-        let mut b = account(&mut ids);
+        let mut b = bare_account(&mut ids);
         b.custom.insert(field.clone(), "Monthly".into());
         b.tags.push(tag.clone());
-        let mut c = account(&mut ids);
+        let mut c = bare_account(&mut ids);
         c.custom.insert(field.clone(), " ".into());
         let contact = Contact {
             id: ids.id(),
@@ -985,7 +1026,8 @@ mod tests {
             created_at: Timestamp(0),
             updated_at: Timestamp(0),
         };
-        let accounts = [a, b, c];
+        let accounts: Vec<Refs> = [a, b, c].iter().map(Refs::of_account).collect();
+        let contact = Refs::of_contact(&contact);
         let found = uses(&accounts, [&contact]);
         let of = |id: &str| found.get(id).copied().unwrap_or_default();
         assert_eq!(
@@ -1023,5 +1065,29 @@ mod tests {
             field_values(&field, &accounts, [&contact]),
             BTreeMap::from([("Monthly".to_owned(), 2), ("Yearly".to_owned(), 1)])
         );
+    }
+
+    #[test]
+    fn refs_read_from_a_stored_account_or_contact_are_what_it_uses() {
+        let mut ids = SeededIds::new(9);
+        let mut a = bare_account(&mut ids);
+        a.tags.push(ids.id());
+        a.team.push(ids.id());
+        a.roles.push(crate::domain::account::RoleAssignment {
+            role: ids.id(),
+            member: ids.id(),
+        });
+        a.custom.insert(ids.id(), "Monthly".into());
+        a.folder_template = Some(ids.id());
+        let json = serde_json::to_string(&a).unwrap();
+        let read: Refs = serde_json::from_str(&json).unwrap();
+        assert_eq!(read, Refs::of_account(&a));
+        // Tag, team member, role and its member, field, template.
+        assert_eq!(read.ids().len(), 6);
+        // A contact's record has none of an account's references.
+        let contact = r#"{"id":"c1","first_name":"K","last_name":"S","tags":["t1"],"custom":{"f1":"x"},"emails":[],"created_at":0,"updated_at":0}"#;
+        let read: Refs = serde_json::from_str(contact).unwrap();
+        assert_eq!(read.tags.len(), 1);
+        assert!(read.team.is_empty() && read.roles.is_empty() && read.folder_template.is_none());
     }
 }

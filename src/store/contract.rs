@@ -4,7 +4,9 @@
 //! headless Chromium for IndexedDB). Test support, not used by the app.
 
 use super::{Backend, Missing, Repo, StoreError};
-use crate::domain::catalog::{CatalogItem, FieldDef, FieldKind, FieldTarget, Tag, TeamMember, TeamRole};
+use crate::domain::catalog::{
+    uses, CatalogItem, FieldDef, FieldKind, FieldTarget, Refs, Tag, TeamMember, TeamRole,
+};
 use crate::domain::history::{self, Change};
 use crate::domain::ids::{IdSource, SeededIds};
 use crate::domain::new_account::ContactDraft;
@@ -696,6 +698,15 @@ pub async fn catalog_items_are_checked_and_deleting_removes_every_use<B: Backend
         store.update_account(&new.account, &tagged, &[]).await,
         "tag the account",
     );
+    // What Settings counts: each record's references, read without the rest.
+    let (accounts, contacts) = ok(store.catalog_refs().await, "refs");
+    assert_eq!(accounts, vec![Refs::of_account(&tagged)]);
+    let stored = ok(store.contacts().await, "contacts");
+    assert_eq!(contacts, stored.iter().map(Refs::of_contact).collect::<Vec<_>>());
+    let counted = uses(&accounts, &contacts);
+    assert_eq!(counted.get(vip.id.as_str()).map(|u| u.accounts), Some(1));
+    assert_eq!(counted.get(ann.id.as_str()).map(|u| u.accounts), Some(1));
+    assert_eq!(counted.get(field.id.as_str()).map(|u| u.accounts), Some(1));
 
     ok(store.delete_catalog_item(vip.id.as_str()).await, "delete tag");
     ok(store.delete_catalog_item(ann.id.as_str()).await, "delete member");
@@ -710,6 +721,8 @@ pub async fn catalog_items_are_checked_and_deleting_removes_every_use<B: Backend
         Err(StoreError::Rejected(_))
     ));
     assert_eq!(ok(store.catalog().await, "catalog").members, vec![owner]);
+    let (accounts, _) = ok(store.catalog_refs().await, "refs after the deletes");
+    assert!(uses(&accounts, &[]).is_empty());
 }
 
 pub async fn catalog_edits_name_the_version_they_started_from<B: Backend>(store: &Repo<B>) {

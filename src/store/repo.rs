@@ -11,7 +11,7 @@ use crate::bundle::vcard::import::{OnMatch, VcardChecked};
 use crate::bundle::vcard::{self, VcardFile};
 use crate::bundle::Contents;
 use crate::domain::backup::{BackupState, RemindAfter};
-use crate::domain::catalog::{Catalog, CatalogItem, TeamRole};
+use crate::domain::catalog::{Catalog, CatalogItem, Refs, TeamRole};
 use crate::domain::contact_merge::{self, MergeChoices, MergeOutcome};
 use crate::domain::directory::{Directory, Rows};
 use crate::domain::history::{self, Change, HistoryEntry};
@@ -901,6 +901,16 @@ impl<B: Backend> Repo<B> {
 
     pub async fn catalog(&self) -> Result<Catalog, StoreError> {
         catalog_in(&self.backend.read(&[s::CATALOG])?).await
+    }
+
+    /// What every account and every contact uses of the catalog (in no
+    /// particular order): read from the records without building them
+    /// whole, for counting uses in Settings.
+    pub async fn catalog_refs(&self) -> Result<(Vec<Refs>, Vec<Refs>), StoreError> {
+        let tx = self.backend.read(&[s::ACCOUNTS, s::CONTACTS])?;
+        let accounts = tx.all::<Refs>(s::ACCOUNTS);
+        let contacts = tx.all::<Refs>(s::CONTACTS);
+        Ok((accounts.await?, contacts.await?))
     }
 
     /// An account's history, newest first.

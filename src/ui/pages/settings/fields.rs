@@ -88,7 +88,7 @@ fn FieldList(page: Page, target: FieldTarget) -> impl IntoView {
                                 <td>
                                     {
                                         let id = field.id.clone();
-                                        move || crate::i18n::names::uses(&page.uses_of(id.as_str()))
+                                        move || page.uses_text(id.as_str())
                                     }
                                 </td>
                                 <td class="row-actions">
@@ -103,8 +103,17 @@ fn FieldList(page: Page, target: FieldTarget) -> impl IntoView {
                 open.get()
                     .map(|o| match o {
                         Open::Delete(item) => view! { <ConfirmDelete page item /> }.into_any(),
+                        // Whether the field holds values decides what may change:
+                        // its form waits for the references to be read.
                         Open::Edit(CatalogItem::Field(f)) => {
-                            view! { <FieldForm page target before=Some(f) /> }.into_any()
+                            (move || {
+                                if page.counted.get() {
+                                    view! { <FieldForm page target before=Some(f.clone()) /> }.into_any()
+                                } else {
+                                    view! { <crate::ui::components::Loading /> }.into_any()
+                                }
+                            })
+                                .into_any()
                         }
                         _ => view! { <FieldForm page target before=None /> }.into_any(),
                     })
@@ -128,11 +137,12 @@ fn FieldForm(page: Page, target: FieldTarget, before: Option<FieldDef>) -> impl 
     });
     // Values already stored keep their meaning: a field that holds values
     // keeps its type.
+    // (The form of a stored field opens once they are read: see `FieldsSection`.)
     let stored = before
         .as_ref()
         .and_then(|f| {
-            page.data
-                .with_untracked(|d| d.as_ref().map(|d| field_values(&f.id, &d.accounts, &d.contacts)))
+            page.refs
+                .with_untracked(|r| r.as_ref().map(|r| field_values(&f.id, &r.accounts, &r.contacts)))
         })
         .unwrap_or_default();
     let locked = !stored.is_empty();

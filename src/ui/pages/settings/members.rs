@@ -104,13 +104,10 @@ fn MemberRow(page: Page, member: TeamMember) -> impl IntoView {
     let name = member.name.clone();
     let assigned = {
         let id = id.clone();
-        move || {
-            let uses = page.uses_of(id.as_str());
-            if uses.is_none() {
-                t(Key::NoAccounts).to_owned()
-            } else {
-                crate::i18n::names::uses(&uses)
-            }
+        move || match page.uses_of(id.as_str()) {
+            None => t(Key::Loading).to_owned(),
+            Some(uses) if uses.is_none() => t(Key::NoAccounts).to_owned(),
+            Some(uses) => crate::i18n::names::uses(&uses),
         }
     };
     view! {

@@ -21,8 +21,8 @@ mod tags;
 mod templates;
 mod widgets;
 
-use crate::domain::catalog::{uses, Catalog, CatalogItem, FieldTarget, TeamRole, Uses};
-use crate::domain::{Account, Contact, ValidationErrors};
+use crate::domain::catalog::{uses, Catalog, CatalogItem, FieldTarget, Refs, TeamRole, Uses};
+use crate::domain::ValidationErrors;
 use crate::error::AppError;
 use crate::i18n::{t, tf, Key};
 use crate::store::StoreError;
@@ -32,13 +32,19 @@ use leptos::prelude::*;
 use std::collections::BTreeMap;
 use widgets::focus_later;
 
-/// What Settings shows: the catalog, plus the accounts and contacts needed
-/// to say how many records use each item.
+/// What Settings shows: the catalog.
 #[derive(Clone, Debug, PartialEq)]
 struct Snapshot {
     catalog: Catalog,
-    accounts: Vec<Account>,
-    contacts: Vec<Contact>,
+}
+
+/// What every account and contact uses of the catalog, to say how many
+/// records use each item. Read apart from the catalog, which the page shows
+/// at once: at 100,000 contacts reading them takes seconds.
+#[derive(Clone, Debug, PartialEq)]
+struct Counted {
+    accounts: Vec<Refs>,
+    contacts: Vec<Refs>,
 }
 
 /// The sections of the page (custom fields have one list per target).
@@ -132,8 +138,13 @@ struct Page {
     /// The last data loaded (kept while a reload is under way, so nothing
     /// on the page is redrawn until the new data is there).
     data: RwSignal<Option<Snapshot>>,
-    /// Uses of every item, counting the accounts the viewer may see.
-    uses: Memo<BTreeMap<String, Uses>>,
+    /// The last references read (kept while a reload is under way).
+    refs: RwSignal<Option<Counted>>,
+    /// Whether the references have been read once.
+    counted: Memo<bool>,
+    /// Uses of every item, counting the accounts the viewer may see; `None`
+    /// until the references are read.
+    uses: Memo<Option<BTreeMap<String, Uses>>>,
     open: RwSignal<Option<Open>>,
     errors: RwSignal<ValidationErrors>,
     banner: RwSignal<Option<String>>,
@@ -152,8 +163,16 @@ impl Page {
         self.data.with(|d| d.as_ref().map(|d| f(&d.catalog)))
     }
 
-    fn uses_of(&self, id: &str) -> Uses {
-        self.uses.with(|u| u.get(id).copied().unwrap_or_default())
+    /// How many accounts and contacts use an item; `None` while counting.
+    fn uses_of(&self, id: &str) -> Option<Uses> {
+        self.uses
+            .with(|u| u.as_ref().map(|u| u.get(id).copied().unwrap_or_default()))
+    }
+
+    /// "2 accounts, 1 contact", or "Loading…" while counting.
+    fn uses_text(&self, id: &str) -> String {
+        self.uses_of(id)
+            .map_or_else(|| t(Key::Loading).to_owned(), |u| crate::i18n::names::uses(&u))
     }
 
     /// The problem with one field of the open form.
@@ -233,20 +252,27 @@ pub fn SettingsPage() -> impl IntoView {
     let services = use_services();
     let loaded = read(|store| async move {
         let catalog = store.catalog().await?;
-        let accounts = store.accounts().await?;
-        let contacts = store.contacts().await?;
-        Ok::<_, StoreError>(Snapshot {
-            catalog,
-            accounts,
-            contacts,
-        })
+        Ok::<_, StoreError>(Snapshot { catalog })
+    });
+    let read_refs = read(|store| async move {
+        let (accounts, contacts) = store.catalog_refs().await?;
+        Ok::<_, StoreError>(Counted { accounts, contacts })
     });
     let data = RwSignal::new(None::<Snapshot>);
+    let refs = RwSignal::new(None::<Counted>);
+    Effect::new(move |_| {
+        if let Some(Ok(counted)) = read_refs.get() {
+            refs.set(Some(counted));
+        }
+    });
     let uses = Memo::new(move |_| {
-        data.with(|d| {
-            d.as_ref()
-                .map(|d| uses(d.accounts.iter().filter(|a| services.may_see(a)), &d.contacts))
-                .unwrap_or_default()
+        refs.with(|r| {
+            r.as_ref().map(|r| {
+                uses(
+                    r.accounts.iter().filter(|a| services.may_see_team(&a.team)),
+                    &r.contacts,
+                )
+            })
         })
     });
     let save = Action::new_local(move |s: &Save| {
@@ -271,6 +297,8 @@ pub fn SettingsPage() -> impl IntoView {
     let page = Page {
         services,
         data,
+        refs,
+        counted: Memo::new(move |_| refs.with(Option::is_some)),
         uses,
         open: RwSignal::new(None),
         errors: RwSignal::new(ValidationErrors::default()),
@@ -361,9 +389,9 @@ pub fn SettingsPage() -> impl IntoView {
         <p class="status-line" role="status">
             {move || page.status.get()}
         </p>
-        {move || match loaded.get() {
-            Some(Err(e)) => Some(view! { <ErrorBanner error=e /> }.into_any()),
-            None if data.with(Option::is_none) => Some(view! { <Loading /> }.into_any()),
+        {move || match (loaded.get(), read_refs.get()) {
+            (Some(Err(e)), _) | (_, Some(Err(e))) => Some(view! { <ErrorBanner error=e /> }.into_any()),
+            (None, _) if data.with(Option::is_none) => Some(view! { <Loading /> }.into_any()),
             _ => None,
         }}
         <Show when=move || data.with(Option::is_some)>

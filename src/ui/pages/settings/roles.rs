@@ -45,7 +45,7 @@ pub(super) fn RolesSection(page: Page) -> impl IntoView {
                                 <td>
                                     {
                                         let id = role.id.clone();
-                                        move || crate::i18n::names::uses(&page.uses_of(id.as_str()))
+                                        move || page.uses_text(id.as_str())
                                     }
                                 </td>
                                 <td class="row-actions">

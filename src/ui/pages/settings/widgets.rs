@@ -159,22 +159,31 @@ pub fn Editor(
 /// Asks before deleting an item, saying what deleting it changes.
 #[component]
 pub fn ConfirmDelete(page: Page, item: crate::domain::catalog::CatalogItem) -> impl IntoView {
-    let uses = page.uses_of(item.id());
     let what = super::item_what(&item);
-    let used = names::uses(&uses);
-    let consequence = match &item {
-        crate::domain::catalog::CatalogItem::Template(_) if !uses.is_none() => tf(
-            Key::DeleteTemplateConsequence,
-            &[("uses", &used), ("folder", t(Key::DefaultFolder))],
-        ),
-        crate::domain::catalog::CatalogItem::Field(_) if !uses.is_none() => {
-            tf(Key::DeleteFieldConsequence, &[("uses", &used)])
+    // Until the uses are counted, it says so and the delete waits.
+    let counting = move || !page.counted.get();
+    let consequence = {
+        let item = item.clone();
+        move || {
+            let Some(uses) = page.uses_of(item.id()) else {
+                return t(Key::Loading).to_owned();
+            };
+            let used = names::uses(&uses);
+            match &item {
+                crate::domain::catalog::CatalogItem::Template(_) if !uses.is_none() => tf(
+                    Key::DeleteTemplateConsequence,
+                    &[("uses", &used), ("folder", t(Key::DefaultFolder))],
+                ),
+                crate::domain::catalog::CatalogItem::Field(_) if !uses.is_none() => {
+                    tf(Key::DeleteFieldConsequence, &[("uses", &used)])
+                }
+                crate::domain::catalog::CatalogItem::Member(_) if !uses.is_none() => {
+                    tf(Key::DeleteMemberConsequence, &[("uses", &used)])
+                }
+                _ if !uses.is_none() => tf(Key::DeleteItemConsequence, &[("uses", &used)]),
+                _ => t(Key::DeleteUnused).to_owned(),
+            }
         }
-        crate::domain::catalog::CatalogItem::Member(_) if !uses.is_none() => {
-            tf(Key::DeleteMemberConsequence, &[("uses", &used)])
-        }
-        _ if !uses.is_none() => tf(Key::DeleteItemConsequence, &[("uses", &used)]),
-        _ => t(Key::DeleteUnused).to_owned(),
     };
     let pending = page.delete.pending();
     let confirm_label = tf(Key::DeleteWhat, &[("what", &what)]);
@@ -200,7 +209,7 @@ pub fn ConfirmDelete(page: Page, item: crate::domain::catalog::CatalogItem) -> i
                 <button
                     type="button"
                     class="btn danger-fill"
-                    disabled=move || pending.get()
+                    disabled=move || pending.get() || counting()
                     on:click=move |_| page.confirm_delete(item.clone())
                 >
                     {confirm_label}
