@@ -184,6 +184,151 @@ impl ContactEdit {
     }
 }
 
+/// A form saved over a record that changed since the form was opened:
+/// each value the practitioner changed is taken as typed, every other value
+/// as it is stored now, so a change saved meanwhile (in another tab, or by
+/// another control on the page) is kept. A value changed both here and
+/// there, in different ways, is a conflict: it is named, and taken as typed.
+struct Rebase<'a> {
+    conflicts: Vec<&'a str>,
+}
+
+impl<'a> Rebase<'a> {
+    fn value<T: PartialEq + Clone>(&mut self, name: &'a str, base: &T, typed: &T, current: &T) -> T {
+        if typed == base {
+            return current.clone();
+        }
+        if current != base && current != typed {
+            self.conflicts.push(name);
+        }
+        typed.clone()
+    }
+
+    /// Custom values field by field (a field set only here and one set only
+    /// there are both kept).
+    fn custom(
+        &mut self,
+        base: &'a BTreeMap<FieldId, String>,
+        typed: &'a BTreeMap<FieldId, String>,
+        current: &'a BTreeMap<FieldId, String>,
+    ) -> BTreeMap<FieldId, String> {
+        let mut out = BTreeMap::new();
+        let ids: std::collections::BTreeSet<&FieldId> =
+            base.keys().chain(typed.keys()).chain(current.keys()).collect();
+        for id in ids {
+            let (b, t, c) = (base.get(id), typed.get(id), current.get(id));
+            if let Some(v) = self.value(id.as_str(), &b, &t, &c) {
+                out.insert(id.clone(), v.clone());
+            }
+        }
+        out
+    }
+
+    /// An address part by part.
+    fn address(&mut self, base: &Address, typed: &Address, current: &Address) -> Address {
+        Address {
+            street: self.value("address.street", &base.street, &typed.street, &current.street),
+            city: self.value("address.city", &base.city, &typed.city, &current.city),
+            state: self.value("address.state", &base.state, &typed.state, &current.state),
+            postal_code: self.value(
+                "address.postal_code",
+                &base.postal_code,
+                &typed.postal_code,
+                &current.postal_code,
+            ),
+            country: self.value("address.country", &base.country, &typed.country, &current.country),
+        }
+    }
+
+    /// A set (tags, team): what is stored now, with what was added here and
+    /// without what was taken away here. Never a conflict.
+    fn set<T: PartialEq + Clone>(base: &[T], typed: &[T], current: &[T]) -> Vec<T> {
+        let mut out: Vec<T> = current
+            .iter()
+            .filter(|x| typed.contains(x) || !base.contains(x))
+            .cloned()
+            .collect();
+        for x in typed {
+            if !base.contains(x) && !out.contains(x) {
+                out.push(x.clone());
+            }
+        }
+        out
+    }
+
+    fn done<T>(self, merged: T) -> (T, Vec<String>) {
+        (merged, self.conflicts.into_iter().map(str::to_owned).collect())
+    }
+}
+
+impl AccountEdit {
+    /// This form, opened on `base`, as it applies to `current` (see
+    /// [`Rebase`]), and the names of the values changed both here and there.
+    pub fn rebase(&self, base: &AccountEdit, current: &AccountEdit) -> (AccountEdit, Vec<String>) {
+        let mut r = Rebase {
+            conflicts: Vec::new(),
+        };
+        let merged = AccountEdit {
+            kind: r.value("kind", &base.kind, &self.kind, &current.kind),
+            name: r.value("name", &base.name, &self.name, &current.name),
+            company_name: r.value(
+                "company_name",
+                &base.company_name,
+                &self.company_name,
+                &current.company_name,
+            ),
+            address: r.address(&base.address, &self.address, &current.address),
+            tags: Rebase::set(&base.tags, &self.tags, &current.tags),
+            team: Rebase::set(&base.team, &self.team, &current.team),
+            custom: r.custom(&base.custom, &self.custom, &current.custom),
+            folder_template: r.value(
+                "folder_template",
+                &base.folder_template,
+                &self.folder_template,
+                &current.folder_template,
+            ),
+        };
+        r.done(merged)
+    }
+}
+
+impl ContactEdit {
+    /// This form, opened on `base`, as it applies to `current` (see
+    /// [`Rebase`]), and the names of the values changed both here and there.
+    pub fn rebase(&self, base: &ContactEdit, current: &ContactEdit) -> (ContactEdit, Vec<String>) {
+        let mut r = Rebase {
+            conflicts: Vec::new(),
+        };
+        let merged = ContactEdit {
+            first_name: r.value(
+                "first_name",
+                &base.first_name,
+                &self.first_name,
+                &current.first_name,
+            ),
+            middle_name: r.value(
+                "middle_name",
+                &base.middle_name,
+                &self.middle_name,
+                &current.middle_name,
+            ),
+            last_name: r.value("last_name", &base.last_name, &self.last_name, &current.last_name),
+            emails: r.value("emails", &base.emails, &self.emails, &current.emails),
+            phones: r.value("phones", &base.phones, &self.phones, &current.phones),
+            address: r.address(&base.address, &self.address, &current.address),
+            date_of_birth: r.value(
+                "date_of_birth",
+                &base.date_of_birth,
+                &self.date_of_birth,
+                &current.date_of_birth,
+            ),
+            tags: Rebase::set(&base.tags, &self.tags, &current.tags),
+            custom: r.custom(&base.custom, &self.custom, &current.custom),
+        };
+        r.done(merged)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -290,5 +435,78 @@ mod tests {
             .apply(&before, &Catalog::default(), Timestamp(99))
             .expect("valid");
         assert_eq!(after, before);
+    }
+
+    #[test]
+    fn a_form_saved_over_a_changed_record_keeps_both_changes_or_names_the_conflict() {
+        let mut ids = SeededIds::new(11);
+        let (fee, rate): (FieldId, FieldId) = (ids.id(), ids.id());
+        let base = AccountEdit {
+            name: "Smith".into(),
+            custom: BTreeMap::from([(fee.clone(), "100".into())]),
+            ..AccountEdit::default()
+        };
+        // Typed here: the name and a new value of `rate`.
+        let mut typed = base.clone();
+        typed.name = "Smith household".into();
+        typed.custom.insert(rate.clone(), "5".into());
+        // Saved meanwhile: the company name, and `fee` removed.
+        let mut current = base.clone();
+        current.company_name = "Smith Ltd".into();
+        current.custom.remove(&fee);
+        let (merged, conflicts) = typed.rebase(&base, &current);
+        assert!(conflicts.is_empty());
+        assert_eq!(merged.name, "Smith household");
+        assert_eq!(merged.company_name, "Smith Ltd");
+        assert_eq!(merged.custom, BTreeMap::from([(rate.clone(), "5".into())]));
+        // Parts of the address, and tags added or removed on each side.
+        let (vip, late, new): (TagId, TagId, TagId) = (ids.id(), ids.id(), ids.id());
+        let mut b2 = base.clone();
+        b2.tags = vec![vip.clone(), late.clone()];
+        let mut t2 = b2.clone();
+        t2.address.city = "Sibiu".into();
+        t2.tags = vec![vip.clone(), new.clone()];
+        let mut c2 = b2.clone();
+        c2.address.street = "Strada Mare 1".into();
+        c2.tags = vec![late.clone()];
+        let (m2, conflicts) = t2.rebase(&b2, &c2);
+        assert!(conflicts.is_empty());
+        assert_eq!(
+            (m2.address.street.as_str(), m2.address.city.as_str()),
+            ("Strada Mare 1", "Sibiu")
+        );
+        assert_eq!(m2.tags, vec![new.clone()]);
+        c2.address.city = "Brașov".into();
+        assert_eq!(t2.rebase(&b2, &c2).1, vec!["address.city".to_owned()]);
+        // Nothing changed meanwhile: the form as typed.
+        assert_eq!(typed.rebase(&base, &base), (typed.clone(), vec![]));
+        // The same change on both sides is no conflict.
+        assert_eq!(typed.rebase(&base, &typed), (typed.clone(), vec![]));
+        // The name and `rate` changed both here and there: named, and taken
+        // as typed; the rest as stored now.
+        let mut renamed = current.clone();
+        renamed.name = "Smyth".into();
+        renamed.custom.insert(rate.clone(), "7".into());
+        let (merged, conflicts) = typed.rebase(&base, &renamed);
+        assert_eq!(conflicts, vec!["name".to_owned(), rate.to_string()]);
+        assert_eq!(merged.name, "Smith household");
+        assert_eq!(merged.company_name, "Smith Ltd");
+        assert_eq!(merged.custom, BTreeMap::from([(rate.clone(), "5".into())]));
+
+        let cbase = ContactEdit {
+            first_name: "Ana".into(),
+            emails: vec!["ana@pop.example".into()],
+            ..ContactEdit::default()
+        };
+        let mut ctyped = cbase.clone();
+        ctyped.middle_name = "Maria".into();
+        let mut ccurrent = cbase.clone();
+        ccurrent.emails.push("ana.work@pop.example".into());
+        let (merged, conflicts) = ctyped.rebase(&cbase, &ccurrent);
+        assert!(conflicts.is_empty());
+        assert_eq!(merged.middle_name, "Maria");
+        assert_eq!(merged.emails, ccurrent.emails);
+        ctyped.emails = vec!["ana@home.example".into()];
+        assert_eq!(ctyped.rebase(&cbase, &ccurrent).1, vec!["emails".to_owned()]);
     }
 }

@@ -126,6 +126,7 @@ pub(super) fn text(key: Key) -> &'static str {
         StoreItemGone => "Dieser Eintrag existiert auf diesem Gerät nicht mehr (in einem anderen Tab gelöscht?). Es wurde nichts geändert.",
         StoreFileGone => "Die gewählte Datei ist auf diesem Gerät nicht mehr vorhanden. Es wurde nichts geändert.",
         StoreConflict => "Dies wurde inzwischen in einem anderen Tab oder Fenster geändert. Es wurde nichts gespeichert; laden Sie neu, um den aktuellen Stand zu sehen.",
+        EditConflict => "Inzwischen in einem anderen Tab oder Fenster an denselben Stellen geändert. Es wurde nichts gespeichert. Ihre Eingaben sind noch da, der Rest zeigt den aktuellen Stand: Speichern Sie erneut, um Ihre zu behalten, oder brechen Sie ab.",
         StoreUnavailable => "Dieser Browser bietet hier keine lokale Datenbank an ({reason}). Private Fenster und manche Einstellungen verhindern sie.",
         StoreNotOpenYet => "die Datenbank ist noch nicht geöffnet",
         StoreNewerVersion => "Ihre Daten wurden von einer neueren Version von Clientbook gespeichert. Laden Sie die Seite neu, um sie zu erhalten.",

@@ -126,6 +126,7 @@ pub(super) fn text(key: Key) -> &'static str {
         StoreItemGone => "This item no longer exists on this device (deleted in another tab?). Nothing was changed.",
         StoreFileGone => "The chosen file no longer exists on this device (deleted in another tab?). Nothing was changed.",
         StoreConflict => "This was changed in another tab or window meanwhile. Nothing was saved; reload to see the latest version.",
+        EditConflict => "Changed meanwhile in another tab or window, in the same places as here. Nothing was saved. What you typed is still here and the rest now shows the latest version: save again to keep yours, or cancel.",
         StoreUnavailable => "This browser offers no local database here ({reason}). Private windows and some settings block it.",
         StoreNotOpenYet => "the database is not open yet",
         StoreNewerVersion => "Your data was saved by a newer version of Clientbook. Reload the page to get it.",

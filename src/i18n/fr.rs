@@ -126,6 +126,7 @@ pub(super) fn text(key: Key) -> &'static str {
         StoreItemGone => "Cet élément n’existe plus sur cet appareil (supprimé dans un autre onglet\u{202f}?). Rien n’a été modifié.",
         StoreFileGone => "Le fichier choisi n’est plus disponible sur cet appareil. Rien n’a été modifié.",
         StoreConflict => "Ceci a été modifié entre-temps dans un autre onglet ou une autre fenêtre. Rien n’a été enregistré\u{202f}; rechargez pour voir la dernière version.",
+        EditConflict => "Modifié entre-temps dans un autre onglet ou une autre fenêtre, aux mêmes endroits qu’ici. Rien n’a été enregistré. Votre saisie est toujours là et le reste montre la dernière version\u{202f}: enregistrez à nouveau pour garder la vôtre, ou annulez.",
         StoreUnavailable => "Ce navigateur ne propose pas de base de données locale ici ({reason}). La navigation privée et certains réglages la bloquent.",
         StoreNotOpenYet => "la base de données n’est pas encore ouverte",
         StoreNewerVersion => "Vos données ont été enregistrées par une version plus récente de Clientbook. Rechargez la page pour l’obtenir.",

@@ -175,6 +175,7 @@ keys! {
     StoreItemGone,
     StoreFileGone,
     StoreConflict,
+    EditConflict,
     StoreUnavailable,
     StoreNotOpenYet,
     StoreNewerVersion,

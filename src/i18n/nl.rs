@@ -126,6 +126,7 @@ pub(super) fn text(key: Key) -> &'static str {
         StoreItemGone => "Dit item bestaat niet meer op dit apparaat (verwijderd in een ander tabblad?). Er is niets gewijzigd.",
         StoreFileGone => "Het gekozen bestand is niet meer aanwezig op dit apparaat. Er is niets gewijzigd.",
         StoreConflict => "Dit is intussen in een ander tabblad of venster gewijzigd. Er is niets opgeslagen; laad opnieuw om de nieuwste versie te zien.",
+        EditConflict => "Intussen in een ander tabblad of venster op dezelfde plaatsen gewijzigd. Er is niets opgeslagen. Uw invoer staat er nog en de rest toont de nieuwste versie: sla opnieuw op om de uwe te behouden, of annuleer.",
         StoreUnavailable => "Deze browser biedt hier geen lokale database ({reason}). Privévensters en sommige instellingen blokkeren die.",
         StoreNotOpenYet => "de database is nog niet geopend",
         StoreNewerVersion => "Je gegevens zijn opgeslagen door een nieuwere versie van Clientbook. Laad de pagina opnieuw om die te krijgen.",

@@ -126,6 +126,7 @@ pub(super) fn text(key: Key) -> &'static str {
         StoreItemGone => "Acest element nu mai există pe acest dispozitiv (șters într-o altă filă?). Nu s-a modificat nimic.",
         StoreFileGone => "Fișierul ales nu mai este disponibil pe acest dispozitiv. Nu s-a modificat nimic.",
         StoreConflict => "Acest element a fost modificat între timp într-o altă filă sau fereastră. Nu s-a salvat nimic; reîncărcați pentru a vedea ultima versiune.",
+        EditConflict => "Modificat între timp într-o altă filă sau fereastră, în aceleași locuri ca aici. Nu s-a salvat nimic. Ce ați scris este încă aici, iar restul arată ultima versiune: salvați din nou pentru a păstra ce ați scris sau renunțați.",
         StoreUnavailable => "Acest browser nu oferă aici o bază de date locală ({reason}). Ferestrele private și unele setări o blochează.",
         StoreNotOpenYet => "baza de date nu este încă deschisă",
         StoreNewerVersion => "Datele dumneavoastră au fost salvate de o versiune mai nouă a Clientbook. Reîncărcați pagina pentru a o obține.",

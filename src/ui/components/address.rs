@@ -26,6 +26,15 @@ impl AddressForm {
         }
     }
 
+    /// Shows `a` in the inputs.
+    pub fn set(&self, a: &Address) {
+        self.street.set(a.street.clone());
+        self.city.set(a.city.clone());
+        self.state.set(a.state.clone());
+        self.postal_code.set(a.postal_code.clone());
+        self.country.set(a.country.clone());
+    }
+
     /// What is typed now.
     pub fn value(&self) -> Address {
         Address {
@@ -51,7 +60,7 @@ pub fn AddressFields(
     let id = move |part: &str| format!("{prefix}-{part}");
     view! {
         <fieldset class="group">
-            <legend>t(Key::Address)</legend>
+            <legend>{t(Key::Address)}</legend>
             <TextField id=id("street") label=t(Key::LabelStreet) value=form.street error=err("address.street") />
             <div class="row">
                 <TextField id=id("postal") label=t(Key::LabelPostalCode) value=form.postal_code error=err("address.postal_code") />

@@ -8,11 +8,12 @@ use crate::domain::catalog::{Catalog, FieldTarget};
 use crate::domain::edit::ContactEdit;
 use crate::domain::history::{self, Change};
 use crate::domain::{Account, AccountId, Contact, ContactId, EmailAccess, Link, ValidationErrors};
+use crate::error::AppError;
 use crate::i18n::{t, tf, tn, Key};
 use crate::route::Route;
 use crate::store::StoreError;
 use crate::ui::components::{
-    kept, provide_kept, use_kept, AddressFields, AddressForm, CustomFieldsGroup, ErrorBanner, Loading,
+    kept, provide_kept, use_kept, AddressFields, AddressForm, CustomFieldsGroup, ErrorBanner, Kept, Loading,
     TagList, TagPicker, TextField,
 };
 use crate::ui::pages::account::contacts::{EmailSwitches, LinkChange};
@@ -269,7 +270,8 @@ fn ListField(
 const EDIT_FORM: &str = "details/form";
 
 /// The Edit personal details form's inputs, filled from the contact when
-/// the form opens.
+/// the form opens, and that contact as the form showed it (`base`: what a
+/// save compares with what is stored then, see `ContactEdit::rebase`).
 #[derive(Clone)]
 struct ContactForm {
     first: RwSignal<String>,
@@ -282,11 +284,15 @@ struct ContactForm {
     tags: RwSignal<Vec<crate::domain::ids::TagId>>,
     custom: Vec<(crate::domain::catalog::FieldDef, RwSignal<String>)>,
     errors: RwSignal<ValidationErrors>,
+    /// A problem with the last save that belongs to no one field.
+    notice: RwSignal<Option<String>>,
+    base: RwSignal<ContactEdit>,
 }
 
 impl ContactForm {
     fn new(contact: &Contact, catalog: &Catalog) -> Self {
-        let form = ContactEdit::from_contact(contact);
+        let fields: Vec<_> = catalog.fields_for(FieldTarget::Contact).cloned().collect();
+        let form = Self::project(&fields, contact);
         Self {
             first: RwSignal::new(form.first_name.clone()),
             middle: RwSignal::new(form.middle_name.clone()),
@@ -296,25 +302,81 @@ impl ContactForm {
             address: AddressForm::new(&form.address),
             dob: RwSignal::new(form.date_of_birth.clone()),
             tags: RwSignal::new(form.tags.clone()),
-            custom: catalog
-                .fields_for(FieldTarget::Contact)
+            custom: fields
+                .into_iter()
                 .map(|f| {
-                    (
-                        f.clone(),
-                        RwSignal::new(form.custom.get(&f.id).cloned().unwrap_or_default()),
-                    )
+                    let value = form.custom.get(&f.id).cloned().unwrap_or_default();
+                    (f, RwSignal::new(value))
                 })
                 .collect(),
             errors: RwSignal::new(ValidationErrors::default()),
+            notice: RwSignal::new(None),
+            base: RwSignal::new(form),
+        }
+    }
+
+    /// A contact as this form shows it (its custom fields, each typed or
+    /// empty).
+    fn project(fields: &[crate::domain::catalog::FieldDef], contact: &Contact) -> ContactEdit {
+        let mut edit = ContactEdit::from_contact(contact);
+        edit.custom = crate::domain::sort::map(fields.iter().map(|f| {
+            (
+                f.id.clone(),
+                contact.custom.get(&f.id).cloned().unwrap_or_default(),
+            )
+        }));
+        edit
+    }
+
+    fn fields(&self) -> Vec<crate::domain::catalog::FieldDef> {
+        self.custom.iter().map(|(f, _)| f.clone()).collect()
+    }
+
+    /// What is typed now.
+    fn typed(&self) -> ContactEdit {
+        let list = |l: RwSignal<Vec<RwSignal<String>>>| {
+            l.get_untracked().iter().map(|s| s.get_untracked()).collect()
+        };
+        ContactEdit {
+            first_name: self.first.get_untracked(),
+            middle_name: self.middle.get_untracked(),
+            last_name: self.last.get_untracked(),
+            emails: list(self.emails),
+            phones: list(self.phones),
+            address: self.address.value(),
+            date_of_birth: self.dob.get_untracked(),
+            tags: self.tags.get_untracked(),
+            custom: crate::domain::sort::map(
+                self.custom.iter().map(|(f, v)| (f.id.clone(), v.get_untracked())),
+            ),
+        }
+    }
+
+    /// Shows `edit` in the inputs (new list inputs made by the page, see
+    /// `kept`).
+    fn fill(&self, edit: &ContactEdit, keep: Kept) {
+        self.first.set(edit.first_name.clone());
+        self.middle.set(edit.middle_name.clone());
+        self.last.set(edit.last_name.clone());
+        let list = |values: &[String]| keep.owned(|| values.iter().cloned().map(RwSignal::new).collect());
+        self.emails.set(list(&edit.emails));
+        self.phones.set(list(&edit.phones));
+        self.address.set(&edit.address);
+        self.dob.set(edit.date_of_birth.clone());
+        self.tags.set(edit.tags.clone());
+        for (f, v) in &self.custom {
+            v.set(edit.custom.get(&f.id).cloned().unwrap_or_default());
         }
     }
 }
 
 #[component]
 fn EditContact(contact: Contact, catalog: Catalog, editing: RwSignal<bool>) -> impl IntoView {
+    let services = use_services();
     // What is typed survives the view being built anew (a save, another
     // tab's change) until the form is saved or cancelled.
     let keep = use_kept();
+    let form = keep.get(EDIT_FORM, || ContactForm::new(&contact, &catalog));
     let ContactForm {
         first,
         middle,
@@ -324,50 +386,62 @@ fn EditContact(contact: Contact, catalog: Catalog, editing: RwSignal<bool>) -> i
         address,
         dob,
         tags,
-        custom,
+        ref custom,
         errors,
-    } = keep.get(EDIT_FORM, || ContactForm::new(&contact, &catalog));
+        notice,
+        base,
+    } = form;
+    let custom = custom.clone();
+    let form = StoredValue::new(form);
     let close = move || {
         keep.forget(EDIT_FORM);
         editing.set(false);
     };
+    // The form closes once the save is done; a failed save leaves it open
+    // with what was typed and says why.
     let save = change(|store, (before, after): (Contact, Contact)| async move {
         store.update_contact(&before, &after).await
     });
-    Effect::new(move |_| {
-        if let Some(Ok(())) = save.value().get() {
-            close();
+    Effect::new(move |_| match save.value().get() {
+        Some(Ok(())) => close(),
+        Some(Err(e)) => {
+            if matches!(e, AppError::Store(StoreError::Conflict)) {
+                // Read what is stored now: saving again saves what was
+                // changed here over it.
+                services.changed();
+            }
+            match e.field_errors() {
+                Some(found) => errors.set(found.clone()),
+                None => notice.set(Some(e.user_message())),
+            }
         }
-        if let Some(Err(e)) = save.value().get() {
-            errors.set(e.field_errors().cloned().unwrap_or_default());
-        }
+        None => {}
     });
+    // The contact as stored now (read again after every change).
     let before = StoredValue::new(contact);
     let cat = StoredValue::new(catalog.clone());
-    let custom_values = StoredValue::new(custom.clone());
     let err =
         move |f: &'static str| Signal::derive(move || errors.with(|e| crate::error::field_message(e, f)));
     let submit = move || {
-        let edit = ContactEdit {
-            first_name: first.get_untracked(),
-            middle_name: middle.get_untracked(),
-            last_name: last.get_untracked(),
-            emails: emails.get_untracked().iter().map(|s| s.get_untracked()).collect(),
-            phones: phones.get_untracked().iter().map(|s| s.get_untracked()).collect(),
-            address: address.value(),
-            date_of_birth: dob.get_untracked(),
-            tags: tags.get_untracked(),
-            custom: custom_values.with_value(|c| {
-                crate::domain::sort::map(c.iter().map(|(f, v)| (f.id.clone(), v.get_untracked())))
-            }),
-        };
-        let before = before.get_value();
-        match cat.with_value(|c| edit.apply(&before, c, now())) {
+        let stored = before.get_value();
+        let current = form.with_value(|f| ContactForm::project(&f.fields(), &stored));
+        // Only what was changed here is saved over what is stored now.
+        let (edit, conflicts) = form
+            .with_value(|f| f.typed())
+            .rebase(&base.get_untracked(), &current);
+        if !conflicts.is_empty() {
+            form.with_value(|f| f.fill(&edit, keep));
+            base.set(current);
+            notice.set(Some(t(Key::EditConflict).to_owned()));
+            return;
+        }
+        match cat.with_value(|c| edit.apply(&stored, c, now())) {
             Err(e) => errors.set(e),
-            Ok(after) if after == before => close(),
+            Ok(after) if after == stored => close(),
             Ok(after) => {
                 errors.set(ValidationErrors::default());
-                save.dispatch_local((before, after));
+                notice.set(None);
+                save.dispatch_local((stored, after));
             }
         }
     };
@@ -380,9 +454,7 @@ fn EditContact(contact: Contact, catalog: Catalog, editing: RwSignal<bool>) -> i
                 submit();
             }
         >
-            {move || {
-                failure(save).get().filter(|e| e.field_errors().is_none()).map(|e| view! { <ErrorBanner error=e /> })
-            }}
+            {move || notice.get().map(|m| view! { <div class="banner error" role="alert">{m}</div> })}
             {move || {
                 errors
                     .with(|e| crate::error::field_message(e, "emails"))
@@ -423,7 +495,7 @@ fn EditContact(contact: Contact, catalog: Catalog, editing: RwSignal<bool>) -> i
                 <button type="button" class="btn" on:click=move |_| close()>
                     {t(Key::Cancel)}
                 </button>
-                <button type="submit" class="btn primary">
+                <button type="submit" class="btn primary" disabled=move || save.pending().get()>
                     {t(Key::SavePersonalDetails)}
                 </button>
             </div>

@@ -289,6 +289,73 @@ test('what is being typed in one tab is not thrown away by a change in another',
   errors.forEach((e) => e.assertNone());
 });
 
+test('an edit saved after another tab changed the same account keeps both changes, or says where they clash', async ({ context }) => {
+  const first = await context.newPage();
+  const second = await context.newPage();
+  const errors = [watchForErrors(first), watchForErrors(second)];
+  await openApp(first);
+  await first.bringToFront();
+  await createAccount(first, { first: 'Ida', last: 'Ink', email: 'ida@example.com' });
+  await expect(first.getByRole('heading', { level: 1, name: 'Ida Ink' })).toBeVisible();
+  await first.getByRole('navigation', { name: 'Account sections' }).getByRole('link', { name: 'Info' }).click();
+  await second.goto(first.url());
+  const info = (page) => page.getByRole('region', { name: 'Account info' });
+  const note = first.getByRole('status').filter({ hasText: 'Changes were saved in another tab.' });
+  const saveIn = async (page) => {
+    await page.bringToFront();
+    await page.getByRole('button', { name: 'Save account info' }).click();
+  };
+
+  // Different fields: the city here, the street there.
+  await first.getByRole('button', { name: 'Edit account info' }).click();
+  await first.getByLabel('City').fill('Sibiu');
+  await second.bringToFront();
+  await second.getByRole('button', { name: 'Edit account info' }).click();
+  await second.getByLabel('Street').fill('Strada Mare 1');
+  await saveIn(second);
+  await expect(info(second).getByText('Strada Mare 1')).toBeVisible();
+  await expect(note).toBeVisible();
+  await first.bringToFront();
+  await note.getByRole('button', { name: 'Show them now' }).click();
+  await expect(first.getByLabel('City')).toHaveValue('Sibiu');
+  await saveIn(first);
+  await expect(info(first).getByText('Strada Mare 1, Sibiu')).toBeVisible();
+
+  // The same field in both: nothing saved, said so; saving again keeps this one.
+  await first.getByRole('button', { name: 'Edit account info' }).click();
+  await first.getByLabel('City').fill('Cluj');
+  await second.reload();
+  await second.getByRole('button', { name: 'Edit account info' }).click();
+  await second.getByLabel('City').fill('Brașov');
+  await saveIn(second);
+  await expect(info(second).getByText('Strada Mare 1, Brașov')).toBeVisible();
+  await expect(note).toBeVisible();
+  await first.bringToFront();
+  await note.getByRole('button', { name: 'Show them now' }).click();
+  await saveIn(first);
+  await expect(first.getByRole('alert').filter({ hasText: 'Changed meanwhile in another tab or window' })).toBeVisible();
+  await expect(first.getByLabel('City')).toHaveValue('Cluj');
+  await expect(first.getByLabel('Street')).toHaveValue('Strada Mare 1');
+  await saveIn(first);
+  await expect(info(first).getByText('Strada Mare 1, Cluj')).toBeVisible();
+
+  // Saved without seeing the other tab's change: refused by the store, shown,
+  // and the next save keeps both.
+  await first.getByRole('button', { name: 'Edit account info' }).click();
+  await first.getByLabel('Country').fill('România');
+  await second.reload();
+  await second.getByRole('button', { name: 'Edit account info' }).click();
+  await second.getByLabel('Account name').fill('Ida Ink & Co');
+  await saveIn(second);
+  await expect(second.getByRole('heading', { level: 1, name: 'Ida Ink & Co' })).toBeVisible();
+  await saveIn(first);
+  await expect(first.getByRole('alert').filter({ hasText: 'changed in another tab or window meanwhile' })).toBeVisible();
+  await saveIn(first);
+  await expect(first.getByRole('heading', { level: 1, name: 'Ida Ink & Co' })).toBeVisible();
+  await expect(info(first).getByText('Strada Mare 1, Cluj, România')).toBeVisible();
+  errors.forEach((e) => e.assertNone());
+});
+
 test('Settings shows whether the data is kept and the storage used', async ({ page }) => {
   const errors = watchForErrors(page);
   await openApp(page);

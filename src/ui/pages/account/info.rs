@@ -11,6 +11,7 @@ use crate::domain::{Account, ValidationErrors};
 use crate::error::AppError;
 use crate::i18n::{t, tf, Key};
 use crate::route::Route;
+use crate::store::StoreError;
 use crate::ui::components::{
     kept, use_kept, AddressFields, AddressForm, CustomFieldsGroup, ErrorBanner, TagList, TagPicker, TextField,
 };
@@ -192,7 +193,8 @@ fn AccountFacts(account: Account, catalog: crate::domain::catalog::Catalog) -> i
 const EDIT_FORM: &str = "account-info/form";
 
 /// The Edit account info form's inputs, filled from the account when the
-/// form opens.
+/// form opens, and that account as the form showed it (`base`: what a save
+/// compares with what is stored then, see `AccountEdit::rebase`).
 #[derive(Clone)]
 struct AccountForm {
     kind: RwSignal<AccountType>,
@@ -204,11 +206,15 @@ struct AccountForm {
     template: RwSignal<Option<crate::domain::ids::TemplateId>>,
     custom: Vec<(crate::domain::catalog::FieldDef, RwSignal<String>)>,
     errors: RwSignal<ValidationErrors>,
+    /// A problem with the last save that belongs to no one field.
+    notice: RwSignal<Option<String>>,
+    base: RwSignal<AccountEdit>,
 }
 
 impl AccountForm {
     fn new(account: &Account, catalog: &crate::domain::catalog::Catalog) -> Self {
-        let form = AccountEdit::from_account(account);
+        let fields: Vec<_> = catalog.fields_for(FieldTarget::Account).cloned().collect();
+        let form = Self::project(&fields, account);
         Self {
             kind: RwSignal::new(form.kind),
             name: RwSignal::new(form.name.clone()),
@@ -217,16 +223,63 @@ impl AccountForm {
             tags: RwSignal::new(form.tags.clone()),
             team: RwSignal::new(form.team.clone()),
             template: RwSignal::new(form.folder_template.clone()),
-            custom: catalog
-                .fields_for(FieldTarget::Account)
+            custom: fields
+                .into_iter()
                 .map(|f| {
-                    (
-                        f.clone(),
-                        RwSignal::new(form.custom.get(&f.id).cloned().unwrap_or_default()),
-                    )
+                    let value = form.custom.get(&f.id).cloned().unwrap_or_default();
+                    (f, RwSignal::new(value))
                 })
                 .collect(),
             errors: RwSignal::new(ValidationErrors::default()),
+            notice: RwSignal::new(None),
+            base: RwSignal::new(form),
+        }
+    }
+
+    /// An account as this form shows it (its custom fields, each typed or
+    /// empty).
+    fn project(fields: &[crate::domain::catalog::FieldDef], account: &Account) -> AccountEdit {
+        let mut edit = AccountEdit::from_account(account);
+        edit.custom = crate::domain::sort::map(fields.iter().map(|f| {
+            (
+                f.id.clone(),
+                account.custom.get(&f.id).cloned().unwrap_or_default(),
+            )
+        }));
+        edit
+    }
+
+    fn fields(&self) -> Vec<crate::domain::catalog::FieldDef> {
+        self.custom.iter().map(|(f, _)| f.clone()).collect()
+    }
+
+    /// What is typed now.
+    fn typed(&self) -> AccountEdit {
+        AccountEdit {
+            kind: self.kind.get_untracked(),
+            name: self.name.get_untracked(),
+            company_name: self.company.get_untracked(),
+            address: self.address.value(),
+            tags: self.tags.get_untracked(),
+            team: self.team.get_untracked(),
+            custom: crate::domain::sort::map(
+                self.custom.iter().map(|(f, v)| (f.id.clone(), v.get_untracked())),
+            ),
+            folder_template: self.template.get_untracked(),
+        }
+    }
+
+    /// Shows `edit` in the inputs.
+    fn fill(&self, edit: &AccountEdit) {
+        self.kind.set(edit.kind);
+        self.name.set(edit.name.clone());
+        self.company.set(edit.company_name.clone());
+        self.address.set(&edit.address);
+        self.tags.set(edit.tags.clone());
+        self.team.set(edit.team.clone());
+        self.template.set(edit.folder_template.clone());
+        for (f, v) in &self.custom {
+            v.set(edit.custom.get(&f.id).cloned().unwrap_or_default());
         }
     }
 }
@@ -241,6 +294,7 @@ fn EditAccount(
     // What is typed survives the view being built anew (a save, another
     // tab's change) until the form is saved or cancelled.
     let keep = use_kept();
+    let form = keep.get(EDIT_FORM, || AccountForm::new(&account, &catalog));
     let AccountForm {
         kind,
         name,
@@ -249,44 +303,66 @@ fn EditAccount(
         tags,
         team,
         template,
-        custom,
+        ref custom,
         errors,
-    } = keep.get(EDIT_FORM, || AccountForm::new(&account, &catalog));
+        notice,
+        base,
+    } = form;
+    let custom = custom.clone();
+    let form = StoredValue::new(form);
     let close = move || {
         keep.forget(EDIT_FORM);
         editing.set(false);
     };
+    // The form closes once the save is done; a failed save leaves it open
+    // with what was typed and says why.
     let save = save_account();
+    Effect::new(move |_| match save.value().get() {
+        Some(Ok(())) => close(),
+        Some(Err(e)) => {
+            if matches!(e, AppError::Store(StoreError::Conflict)) {
+                // Read what is stored now: saving again saves what was
+                // changed here over it.
+                services.changed();
+            }
+            match e.field_errors() {
+                Some(found) => errors.set(found.clone()),
+                None => notice.set(Some(e.user_message())),
+            }
+        }
+        None => {}
+    });
+    // The account as stored now (read again after every change).
     let before = StoredValue::new(account);
     let cat = StoredValue::new(catalog.clone());
-    let custom_values = StoredValue::new(custom.clone());
     let err =
         move |f: &'static str| Signal::derive(move || errors.with(|e| crate::error::field_message(e, f)));
 
     let submit = move || {
-        let edit = AccountEdit {
-            kind: kind.get_untracked(),
-            name: name.get_untracked(),
-            company_name: company.get_untracked(),
-            address: address.value(),
-            tags: tags.get_untracked(),
-            team: team.get_untracked(),
-            custom: custom_values.with_value(|c| {
-                crate::domain::sort::map(c.iter().map(|(f, v)| (f.id.clone(), v.get_untracked())))
-            }),
-            folder_template: template.get_untracked(),
-        };
-        let before = before.get_value();
-        match cat.with_value(|c| edit.apply(&before, c, now())) {
+        let stored = before.get_value();
+        let current = form.with_value(|f| AccountForm::project(&f.fields(), &stored));
+        // Only what was changed here is saved over what is stored now.
+        let (edit, conflicts) = form
+            .with_value(|f| f.typed())
+            .rebase(&base.get_untracked(), &current);
+        if !conflicts.is_empty() {
+            form.with_value(|f| f.fill(&edit));
+            base.set(current);
+            notice.set(Some(t(Key::EditConflict).to_owned()));
+            return;
+        }
+        match cat.with_value(|c| edit.apply(&stored, c, now())) {
             Err(e) => errors.set(e),
             Ok(after) => {
                 errors.set(ValidationErrors::default());
-                let changes = cat.with_value(|c| account_changes(&before, &after, c));
-                if !changes.is_empty() {
-                    let log = stamped(&before, &services.actor(), changes);
-                    save.dispatch_local((before, after, log));
+                notice.set(None);
+                let changes = cat.with_value(|c| account_changes(&stored, &after, c));
+                if changes.is_empty() {
+                    close();
+                } else {
+                    let log = stamped(&stored, &services.actor(), changes);
+                    save.dispatch_local((stored, after, log));
                 }
-                close();
             }
         }
     };
@@ -299,6 +375,7 @@ fn EditAccount(
                 submit();
             }
         >
+            {move || notice.get().map(|m| view! { <div class="banner error" role="alert">{m}</div> })}
             <fieldset class="radio-group">
                 <legend>{t(Key::AccountType)}</legend>
                 {AccountType::ALL
@@ -389,16 +466,17 @@ fn EditAccount(
                         template.set(cat.with_value(|c| c.templates.iter().find(|t| t.id.as_str() == v).map(|t| t.id.clone())));
                     }
                 >
-                    <option value="" selected=template.get_untracked().is_none()>
+                    <option value="" prop:selected=move || template.with(Option::is_none)>
                         {tf(Key::DefaultTemplateOption, &[("folder", t(Key::DefaultFolder))])}
                     </option>
                     {catalog
                         .templates
                         .iter()
                         .map(|t| {
-                            let selected = template.get_untracked().as_ref() == Some(&t.id);
+                            let id = t.id.clone();
+                            let selected = move || template.with(|x| x.as_ref() == Some(&id));
                             view! {
-                                <option value=t.id.to_string() selected=selected>
+                                <option value=t.id.to_string() prop:selected=selected>
                                     {t.name.clone()}
                                 </option>
                             }
@@ -411,7 +489,7 @@ fn EditAccount(
                 <button type="button" class="btn" on:click=move |_| close()>
                     {t(Key::Cancel)}
                 </button>
-                <button type="submit" class="btn primary">
+                <button type="submit" class="btn primary" disabled=move || save.pending().get()>
                     {t(Key::SaveAccountInfo)}
                 </button>
             </div>
