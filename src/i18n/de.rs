@@ -14,7 +14,7 @@ pub(super) fn text(key: Key) -> &'static str {
         UpdateReady => "Eine neue Version von Clientbook ist bereit.",
         RemoteChangesSaved => "In einem anderen Tab wurden Änderungen gespeichert. Speichern oder verwerfen Sie Ihre aktuelle Bearbeitung, um sie zu sehen, oder",
         RemoteChangesShow => "Jetzt anzeigen",
-        RemoteChangesLost => "(Ihre Eingaben hier gehen dabei verloren).",
+        RemoteChangesKept => "(Ihre Eingaben hier bleiben erhalten).",
         // Sidebar
         NavMain => "Hauptnavigation",
         NavNew => "+ Neu",

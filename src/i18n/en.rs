@@ -14,7 +14,7 @@ pub(super) fn text(key: Key) -> &'static str {
         UpdateReady => "A new version of Clientbook is ready.",
         RemoteChangesSaved => "Changes were saved in another tab. Save or cancel what you are editing to see them, or",
         RemoteChangesShow => "Show them now",
-        RemoteChangesLost => "(what you typed here is not kept).",
+        RemoteChangesKept => "(what you typed here stays).",
         // Sidebar
         NavMain => "Main",
         NavNew => "+ New",

@@ -14,7 +14,7 @@ pub(super) fn text(key: Key) -> &'static str {
         UpdateReady => "Une nouvelle version de Clientbook est prête.",
         RemoteChangesSaved => "Des modifications ont été enregistrées dans un autre onglet. Enregistrez ou annulez votre saisie en cours pour les voir, ou",
         RemoteChangesShow => "Les afficher maintenant",
-        RemoteChangesLost => "(votre saisie ici sera perdue).",
+        RemoteChangesKept => "(votre saisie ici est conservée).",
         // Sidebar
         NavMain => "Navigation principale",
         NavNew => "+ Nouveau",

@@ -63,7 +63,7 @@ keys! {
     UpdateReady,
     RemoteChangesSaved,
     RemoteChangesShow,
-    RemoteChangesLost,
+    RemoteChangesKept,
     // Sidebar
     NavMain,
     NavNew,

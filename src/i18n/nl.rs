@@ -14,7 +14,7 @@ pub(super) fn text(key: Key) -> &'static str {
         UpdateReady => "Er is een nieuwe versie van Clientbook klaar.",
         RemoteChangesSaved => "In een ander tabblad zijn wijzigingen opgeslagen. Sla op of annuleer wat je aan het bewerken bent om ze te zien, of",
         RemoteChangesShow => "Nu tonen",
-        RemoteChangesLost => "(wat je hier hebt getypt, gaat dan verloren).",
+        RemoteChangesKept => "(wat je hier hebt getypt, blijft staan).",
         // Sidebar
         NavMain => "Hoofdmenu",
         NavNew => "+ Nieuw",

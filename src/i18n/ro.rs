@@ -14,7 +14,7 @@ pub(super) fn text(key: Key) -> &'static str {
         UpdateReady => "O nouă versiune Clientbook este pregătită.",
         RemoteChangesSaved => "Au fost salvate modificări într-o altă filă. Salvați sau anulați editarea în curs pentru a le vedea, sau",
         RemoteChangesShow => "Afișați-le acum",
-        RemoteChangesLost => "(ce ați scris aici nu se păstrează).",
+        RemoteChangesKept => "(ce ați scris aici se păstrează).",
         // Sidebar
         NavMain => "Navigare principală",
         NavNew => "+ Nou",

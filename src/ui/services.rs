@@ -5,10 +5,13 @@
 //! Several tabs: after every write, this tab posts on the `clientbook`
 //! `BroadcastChannel`; every other tab of Clientbook (same origin) bumps its
 //! own revision when it hears it, so its reads reload too. Pages render anew
-//! when their data reloads, which would throw away what the practitioner is
-//! typing in an edit form; so while they type in a form (or a note), the
-//! reload waits and `remote_changes` is set instead: the shell offers to show
-//! the changes, and the next save here or the next page shows them anyway.
+//! when their data reloads; what the practitioner has open or typed is kept
+//! by the page (`components::kept`), but a form should not change under
+//! their eyes; so while they type in a form (or a note), the reload waits
+//! and `remote_changes` is set instead: the shell offers to show the changes
+//! (the forms stay as typed, and an edit form then saves only what was
+//! changed in it, see `domain::edit`), and the next save here or the next
+//! page shows them anyway.
 //!
 //! The demo practice: [`Services::load_demo`] and [`Services::leave_demo`]
 //! switch to the separate demo database and back without reloading the

@@ -15,7 +15,7 @@ pub fn RemoteChangesBanner() -> impl IntoView {
                 <button type="button" class="btn" on:click=move |_| services.reload_all()>
                     {t(Key::RemoteChangesShow)}
                 </button>
-                <span>" " {t(Key::RemoteChangesLost)}</span>
+                <span>" " {t(Key::RemoteChangesKept)}</span>
             </div>
         </Show>
     }

@@ -265,6 +265,7 @@ test('what is being typed in one tab is not thrown away by a change in another',
   // The first tab keeps the form and says that there are changes.
   const note = first.getByRole('status').filter({ hasText: 'Changes were saved in another tab.' });
   await expect(note).toBeVisible();
+  await expect(note).toContainText('(what you typed here stays)');
   await expect(first.getByLabel('City')).toHaveValue('Sibiu');
   // Saving here shows everything, the other tab's change included.
   await first.bringToFront();
@@ -286,6 +287,8 @@ test('what is being typed in one tab is not thrown away by a change in another',
   await first.bringToFront();
   await note.getByRole('button', { name: 'Show them now' }).click();
   await expect(note).toHaveCount(0);
+  // What was typed stays, as the note said.
+  await expect(first.getByLabel('Account name')).toHaveValue('Half typed');
   errors.forEach((e) => e.assertNone());
 });
 
