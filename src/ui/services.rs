@@ -510,6 +510,33 @@ where
     })
 }
 
+/// What an edit form does with its save's outcome: `saved` once it
+/// succeeded; otherwise the form stays open with what was typed, the
+/// problems go next to their fields or into `notice`, and after a conflict
+/// the record is read again (so saving again saves what was changed in the
+/// form over what is stored now).
+pub fn on_saved<I: 'static>(
+    save: Action<I, Result<(), AppError>>,
+    saved: impl Fn() + 'static,
+    errors: RwSignal<crate::domain::ValidationErrors>,
+    notice: RwSignal<Option<String>>,
+) {
+    let services = use_services();
+    Effect::new(move |_| match save.value().get() {
+        Some(Ok(())) => saved(),
+        Some(Err(e)) => {
+            if matches!(e, AppError::Store(StoreError::Conflict)) {
+                services.changed();
+            }
+            match e.field_errors() {
+                Some(found) => errors.set(found.clone()),
+                None => notice.set(Some(e.user_message())),
+            }
+        }
+        None => {}
+    });
+}
+
 /// The error of an action's last run, if it failed.
 pub fn failure<I: 'static>(action: Action<I, Result<(), AppError>>) -> Signal<Option<AppError>> {
     Signal::derive(move || action.value().get().and_then(|r| r.err()))

@@ -23,7 +23,7 @@ pub use field::{CheckField, NewContactInputs, TextField};
 pub use finder::ContactFinder;
 pub use kept::{kept, provide_kept, use_kept, Kept};
 pub use other_tabs::RemoteChangesBanner;
-pub use pickers::{CustomFieldInput, CustomFieldsGroup, MapFieldInput, TagPicker};
+pub use pickers::{CustomFieldInput, CustomFieldsGroup, CustomInputs, MapFieldInput, TagPicker};
 pub use progress::{Progress, ProgressBar};
 pub use sidebar::Sidebar;
 pub use status::{ErrorBanner, Loading};

@@ -133,17 +133,59 @@ pub fn MapFieldInput(
     view! { <CustomFieldInput def value error prefix /> }
 }
 
-/// The t(Key::CustomFields) group of an edit form: one input per field, errors
+/// The custom-field inputs of an edit form: one per field the catalog has
+/// for the record's kind, in the catalog's order.
+#[derive(Clone)]
+pub struct CustomInputs(Vec<(FieldDef, RwSignal<String>)>);
+
+impl CustomInputs {
+    /// The inputs, showing `values`.
+    pub fn new(fields: impl IntoIterator<Item = FieldDef>, values: &BTreeMap<FieldId, String>) -> Self {
+        Self(
+            fields
+                .into_iter()
+                .map(|f| {
+                    let value = values.get(&f.id).cloned().unwrap_or_default();
+                    (f, RwSignal::new(value))
+                })
+                .collect(),
+        )
+    }
+
+    /// `values` as these inputs show them: every field, set or empty.
+    pub fn shown(&self, values: &BTreeMap<FieldId, String>) -> BTreeMap<FieldId, String> {
+        crate::domain::sort::map(
+            self.0
+                .iter()
+                .map(|(f, _)| (f.id.clone(), values.get(&f.id).cloned().unwrap_or_default())),
+        )
+    }
+
+    /// What is typed now.
+    pub fn typed(&self) -> BTreeMap<FieldId, String> {
+        crate::domain::sort::map(self.0.iter().map(|(f, v)| (f.id.clone(), v.get_untracked())))
+    }
+
+    /// Shows `values` in the inputs.
+    pub fn fill(&self, values: &BTreeMap<FieldId, String>) {
+        for (f, v) in &self.0 {
+            v.set(values.get(&f.id).cloned().unwrap_or_default());
+        }
+    }
+}
+
+/// The custom fields group of an edit form: one input per field, errors
 /// read under `custom.<field id>`. Nothing when there are no fields.
 #[component]
 pub fn CustomFieldsGroup(
-    fields: Vec<(FieldDef, RwSignal<String>)>,
+    inputs: CustomInputs,
     errors: RwSignal<crate::domain::ValidationErrors>,
 ) -> impl IntoView {
+    let fields = inputs.0;
     (!fields.is_empty()).then(|| {
         view! {
             <fieldset class="group">
-                <legend>t(Key::CustomFields)</legend>
+                <legend>{t(Key::CustomFields)}</legend>
                 {fields
                     .into_iter()
                     .map(|(def, value)| {

@@ -8,18 +8,17 @@ use crate::domain::catalog::{Catalog, FieldTarget};
 use crate::domain::edit::ContactEdit;
 use crate::domain::history::{self, Change};
 use crate::domain::{Account, AccountId, Contact, ContactId, EmailAccess, Link, ValidationErrors};
-use crate::error::AppError;
 use crate::i18n::{t, tf, tn, Key};
 use crate::route::Route;
 use crate::store::StoreError;
 use crate::ui::components::{
-    kept, provide_kept, use_kept, AddressFields, AddressForm, CustomFieldsGroup, ErrorBanner, Kept, Loading,
-    TagList, TagPicker, TextField,
+    kept, provide_kept, use_kept, AddressFields, AddressForm, CustomFieldsGroup, CustomInputs, ErrorBanner,
+    Kept, Loading, TagList, TagPicker, TextField,
 };
 use crate::ui::pages::account::contacts::{EmailSwitches, LinkChange};
 use crate::ui::pages::account::photo::ContactPhotoControls;
 use crate::ui::pages::account::Avatar;
-use crate::ui::services::{change, failure, now, read, use_services, BrowserIds};
+use crate::ui::services::{change, failure, now, on_saved, read, use_services, BrowserIds};
 use leptos::prelude::*;
 
 #[derive(Clone)]
@@ -282,7 +281,7 @@ struct ContactForm {
     address: AddressForm,
     dob: RwSignal<String>,
     tags: RwSignal<Vec<crate::domain::ids::TagId>>,
-    custom: Vec<(crate::domain::catalog::FieldDef, RwSignal<String>)>,
+    custom: CustomInputs,
     errors: RwSignal<ValidationErrors>,
     /// A problem with the last save that belongs to no one field.
     notice: RwSignal<Option<String>>,
@@ -291,8 +290,8 @@ struct ContactForm {
 
 impl ContactForm {
     fn new(contact: &Contact, catalog: &Catalog) -> Self {
-        let fields: Vec<_> = catalog.fields_for(FieldTarget::Contact).cloned().collect();
-        let form = Self::project(&fields, contact);
+        let custom = CustomInputs::new(catalog.fields_for(FieldTarget::Contact).cloned(), &contact.custom);
+        let form = Self::project(&custom, contact);
         Self {
             first: RwSignal::new(form.first_name.clone()),
             middle: RwSignal::new(form.middle_name.clone()),
@@ -302,34 +301,19 @@ impl ContactForm {
             address: AddressForm::new(&form.address),
             dob: RwSignal::new(form.date_of_birth.clone()),
             tags: RwSignal::new(form.tags.clone()),
-            custom: fields
-                .into_iter()
-                .map(|f| {
-                    let value = form.custom.get(&f.id).cloned().unwrap_or_default();
-                    (f, RwSignal::new(value))
-                })
-                .collect(),
+            custom,
             errors: RwSignal::new(ValidationErrors::default()),
             notice: RwSignal::new(None),
             base: RwSignal::new(form),
         }
     }
 
-    /// A contact as this form shows it (its custom fields, each typed or
-    /// empty).
-    fn project(fields: &[crate::domain::catalog::FieldDef], contact: &Contact) -> ContactEdit {
-        let mut edit = ContactEdit::from_contact(contact);
-        edit.custom = crate::domain::sort::map(fields.iter().map(|f| {
-            (
-                f.id.clone(),
-                contact.custom.get(&f.id).cloned().unwrap_or_default(),
-            )
-        }));
-        edit
-    }
-
-    fn fields(&self) -> Vec<crate::domain::catalog::FieldDef> {
-        self.custom.iter().map(|(f, _)| f.clone()).collect()
+    /// A contact as this form shows it.
+    fn project(custom: &CustomInputs, contact: &Contact) -> ContactEdit {
+        ContactEdit {
+            custom: custom.shown(&contact.custom),
+            ..ContactEdit::from_contact(contact)
+        }
     }
 
     /// What is typed now.
@@ -346,9 +330,7 @@ impl ContactForm {
             address: self.address.value(),
             date_of_birth: self.dob.get_untracked(),
             tags: self.tags.get_untracked(),
-            custom: crate::domain::sort::map(
-                self.custom.iter().map(|(f, v)| (f.id.clone(), v.get_untracked())),
-            ),
+            custom: self.custom.typed(),
         }
     }
 
@@ -364,15 +346,12 @@ impl ContactForm {
         self.address.set(&edit.address);
         self.dob.set(edit.date_of_birth.clone());
         self.tags.set(edit.tags.clone());
-        for (f, v) in &self.custom {
-            v.set(edit.custom.get(&f.id).cloned().unwrap_or_default());
-        }
+        self.custom.fill(&edit.custom);
     }
 }
 
 #[component]
 fn EditContact(contact: Contact, catalog: Catalog, editing: RwSignal<bool>) -> impl IntoView {
-    let services = use_services();
     // What is typed survives the view being built anew (a save, another
     // tab's change) until the form is saved or cancelled.
     let keep = use_kept();
@@ -397,26 +376,10 @@ fn EditContact(contact: Contact, catalog: Catalog, editing: RwSignal<bool>) -> i
         keep.forget(EDIT_FORM);
         editing.set(false);
     };
-    // The form closes once the save is done; a failed save leaves it open
-    // with what was typed and says why.
     let save = change(|store, (before, after): (Contact, Contact)| async move {
         store.update_contact(&before, &after).await
     });
-    Effect::new(move |_| match save.value().get() {
-        Some(Ok(())) => close(),
-        Some(Err(e)) => {
-            if matches!(e, AppError::Store(StoreError::Conflict)) {
-                // Read what is stored now: saving again saves what was
-                // changed here over it.
-                services.changed();
-            }
-            match e.field_errors() {
-                Some(found) => errors.set(found.clone()),
-                None => notice.set(Some(e.user_message())),
-            }
-        }
-        None => {}
-    });
+    on_saved(save, close, errors, notice);
     // The contact as stored now (read again after every change).
     let before = StoredValue::new(contact);
     let cat = StoredValue::new(catalog.clone());
@@ -424,7 +387,7 @@ fn EditContact(contact: Contact, catalog: Catalog, editing: RwSignal<bool>) -> i
         move |f: &'static str| Signal::derive(move || errors.with(|e| crate::error::field_message(e, f)));
     let submit = move || {
         let stored = before.get_value();
-        let current = form.with_value(|f| ContactForm::project(&f.fields(), &stored));
+        let current = form.with_value(|f| ContactForm::project(&f.custom, &stored));
         // Only what was changed here is saved over what is stored now.
         let (edit, conflicts) = form
             .with_value(|f| f.typed())
@@ -490,7 +453,7 @@ fn EditContact(contact: Contact, catalog: Catalog, editing: RwSignal<bool>) -> i
                         </fieldset>
                     }
                 })}
-            <CustomFieldsGroup fields=custom.clone() errors />
+            <CustomFieldsGroup inputs=custom.clone() errors />
             <div class="actions">
                 <button type="button" class="btn" on:click=move |_| close()>
                     {t(Key::Cancel)}

@@ -3,6 +3,26 @@
 import { test, expect } from '@playwright/test';
 import { createAccount, errorOf, openApp, watchForErrors } from './helpers.js';
 
+// Every email's switches as stored (a reload can cut a write short: wait
+// for them before reloading).
+function storedSwitches(page) {
+  return page.evaluate(
+    () =>
+      new Promise((resolve, reject) => {
+        const open = indexedDB.open('clientbook');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          const req = db.transaction('links').objectStore('links').getAll();
+          req.onsuccess = () => {
+            db.close();
+            resolve(req.result.flatMap((l) => l.email_access));
+          };
+        };
+      }),
+  );
+}
+
 test('edit a contact: names, emails, date of birth; switches follow the emails', async ({ page }) => {
   const errors = watchForErrors(page);
   await openApp(page);
@@ -30,25 +50,7 @@ test('edit a contact: names, emails, date of birth; switches follow the emails',
   await expect(sync).not.toBeChecked();
   await sync.check();
   // Reload only once the switch is stored (a reload can cut a write short).
-  await expect
-    .poll(() =>
-      page.evaluate(
-        () =>
-          new Promise((resolve, reject) => {
-            const open = indexedDB.open('clientbook');
-            open.onerror = () => reject(open.error);
-            open.onsuccess = () => {
-              const db = open.result;
-              const req = db.transaction('links').objectStore('links').getAll();
-              req.onsuccess = () => {
-                db.close();
-                resolve(req.result.flatMap((l) => l.email_access).some((e) => e.email === 'ana.work@pop.example' && e.email_sync));
-              };
-            };
-          }),
-      ),
-    )
-    .toBe(true);
+  await expect.poll(async () => (await storedSwitches(page)).some((e) => e.email === 'ana.work@pop.example' && e.email_sync)).toBe(true);
   await page.reload();
   await expect(page.getByRole('checkbox', { name: 'Email sync for ana.work@pop.example' })).toBeChecked();
   errors.assertNone();
@@ -71,25 +73,7 @@ test('the edit form keeps what is typed, added fields too, while other changes a
     await box.check();
     await expect(box).toBeChecked();
   }
-  await expect
-    .poll(() =>
-      page.evaluate(
-        () =>
-          new Promise((resolve, reject) => {
-            const open = indexedDB.open('clientbook');
-            open.onerror = () => reject(open.error);
-            open.onsuccess = () => {
-              const db = open.result;
-              const req = db.transaction('links').objectStore('links').getAll();
-              req.onsuccess = () => {
-                db.close();
-                resolve(req.result.flatMap((l) => l.email_access).some((e) => e.email_sync && e.notify));
-              };
-            };
-          }),
-      ),
-    )
-    .toBe(true);
+  await expect.poll(async () => (await storedSwitches(page)).some((e) => e.email_sync && e.notify)).toBe(true);
   await expect(page.getByLabel('Middle name')).toHaveValue('Maria');
   await expect(page.getByLabel('Email 2', { exact: true })).toHaveValue('ana.work@pop.example');
   // The field added before the rebuild still works.

@@ -11,11 +11,11 @@ use crate::domain::{Account, ValidationErrors};
 use crate::error::AppError;
 use crate::i18n::{t, tf, Key};
 use crate::route::Route;
-use crate::store::StoreError;
 use crate::ui::components::{
-    kept, use_kept, AddressFields, AddressForm, CustomFieldsGroup, ErrorBanner, TagList, TagPicker, TextField,
+    kept, use_kept, AddressFields, AddressForm, CustomFieldsGroup, CustomInputs, ErrorBanner, TagList,
+    TagPicker, TextField,
 };
-use crate::ui::services::{change, failure, now, use_services, BrowserIds};
+use crate::ui::services::{change, failure, now, on_saved, use_services, BrowserIds};
 use leptos::prelude::*;
 
 /// A whole-account change: before, after, history.
@@ -204,7 +204,7 @@ struct AccountForm {
     tags: RwSignal<Vec<crate::domain::ids::TagId>>,
     team: RwSignal<Vec<MemberId>>,
     template: RwSignal<Option<crate::domain::ids::TemplateId>>,
-    custom: Vec<(crate::domain::catalog::FieldDef, RwSignal<String>)>,
+    custom: CustomInputs,
     errors: RwSignal<ValidationErrors>,
     /// A problem with the last save that belongs to no one field.
     notice: RwSignal<Option<String>>,
@@ -213,8 +213,8 @@ struct AccountForm {
 
 impl AccountForm {
     fn new(account: &Account, catalog: &crate::domain::catalog::Catalog) -> Self {
-        let fields: Vec<_> = catalog.fields_for(FieldTarget::Account).cloned().collect();
-        let form = Self::project(&fields, account);
+        let custom = CustomInputs::new(catalog.fields_for(FieldTarget::Account).cloned(), &account.custom);
+        let form = Self::project(&custom, account);
         Self {
             kind: RwSignal::new(form.kind),
             name: RwSignal::new(form.name.clone()),
@@ -223,34 +223,19 @@ impl AccountForm {
             tags: RwSignal::new(form.tags.clone()),
             team: RwSignal::new(form.team.clone()),
             template: RwSignal::new(form.folder_template.clone()),
-            custom: fields
-                .into_iter()
-                .map(|f| {
-                    let value = form.custom.get(&f.id).cloned().unwrap_or_default();
-                    (f, RwSignal::new(value))
-                })
-                .collect(),
+            custom,
             errors: RwSignal::new(ValidationErrors::default()),
             notice: RwSignal::new(None),
             base: RwSignal::new(form),
         }
     }
 
-    /// An account as this form shows it (its custom fields, each typed or
-    /// empty).
-    fn project(fields: &[crate::domain::catalog::FieldDef], account: &Account) -> AccountEdit {
-        let mut edit = AccountEdit::from_account(account);
-        edit.custom = crate::domain::sort::map(fields.iter().map(|f| {
-            (
-                f.id.clone(),
-                account.custom.get(&f.id).cloned().unwrap_or_default(),
-            )
-        }));
-        edit
-    }
-
-    fn fields(&self) -> Vec<crate::domain::catalog::FieldDef> {
-        self.custom.iter().map(|(f, _)| f.clone()).collect()
+    /// An account as this form shows it.
+    fn project(custom: &CustomInputs, account: &Account) -> AccountEdit {
+        AccountEdit {
+            custom: custom.shown(&account.custom),
+            ..AccountEdit::from_account(account)
+        }
     }
 
     /// What is typed now.
@@ -262,9 +247,7 @@ impl AccountForm {
             address: self.address.value(),
             tags: self.tags.get_untracked(),
             team: self.team.get_untracked(),
-            custom: crate::domain::sort::map(
-                self.custom.iter().map(|(f, v)| (f.id.clone(), v.get_untracked())),
-            ),
+            custom: self.custom.typed(),
             folder_template: self.template.get_untracked(),
         }
     }
@@ -278,9 +261,7 @@ impl AccountForm {
         self.tags.set(edit.tags.clone());
         self.team.set(edit.team.clone());
         self.template.set(edit.folder_template.clone());
-        for (f, v) in &self.custom {
-            v.set(edit.custom.get(&f.id).cloned().unwrap_or_default());
-        }
+        self.custom.fill(&edit.custom);
     }
 }
 
@@ -314,24 +295,8 @@ fn EditAccount(
         keep.forget(EDIT_FORM);
         editing.set(false);
     };
-    // The form closes once the save is done; a failed save leaves it open
-    // with what was typed and says why.
     let save = save_account();
-    Effect::new(move |_| match save.value().get() {
-        Some(Ok(())) => close(),
-        Some(Err(e)) => {
-            if matches!(e, AppError::Store(StoreError::Conflict)) {
-                // Read what is stored now: saving again saves what was
-                // changed here over it.
-                services.changed();
-            }
-            match e.field_errors() {
-                Some(found) => errors.set(found.clone()),
-                None => notice.set(Some(e.user_message())),
-            }
-        }
-        None => {}
-    });
+    on_saved(save, close, errors, notice);
     // The account as stored now (read again after every change).
     let before = StoredValue::new(account);
     let cat = StoredValue::new(catalog.clone());
@@ -340,7 +305,7 @@ fn EditAccount(
 
     let submit = move || {
         let stored = before.get_value();
-        let current = form.with_value(|f| AccountForm::project(&f.fields(), &stored));
+        let current = form.with_value(|f| AccountForm::project(&f.custom, &stored));
         // Only what was changed here is saved over what is stored now.
         let (edit, conflicts) = form
             .with_value(|f| f.typed())
@@ -484,7 +449,7 @@ fn EditAccount(
                         .collect_view()}
                 </select>
             </div>
-            <CustomFieldsGroup fields=custom.clone() errors />
+            <CustomFieldsGroup inputs=custom.clone() errors />
             <div class="actions">
                 <button type="button" class="btn" on:click=move |_| close()>
                     {t(Key::Cancel)}
