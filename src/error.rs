@@ -300,6 +300,7 @@ pub fn store_text(e: &StoreError) -> String {
         StoreError::Blocked => t(Key::StoreBlocked).to_owned(),
         StoreError::Closed => t(Key::StoreClosed).to_owned(),
         StoreError::QuotaExceeded => t(Key::StoreQuotaExceeded).to_owned(),
+        StoreError::ImportRunning => t(Key::StoreImportRunning).to_owned(),
         StoreError::Corrupt { store, reason } => {
             tf(Key::StoreCorrupt, &[("store", store), ("reason", reason)])
         }

@@ -182,6 +182,7 @@ keys! {
     StoreBlocked,
     StoreClosed,
     StoreQuotaExceeded,
+    StoreImportRunning,
     StoreCorrupt,
     StoreBackend,
     // Bundles (files to import)

@@ -74,7 +74,9 @@ macro_rules! store_contract_tests {
             lines_follow_writes_and_are_rebuilt_when_missing,
             lines_of_the_first_layout_are_rebuilt_at_the_next_export,
             lines_are_cut_into_small_chunks_that_stay_in_step,
-            records_by_id_and_one_link);
+            records_by_id_and_one_link,
+            an_import_into_an_empty_store_is_written_in_stages_all_or_nothing,
+            an_import_left_half_done_blocks_writes_until_it_is_rolled_back);
     };
     (@one native, $make:expr, $($case:ident),*) => {
         $(
@@ -2491,4 +2493,158 @@ pub async fn lines_are_cut_into_small_chunks_that_stay_in_step<B: Backend>(store
 
 fn bundle_text_at(c: &crate::bundle::Contents, meta: &crate::bundle::Meta) -> String {
     crate::bundle::write(c, meta)
+}
+
+/// Stages of a few records from any size (the app's: 2,000 records from
+/// 20,000), so a small file takes several.
+fn small_stages<B: Backend>(store: &Repo<B>) {
+    store.set_staging(crate::store::Staging { min: 1, per_tx: 7 });
+}
+
+fn is_empty_store(c: &crate::bundle::Contents) -> bool {
+    c.accounts.is_empty()
+        && c.contacts.is_empty()
+        && c.links.is_empty()
+        && c.notes.is_empty()
+        && c.history.is_empty()
+}
+
+pub async fn an_import_into_an_empty_store_is_written_in_stages_all_or_nothing<B: Backend>(store: &Repo<B>) {
+    use crate::store::{Run, Stage};
+    small_stages(store);
+    let sample = crate::bundle::fixtures::sample(20, 11);
+    let text = bundle_text(&sample);
+    let (read, _) = ok(crate::bundle::read(text.as_bytes()), "read");
+    let seen = std::cell::RefCell::new(Vec::new());
+    let report = |stage: Stage, done: usize, total: usize| seen.borrow_mut().push((stage, done, total));
+    let writes = || -> Vec<(usize, usize)> {
+        seen.borrow()
+            .iter()
+            .filter(|(s, _, _)| *s == Stage::Writing)
+            .map(|(_, d, t)| (*d, *t))
+            .collect()
+    };
+    let run = Run {
+        at: Timestamp(5),
+        by: "You".into(),
+        ids: SeededIds::new(6),
+        progress: &report,
+    };
+    let plan = ok(store.import_run(&read, Default::default(), run).await, "import");
+    assert_eq!(plan.accounts.created, 20);
+    // A report after each stage of 7 records (one transaction reports
+    // every 1,000 records, and at its end).
+    let w = writes();
+    assert!(w.len() > read.len() / 7, "{} records: {w:?}", read.len());
+    assert!(w.windows(2).all(|p| p[0].0 <= p[1].0), "{w:?}");
+    assert_eq!(w.last().map(|p| p.0), Some(read.len()));
+    // The file as it was, directory and lines included (checked after
+    // every case), the snapshot for undo, and no mark left.
+    assert_eq!(export_text(store).await, text);
+    assert_eq!(ok(store.last_import().await, "last"), Some(Timestamp(5)));
+    assert!(!ok(store.recover_import().await, "nothing to recover"));
+    let mine = new_account(1, "Mine", vec![person("Ana", "Pop", "ana@x.io")]);
+    create(store, &mine).await;
+    assert!(ok(store.undo_import().await, "undo"));
+    assert_eq!(counts(store).await, 1, "undo leaves what was added since");
+    let mine_only = export_text(store).await;
+
+    // A stage that fails (two contacts of a file with the same email, in
+    // different stages: the unique index refuses the second) is rolled
+    // back at once: the store is as empty as it was.
+    ok(
+        store
+            .replace_everything(&crate::bundle::Contents::default())
+            .await,
+        "empty the store",
+    );
+    let mut bad = crate::bundle::fixtures::sample(10, 14);
+    bad.contacts[9].emails = bad.contacts[0].emails.clone();
+    seen.borrow_mut().clear();
+    let r = store.import(&bad, Default::default(), Timestamp(9)).await;
+    assert!(r.is_err(), "{r:?}");
+    assert!(is_empty_store(&ok(store.export().await, "export")));
+    assert!(ok(store.directory().await, "directory")
+        .rows()
+        .accounts
+        .is_empty());
+    assert!(!ok(store.recover_import().await, "nothing left to recover"));
+    create(store, &mine).await;
+    assert_eq!(export_text(store).await, mine_only);
+
+    // Into a store with records: one transaction, as before.
+    seen.borrow_mut().clear();
+    let run = Run {
+        at: Timestamp(10),
+        by: "You".into(),
+        ids: SeededIds::new(11),
+        progress: &report,
+    };
+    let more = crate::bundle::fixtures::sample(20, 12);
+    ok(store.import_run(&more, Default::default(), run).await, "import");
+    assert_eq!(writes().len(), 1, "{:?}", writes());
+    assert_eq!(counts(store).await, 21);
+}
+
+pub async fn an_import_left_half_done_blocks_writes_until_it_is_rolled_back<B: Backend>(store: &Repo<B>) {
+    use super::schema as s;
+    use super::{Lock, Tx};
+    small_stages(store);
+    let sample = crate::bundle::fixtures::sample(3, 21);
+    // What a tab that went away during an import in stages leaves: the
+    // mark and some records, without their directory or lines.
+    let half_done = || async {
+        let tx = ok(
+            store.backend().write(&[s::META, s::ACCOUNTS, s::CONTACTS]),
+            "raw write",
+        );
+        let mark = serde_json::json!({"key": s::STAGED_IMPORT, "at": 5});
+        ok(tx.put(s::META, &mark), "mark");
+        ok(tx.put_many(s::ACCOUNTS, &sample.accounts), "accounts");
+        ok(tx.put_many(s::CONTACTS, &sample.contacts), "contacts");
+        ok(tx.commit().await, "commit");
+    };
+    half_done().await;
+    // Lists and search show the store as it was.
+    assert!(ok(store.directory().await, "directory")
+        .rows()
+        .accounts
+        .is_empty());
+    // No other change may write among its records.
+    let mine = new_account(1, "Mine", vec![person("Ana", "Pop", "ana@x.io")]);
+    assert_eq!(
+        store.create_account(&mine, &[]).await,
+        Err(StoreError::ImportRunning)
+    );
+    // Still being written (its tab holds the lock): left alone, and no
+    // other import starts.
+    let held = ok(store.backend().try_lock(s::IMPORT_LOCK).await, "lock");
+    assert!(matches!(held, Lock::Held(_)));
+    assert!(!ok(store.recover_import().await, "recover"));
+    let other = store.import(&sample, Default::default(), Timestamp(6)).await;
+    assert_eq!(other.err(), Some(StoreError::ImportRunning));
+    drop(held);
+    // Its tab gone: the next start empties the stores again.
+    assert!(ok(store.recover_import().await, "recover"));
+    assert!(is_empty_store(&ok(store.export().await, "export")));
+    assert!(ok(store.directory().await, "directory")
+        .rows()
+        .accounts
+        .is_empty());
+    create(store, &mine).await;
+    assert_eq!(counts(store).await, 1);
+    ok(store.undo_import().await, "no import to undo");
+    // An import does it first too (here before merging with what is stored).
+    ok(
+        store
+            .replace_everything(&crate::bundle::Contents::default())
+            .await,
+        "empty",
+    );
+    half_done().await;
+    ok(
+        store.import(&sample, Default::default(), Timestamp(7)).await,
+        "import",
+    );
+    assert_eq!(export_text(store).await, bundle_text(&sample));
 }

@@ -944,8 +944,71 @@ impl super::Tx for IdbTx {
     }
 }
 
+/// A Web Lock held by this tab ([`Backend::try_lock`]): the browser keeps
+/// it until the promise its callback returned settles, which dropping this
+/// does (or until the tab goes away).
+pub struct IdbHeld {
+    release: js_sys::Function,
+}
+
+impl Drop for IdbHeld {
+    fn drop(&mut self) {
+        let _ = self.release.call0(&JsValue::UNDEFINED);
+    }
+}
+
+/// `navigator.locks.request(name, {ifAvailable: true}, callback)`, through
+/// `Reflect` (web-sys has the Web Locks API only behind an unstable flag).
+async fn try_web_lock(name: &str) -> Result<super::Lock<IdbHeld>, StoreError> {
+    use super::Lock;
+    let backend = |e: JsValue| js_error(&e);
+    let Some(window) = web_sys::window() else {
+        return Ok(Lock::Unsupported);
+    };
+    let locks = js_sys::Reflect::get(&window.navigator(), &JsValue::from_str("locks")).map_err(backend)?;
+    let request = match js_sys::Reflect::get(&locks, &JsValue::from_str("request")) {
+        Ok(f) if f.is_function() => js_sys::Function::from(f),
+        _ => return Ok(Lock::Unsupported),
+    };
+    // The callback answers whether the lock was granted, and keeps it by
+    // returning a promise that only `release` settles.
+    let mut release = None;
+    let kept = js_sys::Promise::new(&mut |resolve, _| release = Some(resolve));
+    let mut answer = None;
+    let answered = js_sys::Promise::new(&mut |resolve, _| answer = Some(resolve));
+    let (Some(release), Some(answer)) = (release, answer) else {
+        return Err(StoreError::Backend("a promise did not start".into()));
+    };
+    let callback = Closure::once_into_js(move |lock: JsValue| -> JsValue {
+        let granted = !lock.is_null();
+        let _ = answer.call1(&JsValue::UNDEFINED, &JsValue::from_bool(granted));
+        if granted {
+            kept.into()
+        } else {
+            JsValue::UNDEFINED
+        }
+    });
+    let options = js_sys::Object::new();
+    js_sys::Reflect::set(&options, &JsValue::from_str("ifAvailable"), &JsValue::TRUE).map_err(backend)?;
+    request
+        .call3(&locks, &JsValue::from_str(name), &options, &callback)
+        .map_err(backend)?;
+    let granted = JsFuture::from(answered).await.map_err(backend)?;
+    Ok(if granted.as_bool() == Some(true) {
+        Lock::Held(IdbHeld { release })
+    } else {
+        Lock::Busy
+    })
+}
+
 impl Backend for IdbBackend {
     type Tx<'a> = IdbTx;
+    type Held = IdbHeld;
+
+    /// A Web Lock named after the database and `name`.
+    async fn try_lock(&self, name: &'static str) -> Result<super::Lock<IdbHeld>, StoreError> {
+        try_web_lock(&format!("{}/{name}", self.name)).await
+    }
 
     fn read(&self, stores: &[&'static str]) -> Result<IdbTx, StoreError> {
         IdbTx::read(&self.db, stores)

@@ -13,7 +13,10 @@
 //! that includes one of the five record stores also includes `lines`, notes
 //! every put and delete of those stores, and at commit rewrites the chunks
 //! those records live in (reading them inside the transaction, awaiting only
-//! IndexedDB requests).
+//! IndexedDB requests). The one exception is an import into an empty store
+//! written in stages (`Repo::import_run`): its last transaction writes every
+//! line ([`put_lists`]), and until then its mark in `meta` makes every other
+//! change to these stores refused.
 //!
 //! **Layout: the chunks are the file.** The chunks of a store are ranges of
 //! keys: chunk `<store>/<lower>` holds the keys from `lower` up to the next
@@ -129,38 +132,60 @@ type Change = (String, Option<String>);
 /// (store, key, line) of a record.
 type Entry = (&'static str, String, String);
 
-fn entry(store: &'static str, key: String, line: String) -> Entry {
-    (store, key, line)
+/// A record that has a line: its entry key (the order of its list) and its
+/// line.
+pub trait HasLine {
+    fn key_and_line(&self) -> (String, String);
+}
+
+impl HasLine for Account {
+    fn key_and_line(&self) -> (String, String) {
+        (self.id.to_string(), bw::account_line(self))
+    }
+}
+
+impl HasLine for Contact {
+    fn key_and_line(&self) -> (String, String) {
+        (self.id.to_string(), bw::contact_line(self))
+    }
+}
+
+impl HasLine for Link {
+    fn key_and_line(&self) -> (String, String) {
+        (
+            format!("{} {}", self.account_id, self.contact_id),
+            bw::link_line(self),
+        )
+    }
+}
+
+impl HasLine for Note {
+    fn key_and_line(&self) -> (String, String) {
+        (self.id.to_string(), bw::note_line(self))
+    }
+}
+
+impl HasLine for HistoryEntry {
+    fn key_and_line(&self) -> (String, String) {
+        (self.id.to_string(), bw::history_line(self))
+    }
 }
 
 /// The entry a record of a lined store stands for, from its stored JSON
 /// (the derived fields indexes read are ignored).
 fn entry_of_json(store: &'static str, json: &str) -> Result<Option<Entry>, StoreError> {
-    fn decode<R: DeserializeOwned>(store: &str, json: &str) -> Result<R, StoreError> {
-        super::json(json).map_err(|e| StoreError::Backend(format!("could not prepare a {store} record: {e}")))
+    fn decode<R: DeserializeOwned + HasLine>(store: &'static str, json: &str) -> Result<Entry, StoreError> {
+        let r: R = super::json(json)
+            .map_err(|e| StoreError::Backend(format!("could not prepare a {store} record: {e}")))?;
+        let (key, line) = r.key_and_line();
+        Ok((store, key, line))
     }
     Ok(Some(match store {
-        s::ACCOUNTS => {
-            let a: Account = decode(store, json)?;
-            entry(store, a.id.to_string(), bw::account_line(&a))
-        }
-        s::CONTACTS => {
-            let c: Contact = decode(store, json)?;
-            entry(store, c.id.to_string(), bw::contact_line(&c))
-        }
-        s::LINKS => {
-            let l: Link = decode(store, json)?;
-            let key = format!("{} {}", l.account_id, l.contact_id);
-            entry(store, key, bw::link_line(&l))
-        }
-        s::NOTES => {
-            let n: Note = decode(store, json)?;
-            entry(store, n.id.to_string(), bw::note_line(&n))
-        }
-        s::HISTORY => {
-            let h: HistoryEntry = decode(store, json)?;
-            entry(store, h.id.to_string(), bw::history_line(&h))
-        }
+        s::ACCOUNTS => decode::<Account>(store, json)?,
+        s::CONTACTS => decode::<Contact>(store, json)?,
+        s::LINKS => decode::<Link>(store, json)?,
+        s::NOTES => decode::<Note>(store, json)?,
+        s::HISTORY => decode::<HistoryEntry>(store, json)?,
         _ => return Ok(None),
     }))
 }
@@ -285,47 +310,75 @@ pub async fn read<T: Tx>(tx: &T) -> Result<Option<StoredLines>, StoreError> {
 /// five record stores and `lines`, writable), and returns them. The upgrade
 /// to schema version 5 runs it inside the upgrade transaction.
 pub async fn rebuild<T: Tx>(tx: &T) -> Result<StoredLines, StoreError> {
-    tx.clear(s::LINES)?;
     let accounts = tx.all::<Account>(s::ACCOUNTS);
     let contacts = tx.all::<Contact>(s::CONTACTS);
     let links = tx.all::<Link>(s::LINKS);
     let notes = tx.all::<Note>(s::NOTES);
     let history = tx.all::<HistoryEntry>(s::HISTORY);
-    let mut stores: BTreeMap<&'static str, Vec<(String, String)>> = BTreeMap::new();
-    let mut add = |(store, key, line): Entry| stores.entry(store).or_default().push((key, line));
-    for a in accounts.await? {
-        add(entry(s::ACCOUNTS, a.id.to_string(), bw::account_line(&a)));
-    }
-    for c in contacts.await? {
-        add(entry(s::CONTACTS, c.id.to_string(), bw::contact_line(&c)));
-    }
-    for l in links.await? {
-        let key = format!("{} {}", l.account_id, l.contact_id);
-        add(entry(s::LINKS, key, bw::link_line(&l)));
-    }
-    for n in notes.await? {
-        add(entry(s::NOTES, n.id.to_string(), bw::note_line(&n)));
-    }
-    for h in history.await? {
-        add(entry(s::HISTORY, h.id.to_string(), bw::history_line(&h)));
-    }
+    let (accounts, contacts, links) = (accounts.await?, contacts.await?, links.await?);
+    let (notes, history) = (notes.await?, history.await?);
     let mut lines = StoredLines::default();
-    for (store, mut entries) in stores {
-        entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        let mut all = LineChunk::default();
-        for (key, line) in &entries {
-            all.keys.push_str(key);
-            all.keys.push('\n');
-            bw::push_entry(&mut all.text, line);
+    put_lists(
+        tx,
+        [
+            entries(&accounts),
+            entries(&contacts),
+            entries(&links),
+            entries(&notes),
+            entries(&history),
+        ],
+        &mut |name, n, text| lines.add(name, n, Piece::Text(text)),
+    )?;
+    Ok(lines)
+}
+
+/// The (key, line) entries of some records, in their order.
+pub fn entries<R: std::borrow::Borrow<H>, H: HasLine + ?Sized>(records: &[R]) -> Vec<(String, String)> {
+    records.iter().map(|r| r.borrow().key_and_line()).collect()
+}
+
+/// Writes these lists (in [`STORES`] order, each list's entries in any
+/// order) as every line there is (whatever was stored is dropped), in `tx`
+/// (which must include `lines`, writable): each list sorted by key and cut
+/// into chunks of about [`CHUNK_TARGET`]. `each` gets every chunk put
+/// (name, entries, text). What a rebuild writes, and what an import into
+/// an empty store writes at its end (see `Repo::import_run`).
+pub fn put_lists<T: Tx>(
+    tx: &T,
+    lists: [Vec<(String, String)>; 5],
+    each: &mut dyn FnMut(&str, usize, String),
+) -> Result<(), StoreError> {
+    tx.clear(s::LINES)?;
+    for (store, mut list) in STORES.into_iter().zip(lists) {
+        list.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let mut chunk = LineChunk::default();
+        let mut n = 0;
+        let mut lower = "";
+        let mut flush = |chunk: &mut LineChunk, n: &mut usize, lower: &str| -> Result<(), StoreError> {
+            let name = chunk_name(store, lower);
+            tx.put_chunk(s::LINES, &name, chunk, *n)?;
+            each(&name, *n, std::mem::take(&mut chunk.text));
+            chunk.keys.clear();
+            *n = 0;
+            Ok(())
+        };
+        for (i, (key, line)) in list.iter().enumerate() {
+            if n == 0 && i > 0 {
+                lower = key;
+            }
+            chunk.keys.push_str(key);
+            chunk.keys.push('\n');
+            bw::push_entry(&mut chunk.text, line);
+            n += 1;
+            if chunk.text.len() >= CHUNK_TARGET {
+                flush(&mut chunk, &mut n, lower)?;
+            }
         }
-        for (i, (chunk, n)) in split(all, entries.len()).into_iter().enumerate() {
-            let name = chunk_name(store, if i == 0 { "" } else { first_key(&chunk) });
-            tx.put_chunk(s::LINES, &name, &chunk, n)?;
-            lines.add(&name, n, Piece::Text(chunk.text));
+        if n > 0 {
+            flush(&mut chunk, &mut n, lower)?;
         }
     }
-    tx.put_text(s::LINES, ("chunk", FORMAT_KEY), ("text", FORMAT))?;
-    Ok(lines)
+    tx.put_text(s::LINES, ("chunk", FORMAT_KEY), ("text", FORMAT))
 }
 
 /// A backend whose write transactions keep the lines in step.
@@ -447,9 +500,14 @@ impl<T: Tx> Tx for LinedTx<T> {
         Ok(())
     }
 
+    /// Refused while an import is written in stages (as
+    /// `SummarisedTx::commit`): it writes every line at its end.
     async fn commit(self) -> Result<(), StoreError> {
         let changes = self.changes.into_inner();
         if !changes.is_empty() {
+            if self.inner.exists(s::META, &Key::one(s::STAGED_IMPORT)).await? {
+                return Err(StoreError::ImportRunning);
+            }
             let marker = self
                 .inner
                 .texts_of(s::LINES, &[Key::one(FORMAT_KEY)], "text")
@@ -517,6 +575,11 @@ impl<B: Backend> Backend for Lined<B> {
         = LinedTx<B::Tx<'a>>
     where
         Self: 'a;
+    type Held = B::Held;
+
+    async fn try_lock(&self, name: &'static str) -> Result<super::Lock<B::Held>, StoreError> {
+        self.0.try_lock(name).await
+    }
 
     fn read(&self, stores: &[&'static str]) -> Result<Self::Tx<'_>, StoreError> {
         Ok(LinedTx {
@@ -525,10 +588,16 @@ impl<B: Backend> Backend for Lined<B> {
         })
     }
 
+    /// A write to a lined store also takes `lines` and `meta` (the mark
+    /// of an import written in stages, see [`LinedTx::commit`]).
     fn write(&self, stores: &[&'static str]) -> Result<Self::Tx<'_>, StoreError> {
         let mut all = stores.to_vec();
-        if stores.iter().any(|st| lined(st)) && !stores.contains(&s::LINES) {
-            all.push(s::LINES);
+        if stores.iter().any(|st| lined(st)) {
+            for more in [s::LINES, s::META] {
+                if !all.contains(&more) {
+                    all.push(more);
+                }
+            }
         }
         Ok(LinedTx {
             inner: self.0.write(&all)?,

@@ -4,11 +4,12 @@
 //! their stores and change nothing unless committed. Used by native tests.
 
 use super::schema::{self, SchemaOp};
-use super::{Backend, Key, StoreError, Tx};
+use super::{Backend, Key, Lock, StoreError, Tx};
 use serde::{de::DeserializeOwned, Serialize};
 use serde_json::Value;
 use std::cell::RefCell;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
 
 #[derive(Clone, Debug)]
 struct Index {
@@ -110,13 +111,28 @@ fn empty_db() -> Db {
 #[derive(Debug)]
 pub struct MemoryBackend {
     db: RefCell<Db>,
+    /// The locks held ([`Backend::try_lock`]): one page holds them all.
+    locks: Rc<RefCell<BTreeSet<&'static str>>>,
 }
 
 impl Default for MemoryBackend {
     fn default() -> Self {
         Self {
             db: RefCell::new(empty_db()),
+            locks: Rc::default(),
         }
+    }
+}
+
+/// A lock of [`MemoryBackend`], let go of when dropped.
+pub struct MemoryHeld {
+    locks: Rc<RefCell<BTreeSet<&'static str>>>,
+    name: &'static str,
+}
+
+impl Drop for MemoryHeld {
+    fn drop(&mut self) {
+        self.locks.borrow_mut().remove(self.name);
     }
 }
 
@@ -341,6 +357,17 @@ impl Tx for MemoryTx<'_> {
 
 impl Backend for MemoryBackend {
     type Tx<'a> = MemoryTx<'a>;
+    type Held = MemoryHeld;
+
+    async fn try_lock(&self, name: &'static str) -> Result<Lock<MemoryHeld>, StoreError> {
+        if !self.locks.borrow_mut().insert(name) {
+            return Ok(Lock::Busy);
+        }
+        Ok(Lock::Held(MemoryHeld {
+            locks: self.locks.clone(),
+            name,
+        }))
+    }
 
     fn read(&self, stores: &[&'static str]) -> Result<MemoryTx<'_>, StoreError> {
         Ok(MemoryTx {

@@ -24,7 +24,7 @@ pub mod summary;
 #[cfg(target_arch = "wasm32")]
 pub mod idb;
 
-pub use repo::{OnProgress, Repo, Run, Stage, STEP_RECORDS};
+pub use repo::{OnProgress, Repo, Run, Stage, Staging, STEP_RECORDS};
 
 use crate::domain::validation::Problem;
 use crate::domain::ValidationErrors;
@@ -73,6 +73,10 @@ pub enum StoreError {
     /// The device's storage is full. Nothing was saved.
     #[error("storage full")]
     QuotaExceeded,
+    /// A large import is being written (in this tab or another), and this
+    /// change would write among its records. Nothing was saved.
+    #[error("an import is being written")]
+    ImportRunning,
     #[error("a stored {store} record could not be read ({reason})")]
     Corrupt { store: &'static str, reason: String },
     /// Any other failure of the database; its own words. Nothing was changed.
@@ -511,11 +515,30 @@ pub trait Tx {
     async fn commit(self) -> Result<(), StoreError>;
 }
 
+/// A lock shared by every tab of the database's origin ([`Backend::try_lock`]).
+pub enum Lock<H> {
+    /// Taken: held until this value is dropped (or the tab goes away).
+    Held(H),
+    /// Someone holds it (this tab or another).
+    Busy,
+    /// This browser has no such locks (Web Locks need a page served
+    /// securely, or from this device).
+    Unsupported,
+}
+
 /// Opens transactions on a database.
+#[allow(async_fn_in_trait)]
 pub trait Backend {
     type Tx<'a>: Tx
     where
         Self: 'a;
+    /// What keeps a lock of [`Backend::try_lock`] held.
+    type Held;
     fn read(&self, stores: &[&'static str]) -> Result<Self::Tx<'_>, StoreError>;
     fn write(&self, stores: &[&'static str]) -> Result<Self::Tx<'_>, StoreError>;
+    /// Takes the lock `name` if no one holds it, without waiting. A lock
+    /// outlives no tab: one that closes or crashes lets go of it, which is
+    /// how a tab tells a run of transactions still going (held) from one
+    /// left half done (free).
+    async fn try_lock(&self, name: &'static str) -> Result<Lock<Self::Held>, StoreError>;
 }

@@ -4,7 +4,7 @@ use super::lines::{self, Lined};
 use super::records::{AccountRecord, ContactRecord, PhotoRecord};
 use super::schema::{self as s};
 use super::summary::{self, Summarised};
-use super::{Backend, Key, Missing, StoreError, Tx};
+use super::{Backend, Key, Lock, Missing, StoreError, Tx};
 use crate::bundle::matching::{MatchKeys, Prepared};
 use crate::bundle::merge::{incoming_email_keys, merge, wanted, Choices, Plan, Records, StoredKeys, Writes};
 use crate::bundle::vcard::import::{OnMatch, VcardChecked};
@@ -43,6 +43,7 @@ pub struct Repo<B> {
     /// directory in step with the records (see `summary.rs`), and
     /// [`Lined`], which keeps the records' bundle lines (see `lines.rs`).
     backend: Summarised<Lined<B>>,
+    staging: std::cell::Cell<Staging>,
 }
 
 /// Reads inside a transaction, shared by reads and checks before writes.
@@ -686,7 +687,14 @@ async fn write_import<T: Tx, I: IdSource>(
         tx.put_many(s::CONTACT_PHOTOS, batch)?;
         pacer.wrote(batch.len()).await?;
     }
-    // The snapshot replaces the previous one (and its parts).
+    put_snapshot(&tx, &w, run.at).await?;
+    (run.progress)(Stage::Writing, pacer.total, pacer.total);
+    tx.commit().await
+}
+
+/// Puts the undo snapshot of an import's writes `w` (in parts), replacing
+/// the previous one and its parts.
+async fn put_snapshot<T: Tx>(tx: &T, w: &Writes<'_>, at: Timestamp) -> Result<(), StoreError> {
     let (first, last) = snapshot_parts();
     tx.delete_range(s::META, &first, &last)?;
     let had: HashSet<&ContactId> = w.replaced_photos.iter().map(|p| &p.contact_id).collect();
@@ -709,14 +717,177 @@ async fn write_import<T: Tx, I: IdSource>(
     }
     let snapshot = ImportSnapshot {
         key: LAST_IMPORT.to_owned(),
-        at: run.at,
+        at,
         parts,
         created: CreatedKeys::default(),
         replaced: Contents::default(),
     };
-    tx.put(s::META, &snapshot)?;
-    (run.progress)(Stage::Writing, pacer.total, pacer.total);
-    tx.commit().await
+    tx.put(s::META, &snapshot)
+}
+
+// ----- imports in stages ---------------------------------------------------
+
+/// When an import is written in stages rather than in one transaction.
+///
+/// Chromium keeps the undo log of a transaction too large for memory on
+/// disk, one entry per key, and deletes it after the commit; every later
+/// open of the database steps over those deletion marks until LevelDB
+/// compacts them, which on a profile that is mostly read takes a long time
+/// (README.md, "Seventh pass": 0.9-1.6 s per start after one transaction of
+/// 556,110 records, 0.23-0.25 s after transactions of 2,000). So an import
+/// of at least `min` records into a store without accounts, contacts,
+/// links, notes, history or photos (a practice moved to this device) puts
+/// them in transactions of `per_tx` records, and its last transaction
+/// writes the catalog, the directory, the lines and the undo snapshot, and
+/// removes its mark ([`s::STAGED_IMPORT`]). It stays all or nothing:
+///
+/// - the mark is written, in the transaction that found the store empty,
+///   before any record; while it is there every other change to the record
+///   stores is refused ([`StoreError::ImportRunning`]), and lists and
+///   search show the store as it was (the directory comes last);
+/// - the importing tab holds a lock shared by the tabs ([`Backend::try_lock`])
+///   until the end; a mark without the lock held is an import whose tab
+///   went away, and [`Repo::recover_import`] (at every start, and before
+///   every import) empties the stores again;
+/// - a stage that fails rolls back at once, the same way.
+///
+/// Without locks (a page not served securely) every import is one
+/// transaction, as is every import into a store that holds records.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Staging {
+    pub min: usize,
+    pub per_tx: usize,
+}
+
+impl Default for Staging {
+    fn default() -> Self {
+        Self {
+            min: 20_000,
+            per_tx: 2_000,
+        }
+    }
+}
+
+/// The mark of an import written in stages.
+#[derive(Serialize, Deserialize)]
+struct StagedMark {
+    key: String,
+    at: Timestamp,
+}
+
+/// The stores an import written in stages puts records in: empty when it
+/// starts, emptied again when it is rolled back.
+const STAGED_STORES: [&str; 7] = [
+    s::ACCOUNTS,
+    s::CONTACTS,
+    s::LINKS,
+    s::NOTES,
+    s::HISTORY,
+    s::PHOTOS,
+    s::CONTACT_PHOTOS,
+];
+
+/// Whether none of [`STAGED_STORES`] holds a record.
+async fn empty_in<T: Tx>(tx: &T) -> Result<bool, StoreError> {
+    for store in STAGED_STORES {
+        if tx.any(store).await? {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+/// Puts entries `range` of list `list` of what an import creates (accounts,
+/// contacts, links, notes, history, photos).
+fn put_range<T: Tx>(
+    tx: &T,
+    w: &Writes<'_>,
+    list: usize,
+    range: std::ops::Range<usize>,
+) -> Result<(), StoreError> {
+    fn part<X>(v: &[X], range: std::ops::Range<usize>) -> &[X] {
+        v.get(range).unwrap_or_default()
+    }
+    let c = &w.create;
+    match list {
+        0 => {
+            let records: Vec<AccountRecord> = part(&c.accounts, range)
+                .iter()
+                .map(|a| AccountRecord::new(a))
+                .collect();
+            tx.put_many(s::ACCOUNTS, &records)
+        }
+        1 => {
+            let records: Vec<ContactRecord> = part(&c.contacts, range)
+                .iter()
+                .map(|c| ContactRecord::new(c))
+                .collect();
+            tx.put_many(s::CONTACTS, &records)
+        }
+        2 => tx.put_many(s::LINKS, part(&c.links, range)),
+        3 => tx.put_many(s::NOTES, part(&c.notes, range)),
+        4 => tx.put_many(s::HISTORY, part(&c.history, range)),
+        _ => tx.put_many(s::CONTACT_PHOTOS, part(&w.photos, range)),
+    }
+}
+
+/// Puts the records `w` creates (and its photos) in transactions of about
+/// `per_tx` records on `raw`, the backend under the directory and the lines
+/// (both are written once, at the end). Each transaction first checks that
+/// the import's mark is still there.
+async fn put_in_stages<B: Backend>(
+    raw: &B,
+    w: &Writes<'_>,
+    at: Timestamp,
+    per_tx: usize,
+    progress: OnProgress<'_>,
+) -> Result<(), StoreError> {
+    let c = &w.create;
+    let lists = [
+        c.accounts.len(),
+        c.contacts.len(),
+        c.links.len(),
+        c.notes.len(),
+        c.history.len(),
+        w.photos.len(),
+    ];
+    let mut stores = STAGED_STORES.to_vec();
+    stores.push(s::META);
+    let (total, mut done) = (w.len(), 0);
+    let (mut list, mut i) = (0, 0);
+    while list < lists.len() {
+        let tx = raw.write(&stores)?;
+        match tx.get::<StagedMark>(s::META, &Key::one(s::STAGED_IMPORT)).await? {
+            Some(mark) if mark.at == at => {}
+            _ => {
+                return Err(StoreError::Backend(
+                    "the import was stopped from another tab".into(),
+                ))
+            }
+        }
+        let mut room = per_tx.max(1);
+        while room > 0 && list < lists.len() {
+            let left = lists[list].saturating_sub(i);
+            if left == 0 {
+                (list, i) = (list + 1, 0);
+                continue;
+            }
+            // A photo may be up to 1 MiB: a transaction holds few.
+            let weight = if list == 5 {
+                (per_tx / PHOTOS_PER_STEP).max(1)
+            } else {
+                1
+            };
+            let n = (room / weight).max(1).min(left);
+            put_range(&tx, w, list, i..i + n)?;
+            i += n;
+            done += n;
+            room = room.saturating_sub(n * weight);
+        }
+        tx.commit().await?;
+        progress(Stage::Writing, done.min(total), total);
+    }
+    Ok(())
 }
 
 /// A run with no one watching, by "You", with ids derived from `at` and
@@ -734,7 +905,14 @@ impl<B: Backend> Repo<B> {
     pub fn new(backend: B) -> Self {
         Self {
             backend: Summarised(Lined(backend)),
+            staging: Default::default(),
         }
+    }
+
+    /// Other thresholds for imports written in stages (tests: stages of a
+    /// few records).
+    pub fn set_staging(&self, staging: Staging) {
+        self.staging.set(staging);
     }
 
     pub fn backend(&self) -> &B {
@@ -1107,10 +1285,11 @@ impl<B: Backend> Repo<B> {
         choices: Choices,
         run: Run<'_, I>,
     ) -> Result<Plan, StoreError> {
+        let held = self.import_lock().await?;
         let tx = self.backend.write(&IMPORT_STORES)?;
         let stored = stored_for(&tx, bundle, run.progress).await?;
         let (plan, w) = merge(&stored, bundle, choices);
-        write_import(tx, &plan, w, run).await?;
+        self.write_planned(tx, &plan, w, run, held).await?;
         Ok(plan)
     }
 
@@ -1123,11 +1302,13 @@ impl<B: Backend> Repo<B> {
     where
         F: FnOnce(&Contents) -> Result<Contents, ValidationErrors>,
     {
+        let held = self.import_lock().await?;
         let tx = self.backend.write(&IMPORT_STORES)?;
         let stored = everything_in(&tx).await?;
         let incoming = make(&stored).map_err(StoreError::Rejected)?;
         let (plan, w) = merge(&stored, &incoming, choices);
-        write_import(tx, &plan, w, quiet_run(at, incoming.len())).await?;
+        self.write_planned(tx, &plan, w, quiet_run(at, incoming.len()), held)
+            .await?;
         Ok(plan)
     }
 
@@ -1156,6 +1337,7 @@ impl<B: Backend> Repo<B> {
     where
         F: FnOnce(&Contents) -> Result<Contents, ValidationErrors>,
     {
+        let held = self.import_lock().await?;
         let tx = self.backend.write(&IMPORT_STORES)?;
         (run.progress)(Stage::Comparing, 0, prepared.made.len());
         let now = matching_in(&tx, &prepared.keys).await?;
@@ -1168,7 +1350,7 @@ impl<B: Backend> Repo<B> {
         };
         let stored = stored_for(&tx, incoming, run.progress).await?;
         let (plan, w) = merge(&stored, incoming, choices);
-        write_import(tx, &plan, w, run).await?;
+        self.write_planned(tx, &plan, w, run, held).await?;
         Ok(plan)
     }
 
@@ -1234,6 +1416,7 @@ impl<B: Backend> Repo<B> {
         checked: Option<&Prepared<VcardChecked>>,
         mut run: Run<'_, I>,
     ) -> Result<Plan, StoreError> {
+        let held = self.import_lock().await?;
         let tx = self.backend.write(&IMPORT_STORES)?;
         let keys = vcard::import::match_keys(file);
         (run.progress)(Stage::Comparing, 0, file.cards.len());
@@ -1250,7 +1433,7 @@ impl<B: Backend> Repo<B> {
             }
             _ => vcard::import::plan(&stored, &photos, file, on_match, &mut run.ids, run.at),
         };
-        write_import(tx, &plan, w, run).await?;
+        self.write_planned(tx, &plan, w, run, held).await?;
         Ok(plan)
     }
 
@@ -1262,6 +1445,122 @@ impl<B: Backend> Repo<B> {
         }
         let tx = self.backend.read(&[s::META])?;
         Ok(tx.get::<At>(s::META, &Key::one(LAST_IMPORT)).await?.map(|s| s.at))
+    }
+
+    /// Takes the import lock before an import reads anything, rolling back
+    /// what an import left half done: `None` when this browser has no
+    /// locks; refused while another import runs.
+    async fn import_lock(&self) -> Result<Option<B::Held>, StoreError> {
+        match self.backend.try_lock(s::IMPORT_LOCK).await? {
+            Lock::Held(held) => {
+                self.roll_back_staged().await?;
+                Ok(Some(held))
+            }
+            Lock::Busy => Err(StoreError::ImportRunning),
+            Lock::Unsupported => Ok(None),
+        }
+    }
+
+    /// Writes an import's plan: in stages when it may be (see [`Staging`]),
+    /// else in `tx`, the transaction it was planned in.
+    async fn write_planned<I: IdSource>(
+        &self,
+        tx: <Summarised<Lined<B>> as Backend>::Tx<'_>,
+        plan: &Plan,
+        w: Writes<'_>,
+        run: Run<'_, I>,
+        held: Option<B::Held>,
+    ) -> Result<(), StoreError> {
+        let staged = held.is_some()
+            && !plan.changes_nothing()
+            && w.len() >= self.staging.get().min
+            && empty_in(&tx).await?;
+        if !staged {
+            return write_import(tx, plan, w, run).await;
+        }
+        let mark = StagedMark {
+            key: s::STAGED_IMPORT.to_owned(),
+            at: run.at,
+        };
+        tx.put(s::META, &mark)?;
+        tx.commit().await?;
+        if let Err(e) = self.write_staged(&w, &run).await {
+            // If even this fails, the next start (or import) does it.
+            let _ = self.roll_back_staged().await;
+            return Err(e);
+        }
+        drop(held);
+        Ok(())
+    }
+
+    /// The stages of an import into an empty store, then its last
+    /// transaction: the catalog, the directory and the lines of everything
+    /// it created, its undo snapshot, and its mark removed.
+    async fn write_staged<I: IdSource>(&self, w: &Writes<'_>, run: &Run<'_, I>) -> Result<(), StoreError> {
+        put_in_stages(
+            &self.backend.0 .0,
+            w,
+            run.at,
+            self.staging.get().per_tx,
+            run.progress,
+        )
+        .await?;
+        let tx = self.backend.write(&[s::CATALOG, s::SUMMARY, s::LINES, s::META])?;
+        let c = &w.create;
+        tx.put_many(s::CATALOG, &w.update.catalog)?;
+        tx.put_many(s::CATALOG, &c.catalog)?;
+        summary::put_rows(&tx, &summary::rows(&c.accounts, &c.contacts, &c.links))?;
+        let lists = [
+            lines::entries::<_, Account>(&c.accounts),
+            lines::entries::<_, Contact>(&c.contacts),
+            lines::entries::<_, Link>(&c.links),
+            lines::entries::<_, Note>(&c.notes),
+            lines::entries::<_, HistoryEntry>(&c.history),
+        ];
+        lines::put_lists(&tx, lists, &mut |_, _, _| {})?;
+        put_snapshot(&tx, w, run.at).await?;
+        tx.delete(s::META, &Key::one(s::STAGED_IMPORT))?;
+        tx.commit().await?;
+        (run.progress)(Stage::Writing, w.len(), w.len());
+        Ok(())
+    }
+
+    /// Empties the stores an import in stages writes, with an empty
+    /// directory and no lines, and removes its mark: `false` when there is
+    /// no mark. Only for whoever holds the import lock.
+    async fn roll_back_staged(&self) -> Result<bool, StoreError> {
+        let mut stores = STAGED_STORES.to_vec();
+        stores.push(s::META);
+        let tx = self.backend.write(&stores)?;
+        if !tx.exists(s::META, &Key::one(s::STAGED_IMPORT)).await? {
+            return Ok(false);
+        }
+        for store in STAGED_STORES {
+            tx.clear(store)?;
+        }
+        summary::put_rows(&tx, &Rows::default())?;
+        lines::put_lists(&tx, Default::default(), &mut |_, _, _| {})?;
+        tx.delete(s::META, &Key::one(s::STAGED_IMPORT))?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Rolls back an import written in stages whose tab went away before
+    /// its end (closed, crashed, the device switched off): the stores are
+    /// empty again, as before it. `true` when there was one. An import
+    /// still being written (its tab holds the lock) is left alone. The app
+    /// runs this at start; every import runs it first.
+    pub async fn recover_import(&self) -> Result<bool, StoreError> {
+        {
+            let tx = self.backend.read(&[s::META])?;
+            if !tx.exists(s::META, &Key::one(s::STAGED_IMPORT)).await? {
+                return Ok(false);
+            }
+        }
+        match self.backend.try_lock(s::IMPORT_LOCK).await? {
+            Lock::Held(_held) => self.roll_back_staged().await,
+            Lock::Busy | Lock::Unsupported => Ok(false),
+        }
     }
 
     /// [`Repo::undo_import_with`] without progress.

@@ -30,6 +30,14 @@ pub const SUMMARY: &str = "summary";
 /// everything" reads.
 pub const LINES: &str = "lines";
 
+/// The `meta` record that marks an import written in stages, from its
+/// first transaction to its last (see `Repo::import_run`): while it is
+/// there, no other change may write accounts, contacts or links.
+pub const STAGED_IMPORT: &str = "staged_import";
+/// The lock (shared by the tabs of the origin, named after the database
+/// too) an import holds from before it reads until it has written.
+pub const IMPORT_LOCK: &str = "import";
+
 /// Accounts by normalised name (sort order of the clients list).
 pub const ACCOUNTS_BY_NAME: &str = "by_name";
 /// Contacts by every lower-cased email (unique, multi-entry).

@@ -11,7 +11,11 @@
 //! includes `summary`, notes every put and delete of those stores, and at
 //! commit rewrites the chunks those entries live in (reading them inside
 //! the transaction, awaiting only IndexedDB requests). So every write path,
-//! present or future, keeps it up to date without doing anything.
+//! present or future, keeps it up to date without doing anything. The one
+//! exception is an import into an empty store written in stages
+//! (`Repo::import_run`): its records go in under this wrapper, and its last
+//! transaction writes the whole directory ([`put_rows`]); until then its
+//! mark in `meta` makes every other change to these stores refused.
 //!
 //! The `format` marker says which text format the chunks hold. A database
 //! without it (made before the directory existed, or whose `summary` store
@@ -115,23 +119,34 @@ async fn is_current<T: Tx>(tx: &T) -> Result<bool, StoreError> {
 /// Rebuilds the stored directory from the records, in `tx` (which must
 /// include the three record stores and `summary`); returns its chunks.
 pub async fn rebuild<T: Tx>(tx: &T) -> Result<Vec<String>, StoreError> {
+    let accounts = tx.all::<Account>(s::ACCOUNTS);
+    let contacts = tx.all::<Contact>(s::CONTACTS);
+    let links = tx.all::<Link>(s::LINKS);
+    let (accounts, contacts, links) = (accounts.await?, contacts.await?, links.await?);
+    put_rows(tx, &rows(&accounts, &contacts, &links))
+}
+
+/// The directory's rows of these records.
+pub fn rows<'a, A, C, L>(accounts: &'a [A], contacts: &'a [C], links: &'a [L]) -> Rows
+where
+    A: std::borrow::Borrow<Account>,
+    C: std::borrow::Borrow<Contact>,
+    L: std::borrow::Borrow<Link>,
+{
+    Rows {
+        accounts: accounts.iter().map(|a| AccountRow::of(a.borrow())).collect(),
+        contacts: contacts.iter().map(|c| ContactRow::of(c.borrow())).collect(),
+        links: links.iter().map(|l| LinkRow::of(l.borrow())).collect(),
+    }
+}
+
+/// Writes `d` as the whole stored directory (whatever was stored is
+/// dropped), in `tx` (which must include `summary`, writable); returns its
+/// chunks. What a rebuild writes, and what an import into an empty store
+/// writes at its end (see `Repo::import_run`).
+pub fn put_rows<T: Tx>(tx: &T, d: &Rows) -> Result<Vec<String>, StoreError> {
     // Chunks of an older format may be named otherwise: none may remain.
     tx.clear(s::SUMMARY)?;
-    let d = Rows {
-        accounts: tx
-            .all::<Account>(s::ACCOUNTS)
-            .await?
-            .iter()
-            .map(AccountRow::of)
-            .collect(),
-        contacts: tx
-            .all::<Contact>(s::CONTACTS)
-            .await?
-            .iter()
-            .map(ContactRow::of)
-            .collect(),
-        links: tx.all::<Link>(s::LINKS).await?.iter().map(LinkRow::of).collect(),
-    };
     let mut chunks: BTreeMap<String, String> =
         (0..CHUNKS).map(|i| (format!("{i:02x}"), String::new())).collect();
     let mut out = Vec::with_capacity(chunks.len());
@@ -359,9 +374,15 @@ impl<T: Tx> Tx for SummarisedTx<T> {
         Ok(())
     }
 
+    /// Refused while an import is written in stages (its mark is in
+    /// `meta`): its records go in without the directory, which it writes
+    /// whole at its end, and a rollback empties the stores.
     async fn commit(self) -> Result<(), StoreError> {
         let changes = self.changes.into_inner();
         if !changes.is_empty() {
+            if self.inner.exists(s::META, &Key::one(s::STAGED_IMPORT)).await? {
+                return Err(StoreError::ImportRunning);
+            }
             // The marker and every chunk touched, asked for together.
             let mut keys = vec![Key::one(FORMAT_KEY)];
             keys.extend(changes.keys().map(|c| Key::one(c)));
@@ -384,6 +405,11 @@ impl<B: Backend> Backend for Summarised<B> {
         = SummarisedTx<B::Tx<'a>>
     where
         Self: 'a;
+    type Held = B::Held;
+
+    async fn try_lock(&self, name: &'static str) -> Result<super::Lock<B::Held>, StoreError> {
+        self.0.try_lock(name).await
+    }
 
     fn read(&self, stores: &[&'static str]) -> Result<Self::Tx<'_>, StoreError> {
         Ok(SummarisedTx {
@@ -392,10 +418,16 @@ impl<B: Backend> Backend for Summarised<B> {
         })
     }
 
+    /// A write to a summarised store also takes `summary` and `meta` (the
+    /// mark of an import written in stages, see [`SummarisedTx::commit`]).
     fn write(&self, stores: &[&'static str]) -> Result<Self::Tx<'_>, StoreError> {
         let mut all = stores.to_vec();
-        if stores.iter().any(|st| summarised(st)) && !stores.contains(&s::SUMMARY) {
-            all.push(s::SUMMARY);
+        if stores.iter().any(|st| summarised(st)) {
+            for more in [s::SUMMARY, s::META] {
+                if !all.contains(&more) {
+                    all.push(more);
+                }
+            }
         }
         Ok(SummarisedTx {
             inner: self.0.write(&all)?,

@@ -326,11 +326,20 @@ impl Services {
             }
             match opened {
                 Ok((store, filled)) => {
-                    self.store.set_value(Some(Rc::new(store)));
+                    let store = Rc::new(store);
+                    self.store.set_value(Some(store.clone()));
                     db.set(DbState::Ready);
                     self.revision.update(|r| *r += 1);
                     if filled {
                         self.post_changed();
+                    }
+                    // An import in stages whose tab went away before its
+                    // end is undone (the stores were empty before it).
+                    if let Ok(true) = store.recover_import().await {
+                        if current() {
+                            self.revision.update(|r| *r += 1);
+                            self.post_changed();
+                        }
                     }
                 }
                 Err(e) => db.set(DbState::Failed(AppError::from(e))),
