@@ -133,7 +133,7 @@ pub(super) fn text(key: Key) -> &'static str {
         StoreBlocked => "Ein anderer Clientbook-Tab verwendet eine ältere Version der Daten. Schließen Sie ihn (oder laden Sie ihn neu), um fortzufahren.",
         StoreClosed => "Die lokale Datenbank wurde geschlossen (ein anderer Tab hat Clientbook aktualisiert oder der Browser hat sie geleert). Laden Sie die Seite neu.",
         StoreQuotaExceeded => "Der Speicher des Geräts ist voll. Es wurde nichts gespeichert; geben Sie etwas Speicherplatz frei und versuchen Sie es erneut.",
-        StoreImportRunning => "Ein großer Import wird noch geschrieben, in diesem oder einem anderen Tab. Es wurde nichts gespeichert; versuchen Sie es erneut, wenn er fertig ist.",
+        StoreImportRunning => "Ein großer Import oder seine Rückgängigmachung wird noch geschrieben, in diesem oder einem anderen Tab. Es wurde nichts gespeichert; versuchen Sie es erneut, wenn er fertig ist.",
         StoreCorrupt => "Ein gespeicherter Datensatz ({store}) konnte nicht gelesen werden ({reason}).",
         StoreBackend => "Speichern fehlgeschlagen: {reason}. Es wurde nichts geändert.",
         // Bundles (files to import)

@@ -133,7 +133,7 @@ pub(super) fn text(key: Key) -> &'static str {
         StoreBlocked => "Another Clientbook tab is using an older version of the data. Close it (or reload it) to continue.",
         StoreClosed => "The local database was closed (another tab updated Clientbook, or the browser cleared it). Reload the page.",
         StoreQuotaExceeded => "The device's storage is full. Nothing was saved; free some space and try again.",
-        StoreImportRunning => "A large import is still being written, in this tab or another. Nothing was saved; try again when it has finished.",
+        StoreImportRunning => "A large import, or its undo, is still being written, in this tab or another. Nothing was saved; try again when it has finished.",
         StoreCorrupt => "A stored {store} record could not be read ({reason}).",
         StoreBackend => "Saving failed: {reason}. Nothing was changed.",
         // Bundles (files to import)

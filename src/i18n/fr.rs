@@ -133,7 +133,7 @@ pub(super) fn text(key: Key) -> &'static str {
         StoreBlocked => "Un autre onglet Clientbook utilise une ancienne version des données. Fermez-le (ou rechargez-le) pour continuer.",
         StoreClosed => "La base de données locale a été fermée (un autre onglet a mis à jour Clientbook, ou le navigateur l’a effacée). Rechargez la page.",
         StoreQuotaExceeded => "Le stockage de l’appareil est plein. Rien n’a été enregistré\u{202f}; libérez de l’espace et réessayez.",
-        StoreImportRunning => "Une importation volumineuse est encore en cours d’écriture, dans cet onglet ou un autre. Rien n’a été enregistré\u{202f}; réessayez lorsqu’elle sera terminée.",
+        StoreImportRunning => "Une importation volumineuse, ou son annulation, est encore en cours d’écriture, dans cet onglet ou un autre. Rien n’a été enregistré\u{202f}; réessayez lorsqu’elle sera terminée.",
         StoreCorrupt => "Un enregistrement stocké ({store}) n’a pas pu être lu ({reason}).",
         StoreBackend => "L’enregistrement a échoué\u{a0}: {reason}. Rien n’a été modifié.",
         // Bundles (files to import)

@@ -133,7 +133,7 @@ pub(super) fn text(key: Key) -> &'static str {
         StoreBlocked => "Een ander Clientbook-tabblad gebruikt een oudere versie van de gegevens. Sluit het (of laad het opnieuw) om verder te gaan.",
         StoreClosed => "De lokale database is gesloten (een ander tabblad heeft Clientbook bijgewerkt, of de browser heeft hem gewist). Laad de pagina opnieuw.",
         StoreQuotaExceeded => "De opslag van het apparaat is vol. Er is niets opgeslagen; maak wat ruimte vrij en probeer het opnieuw.",
-        StoreImportRunning => "Een grote import wordt nog weggeschreven, in dit of een ander tabblad. Er is niets opgeslagen; probeer het opnieuw als hij klaar is.",
+        StoreImportRunning => "Een grote import, of het ongedaan maken ervan, wordt nog weggeschreven, in dit of een ander tabblad. Er is niets opgeslagen; probeer het opnieuw als het klaar is.",
         StoreCorrupt => "Een opgeslagen record ({store}) kon niet worden gelezen ({reason}).",
         StoreBackend => "Opslaan is mislukt: {reason}. Er is niets gewijzigd.",
         // Bundles (files to import)

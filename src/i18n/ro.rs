@@ -133,7 +133,7 @@ pub(super) fn text(key: Key) -> &'static str {
         StoreBlocked => "O altă filă Clientbook folosește o versiune mai veche a datelor. Închideți-o (sau reîncărcați-o) pentru a continua.",
         StoreClosed => "Baza de date locală a fost închisă (altă filă a actualizat Clientbook sau browserul a golit-o). Reîncărcați pagina.",
         StoreQuotaExceeded => "Spațiul de stocare al dispozitivului este plin. Nu s-a salvat nimic; eliberați spațiu și încercați din nou.",
-        StoreImportRunning => "Un import mare este încă în curs de scriere, în această filă sau în alta. Nu s-a salvat nimic; încercați din nou după ce se termină.",
+        StoreImportRunning => "Un import mare, sau anularea lui, este încă în curs de scriere, în această filă sau în alta. Nu s-a salvat nimic; încercați din nou după ce se termină.",
         StoreCorrupt => "O înregistrare stocată ({store}) nu a putut fi citită ({reason}).",
         StoreBackend => "Salvarea a eșuat: {reason}. Nu s-a modificat nimic.",
         // Bundles (files to import)

@@ -2545,8 +2545,18 @@ pub async fn an_import_into_an_empty_store_is_written_in_stages_all_or_nothing<B
     assert!(!ok(store.recover_import().await, "nothing to recover"));
     let mine = new_account(1, "Mine", vec![person("Ana", "Pop", "ana@x.io")]);
     create(store, &mine).await;
-    assert!(ok(store.undo_import().await, "undo"));
+    // Its undo deletes in stages too, and makes the directory and the
+    // lines of what is left.
+    seen.borrow_mut().clear();
+    assert!(ok(store.undo_import_with(&report).await, "undo"));
+    let w = writes();
+    assert!(w.len() > read.len() / 7, "{w:?}");
+    assert_eq!(w.last().map(|p| p.0 == p.1), Some(true), "{w:?}");
     assert_eq!(counts(store).await, 1, "undo leaves what was added since");
+    directory_in_step(store).await;
+    lines_in_step(store).await;
+    assert_eq!(ok(store.last_import().await, "last"), None);
+    assert!(!ok(store.recover_import().await, "nothing to recover"));
     let mine_only = export_text(store).await;
 
     // A stage that fails (two contacts of a file with the same email, in
@@ -2647,4 +2657,66 @@ pub async fn an_import_left_half_done_blocks_writes_until_it_is_rolled_back<B: B
         "import",
     );
     assert_eq!(export_text(store).await, bundle_text(&sample));
+
+    // An undo in stages left half done (its mark, some of the import's
+    // records deleted) is finished, not rolled back.
+    ok(
+        store
+            .replace_everything(&crate::bundle::Contents::default())
+            .await,
+        "empty",
+    );
+    ok(
+        store.import(&sample, Default::default(), Timestamp(8)).await,
+        "import",
+    );
+    {
+        let tx = ok(store.backend().write(&[s::META, s::ACCOUNTS]), "raw write");
+        let mark = serde_json::json!({"key": s::STAGED_IMPORT, "at": 8, "undo": true});
+        ok(tx.put(s::META, &mark), "mark");
+        ok(
+            tx.delete(s::ACCOUNTS, &super::Key::one(sample.accounts[0].id.as_str())),
+            "delete",
+        );
+        ok(tx.commit().await, "commit");
+    }
+    assert_eq!(
+        store.create_account(&mine, &[]).await,
+        Err(StoreError::ImportRunning)
+    );
+    assert!(ok(store.recover_import().await, "recover"));
+    assert!(is_empty_store(&ok(store.export().await, "export")));
+    assert_eq!(ok(store.last_import().await, "last"), None);
+    create(store, &mine).await;
+    // The same when the next undo is what finds it.
+    ok(
+        store.import(&sample, Default::default(), Timestamp(9)).await,
+        "import",
+    );
+    {
+        let tx = ok(store.backend().write(&[s::META]), "raw write");
+        let mark = serde_json::json!({"key": s::STAGED_IMPORT, "at": 9, "undo": true});
+        ok(tx.put(s::META, &mark), "mark");
+        ok(tx.commit().await, "commit");
+    }
+    assert!(ok(
+        store.undo_import().await,
+        "undo finishes the one left half done"
+    ));
+    assert_eq!(counts(store).await, 1);
+    assert!(!ok(store.undo_import().await, "nothing left to undo"));
+    // A mark with nothing left to undo goes too.
+    {
+        let tx = ok(store.backend().write(&[s::META]), "raw write");
+        let mark = serde_json::json!({"key": s::STAGED_IMPORT, "at": 10, "undo": true});
+        ok(tx.put(s::META, &mark), "mark");
+        ok(tx.commit().await, "commit");
+    }
+    assert!(ok(store.recover_import().await, "recover"));
+    create(
+        store,
+        &new_account(2, "Later", vec![person("Lu", "Later", "lu@x.io")]),
+    )
+    .await;
+    assert_eq!(counts(store).await, 2);
 }

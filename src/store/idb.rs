@@ -957,41 +957,63 @@ impl Drop for IdbHeld {
     }
 }
 
-/// `navigator.locks.request(name, {ifAvailable: true}, callback)`, through
-/// `Reflect` (web-sys has the Web Locks API only behind an unstable flag).
+/// How long [`try_web_lock`] waits for a lock someone holds: a lock this
+/// tab has just let go of is released asynchronously, so the next import
+/// or undo right after one would otherwise find it still held.
+const LOCK_WAIT_MS: u32 = 1_000;
+
+/// `navigator.locks.request(name, {signal: AbortSignal.timeout(..)},
+/// callback)`, through `Reflect` (web-sys has the Web Locks API only behind
+/// an unstable flag): the lock, or `Busy` when it is not granted within
+/// [`LOCK_WAIT_MS`].
 async fn try_web_lock(name: &str) -> Result<super::Lock<IdbHeld>, StoreError> {
     use super::Lock;
+    use js_sys::{Function, Object, Promise, Reflect};
     let backend = |e: JsValue| js_error(&e);
+    let key = JsValue::from_str;
     let Some(window) = web_sys::window() else {
         return Ok(Lock::Unsupported);
     };
-    let locks = js_sys::Reflect::get(&window.navigator(), &JsValue::from_str("locks")).map_err(backend)?;
-    let request = match js_sys::Reflect::get(&locks, &JsValue::from_str("request")) {
-        Ok(f) if f.is_function() => js_sys::Function::from(f),
+    let locks = Reflect::get(&window.navigator(), &key("locks")).map_err(backend)?;
+    let request = match Reflect::get(&locks, &key("request")) {
+        Ok(f) if f.is_function() => Function::from(f),
         _ => return Ok(Lock::Unsupported),
     };
-    // The callback answers whether the lock was granted, and keeps it by
-    // returning a promise that only `release` settles.
+    let signal = Reflect::get(&window, &key("AbortSignal"))
+        .and_then(|a| Ok((a.clone(), Reflect::get(&a, &key("timeout"))?)))
+        .map_err(backend)?;
+    let signal = match signal {
+        (class, timeout) if timeout.is_function() => Function::from(timeout)
+            .call1(&class, &JsValue::from(LOCK_WAIT_MS))
+            .map_err(backend)?,
+        _ => return Ok(Lock::Unsupported),
+    };
+    // The callback says the lock was granted, and keeps it by returning a
+    // promise that only `release` settles; a request given up (the wait
+    // is over) says it was not.
     let mut release = None;
-    let kept = js_sys::Promise::new(&mut |resolve, _| release = Some(resolve));
+    let kept = Promise::new(&mut |resolve, _| release = Some(resolve));
     let mut answer = None;
-    let answered = js_sys::Promise::new(&mut |resolve, _| answer = Some(resolve));
+    let answered = Promise::new(&mut |resolve, _| answer = Some(resolve));
     let (Some(release), Some(answer)) = (release, answer) else {
         return Err(StoreError::Backend("a promise did not start".into()));
     };
-    let callback = Closure::once_into_js(move |lock: JsValue| -> JsValue {
-        let granted = !lock.is_null();
-        let _ = answer.call1(&JsValue::UNDEFINED, &JsValue::from_bool(granted));
-        if granted {
-            kept.into()
-        } else {
-            JsValue::UNDEFINED
-        }
+    let refused = answer.clone();
+    let callback = Closure::once_into_js(move |_lock: JsValue| -> JsValue {
+        let _ = answer.call1(&JsValue::UNDEFINED, &JsValue::TRUE);
+        kept.into()
     });
-    let options = js_sys::Object::new();
-    js_sys::Reflect::set(&options, &JsValue::from_str("ifAvailable"), &JsValue::TRUE).map_err(backend)?;
-    request
-        .call3(&locks, &JsValue::from_str(name), &options, &callback)
+    let options = Object::new();
+    Reflect::set(&options, &key("signal"), &signal).map_err(backend)?;
+    let requested = request
+        .call3(&locks, &key(name), &options, &callback)
+        .map_err(backend)?;
+    let on_refused = Closure::once_into_js(move |_e: JsValue| {
+        let _ = refused.call1(&JsValue::UNDEFINED, &JsValue::FALSE);
+    });
+    let catch = Reflect::get(&requested, &key("catch")).map_err(backend)?;
+    Function::from(catch)
+        .call1(&requested, &on_refused)
         .map_err(backend)?;
     let granted = JsFuture::from(answered).await.map_err(backend)?;
     Ok(if granted.as_bool() == Some(true) {

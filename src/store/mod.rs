@@ -536,7 +536,10 @@ pub trait Backend {
     type Held;
     fn read(&self, stores: &[&'static str]) -> Result<Self::Tx<'_>, StoreError>;
     fn write(&self, stores: &[&'static str]) -> Result<Self::Tx<'_>, StoreError>;
-    /// Takes the lock `name` if no one holds it, without waiting. A lock
+    /// Takes the lock `name`, waiting at most a moment (a lock is let go
+    /// of asynchronously in a browser, so one this tab has just released
+    /// may still be held for a few milliseconds); `Busy` when someone keeps
+    /// it. A lock
     /// outlives no tab: one that closes or crashes lets go of it, which is
     /// how a tab tells a run of transactions still going (held) from one
     /// left half done (free).

@@ -409,6 +409,9 @@ struct ImportSnapshot {
     at: Timestamp,
     #[serde(default)]
     parts: usize,
+    /// Written in stages into an empty store: its undo deletes in stages.
+    #[serde(default)]
+    staged: bool,
     #[serde(default)]
     created: CreatedKeys,
     #[serde(default)]
@@ -687,14 +690,14 @@ async fn write_import<T: Tx, I: IdSource>(
         tx.put_many(s::CONTACT_PHOTOS, batch)?;
         pacer.wrote(batch.len()).await?;
     }
-    put_snapshot(&tx, &w, run.at).await?;
+    put_snapshot(&tx, &w, run.at, false).await?;
     (run.progress)(Stage::Writing, pacer.total, pacer.total);
     tx.commit().await
 }
 
 /// Puts the undo snapshot of an import's writes `w` (in parts), replacing
 /// the previous one and its parts.
-async fn put_snapshot<T: Tx>(tx: &T, w: &Writes<'_>, at: Timestamp) -> Result<(), StoreError> {
+async fn put_snapshot<T: Tx>(tx: &T, w: &Writes<'_>, at: Timestamp, staged: bool) -> Result<(), StoreError> {
     let (first, last) = snapshot_parts();
     tx.delete_range(s::META, &first, &last)?;
     let had: HashSet<&ContactId> = w.replaced_photos.iter().map(|p| &p.contact_id).collect();
@@ -719,6 +722,7 @@ async fn put_snapshot<T: Tx>(tx: &T, w: &Writes<'_>, at: Timestamp) -> Result<()
         key: LAST_IMPORT.to_owned(),
         at,
         parts,
+        staged,
         created: CreatedKeys::default(),
         replaced: Contents::default(),
     };
@@ -773,6 +777,10 @@ impl Default for Staging {
 struct StagedMark {
     key: String,
     at: Timestamp,
+    /// The undo of such an import, in stages: a half-done one is finished,
+    /// not rolled back.
+    #[serde(default)]
+    undo: bool,
 }
 
 /// The stores an import written in stages puts records in: empty when it
@@ -858,7 +866,7 @@ async fn put_in_stages<B: Backend>(
     while list < lists.len() {
         let tx = raw.write(&stores)?;
         match tx.get::<StagedMark>(s::META, &Key::one(s::STAGED_IMPORT)).await? {
-            Some(mark) if mark.at == at => {}
+            Some(mark) if mark.at == at && !mark.undo => {}
             _ => {
                 return Err(StoreError::Backend(
                     "the import was stopped from another tab".into(),
@@ -883,6 +891,55 @@ async fn put_in_stages<B: Backend>(
             i += n;
             done += n;
             room = room.saturating_sub(n * weight);
+        }
+        tx.commit().await?;
+        progress(Stage::Writing, done.min(total), total);
+    }
+    Ok(())
+}
+
+/// Deletes the runs of keys an undo of an import in stages found, in
+/// transactions of about `per_tx` keys on `raw` (the directory and the
+/// lines are made again at its end). Each transaction first checks that
+/// the undo's mark is still there.
+async fn delete_in_stages<B: Backend>(
+    raw: &B,
+    deletes: Vec<(&'static str, Vec<Vec<Key>>)>,
+    at: Timestamp,
+    per_tx: usize,
+    progress: OnProgress<'_>,
+    total: usize,
+) -> Result<(), StoreError> {
+    let mut stores = STAGED_STORES.to_vec();
+    stores.extend([s::CATALOG, s::META]);
+    let pieces: Vec<(&'static str, &[Key])> = deletes
+        .iter()
+        .flat_map(|(store, runs)| {
+            runs.iter()
+                .flat_map(|run| run.chunks(per_tx.max(1)).map(|p| (*store, p)))
+        })
+        .collect();
+    let mut done = 0;
+    let mut rest = pieces.as_slice();
+    while !rest.is_empty() {
+        let tx = raw.write(&stores)?;
+        match tx.get::<StagedMark>(s::META, &Key::one(s::STAGED_IMPORT)).await? {
+            Some(mark) if mark.at == at && mark.undo => {}
+            _ => {
+                return Err(StoreError::Backend(
+                    "the undo was stopped from another tab".into(),
+                ))
+            }
+        }
+        let mut room = per_tx.max(1);
+        while let Some(((store, keys), more)) = rest.split_first() {
+            if keys.len() > room && room < per_tx.max(1) {
+                break;
+            }
+            tx.delete_run(store, keys)?;
+            room = room.saturating_sub(keys.len());
+            done += keys.len();
+            rest = more;
         }
         tx.commit().await?;
         progress(Stage::Writing, done.min(total), total);
@@ -1453,7 +1510,7 @@ impl<B: Backend> Repo<B> {
     async fn import_lock(&self) -> Result<Option<B::Held>, StoreError> {
         match self.backend.try_lock(s::IMPORT_LOCK).await? {
             Lock::Held(held) => {
-                self.roll_back_staged().await?;
+                self.settle_staged(&|_, _, _| {}).await?;
                 Ok(Some(held))
             }
             Lock::Busy => Err(StoreError::ImportRunning),
@@ -1481,12 +1538,13 @@ impl<B: Backend> Repo<B> {
         let mark = StagedMark {
             key: s::STAGED_IMPORT.to_owned(),
             at: run.at,
+            undo: false,
         };
         tx.put(s::META, &mark)?;
         tx.commit().await?;
         if let Err(e) = self.write_staged(&w, &run).await {
             // If even this fails, the next start (or import) does it.
-            let _ = self.roll_back_staged().await;
+            let _ = self.settle_staged(&|_, _, _| {}).await;
             return Err(e);
         }
         drop(held);
@@ -1518,22 +1576,33 @@ impl<B: Backend> Repo<B> {
             lines::entries::<_, HistoryEntry>(&c.history),
         ];
         lines::put_lists(&tx, lists, &mut |_, _, _| {})?;
-        put_snapshot(&tx, w, run.at).await?;
+        put_snapshot(&tx, w, run.at, true).await?;
         tx.delete(s::META, &Key::one(s::STAGED_IMPORT))?;
         tx.commit().await?;
         (run.progress)(Stage::Writing, w.len(), w.len());
         Ok(())
     }
 
-    /// Empties the stores an import in stages writes, with an empty
-    /// directory and no lines, and removes its mark: `false` when there is
-    /// no mark. Only for whoever holds the import lock.
-    async fn roll_back_staged(&self) -> Result<bool, StoreError> {
+    /// Settles what an import or undo in stages left half done (only for
+    /// whoever holds the import lock): an import's stores are emptied again,
+    /// with an empty directory and no lines (`Some(false)`); an undo is
+    /// finished (`Some(true)`). `None` when there is no mark.
+    async fn settle_staged(&self, progress: OnProgress<'_>) -> Result<Option<bool>, StoreError> {
         let mut stores = STAGED_STORES.to_vec();
         stores.push(s::META);
         let tx = self.backend.write(&stores)?;
-        if !tx.exists(s::META, &Key::one(s::STAGED_IMPORT)).await? {
-            return Ok(false);
+        let Some(mark) = tx.get::<StagedMark>(s::META, &Key::one(s::STAGED_IMPORT)).await? else {
+            return Ok(None);
+        };
+        if mark.undo {
+            drop(tx);
+            if !self.undo_locked(progress, true).await? {
+                // No snapshot left to undo: only the mark remains.
+                let tx = self.backend.write(&[s::META])?;
+                tx.delete(s::META, &Key::one(s::STAGED_IMPORT))?;
+                tx.commit().await?;
+            }
+            return Ok(Some(true));
         }
         for store in STAGED_STORES {
             tx.clear(store)?;
@@ -1542,14 +1611,15 @@ impl<B: Backend> Repo<B> {
         lines::put_lists(&tx, Default::default(), &mut |_, _, _| {})?;
         tx.delete(s::META, &Key::one(s::STAGED_IMPORT))?;
         tx.commit().await?;
-        Ok(true)
+        Ok(Some(false))
     }
 
     /// Rolls back an import written in stages whose tab went away before
     /// its end (closed, crashed, the device switched off): the stores are
-    /// empty again, as before it. `true` when there was one. An import
-    /// still being written (its tab holds the lock) is left alone. The app
-    /// runs this at start; every import runs it first.
+    /// empty again, as before it; or finishes such an import's undo. `true`
+    /// when there was one. One still being written (its tab holds the
+    /// lock) is left alone. The app runs this at start; every import and
+    /// undo runs it first.
     pub async fn recover_import(&self) -> Result<bool, StoreError> {
         {
             let tx = self.backend.read(&[s::META])?;
@@ -1558,7 +1628,7 @@ impl<B: Backend> Repo<B> {
             }
         }
         match self.backend.try_lock(s::IMPORT_LOCK).await? {
-            Lock::Held(_held) => self.roll_back_staged().await,
+            Lock::Held(_held) => Ok(self.settle_staged(&|_, _, _| {}).await?.is_some()),
             Lock::Busy | Lock::Unsupported => Ok(false),
         }
     }
@@ -1571,8 +1641,24 @@ impl<B: Backend> Repo<B> {
     /// Puts back what the last import changed, in one transaction: deletes
     /// what it created, restores what it overwrote. `false` when there is
     /// nothing to undo. `progress` is called with (records done, records to
-    /// do) every few thousand records.
+    /// do) every few thousand records. The undo of an import written in
+    /// stages deletes in stages too (its own transaction would leave an undo
+    /// log as large as the import's), under the same mark and lock; if its
+    /// tab goes away part way, [`Repo::recover_import`] finishes it.
     pub async fn undo_import_with(&self, progress: OnProgress<'_>) -> Result<bool, StoreError> {
+        let held = match self.backend.try_lock(s::IMPORT_LOCK).await? {
+            Lock::Held(held) => Some(held),
+            Lock::Busy => return Err(StoreError::ImportRunning),
+            Lock::Unsupported => None,
+        };
+        let finished = held.is_some() && self.settle_staged(progress).await? == Some(true);
+        let undone = self.undo_locked(progress, held.is_some()).await?;
+        Ok(finished || undone)
+    }
+
+    /// The body of [`Repo::undo_import_with`], for whoever holds the import
+    /// lock (`staging`: it may write in stages).
+    async fn undo_locked(&self, progress: OnProgress<'_>, staging: bool) -> Result<bool, StoreError> {
         let tx = self.backend.write(&IMPORT_STORES)?;
         let Some(mut snap) = tx.get::<ImportSnapshot>(s::META, &Key::one(LAST_IMPORT)).await? else {
             return Ok(false);
@@ -1635,6 +1721,50 @@ impl<B: Backend> Repo<B> {
             .sum::<usize>()
             + snap.replaced.len()
             + replaced_photos.len();
+        if staging && snap.staged && total >= self.staging.get().min {
+            let mark = StagedMark {
+                key: s::STAGED_IMPORT.to_owned(),
+                at: snap.at,
+                undo: true,
+            };
+            tx.put(s::META, &mark)?;
+            tx.commit().await?;
+            delete_in_stages(
+                &self.backend.0 .0,
+                deletes,
+                snap.at,
+                self.staging.get().per_tx,
+                progress,
+                total,
+            )
+            .await?;
+            let mut stores = IMPORT_STORES.to_vec();
+            stores.extend([s::SUMMARY, s::LINES]);
+            let tx = self.backend.write(&stores)?;
+            let mut pacer = Pacer {
+                tx: &tx,
+                done: total - snap.replaced.len() - replaced_photos.len(),
+                total,
+                since: 0,
+                progress,
+            };
+            // What is left (records added since) makes the directory and
+            // the lines; then what the import overwrote is put back.
+            summary::rebuild(&tx).await?;
+            lines::rebuild(&tx).await?;
+            pacer.put_all(&Records::from(&snap.replaced)).await?;
+            for batch in replaced_photos.chunks(PHOTOS_PER_STEP) {
+                tx.put_many(s::CONTACT_PHOTOS, batch)?;
+                pacer.wrote(batch.len()).await?;
+            }
+            tx.delete(s::META, &Key::one(LAST_IMPORT))?;
+            let (first, last) = snapshot_parts();
+            tx.delete_range(s::META, &first, &last)?;
+            tx.delete(s::META, &Key::one(s::STAGED_IMPORT))?;
+            progress(Stage::Writing, total, total);
+            tx.commit().await?;
+            return Ok(true);
+        }
         let mut pacer = Pacer {
             tx: &tx,
             done: 0,
@@ -1656,6 +1786,10 @@ impl<B: Backend> Repo<B> {
         tx.delete(s::META, &Key::one(LAST_IMPORT))?;
         let (first, last) = snapshot_parts();
         tx.delete_range(s::META, &first, &last)?;
+        if staging {
+            // An undo mark left for a snapshot this undo does in one go.
+            tx.delete(s::META, &Key::one(s::STAGED_IMPORT))?;
+        }
         progress(Stage::Writing, total, total);
         tx.commit().await?;
         Ok(true)

@@ -229,6 +229,14 @@ test('a large import shows a moving progress bar and the page keeps responding',
   expect(await count(page, 'accounts')).toBe(10_000);
   expect(await count(page, 'contacts')).toBe(20_000);
   expect(await count(page, 'links')).toBe(big.links.length);
+  // Written in stages into the empty store, and undone in stages.
+  await page.getByRole('button', { name: 'Undo last import' }).click();
+  await expect(page.getByText('The last import was undone.')).toBeVisible({ timeout: 300_000 });
+  expect(await count(page, 'accounts')).toBe(0);
+  expect(await count(page, 'contacts')).toBe(0);
+  expect(await count(page, 'links')).toBe(0);
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Clients' }).click();
+  await expect(page.getByText('No client accounts yet.')).toBeVisible();
   errors.assertNone();
 });
 
@@ -271,7 +279,7 @@ test('a large import into an empty store whose tab closes part way is undone at 
   // among the half-written records.
   await expect(other.getByText('No client accounts yet.')).toBeVisible();
   await createAccount(other, { name: 'Meanwhile', first: 'Mia', last: 'Mean', email: 'mia@example.com' });
-  await expect(other.getByText('A large import is still being written, in this tab or another.', { exact: false })).toBeVisible();
+  await expect(other.getByText('A large import, or its undo, is still being written, in this tab or another.', { exact: false })).toBeVisible();
   expect(await count(other, 'accounts')).toBe(left);
   // The next start undoes it: the store is empty again, and writable.
   await other.goto('./#/clients');
