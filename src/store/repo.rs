@@ -947,6 +947,39 @@ async fn delete_in_stages<B: Backend>(
     Ok(())
 }
 
+/// The end of an undo of an import, in `tx`: what the import overwrote
+/// put back (progress from `done` of `total`), its snapshot removed, and
+/// with `unmark` the mark of an undo in stages.
+async fn put_back<T: Tx>(
+    tx: &T,
+    replaced: &Contents,
+    replaced_photos: &[ContactPhoto],
+    (done, total): (usize, usize),
+    progress: OnProgress<'_>,
+    unmark: bool,
+) -> Result<(), StoreError> {
+    let mut pacer = Pacer {
+        tx,
+        done,
+        total,
+        since: 0,
+        progress,
+    };
+    pacer.put_all(&Records::from(replaced)).await?;
+    for batch in replaced_photos.chunks(PHOTOS_PER_STEP) {
+        tx.put_many(s::CONTACT_PHOTOS, batch)?;
+        pacer.wrote(batch.len()).await?;
+    }
+    tx.delete(s::META, &Key::one(LAST_IMPORT))?;
+    let (first, last) = snapshot_parts();
+    tx.delete_range(s::META, &first, &last)?;
+    if unmark {
+        tx.delete(s::META, &Key::one(s::STAGED_IMPORT))?;
+    }
+    progress(Stage::Writing, total, total);
+    Ok(())
+}
+
 /// A run with no one watching, by "You", with ids derived from `at` and
 /// `salt` (for callers that pass none).
 fn quiet_run(at: Timestamp, salt: usize) -> Run<'static, SeededIds> {
@@ -1741,27 +1774,20 @@ impl<B: Backend> Repo<B> {
             let mut stores = IMPORT_STORES.to_vec();
             stores.extend([s::SUMMARY, s::LINES]);
             let tx = self.backend.write(&stores)?;
-            let mut pacer = Pacer {
-                tx: &tx,
-                done: total - snap.replaced.len() - replaced_photos.len(),
-                total,
-                since: 0,
-                progress,
-            };
             // What is left (records added since) makes the directory and
             // the lines; then what the import overwrote is put back.
             summary::rebuild(&tx).await?;
             lines::rebuild(&tx).await?;
-            pacer.put_all(&Records::from(&snap.replaced)).await?;
-            for batch in replaced_photos.chunks(PHOTOS_PER_STEP) {
-                tx.put_many(s::CONTACT_PHOTOS, batch)?;
-                pacer.wrote(batch.len()).await?;
-            }
-            tx.delete(s::META, &Key::one(LAST_IMPORT))?;
-            let (first, last) = snapshot_parts();
-            tx.delete_range(s::META, &first, &last)?;
-            tx.delete(s::META, &Key::one(s::STAGED_IMPORT))?;
-            progress(Stage::Writing, total, total);
+            let done = total - snap.replaced.len() - replaced_photos.len();
+            put_back(
+                &tx,
+                &snap.replaced,
+                &replaced_photos,
+                (done, total),
+                progress,
+                true,
+            )
+            .await?;
             tx.commit().await?;
             return Ok(true);
         }
@@ -1778,19 +1804,17 @@ impl<B: Backend> Repo<B> {
                 pacer.wrote(run.len()).await?;
             }
         }
-        pacer.put_all(&Records::from(&snap.replaced)).await?;
-        for batch in replaced_photos.chunks(PHOTOS_PER_STEP) {
-            tx.put_many(s::CONTACT_PHOTOS, batch)?;
-            pacer.wrote(batch.len()).await?;
-        }
-        tx.delete(s::META, &Key::one(LAST_IMPORT))?;
-        let (first, last) = snapshot_parts();
-        tx.delete_range(s::META, &first, &last)?;
-        if staging {
-            // An undo mark left for a snapshot this undo does in one go.
-            tx.delete(s::META, &Key::one(s::STAGED_IMPORT))?;
-        }
-        progress(Stage::Writing, total, total);
+        // With the lock held, an undo mark may be left for a snapshot this
+        // undo does in one go.
+        put_back(
+            &tx,
+            &snap.replaced,
+            &replaced_photos,
+            (pacer.done, total),
+            progress,
+            staging,
+        )
+        .await?;
         tx.commit().await?;
         Ok(true)
     }
