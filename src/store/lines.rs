@@ -500,8 +500,11 @@ impl<T: Tx> Tx for LinedTx<T> {
         Ok(())
     }
 
-    /// Refused while an import is written in stages (as
-    /// `SummarisedTx::commit`): it writes every line at its end.
+    /// Refused while an import is written in stages (its mark is in
+    /// `meta`): its records go in without their lines and their directory
+    /// entries, which its last transaction writes whole, and a rollback
+    /// empties the stores. The one check for both wrappers: every store
+    /// of the directory has lines.
     async fn commit(self) -> Result<(), StoreError> {
         let changes = self.changes.into_inner();
         if !changes.is_empty() {

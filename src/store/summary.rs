@@ -15,7 +15,8 @@
 //! exception is an import into an empty store written in stages
 //! (`Repo::import_run`): its records go in under this wrapper, and its last
 //! transaction writes the whole directory ([`put_rows`]); until then its
-//! mark in `meta` makes every other change to these stores refused.
+//! mark in `meta` makes every other change to these stores refused (by
+//! `lines::LinedTx::commit`: these stores all have lines too).
 //!
 //! The `format` marker says which text format the chunks hold. A database
 //! without it (made before the directory existed, or whose `summary` store
@@ -374,15 +375,11 @@ impl<T: Tx> Tx for SummarisedTx<T> {
         Ok(())
     }
 
-    /// Refused while an import is written in stages (its mark is in
-    /// `meta`): its records go in without the directory, which it writes
-    /// whole at its end, and a rollback empties the stores.
+    /// (While an import is written in stages, `LinedTx::commit` refuses
+    /// the change: every summarised store also has lines.)
     async fn commit(self) -> Result<(), StoreError> {
         let changes = self.changes.into_inner();
         if !changes.is_empty() {
-            if self.inner.exists(s::META, &Key::one(s::STAGED_IMPORT)).await? {
-                return Err(StoreError::ImportRunning);
-            }
             // The marker and every chunk touched, asked for together.
             let mut keys = vec![Key::one(FORMAT_KEY)];
             keys.extend(changes.keys().map(|c| Key::one(c)));
@@ -418,16 +415,10 @@ impl<B: Backend> Backend for Summarised<B> {
         })
     }
 
-    /// A write to a summarised store also takes `summary` and `meta` (the
-    /// mark of an import written in stages, see [`SummarisedTx::commit`]).
     fn write(&self, stores: &[&'static str]) -> Result<Self::Tx<'_>, StoreError> {
         let mut all = stores.to_vec();
-        if stores.iter().any(|st| summarised(st)) {
-            for more in [s::SUMMARY, s::META] {
-                if !all.contains(&more) {
-                    all.push(more);
-                }
-            }
+        if stores.iter().any(|st| summarised(st)) && !stores.contains(&s::SUMMARY) {
+            all.push(s::SUMMARY);
         }
         Ok(SummarisedTx {
             inner: self.0.write(&all)?,
