@@ -4,7 +4,7 @@
 // and hides it, "Remind me later" snoozes it.
 import { test, expect } from '@playwright/test';
 import fs from 'node:fs';
-import { openApp, createAccount, watchForErrors } from './helpers.js';
+import { openApp, createAccount, watchForErrors, storedRecord } from './helpers.js';
 
 const DAY = 86_400_000;
 const reminder = (page) => page.getByRole('region', { name: 'Backup reminder' });
@@ -29,16 +29,7 @@ async function seedBackup(page, state) {
 
 /** The stored `backup` record's state. */
 async function backupState(page) {
-  return page.evaluate(() => new Promise((resolve, reject) => {
-    const open = indexedDB.open('clientbook');
-    open.onerror = () => reject(open.error);
-    open.onsuccess = () => {
-      const db = open.result;
-      const req = db.transaction('meta').objectStore('meta').get('backup');
-      req.onsuccess = () => { db.close(); resolve(req.result?.state ?? null); };
-      req.onerror = () => reject(req.error);
-    };
-  }));
+  return (await storedRecord(page, 'meta', 'backup'))?.state ?? null;
 }
 
 /** Makes the browser say it keeps the data persistently (headless Chromium

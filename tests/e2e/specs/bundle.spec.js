@@ -4,7 +4,7 @@
 // "take theirs" for an email that belongs to another contact.
 import { test, expect } from '@playwright/test';
 import fs from 'node:fs';
-import { openApp, createAccount, watchForErrors, hexId } from './helpers.js';
+import { openApp, createAccount, watchForErrors, hexId, storedRecord } from './helpers.js';
 import { generate } from './gen-bundle.js';
 
 const address = { street: '', city: '', state: '', postal_code: '', country: '' };
@@ -242,16 +242,7 @@ test('a large import shows a moving progress bar and the page keeps responding',
 
 /** Whether the mark of an import written in stages is in the database. */
 async function stagedMark(page) {
-  return page.evaluate(() => new Promise((resolve, reject) => {
-    const open = indexedDB.open('clientbook');
-    open.onerror = () => reject(open.error);
-    open.onsuccess = () => {
-      const db = open.result;
-      const req = db.transaction('meta').objectStore('meta').get('staged_import');
-      req.onsuccess = () => { db.close(); resolve(req.result !== undefined); };
-      req.onerror = () => reject(req.error);
-    };
-  }));
+  return (await storedRecord(page, 'meta', 'staged_import')) !== undefined;
 }
 
 test('a large import into an empty store whose tab closes part way is undone at the next start; until then other tabs may not write', async ({ page, context }) => {

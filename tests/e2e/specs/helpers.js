@@ -67,3 +67,17 @@ export async function seedCatalog(page, items) {
 export function hexId(n) {
   return n.toString(16).padStart(32, '0');
 }
+
+/** One stored record, read straight from IndexedDB (`undefined` when none). */
+export async function storedRecord(page, store, key) {
+  return page.evaluate(({ store, key }) => new Promise((resolve, reject) => {
+    const open = indexedDB.open('clientbook');
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => {
+      const db = open.result;
+      const req = db.transaction(store).objectStore(store).get(key);
+      req.onsuccess = () => { db.close(); resolve(req.result); };
+      req.onerror = () => reject(req.error);
+    };
+  }), { store, key });
+}
