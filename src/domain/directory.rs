@@ -39,7 +39,6 @@ use super::link::Link;
 use super::search::normalize;
 use super::time::Timestamp;
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::sync::OnceLock;
 
 /// An account as the lists see it.
@@ -353,8 +352,8 @@ impl DirectoryBuilder {
         Self {
             p: Parser {
                 d: Directory::default(),
-                tag_pos: HashMap::new(),
-                member_pos: HashMap::new(),
+                tag_pos: IdMap::default(),
+                member_pos: IdMap::default(),
                 bad: 0,
             },
             expected: expected_chunks.max(1),
@@ -364,20 +363,22 @@ impl DirectoryBuilder {
     /// Reads one chunk (whole lines). Lines it cannot read are skipped (and
     /// counted). The chunk is kept as the buffer its entries point into.
     pub fn chunk(&mut self, text: String) {
-        let (mut accounts, mut contacts, mut links) = (0, 0, 0);
-        for line in text.split('\n') {
-            match line.as_bytes().first() {
-                Some(b'A') => accounts += 1,
-                Some(b'C') => contacts += 1,
-                Some(b'L') => links += 1,
-                _ => {}
-            }
-        }
         let d = &mut self.p.d;
         if d.bufs.len() == 1 {
             // Sized once from the first chunk (entries spread evenly over
             // the chunks): growing vectors of 100,000 entries copies them,
-            // and wasm memory keeps its highest size.
+            // and wasm memory keeps its highest size. Later chunks are not
+            // counted first (a pass over every byte); a vector still grows
+            // if they hold more than the first suggested.
+            let (mut accounts, mut contacts, mut links) = (0, 0, 0);
+            for line in text.split('\n') {
+                match line.as_bytes().first() {
+                    Some(b'A') => accounts += 1,
+                    Some(b'C') => contacts += 1,
+                    Some(b'L') => links += 1,
+                    _ => {}
+                }
+            }
             let n = self.expected;
             let room = |per_chunk: usize| per_chunk * n + per_chunk * n / 16 + 16;
             d.accounts.reserve_exact(room(accounts));
@@ -385,11 +386,6 @@ impl DirectoryBuilder {
             d.links.reserve_exact(room(links));
             d.emails.reserve_exact(room(contacts) * 2);
             d.bufs.reserve_exact(n + 1);
-        } else {
-            d.accounts.reserve(accounts);
-            d.contacts.reserve(contacts);
-            d.links.reserve(links);
-            d.emails.reserve(contacts);
         }
         self.p.chunk(text);
     }
@@ -403,41 +399,115 @@ impl DirectoryBuilder {
 /// Builds a [`Directory`] chunk by chunk.
 struct Parser {
     d: Directory,
-    tag_pos: HashMap<String, u32>,
-    member_pos: HashMap<String, u32>,
+    /// Tags and team members seen so far: their id as a number, and their
+    /// place in `tag_ids` / `member_ids`.
+    tag_pos: IdMap<u32>,
+    member_pos: IdMap<u32>,
     bad: usize,
 }
 
-impl Parser {
-    /// A field of buffer `buf` (whose text is `text`): a position in it, or
-    /// in the side buffer when it had to be unescaped.
-    fn span(&mut self, buf: u32, text: &str, field: &str) -> Span {
-        if field.contains('\\') {
-            let side = &mut self.d.bufs[0];
-            let start = side.len() as u32;
-            side.push_str(&unescape(field));
-            Span {
-                buf: 0,
-                start,
-                end: side.len() as u32,
-            }
-        } else {
-            let start = (field.as_ptr() as usize - text.as_ptr() as usize) as u32;
-            Span {
-                buf,
-                start,
-                end: start + field.len() as u32,
-            }
+/// At most this many fields of a line are told apart (a contact line has
+/// eleven; one with more is damaged).
+const MAX_FIELDS: usize = 12;
+
+/// The fields of one line, found in the one pass over the chunk's bytes:
+/// where each starts and ends in the chunk, and (one bit per field) which
+/// hold a `\` and so must be unescaped.
+struct Fields {
+    bounds: [(u32, u32); MAX_FIELDS],
+    n: usize,
+    escaped: u32,
+    /// More fields than [`MAX_FIELDS`].
+    over: bool,
+    /// Where the field being read starts.
+    from: u32,
+}
+
+impl Fields {
+    fn new(from: usize) -> Self {
+        Self {
+            bounds: [(0, 0); MAX_FIELDS],
+            n: 0,
+            escaped: 0,
+            over: false,
+            from: from as u32,
         }
     }
 
+    /// The field being read ends at `at` (a tab or the line's end).
+    fn end(&mut self, at: usize) {
+        match self.bounds.get_mut(self.n) {
+            Some(b) => {
+                *b = (self.from, at as u32);
+                self.n += 1;
+            }
+            None => self.over = true,
+        }
+        self.from = at as u32 + 1;
+    }
+
+    fn escaped(&self, k: usize) -> bool {
+        k < MAX_FIELDS && self.escaped & (1 << k) != 0
+    }
+}
+
+/// Of eight bytes (little-endian), a mask whose lowest set bit is the top
+/// bit of the first tab, newline or backslash among them, or 0 if there is
+/// none (`x ^ byte` has a zero byte exactly where `x` holds that byte; the
+/// borrow can mark bytes after a zero, never before it).
+#[inline(always)]
+fn specials(x: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
+    zero(x ^ (ONES * u64::from(b'\t')))
+        | zero(x ^ (ONES * u64::from(b'\n')))
+        | zero(x ^ (ONES * u64::from(b'\\')))
+}
+
+impl Parser {
+    /// Field `k` of a line of `text`.
+    fn text<'t>(text: &'t str, f: &Fields, k: usize) -> &'t str {
+        let (s, e) = f.bounds.get(k).copied().unwrap_or((0, 0));
+        text.get(s as usize..e as usize).unwrap_or("")
+    }
+
+    /// Field `k` of a line of buffer `buf` (whose text is `text`): a
+    /// position in it, or in the side buffer when it had to be unescaped.
+    fn span(&mut self, buf: u32, text: &str, f: &Fields, k: usize) -> Span {
+        let (start, end) = f.bounds.get(k).copied().unwrap_or((0, 0));
+        if f.escaped(k) {
+            self.side(&unescape(Self::text(text, f, k)))
+        } else {
+            Span { buf, start, end }
+        }
+    }
+
+    /// `s` appended to the side buffer of unescaped fields.
+    fn side(&mut self, s: &str) -> Span {
+        let side = &mut self.d.bufs[0];
+        let start = side.len() as u32;
+        side.push_str(s);
+        Span {
+            buf: 0,
+            start,
+            end: side.len() as u32,
+        }
+    }
+
+    /// A list of tags (or team members, `member`), as places in the table
+    /// of the distinct ones; items that are not ids are left out.
     fn small(&mut self, field: &str, member: bool) -> Range {
         let from = self.d.small.len() as u32;
-        for item in list(field) {
+        for item in field.split(LIST).filter(|s| !s.is_empty()) {
+            let item = unescape(item);
+            let Some(n) = id_num(&item) else {
+                continue;
+            };
             let known = if member {
-                self.member_pos.get(item.as_ref())
+                self.member_pos.get(&n)
             } else {
-                self.tag_pos.get(item.as_ref())
+                self.tag_pos.get(&n)
             };
             let pos = match known.copied() {
                 Some(p) => p,
@@ -447,7 +517,7 @@ impl Parser {
                     };
                     self.d.member_ids.push(m);
                     let p = (self.d.member_ids.len() - 1) as u32;
-                    self.member_pos.insert(item.into_owned(), p);
+                    self.member_pos.insert(n, p);
                     p
                 }
                 None => {
@@ -456,7 +526,7 @@ impl Parser {
                     };
                     self.d.tag_ids.push(t);
                     let p = (self.d.tag_ids.len() - 1) as u32;
-                    self.tag_pos.insert(item.into_owned(), p);
+                    self.tag_pos.insert(n, p);
                     p
                 }
             };
@@ -465,34 +535,68 @@ impl Parser {
         (from, self.d.small.len() as u32)
     }
 
+    /// Reads every line of a chunk in one pass over its bytes (eight at a
+    /// time where none ends a field or escapes a character).
     fn chunk(&mut self, text: String) {
         let buf = self.d.bufs.len() as u32;
-        for line in text.split('\n').filter(|l| !l.is_empty()) {
-            if self.line(buf, &text, line).is_none() {
-                self.bad += 1;
+        let b = text.as_bytes();
+        let mut f = Fields::new(0);
+        let mut i = 0;
+        while i < b.len() {
+            if let Some(word) = b.get(i..i + 8) {
+                let mut w = [0u8; 8];
+                w.copy_from_slice(word);
+                let m = specials(u64::from_le_bytes(w));
+                if m == 0 {
+                    i += 8;
+                    continue;
+                }
+                i += (m.trailing_zeros() / 8) as usize;
             }
+            match b[i] {
+                b'\t' => f.end(i),
+                b'\n' => {
+                    self.end_line(buf, &text, f, i);
+                    f = Fields::new(i + 1);
+                }
+                b'\\' if f.n < MAX_FIELDS => f.escaped |= 1 << f.n,
+                _ => {}
+            }
+            i += 1;
         }
+        self.end_line(buf, &text, f, b.len());
         self.d.bufs.push(text);
     }
 
-    fn line(&mut self, buf: u32, text: &str, line: &str) -> Option<()> {
-        let mut f = line.split('\t');
-        match f.next()? {
+    /// The line whose fields are `f` ends at `at`; an empty one is no entry.
+    fn end_line(&mut self, buf: u32, text: &str, mut f: Fields, at: usize) {
+        if f.n == 0 && f.from as usize >= at {
+            return;
+        }
+        f.end(at);
+        if self.line(buf, text, &f).is_none() {
+            self.bad += 1;
+        }
+    }
+
+    fn line(&mut self, buf: u32, text: &str, f: &Fields) -> Option<()> {
+        let field = |k: usize| (k < f.n).then(|| Self::text(text, f, k));
+        match field(0)? {
             "A" => {
-                let id = id_num(f.next()?)?;
-                let name = f.next()?;
-                let kind = match f.next()? {
+                let id = id_num(field(1)?)?;
+                let kind = match field(3)? {
                     "c" => AccountType::Company,
                     "o" => AccountType::Other,
                     _ => AccountType::Individual,
                 };
-                let archived = f.next()? == "1";
-                let created_at = f.next()?.parse().ok()?;
-                let (tags, team, key) = (f.next()?, f.next()?, f.next()?);
+                let archived = field(4)? == "1";
+                let created_at = field(5)?.parse().ok()?;
+                let (tags, team) = (field(6)?, field(7)?);
+                field(8)?;
                 let acc = Acc {
                     id,
-                    name: self.span(buf, text, name),
-                    key: self.span(buf, text, key),
+                    name: self.span(buf, text, f, 2),
+                    key: self.span(buf, text, f, 8),
                     created_at,
                     tags: self.small(tags, false),
                     team: self.small(team, true),
@@ -502,80 +606,93 @@ impl Parser {
                 self.d.accounts.push(acc);
             }
             "C" => {
-                let id = id_num(f.next()?)?;
-                let (first, middle, last) = (f.next()?, f.next()?, f.next()?);
-                let (phone, tags, sort_key) = (f.next()?, f.next()?, f.next()?);
-                let (name_key, emails, emails_key) = (f.next()?, f.next()?, f.next()?);
-                if f.next().is_some() {
+                if f.n != 11 || f.over {
                     return None;
                 }
+                let id = id_num(field(1)?)?;
+                let (name_key, emails, emails_key) = (field(8)?, field(9)?, field(10)?);
                 // The search key: name-key, tab, emails as they stand in the
                 // line when it can (no escapes, emails already normalised).
-                let (search_key, split) =
-                    if emails_key.is_empty() && !name_key.contains('\\') && !emails.contains('\\') {
-                        let start = name_key.as_ptr() as usize - text.as_ptr() as usize;
-                        let end = emails.as_ptr() as usize - text.as_ptr() as usize + emails.len();
-                        let span = Span {
-                            buf,
-                            start: start as u32,
-                            end: end as u32,
-                        };
-                        (span, name_key.len() as u32)
-                    } else {
-                        let name_key = unescape(name_key);
-                        let emails_key = if emails_key.is_empty() { emails } else { emails_key };
-                        let side = &mut self.d.bufs[0];
-                        let start = side.len() as u32;
-                        side.push_str(&name_key);
-                        side.push('\t');
-                        side.push_str(&unescape(emails_key));
-                        let span = Span {
-                            buf: 0,
-                            start,
-                            end: side.len() as u32,
-                        };
-                        (span, name_key.len() as u32)
-                    };
+                let (search_key, split) = if emails_key.is_empty() && !f.escaped(8) && !f.escaped(9) {
+                    let (start, _) = f.bounds[8];
+                    let (_, end) = f.bounds[9];
+                    (Span { buf, start, end }, name_key.len() as u32)
+                } else {
+                    let name_key = unescape(name_key);
+                    let emails_key = if emails_key.is_empty() { emails } else { emails_key };
+                    let mut key = String::with_capacity(name_key.len() + 1 + emails_key.len());
+                    key.push_str(&name_key);
+                    key.push('\t');
+                    key.push_str(&unescape(emails_key));
+                    (self.side(&key), name_key.len() as u32)
+                };
+                if split > search_key.end - search_key.start {
+                    return None;
+                }
                 let from = self.d.emails.len() as u32;
-                for e in emails.split(LIST).filter(|s| !s.is_empty()) {
-                    let s = self.span(buf, text, e);
+                let (emails_start, _) = f.bounds[9];
+                let mut offset = 0;
+                for e in emails.split(LIST) {
+                    let start = emails_start + offset;
+                    offset += e.len() as u32 + 1;
+                    if e.is_empty() {
+                        continue;
+                    }
+                    let s = if f.escaped(9) && e.contains('\\') {
+                        self.side(&unescape(e))
+                    } else {
+                        Span {
+                            buf,
+                            start,
+                            end: start + e.len() as u32,
+                        }
+                    };
                     self.d.emails.push(s);
                 }
+                let tags = field(6)?;
                 let con = Con {
                     id,
-                    first: self.span(buf, text, first),
-                    middle: self.span(buf, text, middle),
-                    last: self.span(buf, text, last),
-                    phone: self.span(buf, text, phone),
-                    sort_key: self.span(buf, text, sort_key),
+                    first: self.span(buf, text, f, 2),
+                    middle: self.span(buf, text, f, 3),
+                    last: self.span(buf, text, f, 4),
+                    phone: self.span(buf, text, f, 5),
+                    sort_key: self.span(buf, text, f, 7),
                     search_key,
                     split,
                     emails: (from, self.d.emails.len() as u32),
                     tags: self.small(tags, false),
                 };
-                let len = con.search_key.end - con.search_key.start;
-                if split > len {
-                    return None;
-                }
                 self.d.contacts.push(con);
             }
             "L" => {
-                let account_id = id_num(f.next()?)?;
-                let contact_id = id_num(f.next()?)?;
-                let primary = f.next()? == "1";
-                let prio = f.next()?;
+                let account_id = id_num(field(1)?)?;
+                let contact_id = id_num(field(2)?)?;
+                let primary = field(3)? == "1";
+                let prio = field(4)?;
                 let signer_priority = if prio.is_empty() {
                     None
                 } else {
                     Some(prio.parse().ok()?)
                 };
-                let from = self.d.pending.len() as u32;
-                let mut parts = f.next()?.split(LIST).filter(|s| !s.is_empty());
+                let pending_field = field(5)?;
+                let mut found: Vec<(Span, i64)> = Vec::new();
+                let mut parts = pending_field.split(LIST).filter(|s| !s.is_empty());
                 while let (Some(email), Some(at)) = (parts.next(), parts.next()) {
                     let at = at.parse().ok()?;
-                    let s = self.span(buf, text, email);
-                    self.d.pending.push((s, at));
+                    let s = if email.contains('\\') {
+                        self.side(&unescape(email))
+                    } else {
+                        let start = (email.as_ptr() as usize - text.as_ptr() as usize) as u32;
+                        Span {
+                            buf,
+                            start,
+                            end: start + email.len() as u32,
+                        }
+                    };
+                    found.push((s, at));
                 }
+                let from = self.d.pending.len() as u32;
+                self.d.pending.extend(found);
                 self.d.links.push(Lnk {
                     account_id,
                     contact_id,
@@ -593,11 +710,11 @@ impl Parser {
 
     fn finish(mut self) -> (Directory, usize) {
         let d = &mut self.d;
-        let mut accounts: IdMap<u32> = IdMap::default();
+        let mut accounts: IdMap<u32> = IdMap::with_capacity_and_hasher(d.accounts.len(), Default::default());
         for (i, a) in d.accounts.iter().enumerate() {
             accounts.insert(a.id, i as u32);
         }
-        let mut contacts: IdMap<u32> = IdMap::default();
+        let mut contacts: IdMap<u32> = IdMap::with_capacity_and_hasher(d.contacts.len(), Default::default());
         for (i, c) in d.contacts.iter().enumerate() {
             contacts.insert(c.id, i as u32);
         }
@@ -1029,10 +1146,6 @@ fn unescape(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-fn list(field: &str) -> impl Iterator<Item = Cow<'_, str>> {
-    field.split(LIST).filter(|s| !s.is_empty()).map(unescape)
-}
-
 fn push_list<'a>(items: impl Iterator<Item = &'a str>, out: &mut String) {
     for (i, item) in items.enumerate() {
         if i > 0 {
@@ -1433,5 +1546,56 @@ mod tests {
         let (back, bad) = Directory::parse(vec![text]);
         assert_eq!(bad, 3);
         assert_eq!(back.rows(), d);
+    }
+
+    #[test]
+    fn the_byte_scan_finds_the_first_tab_newline_or_backslash_of_eight() {
+        // Bytes next to the three (and the high ones) are where a
+        // word-at-a-time test could go wrong.
+        let alphabet = [
+            b'\t', b'\n', b'\\', 0x08, 0x0b, 0x5b, 0x5d, 0x00, 0x01, 0x80, 0xff, b'a',
+        ];
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        for _ in 0..200_000 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let mut w = [0u8; 8];
+            for (k, x) in w.iter_mut().enumerate() {
+                *x = alphabet[((state >> (k * 4)) & 0xf) as usize % alphabet.len()];
+            }
+            let first = w.iter().position(|b| matches!(b, b'\t' | b'\n' | b'\\'));
+            let m = specials(u64::from_le_bytes(w));
+            let found = (m != 0).then(|| (m.trailing_zeros() / 8) as usize);
+            assert_eq!(found, first, "{w:?}");
+        }
+    }
+
+    #[test]
+    fn lines_are_read_whatever_their_length_fields_and_escapes() {
+        let c = fixtures::sample(6, 2);
+        let rows = Rows::of(&c.accounts, &c.contacts, &c.links);
+        let text = rows.to_text();
+        // No newline after the last line, and lines of every length
+        // against the eight-byte steps: the same entries.
+        let trimmed = text.trim_end_matches('\n').to_owned();
+        let (back, bad) = Directory::parse(vec![trimmed]);
+        assert_eq!(bad, 0);
+        assert_eq!(back.rows(), rows);
+        // A contact line with a twelfth field is damaged; an account or a
+        // link line with one more field than it knows is read.
+        let contact = text.lines().find(|l| l.starts_with('C')).unwrap();
+        let account = text.lines().find(|l| l.starts_with('A')).unwrap();
+        let link = text.lines().find(|l| l.starts_with('L')).unwrap();
+        let odd = format!("{contact}\textra\n{account}\textra\n{link}\textra\n\n\n");
+        let (back, bad) = Directory::parse(vec![odd]);
+        assert_eq!(
+            (bad, back.contact_count(), back.account_count(), back.link_count()),
+            (1, 0, 1, 1)
+        );
+        // Thirteen fields and escapes past the twelfth are no trouble.
+        let many = format!("{account}{}\n", "\tx\\\\y".repeat(6));
+        let (back, bad) = Directory::parse(vec![many]);
+        assert_eq!((bad, back.account_count()), (0, 1));
     }
 }
