@@ -58,7 +58,7 @@ const PROFILE_SEARCH = opt('profile-search', null);
 const SEARCH = args.includes('--search') || Boolean(PROFILE_SEARCH);
 const SAMPLES = opt('samples', null);
 const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--no-first-run'];
+  '--disable-component-update', '--disable-sync', '--no-first-run', ...(process.env.COLD_FLAGS ? process.env.COLD_FLAGS.split(' ') : [])];
 const BASE = `http://127.0.0.1:${PORT}/`;
 const TIMEOUT = 10 * 60_000;
 
