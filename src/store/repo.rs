@@ -783,6 +783,35 @@ struct StagedMark {
     undo: bool,
 }
 
+impl StagedMark {
+    /// Puts the mark of the import (or, `undo`, of its undo) made at `at`.
+    fn put<T: Tx>(tx: &T, at: Timestamp, undo: bool) -> Result<(), StoreError> {
+        let mark = StagedMark {
+            key: s::STAGED_IMPORT.to_owned(),
+            at,
+            undo,
+        };
+        tx.put(s::META, &mark)
+    }
+
+    /// Goes on only while the mark a run of stages wrote is still there:
+    /// another tab that found it without its lock has rolled the run back
+    /// (or finished it) meanwhile.
+    async fn still_there<T: Tx>(tx: &T, at: Timestamp, undo: bool) -> Result<(), StoreError> {
+        match tx.get::<StagedMark>(s::META, &Key::one(s::STAGED_IMPORT)).await? {
+            Some(mark) if mark.at == at && mark.undo == undo => Ok(()),
+            _ => Err(StoreError::Backend(
+                if undo {
+                    "the undo was stopped from another tab"
+                } else {
+                    "the import was stopped from another tab"
+                }
+                .into(),
+            )),
+        }
+    }
+}
+
 /// The stores an import written in stages puts records in: empty when it
 /// starts, emptied again when it is rolled back.
 const STAGED_STORES: [&str; 7] = [
@@ -865,14 +894,7 @@ async fn put_in_stages<B: Backend>(
     let (mut list, mut i) = (0, 0);
     while list < lists.len() {
         let tx = raw.write(&stores)?;
-        match tx.get::<StagedMark>(s::META, &Key::one(s::STAGED_IMPORT)).await? {
-            Some(mark) if mark.at == at && !mark.undo => {}
-            _ => {
-                return Err(StoreError::Backend(
-                    "the import was stopped from another tab".into(),
-                ))
-            }
-        }
+        StagedMark::still_there(&tx, at, false).await?;
         let mut room = per_tx.max(1);
         while room > 0 && list < lists.len() {
             let left = lists[list].saturating_sub(i);
@@ -923,14 +945,7 @@ async fn delete_in_stages<B: Backend>(
     let mut rest = pieces.as_slice();
     while !rest.is_empty() {
         let tx = raw.write(&stores)?;
-        match tx.get::<StagedMark>(s::META, &Key::one(s::STAGED_IMPORT)).await? {
-            Some(mark) if mark.at == at && mark.undo => {}
-            _ => {
-                return Err(StoreError::Backend(
-                    "the undo was stopped from another tab".into(),
-                ))
-            }
-        }
+        StagedMark::still_there(&tx, at, true).await?;
         let mut room = per_tx.max(1);
         while let Some(((store, keys), more)) = rest.split_first() {
             if keys.len() > room && room < per_tx.max(1) {
@@ -1568,12 +1583,7 @@ impl<B: Backend> Repo<B> {
         if !staged {
             return write_import(tx, plan, w, run).await;
         }
-        let mark = StagedMark {
-            key: s::STAGED_IMPORT.to_owned(),
-            at: run.at,
-            undo: false,
-        };
-        tx.put(s::META, &mark)?;
+        StagedMark::put(&tx, run.at, false)?;
         tx.commit().await?;
         if let Err(e) = self.write_staged(&w, &run).await {
             // If even this fails, the next start (or import) does it.
@@ -1755,12 +1765,7 @@ impl<B: Backend> Repo<B> {
             + snap.replaced.len()
             + replaced_photos.len();
         if staging && snap.staged && total >= self.staging.get().min {
-            let mark = StagedMark {
-                key: s::STAGED_IMPORT.to_owned(),
-                at: snap.at,
-                undo: true,
-            };
-            tx.put(s::META, &mark)?;
+            StagedMark::put(&tx, snap.at, true)?;
             tx.commit().await?;
             delete_in_stages(
                 &self.backend.0 .0,
